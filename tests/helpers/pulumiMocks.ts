@@ -1,0 +1,136 @@
+// Pulumi's mock runtime, set up the same way for every component test: every registered resource
+// is recorded with its inputs, and providers' computed outputs get plausible fake values.
+import * as pulumi from "@pulumi/pulumi";
+
+/** How the Node SDK marks a secret value inside mock inputs (runtime/rpc.ts specialSigKey). */
+const secretSigKey = "4dabf18193072939515e22adb298388d";
+const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+
+export const fakeAccountId = "123456789012";
+export const fakePrivateKeyPem = "-----BEGIN RSA PRIVATE KEY-----\nFAKEKEYMATERIAL\n-----END RSA PRIVATE KEY-----\n";
+export const fakeCertPem = "-----BEGIN CERTIFICATE-----\nFAKECERTMATERIAL\n-----END CERTIFICATE-----\n";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    /** Inputs as the engine received them; secrets still wrapped (see isSecretValue). */
+    inputs: Record<string, any>;
+    /** Inputs with secret wrappers removed. */
+    plainInputs: Record<string, any>;
+    custom: boolean;
+}
+
+export interface MockRecorder {
+    resources: RecordedResource[];
+    byType(type: string): RecordedResource[];
+    one(type: string, name?: string): RecordedResource;
+}
+
+export function isSecretValue(value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as any)[secretSigKey] === secretSig;
+}
+
+/** Removes the secret wrappers from a mock input value (deeply). */
+export function unwrapSecrets(value: any): any {
+    if (isSecretValue(value)) {
+        return unwrapSecrets(value.value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** Wraps a mock output the way the engine marks a secret (real providers do it for these outputs). */
+export function secretValue(value: unknown): Record<string, unknown> {
+    return { [secretSigKey]: secretSig, value };
+}
+
+/** Provider-computed outputs, per resource type, that the code under test reads. */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    switch (type) {
+        case "tls:index/privateKey:PrivateKey":
+            // The tls provider marks the private key outputs secret (additionalSecretOutputs).
+            return { privateKeyPem: secretValue(fakePrivateKeyPem), privateKeyPemPkcs8: secretValue(fakePrivateKeyPem), publicKeyPem: "-----BEGIN PUBLIC KEY-----\nFAKE\n-----END PUBLIC KEY-----\n" };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+            return { certPem: fakeCertPem };
+        case "aws:s3/bucket:Bucket": {
+            const bucket = inputs.bucket ?? `${name}-generated`;
+            return { bucket, arn: `arn:aws:s3:::${bucket}` };
+        }
+        case "aws:iam/role:Role": {
+            const roleName = inputs.name ?? `${name}-generated`;
+            const rolePath = inputs.path ?? "/";
+            return { name: roleName, arn: `arn:aws:iam::${fakeAccountId}:role${rolePath}${roleName}` };
+        }
+        default:
+            return {};
+    }
+}
+
+/**
+ * Installs Pulumi mocks that record every resource. `extraState` adds or overrides outputs for a
+ * resource (for example a command's stdout). Call it before constructing components.
+ */
+export async function installMocks(options: {
+    preview?: boolean;
+    project?: string;
+    stack?: string;
+    extraState?: (type: string, name: string, inputs: Record<string, any>) => Record<string, any> | undefined;
+} = {}): Promise<MockRecorder> {
+    const resources: RecordedResource[] = [];
+    await pulumi.runtime.setMocks({
+        newResource(args: pulumi.runtime.MockResourceArgs) {
+            resources.push({
+                type: args.type,
+                name: args.name,
+                inputs: args.inputs,
+                plainInputs: unwrapSecrets(args.inputs),
+                custom: args.custom ?? true,
+            });
+            const state = {
+                ...args.inputs,
+                ...computedState(args.type, args.name, unwrapSecrets(args.inputs)),
+                ...(options.extraState?.(args.type, args.name, args.inputs) ?? {}),
+            };
+            return { id: args.custom === false ? undefined : `${args.name}-id`, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs) {
+            if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
+                return { accountId: fakeAccountId, arn: `arn:aws:iam::${fakeAccountId}:user/tester`, userId: "AIDAEXAMPLE", id: fakeAccountId };
+            }
+            if (args.token === "aws:index/getPartition:getPartition") {
+                return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+            }
+            return args.inputs;
+        },
+    }, options.project ?? "kops-iam-auth", options.stack ?? "test", options.preview ?? false);
+    return {
+        resources,
+        byType: (type) => resources.filter((r) => r.type === type),
+        one(type, name) {
+            const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+            if (found.length !== 1) {
+                throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ` +
+                    resources.map((r) => `${r.type}/${r.name}`).join(", "));
+            }
+            return found[0];
+        },
+    };
+}
+
+/** The value of an Output, once known. */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output).apply((v) => { resolve(v as T); return v; }));
+}
+
+/** Waits until every registration started so far has reached the mock monitor. */
+export async function settle(): Promise<void> {
+    for (let i = 0; i < 10; i++) {
+        await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+}
