@@ -18,6 +18,37 @@ export interface RecordedResource {
     /** Inputs with secret wrappers removed. */
     plainInputs: Record<string, any>;
     custom: boolean;
+    /** The resource's URN, as the mock monitor made it. */
+    urn: string;
+    /** Resource options as the SDK sent them to the engine (the mock API itself does not pass them). */
+    options: RecordedOptions;
+}
+
+/** The resource options tests check, read from the SDK's RegisterResource request. */
+export interface RecordedOptions {
+    /** The parent's URN ("" for none). */
+    parent: string;
+    /** URNs of every resource this one depends on (dependsOn and input dependencies). */
+    dependencies: string[];
+    deleteBeforeReplace: boolean;
+    additionalSecretOutputs: string[];
+    replaceOnChanges: string[];
+    ignoreChanges: string[];
+    /** customTimeouts; "" where unset. */
+    customTimeouts: { create: string; update: string; delete: string };
+}
+
+function recordedOptions(req: any): RecordedOptions {
+    const timeouts = req.getCustomtimeouts?.();
+    return {
+        parent: req.getParent(),
+        dependencies: req.getDependenciesList(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        ignoreChanges: req.getIgnorechangesList(),
+        customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
+    };
 }
 
 export interface MockRecorder {
@@ -82,15 +113,22 @@ export async function installMocks(options: {
     extraState?: (type: string, name: string, inputs: Record<string, any>) => Record<string, any> | undefined;
 } = {}): Promise<MockRecorder> {
     const resources: RecordedResource[] = [];
+    // Handed from the monitor's registerResource to newResource, which it calls synchronously.
+    let pendingOptions: RecordedOptions | undefined;
+    let lastRecorded: RecordedResource | undefined;
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
-            resources.push({
+            lastRecorded = {
                 type: args.type,
                 name: args.name,
                 inputs: args.inputs,
                 plainInputs: unwrapSecrets(args.inputs),
                 custom: args.custom ?? true,
-            });
+                urn: "",
+                options: pendingOptions!,
+            };
+            pendingOptions = undefined;
+            resources.push(lastRecorded);
             const state = {
                 ...args.inputs,
                 ...computedState(args.type, args.name, unwrapSecrets(args.inputs)),
@@ -108,6 +146,23 @@ export async function installMocks(options: {
             return args.inputs;
         },
     }, options.project ?? "kops-iam-auth", options.stack ?? "test", options.preview ?? false);
+    // The mock API passes no resource options to newResource: read them from the request the SDK
+    // sends to the (mock) monitor, and the URN from its response.
+    const monitor: any = pulumi.runtime.getMonitor();
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, response: any) => void) => {
+        pendingOptions = recordedOptions(req);
+        lastRecorded = undefined;
+        let recorded: RecordedResource | undefined;
+        const done = registerResource(req, (err: any, response: any) => {
+            if (!err && recorded) {
+                recorded.urn = response.getUrn();
+            }
+            callback(err, response);
+        });
+        recorded = lastRecorded;
+        return done;
+    };
     return {
         resources,
         byType: (type) => resources.filter((r) => r.type === type),

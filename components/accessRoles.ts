@@ -1,0 +1,110 @@
+// The IAM roles people assume to use the cluster, and the identity mappings that turn them (and any
+// existing roles, users and accounts) into Kubernetes users and groups.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { IdentityMappings, RoleMapping, UserMapping } from "./mappings";
+import { renderTrustPolicy } from "./policies";
+import { canonicalRoleArn } from "./roleArn";
+
+/** An IAM role to create, and who its sessions are in Kubernetes. */
+export interface AccessRole {
+    /** The IAM role name (fixed, not auto-named: users assume it by name). */
+    name: string;
+    /** The Kubernetes username its sessions get. */
+    username: string;
+    /** The Kubernetes groups its sessions get (RBAC bindings give them rights). */
+    groups: string[];
+    /** Principal ARNs that may assume the role. Default: the account root (the account's IAM decides). */
+    trustedPrincipals?: string[];
+    /** Only sessions authenticated with MFA may assume the role. Default false. */
+    requireMfa?: boolean;
+    /** Maximum session length in seconds (IAM accepts 3600 to 43200). Default IAM's 3600. */
+    maxSessionDurationSeconds?: number;
+}
+
+/** The 2018 recipe's role: `KubernetesAdmin`, signed in as `kubernetes-admin` in `system:masters`. */
+export const defaultAccessRoles: AccessRole[] = [
+    { name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+];
+
+export interface AccessRolesArgs {
+    /** Roles to create. Default: defaultAccessRoles. An empty list creates none. */
+    roles?: AccessRole[];
+    /** Existing IAM roles to map as they are (appended after the created roles). */
+    mapRoles?: pulumi.Input<RoleMapping[]>;
+    /** Existing IAM users to map. */
+    mapUsers?: pulumi.Input<UserMapping[]>;
+    /** Accounts whose every identity may sign in, as its canonical ARN and with no groups. */
+    mapAccounts?: pulumi.Input<string[]>;
+    /** Tags for every created role. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** One IAM role per configured access role (no permissions), and the mappings for the authenticator. */
+export class AccessRoles extends pulumi.ComponentResource {
+    /** Created roles first (in the order given), then mapRoles; mapUsers; mapAccounts. */
+    public readonly mappings: pulumi.Output<IdentityMappings>;
+    /** Created role name → role ARN. */
+    public readonly roleArns: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: AccessRolesArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("kops-iam-auth:index:AccessRoles", name, args, opts);
+        const roles = args.roles ?? defaultAccessRoles;
+        const seen = new Set<string>();
+        for (const role of roles) {
+            // IAM role names are case-insensitive within an account.
+            const key = role.name.toLowerCase();
+            if (seen.has(key)) {
+                throw new Error(`AccessRoles ${name}: roles lists the role name ${JSON.stringify(role.name)} twice ` +
+                    "(IAM role names are unique per account, case-insensitively)");
+            }
+            seen.add(key);
+        }
+
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
+
+        // No policies are attached: the authenticator checks only who the caller is, and what they
+        // may do in the cluster comes from Kubernetes RBAC.
+        const created = roles.map((role) => ({
+            role,
+            resource: new aws.iam.Role(`${name}-${role.name}`, {
+                name: role.name,
+                path: "/",
+                assumeRolePolicy: pulumi.all([identity.accountId, partition.partition]).apply(
+                    ([accountId, partitionName]) => JSON.stringify(renderTrustPolicy({
+                        accountId,
+                        partition: partitionName,
+                        trustedPrincipals: role.trustedPrincipals,
+                        requireMfa: role.requireMfa,
+                    }))),
+                maxSessionDuration: role.maxSessionDurationSeconds,
+                tags: args.tags,
+            }, { parent: this }),
+        }));
+
+        const createdMappings: pulumi.Output<RoleMapping[]> = pulumi.all(created.map(({ role, resource }) =>
+            resource.arn.apply((arn): RoleMapping => ({
+                rolearn: canonicalRoleArn(arn),
+                username: role.username,
+                groups: [...role.groups],
+            }))));
+
+        this.mappings = pulumi.all([
+            createdMappings,
+            pulumi.output(args.mapRoles ?? []),
+            pulumi.output(args.mapUsers ?? []),
+            pulumi.output(args.mapAccounts ?? []),
+        ]).apply(([createdRoles, mapRoles, mapUsers, mapAccounts]): IdentityMappings => ({
+            // Existing roles are canonicalized too: a rolearn with an IAM path never matches.
+            mapRoles: [...createdRoles, ...mapRoles.map((m) => ({ ...m, rolearn: canonicalRoleArn(m.rolearn) }))],
+            mapUsers: [...mapUsers],
+            mapAccounts: [...mapAccounts],
+        }));
+        this.roleArns = pulumi.all(created.map(({ role, resource }) =>
+            resource.arn.apply((arn): [string, string] => [role.name, arn])))
+            .apply((entries) => Object.fromEntries(entries));
+
+        this.registerOutputs({ mappings: this.mappings, roleArns: this.roleArns });
+    }
+}

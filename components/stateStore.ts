@@ -1,0 +1,139 @@
+// The kOps state store bucket (new and locked down, or an existing one) and the three authenticator
+// files the control-plane hook downloads from it at boot.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { renderTlsOnlyBucketPolicy } from "./policies";
+import { AuthenticatorObjectKeys, authenticatorObjectKeys, stateStoreUrl } from "./stateStoreLayout";
+
+export interface KopsStateStoreArgs {
+    /** The kOps cluster name (a DNS name); the objects go under `<clusterName>/addons/authenticator/`. */
+    clusterName: string;
+    /** The S3 bucket's name: the bucket to create, or the existing bucket to use. */
+    bucketName: pulumi.Input<string>;
+    /**
+     * true: create the bucket, versioned, encrypted, private, TLS-only. false: use the existing
+     * bucket `bucketName` as it is; only the three objects are created (and deleted on destroy).
+     */
+    createBucket: boolean;
+    /**
+     * Let `pulumi destroy` delete a created bucket that still holds objects (every version of
+     * kOps' state included). Default false: destroy then fails on a non-empty bucket, which protects
+     * the state of clusters this stack did not delete. Ignored for an existing bucket.
+     */
+    forceDestroy?: pulumi.Input<boolean>;
+    /** The authenticator's certificate, PEM (AuthenticatorPki.certPem). */
+    certPem: pulumi.Input<string>;
+    /** The authenticator's private key, PEM (AuthenticatorPki.privateKeyPem). Stored as a secret. */
+    privateKeyPem: pulumi.Input<string>;
+    /** The apiserver's webhook kubeconfig (AuthenticatorPki.webhookKubeconfig). */
+    webhookKubeconfig: pulumi.Input<string>;
+    /** Tags for a created bucket. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+const pemContentType = "application/x-pem-file";
+/** RFC 9512's media type for YAML. */
+const yamlContentType = "application/yaml";
+
+/** The state store bucket and the authenticator's cert.pem, key.pem and kubeconfig.yaml in it. */
+export class KopsStateStore extends pulumi.ComponentResource {
+    /** The bucket's name. */
+    public readonly bucketName: pulumi.Output<string>;
+    /** The bucket's ARN when this component created it; undefined for an existing bucket. */
+    public readonly bucketArn: pulumi.Output<string | undefined>;
+    /** `s3://<bucket>`: the KOPS_STATE_STORE value. */
+    public readonly stateStoreUrl: pulumi.Output<string>;
+    /** The object keys of the three authenticator files. */
+    public readonly objectKeys: pulumi.Output<AuthenticatorObjectKeys>;
+
+    constructor(name: string, args: KopsStateStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        // A component's args are recorded as its inputs in the state: the key goes in as a secret.
+        const privateKeyPem = pulumi.secret(args.privateKeyPem);
+        super("kops-iam-auth:index:KopsStateStore", name, { ...args, privateKeyPem }, opts);
+        const keys = authenticatorObjectKeys(args.clusterName);
+
+        let bucketName: pulumi.Output<string>;
+        let bucketArn: pulumi.Output<string | undefined>;
+        // The objects wait until the bucket's protections are in place: nothing lands in it before
+        // it is encrypted, private and TLS-only.
+        let objectsDependOn: pulumi.Resource[] = [];
+        if (args.createBucket) {
+            const bucket = new aws.s3.Bucket(`${name}-bucket`, {
+                bucket: args.bucketName,
+                forceDestroy: args.forceDestroy ?? false,
+                tags: args.tags,
+            }, { parent: this });
+            // kOps asks for versioning: it is how a broken state is rolled back.
+            const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
+                bucket: bucket.bucket,
+                versioningConfiguration: { status: "Enabled" },
+            }, { parent: this });
+            const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
+                bucket: bucket.bucket,
+                rules: [{
+                    applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
+                    bucketKeyEnabled: true,
+                }],
+            }, { parent: this });
+            const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access-block`, {
+                bucket: bucket.bucket,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            }, { parent: this });
+            // ACLs off: access is decided by IAM and the bucket policy alone.
+            const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
+                bucket: bucket.bucket,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            }, { parent: this });
+            const policy = new aws.s3.BucketPolicy(`${name}-tls-only`, {
+                bucket: bucket.bucket,
+                policy: bucket.arn.apply((arn) => JSON.stringify(renderTlsOnlyBucketPolicy(arn))),
+            }, { parent: this, dependsOn: [publicAccessBlock] });
+            bucketName = bucket.bucket;
+            bucketArn = bucket.arn;
+            objectsDependOn = [versioning, encryption, publicAccessBlock, ownership, policy];
+        } else {
+            bucketName = pulumi.output(args.bucketName);
+            bucketArn = pulumi.output(undefined);
+        }
+
+        const objectArgs = {
+            bucket: bucketName,
+            // Explicit, so the files are encrypted even in an existing bucket without default encryption.
+            serverSideEncryption: "AES256",
+        };
+        const objectOpts = { parent: this, dependsOn: objectsDependOn };
+        new aws.s3.BucketObjectv2(`${name}-cert-pem`, {
+            ...objectArgs,
+            key: keys.certPem,
+            content: args.certPem,
+            contentType: pemContentType,
+        }, objectOpts);
+        new aws.s3.BucketObjectv2(`${name}-key-pem`, {
+            ...objectArgs,
+            key: keys.keyPem,
+            content: privateKeyPem,
+            contentType: pemContentType,
+        }, { ...objectOpts, additionalSecretOutputs: ["content"] });
+        new aws.s3.BucketObjectv2(`${name}-kubeconfig`, {
+            ...objectArgs,
+            key: keys.kubeconfig,
+            content: args.webhookKubeconfig,
+            contentType: yamlContentType,
+        }, objectOpts);
+
+        this.bucketName = bucketName;
+        this.bucketArn = bucketArn;
+        this.stateStoreUrl = bucketName.apply(stateStoreUrl);
+        this.objectKeys = pulumi.output(keys);
+
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            stateStoreUrl: this.stateStoreUrl,
+            objectKeys: this.objectKeys,
+        });
+    }
+}
