@@ -1,0 +1,94 @@
+// Pulumi.yaml and README.md describe the settings tables in components/config.ts; these tests keep the
+// three from drifting apart.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { configNamespace, parseStackSettings, simpleSettings } from "../../components/config";
+import {
+    endMarker, extractConfigReference, renderConfigReference, startMarker, structuredExample, withConfigReference,
+} from "../../tools/render-config-reference";
+
+const root = path.join(__dirname, "..", "..");
+const pulumiYaml = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
+const required = { clusterName: "dev.k8s.local", stateBucketName: "kops-state-test" };
+
+describe("Pulumi.yaml", () => {
+    it("names the project and runs index.ts with the nodejs TypeScript runtime", () => {
+        assert.strictEqual(pulumiYaml.name, configNamespace);
+        assert.deepStrictEqual(pulumiYaml.runtime, { name: "nodejs", options: { typescript: true } });
+        // package.json's main is the component package; without this Pulumi would run it as the program.
+        assert.strictEqual(pulumiYaml.main, "index.ts");
+    });
+
+    it("declares exactly the simple settings of config.ts, in order, with their types, defaults and descriptions", () => {
+        const expected = Object.fromEntries(Object.entries(simpleSettings).map(([key, setting]) => [key, {
+            type: setting.type,
+            ...(setting.type === "array" ? { items: { type: "string" } } : {}),
+            ...("default" in setting ? { default: setting.default } : {}),
+            description: setting.description,
+        }]));
+        assert.deepStrictEqual(Object.keys(pulumiYaml.config), Object.keys(expected));
+        assert.deepStrictEqual(pulumiYaml.config, expected);
+    });
+
+    it("has defaults that, passed on the way the Pulumi CLI does, give the same settings as config.ts's", () => {
+        // The CLI sets every missing key to its project default: scalars as text, lists as JSON.
+        const fromCli = Object.fromEntries(Object.entries(pulumiYaml.config as Record<string, { default?: unknown }>)
+            .filter(([, declaration]) => declaration.default !== undefined)
+            .map(([key, { default: value }]) => [key, typeof value === "object" ? JSON.stringify(value) : String(value)]));
+        assert.deepStrictEqual(parseStackSettings({ ...fromCli, ...required }, "eu-west-1"),
+            parseStackSettings(required, "eu-west-1"));
+    });
+
+    it("leaves exactly the settings without a safe default required", () => {
+        const requiredKeys = Object.entries(pulumiYaml.config as Record<string, { default?: unknown }>)
+            .filter(([, declaration]) => declaration.default === undefined).map(([key]) => key);
+        assert.deepStrictEqual(requiredKeys, ["clusterName", "stateBucketName"]);
+    });
+});
+
+describe("README configuration reference", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+
+    it("is what tools/render-config-reference.ts renders (run it after changing config.ts)", () => {
+        assert.strictEqual(readme.split(startMarker).length, 2, "one start marker");
+        assert.strictEqual(readme.split(endMarker).length, 2, "one end marker");
+        assert.ok(readme.includes(`## Configuration reference\n${startMarker}`), "the markers sit under the heading");
+        assert.strictEqual(extractConfigReference(readme), renderConfigReference(),
+            "README.md is stale: npx ts-node --transpile-only tools/render-config-reference.ts");
+    });
+
+    it("has a row for every simple setting and a section for every structured one", () => {
+        const section = renderConfigReference();
+        for (const key of Object.keys(simpleSettings)) {
+            assert.ok(section.includes(`\n| \`${key}\` |`), key);
+        }
+        for (const key of ["accessRoles", "mapRoles", "mapUsers", "mapAccounts", "clusterRoleBindings", "tags"]) {
+            assert.ok(section.includes(`\n#### \`${key}\`\n`), key);
+        }
+        assert.ok(section.includes("| `clusterName` | string | **required** |"));
+        assert.ok(section.includes("| `nodeCount` | integer | `2` |"));
+        // Angle brackets are escaped, or Markdown renderers would take <partition> for an HTML tag.
+        assert.ok(section.includes("arn:&lt;partition&gt;:iam::"));
+        assert.ok(!/\| [^|]*<partition>/.test(section));
+    });
+
+    it("shows an example that parses cleanly", () => {
+        const example = (section: string) => YAML.parse(/```yaml\n([\s\S]*?)```/.exec(section)![1]);
+        const config = example(renderConfigReference()).config as Record<string, unknown>;
+        assert.deepStrictEqual(config, structuredExample);
+        const raw = Object.fromEntries(Object.entries(config).map(([key, value]) => [key.slice(`${configNamespace}:`.length), value]));
+        const settings = parseStackSettings({ ...raw, ...required }, "eu-west-1");
+        assert.deepStrictEqual(settings.mapAccounts, ["444455556666"]);
+        assert.deepStrictEqual(settings.clusterRoleBindings.map((b) => b.group), ["developers", "deployers"]);
+        assert.strictEqual(settings.accessRoles[1].username, "developer:{{SessionName}}");
+    });
+
+    it("is inserted under its heading at the end of a README without markers, and replaced in place after", () => {
+        const inserted = withConfigReference("# Project\n\nText.\n", "\nfirst\n");
+        assert.strictEqual(inserted, `# Project\n\nText.\n\n## Configuration reference\n${startMarker}\nfirst\n${endMarker}\n`);
+        const replaced = withConfigReference(`${inserted}\n## Later section\n`, "\nsecond\n");
+        assert.strictEqual(replaced, `# Project\n\nText.\n\n## Configuration reference\n${startMarker}\nsecond\n${endMarker}\n\n## Later section\n`);
+    });
+});

@@ -1,0 +1,127 @@
+// Renders README.md's configuration reference from the settings tables in components/config.ts.
+// Run: npx ts-node --transpile-only tools/render-config-reference.ts
+// (tests/unit/configReference.test.ts fails when README.md and the tables disagree).
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { configNamespace, simpleSettings, StructuredField, structuredSettings } from "../components/config";
+
+export const startMarker = "<!-- config-reference:start -->";
+export const endMarker = "<!-- config-reference:end -->";
+const heading = "## Configuration reference";
+
+/** A stack file fragment using every structured setting (the README shows it; a test parses it). */
+export const structuredExample: Record<string, unknown> = {
+    [`${configNamespace}:accessRoles`]: [
+        { name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+        {
+            name: "KubernetesDeveloper",
+            username: "developer:{{SessionName}}",
+            groups: ["developers"],
+            trustedPrincipals: ["arn:aws:iam::111122223333:role/sso/Engineering"],
+            requireMfa: true,
+            maxSessionDurationSeconds: 7200,
+        },
+    ],
+    [`${configNamespace}:mapRoles`]: [
+        { rolearn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["deployers"] },
+    ],
+    [`${configNamespace}:mapUsers`]: [
+        { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["developers"] },
+    ],
+    [`${configNamespace}:mapAccounts`]: ["444455556666"],
+    [`${configNamespace}:clusterRoleBindings`]: [
+        { group: "developers", clusterRole: "edit" },
+        { group: "deployers", clusterRole: "admin" },
+    ],
+    [`${configNamespace}:tags`]: { team: "platform", "cost-center": "1234" },
+};
+
+/** Markdown table cell text: pipes escaped, and angle brackets kept visible (not read as HTML). */
+function cell(text: string): string {
+    return text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A default as inline code: strings bare (an empty one as ""), everything else as JSON. */
+function code(value: unknown): string {
+    return `\`${typeof value === "string" && value !== "" ? value : JSON.stringify(value)}\``;
+}
+
+/** The Markdown that goes between the markers (with a newline at each end). */
+export function renderConfigReference(): string {
+    const lines: string[] = [
+        "",
+        "<!-- Generated from components/config.ts by " +
+        "`npx ts-node --transpile-only tools/render-config-reference.ts`. Do not edit by hand. -->",
+        "",
+        `Set a value with \`pulumi config set <key> <value>\` (keys live in the \`${configNamespace}\` namespace), ` +
+        `or in \`Pulumi.<stack>.yaml\` as \`${configNamespace}:<key>: <value>\`. ` +
+        "The AWS region comes from `aws:region` (required), and kops uses the AWS profile in `aws:profile` if set. " +
+        "Every value is checked before any resource is created, and all problems are reported together, each naming " +
+        "the key, the value and what is accepted.",
+        "",
+        "### Settings",
+        "",
+        "`Pulumi.yaml` declares these with the same types, defaults and descriptions.",
+        "",
+        "| Key | Type | Default | Accepted values | Description |",
+        "| --- | --- | --- | --- | --- |",
+    ];
+    for (const [key, setting] of Object.entries(simpleSettings)) {
+        const defaultText = "default" in setting ? code(setting.default) : "**required**";
+        const type = setting.type === "array" ? "list of strings" : setting.type;
+        lines.push(`| \`${key}\` | ${type} | ${defaultText} | ${cell(setting.accepted)} | ${cell(setting.description)} |`);
+    }
+    lines.push(
+        "",
+        "### Structured settings",
+        "",
+        "Lists and maps, set in the stack file (or with `pulumi config set --path`). Pulumi cannot declare their " +
+        "shape in `Pulumi.yaml`; they are checked like the rest. An example using all of them follows.",
+    );
+    for (const [key, setting] of Object.entries(structuredSettings)) {
+        lines.push("", `#### \`${key}\``, "", `${cell(setting.description)}`, "",
+            `Default: ${code(setting.default)}. Accepted: ${cell(setting.accepted)}.`);
+        const fields: Record<string, StructuredField> | undefined = "fields" in setting ? setting.fields : undefined;
+        if (fields) {
+            lines.push("", "| Field | Required | Accepted values |", "| --- | --- | --- |");
+            for (const [field, { required, accepted }] of Object.entries(fields)) {
+                lines.push(`| \`${field}\` | ${required ? "yes" : "no"} | ${cell(accepted)} |`);
+            }
+        }
+    }
+    lines.push(
+        "",
+        "#### Example (`Pulumi.<stack>.yaml`)",
+        "",
+        "```yaml",
+        YAML.stringify({ config: structuredExample }, { lineWidth: 0 }).trimEnd(),
+        "```",
+        "",
+    );
+    return lines.join("\n");
+}
+
+/** The text between the markers, or undefined when README has none. */
+export function extractConfigReference(readme: string): string | undefined {
+    const start = readme.indexOf(startMarker);
+    const end = readme.indexOf(endMarker);
+    return start < 0 || end < start ? undefined : readme.slice(start + startMarker.length, end);
+}
+
+/** README with the section between the markers replaced; the heading and markers are appended if missing. */
+export function withConfigReference(readme: string, section: string): string {
+    const start = readme.indexOf(startMarker);
+    const end = readme.indexOf(endMarker);
+    if (start < 0 || end < start) {
+        return `${readme.trimEnd()}\n\n${heading}\n${startMarker}${section}${endMarker}\n`;
+    }
+    return readme.slice(0, start + startMarker.length) + section + readme.slice(end);
+}
+
+if (require.main === module) {
+    const readmePath = path.join(__dirname, "..", "README.md");
+    const readme = fs.readFileSync(readmePath, "utf8");
+    fs.writeFileSync(readmePath, withConfigReference(readme, renderConfigReference()));
+    console.log(`Wrote the configuration reference to ${path.relative(process.cwd(), readmePath)}`);
+}
