@@ -1,0 +1,292 @@
+// The kOps cluster's lifecycle as three `local.Command` resources running the scripts in
+// ./scripts: spec upsert, apply (update, rolling-update, validate), kubeconfig export. Which command
+// re-runs when is decided by each command's own inputs (./commandEnvironment.ts); the lifecycle
+// table in design.md is the contract, tests/components/kopsCluster.test.ts checks it.
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import {
+    applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, KubeconfigMode,
+    kubeconfigEnvironment, specEnvironment,
+} from "./commandEnvironment";
+import { ImmutableSettingsGuard } from "./immutableGuard";
+import { immutableSettingsFromConfig } from "./immutableSettings";
+import { parseKubeconfigCluster } from "./kubeconfigInfo";
+import { HookRunner } from "./specPatch";
+
+/** Timeouts of each kOps command, as Pulumi durations ("60m", "2h"). */
+export interface KopsCommandTimeouts {
+    /** First deployment: spec, `update --yes`, `validate --wait`. Default 60m. */
+    create?: string;
+    /** A change: spec, `update --yes`, `rolling-update --yes` (every changed instance, one by one), validate. Default 120m. */
+    update?: string;
+    /** `kops delete cluster --yes`. Default 30m. */
+    delete?: string;
+}
+
+export const defaultKopsCommandTimeouts: Required<KopsCommandTimeouts> = { create: "60m", update: "120m", delete: "30m" };
+
+export interface KopsClusterArgs {
+    /**
+     * The kOps cluster name, a DNS name with at least one dot (`dev.k8s.local`, `dev.example.com`).
+     * It cannot change: a different name is a different cluster. A change is refused at preview, so
+     * a new cluster means a new KopsCluster (a new resource name), which Pulumi creates before it
+     * deletes the old one.
+     */
+    clusterName: string;
+    /** The kOps state store, `s3://<bucket>` (KopsStateStore.stateStoreUrl). */
+    stateStoreUrl: pulumi.Input<string>;
+    /**
+     * The AWS region of the stack's AWS provider. kOps runs with AWS_REGION set to it, so it reads
+     * the state bucket in the same region the stack uses. The zones must be in it.
+     */
+    region: string;
+    /**
+     * The AWS profile kOps runs with (AWS_PROFILE), the same as the stack's AWS provider. Unset:
+     * kOps uses the ambient credentials of the `pulumi` process. Note that `pulumi destroy` runs the
+     * delete with the profile recorded at the last successful create or update (local.Command
+     * deletes from its stored state).
+     */
+    awsProfile?: string;
+    /** Availability zones of the cluster (`--zones`), in `region`. Cannot change after creation. */
+    zones: string[];
+    /** Number of worker nodes. Default 2. A change rolls the nodes. */
+    nodeCount?: number;
+    /** EC2 instance type of the worker nodes. Default t3.medium. A change rolls the nodes. */
+    nodeSize?: string;
+    /** Number of control-plane instances (etcd members). Default 1. Cannot change after creation. */
+    controlPlaneCount?: number;
+    /** EC2 instance type of the control plane. Default t3.medium. A change rolls the control plane. */
+    controlPlaneSize?: string;
+    /** Kubernetes version (`1.34.10`). A change upgrades the cluster (update, rolling-update). */
+    kubernetesVersion: string;
+    /** Pod networking (`kops create cluster --networking`). Default cilium. Cannot change after creation. */
+    networking?: string;
+    /** Subnet topology, public or private. Default public. Cannot change after creation. */
+    topology?: "public" | "private";
+    /** OpenSSH public key for every instance (the key text, not a path). Default: none. */
+    sshPublicKey?: string;
+    /**
+     * Extra flags for `kops create cluster`, one per item (`--node-volume-size=64`). They count only
+     * when the cluster is created; an adopted or existing cluster keeps its spec for them.
+     */
+    extraFlags?: string[];
+    /**
+     * Take over a cluster of this name that already exists in the state store (the 2018 recipe's
+     * "adding this to an existing cluster"): its spec is patched, updated and rolled like ours.
+     * `pulumi destroy` then leaves it running: its delete only prints that the cluster stays.
+     * Default false: `pulumi up` stops with an error naming the cluster and this setting.
+     */
+    adoptExisting?: boolean;
+    /** How long `kops validate cluster --wait` waits for a healthy cluster (Go duration). Default 15m. */
+    validateTimeout?: string;
+    /**
+     * How the exported kubeconfig (the `kubeconfig` output, for the Kubernetes provider)
+     * authenticates. `auth-plugin` (default): kOps' exec plugin (`kops helpers kubectl-auth`), which
+     * issues a short-lived certificate from the state store on each use: nothing in the Pulumi
+     * state expires, but kops and the state store must be reachable wherever the provider runs.
+     * `admin`: a static admin certificate valid for `adminTtl`; after that, the kubeconfig command
+     * must run again (change adminTtl or `pulumi up --replace` it) before the provider works.
+     */
+    kubeconfigMode?: KubeconfigMode;
+    /** Lifetime of the admin certificate in `admin` mode (Go duration). Default 1h. Ignored otherwise. */
+    adminTtl?: string;
+    /** The kops command on PATH, or a path to it. Default `kops`. kOps 1.34 to 1.36 (not 1.36.0). */
+    kopsBinary?: string;
+    /** The apiserver's webhook kubeconfig (AuthenticatorPki.webhookKubeconfig): a fileAsset on the control plane. */
+    webhookKubeconfig: pulumi.Input<string>;
+    /** kube-apiserver's `--authentication-token-webhook-cache-ttl` (Go duration). Default 5m0s. */
+    webhookCacheTtl?: string;
+    /**
+     * How the control-plane hook downloads cert.pem and key.pem from the state store: `container`
+     * (default, an aws-cli image, `hookImage`) or `host` (the host's `aws` CLI, as the 2018 blog).
+     */
+    hookRunner?: HookRunner;
+    /** The aws-cli image of the container hook, pinned. Default public.ecr.aws/aws-cli/aws-cli:2.31.23. */
+    hookImage?: string;
+    /** Owner uid/gid of the downloaded files: the authenticator's runAsUser. Default 10000 (kOps' own). */
+    authenticatorUid?: number;
+    /**
+     * The state store's objects (or the KopsStateStore component): the spec waits for them, so the
+     * first control-plane boot finds the authenticator's files, and destroy deletes the cluster
+     * before them.
+     */
+    stateStoreObjects?: pulumi.Resource[];
+    /** Timeouts of each command; see KopsCommandTimeouts for the defaults. */
+    timeouts?: KopsCommandTimeouts;
+}
+
+/** Defaults of the optional KopsClusterArgs; the same as the stack config's (components/config.ts). */
+export const kopsClusterDefaults = {
+    nodeCount: 2,
+    nodeSize: "t3.medium",
+    controlPlaneCount: 1,
+    controlPlaneSize: "t3.medium",
+    networking: "cilium",
+    topology: "public",
+    extraFlags: [] as string[],
+    adoptExisting: false,
+    validateTimeout: "15m",
+    kubeconfigMode: "auth-plugin",
+    adminTtl: "1h",
+    kopsBinary: "kops",
+    webhookCacheTtl: "5m0s",
+    hookRunner: "container",
+    hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
+    authenticatorUid: 10000,
+} as const;
+
+/**
+ * The scripts' directory relative to the working directory of the `pulumi` process, which is the
+ * project directory and also the command provider's working directory. Relative, so the commands'
+ * inputs are the same on every machine and checkout; an absolute path would differ between
+ * machines and re-run every command.
+ */
+function scriptsDirectory(): string {
+    const absolute = path.join(__dirname, "scripts");
+    for (const script of ["upsert-spec.sh", "apply.sh", "kubeconfig.sh", "delete.sh"]) {
+        if (!fs.existsSync(path.join(absolute, script))) {
+            throw new Error(`KopsCluster: ${path.join(absolute, script)} is missing; the package's scripts ` +
+                "must sit next to its TypeScript sources");
+        }
+    }
+    return path.relative(process.cwd(), absolute).split(path.sep).join("/") || ".";
+}
+
+/** A kOps cluster created, changed and deleted by `kops` through `local.Command`, with aws-iam-authenticator wired in. */
+export class KopsCluster extends pulumi.ComponentResource {
+    /** The kOps cluster name. */
+    public readonly clusterName: pulumi.Output<string>;
+    /** A kubeconfig for the Kubernetes provider (see kubeconfigMode). Secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** The API server URL from the kubeconfig. */
+    public readonly apiServerUrl: pulumi.Output<string>;
+    /**
+     * The cluster CA, base64-encoded PEM as kubeconfigs carry it; undefined when kOps exports none
+     * (an API load balancer with its own certificate).
+     */
+    public readonly certificateAuthorityData: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: KopsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kops-iam-auth:index:KopsCluster", name, {}, opts);
+        const d = kopsClusterDefaults;
+        const plain = {
+            kopsBinary: args.kopsBinary ?? d.kopsBinary,
+            clusterName: args.clusterName,
+            region: args.region,
+            awsProfile: args.awsProfile,
+            zones: args.zones,
+            nodeCount: args.nodeCount ?? d.nodeCount,
+            nodeSize: args.nodeSize ?? d.nodeSize,
+            controlPlaneCount: args.controlPlaneCount ?? d.controlPlaneCount,
+            controlPlaneSize: args.controlPlaneSize ?? d.controlPlaneSize,
+            kubernetesVersion: args.kubernetesVersion,
+            networking: args.networking ?? d.networking,
+            topology: args.topology ?? d.topology,
+            sshPublicKey: args.sshPublicKey,
+            extraFlags: args.extraFlags ?? [...d.extraFlags],
+            adoptExisting: args.adoptExisting ?? d.adoptExisting,
+            validateTimeout: args.validateTimeout ?? d.validateTimeout,
+            kubeconfigMode: args.kubeconfigMode ?? d.kubeconfigMode,
+            adminTtl: args.adminTtl ?? d.adminTtl,
+            webhookCacheTtl: args.webhookCacheTtl ?? d.webhookCacheTtl,
+            hookRunner: args.hookRunner ?? d.hookRunner,
+            hookImage: args.hookImage ?? d.hookImage,
+            authenticatorUid: args.authenticatorUid ?? d.authenticatorUid,
+        };
+        checkComponentSettings(name, plain);
+        const timeouts = { ...defaultKopsCommandTimeouts, ...args.timeouts };
+        const lines = kopsCommandLines(scriptsDirectory(), plain.adoptExisting);
+
+        const settings: pulumi.Output<KopsCommandSettings> = pulumi
+            .all([args.stateStoreUrl, args.webhookKubeconfig])
+            .apply(([stateStoreUrl, webhookKubeconfig]) =>
+                checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig }));
+
+        const guard = new ImmutableSettingsGuard(`${name}-immutable`, immutableSettingsFromConfig(plain), { parent: this });
+
+        const specEnv = settings.apply(specEnvironment);
+        const spec = new command.local.Command(`${name}-spec`, {
+            create: lines.spec.create,
+            update: lines.spec.update,
+            delete: lines.spec.delete,
+            environment: specEnv,
+            addPreviousOutputInEnv: false,
+        }, {
+            parent: this,
+            dependsOn: [guard, ...(args.stateStoreObjects ?? [])],
+            // The cluster name is fixed: a replacement must delete the old cluster before creating its successor.
+            deleteBeforeReplace: true,
+            customTimeouts: timeouts,
+        });
+
+        const specFingerprint = specEnv.apply((environment) =>
+            fingerprint({ create: lines.spec.create, update: lines.spec.update, environment }));
+        const apply = new command.local.Command(`${name}-apply`, {
+            create: lines.apply.create,
+            update: lines.apply.update,
+            environment: pulumi.all([settings, specFingerprint]).apply(([s, f]) => applyEnvironment(s, f)),
+            addPreviousOutputInEnv: false,
+        }, { parent: this, dependsOn: [spec], customTimeouts: timeouts });
+
+        const kubeconfigCommand = new command.local.Command(`${name}-kubeconfig`, {
+            create: lines.kubeconfig.create,
+            update: lines.kubeconfig.update,
+            environment: settings.apply(kubeconfigEnvironment),
+            addPreviousOutputInEnv: false,
+            // Its stdout is a credential (in admin mode) or the way to get one: never in the logs.
+            logging: "none",
+        }, {
+            parent: this,
+            dependsOn: [apply],
+            additionalSecretOutputs: ["stdout", "stderr"],
+            customTimeouts: timeouts,
+        });
+
+        this.clusterName = pulumi.output(args.clusterName);
+        this.kubeconfig = pulumi.secret(kubeconfigCommand.stdout);
+        const info = this.kubeconfig.apply(parseKubeconfigCluster);
+        // The server URL and the CA are public: only the values derived from the kubeconfig are unsecreted.
+        this.apiServerUrl = pulumi.unsecret(info.apply((i) => i.server));
+        this.certificateAuthorityData = pulumi.unsecret(info.apply((i) => i.certificateAuthorityData));
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            apiServerUrl: this.apiServerUrl,
+            certificateAuthorityData: this.certificateAuthorityData,
+        });
+    }
+}
+
+/**
+ * The checks only this component can make (the spec patch and the stack config check the rest):
+ * zones in the region, the kubeconfig mode and the durations the scripts take. Throws naming
+ * every problem.
+ */
+function checkComponentSettings(name: string, s: {
+    clusterName: string; region: string; zones: string[]; kubeconfigMode: string; validateTimeout: string; adminTtl: string;
+}): void {
+    const problems: string[] = [];
+    if (s.zones.length === 0) {
+        problems.push(`zones is empty; expected at least one availability zone of ${s.region}, like ${s.region}a`);
+    }
+    for (const zone of s.zones) {
+        if (!(zone.length === s.region.length + 1 && zone.startsWith(s.region) && /[a-z]$/.test(zone))) {
+            problems.push(`zones contains ${JSON.stringify(zone)}; expected availability zones of region ${s.region}, like ${s.region}a`);
+        }
+    }
+    if (s.kubeconfigMode !== "auth-plugin" && s.kubeconfigMode !== "admin") {
+        problems.push(`kubeconfigMode is ${JSON.stringify(s.kubeconfigMode)}; expected auth-plugin or admin`);
+    }
+    const goDuration = /^(\d+(\.\d+)?(h|m|s))+$/;
+    for (const key of ["validateTimeout", "adminTtl"] as const) {
+        if (!goDuration.test(s[key])) {
+            problems.push(`${key} is ${JSON.stringify(s[key])}; expected a Go duration like 15m or 1h30m`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new Error(`KopsCluster ${name} (cluster ${s.clusterName}): ${problems.join("; ")}`);
+    }
+}

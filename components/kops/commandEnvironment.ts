@@ -1,0 +1,189 @@
+// The command lines and environments of KopsCluster's three kOps commands, as plain data.
+//
+// A `local.Command` re-runs exactly when one of its own inputs changes, so what goes into each
+// environment below *is* the lifecycle contract (design.md): the spec gets every setting that shapes
+// the cluster spec and nothing else, the apply step gets a fingerprint of the spec command, and the
+// kubeconfig export gets only what the export needs. Values travel only through the environment;
+// command lines are fixed strings (see components/kops/scripts/*.sh for the variables they read).
+import { createHash } from "crypto";
+import { canonicalJson } from "./lifecycle";
+import { SpecPatchOptions, validateSpecPatchOptions } from "./specPatch";
+
+/** How the kubeconfig for the stack's Kubernetes provider authenticates (see KopsClusterArgs.kubeconfigMode). */
+export type KubeconfigMode = "auth-plugin" | "admin";
+
+/** Everything the three commands need, resolved to plain values. */
+export interface KopsCommandSettings {
+    kopsBinary: string;
+    clusterName: string;
+    /** `s3://<bucket>`. */
+    stateStoreUrl: string;
+    region: string;
+    awsProfile?: string;
+    zones: string[];
+    nodeCount: number;
+    nodeSize: string;
+    controlPlaneCount: number;
+    controlPlaneSize: string;
+    kubernetesVersion: string;
+    networking: string;
+    topology: string;
+    sshPublicKey?: string;
+    extraFlags: string[];
+    adoptExisting: boolean;
+    validateTimeout: string;
+    kubeconfigMode: KubeconfigMode;
+    adminTtl: string;
+    webhookKubeconfig: string;
+    webhookCacheTtl: string;
+    hookRunner: SpecPatchOptions["hookRunner"];
+    hookImage: string;
+    authenticatorUid: number;
+}
+
+/** The shell commands each `local.Command` runs, per lifecycle step. */
+export interface KopsCommandLines {
+    spec: { create: string; update: string; delete: string };
+    apply: { create: string; update: string };
+    kubeconfig: { create: string; update: string };
+}
+
+/**
+ * What `pulumi destroy` runs for an adopted cluster: it only says that the cluster stays. The
+ * cluster existed before this stack, so deleting it is its owner's call, not the stack's.
+ * CLUSTER_NAME comes from the command's environment.
+ */
+export const leaveAdoptedClusterRunning =
+    "echo \"kops-iam-auth: cluster $CLUSTER_NAME was adopted, not created, by this stack; " +
+    "it is left running (delete it with: kops delete cluster --name $CLUSTER_NAME --state $STATE_STORE --yes)\"";
+
+/** Quotes a string for a POSIX shell (single quotes; embedded ones closed, escaped, reopened). */
+function shellQuote(value: string): string {
+    return `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * The command lines, for scripts in `scriptsDir` (a path relative to the command provider's
+ * working directory). An adopted cluster is never deleted, and its first apply rolls the nodes:
+ * the patch changed a running cluster, which `apply.sh update` (update, rolling-update, validate)
+ * is for; a new cluster boots with the patched spec and needs no roll (`apply.sh create`).
+ */
+export function kopsCommandLines(scriptsDir: string, adoptExisting: boolean): KopsCommandLines {
+    const script = (name: string, ...args: string[]) =>
+        ["bash", shellQuote(`${scriptsDir}/${name}`), ...args].join(" ");
+    return {
+        spec: {
+            create: script("upsert-spec.sh", "create"),
+            update: script("upsert-spec.sh", "update"),
+            delete: adoptExisting ? leaveAdoptedClusterRunning : script("delete.sh"),
+        },
+        apply: {
+            create: script("apply.sh", adoptExisting ? "update" : "create"),
+            update: script("apply.sh", "update"),
+        },
+        kubeconfig: {
+            create: script("kubeconfig.sh"),
+            update: script("kubeconfig.sh"),
+        },
+    };
+}
+
+/** `s3://<bucket>` → `<bucket>`; anything else is refused, naming the value. */
+export function stateBucketName(stateStoreUrl: string): string {
+    const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?$/.exec(stateStoreUrl);
+    if (!match) {
+        throw new Error(`stateStoreUrl is ${JSON.stringify(stateStoreUrl)}; expected s3://<bucket name> ` +
+            "(the bucket itself, no key prefix: the authenticator's files live at <bucket>/<cluster>/addons/authenticator/)");
+    }
+    return match[1];
+}
+
+/** The environment every kOps call gets: the binary, the cluster, the state store, the AWS region and profile. */
+function kopsBaseEnvironment(s: KopsCommandSettings): Record<string, string> {
+    return {
+        KOPS_BIN: s.kopsBinary,
+        CLUSTER_NAME: s.clusterName,
+        STATE_STORE: s.stateStoreUrl,
+        // kOps reads the state bucket and calls EC2 through the AWS SDK's default chain: the same
+        // region (and profile) as the stack's AWS provider keeps both in one account and region.
+        AWS_REGION: s.region,
+        ...(s.awsProfile ? { AWS_PROFILE: s.awsProfile } : {}),
+    };
+}
+
+/** The patch the spec command applies to kOps' YAML (SPEC_PATCH, JSON). */
+export function specPatchOptions(s: KopsCommandSettings): SpecPatchOptions {
+    return {
+        clusterName: s.clusterName,
+        stateBucket: stateBucketName(s.stateStoreUrl),
+        webhookKubeconfig: s.webhookKubeconfig,
+        webhookCacheTtl: s.webhookCacheTtl,
+        hookRunner: s.hookRunner,
+        hookImage: s.hookImage,
+        authenticatorUid: s.authenticatorUid,
+        kubernetesVersion: s.kubernetesVersion,
+        nodeCount: s.nodeCount,
+        nodeSize: s.nodeSize,
+        controlPlaneCount: s.controlPlaneCount,
+        controlPlaneSize: s.controlPlaneSize,
+    };
+}
+
+/**
+ * Checks the settings with the spec patch's own rules (so a bad value fails the preview, not the
+ * script halfway through) and returns them with the cache TTL in Go's canonical spelling. Throws,
+ * naming `component` and every problem.
+ */
+export function checkedCommandSettings(component: string, s: KopsCommandSettings): KopsCommandSettings {
+    try {
+        return { ...s, webhookCacheTtl: validateSpecPatchOptions(specPatchOptions(s)).webhookCacheTtl };
+    } catch (err) {
+        throw new Error(`${component}: ${(err as Error).message}`);
+    }
+}
+
+/** The spec command's environment (upsert-spec.sh): exactly the settings that shape the spec. */
+export function specEnvironment(s: KopsCommandSettings): Record<string, string> {
+    return {
+        ...kopsBaseEnvironment(s),
+        ZONES: s.zones.join(","),
+        NODE_COUNT: String(s.nodeCount),
+        NODE_SIZE: s.nodeSize,
+        CONTROL_PLANE_COUNT: String(s.controlPlaneCount),
+        CONTROL_PLANE_SIZE: s.controlPlaneSize,
+        KUBERNETES_VERSION: s.kubernetesVersion,
+        NETWORKING: s.networking,
+        TOPOLOGY: s.topology,
+        ...(s.sshPublicKey ? { SSH_PUBLIC_KEY: s.sshPublicKey } : {}),
+        KOPS_EXTRA_FLAGS: JSON.stringify(s.extraFlags),
+        ADOPT_EXISTING: String(s.adoptExisting),
+        SPEC_PATCH: JSON.stringify(specPatchOptions(s)),
+    };
+}
+
+/** A stable sha256 (hex) of a JSON value: object keys sorted, so key order never counts as a change. */
+export function fingerprint(value: unknown): string {
+    return createHash("sha256").update(canonicalJson(value)).digest("hex");
+}
+
+/**
+ * The apply command's environment (apply.sh). SPEC_FINGERPRINT is the fingerprint of the spec
+ * command's inputs, so apply re-runs (update, rolling-update, validate) exactly when the spec
+ * command did.
+ */
+export function applyEnvironment(s: KopsCommandSettings, specFingerprint: string): Record<string, string> {
+    return {
+        ...kopsBaseEnvironment(s),
+        VALIDATE_TIMEOUT: s.validateTimeout,
+        SPEC_FINGERPRINT: specFingerprint,
+    };
+}
+
+/** The kubeconfig command's environment (kubeconfig.sh). ADMIN_TTL only counts in admin mode. */
+export function kubeconfigEnvironment(s: KopsCommandSettings): Record<string, string> {
+    return {
+        ...kopsBaseEnvironment(s),
+        KUBECONFIG_MODE: s.kubeconfigMode,
+        ...(s.kubeconfigMode === "admin" ? { ADMIN_TTL: s.adminTtl } : {}),
+    };
+}

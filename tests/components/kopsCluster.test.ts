@@ -1,0 +1,413 @@
+// KopsCluster under Pulumi's mocks: the command resources, their inputs and options, the secrets,
+// and the lifecycle table of design.md, checked by rendering two configurations per row and
+// comparing what each command gets (a command re-runs exactly when its inputs change).
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { simpleSettings } from "../../components/config";
+import { KopsCluster, KopsClusterArgs, kopsClusterDefaults } from "../../components/kops/cluster";
+import { fingerprint, leaveAdoptedClusterRunning } from "../../components/kops/commandEnvironment";
+import { describeImmutableChanges, ImmutableClusterSettings } from "../../components/kops/immutableSettings";
+import { diffCommandInputs, InputChange, RenderedResource } from "../../components/kops/lifecycle";
+import { parseSpecPatchOptions } from "../../components/kops/specPatch";
+import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import {
+    fakeCertPem, fakePrivateKeyPem, installMocks, isSecretValue, MockRecorder, RecordedResource, settle, valueOf,
+} from "../helpers/pulumiMocks";
+import { plainStringsContaining } from "../helpers/secretScan";
+
+const commandType = "command:local:Command";
+const guardType = "pulumi-nodejs:dynamic/kops:ImmutableClusterSettings";
+const scripts = "components/kops/scripts";
+const clusterName = "dev.example.com";
+const apiServer = "https://api-dev-example-com-abc123.elb.eu-west-1.amazonaws.com";
+const caData = Buffer.from("-----BEGIN CERTIFICATE-----\nKOPSCA\n-----END CERTIFICATE-----\n").toString("base64");
+
+/** What kubeconfig.sh prints in auth-plugin mode: kOps' export with the exec user. */
+const exportedKubeconfig = YAML.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: clusterName, cluster: { "certificate-authority-data": caData, server: apiServer } }],
+    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+    "current-context": clusterName,
+    users: [{
+        name: clusterName,
+        user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "kops", args: ["helpers", "kubectl-auth"] } },
+    }],
+});
+
+const baseArgs: KopsClusterArgs = {
+    clusterName,
+    stateStoreUrl: pulumi.output("s3://kops-state-example"),
+    region: "eu-west-1",
+    zones: ["eu-west-1a"],
+    kubernetesVersion: "1.34.10",
+    webhookKubeconfig: pulumi.output(renderWebhookKubeconfig(fakeCertPem)),
+};
+
+interface Rendering {
+    mocks: MockRecorder;
+    cluster: KopsCluster;
+    component: RecordedResource;
+    guard: RecordedResource;
+    spec: RecordedResource;
+    apply: RecordedResource;
+    kubeconfig: RecordedResource;
+    /** The commands as the lifecycle diff takes them. */
+    commands: RenderedResource[];
+}
+
+/**
+ * Renders a KopsCluster named "kops" under fresh mocks, the kubeconfig command printing
+ * `exportedKubeconfig`, and waits until every resource is registered. `before` registers other
+ * resources first (for dependencies).
+ */
+async function render(args: KopsClusterArgs, before?: () => pulumi.Resource[]): Promise<Rendering> {
+    const mocks = await installMocks({
+        extraState: (type, name) => (type === commandType && name === "kops-kubeconfig" ? { stdout: exportedKubeconfig, stderr: "" } : undefined),
+    });
+    const dependencies = before?.() ?? [];
+    const cluster = new KopsCluster("kops", { ...args, stateStoreObjects: args.stateStoreObjects ?? dependencies });
+    await valueOf(cluster.kubeconfig);
+    await settle();
+    const commands = mocks.byType(commandType);
+    return {
+        mocks,
+        cluster,
+        component: mocks.one("kops-iam-auth:index:KopsCluster", "kops"),
+        guard: mocks.one(guardType, "kops-immutable"),
+        spec: mocks.one(commandType, "kops-spec"),
+        apply: mocks.one(commandType, "kops-apply"),
+        kubeconfig: mocks.one(commandType, "kops-kubeconfig"),
+        commands: commands.map((c) => ({ name: c.name, inputs: c.inputs })),
+    };
+}
+
+/** The dynamic provider as Pulumi's Node.js provider host loads it from the resource's `__provider` input. */
+function loadSerializedProvider(guard: RecordedResource): pulumi.dynamic.ResourceProvider {
+    const requireFromString = require(require.resolve("require-from-string", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] }));
+    return requireFromString(guard.plainInputs.__provider).handler();
+}
+
+/** Stands for a state store object the cluster must wait for. */
+class StateObject extends pulumi.CustomResource {
+    constructor(name: string) {
+        super("test:index:StateObject", name, {});
+    }
+}
+
+describe("KopsCluster", () => {
+    let r: Rendering;
+    const stateObject = () => [new StateObject("state-object")];
+
+    before(async () => {
+        r = await render(baseArgs, stateObject);
+    });
+
+    it("registers the immutable-settings guard and the three commands under the component", () => {
+        assert.deepStrictEqual(r.mocks.resources.map((x) => `${x.type}/${x.name}`).sort(), [
+            `${commandType}/kops-apply`,
+            `${commandType}/kops-kubeconfig`,
+            `${commandType}/kops-spec`,
+            "kops-iam-auth:index:KopsCluster/kops",
+            `${guardType}/kops-immutable`,
+            "test:index:StateObject/state-object",
+        ]);
+        for (const child of [r.guard, r.spec, r.apply, r.kubeconfig]) {
+            assert.strictEqual(child.options.parent, r.component.urn, `${child.name} is not a child of the component`);
+        }
+    });
+
+    it("spec: upserts with create/update, deletes the cluster, the spec settings in its environment", () => {
+        const { environment, ...rest } = r.spec.plainInputs;
+        assert.deepStrictEqual(rest, {
+            create: `bash '${scripts}/upsert-spec.sh' create`,
+            update: `bash '${scripts}/upsert-spec.sh' update`,
+            delete: `bash '${scripts}/delete.sh'`,
+            addPreviousOutputInEnv: false,
+        });
+        const { SPEC_PATCH, ...values } = environment;
+        assert.deepStrictEqual(values, {
+            KOPS_BIN: "kops",
+            CLUSTER_NAME: clusterName,
+            STATE_STORE: "s3://kops-state-example",
+            AWS_REGION: "eu-west-1",
+            ZONES: "eu-west-1a",
+            NODE_COUNT: "2",
+            NODE_SIZE: "t3.medium",
+            CONTROL_PLANE_COUNT: "1",
+            CONTROL_PLANE_SIZE: "t3.medium",
+            KUBERNETES_VERSION: "1.34.10",
+            NETWORKING: "cilium",
+            TOPOLOGY: "public",
+            KOPS_EXTRA_FLAGS: "[]",
+            ADOPT_EXISTING: "false",
+        });
+        assert.deepStrictEqual(parseSpecPatchOptions(SPEC_PATCH), {
+            clusterName,
+            stateBucket: "kops-state-example",
+            webhookKubeconfig: renderWebhookKubeconfig(fakeCertPem),
+            webhookCacheTtl: "5m0s",
+            hookRunner: "container",
+            hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
+            authenticatorUid: 10000,
+            kubernetesVersion: "1.34.10",
+            nodeCount: 2,
+            nodeSize: "t3.medium",
+            controlPlaneCount: 1,
+            controlPlaneSize: "t3.medium",
+        });
+    });
+
+    it("spec: deleted before a replacement is created, after the guard and the state store objects", () => {
+        assert.strictEqual(r.spec.options.deleteBeforeReplace, true);
+        const stateObjectUrn = r.mocks.one("test:index:StateObject").urn;
+        assert.deepStrictEqual([...r.spec.options.dependencies].sort(), [r.guard.urn, stateObjectUrn].sort());
+    });
+
+    it("apply: create, then update (which rolls) on a change; no delete; after the spec", () => {
+        const { environment, ...rest } = r.apply.plainInputs;
+        assert.deepStrictEqual(rest, {
+            create: `bash '${scripts}/apply.sh' create`,
+            update: `bash '${scripts}/apply.sh' update`,
+            addPreviousOutputInEnv: false,
+        });
+        assert.deepStrictEqual(environment, {
+            KOPS_BIN: "kops",
+            CLUSTER_NAME: clusterName,
+            STATE_STORE: "s3://kops-state-example",
+            AWS_REGION: "eu-west-1",
+            VALIDATE_TIMEOUT: "15m",
+            SPEC_FINGERPRINT: fingerprint({
+                create: r.spec.plainInputs.create,
+                update: r.spec.plainInputs.update,
+                environment: r.spec.plainInputs.environment,
+            }),
+        });
+        assert.deepStrictEqual(r.apply.options.dependencies, [r.spec.urn]);
+    });
+
+    it("kubeconfig: exported after apply, never logged, stdout and stderr secret", () => {
+        assert.deepStrictEqual(r.kubeconfig.plainInputs, {
+            create: `bash '${scripts}/kubeconfig.sh'`,
+            update: `bash '${scripts}/kubeconfig.sh'`,
+            environment: {
+                KOPS_BIN: "kops",
+                CLUSTER_NAME: clusterName,
+                STATE_STORE: "s3://kops-state-example",
+                AWS_REGION: "eu-west-1",
+                KUBECONFIG_MODE: "auth-plugin",
+            },
+            addPreviousOutputInEnv: false,
+            logging: "none",
+        });
+        assert.deepStrictEqual([...r.kubeconfig.options.additionalSecretOutputs].sort(), ["stderr", "stdout"]);
+        assert.deepStrictEqual(r.kubeconfig.options.dependencies, [r.apply.urn]);
+    });
+
+    it("every command has timeouts, none uses triggers (they always replace)", () => {
+        for (const c of [r.spec, r.apply, r.kubeconfig]) {
+            assert.deepStrictEqual(c.options.customTimeouts, { create: "60m", update: "120m", delete: "30m" }, c.name);
+            assert.ok(!("triggers" in c.inputs), `${c.name} has triggers`);
+            assert.ok(c.plainInputs.update, `${c.name} has no update: a change would run create`);
+        }
+    });
+
+    it("the script paths are relative to the project directory and name the package's scripts", () => {
+        for (const c of [r.spec, r.apply, r.kubeconfig]) {
+            for (const step of ["create", "update", "delete"]) {
+                const line: string | undefined = c.plainInputs[step];
+                const script = /^bash '([^']+)'/.exec(line ?? "")?.[1];
+                if (script === undefined) {
+                    continue;
+                }
+                assert.ok(!path.isAbsolute(script), `${c.name}.${step} uses an absolute path: ${script}`);
+                assert.ok(fs.existsSync(path.join(process.cwd(), script)), `${c.name}.${step}: ${script} does not exist`);
+            }
+        }
+    });
+
+    it("outputs: the cluster name, the kubeconfig as a secret, the API server and CA as plain values", async () => {
+        assert.strictEqual(await valueOf(r.cluster.clusterName), clusterName);
+        assert.strictEqual(await valueOf(r.cluster.kubeconfig), exportedKubeconfig);
+        assert.strictEqual(await pulumi.isSecret(r.cluster.kubeconfig), true);
+        assert.strictEqual(await valueOf(r.cluster.apiServerUrl), apiServer);
+        assert.strictEqual(await pulumi.isSecret(r.cluster.apiServerUrl), false);
+        assert.strictEqual(await valueOf(r.cluster.certificateAuthorityData), caData);
+        assert.strictEqual(await pulumi.isSecret(r.cluster.certificateAuthorityData), false);
+    });
+
+    it("no command input is a secret, and none carries a key or the kubeconfig", async () => {
+        for (const c of [r.spec, r.apply, r.kubeconfig]) {
+            for (const [name, value] of Object.entries(c.inputs.environment)) {
+                assert.ok(!isSecretValue(value), `${c.name} environment ${name} is secret`);
+            }
+        }
+        const plainOutputs = { apiServerUrl: r.cluster.apiServerUrl, certificateAuthorityData: r.cluster.certificateAuthorityData };
+        assert.deepStrictEqual(await plainStringsContaining("PRIVATE KEY", r.mocks.resources, plainOutputs), []);
+        assert.deepStrictEqual(await plainStringsContaining(fakePrivateKeyPem, r.mocks.resources, plainOutputs), []);
+        assert.deepStrictEqual(await plainStringsContaining("kubectl-auth", r.mocks.resources, plainOutputs), []);
+    });
+
+    it("the guard holds the immutable settings, normalized as the spec names them", () => {
+        const { __provider, ...settings } = r.guard.plainInputs;
+        assert.strictEqual(typeof __provider, "string");
+        assert.deepStrictEqual(settings, {
+            clusterName, zones: ["eu-west-1a"], networking: "cilium", topology: "public", controlPlaneCount: 1,
+        });
+    });
+});
+
+describe("KopsCluster options", () => {
+    it("runs kops with the stack's AWS profile and region", async () => {
+        const r = await render({ ...baseArgs, awsProfile: "ops" });
+        for (const c of [r.spec, r.apply, r.kubeconfig]) {
+            assert.strictEqual(c.plainInputs.environment.AWS_PROFILE, "ops", c.name);
+            assert.strictEqual(c.plainInputs.environment.AWS_REGION, "eu-west-1", c.name);
+        }
+    });
+
+    it("adopting an existing cluster: ADOPT_EXISTING, a first apply that rolls, a delete that leaves it running", async () => {
+        const r = await render({ ...baseArgs, adoptExisting: true });
+        assert.strictEqual(r.spec.plainInputs.environment.ADOPT_EXISTING, "true");
+        assert.strictEqual(r.spec.plainInputs.delete, leaveAdoptedClusterRunning);
+        assert.strictEqual(r.apply.plainInputs.create, `bash '${scripts}/apply.sh' update`);
+        assert.strictEqual(r.apply.plainInputs.update, `bash '${scripts}/apply.sh' update`);
+    });
+
+    it("admin kubeconfig mode passes the TTL; custom timeouts reach every command", async () => {
+        const r = await render({ ...baseArgs, kubeconfigMode: "admin", adminTtl: "2h", timeouts: { update: "3h" } });
+        assert.strictEqual(r.kubeconfig.plainInputs.environment.KUBECONFIG_MODE, "admin");
+        assert.strictEqual(r.kubeconfig.plainInputs.environment.ADMIN_TTL, "2h");
+        for (const c of [r.spec, r.apply, r.kubeconfig]) {
+            assert.deepStrictEqual(c.options.customTimeouts, { create: "60m", update: "3h", delete: "30m" }, c.name);
+        }
+    });
+
+    it("defaults to what the stack config defaults to", () => {
+        assert.deepStrictEqual({ ...kopsClusterDefaults, kubeconfigMode: undefined }, {
+            nodeCount: simpleSettings.nodeCount.default,
+            nodeSize: simpleSettings.nodeSize.default,
+            controlPlaneCount: simpleSettings.controlPlaneCount.default,
+            controlPlaneSize: simpleSettings.controlPlaneSize.default,
+            networking: simpleSettings.networking.default,
+            topology: simpleSettings.topology.default,
+            extraFlags: simpleSettings.kopsExtraFlags.default,
+            adoptExisting: simpleSettings.adoptExistingCluster.default,
+            validateTimeout: simpleSettings.validateTimeout.default,
+            // The stack config has no kubeconfig mode: the stack uses the component's default.
+            kubeconfigMode: undefined,
+            adminTtl: simpleSettings.adminCredentialTtl.default,
+            kopsBinary: simpleSettings.kopsBinary.default,
+            webhookCacheTtl: simpleSettings.webhookCacheTtl.default,
+            hookRunner: simpleSettings.hookRunner.default,
+            hookImage: simpleSettings.hookImage.default,
+            authenticatorUid: simpleSettings.authenticatorUid.default,
+        });
+    });
+
+    it("refuses bad settings before registering any command, naming each", async () => {
+        const mocks = await installMocks();
+        assert.throws(() => new KopsCluster("bad", { ...baseArgs, zones: ["us-east-1a", "eu-west-1b"] }),
+            /KopsCluster bad \(cluster dev\.example\.com\): zones contains "us-east-1a"; expected availability zones of region eu-west-1/);
+        assert.throws(() => new KopsCluster("bad", { ...baseArgs, zones: [] }), /zones is empty/);
+        assert.throws(() => new KopsCluster("bad", { ...baseArgs, kubeconfigMode: "token" as any }),
+            /kubeconfigMode is "token"; expected auth-plugin or admin/);
+        assert.throws(() => new KopsCluster("bad", { ...baseArgs, validateTimeout: "soon", adminTtl: "1 day" }),
+            /validateTimeout is "soon"; expected a Go duration.*adminTtl is "1 day"/);
+        await settle();
+        assert.deepStrictEqual(mocks.resources.filter((x) => x.custom).map((x) => x.name), []);
+    });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The lifecycle table (design.md): per row, the commands whose inputs change between two renderings
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The commands that re-run, with the inputs that changed. Also checks that the guard's settings
+ * stayed the same: these rows are the ones the guard lets through.
+ */
+async function rerunsBetween(before: KopsClusterArgs, after: KopsClusterArgs): Promise<InputChange[]> {
+    const a = await render(before);
+    const b = await render(after);
+    assert.deepStrictEqual(diffCommandInputs([a.guard], [b.guard]), [], "the immutable settings changed");
+    return diffCommandInputs(a.commands, b.commands);
+}
+
+/** Compile-time: these settings are no input of KopsCluster, so they cannot reach a kOps command. */
+type NotAnInput<K extends string> = K extends keyof KopsClusterArgs ? never : K;
+const notKopsClusterInputs: NotAnInput<"mapRoles" | "mapUsers" | "mapAccounts" | "authenticatorImage" | "authenticatorResources">[] =
+    ["mapRoles", "mapUsers", "mapAccounts", "authenticatorImage", "authenticatorResources"];
+
+describe("the lifecycle table", () => {
+    it("pulumi up with nothing changed: no command input changes", async () => {
+        assert.deepStrictEqual(await rerunsBetween(baseArgs, { ...baseArgs }), []);
+    });
+
+    it(`a mapping or authenticator change (${notKopsClusterInputs.join(", ")}): no kOps command, those are not KopsCluster inputs`, async () => {
+        // The stack builds KopsCluster from the same args whatever the mappings and the
+        // authenticator's image and resources are (the type check above keeps them out of
+        // KopsClusterArgs), and the same args render the same commands.
+        const sameArgs = { ...baseArgs, nodeCount: 3 };
+        assert.deepStrictEqual(await rerunsBetween(sameArgs, { ...sameArgs }), []);
+    });
+
+    const resizes: Array<[string, Partial<KopsClusterArgs>, string]> = [
+        ["node count", { nodeCount: 5 }, "environment.NODE_COUNT"],
+        ["node size", { nodeSize: "m7i.large" }, "environment.NODE_SIZE"],
+        ["control-plane size", { controlPlaneSize: "m7i.large" }, "environment.CONTROL_PLANE_SIZE"],
+        ["Kubernetes version", { kubernetesVersion: "1.35.2" }, "environment.KUBERNETES_VERSION"],
+    ];
+    for (const [row, change, variable] of resizes) {
+        it(`${row} change: spec upsert and apply (update, rolling-update, validate) re-run; the kubeconfig does not`, async () => {
+            assert.deepStrictEqual(await rerunsBetween(baseArgs, { ...baseArgs, ...change }), [
+                { name: "kops-apply", change: "changed", changedInputs: ["environment.SPEC_FINGERPRINT"] },
+                { name: "kops-spec", change: "changed", changedInputs: [variable, "environment.SPEC_PATCH"].sort() },
+            ]);
+        });
+    }
+
+    const immutables: Array<[keyof ImmutableClusterSettings, Partial<KopsClusterArgs>]> = [
+        ["zones", { zones: ["eu-west-1a", "eu-west-1b"] }],
+        ["networking", { networking: "calico" }],
+        ["topology", { topology: "private" }],
+        ["controlPlaneCount", { controlPlaneCount: 3 }],
+        ["clusterName", { clusterName: "prod.example.com" }],
+    ];
+    for (const [setting, change] of immutables) {
+        it(`${setting} change: refused at preview by the guard's check, naming the setting`, async () => {
+            const a = await render(baseArgs);
+            const b = await render({ ...baseArgs, ...change });
+            const settingsOf = (guard: RecordedResource): ImmutableClusterSettings => {
+                const { __provider, ...settings } = guard.plainInputs;
+                return settings as ImmutableClusterSettings;
+            };
+            const changes = describeImmutableChanges(settingsOf(a.guard), settingsOf(b.guard));
+            assert.strictEqual(changes.length, 1);
+            assert.match(changes[0], new RegExp(`^${setting} cannot change`));
+
+            // The engine calls check(old inputs, new inputs) on the provider serialized into the
+            // new inputs; the failure stops the deployment before the spec command, which depends
+            // on the guard.
+            const provider = loadSerializedProvider(b.guard);
+            const refused = await provider.check!(a.guard.plainInputs, b.guard.plainInputs);
+            assert.strictEqual(refused.failures?.length, 1);
+            assert.match(refused.failures![0].reason, new RegExp(`^cluster ${clusterName.replace(/\./g, "\\.")}: ${setting} cannot change`));
+            assert.ok(b.spec.options.dependencies.includes(b.guard.urn), "the spec does not wait for the guard");
+
+            // Creation and an unchanged deployment pass.
+            assert.deepStrictEqual((await provider.check!({}, b.guard.plainInputs)).failures, []);
+            assert.deepStrictEqual((await provider.check!(b.guard.plainInputs, b.guard.plainInputs)).failures, []);
+        });
+    }
+
+    it("the serialized guard provider records its inputs on create and update", async () => {
+        const r = await render(baseArgs);
+        const provider = loadSerializedProvider(r.guard);
+        assert.deepStrictEqual(await provider.create!(r.guard.plainInputs), { id: clusterName, outs: r.guard.plainInputs });
+        assert.deepStrictEqual(await provider.update!(clusterName, r.guard.plainInputs, r.guard.plainInputs), { outs: r.guard.plainInputs });
+    });
+});

@@ -1,0 +1,245 @@
+// The pure parts behind KopsCluster's commands: command lines, environments, fingerprints, the
+// input diff the lifecycle tests and the plan tool use, and the immutable-settings check.
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+    applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, kubeconfigEnvironment,
+    leaveAdoptedClusterRunning, specEnvironment, stateBucketName,
+} from "../../components/kops/commandEnvironment";
+import { immutableSettingsCheckFailures } from "../../components/kops/immutableGuard";
+import { diffCommandInputs } from "../../components/kops/lifecycle";
+import { parseSpecPatchOptions } from "../../components/kops/specPatch";
+import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { fakeCertPem } from "../helpers/pulumiMocks";
+
+const settings: KopsCommandSettings = {
+    kopsBinary: "kops",
+    clusterName: "dev.example.com",
+    stateStoreUrl: "s3://kops-state-example",
+    region: "eu-west-1",
+    zones: ["eu-west-1a", "eu-west-1b"],
+    nodeCount: 2,
+    nodeSize: "t3.medium",
+    controlPlaneCount: 1,
+    controlPlaneSize: "t3.large",
+    kubernetesVersion: "1.34.10",
+    networking: "cilium",
+    topology: "private",
+    extraFlags: ["--node-volume-size=64"],
+    adoptExisting: false,
+    validateTimeout: "15m",
+    kubeconfigMode: "auth-plugin",
+    adminTtl: "1h",
+    webhookKubeconfig: renderWebhookKubeconfig(fakeCertPem),
+    webhookCacheTtl: "5m0s",
+    hookRunner: "container",
+    hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
+    authenticatorUid: 10000,
+};
+
+describe("kopsCommandLines", () => {
+    it("runs the scripts with bash, the step as the only argument", () => {
+        assert.deepStrictEqual(kopsCommandLines("components/kops/scripts", false), {
+            spec: {
+                create: "bash 'components/kops/scripts/upsert-spec.sh' create",
+                update: "bash 'components/kops/scripts/upsert-spec.sh' update",
+                delete: "bash 'components/kops/scripts/delete.sh'",
+            },
+            apply: {
+                create: "bash 'components/kops/scripts/apply.sh' create",
+                update: "bash 'components/kops/scripts/apply.sh' update",
+            },
+            kubeconfig: {
+                create: "bash 'components/kops/scripts/kubeconfig.sh'",
+                update: "bash 'components/kops/scripts/kubeconfig.sh'",
+            },
+        });
+    });
+
+    it("for an adopted cluster: never deletes it, and rolls it on the first apply", () => {
+        const lines = kopsCommandLines("components/kops/scripts", true);
+        assert.strictEqual(lines.spec.delete, leaveAdoptedClusterRunning);
+        assert.strictEqual(lines.apply.create, "bash 'components/kops/scripts/apply.sh' update");
+    });
+
+    it("quotes a scripts path with spaces and quotes for the shell", () => {
+        const lines = kopsCommandLines("node_modules/it's here/scripts", false);
+        const words = execFileSync("bash", ["-c", `printf '%s\\n' ${lines.spec.create.slice("bash ".length)}`], { encoding: "utf8" });
+        assert.strictEqual(words, "node_modules/it's here/scripts/upsert-spec.sh\ncreate\n");
+    });
+
+    it("the adopted cluster's delete only prints that the cluster stays", () => {
+        // A kops first on PATH that records being called: the delete must not call it.
+        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "adopted-delete-"));
+        const calls = path.join(bin, "calls");
+        fs.writeFileSync(path.join(bin, "kops"), `#!/bin/sh\necho "$@" >> ${calls}\nexit 1\n`, { mode: 0o755 });
+        const out = execFileSync("/bin/sh", ["-c", leaveAdoptedClusterRunning], {
+            encoding: "utf8",
+            env: { PATH: `${bin}:/usr/bin:/bin`, CLUSTER_NAME: "dev.example.com", STATE_STORE: "s3://kops-state-example" },
+        });
+        assert.ok(!fs.existsSync(calls), "the adopted cluster's delete called kops");
+        fs.rmSync(bin, { recursive: true });
+        assert.strictEqual(out, "kops-iam-auth: cluster dev.example.com was adopted, not created, by this stack; it is left " +
+            "running (delete it with: kops delete cluster --name dev.example.com --state s3://kops-state-example --yes)\n");
+    });
+});
+
+describe("stateBucketName", () => {
+    it("takes the bucket from s3://<bucket>, with or without a trailing slash", () => {
+        assert.strictEqual(stateBucketName("s3://kops-state-example"), "kops-state-example");
+        assert.strictEqual(stateBucketName("s3://kops.state.example/"), "kops.state.example");
+    });
+
+    it("refuses other schemes and key prefixes, naming the value", () => {
+        assert.throws(() => stateBucketName("gs://kops-state"), /stateStoreUrl is "gs:\/\/kops-state"; expected s3:\/\/<bucket name>/);
+        assert.throws(() => stateBucketName("s3://kops-state/prefix"), /no key prefix/);
+        assert.throws(() => stateBucketName("kops-state"), /expected s3:\/\//);
+    });
+});
+
+describe("the commands' environments", () => {
+    it("spec: exactly the settings that shape the spec, the patch as JSON the patch CLI accepts", () => {
+        const env = specEnvironment(settings);
+        assert.deepStrictEqual(Object.keys(env).sort(), [
+            "ADOPT_EXISTING", "AWS_REGION", "CLUSTER_NAME", "CONTROL_PLANE_COUNT", "CONTROL_PLANE_SIZE", "KOPS_BIN",
+            "KOPS_EXTRA_FLAGS", "KUBERNETES_VERSION", "NETWORKING", "NODE_COUNT", "NODE_SIZE", "SPEC_PATCH", "STATE_STORE",
+            "TOPOLOGY", "ZONES",
+        ]);
+        assert.strictEqual(env.ZONES, "eu-west-1a,eu-west-1b");
+        assert.strictEqual(env.NODE_COUNT, "2");
+        assert.strictEqual(env.KOPS_EXTRA_FLAGS, "[\"--node-volume-size=64\"]");
+        assert.strictEqual(env.ADOPT_EXISTING, "false");
+        assert.deepStrictEqual(parseSpecPatchOptions(env.SPEC_PATCH), {
+            clusterName: "dev.example.com",
+            stateBucket: "kops-state-example",
+            webhookKubeconfig: settings.webhookKubeconfig,
+            webhookCacheTtl: "5m0s",
+            hookRunner: "container",
+            hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
+            authenticatorUid: 10000,
+            kubernetesVersion: "1.34.10",
+            nodeCount: 2,
+            nodeSize: "t3.medium",
+            controlPlaneCount: 1,
+            controlPlaneSize: "t3.large",
+        });
+    });
+
+    it("spec: the SSH key and the AWS profile only when set", () => {
+        const env = specEnvironment({ ...settings, sshPublicKey: "ssh-ed25519 AAAAC3Nza tester", awsProfile: "ops" });
+        assert.strictEqual(env.SSH_PUBLIC_KEY, "ssh-ed25519 AAAAC3Nza tester");
+        assert.strictEqual(env.AWS_PROFILE, "ops");
+        assert.ok(!("SSH_PUBLIC_KEY" in specEnvironment(settings)));
+        assert.ok(!("AWS_PROFILE" in specEnvironment(settings)));
+    });
+
+    it("apply: the cluster, the validate timeout and the spec's fingerprint", () => {
+        assert.deepStrictEqual(applyEnvironment({ ...settings, awsProfile: "ops" }, "f1"), {
+            KOPS_BIN: "kops",
+            CLUSTER_NAME: "dev.example.com",
+            STATE_STORE: "s3://kops-state-example",
+            AWS_REGION: "eu-west-1",
+            AWS_PROFILE: "ops",
+            VALIDATE_TIMEOUT: "15m",
+            SPEC_FINGERPRINT: "f1",
+        });
+    });
+
+    it("kubeconfig: the mode, and the admin TTL only in admin mode", () => {
+        assert.deepStrictEqual(kubeconfigEnvironment(settings), {
+            KOPS_BIN: "kops",
+            CLUSTER_NAME: "dev.example.com",
+            STATE_STORE: "s3://kops-state-example",
+            AWS_REGION: "eu-west-1",
+            KUBECONFIG_MODE: "auth-plugin",
+        });
+        assert.deepStrictEqual(kubeconfigEnvironment({ ...settings, adminTtl: "2h" }), kubeconfigEnvironment(settings));
+        const admin = kubeconfigEnvironment({ ...settings, kubeconfigMode: "admin", adminTtl: "2h" });
+        assert.strictEqual(admin.KUBECONFIG_MODE, "admin");
+        assert.strictEqual(admin.ADMIN_TTL, "2h");
+    });
+});
+
+describe("checkedCommandSettings", () => {
+    it("returns the settings, the cache TTL spelled as Go prints it", () => {
+        assert.deepStrictEqual(checkedCommandSettings("KopsCluster kops", { ...settings, webhookCacheTtl: "2m" }),
+            { ...settings, webhookCacheTtl: "2m0s" });
+    });
+
+    it("refuses values the spec patch refuses, naming the component and each value", () => {
+        assert.throws(() => checkedCommandSettings("KopsCluster kops", { ...settings, nodeSize: "large", hookImage: "amazon/aws-cli:latest" }),
+            (err: Error) => /^KopsCluster kops: /.test(err.message) && /nodeSize: "large" is not valid/.test(err.message) &&
+                /hookImage: "amazon\/aws-cli:latest" is not valid/.test(err.message));
+        assert.throws(() => checkedCommandSettings("KopsCluster kops", { ...settings, stateStoreUrl: "s3://b/prefix" }),
+            /^Error: KopsCluster kops: stateStoreUrl is "s3:\/\/b\/prefix"/);
+    });
+});
+
+describe("fingerprint", () => {
+    it("is the sha256 of the canonical JSON, whatever the key order", () => {
+        const a = fingerprint({ environment: { A: "1", B: "2" }, create: "x" });
+        assert.match(a, /^[0-9a-f]{64}$/);
+        assert.strictEqual(fingerprint({ create: "x", environment: { B: "2", A: "1" } }), a);
+        assert.notStrictEqual(fingerprint({ create: "x", environment: { A: "1", B: "3" } }), a);
+    });
+});
+
+describe("diffCommandInputs", () => {
+    const spec = { name: "kops-spec", inputs: { create: "c", environment: { NODE_COUNT: "2", ZONES: "a" } } };
+    const kubeconfig = { name: "kops-kubeconfig", inputs: { create: "k", logging: "none" } };
+
+    it("is empty when nothing differs, key order aside", () => {
+        const reordered = { name: "kops-spec", inputs: { environment: { ZONES: "a", NODE_COUNT: "2" }, create: "c" } };
+        assert.deepStrictEqual(diffCommandInputs([spec, kubeconfig], [kubeconfig, reordered]), []);
+    });
+
+    it("names each changed input, and each changed entry of a map input", () => {
+        const after = { name: "kops-spec", inputs: { create: "c2", environment: { NODE_COUNT: "3", ZONES: "a", NEW: "x" } } };
+        assert.deepStrictEqual(diffCommandInputs([spec, kubeconfig], [after, kubeconfig]), [
+            { name: "kops-spec", change: "changed", changedInputs: ["create", "environment.NEW", "environment.NODE_COUNT"] },
+        ]);
+    });
+
+    it("reports added and removed resources and inputs", () => {
+        const withDelete = { name: "kops-kubeconfig", inputs: { ...kubeconfig.inputs, delete: "d" } };
+        assert.deepStrictEqual(diffCommandInputs([spec, kubeconfig], [withDelete]), [
+            { name: "kops-kubeconfig", change: "changed", changedInputs: ["delete"] },
+            { name: "kops-spec", change: "removed", changedInputs: [] },
+        ]);
+        assert.deepStrictEqual(diffCommandInputs([], [spec]), [{ name: "kops-spec", change: "added", changedInputs: [] }]);
+    });
+
+    it("refuses a rendering with two resources of one name", () => {
+        assert.throws(() => diffCommandInputs([spec, spec], []), /two resources are named kops-spec/);
+    });
+});
+
+describe("immutableSettingsCheckFailures", () => {
+    const inputs = {
+        __provider: "exports.handler = ...",
+        clusterName: "dev.example.com",
+        zones: ["eu-west-1a"],
+        networking: "cilium",
+        topology: "public",
+        controlPlaneCount: 1,
+    };
+
+    it("passes on creation (no old inputs) and when nothing changed (the serialized provider aside)", () => {
+        assert.deepStrictEqual(immutableSettingsCheckFailures({}, inputs), []);
+        assert.deepStrictEqual(immutableSettingsCheckFailures(inputs, { ...inputs, __provider: "changed code" }), []);
+    });
+
+    it("fails once per changed setting, naming the cluster, the setting and both values", () => {
+        const failures = immutableSettingsCheckFailures(inputs, { ...inputs, zones: ["eu-west-1a", "eu-west-1b"], topology: "private" });
+        assert.strictEqual(failures.length, 2);
+        assert.deepStrictEqual(failures.map((f) => f.property), ["", ""]);
+        assert.match(failures[0].reason, /^cluster dev\.example\.com: zones cannot change from \[eu-west-1a\] to \[eu-west-1a, eu-west-1b\]/);
+        assert.match(failures[1].reason, /^cluster dev\.example\.com: topology cannot change from "public" to "private"/);
+        for (const failure of failures) {
+            assert.match(failure.reason, /Nothing was changed; put the setting back/);
+        }
+    });
+});
