@@ -1,0 +1,203 @@
+# shellcheck shell=bash
+# Shared by the kOps lifecycle scripts (sourced, never run). Every value comes from the
+# environment; kops always gets `--name` and `--state` explicitly.
+#
+# Facts used here are from kubernetes/kops at v1.36.2 (cited per function):
+# - every kops error exits 1 and prints `Error: <message>` on stderr (cmd/kops/main.go; cobra),
+#   so "absent" and "broken" can only be told apart by the message text.
+
+# kOps reads these as defaults for --name/--state (cmd/kops/root.go). We always pass both flags;
+# a stray KOPS_CLUSTER_NAME next to a positional name makes kops fail with "cannot specify
+# cluster via --name and positional argument", and a stray KOPS_STATE_STORE must never win.
+unset KOPS_CLUSTER_NAME KOPS_STATE_STORE
+
+KOPS_BIN=${KOPS_BIN:-kops}
+KOPS_IAM_AUTH_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The cluster annotation that says kops-iam-auth created the cluster, so that a `create` re-run
+# after a failure halfway converges instead of mistaking our own cluster for a foreign one.
+KOPS_IAM_AUTH_MARKER=kops-iam-auth/created-by
+
+log() {
+  printf 'kops-iam-auth: %s\n' "$*" >&2
+}
+
+die() {
+  log "error: $*"
+  exit 1
+}
+
+# require_env NAME... : each variable must be set and non-empty.
+require_env() {
+  local name
+  for name in "$@"; do
+    if [[ -z "${!name:-}" ]]; then
+      die "$(basename "$0"): environment variable $name is required but is not set"
+    fi
+  done
+}
+
+# Runs kops on the configured cluster: `kops_cmd update cluster --yes` runs
+# `$KOPS_BIN update cluster --name <cluster> --state <store> --yes`. Nothing secret is ever an
+# argument, so the command line is logged as it is.
+kops_cmd() {
+  local words=()
+  while [[ $# -gt 0 && "$1" != -* ]]; do
+    words+=("$1")
+    shift
+  done
+  local args=("${words[@]}" --name "$CLUSTER_NAME" --state "$STATE_STORE" "$@")
+  log "running: $KOPS_BIN ${args[*]}"
+  "$KOPS_BIN" "${args[@]}"
+}
+
+# kops_cmd, with stderr both streamed to ours and saved to $1 (to match kops' error text).
+kops_cmd_keep_stderr() {
+  local errfile=$1
+  shift
+  local status=0
+  { kops_cmd "$@" 2>&1 1>&3 3>&- | tee "$errfile" >&2; } 3>&1 || status=$?
+  return "$status"
+}
+
+# Checks that KOPS_BIN runs and is kOps 1.34.x, 1.35.x or 1.36.x other than 1.36.0.
+# `kops version` prints `Client version: 1.36.2 (git-v1.36.2)` (cmd/kops/version.go; the git part
+# comes from the Makefile's `git describe`); kOps before 1.19 printed `Version 1.18.2 (git-...)`.
+# 1.36.0 loses aws-iam-authenticator identity mappings (kubernetes/kops#18619, fixed in 1.36.1).
+preflight() {
+  require_env CLUSTER_NAME STATE_STORE
+  if [[ "$STATE_STORE" != s3://?* ]]; then
+    die "STATE_STORE is \"$STATE_STORE\"; expected an S3 state store URL, s3://<bucket>"
+  fi
+  if ! command -v -- "$KOPS_BIN" >/dev/null 2>&1; then
+    die "kops not found: KOPS_BIN=\"$KOPS_BIN\" is not an executable file or a command on PATH; install kOps 1.34, 1.35 or 1.36 (not 1.36.0) and set the kops binary path in the stack config if it is not on PATH"
+  fi
+  local output
+  if ! output=$("$KOPS_BIN" version 2>&1); then
+    die "\`$KOPS_BIN version\` failed (KOPS_BIN=\"$KOPS_BIN\"): $output"
+  fi
+  local pattern='[Vv]ersion:? v?(([0-9]+)\.([0-9]+)\.([0-9]+)[-+.0-9A-Za-z]*)'
+  if [[ ! "$output" =~ $pattern ]]; then
+    die "cannot read a version from \`$KOPS_BIN version\` (KOPS_BIN=\"$KOPS_BIN\"), which printed: $output"
+  fi
+  local version=${BASH_REMATCH[1]} major=${BASH_REMATCH[2]} minor=${BASH_REMATCH[3]} patch=${BASH_REMATCH[4]}
+  local supported="supported are kOps 1.34.x, 1.35.x and 1.36.x except 1.36.0"
+  if [[ "$major" != 1 ]] || ((10#$minor < 34 || 10#$minor > 36)); then
+    die "kOps $version found (KOPS_BIN=\"$KOPS_BIN\") is not supported: $supported"
+  fi
+  if ((10#$minor == 36 && 10#$patch == 0)); then
+    die "kOps $version found (KOPS_BIN=\"$KOPS_BIN\") is not supported: 1.36.0 drops aws-iam-authenticator identity mappings (kubernetes/kops#18619); $supported"
+  fi
+  log "using kOps $version ($KOPS_BIN)"
+}
+
+# Prints `present` or `absent`. With a file argument, saves the Cluster YAML there when present.
+# `kops get cluster --name X` prints the Cluster or fails with `no clusters found`
+# (RunGetClusters, cmd/kops/get_cluster.go); kOps' not-found error for the Cluster object reads
+# `Cluster.kops.k8s.io "X" not found` (NewNotFound, pkg/client/simple/vfsclientset/cluster.go).
+# Anything else (access denied, a missing bucket) is a real failure and stops the script.
+cluster_state() {
+  local keep=${1:-/dev/null}
+  local errfile
+  errfile=$(mktemp)
+  log "looking for cluster $CLUSTER_NAME in $STATE_STORE"
+  if kops_cmd get cluster -o yaml >"$keep" 2>"$errfile"; then
+    rm -f "$errfile"
+    echo present
+    return 0
+  fi
+  local stderr
+  stderr=$(<"$errfile")
+  rm -f "$errfile"
+  if is_not_found "$stderr"; then
+    echo absent
+    return 0
+  fi
+  die "cannot tell whether cluster \"$CLUSTER_NAME\" exists in $STATE_STORE: \`kops get cluster\` failed: $stderr"
+}
+
+# True when kops' error text says the cluster does not exist (see cluster_state).
+is_not_found() {
+  [[ "$1" == *"no clusters found"* || "$1" == *"Cluster.kops.k8s.io \"$CLUSTER_NAME\" not found"* ]]
+}
+
+# The node program behind `spec_tool`: small YAML jobs on kOps documents, with the project's
+# `yaml` library (resolved from the package's node_modules, whatever the working directory).
+#   same A B          exit 0 when two multi-document files hold the same objects (ignores key
+#                     order, formatting and document order: kops re-serializes what it stores)
+#   has-marker FILE   exit 0 when the Cluster carries the created-by annotation
+#   add-marker        stdin -> stdout, the Cluster annotated as created by kops-iam-auth
+#   kubeconfig-exec COMMAND [NAME=VALUE...]
+#                     stdin -> stdout, the kubeconfig with kOps' `kops helpers kubectl-auth`
+#                     exec user running COMMAND with the given environment
+read -r -d '' KOPS_IAM_AUTH_SPEC_TOOL <<'JS' || true
+const [, scriptsDir, marker, job, ...args] = process.argv;
+const fs = require("fs");
+const YAML = require(require.resolve("yaml", { paths: [scriptsDir] }));
+
+const documents = (text) => YAML.parseAllDocuments(text).filter((d) => d.contents !== null);
+const canonical = (value) => Array.isArray(value) ? value.map(canonical)
+  : value && typeof value === "object"
+    ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical(value[k])]))
+    : value;
+const objects = (file) => documents(fs.readFileSync(file, "utf8"))
+  .map((d) => JSON.stringify(canonical(d.toJS())))
+  .sort();
+const cluster = (docs) => docs.find((d) => d.get("kind") === "Cluster");
+
+switch (job) {
+  case "same": {
+    const [a, b] = [objects(args[0]), objects(args[1])];
+    process.exit(a.length === b.length && a.every((o, i) => o === b[i]) ? 0 : 1);
+  }
+  case "has-marker": {
+    const found = cluster(documents(fs.readFileSync(args[0], "utf8")));
+    process.exit(found && found.getIn(["metadata", "annotations", marker]) !== undefined ? 0 : 1);
+  }
+  case "add-marker": {
+    const docs = documents(fs.readFileSync(0, "utf8"));
+    const found = cluster(docs);
+    if (!found) {
+      console.error("kops-iam-auth: error: no Cluster document in the spec");
+      process.exit(1);
+    }
+    found.setIn(["metadata", "annotations", marker], "kops-iam-auth");
+    process.stdout.write(docs.map((d) => d.toString({ directives: false })).join("---\n"));
+    break;
+  }
+  case "kubeconfig-exec": {
+    const config = YAML.parse(fs.readFileSync(0, "utf8"));
+    const [command, ...env] = args;
+    const execs = ((config && config.users) || []).map((u) => u.user && u.user.exec)
+      .filter((e) => e && e.command === "kops" && (e.args || []).slice(0, 2).join(" ") === "helpers kubectl-auth");
+    if (execs.length === 0) {
+      console.error("kops-iam-auth: error: kops exported no user running `kops helpers kubectl-auth`");
+      process.exit(1);
+    }
+    for (const exec of execs) {
+      exec.command = command;
+      if (env.length > 0) {
+        exec.env = env.map((e) => ({ name: e.slice(0, e.indexOf("=")), value: e.slice(e.indexOf("=") + 1) }));
+      }
+    }
+    process.stdout.write(YAML.stringify(config));
+    break;
+  }
+  default:
+    console.error(`kops-iam-auth: error: unknown spec tool job ${job}`);
+    process.exit(2);
+}
+JS
+
+spec_tool() {
+  node -e "$KOPS_IAM_AUTH_SPEC_TOOL" "$KOPS_IAM_AUTH_SCRIPTS" "$KOPS_IAM_AUTH_MARKER" "$@"
+}
+
+# Applies the project's spec patch (components/kops/patchSpecCli.ts) to kOps YAML on stdin.
+# Its options come in the environment (SPEC_PATCH), never on the command line. ts-node is resolved
+# from the package's own node_modules and run from the package root (where tsconfig.json is), so
+# this works from any working directory.
+patch_spec() {
+  local root
+  root=$(cd "$KOPS_IAM_AUTH_SCRIPTS/../../.." && pwd)
+  (cd "$root" && node -r "$(node -p 'require.resolve("ts-node/register/transpile-only")')" components/kops/patchSpecCli.ts)
+}

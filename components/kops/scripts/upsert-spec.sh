@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Writes the desired cluster spec (kOps' own, with our patch applied) to the kOps state store.
+#   upsert-spec.sh create   first run: a new cluster; an existing one only when adopting it
+#   upsert-spec.sh update   later runs: patch the current spec; replace it only when it changes
+# Nothing reaches the cloud here: `kops update cluster` (apply.sh) does that. On an existing cluster
+# only SPEC_PATCH shapes the change (version, counts, sizes, the authenticator wiring); the create
+# flags (zones, networking, topology, SSH key, KOPS_EXTRA_FLAGS) count only when it is created.
+#
+# Environment: KOPS_BIN (default kops), CLUSTER_NAME, STATE_STORE (s3://bucket), ZONES
+# (comma-separated), NODE_COUNT, NODE_SIZE, CONTROL_PLANE_COUNT, CONTROL_PLANE_SIZE,
+# KUBERNETES_VERSION, NETWORKING, TOPOLOGY (public|private), SSH_PUBLIC_KEY (optional, key text),
+# KOPS_EXTRA_FLAGS (JSON array of strings for `kops create cluster`, default []),
+# ADOPT_EXISTING (true|false, default false), SPEC_PATCH (JSON options of patchSpecCli.ts).
+#
+# kOps facts (kubernetes/kops v1.36.2):
+# - `create cluster --dry-run -o yaml` prints the Cluster, its InstanceGroups and, with
+#   --ssh-public-key, an SSHCredential, writing nothing; it fails with `cluster "X" already
+#   exists` when the cluster is there (cmd/kops/create_cluster.go).
+# - `replace -f - --force` updates the Cluster and InstanceGroups and creates the missing ones,
+#   so it is an idempotent upsert; it rejects any other kind, e.g. the addons `get all` also
+#   prints (cmd/kops/replace.go). Hence `get cluster` + `get instancegroups`, not `get all`.
+# - kops joins YAML documents with "\n---\n\n" (writeYAMLSep, cmd/kops/get.go).
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+mode=${1:-}
+if [[ "$mode" != create && "$mode" != update ]]; then
+  die "usage: upsert-spec.sh create|update (got \"$mode\")"
+fi
+require_env CLUSTER_NAME STATE_STORE ZONES NODE_COUNT NODE_SIZE CONTROL_PLANE_COUNT CONTROL_PLANE_SIZE \
+  KUBERNETES_VERSION NETWORKING TOPOLOGY SPEC_PATCH
+ADOPT_EXISTING=${ADOPT_EXISTING:-false}
+KOPS_EXTRA_FLAGS=${KOPS_EXTRA_FLAGS:-[]}
+
+[[ "$NODE_COUNT" =~ ^[0-9]+$ ]] || die "NODE_COUNT is \"$NODE_COUNT\"; expected a whole number (0 or more)"
+[[ "$CONTROL_PLANE_COUNT" =~ ^[1-9][0-9]*$ ]] ||
+  die "CONTROL_PLANE_COUNT is \"$CONTROL_PLANE_COUNT\"; expected a whole number, 1 or more"
+[[ "$TOPOLOGY" == public || "$TOPOLOGY" == private ]] ||
+  die "TOPOLOGY is \"$TOPOLOGY\"; expected public or private"
+[[ "$ADOPT_EXISTING" == true || "$ADOPT_EXISTING" == false ]] ||
+  die "ADOPT_EXISTING is \"$ADOPT_EXISTING\"; expected true or false"
+
+if ! jq -e 'type == "array" and all(.[]; type == "string")' >/dev/null 2>&1 <<<"$KOPS_EXTRA_FLAGS"; then
+  die "KOPS_EXTRA_FLAGS is $KOPS_EXTRA_FLAGS; expected a JSON array of strings, e.g. [\"--image\",\"ami-123\"]"
+fi
+extra_flags=()
+mapfile -d '' -t extra_flags < <(jq -j '.[] + "\u0000"' <<<"$KOPS_EXTRA_FLAGS")
+# These would break the dry-run pipeline or point kops at another cluster or store.
+for flag in "${extra_flags[@]}"; do
+  case "$flag" in
+    --name | --name=* | --state | --state=* | --dry-run | --dry-run=* | --output | --output=* | -o* | \
+      --yes | --yes=* | -y | --target | --target=* | --out | --out=*)
+      die "KOPS_EXTRA_FLAGS contains \"$flag\", which the scripts set themselves; remove it" ;;
+  esac
+done
+
+umask 077
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Every step writes a file and the next reads it whole, so a failed step never feeds a truncated
+# spec to `kops replace`, and nothing is written to the state store before the last step.
+create_spec() {
+  local flags=(--cloud aws --dns none --zones "$ZONES" --node-count "$NODE_COUNT" --node-size "$NODE_SIZE"
+    --control-plane-count "$CONTROL_PLANE_COUNT" --control-plane-size "$CONTROL_PLANE_SIZE"
+    --kubernetes-version "$KUBERNETES_VERSION" --networking "$NETWORKING" --topology "$TOPOLOGY")
+  if [[ -n "${SSH_PUBLIC_KEY:-}" ]]; then
+    printf '%s\n' "$SSH_PUBLIC_KEY" >"$work/ssh_public_key"
+    flags+=(--ssh-public-key "$work/ssh_public_key")
+  fi
+  kops_cmd create cluster "${flags[@]}" "${extra_flags[@]}" --dry-run -o yaml >"$work/generated.yaml"
+  patch_spec <"$work/generated.yaml" >"$work/patched.yaml" || die "the spec patch refused the new spec of cluster $CLUSTER_NAME (error above)"
+  spec_tool add-marker <"$work/patched.yaml" >"$work/desired.yaml"
+  kops_cmd replace -f - --force <"$work/desired.yaml"
+  echo "created the spec of cluster $CLUSTER_NAME in $STATE_STORE"
+}
+
+# The current Cluster (saved by cluster_state) and InstanceGroups, patched; replaced if that
+# changes anything.
+converge_spec() {
+  kops_cmd get instancegroups -o yaml >"$work/instancegroups.yaml"
+  { cat "$work/cluster.yaml"; printf '\n---\n\n'; cat "$work/instancegroups.yaml"; } >"$work/current.yaml"
+  patch_spec <"$work/current.yaml" >"$work/desired.yaml" ||
+    die "the spec patch refused the current spec of cluster $CLUSTER_NAME (error above); nothing was changed"
+  if spec_tool same "$work/current.yaml" "$work/desired.yaml"; then
+    echo "spec unchanged: cluster $CLUSTER_NAME already has the desired spec"
+    return 0
+  fi
+  kops_cmd replace -f - --force <"$work/desired.yaml"
+  echo "replaced the spec of cluster $CLUSTER_NAME in $STATE_STORE"
+}
+
+preflight
+state=$(cluster_state "$work/cluster.yaml")
+if [[ "$state" == absent ]]; then
+  if [[ "$mode" == update ]]; then
+    log "cluster $CLUSTER_NAME is not in $STATE_STORE (deleted outside Pulumi?); creating it again"
+  fi
+  create_spec
+elif [[ "$mode" == update || "$ADOPT_EXISTING" == true ]]; then
+  converge_spec
+elif spec_tool has-marker "$work/cluster.yaml"; then
+  log "cluster $CLUSTER_NAME carries the $KOPS_IAM_AUTH_MARKER annotation: an earlier run created it and stopped halfway; converging"
+  converge_spec
+else
+  die "cluster \"$CLUSTER_NAME\" already exists in the state store $STATE_STORE and was not created by kops-iam-auth." \
+    "Set kops-iam-auth:adoptExistingCluster to true to patch, update and roll it (pulumi destroy then leaves it running)," \
+    "or choose another cluster name or state store."
+fi

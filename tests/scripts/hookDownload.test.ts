@@ -1,0 +1,184 @@
+// The control-plane hook's download of cert.pem and key.pem, run for real: the commands that
+// patchClusterSpec() writes into the cluster spec, executed with the real aws CLI against
+// moto_server on 127.0.0.1, after uploading the files to the keys the state store component uses.
+// The node's root is a temp folder: every path the hook touches is rewritten under it (the test
+// first checks there is no other path). Runs as root so the files can be given to uid 10000.
+//
+// host runner: the ExecStart= lines of the hook's systemd [Service] section, run one after the
+// other without a shell, as systemd runs them (stopping at the first failure).
+// container runner: the execContainer's `/bin/sh -c <script>`, run by the host's sh; the host's aws
+// CLI stands in for the one in the pinned aws-cli image, and <root> for the container's /rootfs
+// (where kOps mounts the host's /).
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { authenticatorStateHostPath, defaultAuthenticatorUid } from "../../components/authenticatorManifests";
+import { certFetchHookName, HookRunner, patchClusterSpec, SpecPatchOptions } from "../../components/kops/specPatch";
+import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
+import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { Moto, startMoto } from "../helpers/moto";
+import { requireTool } from "../helpers/tools";
+
+const fixture = path.join(__dirname, "..", "..", "..", "shared", "fixtures", "kops", "create-cluster-minimal-1.36.yaml");
+const clusterName = "minimal.example.com";
+const bucket = "kops-state-test";
+const certPem = "-----BEGIN CERTIFICATE-----\nTESTCERTIFICATE\n-----END CERTIFICATE-----\n";
+const keyPem = "-----BEGIN RSA PRIVATE KEY-----\nTESTKEYMATERIAL\n-----END RSA PRIVATE KEY-----\n";
+const rotatedCertPem = certPem.replace("TESTCERTIFICATE", "ROTATEDCERTIFICATE");
+const rotatedKeyPem = keyPem.replace("TESTKEYMATERIAL", "ROTATEDKEYMATERIAL");
+
+function patchOptions(hookRunner: HookRunner, stateBucketRegion?: string): SpecPatchOptions {
+    return {
+        clusterName,
+        stateBucket: bucket,
+        ...(stateBucketRegion ? { stateBucketRegion } : {}),
+        webhookKubeconfig: renderWebhookKubeconfig(certPem),
+        webhookCacheTtl: "5m",
+        hookRunner,
+        hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
+        authenticatorUid: defaultAuthenticatorUid,
+        kubernetesVersion: "v1.36.0",
+        nodeCount: 1,
+        nodeSize: "t2.medium",
+        controlPlaneCount: 1,
+        controlPlaneSize: "m3.medium",
+    };
+}
+
+/** Our hook, as it stands in the patched cluster spec. */
+function certFetchHook(options: SpecPatchOptions): any {
+    const patched = patchClusterSpec(fs.readFileSync(fixture, "utf8"), options);
+    const cluster = YAML.parseAllDocuments(patched).map((d) => d.toJS()).find((d) => d?.kind === "Cluster");
+    const hooks = cluster.spec.hooks.filter((h: any) => h.name === certFetchHookName);
+    assert.equal(hooks.length, 1, `one ${certFetchHookName} hook in the patched spec`);
+    assert.deepEqual(hooks[0].roles, ["Master"]);
+    return hooks[0];
+}
+
+/** Rewrites node paths under `root`, refusing any path outside the two the hook may touch. */
+function underRoot(root: string, nodePath: string): string {
+    assert.ok(nodePath.startsWith("/srv/kubernetes/aws-iam-authenticator"), `the hook touches ${nodePath}`);
+    return path.join(root, nodePath);
+}
+
+describe("the control-plane hook's certificate download (real aws CLI, moto_server on 127.0.0.1)", function () {
+    this.timeout(120000);
+    let moto: Moto;
+    let awsEnv: NodeJS.ProcessEnv;
+    let aws: string;
+    const roots: string[] = [];
+
+    function awsCli(...args: string[]): void {
+        const result = spawnSync(aws, args, { env: awsEnv, encoding: "utf8" });
+        assert.equal(result.status, 0, `aws ${args.join(" ")}: ${result.stderr}`);
+    }
+
+    /** Uploads the two files where the state store component puts them. */
+    function upload(cert: string, key: string): void {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hook-upload-"));
+        const keys = authenticatorObjectKeys(clusterName);
+        fs.writeFileSync(path.join(dir, "cert.pem"), cert);
+        fs.writeFileSync(path.join(dir, "key.pem"), key);
+        awsCli("s3", "cp", "--only-show-errors", path.join(dir, "cert.pem"), `s3://${bucket}/${keys.certPem}`);
+        awsCli("s3", "cp", "--only-show-errors", path.join(dir, "key.pem"), `s3://${bucket}/${keys.keyPem}`);
+        fs.rmSync(dir, { recursive: true });
+    }
+
+    before(async function () {
+        const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
+        aws = requireTool(this, "aws", "pip install awscli");
+        if (process.getuid?.() !== 0) {
+            // Giving the files to uid 10000 takes root (tests/offline.sh keeps root when run as root).
+            const message = "the hook download test must run as root to chown files to uid 10000";
+            if (process.env.CI) {
+                throw new Error(`CI must run every test, but ${message}`);
+            }
+            console.warn(`\n  !!! SKIPPED: ${message}\n`);
+            this.skip();
+        }
+        moto = await startMoto(motoServer);
+        awsEnv = { ...moto.env, PATH: `${path.dirname(aws)}:${moto.env.PATH}` };
+        awsCli("s3api", "create-bucket", "--bucket", bucket);
+        upload(certPem, keyPem);
+    });
+
+    after(async () => {
+        await moto?.stop();
+        roots.forEach((root) => fs.rmSync(root, { recursive: true, force: true }));
+    });
+
+    function newRoot(): string {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "hook-node-root-"));
+        roots.push(root);
+        return root;
+    }
+
+    /** Checks what the DaemonSet will read from its hostPath: the files, their owner and modes. */
+    function assertFilesLanded(root: string, cert: string, key: string): void {
+        const dir = path.join(root, authenticatorStateHostPath);
+        const expect = (file: string, mode: number, content?: string) => {
+            const stat = fs.statSync(file);
+            assert.equal(stat.mode & 0o7777, mode, `mode of ${file}: ${(stat.mode & 0o7777).toString(8)}`);
+            assert.equal(stat.uid, defaultAuthenticatorUid, `owner of ${file}`);
+            assert.equal(stat.gid, defaultAuthenticatorUid, `group of ${file}`);
+            if (content !== undefined) {
+                assert.equal(fs.readFileSync(file, "utf8"), content, `content of ${file}`);
+            }
+        };
+        expect(dir, 0o700);
+        expect(path.join(dir, "cert.pem"), 0o644, cert);
+        expect(path.join(dir, "key.pem"), 0o600, key);
+        assert.deepEqual(fs.readdirSync(dir).sort(), ["cert.pem", "key.pem"], "no .download leftovers");
+    }
+
+    it("host runner (systemd ExecStart lines, the host's aws): files land owned by uid 10000, key 0600; a re-run over them succeeds", () => {
+        const hook = certFetchHook(patchOptions("host", "us-east-1"));
+        assert.equal(hook.execContainer, undefined);
+        const lines: string[] = hook.manifest.split("\n").filter(Boolean);
+        assert.equal(lines[0], "Type=oneshot");
+        const steps = lines.slice(1).map((line) => {
+            assert.match(line, /^ExecStart=[^$%"'\\]+$/, "a plain ExecStart line: systemd would expand $ and %, and parse quotes");
+            return line.slice("ExecStart=".length).split(" ");
+        });
+        assert.ok(steps.some((argv) => argv[0] === "aws" && argv.includes("--region")), "the host runner downloads with the host's aws");
+        const root = newRoot();
+        const runAll = () => {
+            for (const argv of steps) {
+                const rewritten = argv.map((word, i) => i > 0 && word.startsWith("/") ? underRoot(root, word) : word);
+                const result = spawnSync(rewritten[0], rewritten.slice(1), { env: awsEnv, encoding: "utf8" });
+                assert.equal(result.status, 0, `ExecStart=${argv.join(" ")} failed: ${result.stderr}${result.error ?? ""}`);
+            }
+        };
+        runAll();
+        assertFilesLanded(root, certPem, keyPem);
+        runAll();
+        assertFilesLanded(root, certPem, keyPem);
+    });
+
+    it("container runner (execContainer /bin/sh -c, the host's aws standing in for the image's): same files, owner and modes; a re-run fetches rotated files", () => {
+        const hook = certFetchHook(patchOptions("container"));
+        assert.equal(hook.manifest, undefined);
+        assert.equal(hook.execContainer.image, "public.ecr.aws/aws-cli/aws-cli:2.27.50");
+        const [shell, flag, script] = hook.execContainer.command;
+        assert.deepEqual([shell, flag], ["/bin/sh", "-c"]);
+        const root = newRoot();
+        // The container sees the node's / at /rootfs; here that is `root`.
+        for (const absolute of script.match(/(?<=^|\s)\/\S*/g) ?? []) {
+            assert.ok(absolute.startsWith("/rootfs/"), `the hook script touches ${absolute}, outside the node's /rootfs`);
+        }
+        const rewritten = script.replace(/\/rootfs(\/[^\s&;|]*)/g, (_: string, nodePath: string) => underRoot(root, nodePath));
+        const env = { ...awsEnv, ...(hook.execContainer.environment ?? {}) };
+        const runScript = () => {
+            const result = spawnSync("/bin/sh", ["-c", rewritten], { env, encoding: "utf8" });
+            assert.equal(result.status, 0, `the hook script failed: ${result.stderr}`);
+        };
+        runScript();
+        assertFilesLanded(root, certPem, keyPem);
+        upload(rotatedCertPem, rotatedKeyPem);
+        runScript();
+        assertFilesLanded(root, rotatedCertPem, rotatedKeyPem);
+    });
+});

@@ -1,0 +1,560 @@
+// The kOps lifecycle scripts (components/kops/scripts/*.sh) against a stub kops on PATH
+// (tests/stubs/kops: state in a temp folder, kops' messages and exit codes, every call recorded,
+// failure on the Nth call). The scripts run exactly as KopsCluster runs them: the command lines
+// of kopsCommandLines() and the environments of specEnvironment()/applyEnvironment()/
+// kubeconfigEnvironment(), in `bash -c` with a clean environment. The real parts: the scripts,
+// the spec patch CLI (components/kops/patchSpecCli.ts), bash, node, jq. The double: kops.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import {
+    applyEnvironment, fingerprint, KopsCommandLines, kopsCommandLines, KopsCommandSettings, kubeconfigEnvironment,
+    specEnvironment,
+} from "../../components/kops/commandEnvironment";
+import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { requireTool } from "../helpers/tools";
+
+const repoRoot = path.join(__dirname, "..", "..");
+const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");
+const stubsDir = path.join(repoRoot, "tests", "stubs");
+const clusterName = "dev.example.com";
+const stateStore = "s3://kops-state-test";
+const testCaPem = "-----BEGIN CERTIFICATE-----\nTESTCAMATERIAL\n-----END CERTIFICATE-----\n";
+
+const baseSettings: KopsCommandSettings = {
+    kopsBinary: "kops",
+    clusterName,
+    stateStoreUrl: stateStore,
+    region: "us-east-1",
+    zones: ["us-east-1a", "us-east-1b"],
+    nodeCount: 2,
+    nodeSize: "t3.medium",
+    controlPlaneCount: 1,
+    controlPlaneSize: "m6i.large",
+    kubernetesVersion: "1.34.10",
+    networking: "cilium",
+    topology: "public",
+    extraFlags: [],
+    adoptExisting: false,
+    validateTimeout: "15m",
+    kubeconfigMode: "auth-plugin",
+    adminTtl: "18h",
+    webhookKubeconfig: renderWebhookKubeconfig(testCaPem),
+    webhookCacheTtl: "5m",
+    hookRunner: "container",
+    hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
+    authenticatorUid: 10000,
+};
+
+interface Run {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** A stub kOps world: its state folder, a HOME and a TMPDIR, all temporary. */
+class Sandbox {
+    readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "kops-scripts-"));
+    readonly state = path.join(this.root, "state");
+    readonly home = path.join(this.root, "home");
+    readonly tmp = path.join(this.root, "tmp");
+    private callsSeen = 0;
+
+    constructor() {
+        for (const dir of [this.state, this.home, this.tmp]) {
+            fs.mkdirSync(dir);
+        }
+    }
+
+    /** Runs a command line as local.Command would, with only `env` and the sandbox around it. */
+    run(commandLine: string, env: Record<string, string>, extra: Record<string, string> = {}): Run {
+        const result = spawnSync("bash", ["-c", commandLine], {
+            cwd: os.tmpdir(), // the scripts must not depend on the working directory
+            encoding: "utf8",
+            env: {
+                PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+                HOME: this.home,
+                TMPDIR: this.tmp,
+                KOPS_STUB_STATE: this.state,
+                // Left over in a user's shell; the scripts must neither use nor pass them on.
+                KOPS_CLUSTER_NAME: "stray.example.com",
+                KOPS_STATE_STORE: "s3://stray-bucket",
+                ...env,
+                ...extra,
+            },
+        });
+        // v8-compile-cache-*: the TypeScript compiler's own cache (ts-node runs the patch CLI), kept on purpose.
+        const leftovers = fs.readdirSync(this.tmp).filter((f) => !f.startsWith("v8-compile-cache-"));
+        assert.deepEqual(leftovers, [], `temporary files left behind by: ${commandLine}\n${result.stderr}`);
+        return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    }
+
+    /** Every kops call so far, as argv arrays. */
+    calls(): string[][] {
+        const file = path.join(this.state, "calls.jsonl");
+        return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+    }
+
+    /** The kops operations since the last call of this method. */
+    newOperations(): string[] {
+        const calls = this.calls();
+        const fresh = calls.slice(this.callsSeen);
+        this.callsSeen = calls.length;
+        return fresh.map(operation);
+    }
+
+    /** What kops holds for the cluster: its spec in the state store and what `update` applied to the "cloud". */
+    snapshot(): { spec?: string; cloud?: { applied: string; needsRolling: boolean } } {
+        const spec = path.join(this.state, "clusters", `${clusterName}.yaml`);
+        const cloud = path.join(this.state, "cloud", `${clusterName}.json`);
+        return {
+            ...(fs.existsSync(spec) ? { spec: fs.readFileSync(spec, "utf8") } : {}),
+            ...(fs.existsSync(cloud) ? { cloud: JSON.parse(fs.readFileSync(cloud, "utf8")) } : {}),
+        };
+    }
+
+    /** The stored documents of the cluster. */
+    documents(): any[] {
+        const spec = this.snapshot().spec;
+        assert.ok(spec, `cluster ${clusterName} is not in the stub's state store`);
+        return YAML.parseAllDocuments(spec).map((d) => d.toJS());
+    }
+
+    remove(): void {
+        fs.rmSync(this.root, { recursive: true, force: true });
+    }
+}
+
+/** `["create","cluster","--name",...,"--dry-run",...]` → `create cluster --dry-run`: the command and the flags that matter. */
+function operation(argv: string[]): string {
+    const firstFlag = argv.findIndex((a) => a.startsWith("-"));
+    const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+    const notable = argv.filter((a) => ["--dry-run", "--force", "--yes", "--auth-plugin", "--wait", "-i", "--interactive"].includes(a) ||
+        a.startsWith("--admin"));
+    return [...words, ...notable].join(" ");
+}
+
+interface Commands {
+    lines: KopsCommandLines;
+    spec: Record<string, string>;
+    apply: Record<string, string>;
+    kubeconfig: Record<string, string>;
+}
+
+function commandsFor(overrides: Partial<KopsCommandSettings> = {}): Commands {
+    const settings = { ...baseSettings, ...overrides };
+    const spec = specEnvironment(settings);
+    return {
+        lines: kopsCommandLines(scriptsDir, settings.adoptExisting),
+        spec,
+        apply: applyEnvironment(settings, fingerprint(spec)),
+        kubeconfig: kubeconfigEnvironment(settings),
+    };
+}
+
+function assertSucceeded(run: Run, what: string): void {
+    assert.equal(run.status, 0, `${what} failed (exit ${run.status}):\n${run.stderr}`);
+}
+
+/** Every call names the cluster and the state store by flag, once, and never positionally. */
+function assertExplicitClusterAndState(calls: string[][]): void {
+    for (const argv of calls.filter((a) => a[0] !== "version")) {
+        const value = (flag: string) => argv.flatMap((a, i) => a === flag ? [argv[i + 1]] : []);
+        assert.deepEqual(value("--name"), [clusterName], `--name in ${JSON.stringify(argv)}`);
+        assert.deepEqual(value("--state"), [stateStore], `--state in ${JSON.stringify(argv)}`);
+        assert.ok(!argv.includes(clusterName) || argv[argv.indexOf(clusterName) - 1] === "--name",
+            `positional cluster name in ${JSON.stringify(argv)}`);
+    }
+}
+
+const createSpecOps = ["version", "get cluster", "create cluster --dry-run", "replace --force"];
+const unchangedSpecOps = ["version", "get cluster", "get instancegroups"];
+const changedSpecOps = ["version", "get cluster", "get instancegroups", "replace --force"];
+const createApplyOps = ["version", "update cluster --yes", "validate cluster --wait"];
+const updateApplyOps = ["version", "update cluster --yes", "rolling-update cluster --yes", "validate cluster --wait"];
+
+/** The kops operations per lifecycle row, printed at the end for the issue's note. */
+const recorded: Array<{ scenario: string; operations: string[] }> = [];
+function record(scenario: string, operations: string[]): string[] {
+    recorded.push({ scenario, operations });
+    return operations;
+}
+
+/** Spec upsert then apply, on a new cluster: the first `pulumi up`. */
+function createAndApply(box: Sandbox, commands: Commands, extra: Record<string, string> = {}): { spec: Run; apply?: Run } {
+    const spec = box.run(commands.lines.spec.create, commands.spec, extra);
+    if (spec.status !== 0) {
+        return { spec };
+    }
+    return { spec, apply: box.run(commands.lines.apply.create, commands.apply, extra) };
+}
+
+describe("kOps lifecycle scripts (stub kops)", function () {
+    this.timeout(180000);
+    const boxes: Sandbox[] = [];
+    const sandbox = () => {
+        const box = new Sandbox();
+        boxes.push(box);
+        return box;
+    };
+    after(() => {
+        boxes.forEach((box) => box.remove());
+        if (recorded.length > 0) {
+            console.log("\n    kops operations per scenario (stub kops):");
+            for (const { scenario, operations } of recorded) {
+                console.log(`      ${scenario}: ${operations.length === 0 ? "(none)" : operations.join(" → ")}`);
+            }
+        }
+    });
+
+    /** The state a clean first `pulumi up` leaves (set by the first test, or made on demand). */
+    let reference: ReturnType<Sandbox["snapshot"]> | undefined;
+    function cleanReference(): ReturnType<Sandbox["snapshot"]> {
+        if (!reference) {
+            const box = sandbox();
+            const { spec, apply } = createAndApply(box, commandsFor());
+            assertSucceeded(spec, "upsert-spec.sh create");
+            assertSucceeded(apply!, "apply.sh create");
+            reference = box.snapshot();
+        }
+        return reference;
+    }
+
+    describe("create, re-run, change", () => {
+        let box: Sandbox;
+        before(() => {
+            box = sandbox();
+        });
+        const commands = commandsFor();
+
+        it("first `pulumi up`: creates the patched spec, updates and validates, rolls nothing", () => {
+            const { spec, apply } = createAndApply(box, commands);
+            assertSucceeded(spec, "upsert-spec.sh create");
+            assertSucceeded(apply!, "apply.sh create");
+            const operations = box.newOperations();
+            assert.deepEqual(record("first pulumi up (create)", operations), [...createSpecOps, ...createApplyOps]);
+            assert.ok(!operations.some((o) => o.startsWith("rolling-update")));
+            assert.match(spec.stdout, /created the spec of cluster dev\.example\.com/);
+            assert.match(apply!.stdout, /Your cluster dev\.example\.com is ready/, "kops' own output is passed through");
+            assert.match(apply!.stderr, /Tasks: 97 done/, "kops' progress is streamed");
+            assertExplicitClusterAndState(box.calls());
+            assert.ok(!fs.existsSync(path.join(box.home, ".kube")), "apply must not write ~/.kube/config");
+
+            const docs = box.documents();
+            const cluster = docs.find((d) => d.kind === "Cluster");
+            assert.equal(cluster.metadata.annotations["kops-iam-auth/created-by"], "kops-iam-auth");
+            assert.equal(cluster.spec.kubeAPIServer.authenticationTokenWebhookConfigFile,
+                "/srv/kubernetes/kube-apiserver/aws-iam-authenticator-webhook.yaml");
+            assert.deepEqual(cluster.spec.hooks.map((h: any) => h.name), ["aws-iam-authenticator-certs.service"]);
+            assert.deepEqual(cluster.spec.fileAssets.map((a: any) => a.roles), [["ControlPlane"]]);
+            assert.deepEqual(docs.filter((d) => d.kind === "InstanceGroup").map((d) => [d.metadata.name, d.spec.minSize, d.spec.machineType]), [
+                ["control-plane-us-east-1a", 1, "m6i.large"],
+                ["nodes-us-east-1a", 1, "t3.medium"],
+                ["nodes-us-east-1b", 1, "t3.medium"],
+            ]);
+            reference = box.snapshot();
+            assert.deepEqual(reference.cloud, { applied: reference.spec, needsRolling: false }, "applied, nothing left to roll");
+        });
+
+        it("re-run with the same inputs: spec unchanged, nothing replaced", () => {
+            const before = box.snapshot();
+            const update = box.run(commands.lines.spec.update, commands.spec);
+            assertSucceeded(update, "upsert-spec.sh update");
+            assert.match(update.stdout, /spec unchanged/);
+            assert.deepEqual(record("upsert-spec.sh update, same inputs", box.newOperations()), unchangedSpecOps);
+            // A `create` re-run (the first `pulumi up` failed later on) finds its own cluster by the annotation.
+            const create = box.run(commands.lines.spec.create, commands.spec);
+            assertSucceeded(create, "upsert-spec.sh create (re-run)");
+            assert.match(create.stdout, /spec unchanged/);
+            assert.deepEqual(box.newOperations(), unchangedSpecOps);
+            assert.deepEqual(box.snapshot(), before);
+        });
+
+        it("node count change: spec replaced, then update, rolling-update and validate", () => {
+            const changed = commandsFor({ nodeCount: 3 });
+            const spec = box.run(changed.lines.spec.update, changed.spec);
+            assertSucceeded(spec, "upsert-spec.sh update");
+            assert.match(spec.stdout, /replaced the spec/);
+            assert.deepEqual(record("node count change: spec", box.newOperations()), changedSpecOps);
+            const apply = box.run(changed.lines.apply.update, changed.apply);
+            assertSucceeded(apply, "apply.sh update");
+            assert.deepEqual(record("node count change: apply", box.newOperations()), updateApplyOps);
+            const nodes = box.documents().filter((d) => d.kind === "InstanceGroup" && d.spec.role === "Node");
+            assert.deepEqual(nodes.map((d) => d.spec.maxSize), [2, 1]);
+            assert.deepEqual(box.snapshot().cloud, { applied: box.snapshot().spec, needsRolling: false });
+            assertExplicitClusterAndState(box.calls());
+        });
+
+        it("a change kOps cannot make in place (control-plane count) is refused with the patch's error; nothing replaced", () => {
+            const before = box.snapshot();
+            const changed = commandsFor({ nodeCount: 3, controlPlaneCount: 3 });
+            const spec = box.run(changed.lines.spec.update, changed.spec);
+            assert.equal(spec.status, 1);
+            assert.match(spec.stderr, /error: controlPlaneCount is 3 but the spec has 1 control-plane/);
+            assert.match(spec.stderr, /the spec patch refused the current spec of cluster dev\.example\.com .*nothing was changed/);
+            assert.deepEqual(box.newOperations(), unchangedSpecOps);
+            assert.deepEqual(box.snapshot(), before);
+        });
+
+        it("the kubeconfig for the provider: kOps' auth plugin running KOPS_BIN with the AWS profile and region, nothing else on stdout", () => {
+            const kubeconfig = box.run(commands.lines.kubeconfig.create, commandsFor({
+                kopsBinary: path.join(stubsDir, "kops"),
+                awsProfile: "platform-admin",
+            }).kubeconfig);
+            assertSucceeded(kubeconfig, "kubeconfig.sh");
+            assert.deepEqual(record("kubeconfig (auth plugin)", box.newOperations()), ["version", "export kubecfg --auth-plugin"]);
+            const config = YAML.parse(kubeconfig.stdout);
+            assert.equal(config["current-context"], clusterName);
+            assert.deepEqual(config.users, [{
+                name: clusterName,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        args: ["helpers", "kubectl-auth", `--cluster=${clusterName}`, `--state=${stateStore}`],
+                        command: path.join(stubsDir, "kops"),
+                        env: [{ name: "AWS_PROFILE", value: "platform-admin" }, { name: "AWS_REGION", value: "us-east-1" }],
+                        provideClusterInfo: false,
+                    },
+                },
+            }]);
+            assert.doesNotMatch(kubeconfig.stdout, /kOps has set your kubectl context/);
+            assert.match(kubeconfig.stderr, /kOps has set your kubectl context/);
+            assert.ok(!fs.existsSync(path.join(box.home, ".kube")), "export must not write ~/.kube/config");
+        });
+
+        it("the admin kubeconfig (KUBECONFIG_MODE=admin) carries kOps' client certificate with the configured lifetime", () => {
+            const kubeconfig = box.run(commands.lines.kubeconfig.create, commandsFor({ kubeconfigMode: "admin", adminTtl: "2h" }).kubeconfig);
+            assertSucceeded(kubeconfig, "kubeconfig.sh (admin)");
+            assert.deepEqual(box.newOperations(), ["version", "export kubecfg --admin=2h"]);
+            const user = YAML.parse(kubeconfig.stdout).users[0].user;
+            assert.match(Buffer.from(user["client-certificate-data"], "base64").toString(), /valid 2h/);
+            assert.match(Buffer.from(user["client-key-data"], "base64").toString(), /PRIVATE KEY/);
+        });
+
+        it("pulumi destroy: deletes the cluster, and a second delete finds it gone and succeeds", () => {
+            const first = box.run(commands.lines.spec.delete, commands.spec);
+            assertSucceeded(first, "delete.sh");
+            assert.match(first.stdout, /deleted cluster dev\.example\.com/);
+            assert.deepEqual(record("pulumi destroy", box.newOperations()), ["version", "delete cluster --yes"]);
+            assert.deepEqual(box.snapshot(), {});
+            const again = box.run(commands.lines.spec.delete, commands.spec);
+            assertSucceeded(again, "delete.sh (cluster already gone)");
+            assert.match(again.stdout, /already deleted/);
+            assert.match(again.stderr, /Cluster\.kops\.k8s\.io "dev\.example\.com" not found/);
+            assert.deepEqual(record("pulumi destroy, cluster already gone", box.newOperations()), ["version", "delete cluster --yes"]);
+        });
+
+        it("no secret and no SPEC_PATCH content ever reaches a kops command line", () => {
+            const argv = fs.readFileSync(path.join(box.state, "calls.jsonl"), "utf8");
+            assert.ok(box.calls().length >= 20, "the whole lifecycle ran");
+            assert.doesNotMatch(argv, /PRIVATE KEY/);
+            assert.doesNotMatch(argv, /TESTCAMATERIAL|certificate-authority-data|BEGIN CERTIFICATE/);
+            for (const value of [commands.spec.SPEC_PATCH, baseSettings.webhookKubeconfig, Buffer.from(testCaPem).toString("base64")]) {
+                assert.ok(!box.calls().some((call) => call.some((a) => a.includes(value))), "SPEC_PATCH content in argv");
+            }
+        });
+    });
+
+    describe("a failure at any kops call of the first `pulumi up`, then a re-run", () => {
+        // upsert-spec.sh create: version, get cluster, create --dry-run, replace; apply.sh create: version, update, validate
+        const sequenceLength = createSpecOps.length + createApplyOps.length;
+        for (let failAt = 1; failAt <= sequenceLength; failAt++) {
+            const failedIn = failAt <= createSpecOps.length ? "spec" : "apply";
+            const reruns = failedIn === "spec"
+                ? [{ model: "re-running both commands", specToo: true }]
+                : [{ model: "re-running the apply command (what Pulumi does)", specToo: false },
+                    { model: "re-running both commands", specToo: true }];
+            for (const { model, specToo } of reruns) {
+                it(`call ${failAt} (${[...createSpecOps, ...createApplyOps][failAt - 1]}) fails; ${model} converges to the clean result`, () => {
+                    const clean = cleanReference();
+                    const box = sandbox();
+                    const commands = commandsFor();
+                    const failing = createAndApply(box, commands, { KOPS_STUB_FAIL_AT: String(failAt) });
+                    const failed = failedIn === "spec" ? failing.spec : failing.apply!;
+                    assert.equal(failed.status, 1, `the ${failedIn} command must fail at call ${failAt}`);
+                    assert.match(failed.stderr, /injected failure/);
+                    if (failedIn === "apply") {
+                        assertSucceeded(failing.spec, "upsert-spec.sh create before the failure");
+                    }
+                    const failingOperations = box.newOperations();
+                    assert.equal(failingOperations.length, failAt, "nothing runs after the failed call");
+
+                    if (specToo) {
+                        assertSucceeded(box.run(commands.lines.spec.create, commands.spec), "upsert-spec.sh create (re-run)");
+                    }
+                    assertSucceeded(box.run(commands.lines.apply.create, commands.apply), "apply.sh create (re-run)");
+                    const operations = box.newOperations();
+                    record(`first pulumi up, kops fails at call ${failAt}, then ${model}`,
+                        [...failingOperations.slice(0, -1), `${failingOperations[failAt - 1]} (FAILS)`, "[re-run]", ...operations]);
+                    assert.ok(!operations.some((o) => o.startsWith("rolling-update")));
+                    assert.deepEqual(box.snapshot(), clean);
+                    assertExplicitClusterAndState(box.calls());
+                });
+            }
+        }
+    });
+
+    describe("a cluster that already exists", () => {
+        /** A cluster made outside kops-iam-auth, with kops by hand; `running` also applies it to the "cloud". */
+        function foreignCluster(box: Sandbox, running: boolean): void {
+            const target = `--name ${clusterName} --state ${stateStore}`;
+            const made = box.run([
+                // The stub refuses to run with these set at all (see Sandbox.run).
+                "unset KOPS_CLUSTER_NAME KOPS_STATE_STORE",
+                `kops create cluster ${target} --zones us-east-1a --node-count 2 --node-size t3.medium --control-plane-size m6i.large ` +
+                `--kubernetes-version 1.34.10 --dry-run -o yaml | kops replace ${target} -f - --force`,
+                ...(running ? [`kops update cluster ${target} --yes --create-kube-config=false >/dev/null`] : []),
+            ].join(" && "), {});
+            assertSucceeded(made, "making a foreign cluster");
+            box.newOperations();
+        }
+
+        it("create without adoptExistingCluster: stops, naming the cluster, the state store and the setting; touches nothing", () => {
+            const box = sandbox();
+            foreignCluster(box, false);
+            const before = box.snapshot();
+            const commands = commandsFor({ zones: ["us-east-1a"] });
+            const run = box.run(commands.lines.spec.create, commands.spec);
+            assert.equal(run.status, 1);
+            assert.match(run.stderr, /cluster "dev\.example\.com" already exists in the state store s3:\/\/kops-state-test/);
+            assert.match(run.stderr, /kops-iam-auth:adoptExistingCluster/);
+            assert.deepEqual(record("existing cluster, not adopted", box.newOperations()), ["version", "get cluster"]);
+            assert.deepEqual(box.snapshot(), before);
+        });
+
+        it("create with adoptExistingCluster: patched in place (no create), updated and rolled; destroy leaves it running", () => {
+            const box = sandbox();
+            foreignCluster(box, true);
+            const commands = commandsFor({ zones: ["us-east-1a"], adoptExisting: true });
+            const spec = box.run(commands.lines.spec.create, commands.spec);
+            assertSucceeded(spec, "upsert-spec.sh create (adopt)");
+            assert.deepEqual(record("adopt existing cluster: spec", box.newOperations()), changedSpecOps);
+            const cluster = box.documents().find((d) => d.kind === "Cluster");
+            assert.equal(cluster.spec.hooks[0].name, "aws-iam-authenticator-certs.service");
+            assert.equal(cluster.metadata.annotations, undefined, "an adopted cluster is not marked as ours");
+            const apply = box.run(commands.lines.apply.create, commands.apply);
+            assertSucceeded(apply, "apply (adopt)");
+            assert.deepEqual(record("adopt existing cluster: apply", box.newOperations()), updateApplyOps);
+            assert.equal(box.snapshot().cloud!.needsRolling, false);
+            const destroy = box.run(commands.lines.spec.delete, commands.spec);
+            assertSucceeded(destroy, "destroy (adopted)");
+            assert.match(destroy.stdout, /left running/);
+            assert.deepEqual(record("adopted cluster: pulumi destroy", box.newOperations()), []);
+            assert.ok(box.snapshot().spec);
+        });
+    });
+
+    describe("errors", () => {
+        it("update of a cluster deleted outside Pulumi: creates it again, saying why", () => {
+            const box = sandbox();
+            const commands = commandsFor();
+            const run = box.run(commands.lines.spec.update, commands.spec);
+            assertSucceeded(run, "upsert-spec.sh update (absent)");
+            assert.match(run.stderr, /is not in s3:\/\/kops-state-test \(deleted outside Pulumi\?\); creating it again/);
+            assert.deepEqual(record("update of a cluster that is gone", box.newOperations()), createSpecOps);
+        });
+
+        it("a kops error other than not-found fails loudly with kops' message: get cluster, delete, update", () => {
+            const denied = "error reading cluster configuration: AccessDenied: Access Denied\n\tstatus code: 403";
+            const box = sandbox();
+            const commands = commandsFor();
+            const get = box.run(commands.lines.spec.create, commands.spec, { KOPS_STUB_FAIL_AT: "2", KOPS_STUB_FAIL_MESSAGE: denied });
+            assert.equal(get.status, 1);
+            assert.match(get.stderr, /cannot tell whether cluster "dev\.example\.com" exists .*AccessDenied: Access Denied/s);
+            assert.deepEqual(box.newOperations(), ["version", "get cluster"]);
+
+            const del = box.run(commands.lines.spec.delete, commands.spec, { KOPS_STUB_FAIL_AT: "4", KOPS_STUB_FAIL_MESSAGE: denied });
+            assert.equal(del.status, 1);
+            assert.match(del.stderr, /Error: error reading cluster configuration: AccessDenied/);
+            assert.match(del.stderr, /`kops delete cluster` failed for cluster dev\.example\.com/);
+
+            assertSucceeded(box.run(commands.lines.spec.create, commands.spec), "upsert-spec.sh create");
+            box.newOperations();
+            const apply = box.run(commands.lines.apply.create, commands.apply, { KOPS_STUB_FAIL_AT: String(box.calls().length + 2) });
+            assert.equal(apply.status, 1);
+            assert.deepEqual(box.newOperations(), ["version", "update cluster --yes"], "no validate after a failed update");
+        });
+
+        for (const [version, reason] of [["1.33.2", /not supported: supported are/], ["1.36.0", /kubernetes\/kops#18619/],
+            ["1.37.0", /not supported/], ["1.37.0-alpha.1", /not supported/], ["2.0.0", /not supported/]] as const) {
+            it(`preflight refuses kOps ${version}, naming the version and the binary`, () => {
+                const box = sandbox();
+                const commands = commandsFor();
+                const run = box.run(commands.lines.apply.create, commands.apply, { KOPS_STUB_VERSION: version });
+                assert.equal(run.status, 1);
+                assert.ok(run.stderr.includes(`kOps ${version} found (KOPS_BIN="kops")`), run.stderr);
+                assert.match(run.stderr, reason);
+                assert.deepEqual(box.newOperations(), ["version"]);
+            });
+        }
+
+        it("preflight accepts 1.34.0, 1.35.2 and 1.36.1", () => {
+            const box = sandbox();
+            for (const version of ["1.34.0", "1.35.2", "1.36.1"]) {
+                const run = box.run(commandsFor().lines.spec.delete, commandsFor().spec, { KOPS_STUB_VERSION: version });
+                assertSucceeded(run, `delete.sh with kOps ${version}`);
+                assert.match(run.stderr, new RegExp(`using kOps ${version.replace(/\./g, "\\.")}`));
+            }
+        });
+
+        it("preflight names KOPS_BIN when kops is missing", () => {
+            const box = sandbox();
+            const commands = commandsFor({ kopsBinary: "/opt/nowhere/kops" });
+            const run = box.run(commands.lines.apply.create, commands.apply);
+            assert.equal(run.status, 1);
+            assert.match(run.stderr, /kops not found: KOPS_BIN="\/opt\/nowhere\/kops"/);
+            assert.deepEqual(box.calls(), []);
+        });
+
+        it("bad settings are refused before kops runs, naming the variable and the value", () => {
+            const box = sandbox();
+            const commands = commandsFor();
+            const cases: Array<[Record<string, string>, RegExp]> = [
+                [{ KOPS_EXTRA_FLAGS: "--image ami-1" }, /KOPS_EXTRA_FLAGS is --image ami-1; expected a JSON array of strings/],
+                [{ KOPS_EXTRA_FLAGS: "[\"--name\",\"other.example.com\"]" }, /KOPS_EXTRA_FLAGS contains "--name"/],
+                [{ KOPS_EXTRA_FLAGS: "[\"-oyaml\"]" }, /KOPS_EXTRA_FLAGS contains "-oyaml"/],
+                [{ TOPOLOGY: "semi" }, /TOPOLOGY is "semi"; expected public or private/],
+                [{ NODE_COUNT: "two" }, /NODE_COUNT is "two"/],
+                [{ ADOPT_EXISTING: "yes" }, /ADOPT_EXISTING is "yes"; expected true or false/],
+                [{ STATE_STORE: "gs://bucket" }, /STATE_STORE is "gs:\/\/bucket"; expected an S3 state store URL/],
+                [{ ZONES: "" }, /environment variable ZONES is required/],
+            ];
+            for (const [extra, message] of cases) {
+                const run = box.run(commands.lines.spec.create, commands.spec, extra);
+                assert.equal(run.status, 1, JSON.stringify(extra));
+                assert.match(run.stderr, message);
+            }
+            assert.deepEqual(box.calls(), [], "kops never ran");
+            const mode = box.run(`bash '${scriptsDir}/apply.sh' sideways`, commands.apply);
+            assert.match(mode.stderr, /usage: apply\.sh create\|update \(got "sideways"\)/);
+        });
+    });
+
+    describe("create flags", () => {
+        it("passes KOPS_EXTRA_FLAGS and the SSH public key (through a temp file) to `kops create cluster`", () => {
+            const box = sandbox();
+            const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestKey platform@example.com";
+            const commands = commandsFor({ extraFlags: ["--image", "ami-0123456789abcdef0"], sshPublicKey: sshKey });
+            const run = box.run(commands.lines.spec.create, commands.spec);
+            assertSucceeded(run, "upsert-spec.sh create");
+            const create = box.calls().find((c) => c[0] === "create")!;
+            assert.deepEqual(create.slice(create.indexOf("--image"), create.indexOf("--image") + 2), ["--image", "ami-0123456789abcdef0"]);
+            assert.ok(!create.includes(sshKey));
+            assert.match(create[create.indexOf("--ssh-public-key") + 1], /ssh_public_key$/);
+            const docs = box.documents();
+            assert.deepEqual(docs.filter((d) => d.kind === "SSHCredential").map((d) => d.spec.publicKey), [sshKey]);
+            assert.ok(docs.filter((d) => d.kind === "InstanceGroup").every((d) => d.spec.image === "ami-0123456789abcdef0"));
+        });
+    });
+
+    it("every script is shellcheck-clean", function () {
+        const shellcheck = requireTool(this, "shellcheck", "apt-get install shellcheck");
+        const scripts = fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh")).map((f) => path.join(scriptsDir, f));
+        assert.deepEqual(scripts.map((s) => path.basename(s)).sort(), ["apply.sh", "delete.sh", "kubeconfig.sh", "lib.sh", "upsert-spec.sh"]);
+        const result = spawnSync(shellcheck, ["-x", "--severity=style", ...scripts], { cwd: scriptsDir, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+    });
+});
