@@ -1,0 +1,108 @@
+// aws-iam-authenticator on a running cluster: the ConfigMap with the identity mappings, the
+// DaemonSet on the control-plane nodes, and optional ClusterRoleBindings for mapped groups. It
+// needs only a Kubernetes provider, so it also serves a kOps cluster made elsewhere, as long as its
+// control-plane nodes have cert.pem/key.pem in /srv/kubernetes/aws-iam-authenticator/ and the
+// apiserver's webhook kubeconfig trusts that certificate.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { renderAuthenticatorConfig } from "./authenticatorConfig";
+import {
+    AuthenticatorDaemonSetArgs,
+    configChecksum,
+    GroupClusterRoleBinding,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+    renderClusterRoleBindings,
+} from "./authenticatorManifests";
+import { IdentityMappings } from "./mappings";
+
+export interface IamAuthenticatorArgs {
+    /**
+     * The Kubernetes provider of the cluster to deploy onto. Required: the objects go nowhere else.
+     * Give it `enableConfigMapMutable: true`, so that a mapping change updates the ConfigMap in
+     * place; otherwise Pulumi replaces it (deleting it first, as its name is fixed).
+     */
+    provider: k8s.Provider;
+    /**
+     * The cluster ID every token is signed for (`aws-iam-authenticator token -i`, `aws eks get-token
+     * --cluster-name`); by convention the kOps cluster name.
+     */
+    clusterId: pulumi.Input<string>;
+    /**
+     * Roles, users and accounts that may sign in. Role ARNs with an IAM path are written without it
+     * (with a warning): the server matches role sessions by role name only. Pass computed ARNs as one
+     * Output, e.g. `pulumi.output({ mapRoles: [{ rolearn: role.arn, ... }], mapUsers: [], mapAccounts: [] })`.
+     */
+    mappings: pulumi.Input<IdentityMappings>;
+    /** Server image, pinned by tag or digest. Default: defaultAuthenticatorImage (the one kOps uses). */
+    image?: string;
+    /** runAsUser/runAsGroup of the server; must own cert.pem and key.pem on the nodes. Default 10000. */
+    uid?: number;
+    /** CPU and memory requests and limits. Default requests 20Mi/10m, limits 20Mi/100m. */
+    resources?: AuthenticatorDaemonSetArgs["resources"];
+    /** Mapped groups to bind to ClusterRoles, e.g. `[{ group: "readers", clusterRole: "view" }]`. Default none. */
+    clusterRoleBindings?: GroupClusterRoleBinding[];
+}
+
+/** aws-iam-authenticator's ConfigMap, DaemonSet and group bindings on a cluster. */
+export class IamAuthenticator extends pulumi.ComponentResource {
+    /** `aws-iam-authenticator` (in kube-system). */
+    public readonly configMapName: pulumi.Output<string>;
+    /** `aws-iam-authenticator` (in kube-system). */
+    public readonly daemonSetName: pulumi.Output<string>;
+    /** The config.yaml the server reads: clusterID and the canonical mappings. */
+    public readonly configYaml: pulumi.Output<string>;
+
+    constructor(name: string, args: IamAuthenticatorArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kops-iam-auth:index:IamAuthenticator", name, args, opts);
+        if (!args.provider) {
+            throw new Error(`IamAuthenticator ${name}: provider is required (the Kubernetes provider of the cluster ` +
+                "to deploy onto); without it the objects would go to whatever cluster the ambient kubeconfig names");
+        }
+        // Everything plain is rendered (and so validated) now, before any child is registered.
+        const bindings = renderClusterRoleBindings(args.clusterRoleBindings ?? []);
+        this.configYaml = pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
+            const rendered = renderAuthenticatorConfig(clusterId, mappings);
+            for (const warning of rendered.warnings) {
+                pulumi.log.warn(warning, this);
+            }
+            return rendered.configYaml;
+        });
+        const daemonSetObject = renderAuthenticatorDaemonSet({
+            configChecksum: this.configYaml.apply(configChecksum),
+            image: args.image,
+            uid: args.uid,
+            resources: args.resources,
+        });
+        const configMapObject = renderAuthenticatorConfigMap({ configYaml: this.configYaml });
+
+        // The names are fixed (the DaemonSet mounts the ConfigMap by name; other tools look for
+        // them), so a replacement must delete the old object first.
+        const childOpts = { parent: this, provider: args.provider, deleteBeforeReplace: true };
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
+            metadata: configMapObject.metadata,
+            data: configMapObject.data,
+        }, childOpts);
+        // Pods started without the ConfigMap cannot mount their config; on destroy the DaemonSet
+        // goes first, so no pod is left without it.
+        const daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, {
+            metadata: daemonSetObject.metadata,
+            spec: daemonSetObject.spec,
+        }, { ...childOpts, dependsOn: [configMap] });
+        for (const binding of bindings) {
+            new k8s.rbac.v1.ClusterRoleBinding(`${name}-${binding.metadata.name}`, {
+                metadata: binding.metadata,
+                roleRef: binding.roleRef,
+                subjects: binding.subjects,
+            }, childOpts);
+        }
+
+        this.configMapName = configMap.metadata.name;
+        this.daemonSetName = daemonSet.metadata.name;
+        this.registerOutputs({
+            configMapName: this.configMapName,
+            daemonSetName: this.daemonSetName,
+            configYaml: this.configYaml,
+        });
+    }
+}

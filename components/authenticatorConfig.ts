@@ -1,0 +1,197 @@
+// config.yaml for aws-iam-authenticator's MountedFile backend: `clusterID` and the identity
+// mappings under `server:` (AIA root.go getConfig, pkg/config/types.go). The server reads the file
+// once at startup, so every change reaches the pods only through a restart (see configChecksum).
+//
+// IAM paths. The server matches a mapping against the caller's canonical ARN (pkg/arn Canonicalize):
+// an assumed-role session `sts::<acct>:assumed-role/<name>/<session>` becomes `iam::<acct>:role/<name>`,
+// without the role's IAM path, because STS does not put the path in the session ARN. A rolearn that
+// keeps its path (`role/team/Admin`) therefore never matches. We STRIP role paths, with a warning:
+// role names are unique within an account whatever their path, so `role/Admin` names the same role,
+// and it is what upstream's own arn.StripPath does (applied by the DynamicFile backend only). User
+// ARNs keep their paths: an IAM user's caller ARN is its full ARN, path included, and the server
+// compares it unchanged (StripPath leaves user ARNs alone too).
+import * as YAML from "yaml";
+import { IdentityMappings, RoleMapping, UserMapping } from "./mappings";
+
+/** Partitions the server recognises (AIA pkg/endpoints/partitions.go). */
+const awsPartitions = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+
+/** IAM role and user names: 1-64 of these characters (IAM API reference, CreateRole/CreateUser). */
+const iamNamePattern = /^[\w+=,.@-]{1,64}$/;
+/** An IAM path segment: printable ASCII without `/` (IAM path pattern \u0021-\u007E). */
+const iamPathSegmentPattern = /^[\x21-\x2e\x30-\x7e]+$/;
+const accountIdPattern = /^\d{12}$/;
+
+export interface RenderedAuthenticatorConfig {
+    /** The config.yaml text for the ConfigMap. */
+    configYaml: string;
+    /** One line per role ARN whose IAM path was stripped; surface them to the user. */
+    warnings: string[];
+}
+
+interface ParsedIamArn {
+    partition: string;
+    account: string;
+    kind: "role" | "user";
+    path: string[];
+    name: string;
+}
+
+/** Parses `arn:<partition>:iam::<account>:<kind>/[<path>/]<name>`, or returns a reason it is not one. */
+function parseIamArn(arn: string, kind: "role" | "user"): ParsedIamArn | string {
+    const parts = arn.split(":");
+    if (parts.length !== 6 || parts[0] !== "arn" || parts[2] !== "iam" || parts[3] !== "") {
+        return `it is not an IAM ${kind} ARN`;
+    }
+    const [, partition, , , account, resource] = parts;
+    if (!awsPartitions.includes(partition)) {
+        return `partition ${JSON.stringify(partition)} is not one of ${awsPartitions.join(", ")}`;
+    }
+    if (!accountIdPattern.test(account)) {
+        return `account ${JSON.stringify(account)} is not 12 digits`;
+    }
+    const segments = resource.split("/");
+    if (segments[0] !== kind || segments.length < 2) {
+        return `the resource must start with ${kind}/`;
+    }
+    const name = segments[segments.length - 1];
+    const path = segments.slice(1, -1);
+    if (!iamNamePattern.test(name)) {
+        return `${kind} name ${JSON.stringify(name)} must be 1-64 letters, digits or +=,.@_-`;
+    }
+    if (path.some((segment) => !iamPathSegmentPattern.test(segment))) {
+        return "its IAM path has an empty segment or a character outside printable ASCII";
+    }
+    return { partition, account, kind, path, name };
+}
+
+function isNonEmptyString(value: unknown): value is string {
+    return typeof value === "string" && value.trim() !== "";
+}
+
+/** Problems with one mapping's username and groups. */
+function usernameAndGroupProblems(setting: string, mapping: { username: unknown; groups: unknown }): string[] {
+    const problems: string[] = [];
+    if (!isNonEmptyString(mapping.username)) {
+        problems.push(`${setting}.username is ${JSON.stringify(mapping.username)}; it must be a non-empty string ` +
+            "(a Kubernetes username, templates such as {{SessionName}} allowed)");
+    }
+    if (!Array.isArray(mapping.groups) || !mapping.groups.every(isNonEmptyString)) {
+        problems.push(`${setting}.groups is ${JSON.stringify(mapping.groups)}; it must be a list of non-empty ` +
+            "group names (an empty list is allowed)");
+    }
+    return problems;
+}
+
+/**
+ * Validates the mappings and returns them as the server needs them (role ARNs without IAM path),
+ * with a warning per stripped path. Every problem is reported at once, in one Error.
+ */
+export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mappings: IdentityMappings; warnings: string[] } {
+    const problems: string[] = [];
+    const warnings: string[] = [];
+    // The server keys its maps by lowercased ARN (pkg/mapper/file): a second entry for the same
+    // ARN would silently replace the first, so duplicates are refused here instead.
+    const seen = new Map<string, string>();
+    const checkDuplicate = (key: string, setting: string, shown: string) => {
+        const first = seen.get(key.toLowerCase());
+        if (first !== undefined) {
+            problems.push(`${setting} is ${JSON.stringify(shown)}, the same identity as ${first}; ` +
+                "each ARN and account may be mapped once");
+        } else {
+            seen.set(key.toLowerCase(), setting);
+        }
+    };
+
+    const mapRoles: RoleMapping[] = (mappings.mapRoles ?? []).map((mapping, i) => {
+        const setting = `mapRoles[${i}]`;
+        problems.push(...usernameAndGroupProblems(setting, mapping));
+        const parsed = parseIamArn(String(mapping.rolearn), "role");
+        if (typeof parsed === "string") {
+            problems.push(`${setting}.rolearn is ${JSON.stringify(mapping.rolearn)}: ${parsed} ` +
+                "(expected arn:<partition>:iam::<12-digit account>:role/<name>)");
+            return mapping;
+        }
+        const rolearn = `arn:${parsed.partition}:iam::${parsed.account}:role/${parsed.name}`;
+        if (parsed.path.length > 0) {
+            warnings.push(`${setting}.rolearn ${mapping.rolearn} has an IAM path; config.yaml maps ${rolearn}, ` +
+                "because the authenticator matches role sessions by role name only (their ARN has no path)");
+        }
+        checkDuplicate(rolearn, `${setting}.rolearn`, mapping.rolearn);
+        return { rolearn, username: mapping.username, groups: mapping.groups };
+    });
+
+    const mapUsers: UserMapping[] = (mappings.mapUsers ?? []).map((mapping, i) => {
+        const setting = `mapUsers[${i}]`;
+        problems.push(...usernameAndGroupProblems(setting, mapping));
+        const parsed = parseIamArn(String(mapping.userarn), "user");
+        if (typeof parsed === "string") {
+            problems.push(`${setting}.userarn is ${JSON.stringify(mapping.userarn)}: ${parsed} ` +
+                "(expected arn:<partition>:iam::<12-digit account>:user/[<path>/]<name>)");
+        } else {
+            checkDuplicate(mapping.userarn, `${setting}.userarn`, mapping.userarn);
+        }
+        return { userarn: mapping.userarn, username: mapping.username, groups: mapping.groups };
+    });
+
+    const mapAccounts = (mappings.mapAccounts ?? []).map((account, i) => {
+        const setting = `mapAccounts[${i}]`;
+        if (typeof account !== "string" || !accountIdPattern.test(account)) {
+            problems.push(`${setting} is ${JSON.stringify(account)}; it must be a 12-digit AWS account ID as a string ` +
+                "(quoted in YAML, so that leading zeros survive)");
+        } else {
+            checkDuplicate(`account:${account}`, setting, account);
+        }
+        return account;
+    });
+
+    if (problems.length > 0) {
+        throw new Error(`aws-iam-authenticator identity mappings are invalid:\n  - ${problems.join("\n  - ")}`);
+    }
+    return { mappings: { mapRoles, mapUsers, mapAccounts }, warnings };
+}
+
+/**
+ * Renders config.yaml for cluster `clusterId` (the value every token is signed for: `token -i`,
+ * `aws eks get-token --cluster-name`). Keys are lowercase (`rolearn`, `userarn`), which every
+ * backend accepts; account IDs are double-quoted strings, as the upstream README asks.
+ */
+export function renderAuthenticatorConfig(clusterId: string, mappings: IdentityMappings): RenderedAuthenticatorConfig {
+    if (!isNonEmptyString(clusterId) || /\s/.test(clusterId)) {
+        throw new Error(`aws-iam-authenticator clusterID is ${JSON.stringify(clusterId)}; it must be a non-empty ` +
+            "string without whitespace (usually the kOps cluster name)");
+    }
+    const canonical = canonicalizeIdentityMappings(mappings);
+    const doc = new YAML.Document({
+        clusterID: clusterId,
+        server: {
+            mapRoles: canonical.mappings.mapRoles,
+            mapUsers: canonical.mappings.mapUsers,
+            mapAccounts: canonical.mappings.mapAccounts,
+        },
+    });
+    // Quote account IDs explicitly rather than trusting the library's guess: a bare 12-digit
+    // scalar is an integer to the server's YAML decoder and is no longer a string account ID.
+    const accounts = doc.getIn(["server", "mapAccounts"]) as YAML.YAMLSeq<YAML.Scalar>;
+    for (const item of accounts.items) {
+        item.type = YAML.Scalar.QUOTE_DOUBLE;
+    }
+    return { configYaml: doc.toString({ lineWidth: 0 }), warnings: canonical.warnings };
+}
+
+/** Reads a config.yaml back (the inverse of renderAuthenticatorConfig, for tests and audits). */
+export function parseAuthenticatorConfig(text: string): { clusterId: string; mappings: IdentityMappings } {
+    const parsed = YAML.parse(text);
+    if (typeof parsed !== "object" || parsed === null || typeof parsed.clusterID !== "string") {
+        throw new Error("aws-iam-authenticator config.yaml has no clusterID string at the top level");
+    }
+    const server = parsed.server ?? {};
+    return {
+        clusterId: parsed.clusterID,
+        mappings: {
+            mapRoles: (server.mapRoles ?? []).map((m: any): RoleMapping => ({ rolearn: m.rolearn, username: m.username, groups: m.groups ?? [] })),
+            mapUsers: (server.mapUsers ?? []).map((m: any): UserMapping => ({ userarn: m.userarn, username: m.username, groups: m.groups ?? [] })),
+            mapAccounts: server.mapAccounts ?? [],
+        },
+    };
+}

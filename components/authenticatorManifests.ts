@@ -1,0 +1,262 @@
+// The Kubernetes objects that run aws-iam-authenticator on every control-plane node, as plain
+// objects: the ConfigMap with config.yaml, the DaemonSet, and optional ClusterRoleBindings for
+// mapped groups. Modelled on upstream's deploy/example.yaml and kOps' authentication.aws addon,
+// with the choices explained where they differ.
+import { createHash } from "crypto";
+import { authenticatorPort } from "./webhookKubeconfig";
+
+export const authenticatorName = "aws-iam-authenticator";
+export const authenticatorNamespace = "kube-system";
+export const authenticatorLabels = { "k8s-app": authenticatorName };
+/** The ConfigMap key the server reads (`--config`). */
+export const authenticatorConfigKey = "config.yaml";
+/** Where the control-plane hook puts cert.pem and key.pem on the host. */
+export const authenticatorStateHostPath = "/srv/kubernetes/aws-iam-authenticator/";
+/**
+ * The uid (and gid) the server runs as; the hook must chown cert.pem and key.pem to the same id.
+ * 10000 is kOps' choice (nodeup creates that user for its own authenticator) and the user the
+ * EKS Distro images had before v0.7.10.
+ */
+export const defaultAuthenticatorUid = 10000;
+/**
+ * The image kOps deploys for its own authenticator (kOps 1.29.1 to 1.36). It runs as uid 10000.
+ * EKS Distro images from v0.7.10 on run as 65532 (aws/eks-anywhere#10504); they work here too, as
+ * the pod sets runAsUser, as long as their binary is executable by that uid.
+ */
+export const defaultAuthenticatorImage = "public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7";
+
+export interface AuthenticatorResources {
+    requests: { memory: string; cpu: string };
+    limits: { memory: string; cpu: string };
+}
+
+/** The 2018 recipe's figures, which upstream's example and kOps still use. */
+export const defaultAuthenticatorResources: AuthenticatorResources = {
+    requests: { memory: "20Mi", cpu: "10m" },
+    limits: { memory: "20Mi", cpu: "100m" },
+};
+
+const configMountPath = "/etc/aws-iam-authenticator/";
+const stateMountPath = "/var/aws-iam-authenticator/";
+
+/** sha256 (hex) of config.yaml: the pod-template annotation that rolls the pods when it changes. */
+export function configChecksum(configYaml: string): string {
+    return createHash("sha256").update(configYaml, "utf8").digest("hex");
+}
+
+/**
+ * The ConfigMap the server's `--config` comes from. Generic in the value so that a component can
+ * pass a not-yet-known config.yaml (a Pulumi Output) and still get known names at preview.
+ */
+export function renderAuthenticatorConfigMap<ConfigYaml = string>(args: { configYaml: ConfigYaml }) {
+    return {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: authenticatorName, namespace: authenticatorNamespace, labels: { ...authenticatorLabels } },
+        data: { [authenticatorConfigKey]: args.configYaml },
+    };
+}
+
+export interface AuthenticatorDaemonSetArgs<Checksum = string> {
+    /** configChecksum(config.yaml): the `checksum/config` pod-template annotation. */
+    configChecksum: Checksum;
+    /** Container image, pinned by tag or digest. Default defaultAuthenticatorImage. */
+    image?: string;
+    /** runAsUser and runAsGroup; must own the hook's cert.pem and key.pem. Default 10000. */
+    uid?: number;
+    /** Requests and limits; unset fields keep defaultAuthenticatorResources. */
+    resources?: { requests?: Partial<AuthenticatorResources["requests"]>; limits?: Partial<AuthenticatorResources["limits"]> };
+}
+
+// Kubernetes quantity suffixes (apimachinery resource.Quantity), as multipliers.
+const quantitySuffixes: Record<string, number> = {
+    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+const quantityPattern = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+
+function quantityValue(quantity: string): number | undefined {
+    const match = quantityPattern.exec(quantity);
+    return match ? Number(match[1]) * quantitySuffixes[match[2] ?? ""] : undefined;
+}
+
+/** Defaults filled in and every value checked; all problems reported at once. */
+export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetArgs["resources"] = {}): AuthenticatorResources {
+    const defaults = defaultAuthenticatorResources;
+    const resolved: AuthenticatorResources = {
+        requests: { memory: resources.requests?.memory ?? defaults.requests.memory, cpu: resources.requests?.cpu ?? defaults.requests.cpu },
+        limits: { memory: resources.limits?.memory ?? defaults.limits.memory, cpu: resources.limits?.cpu ?? defaults.limits.cpu },
+    };
+    const problems: string[] = [];
+    for (const resource of ["memory", "cpu"] as const) {
+        const request = resolved.requests[resource];
+        const limit = resolved.limits[resource];
+        const requestValue = quantityValue(String(request));
+        const limitValue = quantityValue(String(limit));
+        for (const [setting, value, parsed] of [[`requests.${resource}`, request, requestValue], [`limits.${resource}`, limit, limitValue]] as const) {
+            if (parsed === undefined || parsed === 0) {
+                problems.push(`resources.${setting} is ${JSON.stringify(value)}; it must be a positive Kubernetes ` +
+                    `quantity such as ${defaults.requests[resource]} or ${defaults.limits[resource]}`);
+            }
+        }
+        if (requestValue !== undefined && limitValue !== undefined && requestValue > limitValue) {
+            problems.push(`resources.requests.${resource} (${request}) is more than resources.limits.${resource} (${limit}); ` +
+                "Kubernetes refuses a request above its limit");
+        }
+    }
+    if (problems.length > 0) {
+        throw new Error(`aws-iam-authenticator resources are invalid:\n  - ${problems.join("\n  - ")}`);
+    }
+    return resolved;
+}
+
+/** Refuses an image that is not pinned: a moving tag would change the server under a running cluster. */
+export function checkAuthenticatorImage(image: string): string {
+    const lastSegment = image.split("/").pop() ?? "";
+    const pinned = image.includes("@sha256:") || (lastSegment.includes(":") && !lastSegment.endsWith(":latest"));
+    if (/\s/.test(image) || image === "" || !pinned) {
+        throw new Error(`aws-iam-authenticator image is ${JSON.stringify(image)}; it must be an image reference pinned ` +
+            `by a tag other than latest or by @sha256 digest, e.g. ${defaultAuthenticatorImage}`);
+    }
+    return image;
+}
+
+export function checkAuthenticatorUid(uid: number): number {
+    // runAsNonRoot forbids 0; Kubernetes accepts uids up to 2^31-1.
+    if (!Number.isInteger(uid) || uid < 1 || uid > 2147483647) {
+        throw new Error(`aws-iam-authenticator uid is ${JSON.stringify(uid)}; it must be a whole number from 1 to 2147483647 ` +
+            `(not root), the owner the hook gives cert.pem and key.pem (default ${defaultAuthenticatorUid})`);
+    }
+    return uid;
+}
+
+/** The DaemonSet; generic in the checksum for the same reason as renderAuthenticatorConfigMap. */
+export function renderAuthenticatorDaemonSet<Checksum = string>(args: AuthenticatorDaemonSetArgs<Checksum>) {
+    // `as const` on Kubernetes enum values keeps their literal types, so that the object also
+    // type-checks against kubernetes-models' DaemonSet type in the tests.
+    const image = checkAuthenticatorImage(args.image ?? defaultAuthenticatorImage);
+    const uid = checkAuthenticatorUid(args.uid ?? defaultAuthenticatorUid);
+    const resources = resolveAuthenticatorResources(args.resources);
+    return {
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: { name: authenticatorName, namespace: authenticatorNamespace, labels: { ...authenticatorLabels } },
+        spec: {
+            selector: { matchLabels: { ...authenticatorLabels } },
+            updateStrategy: { type: "RollingUpdate" as const },
+            template: {
+                metadata: {
+                    labels: { ...authenticatorLabels },
+                    // The server reads config.yaml once, at start (AIA#175): a new checksum is a new
+                    // pod template, so a mapping change rolls the pods and nothing else does.
+                    annotations: { "checksum/config": args.configChecksum },
+                },
+                spec: {
+                    // The apiserver calls https://127.0.0.1:21362 on its own node, and this must work
+                    // before any CNI does.
+                    hostNetwork: true,
+                    // Resolve STS with the node's resolver: cluster DNS may not run yet, and IAM
+                    // sign-in must not depend on it.
+                    dnsPolicy: "Default" as const,
+                    // MountedFile never calls the Kubernetes API: no token to steal.
+                    automountServiceAccountToken: false,
+                    nodeSelector: { "node-role.kubernetes.io/control-plane": "" },
+                    priorityClassName: "system-node-critical",
+                    tolerations: [
+                        { key: "node-role.kubernetes.io/control-plane", operator: "Exists" as const, effect: "NoSchedule" as const },
+                        // Clusters upgraded from before Kubernetes 1.24 may still carry the old taint.
+                        { key: "node-role.kubernetes.io/master", operator: "Exists" as const, effect: "NoSchedule" as const },
+                        { key: "CriticalAddonsOnly", operator: "Exists" as const },
+                        // Sign-in must work before the cloud controller manager has initialised the node.
+                        { key: "node.cloudprovider.kubernetes.io/uninitialized", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const },
+                    ],
+                    containers: [{
+                        name: authenticatorName,
+                        image,
+                        args: [
+                            "server",
+                            `--config=${configMountPath}${authenticatorConfigKey}`,
+                            "--state-dir=/var/aws-iam-authenticator",
+                            // cert.pem and key.pem come from the hook and the webhook kubeconfig from
+                            // kOps: the server must neither generate nor write either (AIA#90).
+                            "--kubeconfig-pregenerated=true",
+                        ],
+                        securityContext: {
+                            runAsUser: uid,
+                            runAsGroup: uid,
+                            runAsNonRoot: true,
+                            allowPrivilegeEscalation: false,
+                            capabilities: { drop: ["ALL"] },
+                            seccompProfile: { type: "RuntimeDefault" as const },
+                            readOnlyRootFilesystem: true,
+                        },
+                        resources,
+                        livenessProbe: {
+                            httpGet: { host: "127.0.0.1", port: authenticatorPort, path: "/healthz", scheme: "HTTPS" as const },
+                        },
+                        volumeMounts: [
+                            { name: "config", mountPath: configMountPath, readOnly: true },
+                            // Read-only on purpose: if cert.pem or key.pem is missing the server would
+                            // silently generate a new pair the apiserver does not trust
+                            // (GetOrCreateX509KeyPair). Read-only turns that into a crash that says
+                            // "could not load/generate a certificate".
+                            { name: "state", mountPath: stateMountPath, readOnly: true },
+                        ],
+                    }],
+                    volumes: [
+                        { name: "config", configMap: { name: authenticatorName } },
+                        // Directory, not DirectoryOrCreate: the hook makes it. Until it has, the pod
+                        // waits in ContainerCreating with an event naming the path, and starts once it
+                        // exists, instead of starting against an empty root-owned directory.
+                        { name: "state", hostPath: { path: authenticatorStateHostPath, type: "Directory" as const } },
+                    ],
+                },
+            },
+        },
+    };
+}
+
+/** A mapped Kubernetes group and the ClusterRole it is bound to (e.g. `{group: "readers", clusterRole: "view"}`). */
+export interface GroupClusterRoleBinding {
+    group: string;
+    clusterRole: string;
+}
+
+/** The ClusterRoleBinding's name: `aws-iam-authenticator:<group>:<clusterRole>`. */
+export function clusterRoleBindingName(binding: GroupClusterRoleBinding): string {
+    return `${authenticatorName}:${binding.group}:${binding.clusterRole}`;
+}
+
+export function renderClusterRoleBindings(bindings: GroupClusterRoleBinding[]) {
+    const problems: string[] = [];
+    const names = new Set<string>();
+    bindings.forEach((binding, i) => {
+        for (const field of ["group", "clusterRole"] as const) {
+            const value: unknown = binding[field];
+            // RBAC object names may be anything but "."/".." or a string with "/" or "%"
+            // (ValidateRBACName); keep them printable and within the usual 253 characters.
+            if (typeof value !== "string" || !/^[\x21-\x7e]+$/.test(value) || /[/%]/.test(value)) {
+                problems.push(`clusterRoleBindings[${i}].${field} is ${JSON.stringify(value)}; it must be a non-empty ` +
+                    "name of printable characters without spaces, / or %");
+            }
+        }
+        const name = clusterRoleBindingName(binding);
+        if (name.length > 253) {
+            problems.push(`clusterRoleBindings[${i}] gives the name ${name}, longer than Kubernetes' 253 characters`);
+        }
+        if (names.has(name)) {
+            problems.push(`clusterRoleBindings[${i}] binds group ${binding.group} to ${binding.clusterRole} a second time`);
+        }
+        names.add(name);
+    });
+    if (problems.length > 0) {
+        throw new Error(`aws-iam-authenticator ClusterRoleBindings are invalid:\n  - ${problems.join("\n  - ")}`);
+    }
+    return bindings.map((binding) => ({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
+        metadata: { name: clusterRoleBindingName(binding), labels: { ...authenticatorLabels } },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: binding.clusterRole },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: binding.group }],
+    }));
+}

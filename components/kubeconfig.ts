@@ -1,0 +1,133 @@
+// A kubeconfig per IAM role: kubectl runs a token command (an exec credential plugin) that signs
+// an STS GetCallerIdentity request for the cluster ID as that role, and the authenticator on the
+// control plane verifies it. The file holds no secret: the credentials stay in the user's AWS setup.
+import * as YAML from "yaml";
+
+/**
+ * Which program makes the token. `aws-iam-authenticator` is the upstream client. `aws` is
+ * `aws eks get-token`, for people who have only the AWS CLI: it makes no EKS call, it presigns the
+ * same request with the same `x-k8s-aws-id` header, so the authenticator accepts its tokens too.
+ */
+export type TokenCommand = "aws-iam-authenticator" | "aws";
+
+export interface UserKubeconfigArgs {
+    /** The kOps cluster name; names the kubeconfig's cluster, user and context. */
+    clusterName: string;
+    /** The API server URL, `https://...`. */
+    server: string;
+    /** Base64 of the cluster CA certificate PEM, as in kOps' own kubeconfig. */
+    certificateAuthorityData: string;
+    /** The authenticator's clusterID (config.yaml): tokens are signed for it. */
+    clusterId: string;
+    /** The IAM role the token command assumes; its mapping gives the Kubernetes user and groups. */
+    roleArn: string;
+    /** AWS profile for the token command (AWS_PROFILE). Default: the user's environment decides. */
+    awsProfile?: string;
+    /** Default `aws-iam-authenticator`. */
+    tokenCommand?: TokenCommand;
+    /**
+     * Region for STS (`--region`). Recommended: regional STS endpoints are what the authenticator
+     * accepts in every partition, and the global one is not valid for opt-in regions.
+     */
+    region?: string;
+}
+
+const execApiVersion = "client.authentication.k8s.io/v1beta1";
+const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const roleArnPattern = /^arn:[a-z-]+:iam::\d{12}:role\/(?:[^/\s]+\/)*([\w+=,.@-]{1,64})$/;
+
+/** The exec section: command, args and env for the chosen token command. */
+function tokenExecConfig(args: UserKubeconfigArgs) {
+    const tokenCommand = args.tokenCommand ?? "aws-iam-authenticator";
+    const regionArgs = args.region ? ["--region", args.region] : [];
+    const command = tokenCommand === "aws"
+        ? {
+            command: "aws",
+            // --output json: get-token obeys the user's default output format, and kubectl can only
+            // read JSON (aws eks update-kubeconfig passes it too).
+            args: ["eks", "get-token", "--cluster-name", args.clusterId, "--role-arn", args.roleArn, ...regionArgs, "--output", "json"],
+            installHint: "This kubeconfig gets its token from the AWS CLI (aws eks get-token): install it, " +
+                "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html",
+        }
+        : {
+            command: "aws-iam-authenticator",
+            args: ["token", "-i", args.clusterId, "-r", args.roleArn, ...regionArgs],
+            installHint: "This kubeconfig gets its token from aws-iam-authenticator: install it, " +
+                "https://github.com/kubernetes-sigs/aws-iam-authenticator/releases",
+        };
+    return {
+        apiVersion: execApiVersion,
+        command: command.command,
+        args: command.args,
+        // Omitted rather than null when there is no profile: the token command then uses the
+        // user's own AWS environment, as any AWS tool would.
+        ...(args.awsProfile ? { env: [{ name: "AWS_PROFILE", value: args.awsProfile }] } : {}),
+        // Assuming a role may prompt for an MFA code on stdin.
+        interactiveMode: "IfAvailable",
+        provideClusterInfo: false,
+        installHint: command.installHint,
+    };
+}
+
+/** The name of the role in its ARN (`arn:...:role/path/Admin` → `Admin`), or undefined if not a role ARN. */
+function roleNameOf(roleArn: string): string | undefined {
+    return roleArnPattern.exec(roleArn)?.[1];
+}
+
+/** Every problem with the arguments, as one Error naming each setting and what is accepted. */
+function checkUserKubeconfigArgs(args: UserKubeconfigArgs): void {
+    const problems: string[] = [];
+    const describe = (value: unknown) => JSON.stringify(value);
+    if (typeof args.clusterName !== "string" || !/^[\w.-]+$/.test(args.clusterName)) {
+        problems.push(`clusterName is ${describe(args.clusterName)}; it must be a cluster name (letters, digits, . _ -)`);
+    }
+    if (typeof args.server !== "string" || !/^https:\/\/[^\s/]+/.test(args.server)) {
+        problems.push(`server is ${describe(args.server)}; it must be the API server's https:// URL`);
+    }
+    const caPem = typeof args.certificateAuthorityData === "string" && /^[A-Za-z0-9+/]+=*$/.test(args.certificateAuthorityData)
+        ? Buffer.from(args.certificateAuthorityData, "base64").toString("utf8") : "";
+    if (!caPem.includes("-----BEGIN CERTIFICATE-----")) {
+        problems.push(`certificateAuthorityData is ${describe(String(args.certificateAuthorityData).slice(0, 40))}...; ` +
+            "it must be the base64 of the cluster CA certificate PEM (kubeconfig certificate-authority-data)");
+    }
+    if (typeof args.clusterId !== "string" || args.clusterId.trim() === "" || /\s/.test(args.clusterId)) {
+        problems.push(`clusterId is ${describe(args.clusterId)}; it must be the authenticator's clusterID (no whitespace)`);
+    }
+    if (typeof args.roleArn !== "string" || roleNameOf(args.roleArn) === undefined) {
+        problems.push(`roleArn is ${describe(args.roleArn)}; it must be an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name>`);
+    }
+    if (args.awsProfile !== undefined && (typeof args.awsProfile !== "string" || args.awsProfile.trim() === "")) {
+        problems.push(`awsProfile is ${describe(args.awsProfile)}; it must be a profile name or left unset`);
+    }
+    if (args.tokenCommand !== undefined && args.tokenCommand !== "aws-iam-authenticator" && args.tokenCommand !== "aws") {
+        problems.push(`tokenCommand is ${describe(args.tokenCommand)}; it must be "aws-iam-authenticator" or "aws"`);
+    }
+    if (args.region !== undefined && (typeof args.region !== "string" || !regionPattern.test(args.region))) {
+        problems.push(`region is ${describe(args.region)}; it must be an AWS region such as us-east-1, or left unset`);
+    }
+    if (problems.length > 0) {
+        throw new Error(`user kubeconfig settings are invalid:\n  - ${problems.join("\n  - ")}`);
+    }
+}
+
+/**
+ * Renders the kubeconfig for one role: one cluster, one user `<clusterName>-<roleName>` whose
+ * token comes from the exec plugin, one context of the same name, and that context current.
+ */
+export function renderUserKubeconfig(args: UserKubeconfigArgs): string {
+    checkUserKubeconfigArgs(args);
+    const userName = `${args.clusterName}-${roleNameOf(args.roleArn)}`;
+    const kubeconfig = {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{
+            name: args.clusterName,
+            cluster: { server: args.server, "certificate-authority-data": args.certificateAuthorityData },
+        }],
+        users: [{ name: userName, user: { exec: tokenExecConfig(args) } }],
+        contexts: [{ name: userName, context: { cluster: args.clusterName, user: userName } }],
+        "current-context": userName,
+    };
+    // lineWidth 0: never fold the long base64 scalar.
+    return YAML.stringify(kubeconfig, { lineWidth: 0 });
+}

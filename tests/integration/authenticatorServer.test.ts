@@ -1,0 +1,201 @@
+// The real aws-iam-authenticator server (tests/setup/install-tools.sh builds it) run the way the
+// DaemonSet runs it: the rendered container args, our config.yaml, the state directory mounted
+// read-only (a read-only bind mount in a private mount namespace, as the kubelet does), and, when
+// the test runs as root, as uid 10000 over a key only that uid can read.
+import * as assert from "assert";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as https from "https";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { renderAuthenticatorConfig } from "../../components/authenticatorConfig";
+import { defaultAuthenticatorUid, renderAuthenticatorDaemonSet } from "../../components/authenticatorManifests";
+import { awsClientEnv } from "../helpers/moto";
+import { requireTool } from "../helpers/tools";
+
+const clusterId = "server-test.example.com";
+const mappings = {
+    mapRoles: [
+        { rolearn: "arn:aws:iam::123456789012:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+        { rolearn: "arn:aws:iam::123456789012:role/platform/KubernetesReadOnly", username: "reader:{{SessionName}}", groups: ["readers"] },
+    ],
+    mapUsers: [{ userarn: "arn:aws:iam::123456789012:user/ops/alice", username: "alice", groups: ["system:masters"] }],
+    mapAccounts: ["012345678901"],
+};
+
+const runningAsRoot = process.getuid?.() === 0;
+
+async function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+function httpsGet(url: string, ca: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+        https.get(url, { ca, timeout: 2000 }, (res) => {
+            let body = "";
+            res.on("data", (chunk) => { body += chunk; });
+            res.on("end", () => resolve(body));
+        }).on("error", reject);
+    });
+}
+
+interface ServerRun {
+    child: ChildProcess;
+    /** Log lines so far (JSON, one object per line, as `-l json` prints them). */
+    logs(): Array<Record<string, any>>;
+    exited: Promise<number | null>;
+}
+
+/**
+ * Starts the server with the DaemonSet's container args, its paths moved under `dir`, optionally
+ * with the state directory bind-mounted read-only in a mount namespace of its own.
+ */
+function startServer(binary: string, dir: string, port: number, options: { readOnlyState: boolean }): ServerRun {
+    const [container] = renderAuthenticatorDaemonSet({ configChecksum: "unused" }).spec.template.spec.containers;
+    const args = container.args.map((arg) => arg
+        .replace("/etc/aws-iam-authenticator/", `${dir}/config/`)
+        .replace("/var/aws-iam-authenticator", `${dir}/state`));
+    const server = [binary, "-l", "json", ...args, "--port", String(port)];
+    const asUid = runningAsRoot
+        ? ["setpriv", `--reuid=${defaultAuthenticatorUid}`, `--regid=${defaultAuthenticatorUid}`, "--clear-groups", ...server]
+        : server;
+    const command = options.readOnlyState
+        // The state path arrives as $1, never inside the script text.
+        ? ["unshare", ...(runningAsRoot ? [] : ["-r"]), "-m", "bash", "-c",
+            'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"', "bash", `${dir}/state`, ...asUid]
+        : asUid;
+    // No instance metadata, no real endpoint: the server looks up its region at start.
+    const child = spawn(command[0], command.slice(1), { env: awsClientEnv("http://127.0.0.1:9"), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout?.on("data", (d) => { output += d; });
+    child.stderr?.on("data", (d) => { output += d; });
+    return {
+        child,
+        logs: () => output.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line)),
+        exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
+    };
+}
+
+/** Ends a server this test started: it ignores the first SIGTERM (it only stops its mappers). */
+async function stopServer(run: ServerRun): Promise<void> {
+    if (run.child.exitCode === null && run.child.signalCode === null) {
+        run.child.kill("SIGKILL");
+        await run.exited;
+    }
+}
+
+describe("the real aws-iam-authenticator server with the rendered config and DaemonSet args", function () {
+    let binary: string;
+    let openssl: string;
+    let dir: string;
+    let certPem: string;
+
+    beforeEach(async function () {
+        binary = requireTool(this, "aws-iam-authenticator", "bash tests/setup/install-tools.sh");
+        openssl = requireTool(this, "openssl", "apt-get install openssl");
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "authenticator-server-"));
+        // uid 10000 must reach config.yaml and the state directory through the temporary directory.
+        fs.chmodSync(dir, 0o755);
+        fs.mkdirSync(path.join(dir, "config"), { mode: 0o755 });
+        fs.mkdirSync(path.join(dir, "state"), { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "config", "config.yaml"), renderAuthenticatorConfig(clusterId, mappings).configYaml, { mode: 0o644 });
+    });
+    afterEach(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** Puts cert.pem and key.pem (0600) in the state directory as the hook does, owned by the uid when root. */
+    function provisionStateFiles(): void {
+        const state = path.join(dir, "state");
+        const made = spawnSync(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-keyout", path.join(state, "key.pem"), "-out", path.join(state, "cert.pem"),
+            "-subj", "/CN=aws-iam-authenticator", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], { encoding: "utf8" });
+        assert.strictEqual(made.status, 0, made.stderr);
+        fs.chmodSync(path.join(state, "key.pem"), 0o600);
+        fs.chmodSync(path.join(state, "cert.pem"), 0o644);
+        if (runningAsRoot) {
+            for (const file of ["cert.pem", "key.pem"]) {
+                fs.chownSync(path.join(state, file), defaultAuthenticatorUid, defaultAuthenticatorUid);
+            }
+        }
+        certPem = fs.readFileSync(path.join(state, "cert.pem"), "utf8");
+    }
+
+    it("loads the hook's files from the read-only state directory, serves /healthz and maps what config.yaml lists", async function () {
+        if (!runningAsRoot) {
+            console.warn("\n  !!! not root: the server runs as this user, not as uid 10000 (the rest is checked)\n");
+        }
+        provisionStateFiles();
+        const port = await freePort();
+        const run = startServer(binary, dir, port, { readOnlyState: true });
+        try {
+            let health = "";
+            for (let i = 0; i < 100 && health !== "ok"; i++) {
+                assert.strictEqual(run.child.exitCode, null, `the server exited:\n${JSON.stringify(run.logs(), null, 1)}`);
+                health = await httpsGet(`https://127.0.0.1:${port}/healthz`, certPem).catch(() => "");
+                if (health !== "ok") {
+                    await new Promise((r) => setTimeout(r, 100));
+                }
+            }
+            // Verified against the hook's certificate: the server uses it, it did not make one.
+            assert.strictEqual(health, "ok");
+            if (runningAsRoot) {
+                // unshare, bash and setpriv exec into the server: the child is the server itself.
+                const status = fs.readFileSync(`/proc/${run.child.pid}/status`, "utf8");
+                assert.match(status, new RegExp(`^Uid:\\t${defaultAuthenticatorUid}\\t`, "m"));
+                assert.ok(status.includes("aws-iam-authen"), status.split("\n")[0]);
+            }
+            const logs = run.logs();
+            assert.ok(logs.some((l) => l.msg === "loaded existing keypair"), JSON.stringify(logs));
+            const mapped = (msg: string) => logs.filter((l) => l.msg === msg);
+            assert.deepStrictEqual(mapped("mapping IAM role").map((l) => [l.role, l.username, l.groups]).sort(), [
+                ["arn:aws:iam::123456789012:role/KubernetesAdmin", "kubernetes-admin", ["system:masters"]],
+                // The path is gone: this is the ARN a KubernetesReadOnly session canonicalizes to.
+                ["arn:aws:iam::123456789012:role/KubernetesReadOnly", "reader:{{SessionName}}", ["readers"]],
+            ]);
+            assert.deepStrictEqual(mapped("mapping IAM user").map((l) => [l.user, l.username, l.groups]),
+                [["arn:aws:iam::123456789012:user/ops/alice", "alice", ["system:masters"]]]);
+            // Still a 12-digit string with its leading zero.
+            assert.deepStrictEqual(mapped("mapping IAM Account").map((l) => l.accountID), ["012345678901"]);
+        } finally {
+            await stopServer(run);
+        }
+    });
+
+    it("without cert.pem and key.pem, a writable state directory gets a new pair: the failure read-only prevents", async () => {
+        if (runningAsRoot) {
+            fs.chownSync(path.join(dir, "state"), defaultAuthenticatorUid, defaultAuthenticatorUid);
+        }
+        const run = startServer(binary, dir, await freePort(), { readOnlyState: false });
+        try {
+            for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, "state", "key.pem")); i++) {
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            // A self-signed pair the apiserver's webhook kubeconfig does not trust (AIA#90).
+            assert.ok(fs.existsSync(path.join(dir, "state", "key.pem")), JSON.stringify(run.logs()));
+        } finally {
+            await stopServer(run);
+        }
+    });
+
+    it("without cert.pem and key.pem, the read-only state directory makes the server exit, saying why", async () => {
+        const run = startServer(binary, dir, await freePort(), { readOnlyState: true });
+        const code = await Promise.race([run.exited, new Promise<string>((r) => setTimeout(() => r("still running"), 20000))]);
+        await stopServer(run);
+        assert.notStrictEqual(code, "still running", "the server must not keep running without its certificate");
+        assert.notStrictEqual(code, 0);
+        const fatal = run.logs().find((l) => l.level === "fatal");
+        assert.ok(fatal, JSON.stringify(run.logs()));
+        assert.strictEqual(fatal.msg, "could not load/generate a certificate");
+        assert.match(String(fatal.error), /read-only file system/);
+        assert.deepStrictEqual(fs.readdirSync(path.join(dir, "state")), [], "nothing was written");
+    });
+});

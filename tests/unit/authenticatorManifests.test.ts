@@ -1,0 +1,348 @@
+// config.yaml, the ConfigMap, the DaemonSet and the ClusterRoleBindings, rendered by the pure
+// functions: golden files, round trips, the checksum contract, input checks, and validation of
+// every object against the Kubernetes OpenAPI schema (kubernetes-models).
+import * as assert from "assert";
+import { createHash } from "crypto";
+import { ConfigMap } from "kubernetes-models/v1";
+import { DaemonSet } from "kubernetes-models/apps/v1";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
+import * as YAML from "yaml";
+import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticatorConfig";
+import {
+    AuthenticatorDaemonSetArgs,
+    configChecksum,
+    defaultAuthenticatorImage,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+    renderClusterRoleBindings,
+} from "../../components/authenticatorManifests";
+import { IdentityMappings } from "../../components/mappings";
+import { assertGolden } from "../helpers/golden";
+
+const clusterId = "kops-iam-auth.example.com";
+const adminRole = "arn:aws:iam::123456789012:role/KubernetesAdmin";
+/** A role with an IAM path: config.yaml must map it as role/KubernetesReadOnly. */
+const pathedReaderRole = "arn:aws:iam::123456789012:role/platform/teams/KubernetesReadOnly";
+const readerRole = "arn:aws:iam::123456789012:role/KubernetesReadOnly";
+const opsUser = "arn:aws:iam::123456789012:user/ops/alice";
+
+function fixtureMappings(): IdentityMappings {
+    return {
+        mapRoles: [
+            { rolearn: adminRole, username: "kubernetes-admin", groups: ["system:masters"] },
+            { rolearn: pathedReaderRole, username: "reader:{{SessionName}}", groups: ["kops-iam-auth:readers"] },
+        ],
+        mapUsers: [{ userarn: opsUser, username: "alice", groups: ["system:masters"] }],
+        // A leading zero: a YAML integer would lose it.
+        mapAccounts: ["012345678901"],
+    };
+}
+const fixtureBindings = [{ group: "kops-iam-auth:readers", clusterRole: "view" }];
+
+function fixtureConfigYaml(): string {
+    return renderAuthenticatorConfig(clusterId, fixtureMappings()).configYaml;
+}
+
+function fixtureDaemonSet(overrides: Partial<AuthenticatorDaemonSetArgs> = {}) {
+    return renderAuthenticatorDaemonSet({ configChecksum: configChecksum(fixtureConfigYaml()), ...overrides });
+}
+
+/** Asserts that `fn` throws an Error whose message contains every one of `parts`. */
+function assertThrowsMentioning(fn: () => unknown, ...parts: string[]): void {
+    assert.throws(fn, (err: Error) => {
+        for (const part of parts) {
+            assert.ok(err.message.includes(part), `expected the error to mention ${JSON.stringify(part)}:\n${err.message}`);
+        }
+        return true;
+    });
+}
+
+describe("aws-iam-authenticator config.yaml", () => {
+    it("matches its golden file", () => {
+        assertGolden("authenticator/config.yaml", fixtureConfigYaml());
+    });
+
+    it("parses back to the mapping entries, role paths stripped", () => {
+        const parsed = parseAuthenticatorConfig(fixtureConfigYaml());
+        const expected = fixtureMappings();
+        expected.mapRoles[1].rolearn = readerRole;
+        assert.deepStrictEqual(parsed, { clusterId, mappings: expected });
+        // And with a plain YAML reader, under the keys the server reads.
+        const raw = YAML.parse(fixtureConfigYaml());
+        assert.deepStrictEqual(Object.keys(raw), ["clusterID", "server"]);
+        assert.deepStrictEqual(Object.keys(raw.server), ["mapRoles", "mapUsers", "mapAccounts"]);
+        assert.deepStrictEqual(Object.keys(raw.server.mapRoles[0]), ["rolearn", "username", "groups"]);
+        assert.deepStrictEqual(Object.keys(raw.server.mapUsers[0]), ["userarn", "username", "groups"]);
+    });
+
+    it("writes account IDs as double-quoted strings, strings to a YAML 1.1 reader too", () => {
+        const text = renderAuthenticatorConfig(clusterId, { mapRoles: [], mapUsers: [], mapAccounts: ["123456789012", "012345678901"] }).configYaml;
+        assert.match(text, /^ {4}- "123456789012"$/m);
+        assert.match(text, /^ {4}- "012345678901"$/m);
+        for (const version of ["1.1", "1.2"] as const) {
+            assert.deepStrictEqual(YAML.parse(text, { version }).server.mapAccounts, ["123456789012", "012345678901"]);
+        }
+    });
+
+    it("strips a role's IAM path and says so; keeps a user's path, which the caller ARN carries", () => {
+        const { configYaml, warnings } = renderAuthenticatorConfig(clusterId, fixtureMappings());
+        assert.ok(!configYaml.includes("platform/teams"), configYaml);
+        assert.ok(configYaml.includes(`rolearn: ${readerRole}\n`), configYaml);
+        assert.ok(configYaml.includes(`userarn: ${opsUser}\n`), configYaml);
+        assert.strictEqual(warnings.length, 1);
+        assert.ok(warnings[0].includes("mapRoles[1].rolearn") && warnings[0].includes(pathedReaderRole) && warnings[0].includes(readerRole),
+            warnings[0]);
+        assert.deepStrictEqual(renderAuthenticatorConfig(clusterId, { mapRoles: [fixtureMappings().mapRoles[0]], mapUsers: [], mapAccounts: [] }).warnings, []);
+    });
+
+    it("is the same text for the same input (the checksum depends on nothing else)", () => {
+        assert.strictEqual(fixtureConfigYaml(), fixtureConfigYaml());
+    });
+
+    it("refuses an empty or blank clusterID", () => {
+        for (const bad of ["", "  ", "two words"]) {
+            assertThrowsMentioning(() => renderAuthenticatorConfig(bad, fixtureMappings()), "clusterID", JSON.stringify(bad));
+        }
+    });
+
+    it("refuses malformed ARNs, naming the setting, the value and the expected form", () => {
+        const cases: Array<[string, string]> = [
+            ["arn:aws:iam::123456789012:user/alice", "must start with role/"],
+            ["arn:aws:sts::123456789012:assumed-role/Admin/session", "not an IAM role ARN"],
+            ["arn:aws:iam::12345:role/Admin", "not 12 digits"],
+            ["arn:aws-mars:iam::123456789012:role/Admin", "partition \"aws-mars\""],
+            ["arn:aws:iam::123456789012:role/", "role name \"\""],
+            ["arn:aws:iam::123456789012:role/team//Admin", "empty segment"],
+            ["arn:aws:iam::123456789012:role/Ad min", "role name \"Ad min\""],
+            ["KubernetesAdmin", "not an IAM role ARN"],
+        ];
+        for (const [rolearn, reason] of cases) {
+            assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
+                mapRoles: [{ rolearn, username: "u", groups: [] }], mapUsers: [], mapAccounts: [],
+            }), "mapRoles[0].rolearn", JSON.stringify(rolearn), reason, "arn:<partition>:iam::<12-digit account>:role/<name>");
+        }
+        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
+            mapRoles: [], mapUsers: [{ userarn: adminRole, username: "u", groups: [] }], mapAccounts: [],
+        }), "mapUsers[0].userarn", "must start with user/");
+    });
+
+    it("refuses empty usernames and bad groups", () => {
+        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
+            mapRoles: [{ rolearn: adminRole, username: " ", groups: ["ok", ""] }], mapUsers: [], mapAccounts: [],
+        }), "mapRoles[0].username is \" \"", "mapRoles[0].groups is [\"ok\",\"\"]");
+    });
+
+    it("refuses the same identity twice, also case-insensitively and after path stripping", () => {
+        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
+            mapRoles: [
+                { rolearn: readerRole, username: "a", groups: [] },
+                { rolearn: pathedReaderRole, username: "b", groups: [] },
+            ], mapUsers: [], mapAccounts: [],
+        }), "mapRoles[1].rolearn", "same identity as mapRoles[0].rolearn");
+        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
+            mapRoles: [], mapUsers: [
+                { userarn: opsUser, username: "a", groups: [] },
+                { userarn: opsUser.toUpperCase().replace("ARN:AWS:IAM", "arn:aws:iam").replace("USER/", "user/"), username: "b", groups: [] },
+            ], mapAccounts: [],
+        }), "mapUsers[1].userarn", "same identity as mapUsers[0].userarn");
+        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
+            mapRoles: [], mapUsers: [], mapAccounts: ["123456789012", "123456789012"],
+        }), "mapAccounts[1]", "same identity as mapAccounts[0]");
+    });
+
+    it("refuses account IDs that are not 12-digit strings", () => {
+        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
+            mapRoles: [], mapUsers: [], mapAccounts: [123456789012 as unknown as string, "12345678901"],
+        }), "mapAccounts[0] is 123456789012", "mapAccounts[1] is \"12345678901\"", "12-digit AWS account ID as a string");
+    });
+
+    it("reports every problem at once", () => {
+        assert.throws(() => renderAuthenticatorConfig(clusterId, {
+            mapRoles: [{ rolearn: "nope", username: "", groups: [] }], mapUsers: [], mapAccounts: ["1"],
+        }), (err: Error) => err.message.split("\n  - ").length === 4);
+    });
+});
+
+describe("aws-iam-authenticator manifests", () => {
+    it("ConfigMap matches its golden file and holds config.yaml", () => {
+        const configMap = renderAuthenticatorConfigMap({ configYaml: fixtureConfigYaml() });
+        assertGolden("authenticator/configmap.yaml", YAML.stringify(configMap, { lineWidth: 0 }));
+        assert.deepStrictEqual(configMap.metadata, {
+            name: "aws-iam-authenticator", namespace: "kube-system", labels: { "k8s-app": "aws-iam-authenticator" },
+        });
+        assert.strictEqual(configMap.data["config.yaml"], fixtureConfigYaml());
+    });
+
+    it("DaemonSet matches its golden file", () => {
+        assertGolden("authenticator/daemonset.yaml", YAML.stringify(fixtureDaemonSet(), { lineWidth: 0 }));
+    });
+
+    it("ClusterRoleBindings match their golden file", () => {
+        const bindings = renderClusterRoleBindings([...fixtureBindings, { group: "kops-iam-auth:editors", clusterRole: "edit" }]);
+        assertGolden("authenticator/clusterrolebindings.yaml", bindings.map((b) => YAML.stringify(b)).join("---\n"));
+    });
+
+    it("DaemonSet runs the pre-generated-files server on every control-plane node", () => {
+        const daemonSet = fixtureDaemonSet();
+        assert.strictEqual(daemonSet.apiVersion, "apps/v1");
+        assert.deepStrictEqual(daemonSet.metadata, {
+            name: "aws-iam-authenticator", namespace: "kube-system", labels: { "k8s-app": "aws-iam-authenticator" },
+        });
+        assert.deepStrictEqual(daemonSet.spec.selector.matchLabels, daemonSet.spec.template.metadata.labels);
+        assert.deepStrictEqual(daemonSet.spec.updateStrategy, { type: "RollingUpdate" });
+        const pod = daemonSet.spec.template.spec;
+        assert.strictEqual(pod.hostNetwork, true);
+        assert.strictEqual(pod.dnsPolicy, "Default");
+        assert.deepStrictEqual(pod.nodeSelector, { "node-role.kubernetes.io/control-plane": "" });
+        assert.strictEqual(pod.priorityClassName, "system-node-critical");
+        assert.deepStrictEqual(pod.tolerations, [
+            { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" },
+            { key: "node-role.kubernetes.io/master", operator: "Exists", effect: "NoSchedule" },
+            { key: "CriticalAddonsOnly", operator: "Exists" },
+            { key: "node.cloudprovider.kubernetes.io/uninitialized", operator: "Equal", value: "true", effect: "NoSchedule" },
+        ]);
+        const [container] = pod.containers;
+        assert.strictEqual(pod.containers.length, 1);
+        assert.strictEqual(container.image, defaultAuthenticatorImage);
+        assert.deepStrictEqual(container.args, [
+            "server", "--config=/etc/aws-iam-authenticator/config.yaml", "--state-dir=/var/aws-iam-authenticator",
+            "--kubeconfig-pregenerated=true",
+        ]);
+        assert.deepStrictEqual(container.livenessProbe, {
+            httpGet: { host: "127.0.0.1", port: 21362, path: "/healthz", scheme: "HTTPS" },
+        });
+    });
+
+    it("DaemonSet runs unprivileged as the uid that owns the hook's files", () => {
+        const defaults = fixtureDaemonSet().spec.template.spec.containers[0].securityContext;
+        assert.deepStrictEqual(defaults, {
+            runAsUser: 10000, runAsGroup: 10000, runAsNonRoot: true, allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" }, readOnlyRootFilesystem: true,
+        });
+        const custom = fixtureDaemonSet({ uid: 65532 }).spec.template.spec.containers[0].securityContext;
+        assert.strictEqual(custom.runAsUser, 65532);
+        assert.strictEqual(custom.runAsGroup, 65532);
+        assert.strictEqual(fixtureDaemonSet().spec.template.spec.automountServiceAccountToken, false);
+    });
+
+    it("DaemonSet mounts the ConfigMap and the hook's directory, both read-only", () => {
+        const pod = fixtureDaemonSet().spec.template.spec;
+        assert.deepStrictEqual(pod.volumes, [
+            { name: "config", configMap: { name: "aws-iam-authenticator" } },
+            { name: "state", hostPath: { path: "/srv/kubernetes/aws-iam-authenticator/", type: "Directory" } },
+        ]);
+        assert.deepStrictEqual(pod.containers[0].volumeMounts, [
+            { name: "config", mountPath: "/etc/aws-iam-authenticator/", readOnly: true },
+            { name: "state", mountPath: "/var/aws-iam-authenticator/", readOnly: true },
+        ]);
+    });
+
+    it("DaemonSet resources default to 20Mi/10m requests and 20Mi/100m limits; each can be set", () => {
+        assert.deepStrictEqual(fixtureDaemonSet().spec.template.spec.containers[0].resources, {
+            requests: { memory: "20Mi", cpu: "10m" }, limits: { memory: "20Mi", cpu: "100m" },
+        });
+        assert.deepStrictEqual(fixtureDaemonSet({ resources: { limits: { memory: "64Mi", cpu: "1" } } }).spec.template.spec.containers[0].resources, {
+            requests: { memory: "20Mi", cpu: "10m" }, limits: { memory: "64Mi", cpu: "1" },
+        });
+    });
+
+    it("refuses bad images, uids and resources, naming the setting and the value", () => {
+        for (const image of ["aws-iam-authenticator", "example.com:5000/aws-iam-authenticator", "repo/aws-iam-authenticator:latest", "", "a b:1"]) {
+            assertThrowsMentioning(() => fixtureDaemonSet({ image }), "image is", JSON.stringify(image), "pinned");
+        }
+        assert.strictEqual(fixtureDaemonSet({ image: "example.com:5000/aws-iam-authenticator:v0.7.18" }).spec.template.spec.containers[0].image,
+            "example.com:5000/aws-iam-authenticator:v0.7.18");
+        const digest = `repo/aws-iam-authenticator@sha256:${"a".repeat(64)}`;
+        assert.strictEqual(fixtureDaemonSet({ image: digest }).spec.template.spec.containers[0].image, digest);
+        for (const uid of [0, -1, 1.5, 2 ** 31]) {
+            assertThrowsMentioning(() => fixtureDaemonSet({ uid }), "uid is", String(uid), "not root");
+        }
+        assertThrowsMentioning(() => fixtureDaemonSet({ resources: { requests: { memory: "20 MB" } } }),
+            "resources.requests.memory is \"20 MB\"", "Kubernetes quantity");
+        assertThrowsMentioning(() => fixtureDaemonSet({ resources: { requests: { cpu: "0" } } }), "resources.requests.cpu is \"0\"");
+        assertThrowsMentioning(() => fixtureDaemonSet({ resources: { requests: { memory: "1Gi" } } }),
+            "resources.requests.memory (1Gi) is more than resources.limits.memory (20Mi)");
+    });
+});
+
+describe("checksum/config annotation", () => {
+    const annotationOf = (daemonSet: ReturnType<typeof fixtureDaemonSet>) => daemonSet.spec.template.metadata.annotations["checksum/config"];
+
+    it("is the sha256 of config.yaml", () => {
+        const expected = createHash("sha256").update(fixtureConfigYaml()).digest("hex");
+        assert.match(expected, /^[0-9a-f]{64}$/);
+        assert.strictEqual(configChecksum(fixtureConfigYaml()), expected);
+        assert.strictEqual(annotationOf(fixtureDaemonSet()), expected);
+    });
+
+    it("does not change when only the image, uid or resources change", () => {
+        const base = annotationOf(fixtureDaemonSet());
+        assert.strictEqual(annotationOf(fixtureDaemonSet({ image: "example.com/aws-iam-authenticator:v0.7.18" })), base);
+        assert.strictEqual(annotationOf(fixtureDaemonSet({ uid: 65532 })), base);
+        assert.strictEqual(annotationOf(fixtureDaemonSet({ resources: { limits: { cpu: "200m" } } })), base);
+    });
+
+    it("changes when a mapping, an account or the cluster ID changes", () => {
+        const base = configChecksum(fixtureConfigYaml());
+        const changedMapping = fixtureMappings();
+        changedMapping.mapRoles[0].groups = ["kops-iam-auth:readers"];
+        const addedAccount = fixtureMappings();
+        addedAccount.mapAccounts.push("123456789012");
+        const variants = [
+            renderAuthenticatorConfig(clusterId, changedMapping).configYaml,
+            renderAuthenticatorConfig(clusterId, addedAccount).configYaml,
+            renderAuthenticatorConfig("other.example.com", fixtureMappings()).configYaml,
+        ];
+        const checksums = variants.map(configChecksum);
+        assert.strictEqual(new Set([base, ...checksums]).size, 4, "every config change gives a new checksum");
+        for (const checksum of checksums) {
+            assert.notStrictEqual(annotationOf(fixtureDaemonSet({ configChecksum: checksum })), annotationOf(fixtureDaemonSet()));
+        }
+    });
+});
+
+describe("ClusterRoleBindings for mapped groups", () => {
+    it("binds each group to its ClusterRole under a descriptive name", () => {
+        assert.deepStrictEqual(renderClusterRoleBindings(fixtureBindings), [{
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "ClusterRoleBinding",
+            metadata: { name: "aws-iam-authenticator:kops-iam-auth:readers:view", labels: { "k8s-app": "aws-iam-authenticator" } },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "kops-iam-auth:readers" }],
+        }]);
+        assert.deepStrictEqual(renderClusterRoleBindings([]), []);
+    });
+
+    it("refuses names Kubernetes refuses and the same binding twice", () => {
+        assertThrowsMentioning(() => renderClusterRoleBindings([{ group: "a/b", clusterRole: "view" }]), "clusterRoleBindings[0].group is \"a/b\"");
+        assertThrowsMentioning(() => renderClusterRoleBindings([{ group: "readers", clusterRole: "" }]), "clusterRoleBindings[0].clusterRole is \"\"");
+        assertThrowsMentioning(() => renderClusterRoleBindings([{ group: "readers", clusterRole: "view" }, { group: "readers", clusterRole: "view" }]),
+            "clusterRoleBindings[1] binds group readers to view a second time");
+    });
+});
+
+describe("OpenAPI validation of the manifests (kubernetes-models)", () => {
+    it("accepts the ConfigMap, the DaemonSet and every ClusterRoleBinding", () => {
+        new ConfigMap(renderAuthenticatorConfigMap({ configYaml: fixtureConfigYaml() })).validate();
+        new DaemonSet(fixtureDaemonSet()).validate();
+        const bindings = renderClusterRoleBindings([...fixtureBindings, { group: "kops-iam-auth:editors", clusterRole: "edit" }]);
+        assert.strictEqual(bindings.length, 2);
+        for (const binding of bindings) {
+            new ClusterRoleBinding(binding).validate();
+        }
+    });
+
+    it("catches a broken manifest: a string where an integer is required", () => {
+        const broken: any = fixtureDaemonSet();
+        broken.spec.template.spec.containers[0].securityContext.runAsUser = "10000";
+        assert.throws(() => new DaemonSet(broken).validate(), /securityContext\/runAsUser must be integer/);
+    });
+
+    it("catches a broken manifest: a required field missing", () => {
+        const broken: any = renderClusterRoleBindings(fixtureBindings)[0];
+        delete broken.roleRef.kind;
+        assert.throws(() => new ClusterRoleBinding(broken).validate(), /roleRef must have required property kind/);
+        const brokenConfigMap: any = renderAuthenticatorConfigMap({ configYaml: 42 });
+        assert.throws(() => new ConfigMap(brokenConfigMap).validate(), /config\.yaml must be string/);
+    });
+});
