@@ -1,0 +1,272 @@
+// The whole recipe as one component: the authenticator's PKI, the state store with its files, the
+// IAM roles, the kOps cluster, a Kubernetes provider on it, and aws-iam-authenticator running there.
+// Creation follows that order; `pulumi destroy` runs it backwards (design.md, lifecycle table).
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AccessRoles } from "./accessRoles";
+import { IamAuthenticator } from "./authenticator";
+import { StackSettings } from "./config";
+import { KopsCluster } from "./kops/cluster";
+import { KubeconfigMode } from "./kops/commandEnvironment";
+import { renderUserKubeconfig } from "./kubeconfig";
+import { renderNextSteps } from "./nextSteps";
+import { AuthenticatorPki } from "./pki";
+import { KopsStateStore } from "./stateStore";
+
+/**
+ * A KopsIamCluster is built from the stack's settings as they are: `readStackSettings()` in a
+ * stack program, or `parseStackSettings({ clusterName, stateBucketName, ... }, region)` to fill in
+ * the defaults and check a hand-made set. What each value means, its default and what is accepted
+ * is documented once, per stack config key, in components/config.ts and the README's configuration
+ * reference; below, each field says which config keys it holds and which part it drives.
+ *
+ * Several clusters in one program need different component names, cluster names, and either
+ * different state buckets or one existing bucket (`stateBucket.create: false`) shared between
+ * them: objects and kOps state are kept per cluster name. IAM role names are global in an AWS
+ * account, so clusters in one account also need different `accessRoles` names.
+ */
+export interface KopsIamClusterArgs extends StackSettings {
+    /**
+     * `clusterName`: the kOps cluster name (fixed once created), the authenticator's cluster ID
+     * that every token is signed for, the prefix of the state store objects, and the cluster's
+     * name in the user kubeconfigs.
+     */
+    clusterName: StackSettings["clusterName"];
+    /**
+     * `aws:region`: where kOps builds the cluster and the token commands sign. It must be the
+     * region of the AWS provider the component's AWS resources use (the default provider, unless
+     * `providers` says otherwise).
+     */
+    region: StackSettings["region"];
+    /** `zones` (defaulted to the region's zone a): the cluster's zones, fixed once created. */
+    zones: StackSettings["zones"];
+    /** `nodeCount`: worker nodes. A change updates and rolls the cluster. */
+    nodeCount: StackSettings["nodeCount"];
+    /** `nodeSize`: worker instance type. A change updates and rolls the cluster. */
+    nodeSize: StackSettings["nodeSize"];
+    /** `controlPlaneCount`: control-plane instances, fixed once created. */
+    controlPlaneCount: StackSettings["controlPlaneCount"];
+    /** `controlPlaneSize`: control-plane instance type. A change updates and rolls the cluster. */
+    controlPlaneSize: StackSettings["controlPlaneSize"];
+    /** `kubernetesVersion`. A change upgrades the cluster (update, rolling-update). */
+    kubernetesVersion: StackSettings["kubernetesVersion"];
+    /** `networking`, fixed once created. */
+    networking: StackSettings["networking"];
+    /** `topology`, fixed once created. */
+    topology: StackSettings["topology"];
+    /** `sshPublicKey`: the key text; undefined for none. */
+    sshPublicKey?: StackSettings["sshPublicKey"];
+    /**
+     * `stateBucketName`, `createStateBucket`, `stateBucketForceDestroy`: the kOps state store,
+     * which also holds the authenticator's cert.pem, key.pem and webhook kubeconfig.
+     */
+    stateBucket: StackSettings["stateBucket"];
+    /** `accessRoles`: the IAM roles to create; each gets a kubeconfig in `kubeconfigs`. */
+    accessRoles: StackSettings["accessRoles"];
+    /** `mapRoles`: existing roles that may sign in (no kubeconfig is made for them). */
+    mapRoles: StackSettings["mapRoles"];
+    /** `mapUsers`: existing IAM users that may sign in. */
+    mapUsers: StackSettings["mapUsers"];
+    /** `mapAccounts`: accounts whose every identity may sign in. */
+    mapAccounts: StackSettings["mapAccounts"];
+    /** `clusterRoleBindings`: mapped groups bound to ClusterRoles by the authenticator component. */
+    clusterRoleBindings: StackSettings["clusterRoleBindings"];
+    /**
+     * `authenticatorImage`, `authenticatorUid`, `authenticator{Cpu,Memory}{Request,Limit}`,
+     * `webhookCacheTtl`. The uid goes both to the DaemonSet (runAsUser) and to the control-plane
+     * hook (the owner of cert.pem and key.pem), which is why one component sets both; the cache
+     * TTL goes to kube-apiserver through the cluster spec.
+     */
+    authenticator: StackSettings["authenticator"];
+    /** `hookRunner`, `hookImage`: how control-plane nodes fetch the authenticator's files. */
+    hook: StackSettings["hook"];
+    /**
+     * `kopsBinary`, `kopsExtraFlags`, `adoptExistingCluster`, `validateTimeout`,
+     * `adminCredentialTtl`, and `aws:profile` (the profile kOps runs with). adminTtl counts only
+     * with `kubeconfigMode: "admin"`.
+     */
+    kops: StackSettings["kops"];
+    /** `kubeconfigTokenCommand`, `kubeconfigAwsProfile`: what the user kubeconfigs run for a token. */
+    userKubeconfig: StackSettings["userKubeconfig"];
+    /** `certValidityHours`: lifetime of the authenticator's certificate. */
+    certValidityHours: StackSettings["certValidityHours"];
+    /** `tags`: tags of the created bucket and IAM roles. */
+    tags: StackSettings["tags"];
+    /**
+     * How the kubeconfig behind `provider` authenticates (KopsClusterArgs.kubeconfigMode). Default
+     * `auth-plugin`: kOps' exec plugin issues a short-lived certificate on each use, so later
+     * updates and `pulumi destroy` keep reaching the cluster. `admin` stores a certificate valid
+     * for `kops.adminTtl`, after which the provider fails until the kubeconfig is exported again.
+     * Not a stack config key.
+     */
+    kubeconfigMode?: KubeconfigMode;
+}
+
+/**
+ * The stack output the next steps fetch kubeconfigs from: index.ts exports `kubeconfigs` under this
+ * name. A program exporting it under another name should show its own next steps.
+ */
+const kubeconfigsOutput = "kubeconfigs";
+
+/**
+ * A kOps cluster on AWS whose `kubectl` users sign in with IAM roles through aws-iam-authenticator:
+ * AuthenticatorPki, KopsStateStore, AccessRoles, KopsCluster, a Kubernetes provider on the
+ * cluster and IamAuthenticator, wired in that order.
+ */
+export class KopsIamCluster extends pulumi.ComponentResource {
+    /** The kOps cluster name (also the authenticator's cluster ID). */
+    public readonly clusterName: pulumi.Output<string>;
+    /** `s3://<bucket>`: the KOPS_STATE_STORE for `kops` commands on this cluster. */
+    public readonly stateStoreUrl: pulumi.Output<string>;
+    /** The API server URL. */
+    public readonly apiServerUrl: pulumi.Output<string>;
+    /** Created access role name → role ARN. */
+    public readonly roleArns: pulumi.Output<Record<string, string>>;
+    /**
+     * Created access role name → a kubeconfig that signs in as that role (renderUserKubeconfig).
+     * Not secret: it holds the server, the cluster CA and a token command, no credential.
+     */
+    public readonly kubeconfigs: pulumi.Output<Record<string, string>>;
+    /** The commands a person runs next: fetch a kubeconfig, reach the cluster; kOps' admin way in. */
+    public readonly nextSteps: pulumi.Output<string>;
+    /** The kubeconfig kOps exported for `provider` (see kubeconfigMode). Secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /**
+     * The Kubernetes provider of the cluster: pass it as `provider` to deploy more onto the cluster.
+     * Its kubeconfig is the secret `kubeconfig` above (in auth-plugin mode it runs `kops`, so kops
+     * and the state store must be reachable where it is used). ConfigMaps on it are updated in
+     * place rather than replaced (enableConfigMapMutable).
+     */
+    public readonly provider: k8s.Provider;
+
+    constructor(name: string, args: KopsIamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // The args hold no secret (the key is made inside), so they are recorded as they are.
+        super("kops-iam-auth:index:KopsIamCluster", name, args, opts);
+
+        const pki = new AuthenticatorPki(`${name}-pki`, {
+            validityPeriodHours: args.certValidityHours,
+        }, { parent: this });
+
+        const stateStore = new KopsStateStore(`${name}-state`, {
+            clusterName: args.clusterName,
+            bucketName: args.stateBucket.name,
+            createBucket: args.stateBucket.create,
+            forceDestroy: args.stateBucket.forceDestroy,
+            certPem: pki.certPem,
+            privateKeyPem: pki.privateKeyPem,
+            webhookKubeconfig: pki.webhookKubeconfig,
+            tags: args.tags,
+        }, { parent: this });
+
+        const roles = new AccessRoles(`${name}-roles`, {
+            roles: args.accessRoles,
+            mapRoles: args.mapRoles,
+            mapUsers: args.mapUsers,
+            mapAccounts: args.mapAccounts,
+            tags: args.tags,
+        }, { parent: this });
+
+        const cluster = new KopsCluster(`${name}-kops`, {
+            clusterName: args.clusterName,
+            stateStoreUrl: stateStore.stateStoreUrl,
+            region: args.region,
+            awsProfile: args.kops.awsProfile,
+            zones: args.zones,
+            nodeCount: args.nodeCount,
+            nodeSize: args.nodeSize,
+            controlPlaneCount: args.controlPlaneCount,
+            controlPlaneSize: args.controlPlaneSize,
+            kubernetesVersion: args.kubernetesVersion,
+            networking: args.networking,
+            topology: args.topology,
+            sshPublicKey: args.sshPublicKey,
+            extraFlags: args.kops.extraFlags,
+            adoptExisting: args.kops.adoptExisting,
+            validateTimeout: args.kops.validateTimeout,
+            kubeconfigMode: args.kubeconfigMode,
+            adminTtl: args.kops.adminTtl,
+            kopsBinary: args.kops.binary,
+            webhookKubeconfig: pki.webhookKubeconfig,
+            webhookCacheTtl: args.authenticator.webhookCacheTtl,
+            hookRunner: args.hook.runner,
+            hookImage: args.hook.image,
+            authenticatorUid: args.authenticator.uid,
+            // The first control-plane boot fetches the files, so the spec waits for them; and
+            // destroy deletes the cluster before them and the bucket.
+            stateStoreObjects: [stateStore],
+        }, { parent: this });
+
+        this.provider = new k8s.Provider(`${name}-k8s`, {
+            kubeconfig: cluster.kubeconfig,
+            // Only a different cluster replaces the provider (and with it every object on it); a
+            // re-exported kubeconfig is an update.
+            clusterIdentifier: args.clusterName,
+            // A mapping change then updates the authenticator's ConfigMap in place instead of
+            // deleting and recreating it (the lifecycle table's "ConfigMap update").
+            enableConfigMapMutable: true,
+            // No deleteUnreachable: destroy deletes the objects while the cluster still runs, and a
+            // cluster that is only unreachable for a moment must not lose them from the state. For
+            // a cluster deleted outside Pulumi: PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy.
+        }, { parent: this });
+
+        new IamAuthenticator(`${name}-authenticator`, {
+            provider: this.provider,
+            clusterId: args.clusterName,
+            mappings: roles.mappings,
+            image: args.authenticator.image,
+            uid: args.authenticator.uid,
+            resources: args.authenticator.resources,
+            clusterRoleBindings: args.clusterRoleBindings,
+        }, { parent: this });
+
+        this.clusterName = cluster.clusterName;
+        this.stateStoreUrl = stateStore.stateStoreUrl;
+        this.apiServerUrl = cluster.apiServerUrl;
+        this.roleArns = roles.roleArns;
+        this.kubeconfig = cluster.kubeconfig;
+        this.kubeconfigs = pulumi
+            .all([cluster.apiServerUrl, cluster.certificateAuthorityData, roles.roleArns])
+            .apply(([server, certificateAuthorityData, roleArns]) => {
+                if (certificateAuthorityData === undefined) {
+                    throw new Error(`KopsIamCluster ${name}: kOps exported no cluster CA for ${args.clusterName} ` +
+                        "(an API load balancer with its own certificate); the user kubeconfigs need one");
+                }
+                return Object.fromEntries(Object.entries(roleArns).map(([roleName, roleArn]) => [roleName,
+                    renderUserKubeconfig({
+                        clusterName: args.clusterName,
+                        server,
+                        certificateAuthorityData,
+                        clusterId: args.clusterName,
+                        roleArn,
+                        region: args.region,
+                        tokenCommand: args.userKubeconfig.tokenCommand,
+                        awsProfile: args.userKubeconfig.awsProfile,
+                    })]));
+            });
+        this.nextSteps = pulumi.all([stateStore.stateStoreUrl, roles.roleArns]).apply(([stateStoreUrl, roleArns]) =>
+            renderNextSteps({
+                clusterName: args.clusterName,
+                stateStoreUrl,
+                roles: args.accessRoles.map((role) => ({
+                    name: role.name,
+                    roleArn: roleArns[role.name],
+                    username: role.username,
+                    groups: role.groups,
+                })),
+                kubeconfigsOutput,
+                tokenCommand: args.userKubeconfig.tokenCommand,
+                awsProfile: args.userKubeconfig.awsProfile,
+                kopsAwsProfile: args.kops.awsProfile,
+            }));
+
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            stateStoreUrl: this.stateStoreUrl,
+            apiServerUrl: this.apiServerUrl,
+            roleArns: this.roleArns,
+            kubeconfigs: this.kubeconfigs,
+            nextSteps: this.nextSteps,
+            kubeconfig: this.kubeconfig,
+        });
+    }
+}
