@@ -49,7 +49,8 @@ export interface StackSettings {
         extraFlags: string[];
         adoptExisting: boolean;
         validateTimeout: string;
-        adminTtl: string;
+        /** Set: the provider's kubeconfig is a static admin certificate of this lifetime; unset: kops' auth plugin. */
+        adminTtl?: string;
         awsProfile?: string;
     };
     userKubeconfig: { tokenCommand: "aws-iam-authenticator" | "aws"; awsProfile?: string };
@@ -471,10 +472,13 @@ export const simpleSettings = {
     },
     adminCredentialTtl: {
         type: "string",
-        default: "1h",
-        description: "Lifetime of the admin credential kops exports for the deployment itself (kops --admin).",
-        accepted: "a Go duration from 1m to 24h, like 1h or 30m",
-        check: durationRange(60, 86400),
+        default: "",
+        description: "How the Kubernetes provider signs in to the cluster. Empty: kops' auth plugin " +
+            "(kops helpers kubectl-auth), which issues a short-lived certificate on each use, so nothing in the " +
+            "Pulumi state expires. A duration: a static admin certificate of that lifetime (kops export kubecfg " +
+            "--admin); after it the provider fails until the kubeconfig is exported again.",
+        accepted: "empty, or a Go duration from 1m to 24h, like 1h or 30m",
+        check: (value) => value === "" || durationRange(60, 86400)(value),
     },
     certValidityHours: {
         type: "integer",
@@ -610,7 +614,8 @@ export const structuredSettings = {
         },
     },
     tags: {
-        description: "AWS tags for every AWS resource the stack creates.",
+        description: "AWS tags for the state bucket and the IAM roles the stack creates (kOps tags the cluster's " +
+            "own resources: pass --cloud-labels=... in kopsExtraFlags for those).",
         default: {},
         accepted: "a map of tag key (1 to 128 characters, not starting with aws:) to a quoted string value " +
             "of at most 256 characters",
@@ -1051,7 +1056,7 @@ export function parseStackSettings(
             extraFlags: values.kopsExtraFlags,
             adoptExisting: values.adoptExistingCluster,
             validateTimeout: values.validateTimeout,
-            adminTtl: values.adminCredentialTtl,
+            ...(values.adminCredentialTtl !== "" ? { adminTtl: values.adminCredentialTtl } : {}),
             ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),
         },
         userKubeconfig: {

@@ -7,7 +7,6 @@ import { AccessRoles } from "./accessRoles";
 import { IamAuthenticator } from "./authenticator";
 import { StackSettings } from "./config";
 import { KopsCluster } from "./kops/cluster";
-import { KubeconfigMode } from "./kops/commandEnvironment";
 import { renderUserKubeconfig } from "./kubeconfig";
 import { renderNextSteps } from "./nextSteps";
 import { AuthenticatorPki } from "./pki";
@@ -82,8 +81,8 @@ export interface KopsIamClusterArgs extends StackSettings {
     hook: StackSettings["hook"];
     /**
      * `kopsBinary`, `kopsExtraFlags`, `adoptExistingCluster`, `validateTimeout`,
-     * `adminCredentialTtl`, and `aws:profile` (the profile kOps runs with). adminTtl counts only
-     * with `kubeconfigMode: "admin"`.
+     * `adminCredentialTtl` (set: the provider's kubeconfig is a static admin certificate of that
+     * lifetime; unset: kOps' auth plugin), and `aws:profile` (the profile kOps runs with).
      */
     kops: StackSettings["kops"];
     /** `kubeconfigTokenCommand`, `kubeconfigAwsProfile`: what the user kubeconfigs run for a token. */
@@ -92,14 +91,6 @@ export interface KopsIamClusterArgs extends StackSettings {
     certValidityHours: StackSettings["certValidityHours"];
     /** `tags`: tags of the created bucket and IAM roles. */
     tags: StackSettings["tags"];
-    /**
-     * How the kubeconfig behind `provider` authenticates (KopsClusterArgs.kubeconfigMode). Default
-     * `auth-plugin`: kOps' exec plugin issues a short-lived certificate on each use, so later
-     * updates and `pulumi destroy` keep reaching the cluster. `admin` stores a certificate valid
-     * for `kops.adminTtl`, after which the provider fails until the kubeconfig is exported again.
-     * Not a stack config key.
-     */
-    kubeconfigMode?: KubeconfigMode;
 }
 
 /**
@@ -129,7 +120,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
     public readonly kubeconfigs: pulumi.Output<Record<string, string>>;
     /** The commands a person runs next: fetch a kubeconfig, reach the cluster; kOps' admin way in. */
     public readonly nextSteps: pulumi.Output<string>;
-    /** The kubeconfig kOps exported for `provider` (see kubeconfigMode). Secret. */
+    /** The kubeconfig kOps exported for `provider` (see `kops.adminTtl`). Secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /**
      * The Kubernetes provider of the cluster: pass it as `provider` to deploy more onto the cluster.
@@ -183,7 +174,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             extraFlags: args.kops.extraFlags,
             adoptExisting: args.kops.adoptExisting,
             validateTimeout: args.kops.validateTimeout,
-            kubeconfigMode: args.kubeconfigMode,
+            kubeconfigMode: args.kops.adminTtl === undefined ? "auth-plugin" : "admin",
             adminTtl: args.kops.adminTtl,
             kopsBinary: args.kops.binary,
             webhookKubeconfig: pki.webhookKubeconfig,

@@ -387,7 +387,6 @@ describe("KopsIamCluster: settings reach the parts", () => {
             tags: { team: "platform" },
         }),
         kops: { ...defaultSettings.kops, awsProfile: "deploy", adminTtl: "2h" },
-        kubeconfigMode: "admin",
     };
     let r: Rendering;
     let cluster: KopsIamCluster;

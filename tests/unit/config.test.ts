@@ -105,7 +105,7 @@ describe("parseStackSettings", () => {
                     resources: { requests: { cpu: "10m", memory: "20Mi" }, limits: { cpu: "100m", memory: "20Mi" } },
                 },
                 hook: { runner: "container", image: "public.ecr.aws/aws-cli/aws-cli:2.31.23" },
-                kops: { binary: "kops", extraFlags: [], adoptExisting: false, validateTimeout: "15m", adminTtl: "1h" },
+                kops: { binary: "kops", extraFlags: [], adoptExisting: false, validateTimeout: "15m" },
                 userKubeconfig: { tokenCommand: "aws-iam-authenticator" },
                 certValidityHours: 876000,
                 tags: {},
@@ -409,7 +409,7 @@ describe("parseStackSettings", () => {
             ["webhookCacheTtl", ["30s", "0s", "1h", "1m30s", "5m0s"], ["2h", "5 minutes", "5", "-5m", "", "1d"],
                 "a Go duration from 0s to 1h"],
             ["validateTimeout", ["15m", "1h30m", "2h", "90s"], ["30s", "3h", "15"], "a Go duration from 1m to 2h"],
-            ["adminCredentialTtl", ["1h", "24h", "1m", "0.5h"], ["25h", "30s", "1H"], "a Go duration from 1m to 24h"],
+            ["adminCredentialTtl", ["1h", "24h", "1m", "0.5h"], ["25h", "30s", "1H"], "empty, or a Go duration from 1m to 24h"],
         ];
         const read = (s: StackSettings, key: string) => (
             { webhookCacheTtl: s.authenticator.webhookCacheTtl, validateTimeout: s.kops.validateTimeout, adminCredentialTtl: s.kops.adminTtl }
@@ -440,7 +440,7 @@ describe("parseStackSettings", () => {
                 adoptExistingCluster: "true",
             }, { awsProfile: "admin" }).kops, {
                 binary: "/usr/local/bin/kops-1.36.2", extraFlags: ["--node-volume-size=64", "--bastion"], adoptExisting: true,
-                validateTimeout: "15m", adminTtl: "1h", awsProfile: "admin",
+                validateTimeout: "15m", awsProfile: "admin",
             });
         });
         for (const bad of ["kops --v=2", ""]) {
