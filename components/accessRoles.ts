@@ -2,30 +2,9 @@
 // existing roles, users and accounts) into Kubernetes users and groups.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IdentityMappings, RoleMapping, UserMapping } from "./mappings";
+import { AccessRole, defaultAccessRoles, IdentityMappings, RoleMapping, UserMapping } from "./mappings";
 import { renderTrustPolicy } from "./policies";
 import { canonicalRoleArn } from "./roleArn";
-
-/** An IAM role to create, and who its sessions are in Kubernetes. */
-export interface AccessRole {
-    /** The IAM role name (fixed, not auto-named: users assume it by name). */
-    name: string;
-    /** The Kubernetes username its sessions get. */
-    username: string;
-    /** The Kubernetes groups its sessions get (RBAC bindings give them rights). */
-    groups: string[];
-    /** Principal ARNs that may assume the role. Default: the account root (the account's IAM decides). */
-    trustedPrincipals?: string[];
-    /** Only sessions authenticated with MFA may assume the role. Default false. */
-    requireMfa?: boolean;
-    /** Maximum session length in seconds (IAM accepts 3600 to 43200). Default IAM's 3600. */
-    maxSessionDurationSeconds?: number;
-}
-
-/** The 2018 recipe's role: `KubernetesAdmin`, signed in as `kubernetes-admin` in `system:masters`. */
-export const defaultAccessRoles: AccessRole[] = [
-    { name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
-];
 
 export interface AccessRolesArgs {
     /** Roles to create. Default: defaultAccessRoles. An empty list creates none. */

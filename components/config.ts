@@ -2,20 +2,10 @@
 // Pulumi.yaml's `config:` block and the README's configuration reference are checked against them.
 // Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
 import * as pulumi from "@pulumi/pulumi";
-import { RoleMapping, UserMapping } from "./mappings";
+import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "./mappings";
 
 /** The project's config namespace (`name:` in Pulumi.yaml). */
 export const configNamespace = "kops-iam-auth";
-
-/** An IAM role to create for people, and who its sessions are in Kubernetes. */
-export interface AccessRoleSetting {
-    name: string;
-    username: string;
-    groups: string[];
-    trustedPrincipals?: string[];
-    requireMfa?: boolean;
-    maxSessionDurationSeconds?: number;
-}
 
 /** The stack's settings, with defaults applied and every value validated. */
 export interface StackSettings {
@@ -32,7 +22,7 @@ export interface StackSettings {
     topology: "public" | "private";
     sshPublicKey?: string;
     stateBucket: { name: string; create: boolean; forceDestroy: boolean };
-    accessRoles: AccessRoleSetting[];
+    accessRoles: AccessRole[];
     mapRoles: RoleMapping[];
     mapUsers: UserMapping[];
     mapAccounts: string[];
@@ -530,10 +520,6 @@ export interface StructuredSetting {
     fields?: Record<string, StructuredField>;
 }
 
-const defaultAccessRoles: AccessRoleSetting[] = [
-    { name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
-];
-
 const templatesAccepted = `templates only from ${identityTemplates.map((t) => `{{${t}}}`).join(", ")}`;
 const kubernetesUsernameAccepted = "a Kubernetes username: not empty, no whitespace, not starting with " +
     "the reserved system: prefix (grant rights through groups such as system:masters instead), " +
@@ -853,13 +839,13 @@ function readObjectList<T>(
 const isPrincipal = (v: string) => accountIdPattern.test(v) || rootArnPattern.test(v) || roleArnPattern.test(v)
     || userArnPattern.test(v);
 
-function parseAccessRoles(raw: unknown, problems: ProblemList): AccessRoleSetting[] | undefined {
+function parseAccessRoles(raw: unknown, problems: ProblemList): AccessRole[] | undefined {
     if (raw === undefined || raw === null) {
         return structuredClone(defaultAccessRoles);
     }
     const accepted = (field: string) => fieldAccepted("accessRoles", field);
     return readObjectList("accessRoles", raw, problems, (entry, path) => {
-        const role: AccessRoleSetting = {
+        const role: AccessRole = {
             name: readString(`${path}.name`, entry.name, accepted("name"), (v) => iamName.test(v), problems) ?? "",
             username: readString(`${path}.username`, entry.username, accepted("username"), isKubernetesUsername,
                 problems) ?? "",

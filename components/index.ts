@@ -8,8 +8,9 @@ export { AuthenticatorPki, authenticatorCertificateRequest } from "./pki";
 export type { AuthenticatorPkiArgs } from "./pki";
 export { KopsStateStore } from "./stateStore";
 export type { KopsStateStoreArgs } from "./stateStore";
-export { AccessRoles, defaultAccessRoles } from "./accessRoles";
-export type { AccessRole, AccessRolesArgs } from "./accessRoles";
+export { AccessRoles } from "./accessRoles";
+export { defaultAccessRoles } from "./mappings";
+export type { AccessRolesArgs } from "./accessRoles";
 export { defaultKopsCommandTimeouts, KopsCluster, kopsClusterDefaults } from "./kops/cluster";
 export type { KopsClusterArgs, KopsCommandTimeouts } from "./kops/cluster";
 export type { KubeconfigMode } from "./kops/commandEnvironment";
@@ -17,7 +18,7 @@ export { IamAuthenticator } from "./authenticator";
 export type { IamAuthenticatorArgs } from "./authenticator";
 
 // Identity mappings, and the config.yaml aws-iam-authenticator reads them from.
-export type { IdentityMappings, RoleMapping, UserMapping } from "./mappings";
+export type { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "./mappings";
 export { canonicalizeIdentityMappings, parseAuthenticatorConfig, renderAuthenticatorConfig } from "./authenticatorConfig";
 export type { RenderedAuthenticatorConfig } from "./authenticatorConfig";
 export { canonicalRoleArn } from "./roleArn";
@@ -51,4 +52,4 @@ export type { KubeconfigClusterInfo } from "./kops/kubeconfigInfo";
 
 // Stack config: read and validate it, or check a hand-made settings object.
 export { ConfigError, configNamespace, parseStackSettings, readStackSettings } from "./config";
-export type { AccessRoleSetting, StackSettings } from "./config";
+export type { StackSettings } from "./config";

@@ -1,5 +1,6 @@
-// The identity mappings aws-iam-authenticator's MountedFile backend reads (`server.mapRoles`,
-// `mapUsers`, `mapAccounts` in config.yaml). Keys are lowercase, as every backend accepts them.
+// Who may sign in: the IAM roles this project creates for people, and the identity mappings
+// aws-iam-authenticator's MountedFile backend reads (`server.mapRoles`, `mapUsers`, `mapAccounts` in
+// config.yaml). Keys are lowercase, as every backend accepts them.
 
 /** An IAM role whose sessions sign in as `username` with `groups`. */
 export interface RoleMapping {
@@ -24,3 +25,24 @@ export interface IdentityMappings {
     /** 12-digit account IDs, kept as strings. */
     mapAccounts: string[];
 }
+
+/** An IAM role to create, and who its sessions are in Kubernetes. */
+export interface AccessRole {
+    /** The IAM role name (fixed, not auto-named: users assume it by name). */
+    name: string;
+    /** The Kubernetes username its sessions get. */
+    username: string;
+    /** The Kubernetes groups its sessions get (RBAC bindings give them rights). */
+    groups: string[];
+    /** Principal ARNs that may assume the role. Default: the account root (the account's IAM decides). */
+    trustedPrincipals?: string[];
+    /** Only sessions authenticated with MFA may assume the role. Default false. */
+    requireMfa?: boolean;
+    /** Maximum session length in seconds (IAM accepts 3600 to 43200). Default IAM's 3600. */
+    maxSessionDurationSeconds?: number;
+}
+
+/** The 2018 recipe's role: `KubernetesAdmin`, signed in as `kubernetes-admin` in `system:masters`. */
+export const defaultAccessRoles: AccessRole[] = [
+    { name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+];

@@ -287,7 +287,7 @@ describe("KopsCluster options", () => {
     });
 
     it("defaults to what the stack config defaults to", () => {
-        assert.deepStrictEqual({ ...kopsClusterDefaults, kubeconfigMode: undefined }, {
+        assert.deepStrictEqual({ ...kopsClusterDefaults, kubeconfigMode: undefined, adminTtl: undefined }, {
             nodeCount: simpleSettings.nodeCount.default,
             nodeSize: simpleSettings.nodeSize.default,
             controlPlaneCount: simpleSettings.controlPlaneCount.default,
@@ -297,9 +297,10 @@ describe("KopsCluster options", () => {
             extraFlags: simpleSettings.kopsExtraFlags.default,
             adoptExisting: simpleSettings.adoptExistingCluster.default,
             validateTimeout: simpleSettings.validateTimeout.default,
-            // The stack config has no kubeconfig mode: the stack uses the component's default.
+            // The stack config has no kubeconfig mode: an empty adminCredentialTtl (its default) means
+            // the auth plugin, and the component's adminTtl default counts only in admin mode.
             kubeconfigMode: undefined,
-            adminTtl: simpleSettings.adminCredentialTtl.default,
+            adminTtl: simpleSettings.adminCredentialTtl.default || undefined,
             kopsBinary: simpleSettings.kopsBinary.default,
             webhookCacheTtl: simpleSettings.webhookCacheTtl.default,
             hookRunner: simpleSettings.hookRunner.default,
