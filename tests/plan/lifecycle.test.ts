@@ -1,0 +1,121 @@
+// Every row of design.md's lifecycle table, reproduced by the plan from two stack files: the real
+// program (index.ts) rendered under mocks with tests/fixtures/plan/base.yaml and with a copy that
+// makes one change, compared the way `npm run plan -- --compare` does.
+import * as assert from "assert";
+import * as path from "path";
+import { Comparison, compareRenderings } from "../../tools/plan/compare";
+import { emptyRendering, RenderedStack, renderStack } from "../../tools/plan/run";
+
+const projectDir = path.join(__dirname, "..", "..");
+const fixture = (name: string) => path.join(projectDir, "tests", "fixtures", "plan", `${name}.yaml`);
+const commandType = "command:local:Command";
+
+describe("plan: the lifecycle table of design.md", function () {
+    // Each rendering loads and runs the whole program; the machine may be shared.
+    this.timeout(120000);
+    let base: RenderedStack;
+
+    before(async () => {
+        base = await renderStack({ projectDir, stackFile: fixture("base") });
+    });
+
+    /** The change from base.yaml to `name`.yaml, applied to the same stack. */
+    async function changeTo(name: string): Promise<Comparison> {
+        const after = await renderStack({ projectDir, stackFile: fixture(name), stackName: base.rendering.stack });
+        return compareRenderings(base.rendering, after.rendering);
+    }
+
+    const changed = (comparison: Comparison, type?: string) =>
+        comparison.resourceChanges.filter((c) => type === undefined || c.type === type).map((c) => `${c.name}: ${c.changedInputs.join(", ")}`);
+
+    it("first pulumi up: create spec, update --yes, validate --wait (and the kubeconfig export); zero rolling updates", async () => {
+        const firstUp = await compareRenderings(emptyRendering(base.rendering), base.rendering);
+        assert.deepStrictEqual(firstUp.operations.map((o) => [o.resource, o.script, o.description]), [
+            ["cluster-kops-spec", "upsert-spec.sh create", "kops create cluster --dry-run -o yaml → spec patch → kops replace -f - --force"],
+            ["cluster-kops-apply", "apply.sh create", "kops update cluster --yes → kops validate cluster --wait 15m"],
+            ["cluster-kops-kubeconfig", "kubeconfig.sh", "kops export kubecfg --auth-plugin"],
+        ]);
+        assert.strictEqual(firstUp.impact, "spec + update + validate + kubeconfig");
+        assert.ok(!firstUp.operations.some((o) => o.kinds.includes("rolling-update")));
+        assert.strictEqual(firstUp.resourceChanges.length, base.rendering.resources.length);
+        assert.ok(firstUp.resourceChanges.every((c) => c.change === "added"));
+    });
+
+    it("pulumi up with nothing changed: no input changes, no kOps operation", async () => {
+        assert.deepStrictEqual(await changeTo("base"), { refusals: [], resourceChanges: [], operations: [], impact: "none" });
+    });
+
+    it("nothing changed, the defaults written out in other spellings (nodeCount 2, zone a, v1.34.10): still nothing", async () => {
+        assert.deepStrictEqual(await changeTo("restated"), { refusals: [], resourceChanges: [], operations: [], impact: "none" });
+    });
+
+    it("role/user mapping change: no kOps operation; the ConfigMap changes and the DaemonSet rolls", async () => {
+        const comparison = await changeTo("mapping");
+        assert.strictEqual(comparison.impact, "none");
+        assert.deepStrictEqual(comparison.operations, []);
+        assert.deepStrictEqual(changed(comparison, commandType), []);
+        assert.deepStrictEqual(changed(comparison, "kubernetes:core/v1:ConfigMap"), ["cluster-authenticator-config: data.config.yaml"]);
+        assert.deepStrictEqual(changed(comparison, "kubernetes:apps/v1:DaemonSet"), ["cluster-authenticator-daemonset: spec.template"]);
+        // Only the components' recorded args and the two objects: no cloud resource, no provider.
+        assert.deepStrictEqual(comparison.resourceChanges.filter((c) => !c.type.startsWith("kops-iam-auth:index:")).map((c) => c.type),
+            ["kubernetes:core/v1:ConfigMap", "kubernetes:apps/v1:DaemonSet"]);
+    });
+
+    it("authenticator image or resources change: no kOps operation; the DaemonSet only", async () => {
+        const comparison = await changeTo("authenticator");
+        assert.strictEqual(comparison.impact, "none");
+        assert.deepStrictEqual(comparison.resourceChanges.filter((c) => !c.type.startsWith("kops-iam-auth:index:")).map((c) => c.type),
+            ["kubernetes:apps/v1:DaemonSet"]);
+        assert.deepStrictEqual(changed(comparison, "kubernetes:apps/v1:DaemonSet"), ["cluster-authenticator-daemonset: spec.template"]);
+    });
+
+    for (const [row, name, variables] of [
+        ["node count and size", "nodes", ["environment.NODE_COUNT", "environment.NODE_SIZE", "environment.SPEC_PATCH"]],
+        ["Kubernetes version", "version", ["environment.KUBERNETES_VERSION", "environment.SPEC_PATCH"]],
+    ] as const) {
+        it(`${row} change: spec upsert, update --yes, rolling-update --yes, validate; the kubeconfig export does not re-run`, async () => {
+            const comparison = await changeTo(name);
+            assert.strictEqual(comparison.impact, "spec + update + rolling-update + validate");
+            assert.deepStrictEqual(comparison.operations.map((o) => [o.resource, o.script]), [
+                ["cluster-kops-spec", "upsert-spec.sh update"],
+                ["cluster-kops-apply", "apply.sh update"],
+            ]);
+            assert.deepStrictEqual(changed(comparison, commandType), [
+                `cluster-kops-spec: ${variables.join(", ")}`,
+                "cluster-kops-apply: environment.SPEC_FINGERPRINT",
+            ]);
+            // Nothing on the cluster itself changes: its objects are not touched.
+            assert.deepStrictEqual(comparison.resourceChanges.filter((c) => c.type.startsWith("kubernetes:")), []);
+        });
+    }
+
+    for (const [setting, name] of [
+        ["zones", "zones"], ["networking", "networking"], ["topology", "topology"],
+        ["clusterName", "cluster-name"], ["controlPlaneCount", "control-plane-count"],
+    ]) {
+        it(`immutable setting change (${setting}): refused at preview by the guard's check, naming it; no kOps operation`, async () => {
+            const comparison = await changeTo(name);
+            assert.strictEqual(comparison.impact, "refused");
+            assert.deepStrictEqual(comparison.operations, []);
+            assert.deepStrictEqual(comparison.refusals.map((r) => r.name), ["cluster-kops-immutable"]);
+            assert.match(comparison.refusals[0].reason,
+                new RegExp(`^cluster dev\\.k8s\\.local: ${setting} cannot change from .* Nothing was changed; put the setting back`));
+        });
+    }
+
+    it("pulumi destroy: kops delete cluster --yes after the Kubernetes objects, before the state store objects and bucket", async () => {
+        const destroy = await compareRenderings(base.rendering, emptyRendering(base.rendering));
+        assert.deepStrictEqual(destroy.operations.map((o) => [o.resource, o.step, o.description]), [
+            ["cluster-kops-spec", "delete", "kops delete cluster --yes (a cluster already gone counts as deleted)"],
+        ]);
+        const order = destroy.resourceChanges.map((c) => c.type);
+        const position = (predicate: (type: string) => boolean) => order.flatMap((t, i) => (predicate(t) ? [i] : []));
+        const kopsDelete = destroy.resourceChanges.findIndex((c) => c.name === "cluster-kops-spec");
+        const kubernetesObjects = position((t) => t.startsWith("kubernetes:"));
+        const stateStore = position((t) => t.startsWith("aws:s3/"));
+        assert.strictEqual(kubernetesObjects.length, 3);
+        assert.ok(Math.max(...kubernetesObjects) < kopsDelete, `Kubernetes objects after the cluster: ${order.join(", ")}`);
+        assert.ok(stateStore.length > 0 && Math.min(...stateStore) > kopsDelete, `state store before the cluster: ${order.join(", ")}`);
+        assert.ok(order.indexOf("aws:s3/bucket:Bucket") > Math.max(...position((t) => t === "aws:s3/bucketObjectv2:BucketObjectv2")));
+    });
+});

@@ -1,0 +1,210 @@
+// Runs a Pulumi program the way the Node.js language host does for `pulumi up` (config set, the
+// program required inside the root Stack resource, its exports as stack outputs), but against
+// Pulumi's mock monitor: every resource registration is recorded with its inputs and options, the
+// providers' answers come from ./fakeProviders, and nothing leaves the process.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { fakeInvokeResult, fakeResourceState } from "./fakeProviders";
+
+/** One resource registration, as the engine would receive it. */
+export interface PlannedResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** False for component resources (and the root Stack). */
+    custom: boolean;
+    /** The parent's URN, "" for the root Stack. */
+    parent: string;
+    /** URNs this resource depends on: dependsOn and the resources its inputs come from. */
+    dependencies: string[];
+    /** The provider reference (`<provider urn>::<id>`), "" for the default provider. */
+    provider: string;
+    /** Inputs as the engine gets them: secrets still wrapped (see fakeProviders.isSecretValue). */
+    inputs: Record<string, unknown>;
+    /** What a component registered with registerOutputs (secrets wrapped); empty for custom resources. */
+    outputs: Record<string, unknown>;
+}
+
+export interface ProgramRendering {
+    project: string;
+    stack: string;
+    /** In registration order. */
+    resources: PlannedResource[];
+    /** The stack outputs (the program's exports) as the root Stack registers them: secrets wrapped. */
+    outputs: Record<string, unknown>;
+    /** Warnings the program logged (pulumi.log.warn), which `pulumi up` would print too. */
+    warnings: string[];
+}
+
+export interface RenderOptions {
+    /** The project directory: the working directory of the program, as under `pulumi up`. */
+    projectDir: string;
+    /** The program's entry file (absolute, or relative to projectDir). */
+    program: string;
+    project: string;
+    stack: string;
+    /** Config as the engine passes it: `<namespace>:<key>` → string. */
+    config: Record<string, string>;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The program failed: what it threw (a ConfigError, say) or logged as errors, each once. */
+export class ProgramError extends Error {
+    public readonly errors: unknown[];
+
+    constructor(errors: unknown[]) {
+        // One failure often arrives twice: thrown, and again as the rejection of what awaited it.
+        const unique = errors.filter((e, i) => errors.findIndex((other) => messageOf(other) === messageOf(e)) === i);
+        super(unique.map(messageOf).join("\n"));
+        this.name = "ProgramError";
+        this.errors = unique;
+    }
+}
+
+/**
+ * Takes the project's own modules (not node_modules, not this tool) out of the require cache, so
+ * that the next require evaluates the program afresh: each rendering reads its own config instead of
+ * reusing an earlier one's module state. Returns a function that puts the cache back as it was, so a
+ * rendering leaves the modules its caller already holds (a test process, say) untouched.
+ */
+function isolateProjectModules(projectDir: string, program: string): () => void {
+    const toolDir = __dirname + path.sep;
+    const isProjectModule = (file: string) => file === program || (file.startsWith(projectDir + path.sep)
+        && !file.includes(`${path.sep}node_modules${path.sep}`) && !file.startsWith(toolDir));
+    const saved = Object.entries(require.cache).filter(([file]) => isProjectModule(file));
+    for (const [file] of saved) {
+        delete require.cache[file];
+    }
+    return () => {
+        for (const file of Object.keys(require.cache).filter(isProjectModule)) {
+            delete require.cache[file];
+        }
+        for (const [file, module] of saved) {
+            require.cache[file] = module;
+        }
+    };
+}
+
+/**
+ * Waits until every registration has reached the monitor: the SDK's own wait for outstanding RPCs
+ * (internal, used by its language host), repeated while applies that ran meanwhile registered more.
+ */
+async function settle(registered: () => number): Promise<void> {
+    const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+    for (let before = -1; before !== registered();) {
+        before = registered();
+        await runtime.waitForRPCs?.();
+        for (let i = 0; i < 5; i++) {
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+    }
+}
+
+/**
+ * Renders the program once under mocks and returns every registration and the stack outputs. The
+ * process is left as it was found (working directory, config, module cache, console), except that
+ * Pulumi's mocks stay installed.
+ */
+export async function renderProgram(options: RenderOptions): Promise<ProgramRendering> {
+    const projectDir = path.resolve(options.projectDir);
+    const program = path.resolve(projectDir, options.program);
+    const resources: PlannedResource[] = [];
+    const errors: unknown[] = [];
+    const warnings: string[] = [];
+    const region = options.config["aws:region"];
+
+    const onAsyncError = (error: unknown) => { errors.push(error); };
+    process.on("unhandledRejection", onAsyncError);
+    process.on("uncaughtException", onAsyncError);
+    // pulumi.log without an engine writes `warning: [runtime] ...` and `error: [runtime] ...` to the
+    // console; an error logged so fails `pulumi up` as a thrown one does. Other output passes through.
+    const consoleWarn = console.warn;
+    const consoleError = console.error;
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        return text.startsWith("warning: [runtime] ") ? warnings.push(text.slice(19)) : consoleWarn(...args);
+    };
+    console.error = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        return text.startsWith("error: [runtime] ") ? errors.push(text.slice(17)) : consoleError(...args);
+    };
+    const workingDir = process.cwd();
+    process.chdir(projectDir);
+    const restoreModules = isolateProjectModules(projectDir, program);
+    const savedConfig = pulumi.runtime.allConfig();
+    try {
+        pulumi.runtime.setAllConfig(options.config);
+        // Handed from the monitor's registerResource to newResource, which the mock monitor calls next.
+        let pending: Pick<PlannedResource, "parent" | "dependencies" | "provider"> | undefined;
+        let last: PlannedResource | undefined;
+        await pulumi.runtime.setMocks({
+            newResource(args) {
+                last = {
+                    type: args.type, name: args.name, urn: "", custom: args.custom ?? true,
+                    parent: "", dependencies: [], provider: args.provider ?? "",
+                    ...pending, inputs: args.inputs, outputs: {},
+                };
+                pending = undefined;
+                resources.push(last);
+                return { id: args.custom === false ? undefined : `${args.name}-id`, state: fakeResourceState(args.type, args.name, args.inputs) };
+            },
+            call(args) {
+                return fakeInvokeResult(args.token, args.inputs, region);
+            },
+        }, options.project, options.stack, false);
+
+        // The mock API gives newResource no options: read them from the request, the URN from the response.
+        const monitor = pulumi.runtime.getMonitor() as any;
+        const registerResource = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (request: any, callback: (error: unknown, response: any) => void) => {
+            pending = {
+                parent: request.getParent(),
+                dependencies: request.getDependenciesList(),
+                provider: request.getProvider(),
+            };
+            last = undefined;
+            let recorded: PlannedResource | undefined;
+            const done = registerResource(request, (error: unknown, response: any) => {
+                if (!error && recorded) {
+                    recorded.urn = response.getUrn();
+                }
+                callback(error, response);
+            });
+            recorded = last;
+            return done;
+        };
+        const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
+        monitor.registerResourceOutputs = (request: any, callback: (error: unknown, response: any) => void) => {
+            const resource = resources.find((r) => r.urn === request.getUrn());
+            if (resource) {
+                resource.outputs = pulumi.runtime.deserializeProperties(request.getOutputs());
+            }
+            return registerResourceOutputs(request, callback);
+        };
+
+        try {
+            // As the language host runs a CommonJS program: its exports, or what its exported function returns.
+            await pulumi.runtime.runInPulumiStack(async () => {
+                const exported = require(program);
+                return exported instanceof Function ? exported() : exported;
+            });
+        } catch (error) {
+            errors.push(error);
+        }
+        await settle(() => resources.length);
+        if (errors.length > 0) {
+            throw new ProgramError(errors);
+        }
+        const root = resources.find((r) => r.parent === "" && r.type === "pulumi:pulumi:Stack");
+        return { project: options.project, stack: options.stack, resources, outputs: root?.outputs ?? {}, warnings };
+    } finally {
+        pulumi.runtime.setAllConfig(savedConfig);
+        restoreModules();
+        process.chdir(workingDir);
+        console.warn = consoleWarn;
+        console.error = consoleError;
+        process.off("unhandledRejection", onAsyncError);
+        process.off("uncaughtException", onAsyncError);
+    }
+}
