@@ -468,7 +468,7 @@ export const simpleSettings = {
             "Pulumi state expires. A duration: a static admin certificate of that lifetime (kops export kubecfg " +
             "--admin); after it the provider fails until the kubeconfig is exported again.",
         accepted: "empty, or a Go duration from 1m to 24h, like 1h or 30m",
-        check: (value) => value === "" || durationRange(60, 86400)(value),
+        check: (value, context) => value === "" || durationRange(60, 86400)(value, context),
     },
     certValidityHours: {
         type: "integer",
