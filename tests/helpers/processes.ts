@@ -17,24 +17,48 @@ export interface RunOptions {
     cwd?: string;
     /** Text for the process' stdin; without it stdin is empty (closed at once). */
     input?: string;
-    /** Milliseconds before the process is killed (SIGKILL). Default 60000. */
+    /** Milliseconds before the process and its children are killed (SIGKILL). Default 60000. */
     timeoutMs?: number;
+    /**
+     * Stop the process and its children (SIGKILL) as soon as its stdout or stderr matches: for a
+     * program that would otherwise retry for many minutes once it has shown what the test needs.
+     */
+    stopWhen?: RegExp;
 }
 
-/** Runs a program to completion (never throws for a non-zero exit: callers assert on it). */
-export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+/**
+ * Runs a program to completion (never throws for a non-zero exit: callers assert on it). It runs
+ * in its own process group, so that a time limit also ends the programs a script started.
+ */
+export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult & { stopped: boolean }> {
     return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"], detached: true });
         let stdout = "";
         let stderr = "";
         let timedOut = false;
-        child.stdout.on("data", (d) => { stdout += d; });
-        child.stderr.on("data", (d) => { stderr += d; });
-        const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, options.timeoutMs ?? 60000);
+        let stopped = false;
+        const killGroup = () => {
+            try {
+                process.kill(-child.pid!, "SIGKILL");
+            } catch {
+                // already gone
+            }
+        };
+        const watch = () => {
+            if (!stopped && options.stopWhen && (options.stopWhen.test(stdout) || options.stopWhen.test(stderr))) {
+                stopped = true;
+                killGroup();
+            }
+        };
+        child.stdout.on("data", (d) => { stdout += d; watch(); });
+        child.stderr.on("data", (d) => { stderr += d; watch(); });
+        const timer = setTimeout(() => { timedOut = true; killGroup(); }, options.timeoutMs ?? 60000);
         child.once("error", (err) => { clearTimeout(timer); reject(err); });
         child.once("close", (status, signal) => {
             clearTimeout(timer);
-            resolve({ status, signal, stdout, stderr, timedOut });
+            // Whatever the script left behind in its group goes with it.
+            killGroup();
+            resolve({ status, signal, stdout, stderr, timedOut, stopped });
         });
         // A program that exits without reading its input must not fail the run with EPIPE.
         child.stdin.on("error", () => undefined);
@@ -56,7 +80,10 @@ export function describeCommand(command: string, args: string[]): string {
     return [command, ...args].map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : JSON.stringify(w))).join(" ");
 }
 
-export function describeExit(result: Pick<RunResult, "status" | "signal" | "timedOut">): string {
+export function describeExit(result: Pick<RunResult, "status" | "signal" | "timedOut"> & { stopped?: boolean }): string {
+    if (result.stopped) {
+        return "was stopped by the test once its output showed what the test waits for";
+    }
     if (result.timedOut) {
         return "was killed after its time limit";
     }

@@ -91,9 +91,10 @@ preflight() {
 }
 
 # Prints `present` or `absent`. With a file argument, saves the Cluster YAML there when present.
-# `kops get cluster --name X` prints the Cluster or fails with `no clusters found`
-# (RunGetClusters, cmd/kops/get_cluster.go); kOps' not-found error for the Cluster object reads
-# `Cluster.kops.k8s.io "X" not found` (NewNotFound, pkg/client/simple/vfsclientset/cluster.go).
+# `kops get cluster --name X` prints the Cluster or fails: the real kops 1.36.2 binary says
+# `cluster not found "X"` on an empty state store (seen in tests/integration/kopsMoto.test.ts),
+# RunGetClusters says `no clusters found` (cmd/kops/get_cluster.go); kOps' not-found error for the
+# Cluster object reads `Cluster.kops.k8s.io "X" not found` (pkg/client/simple/vfsclientset/cluster.go).
 # Anything else (access denied, a missing bucket) is a real failure and stops the script.
 cluster_state() {
   local keep=${1:-/dev/null}
@@ -117,7 +118,8 @@ cluster_state() {
 
 # True when kops' error text says the cluster does not exist (see cluster_state).
 is_not_found() {
-  [[ "$1" == *"no clusters found"* || "$1" == *"Cluster.kops.k8s.io \"$CLUSTER_NAME\" not found"* ]]
+  [[ "$1" == *"no clusters found"* || "$1" == *"cluster not found \"$CLUSTER_NAME\""* ||
+    "$1" == *"Cluster.kops.k8s.io \"$CLUSTER_NAME\" not found"* ]]
 }
 
 # The node program behind `spec_tool`: small YAML jobs on kOps documents, with the project's

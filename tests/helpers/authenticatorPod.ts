@@ -1,0 +1,151 @@
+// Runs the aws-iam-authenticator DaemonSet's container as a local process: its volumes become
+// directories under a temporary root (hostPath volumes at <root><hostPath>, ConfigMaps projected as
+// files the way the kubelet does), its args are the container's args with every path remapped
+// through the volume mounts, and it runs as the container's runAsUser/runAsGroup.
+import * as fs from "fs";
+import * as net from "net";
+import * as path from "path";
+import { BackgroundProcess, startBackground } from "./processes";
+
+/** The parts of a rendered DaemonSet this reads (renderAuthenticatorDaemonSet's shape). */
+export interface DaemonSetLike {
+    spec: { template: { spec: {
+        containers: Array<{
+            name: string;
+            args: string[];
+            securityContext?: { runAsUser?: number; runAsGroup?: number; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
+            volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+        }>;
+        volumes: Array<{ name: string; hostPath?: { path: string }; configMap?: { name: string } }>;
+    } } };
+}
+
+/** A ConfigMap as rendered (name and data). */
+export interface ConfigMapLike {
+    metadata: { name: string };
+    data: Record<string, string>;
+}
+
+export interface Mount {
+    mountPath: string;
+    /** The directory on "the host" (under the temporary root) that backs it. */
+    hostDir: string;
+    readOnly: boolean;
+}
+
+const trimSlash = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
+
+/** The single container of the DaemonSet (the authenticator runs alone in its pod). */
+export function authenticatorContainer(daemonSet: DaemonSetLike) {
+    const containers = daemonSet.spec.template.spec.containers;
+    if (containers.length !== 1) {
+        throw new Error(`expected one container in the DaemonSet, found ${containers.length}`);
+    }
+    return containers[0];
+}
+
+/**
+ * Where each of the container's mounts lives under `root`. ConfigMap volumes are written out
+ * (each key a file, 0644, as the kubelet projects them); hostPath directories are left to the
+ * caller (the hook makes them on a real node).
+ */
+export function projectVolumes(daemonSet: DaemonSetLike, root: string, configMaps: ConfigMapLike[]): Mount[] {
+    const podSpec = daemonSet.spec.template.spec;
+    return authenticatorContainer(daemonSet).volumeMounts.map((mount) => {
+        const volume = podSpec.volumes.find((v) => v.name === mount.name);
+        if (!volume) {
+            throw new Error(`volumeMount ${mount.name} names no volume of the pod`);
+        }
+        if (volume.hostPath) {
+            return { mountPath: trimSlash(mount.mountPath), hostDir: trimSlash(path.join(root, volume.hostPath.path)), readOnly: mount.readOnly ?? false };
+        }
+        if (volume.configMap) {
+            const configMap = configMaps.find((c) => c.metadata.name === volume.configMap!.name);
+            if (!configMap) {
+                throw new Error(`volume ${volume.name} mounts ConfigMap ${volume.configMap.name}, which the test did not render`);
+            }
+            const dir = path.join(root, "configmaps", configMap.metadata.name);
+            fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+            for (const [key, value] of Object.entries(configMap.data)) {
+                fs.writeFileSync(path.join(dir, key), value, { mode: 0o644 });
+            }
+            return { mountPath: trimSlash(mount.mountPath), hostDir: dir, readOnly: true };
+        }
+        throw new Error(`volume ${volume.name} is neither hostPath nor configMap; this harness cannot project it`);
+    });
+}
+
+/** The host path behind a path inside the container, or undefined when no mount covers it. */
+export function hostPathOf(containerPath: string, mounts: Mount[]): string | undefined {
+    const covering = mounts
+        .filter((m) => containerPath === m.mountPath || containerPath.startsWith(`${m.mountPath}/`))
+        .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+    return covering ? covering.hostDir + containerPath.slice(covering.mountPath.length) : undefined;
+}
+
+/**
+ * The container's args with every absolute path (`--flag=/path`) moved to its host directory.
+ * A path no mount covers is an error: in the pod it would be on the image's read-only root.
+ */
+export function remapArgs(args: string[], mounts: Mount[]): string[] {
+    return args.map((arg) => {
+        const match = /^(--[\w-]+=)(\/.*)$/.exec(arg);
+        if (!match) {
+            if (arg.startsWith("/")) {
+                throw new Error(`arg ${arg} is a bare path; only --flag=/path args are remapped`);
+            }
+            return arg;
+        }
+        const host = hostPathOf(match[2], mounts);
+        if (host === undefined) {
+            throw new Error(`arg ${arg} refers to ${match[2]}, which no volumeMount of the container covers ` +
+                `(mounts: ${mounts.map((m) => m.mountPath).join(", ")})`);
+        }
+        return match[1] + host;
+    });
+}
+
+/**
+ * True when this process can act as other users (real root, not root of a user namespace that
+ * maps only its own uid): needed to chown to the DaemonSet's uid and to run as it.
+ */
+export function canActAsAnyUid(): boolean {
+    if (process.getuid?.() !== 0) {
+        return false;
+    }
+    const map = fs.readFileSync("/proc/self/uid_map", "utf8").trim().split(/\s+/);
+    return map[0] === "0" && map[1] === "0" && Number(map[2]) >= 65536;
+}
+
+/** Fails with a clear message when a TCP port on 127.0.0.1 is taken. */
+export async function assertPortFree(port: number, owner: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", (err) => reject(new Error(`127.0.0.1:${port} is in use (${err.message}); ${owner} needs it`)));
+        server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
+    });
+}
+
+/**
+ * The container's process, started the way the kubelet would start it as far as a process can
+ * be: the image entrypoint `binary` with the remapped args, as runAsUser/runAsGroup without
+ * supplementary groups, with no_new_privs when allowPrivilegeEscalation is false and no
+ * capabilities when they are all dropped (setpriv). `env` is its whole environment.
+ */
+export function startContainerProcess(binary: string, daemonSet: DaemonSetLike, mounts: Mount[], env: NodeJS.ProcessEnv): { process: BackgroundProcess; args: string[] } {
+    const container = authenticatorContainer(daemonSet);
+    const args = remapArgs(container.args, mounts);
+    const security = container.securityContext ?? {};
+    if (security.runAsUser === undefined || security.runAsGroup === undefined) {
+        throw new Error("the container sets no runAsUser/runAsGroup; this harness runs it as a given uid only");
+    }
+    const setprivArgs = [`--reuid=${security.runAsUser}`, `--regid=${security.runAsGroup}`, "--clear-groups"];
+    if (security.allowPrivilegeEscalation === false) {
+        setprivArgs.push("--no-new-privs");
+    }
+    if (security.capabilities?.drop?.includes("ALL")) {
+        setprivArgs.push("--inh-caps=-all", "--bounding-set=-all");
+    }
+    const proc = startBackground("setpriv", [...setprivArgs, "--", binary, ...args], { env, cwd: "/" });
+    return { process: proc, args };
+}

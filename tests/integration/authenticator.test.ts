@@ -1,0 +1,378 @@
+// Stage 1 of the real-tools loop: the real aws-iam-authenticator server (the pinned build from
+// tests/setup/install-tools.sh), on what our code generates, reached by the real kubectl.
+//
+// - Key and certificate: AuthenticatorPki under Pulumi mocks, with openssl standing in for the tls
+//   provider (tests/helpers/opensslTls.ts): it makes them from exactly the inputs the component
+//   gave the tls resources. The webhook kubeconfig is the component's own output for that cert.
+// - Files on the node: cert.pem and key.pem uploaded to a moto_server S3 state store at the keys
+//   the state store uses, then fetched by the control-plane hook's own steps (certFetchSteps, real
+//   aws CLI) into <root>/srv/kubernetes/aws-iam-authenticator; config.yaml projected from our
+//   ConfigMap as the kubelet does.
+// - The server: the DaemonSet's container args with paths remapped through its volume mounts,
+//   run as its runAsUser/runAsGroup with no_new_privs and no capabilities (setpriv).
+// Everything listens on 127.0.0.1 (the server's plain-HTTP health port 21363 binds every
+// interface, which inside tests/offline.sh's namespace is loopback only). Servers are stopped in
+// after hooks; every wait is bounded.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as https from "https";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { renderAuthenticatorConfig } from "../../components/authenticatorConfig";
+import {
+    configChecksum,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+} from "../../components/authenticatorManifests";
+import { authenticatorCertDir, certFetchSteps } from "../../components/kops/certFetchHook";
+import { renderUserKubeconfig, TokenCommand } from "../../components/kubeconfig";
+import { IdentityMappings } from "../../components/mappings";
+import { AuthenticatorPki } from "../../components/pki";
+import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
+import { authenticatorPort } from "../../components/webhookKubeconfig";
+import {
+    assertPortFree,
+    authenticatorContainer,
+    canActAsAnyUid,
+    DaemonSetLike,
+    hostPathOf,
+    Mount,
+    projectVolumes,
+    startContainerProcess,
+} from "../helpers/authenticatorPod";
+import { Moto, startMoto, testRegion } from "../helpers/moto";
+import { opensslTlsState, privateKeyType, selfSignedCertType } from "../helpers/opensslTls";
+import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "../helpers/processes";
+import { installMocks, MockRecorder, valueOf } from "../helpers/pulumiMocks";
+import { requireTool, toolCacheBin } from "../helpers/tools";
+
+const clusterId = "stage1.example.com";
+const stateBucket = "kops-iam-auth-stage1-state";
+const adminRoleArn = "arn:aws:iam::123456789012:role/KubernetesAdmin";
+const mappings: IdentityMappings = {
+    mapRoles: [
+        { rolearn: adminRoleArn, username: "kubernetes-admin", groups: ["system:masters"] },
+        // A role with an IAM path: config.yaml must carry it without the path.
+        { rolearn: "arn:aws:iam::123456789012:role/teams/Readers", username: "reader:{{SessionName}}", groups: ["readers"] },
+    ],
+    mapUsers: [{ userarn: "arn:aws:iam::123456789012:user/ops/alice", username: "alice", groups: ["ops"] }],
+    mapAccounts: ["012345678901"],
+};
+const installHint = "bash tests/setup/install-tools.sh";
+/** How long the server gets to listen, and to fail on a bad config. */
+const serverStartMs = 20000;
+
+/** The environment of the server process: nothing but what a pod would have, and no way to IMDS. */
+function serverEnv(): NodeJS.ProcessEnv {
+    return {
+        PATH: "/usr/local/bin:/usr/bin:/bin",
+        HOME: "/nonexistent",
+        // The server asks IMDS for its region (server.go getHandler) and falls back to us-east-1;
+        // without IMDS it must not even try.
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_REGION: testRegion,
+        AWS_DEFAULT_REGION: testRegion,
+        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        AWS_CONFIG_FILE: "/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    };
+}
+
+/** GET or POST over TLS to the authenticator, trusting only `caPem`. */
+function httpsRequest(url: string, caPem: string, body?: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+        const request = https.request(url, {
+            method: body === undefined ? "GET" : "POST",
+            ca: caPem,
+            headers: body === undefined ? {} : { "content-type": "application/json" },
+            timeout: 5000,
+        }, (response) => {
+            let text = "";
+            response.on("data", (d) => { text += d; });
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+        });
+        request.once("timeout", () => request.destroy(new Error(`${url}: no answer within 5 s`)));
+        request.once("error", reject);
+        request.end(body);
+    });
+}
+
+describe("stage 1: the real aws-iam-authenticator on our certificate, config, webhook kubeconfig and DaemonSet", function () {
+    this.timeout(120000);
+    const stageStart = Date.now();
+    let authenticator: string;
+    let kubectl: string;
+    let aws: string;
+    let recorder: MockRecorder;
+    let certPem: string;
+    let keyPem: string;
+    let webhookKubeconfig: string;
+    let configYaml: string;
+    let daemonSet: DaemonSetLike;
+    let moto: Moto;
+    const roots: string[] = [];
+    let root: string;
+    let mounts: Mount[];
+    let server: BackgroundProcess | undefined;
+    /** Every server started, so that after() stops whichever still runs. */
+    const started: BackgroundProcess[] = [];
+    let work: string;
+
+    /** A node root with our config projected and the hook's files in place. */
+    async function prepareNode(config: string): Promise<{ root: string; mounts: Mount[] }> {
+        const nodeRoot = fs.mkdtempSync(path.join(os.tmpdir(), "stage1-node-"));
+        roots.push(nodeRoot);
+        fs.chmodSync(nodeRoot, 0o755);
+        const nodeMounts = projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap({ configYaml: config })]);
+        // The hook's steps, as the control-plane node runs them (the host runner's argv lists).
+        const steps = certFetchSteps(
+            { stateBucket, clusterName: clusterId, stateBucketRegion: testRegion, authenticatorUid: authenticatorUidOf(daemonSet) },
+            { targetDir: path.join(nodeRoot, authenticatorCertDir), awsCommand: aws },
+        );
+        for (const [command, ...args] of steps) {
+            await runOk(command, args, { env: moto.env, timeoutMs: 60000 });
+        }
+        return { root: nodeRoot, mounts: nodeMounts };
+    }
+
+    function authenticatorUidOf(ds: DaemonSetLike): number {
+        const uid = authenticatorContainer(ds).securityContext?.runAsUser;
+        assert.ok(uid !== undefined, "the DaemonSet sets runAsUser");
+        return uid;
+    }
+
+    /**
+     * Starts the server on a node; resolves once /healthz answers over TLS with our CA, and fails
+     * with the server's own output when it exits first.
+     */
+    async function startServer(nodeMounts: Mount[]): Promise<BackgroundProcess> {
+        await assertPortFree(authenticatorPort, "the authenticator server of stage 1");
+        const { process: proc } = startContainerProcess(authenticator, daemonSet, nodeMounts, serverEnv());
+        started.push(proc);
+        await waitUntil("aws-iam-authenticator server", async () =>
+            (await httpsRequest(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)).body === "ok",
+        serverStartMs, proc);
+        return proc;
+    }
+
+    before(async function () {
+        authenticator = requireTool(this, "aws-iam-authenticator", installHint);
+        kubectl = requireTool(this, "kubectl", "https://kubernetes.io/docs/tasks/tools/");
+        aws = requireTool(this, "aws", "pip install awscli");
+        const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
+        requireTool(this, "openssl", "apt-get install openssl");
+        requireTool(this, "setpriv", "apt-get install util-linux");
+        if (!canActAsAnyUid()) {
+            const message = "stage 1 must run as root (tests/offline.sh keeps root when run as root) to give the " +
+                "files to the DaemonSet's uid and run the server as it";
+            if (process.env.CI) {
+                throw new Error(`CI must run every test, but ${message}`);
+            }
+            console.warn(`\n  !!! SKIPPED: ${message}\n`);
+            this.skip();
+        }
+
+        recorder = await installMocks({ extraState: opensslTlsState });
+        const pki = new AuthenticatorPki("stage1");
+        [certPem, keyPem, webhookKubeconfig] = await Promise.all([valueOf(pki.certPem), valueOf(pki.privateKeyPem), valueOf(pki.webhookKubeconfig)]);
+        configYaml = renderAuthenticatorConfig(clusterId, mappings).configYaml;
+        daemonSet = renderAuthenticatorDaemonSet({ configChecksum: configChecksum(configYaml) });
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "stage1-work-"));
+        roots.push(work);
+
+        moto = await startMoto(motoServer);
+        await runOk(aws, ["s3api", "create-bucket", "--bucket", stateBucket], { env: moto.env });
+        const keys = authenticatorObjectKeys(clusterId);
+        for (const [file, content, key] of [["cert.pem", certPem, keys.certPem], ["key.pem", keyPem, keys.keyPem]]) {
+            fs.writeFileSync(path.join(work, file), content, { mode: 0o600 });
+            await runOk(aws, ["s3", "cp", "--only-show-errors", path.join(work, file), `s3://${stateBucket}/${key}`], { env: moto.env });
+        }
+        ({ root, mounts } = await prepareNode(configYaml));
+        server = await startServer(mounts);
+    });
+
+    after(async () => {
+        await Promise.all(started.map((proc) => proc.stop()));
+        await moto?.stop();
+        roots.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+        console.log(`      stage 1 took ${((Date.now() - stageStart) / 1000).toFixed(1)} s`);
+    });
+
+    it("makes the key and certificate from the parameters AuthenticatorPki gives the tls provider", () => {
+        const key = recorder.one(privateKeyType);
+        const cert = recorder.one(selfSignedCertType);
+        assert.equal(key.plainInputs.algorithm, "RSA");
+        assert.equal(key.plainInputs.rsaBits, 2048);
+        assert.deepEqual(cert.plainInputs.subject, { commonName: "aws-iam-authenticator" });
+        assert.match(keyPem, /^-----BEGIN RSA PRIVATE KEY-----\n/);
+        assert.match(certPem, /^-----BEGIN CERTIFICATE-----\n/);
+    });
+
+    it("lays the node out as the hook and the DaemonSet do: key 0600 and cert owned by the DaemonSet's uid, config at the mount path", () => {
+        const container = authenticatorContainer(daemonSet);
+        const uid = authenticatorUidOf(daemonSet);
+        const stateDirArg = container.args.find((a) => a.startsWith("--state-dir="));
+        const configArg = container.args.find((a) => a.startsWith("--config="));
+        assert.ok(stateDirArg && configArg, `the DaemonSet passes --state-dir and --config: ${container.args.join(" ")}`);
+        // The DaemonSet's state directory is the directory the hook fills.
+        const stateDir = hostPathOf(stateDirArg.slice("--state-dir=".length), mounts);
+        assert.equal(stateDir, path.join(root, authenticatorCertDir));
+        for (const [file, mode] of [["cert.pem", 0o644], ["key.pem", 0o600]] as const) {
+            const stat = fs.statSync(path.join(stateDir!, file));
+            assert.equal(stat.uid, uid, `${file} owner`);
+            assert.equal(stat.mode & 0o777, mode, `${file} mode ${(stat.mode & 0o777).toString(8)}`);
+        }
+        assert.equal(fs.readFileSync(path.join(stateDir!, "key.pem"), "utf8"), keyPem);
+        assert.equal(fs.readFileSync(hostPathOf(configArg.slice("--config=".length), mounts)!, "utf8"), configYaml);
+    });
+
+    it("the server loaded our pair and our mappings (role path stripped) and runs as the DaemonSet's uid", () => {
+        const output = server!.output();
+        assert.match(output, /loaded existing keypair/, output);
+        assert.doesNotMatch(output, /generated a new private key|could not load/i, output);
+        assert.match(output, /mapping IAM role.*role="arn:aws:iam::123456789012:role\/KubernetesAdmin" username=kubernetes-admin/, output);
+        assert.match(output, /mapping IAM role.*role="arn:aws:iam::123456789012:role\/Readers"/, output);
+        assert.match(output, /mapping IAM user.*user="arn:aws:iam::123456789012:user\/ops\/alice"/, output);
+        assert.match(output, /mapping IAM Account.*accountID=012345678901/, output);
+        assert.match(output, new RegExp(`listening on 127\\.0\\.0\\.1:${authenticatorPort}`), output);
+        const status = fs.readFileSync(`/proc/${server!.child.pid}/status`, "utf8");
+        const uid = authenticatorUidOf(daemonSet);
+        assert.match(status, new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s+${uid}\\s+${uid}$`, "m"));
+        assert.match(status, /^NoNewPrivs:\s+1$/m);
+        assert.match(status, /^CapEff:\s+0+$/m);
+    });
+
+    it("kubectl --kubeconfig <our webhook kubeconfig> get --raw /healthz answers ok (client-go trusts our CA data for 127.0.0.1)", async () => {
+        const kubeconfigPath = path.join(work, "webhook.kubeconfig");
+        fs.writeFileSync(kubeconfigPath, webhookKubeconfig);
+        // The webhook user has no credentials (the apiserver presents none); kubectl, unlike the
+        // apiserver, then prompts for a username on stdin. A token it sends along stops the
+        // prompt; the authenticator ignores request headers.
+        const result = await run(kubectl, ["--kubeconfig", kubeconfigPath, "--token", "ignored-by-the-webhook", "get", "--raw", "/healthz"],
+            { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } });
+        assert.equal(result.status, 0, `kubectl ${describeExit(result)}: ${result.stderr}`);
+        assert.equal(result.stdout.trim(), "ok");
+    });
+
+    it("a TokenReview with a bogus token, posted to /authenticate through our webhook kubeconfig, answers authenticated: false", async () => {
+        const kubeconfigPath = path.join(work, "webhook.kubeconfig");
+        fs.writeFileSync(kubeconfigPath, webhookKubeconfig);
+        const reviewPath = path.join(work, "review.json");
+        // What the apiserver sends (authentication.k8s.io/v1beta1, its default webhook version).
+        fs.writeFileSync(reviewPath, JSON.stringify({
+            apiVersion: "authentication.k8s.io/v1beta1",
+            kind: "TokenReview",
+            spec: { token: "k8s-aws-v1.bm90LWEtcHJlc2lnbmVkLXVybA" },
+        }));
+        const kubeconfig = YAML.parse(webhookKubeconfig);
+        const serverUrl: string = kubeconfig.clusters[0].cluster.server;
+        assert.equal(new URL(serverUrl).pathname, "/authenticate");
+        // -v=8 makes kubectl log the response body: the server denies with 403, which kubectl
+        // reports as an error (exit 1) after reading the body.
+        const result = await run(kubectl, ["--kubeconfig", kubeconfigPath, "--token", "ignored-by-the-webhook",
+            "create", "--raw", "/authenticate", "-f", reviewPath, "-v=8"], { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } });
+        assert.equal(result.status, 1, `kubectl ${describeExit(result)}: ${result.stderr}`);
+        assert.match(result.stderr, /Error from server \(Forbidden\)/);
+        const logged = /"Response Body" body="((?:[^"\\]|\\.)*)"/.exec(result.stderr);
+        assert.ok(logged, `kubectl logged the response body:\n${result.stderr}`);
+        const review = JSON.parse(JSON.parse(`"${logged[1]}"`));
+        assert.notEqual(review.status?.authenticated, true);
+        assert.deepEqual(review.status?.user, {});
+        // The same request with the CA data and URL from our kubeconfig, without kubectl: status and body.
+        const caPem = Buffer.from(kubeconfig.clusters[0].cluster["certificate-authority-data"], "base64").toString("utf8");
+        const answer = await httpsRequest(serverUrl, caPem, fs.readFileSync(reviewPath, "utf8"));
+        assert.equal(answer.status, 403);
+        assert.deepEqual(JSON.parse(answer.body), { metadata: {}, spec: {}, status: { user: {} } });
+        assert.match(server!.output(), /access denied.*input token was not properly formatted/);
+    });
+
+    for (const tokenCommand of ["aws-iam-authenticator", "aws"] as TokenCommand[]) {
+        it(`the exec command of a user kubeconfig (${tokenCommand}), run as kubectl runs it, prints an ExecCredential of the kubeconfig's apiVersion`, async function () {
+            const profile = "kops-iam-auth-stage1";
+            const userKubeconfig = YAML.parse(renderUserKubeconfig({
+                clusterName: clusterId,
+                server: "https://api.stage1.example.com",
+                certificateAuthorityData: Buffer.from(certPem).toString("base64"),
+                clusterId,
+                roleArn: adminRoleArn,
+                awsProfile: profile,
+                tokenCommand,
+                region: testRegion,
+            }));
+            const exec = userKubeconfig.users[0].user.exec;
+            // The profile named in the kubeconfig's env is the only source of credentials.
+            const credentials = path.join(work, "credentials");
+            fs.writeFileSync(credentials, `[${profile}]\naws_access_key_id = AKIAIOSFODNN7PROFILE\n` +
+                "aws_secret_access_key = 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\n");
+            const env: NodeJS.ProcessEnv = { ...moto.env, AWS_SHARED_CREDENTIALS_FILE: credentials };
+            delete env.AWS_ACCESS_KEY_ID;
+            delete env.AWS_SECRET_ACCESS_KEY;
+            // kubectl finds the command on PATH; install-tools.sh puts ours in .cache/bin.
+            env.PATH = `${toolCacheBin}:${path.dirname(aws)}:${env.PATH}`;
+            for (const { name, value } of exec.env ?? []) {
+                env[name] = value;
+            }
+            // What kubectl passes an exec plugin (client-go exec.go): the kubeconfig's apiVersion,
+            // no cluster info (provideClusterInfo: false), not interactive (no terminal here).
+            env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false } });
+            const result = await run(exec.command, exec.args, { env, timeoutMs: 60000 });
+            assert.equal(result.status, 0, `${exec.command} ${exec.args.join(" ")} ${describeExit(result)}: ${result.stderr}`);
+            const credential = JSON.parse(result.stdout);
+            assert.equal(credential.kind, "ExecCredential");
+            assert.equal(credential.apiVersion, exec.apiVersion);
+            assert.ok(Date.parse(credential.status.expirationTimestamp) > Date.now(), credential.status.expirationTimestamp);
+            const token: string = credential.status.token;
+            assert.match(token, /^k8s-aws-v1\.[A-Za-z0-9_-]+$/);
+            // The token is a presigned STS GetCallerIdentity URL (here moto's address, as the
+            // endpoint is moto's), signed with the cluster-ID header, by a session of the role
+            // (temporary ASIA... keys from AssumeRole, not the profile's own key).
+            const presigned = new URL(Buffer.from(token.slice("k8s-aws-v1.".length), "base64url").toString("utf8"));
+            assert.equal(presigned.searchParams.get("Action"), "GetCallerIdentity");
+            assert.deepEqual(presigned.searchParams.get("X-Amz-SignedHeaders")?.split(";").sort(), ["host", "x-k8s-aws-id"]);
+            const credentialScope = presigned.searchParams.get("X-Amz-Credential") ?? "";
+            assert.match(credentialScope, new RegExp(`^ASIA\\w+/\\d{8}/${testRegion}/sts/aws4_request$`));
+            const identity = JSON.parse(await runOk(aws, ["sts", "get-caller-identity", "--output", "json"], {
+                env: { ...moto.env, AWS_ACCESS_KEY_ID: credentialScope.split("/")[0], AWS_SECRET_ACCESS_KEY: "unchecked-by-moto",
+                    AWS_SESSION_TOKEN: presigned.searchParams.get("X-Amz-Security-Token") ?? "" },
+            }));
+            assert.match(identity.Arn, /^arn:aws:sts::123456789012:assumed-role\/KubernetesAdmin\//);
+        });
+    }
+
+    describe("a config the server rejects", () => {
+        /**
+         * Starts the server on a fresh node with `config` (our own server stopped first, as both
+         * need the port) through the same harness as above, and returns the error it fails with.
+         */
+        async function startFailureOn(config: string, keyMode?: number): Promise<Error> {
+            await server?.stop();
+            server = undefined;
+            const node = await prepareNode(config);
+            if (keyMode !== undefined) {
+                const stateDir = path.join(node.root, authenticatorCertDir);
+                fs.chownSync(path.join(stateDir, "key.pem"), 0, 0);
+                fs.chmodSync(path.join(stateDir, "key.pem"), keyMode);
+            }
+            const outcome = await startServer(node.mounts).then(() => undefined, (err: Error) => err);
+            assert.ok(outcome, "the server started on a config it should refuse");
+            return outcome;
+        }
+
+        it("a mapRoles entry with both rolearn and sso: the server exits non-zero and the test shows its own message", async () => {
+            // Our renderer cannot write this; the edit stands for a hand-made ConfigMap.
+            const doc = YAML.parseDocument(configYaml);
+            doc.setIn(["server", "mapRoles", 0, "sso"], { permissionSetName: "Admin", accountID: "123456789012" });
+            const error = await startFailureOn(doc.toString());
+            assert.match(error.message, /the process exited with code 1 before it was ready/, error.message);
+            assert.match(error.message, /level=fatal msg="failed to build mapper chain: .*only one of rolearn or SSO can be supplied"/, error.message);
+        });
+
+        it("key.pem not readable by the DaemonSet's uid: the server refuses to start rather than generate a new pair", async () => {
+            const error = await startFailureOn(configYaml, 0o600);
+            assert.match(error.message, /the process exited with code 1 before it was ready/, error.message);
+            assert.match(error.message, /could not load\/generate a certificate.*permission denied/, error.message);
+        });
+    });
+});
