@@ -220,7 +220,7 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         const stateDir = hostPathOf(stateDirArg.slice("--state-dir=".length), mounts);
         assert.equal(stateDir, path.join(root, authenticatorCertDir));
         for (const [file, mode] of [["cert.pem", 0o644], ["key.pem", 0o600]] as const) {
-            const stat = fs.statSync(path.join(stateDir!, file));
+            const stat: fs.Stats = fs.statSync(path.join(stateDir!, file));
             assert.equal(stat.uid, uid, `${file} owner`);
             assert.equal(stat.mode & 0o777, mode, `${file} mode ${(stat.mode & 0o777).toString(8)}`);
         }
