@@ -130,9 +130,11 @@ export async function assertPortFree(port: number, owner: string): Promise<void>
  * The container's process, started the way the kubelet would start it as far as a process can
  * be: the image entrypoint `binary` with the remapped args, as runAsUser/runAsGroup without
  * supplementary groups, with no_new_privs when allowPrivilegeEscalation is false and no
- * capabilities when they are all dropped (setpriv). `env` is its whole environment.
+ * capabilities when they are all dropped (setpriv). `env` is its whole environment. `wrap`, if
+ * given, turns the command line into another that runs it (e.g. in a private mount namespace).
  */
-export function startContainerProcess(binary: string, daemonSet: DaemonSetLike, mounts: Mount[], env: NodeJS.ProcessEnv): { process: BackgroundProcess; args: string[] } {
+export function startContainerProcess(binary: string, daemonSet: DaemonSetLike, mounts: Mount[], env: NodeJS.ProcessEnv,
+    wrap: (command: string, args: string[]) => [string, string[]] = (command, args) => [command, args]): { process: BackgroundProcess; args: string[] } {
     const container = authenticatorContainer(daemonSet);
     const args = remapArgs(container.args, mounts);
     const security = container.securityContext ?? {};
@@ -146,6 +148,7 @@ export function startContainerProcess(binary: string, daemonSet: DaemonSetLike, 
     if (security.capabilities?.drop?.includes("ALL")) {
         setprivArgs.push("--inh-caps=-all", "--bounding-set=-all");
     }
-    const proc = startBackground("setpriv", [...setprivArgs, "--", binary, ...args], { env, cwd: "/" });
+    const [command, commandArgs] = wrap("setpriv", [...setprivArgs, "--", binary, ...args]);
+    const proc = startBackground(command, commandArgs, { env, cwd: "/" });
     return { process: proc, args };
 }

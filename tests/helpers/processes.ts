@@ -23,7 +23,7 @@ export interface RunOptions {
      * Stop the process and its children (SIGKILL) as soon as its stdout or stderr matches: for a
      * program that would otherwise retry for many minutes once it has shown what the test needs.
      */
-    stopWhen?: RegExp;
+    stopWhen?: RegExp | ((output: string) => boolean);
 }
 
 /**
@@ -45,7 +45,11 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
             }
         };
         const watch = () => {
-            if (!stopped && options.stopWhen && (options.stopWhen.test(stdout) || options.stopWhen.test(stderr))) {
+            const stopWhen = options.stopWhen;
+            const matches = stopWhen instanceof RegExp
+                ? stopWhen.test(stdout) || stopWhen.test(stderr)
+                : stopWhen !== undefined && stopWhen(`${stdout}\n${stderr}`);
+            if (!stopped && matches) {
                 stopped = true;
                 killGroup();
             }

@@ -10,9 +10,14 @@
 //   ConfigMap as the kubelet does.
 // - The server: the DaemonSet's container args with paths remapped through its volume mounts,
 //   run as its runAsUser/runAsGroup with no_new_privs and no capabilities (setpriv).
+// - STS: moto_server, reached by the server and the token commands at the real host name
+//   sts.us-east-1.amazonaws.com through tests/helpers/stsFront.ts (a private /etc/hosts, a test
+//   certificate in SSL_CERT_FILE, and two translations of form only, described there). So a real
+//   token for a mapped role goes the whole way: token command → TokenReview → server → STS →
+//   our mapping → Kubernetes user and groups.
 // Everything listens on 127.0.0.1 (the server's plain-HTTP health port 21363 binds every
-// interface, which inside tests/offline.sh's namespace is loopback only). Servers are stopped in
-// after hooks; every wait is bounded.
+// interface, which inside tests/offline.sh's namespace is loopback only; the STS front takes
+// 127.0.0.1:443). Servers are stopped in after hooks; every wait is bounded.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as https from "https";
@@ -44,6 +49,7 @@ import {
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { opensslTlsState, privateKeyType, selfSignedCertType } from "../helpers/opensslTls";
 import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "../helpers/processes";
+import { inHostsNamespace, startStsFront, StsFront } from "../helpers/stsFront";
 import { installMocks, MockRecorder, valueOf } from "../helpers/pulumiMocks";
 import { requireTool, toolCacheBin } from "../helpers/tools";
 
@@ -112,6 +118,7 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
     let configYaml: string;
     let daemonSet: DaemonSetLike;
     let moto: Moto;
+    let sts: StsFront;
     const roots: string[] = [];
     let root: string;
     let mounts: Mount[];
@@ -149,7 +156,9 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
      */
     async function startServer(nodeMounts: Mount[]): Promise<BackgroundProcess> {
         await assertPortFree(authenticatorPort, "the authenticator server of stage 1");
-        const { process: proc } = startContainerProcess(authenticator, daemonSet, nodeMounts, serverEnv());
+        // The server verifies tokens at https://sts.<region>.amazonaws.com: moto, through the front.
+        const { process: proc } = startContainerProcess(authenticator, daemonSet, nodeMounts,
+            { ...serverEnv(), SSL_CERT_FILE: sts.caFile }, (command, args) => inHostsNamespace(sts.hostsFile, command, args));
         started.push(proc);
         await waitUntil("aws-iam-authenticator server", async () =>
             (await httpsRequest(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)).body === "ok",
@@ -180,9 +189,15 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         configYaml = renderAuthenticatorConfig(clusterId, mappings).configYaml;
         daemonSet = renderAuthenticatorDaemonSet({ configChecksum: configChecksum(configYaml) });
         work = fs.mkdtempSync(path.join(os.tmpdir(), "stage1-work-"));
+        fs.chmodSync(work, 0o711);
         roots.push(work);
 
         moto = await startMoto(motoServer);
+        await assertPortFree(443, "the STS front of stage 1");
+        // Readable by the server's uid: it reads the front's certificate (SSL_CERT_FILE).
+        const stsDir = path.join(work, "sts");
+        fs.mkdirSync(stsDir, { mode: 0o755 });
+        sts = await startStsFront(moto.endpoint, testRegion, stsDir);
         await runOk(aws, ["s3api", "create-bucket", "--bucket", stateBucket], { env: moto.env });
         const keys = authenticatorObjectKeys(clusterId);
         for (const [file, content, key] of [["cert.pem", certPem, keys.certPem], ["key.pem", keyPem, keys.keyPem]]) {
@@ -195,6 +210,7 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
 
     after(async () => {
         await Promise.all(started.map((proc) => proc.stop()));
+        await sts?.stop();
         await moto?.stop();
         roots.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
         console.log(`      stage 1 took ${((Date.now() - stageStart) / 1000).toFixed(1)} s`);
@@ -288,6 +304,77 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         assert.match(server!.output(), /access denied.*input token was not properly formatted/);
     });
 
+    /**
+     * A token made by a user kubeconfig's exec command against "real" STS (moto behind the front at
+     * sts.<region>.amazonaws.com), as kubectl would run it: what the apiserver would pass on.
+     */
+    async function realToken(roleArn: string, tokenCommand: TokenCommand): Promise<string> {
+        const exec = YAML.parse(renderUserKubeconfig({
+            clusterName: clusterId, server: "https://api.stage1.example.com", certificateAuthorityData: Buffer.from(certPem).toString("base64"),
+            clusterId, roleArn, tokenCommand, region: testRegion,
+        })).users[0].user.exec;
+        const env: NodeJS.ProcessEnv = {
+            ...moto.env,
+            PATH: `${toolCacheBin}:${path.dirname(aws)}:${moto.env.PATH}`,
+            // Go (aws-iam-authenticator) and botocore (aws) trust the front's certificate.
+            SSL_CERT_FILE: sts.caFile,
+            AWS_CA_BUNDLE: sts.caFile,
+            KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false } }),
+        };
+        // The real STS host name, not moto's address: the server accepts no other.
+        delete env.AWS_ENDPOINT_URL;
+        const [command, args] = inHostsNamespace(sts.hostsFile, exec.command, exec.args);
+        const result = await run(command, args, { env, timeoutMs: 60000 });
+        assert.equal(result.status, 0, `${exec.command} ${exec.args.join(" ")} ${describeExit(result)}: ${result.stderr}`);
+        return JSON.parse(result.stdout).status.token;
+    }
+
+    /** Posts a TokenReview through our webhook kubeconfig with kubectl; the server's answer. */
+    async function reviewThroughWebhookKubeconfig(token: string): Promise<{ status: number | null; review: any; stderr: string }> {
+        const kubeconfigPath = path.join(work, "webhook.kubeconfig");
+        fs.writeFileSync(kubeconfigPath, webhookKubeconfig);
+        const reviewPath = path.join(work, "review.json");
+        fs.writeFileSync(reviewPath, JSON.stringify({ apiVersion: "authentication.k8s.io/v1beta1", kind: "TokenReview", spec: { token } }));
+        const result = await run(kubectl, ["--kubeconfig", kubeconfigPath, "--token", "ignored-by-the-webhook",
+            "create", "--raw", "/authenticate", "-f", reviewPath, "-v=8"], { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } });
+        if (result.status === 0) {
+            return { status: result.status, review: JSON.parse(result.stdout), stderr: result.stderr };
+        }
+        // A denial is an HTTP 403, which kubectl reports as an error; -v=8 logs the body.
+        const logged = /"Response Body" body="((?:[^"\\]|\\.)*)"/.exec(result.stderr);
+        assert.ok(logged, `kubectl logged the response body:\n${result.stderr}`);
+        return { status: result.status, review: JSON.parse(JSON.parse(`"${logged[1]}"`)), stderr: result.stderr };
+    }
+
+    for (const tokenCommand of ["aws-iam-authenticator", "aws"] as TokenCommand[]) {
+        it(`a real token (${tokenCommand} form) for a mapped role, verified against STS (moto): authenticated as our mapping's user and groups`, async () => {
+            const answer = await reviewThroughWebhookKubeconfig(await realToken(adminRoleArn, tokenCommand));
+            assert.equal(answer.status, 0, answer.stderr);
+            const status = answer.review.status;
+            assert.equal(status.authenticated, true, JSON.stringify(answer.review));
+            assert.equal(status.user.username, "kubernetes-admin");
+            assert.deepEqual(status.user.groups, ["system:masters"]);
+            assert.match(status.user.uid, /^aws-iam-authenticator:123456789012:/);
+            assert.deepEqual(status.user.extra.canonicalArn, [adminRoleArn]);
+        });
+    }
+
+    it("a real token for the role given with an IAM path (config.yaml has it without): authenticated, the session-name template filled in", async () => {
+        const answer = await reviewThroughWebhookKubeconfig(await realToken("arn:aws:iam::123456789012:role/teams/Readers", "aws-iam-authenticator"));
+        assert.equal(answer.status, 0, answer.stderr);
+        const user = answer.review.status.user;
+        assert.equal(answer.review.status.authenticated, true, JSON.stringify(answer.review));
+        assert.equal(user.username, `reader:${user.extra.sessionName[0]}`);
+        assert.deepEqual(user.groups, ["readers"]);
+    });
+
+    it("a real token for a role our config does not map is denied (its account is not in mapAccounts)", async () => {
+        const answer = await reviewThroughWebhookKubeconfig(await realToken("arn:aws:iam::123456789012:role/Stranger", "aws-iam-authenticator"));
+        assert.equal(answer.status, 1, answer.stderr);
+        assert.notEqual(answer.review.status?.authenticated, true);
+        assert.match(server!.output(), /access denied" arn="arn:aws:iam::123456789012:role\/Stranger" .*error="identity is not mapped"/);
+    });
+
     for (const tokenCommand of ["aws-iam-authenticator", "aws"] as TokenCommand[]) {
         it(`the exec command of a user kubeconfig (${tokenCommand}), run as kubectl runs it, prints an ExecCredential of the kubeconfig's apiVersion`, async function () {
             const profile = "kops-iam-auth-stage1";
@@ -340,6 +427,23 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
             assert.match(identity.Arn, /^arn:aws:sts::123456789012:assumed-role\/KubernetesAdmin\//);
         });
     }
+
+    it("upstream fact for the DaemonSet's termination: the server keeps serving after the first SIGTERM and exits on a second signal", async () => {
+        // v0.7.18 pkg/server/server.go Run: `for range stopCh` over a channel that is closed, never
+        // sent on, so the first SIGTERM stops nothing; client-go's signal handler exits on the
+        // second. The kubelet sends one SIGTERM, then SIGKILL after terminationGracePeriodSeconds.
+        const proc = server!;
+        proc.child.kill("SIGTERM");
+        await new Promise((r) => setTimeout(r, 1000));
+        assert.equal(proc.hasExited(), false, proc.output());
+        assert.equal((await httpsRequest(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)).body, "ok");
+        proc.child.kill("SIGTERM");
+        let timer: NodeJS.Timeout | undefined;
+        const exit = await Promise.race([proc.exited, new Promise<"running">((r) => { timer = setTimeout(() => r("running"), 5000); })]);
+        clearTimeout(timer);
+        assert.notEqual(exit, "running", "the server exits on the second SIGTERM");
+        server = undefined;
+    });
 
     describe("a config the server rejects", () => {
         /**

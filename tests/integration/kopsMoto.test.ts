@@ -29,7 +29,7 @@ import { AuthenticatorPki } from "../../components/pki";
 import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { opensslTlsState } from "../helpers/opensslTls";
-import { describeExit, run, runOk, RunResult } from "../helpers/processes";
+import { describeExit, run, runOk, RunOptions, RunResult } from "../helpers/processes";
 import { installMocks, valueOf } from "../helpers/pulumiMocks";
 import { requireTool } from "../helpers/tools";
 
@@ -70,7 +70,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         return { ...baseEnv, ...commandEnv };
     }
 
-    async function script(name: string, args: string[], commandEnv: Record<string, string>, options: { timeoutMs?: number; stopWhen?: RegExp } = {}) {
+    async function script(name: string, args: string[], commandEnv: Record<string, string>, options: { timeoutMs?: number; stopWhen?: RunOptions["stopWhen"] } = {}) {
         const started = Date.now();
         const result = await run("bash", [path.join(scriptsDir, name), ...args], { env: scriptEnv(commandEnv), timeoutMs: options.timeoutMs ?? 100000, stopWhen: options.stopWhen });
         console.log(`      ${[name, ...args].join(" ")}: ${describeExit(result)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -313,51 +313,124 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         assert.notDeepEqual(after[controlPlaneAsg], before[controlPlaneAsg]);
     });
 
-    it("delete.sh: kops delete cluster --yes deletes the cluster's cloud resources and state (two moto stops worked around, documented)", async function () {
+    /**
+     * moto 5.2 behaviours that make `kops delete cluster` retry forever, each with what the test
+     * does about it. Which ones a run meets depends on the order kops' concurrent deletions happen
+     * to take; each is fixed up the way AWS itself behaves, never by deleting what kops should.
+     */
+    const motoDeleteStops: Array<{ cause: string; line: RegExp; fixUp?: () => Promise<void> }> = [
+        {
+            // moto/ec2/models/subnets.py delete_subnet keeps the subnet's route-table association,
+            // which AWS drops with the subnet; delete_route_table (route_tables.py) then refuses the
+            // table (DependencyViolation). Fix-up: drop the association, as AWS would have.
+            cause: "route table still associated with the deleted subnet",
+            line: /^route-table:rtb-\w+\s+still has dependencies, will retry$/,
+            fixUp: async () => {
+                const tables = await awsJson("ec2", "describe-route-tables", "--filters", `Name=tag:KubernetesCluster,Values=${clusterName}`);
+                const subnets = new Set((await awsJson("ec2", "describe-subnets")).Subnets.map((n: any) => n.SubnetId));
+                for (const association of tables.RouteTables.flatMap((t: any) => t.Associations)) {
+                    if (!association.Main && association.SubnetId && !subnets.has(association.SubnetId)) {
+                        await runOk(aws, ["ec2", "disassociate-route-table", "--association-id", association.RouteTableAssociationId], { env: moto.env });
+                    }
+                }
+            },
+        },
+        {
+            // moto/ec2/models/vpcs.py delete_vpc also deletes the VPC's DHCP options set, which AWS
+            // keeps, and kops retries DeleteDhcpOptions on NotFound. A new kops run no longer lists it.
+            cause: "DHCP options already deleted by moto with the VPC",
+            line: /^dhcp-options:dopt-\w+\s+error deleting resources, will retry: .*InvalidDhcpOptionID\.NotFound/,
+        },
+        {
+            // When kops deletes the target group before the Auto Scaling group, moto's
+            // DeleteAutoScalingGroup (set_desired_capacity → target-group deregistration,
+            // moto/autoscaling/models.py) fails with TargetGroupNotFound; AWS deletes the group.
+            // Fix-up: detach the deleted target groups from the group. moto answers that call with
+            // the same error but has dropped them from the group by then, which the test checks.
+            cause: "Auto Scaling group still refers to a deleted target group",
+            line: /^autoscaling-group:\S+\s+error deleting resources, will retry: .*TargetGroupNotFound/,
+            fixUp: async () => {
+                for (const group of (await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups) {
+                    const missing: string[] = [];
+                    for (const arn of group.TargetGroupARNs ?? []) {
+                        const found = await run(aws, ["elbv2", "describe-target-groups", "--target-group-arns", arn], { env: moto.env });
+                        if (found.status !== 0) {
+                            assert.match(found.stderr, /TargetGroupNotFound/);
+                            missing.push(arn);
+                        }
+                    }
+                    if (missing.length > 0) {
+                        await run(aws, ["autoscaling", "detach-load-balancer-target-groups", "--auto-scaling-group-name", group.AutoScalingGroupName,
+                            "--target-group-arns", ...missing], { env: moto.env });
+                    }
+                }
+                const left = (await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups.flatMap((g: any) => g.TargetGroupARNs ?? []);
+                const stillThere = [];
+                for (const arn of left) {
+                    if ((await run(aws, ["elbv2", "describe-target-groups", "--target-group-arns", arn], { env: moto.env })).status !== 0) {
+                        stillThere.push(arn);
+                    }
+                }
+                assert.deepEqual(stillThere, [], "no Auto Scaling group refers to a deleted target group any more");
+            },
+        },
+    ];
+
+    it("delete.sh: kops delete cluster --yes deletes the cluster's cloud resources and state (moto's stops worked around, documented)", async function () {
         needs("update");
-        this.timeout(300000);
+        this.timeout(600000);
         const deleteEnv = { KOPS_BIN: kops, CLUSTER_NAME: clusterName, STATE_STORE: `s3://${stateBucket}`, AWS_REGION: testRegion };
-
-        // STOP 1 (recorded): kops deletes the subnet, then retries DeleteRouteTable forever:
-        // "route-table:rtb-...	still has dependencies, will retry". Cause: moto 5.2's delete_subnet
-        // (moto/ec2/models/subnets.py) keeps the subnet's route-table association, which AWS drops with
-        // the subnet, and delete_route_table (moto/ec2/models/route_tables.py) refuses a table with
-        // associations (DependencyViolation). The test stops kops once it says so.
-        const first = await script("delete.sh", [], deleteEnv, { stopWhen: /route-table:rtb-\w+\s+still has dependencies, will retry/, timeoutMs: 120000 });
-        assert.ok(first.stopped, `expected the route-table stop:\n${output(first)}`);
-        for (const kind of ["autoscaling-group", "autoscaling-config", "load-balancer", "instance", "subnet", "security-group", "iam-role", "internet-gateway"]) {
-            assert.match(first.stdout + first.stderr, new RegExp(`^${kind}:\\S+\\s+ok$`, "m"), `kops deleted the ${kind}(s)`);
+        // kops lists what it could not delete, prints this, and retries every 10 s until --wait
+        // (10 min). A first round may fail on mere ordering (a target group still in use by the load
+        // balancer being deleted); the test lets kops retry once and stops it at the second round:
+        // every failure still listed there must be a known moto behaviour.
+        const retrying = "Not all resources deleted; waiting before reattempting deletion";
+        const secondRound = (text: string) => text.split(retrying).length > 2;
+        const failureLine = /^[a-z-]+:\S+\t(?:still has dependencies|error deleting resources).*$/gm;
+        const met = new Set<string>();
+        let finished: RunResult | undefined;
+        for (let attempt = 1; attempt <= 6 && !finished; attempt++) {
+            const result = await script("delete.sh", [], deleteEnv, { stopWhen: secondRound, timeoutMs: 120000 });
+            if (!result.stopped) {
+                finished = result;
+                break;
+            }
+            const rounds = output(result).split(retrying);
+            const failures = rounds[rounds.length - 2].match(failureLine) ?? [];
+            assert.ok(failures.length > 0, `kops retried without naming a failure:\n${output(result)}`);
+            const fixUps = new Set<() => Promise<void>>();
+            for (const failure of failures) {
+                const stop = motoDeleteStops.find((s) => s.line.test(failure));
+                assert.ok(stop, `kops delete cluster failed in a way the test does not know:\n${failure}\n\n${output(result)}`);
+                met.add(stop.cause);
+                if (stop.fixUp) {
+                    fixUps.add(stop.fixUp);
+                }
+            }
+            for (const fixUp of fixUps) {
+                await fixUp();
+            }
         }
-        // What AWS does implicitly when the subnet goes: the association goes too.
-        const tables = await awsJson("ec2", "describe-route-tables", "--filters", `Name=tag:KubernetesCluster,Values=${clusterName}`);
-        const stale = tables.RouteTables.flatMap((t: any) => t.Associations).filter((a: any) => !a.Main && a.SubnetId);
-        assert.ok(stale.length > 0, "the deleted subnet's association is still there (moto)");
-        for (const association of stale) {
-            await runOk(aws, ["ec2", "disassociate-route-table", "--association-id", association.RouteTableAssociationId], { env: moto.env });
+        console.log(`      moto stops met and worked around: ${[...met].join("; ") || "none"}`);
+        assert.ok(finished, "kops delete cluster still had resources left after 6 runs");
+        assert.equal(finished.status, 0, output(finished));
+        assert.match(finished.stdout, /deleted cluster stage2\.example\.com/);
+        // The subnet's route-table association always outlives the subnet in moto.
+        assert.ok(met.has(motoDeleteStops[0].cause), `expected the route-table stop among: ${[...met].join("; ")}`);
+        for (const kind of ["vpcs", "subnets", "route-tables", "security-groups", "internet-gateways"]) {
+            const listed = await awsJson("ec2", `describe-${kind}`, "--filters", `Name=tag:KubernetesCluster,Values=${clusterName}`);
+            const items = Object.values(listed).find(Array.isArray) as unknown[];
+            assert.deepEqual(items, [], `no ${kind} of the cluster left in moto`);
         }
-
-        // STOP 2 (recorded): kops deletes the route table and the VPC, then retries DeleteDhcpOptions:
-        // "InvalidDhcpOptionID.NotFound: DhcpOptionID dopt-... does not exist". Cause: moto 5.2's
-        // delete_vpc (moto/ec2/models/vpcs.py) also deletes the VPC's DHCP options set, which AWS keeps,
-        // and kops treats NotFound for it as an error to retry.
-        const second = await script("delete.sh", [], deleteEnv, { stopWhen: /InvalidDhcpOptionID\.NotFound/, timeoutMs: 120000 });
-        assert.ok(second.stopped, `expected the DHCP options stop:\n${output(second)}`);
-        assert.match(output(second), /^route-table:rtb-\w+\s+ok$/m);
-        assert.match(output(second), /^vpc:vpc-\w+\s+ok$/m);
-
-        // A new run lists nothing left in moto and removes the state: our script's re-run after a
-        // failure halfway finishes the job.
-        const third = await script("delete.sh", [], deleteEnv);
-        assert.equal(third.status, 0, output(third));
-        assert.match(third.stdout, /deleted cluster stage2\.example\.com/);
+        assert.deepEqual((await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups, []);
         const left = (await runOk(aws, ["s3", "ls", "--recursive", `s3://${stateBucket}/`], { env: moto.env })).trim();
         // kops removes everything under s3://<bucket>/<cluster>/, the authenticator's objects that
         // the StateStore component put under <cluster>/addons/authenticator/ included.
         assert.equal(left, "", `the state bucket is empty after kops delete cluster:\n${left}`);
 
         // And once more: the cluster is gone, which delete.sh counts as success.
-        const fourth = await script("delete.sh", [], deleteEnv);
-        assert.equal(fourth.status, 0, output(fourth));
-        assert.match(fourth.stdout, /already deleted/);
+        const again = await script("delete.sh", [], deleteEnv);
+        assert.equal(again.status, 0, output(again));
+        assert.match(again.stdout, /already deleted/);
     });
 });

@@ -70,13 +70,18 @@ build_pinned() {
     cd "$work"
     go mod init "kops-iam-auth.local/build-$binary" >/dev/null 2>&1
     go mod edit -require="$module@$version"
-    local replacement
-    while IFS= read -r replacement; do
-      [[ -n "$replacement" ]] && go mod edit -replace="$replacement"
-    done < <(go mod edit -json "$upstream_gomod" | jq -r '
+    local replacements replacement
+    replacements=$(go mod edit -json "$upstream_gomod" | jq -r '
       (.Replace // [])[]
       | (.Old.Path + (if .Old.Version then "@" + .Old.Version else "" end)) + "="
         + (.New.Path + (if .New.Version then "@" + .New.Version else "" end))')
+    while IFS= read -r replacement; do
+      [[ -n "$replacement" ]] || continue
+      # A replacement by a directory of the upstream tree cannot be reproduced from the module.
+      [[ "$replacement" == *=*@* ]] ||
+        { echo "install-tools: $module@$version replaces ${replacement%%=*} with a local directory; cannot build it this way" >&2; exit 1; }
+      go mod edit -replace="$replacement"
+    done <<<"$replacements"
     # Resolves and records (go.sum) every module the package needs, at upstream's versions.
     go get "$package@$version"
     CGO_ENABLED=0 go build -trimpath -o "$bin_dir/$binary.new" -ldflags "${ldflags//\{\{commit\}\}/$commit}" "$package"
