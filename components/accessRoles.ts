@@ -4,7 +4,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessRole, defaultAccessRoles, IdentityMappings, RoleMapping, UserMapping } from "./mappings";
 import { renderTrustPolicy } from "./policies";
-import { canonicalRoleArn } from "./roleArn";
 
 export interface AccessRolesArgs {
     /** Roles to create. Default: defaultAccessRoles. An empty list creates none. */
@@ -64,7 +63,7 @@ export class AccessRoles extends pulumi.ComponentResource {
 
         const createdMappings: pulumi.Output<RoleMapping[]> = pulumi.all(created.map(({ role, resource }) =>
             resource.arn.apply((arn): RoleMapping => ({
-                rolearn: canonicalRoleArn(arn),
+                rolearn: arn,
                 username: role.username,
                 groups: [...role.groups],
             }))));
@@ -75,8 +74,9 @@ export class AccessRoles extends pulumi.ComponentResource {
             pulumi.output(args.mapUsers ?? []),
             pulumi.output(args.mapAccounts ?? []),
         ]).apply(([createdRoles, mapRoles, mapUsers, mapAccounts]): IdentityMappings => ({
-            // Existing roles are canonicalized too: a rolearn with an IAM path never matches.
-            mapRoles: [...createdRoles, ...mapRoles.map((m) => ({ ...m, rolearn: canonicalRoleArn(m.rolearn) }))],
+            // As given: the authenticator's config.yaml strips IAM paths (and says so), since the
+            // server matches canonical ARNs only (renderAuthenticatorConfig).
+            mapRoles: [...createdRoles, ...mapRoles],
             mapUsers: [...mapUsers],
             mapAccounts: [...mapAccounts],
         }));

@@ -21,7 +21,6 @@ export type { IamAuthenticatorArgs } from "./authenticator";
 export type { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "./mappings";
 export { canonicalizeIdentityMappings, parseAuthenticatorConfig, renderAuthenticatorConfig } from "./authenticatorConfig";
 export type { RenderedAuthenticatorConfig } from "./authenticatorConfig";
-export { canonicalRoleArn } from "./roleArn";
 
 // The authenticator's Kubernetes objects.
 export {

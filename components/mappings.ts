@@ -4,7 +4,7 @@
 
 /** An IAM role whose sessions sign in as `username` with `groups`. */
 export interface RoleMapping {
-    /** Role ARN without IAM path: the server matches canonical ARNs only. */
+    /** Role ARN. The server matches canonical ARNs only, so config.yaml gets it without its IAM path. */
     rolearn: string;
     username: string;
     groups: string[];
@@ -12,7 +12,7 @@ export interface RoleMapping {
 
 /** An IAM user who signs in as `username` with `groups`. */
 export interface UserMapping {
-    /** User ARN without IAM path. */
+    /** User ARN, with its IAM path if it has one (the caller ARN of a user keeps it). */
     userarn: string;
     username: string;
     groups: string[];

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { AccessRoles } from "../../components/accessRoles";
+import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticatorConfig";
 import { fakeAccountId, installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
 
 const roleType = "aws:iam/role:Role";
@@ -109,8 +110,9 @@ describe("AccessRoles configured", () => {
         });
     });
 
-    it("maps the roles in order, every role ARN without its IAM path", async () => {
-        assert.deepStrictEqual(await valueOf(roles.mappings), {
+    it("maps the roles in order; the config.yaml made from them has every role ARN without its IAM path", async () => {
+        const mappings = await valueOf(roles.mappings);
+        assert.deepStrictEqual(parseAuthenticatorConfig(renderAuthenticatorConfig("team.k8s.local", mappings).configYaml).mappings, {
             mapRoles: [
                 { rolearn: "arn:aws:iam::123456789012:role/ClusterOps", username: "ops", groups: ["ops", "system:masters"] },
                 { rolearn: "arn:aws:iam::123456789012:role/ClusterViewer", username: "viewer:{{SessionName}}", groups: ["viewers"] },
