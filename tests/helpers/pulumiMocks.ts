@@ -1,10 +1,9 @@
 // Pulumi's mock runtime, set up the same way for every component test: every registered resource
 // is recorded with its inputs, and providers' computed outputs get plausible fake values.
 import * as pulumi from "@pulumi/pulumi";
+import { isSecretValue, secretValue, unwrapSecrets as unwrapSecretValues } from "../../tools/plan/fakeProviders";
 
-/** How the Node SDK marks a secret value inside mock inputs (runtime/rpc.ts specialSigKey). */
-const secretSigKey = "4dabf18193072939515e22adb298388d";
-const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+export { isSecretValue, secretValue };
 
 export const fakeAccountId = "123456789012";
 export const fakePrivateKeyPem = "-----BEGIN RSA PRIVATE KEY-----\nFAKEKEYMATERIAL\n-----END RSA PRIVATE KEY-----\n";
@@ -57,27 +56,9 @@ export interface MockRecorder {
     one(type: string, name?: string): RecordedResource;
 }
 
-export function isSecretValue(value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as any)[secretSigKey] === secretSig;
-}
-
-/** Removes the secret wrappers from a mock input value (deeply). */
+/** Removes the secret wrappers from a mock input value (deeply); typed loosely for assertions. */
 export function unwrapSecrets(value: any): any {
-    if (isSecretValue(value)) {
-        return unwrapSecrets(value.value);
-    }
-    if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
-    }
-    if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-    }
-    return value;
-}
-
-/** Wraps a mock output the way the engine marks a secret (real providers do it for these outputs). */
-export function secretValue(value: unknown): Record<string, unknown> {
-    return { [secretSigKey]: secretSig, value };
+    return unwrapSecretValues(value);
 }
 
 /** Provider-computed outputs, per resource type, that the code under test reads. */
