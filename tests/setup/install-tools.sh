@@ -10,8 +10,18 @@ set -euo pipefail
 # Pins. Avoid kops 1.36.0 (lost authentication.aws identity mappings, kubernetes/kops#18619).
 readonly AUTHENTICATOR_MODULE=sigs.k8s.io/aws-iam-authenticator
 readonly AUTHENTICATOR_VERSION=v0.7.18
+# The server version the default DaemonSet image runs (kOps 1.36's own authenticator image,
+# public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7): the
+# kube-apiserver stage runs against it too. Installed as aws-iam-authenticator-v0.6.20.
+readonly DEPLOYED_AUTHENTICATOR_VERSION=v0.6.20
 readonly KOPS_MODULE=k8s.io/kops
 readonly KOPS_VERSION=v1.36.2
+# kube-apiserver and kube-controller-manager: v1.34.4 is the newest 1.34 the module proxy serves.
+# etcd: the version kubernetes v1.34.4's go.mod pins.
+readonly KUBERNETES_MODULE=k8s.io/kubernetes
+readonly KUBERNETES_VERSION=v1.34.4
+readonly ETCD_MODULE=go.etcd.io/etcd/server/v3
+readonly ETCD_VERSION=v3.6.4
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly bin_dir="$repo_root/.cache/bin"
@@ -51,30 +61,44 @@ reports_version() {
   [[ "$reported" == *"$expected"* ]]
 }
 
-# Builds package $3 of module $1 at version $2 into $bin_dir/$4 with ldflags $5, where {{commit}}
-# in $5 is replaced by the commit the module proxy records for that version.
+# Builds packages $3 (space-separated) of module $1 at version $2 into $bin_dir with ldflags $4,
+# where {{commit}} in $4 is replaced by the commit the module proxy records for that version.
+# Optional $5: the version of the sibling modules that upstream's go.mod replaces with directories
+# of its own tree (Kubernetes' staging modules, etcd's api/client/pkg), which the proxy serves
+# as modules of their own at that version. Optional $6: a suffix for the installed binaries' names
+# (a second version of a tool beside the first).
 #
 # `go install module/cmd/x@version` refuses modules whose go.mod has replace directives, because
 # replace only applies in the main module. So: a throwaway main module that requires the pinned
-# version and carries the upstream module's own replace directives, which gives the same build
-# list as upstream's own build.
+# version and carries the upstream module's own replace directives (and its go and godebug
+# lines), which gives the same build list as upstream's own build.
 build_pinned() {
-  local module=$1 version=$2 package=$3 binary=$4 ldflags=$5
+  local module=$1 version=$2 packages=$3 ldflags=$4 sibling_version=${5:-} suffix=${6:-}
   local work info commit upstream_gomod
-  work="$build_root/$binary"
+  work="$build_root/${module//\//_}"
   rm -rf "$work" && mkdir -p "$work"
   info=$(go mod download -json "$module@$version")
   upstream_gomod=$(jq -r .GoMod <<<"$info")
   commit=$(jq -r '.Origin.Hash // "unknown"' <<<"$info")
   (
     cd "$work"
-    go mod init "kops-iam-auth.local/build-$binary" >/dev/null 2>&1
-    go mod edit -require="$module@$version"
+    go mod init "kops-iam-auth.local/build" >/dev/null 2>&1
+    go mod edit -require="$module@$version" -go="$(go mod edit -json "$upstream_gomod" | jq -r .Go)"
+    local godebug
+    while read -r godebug; do
+      go mod edit -godebug="$godebug"
+    done < <(sed -n 's/^godebug[[:space:]]\{1,\}\([^(][^[:space:]]*\)$/\1/p' "$upstream_gomod")
     local replacements replacement
-    replacements=$(go mod edit -json "$upstream_gomod" | jq -r '
-      (.Replace // [])[]
-      | (.Old.Path + (if .Old.Version then "@" + .Old.Version else "" end)) + "="
-        + (.New.Path + (if .New.Version then "@" + .New.Version else "" end))')
+    replacements=$(go mod edit -json "$upstream_gomod" | jq -r --arg sibling "$sibling_version" '
+      [(.Require // [])[].Path] as $required
+      | (.Replace // [])[]
+      | if .New.Version then
+          (.Old.Path + (if .Old.Version then "@" + .Old.Version else "" end)) + "=" + .New.Path + "@" + .New.Version
+        elif ($sibling != "" and (.Old.Path as $p | $required | index($p))) then
+          .Old.Path + "=" + .Old.Path + "@" + $sibling
+        elif (.Old.Path as $p | $required | index($p)) then
+          .Old.Path + "=" + .New.Path
+        else empty end')
     while IFS= read -r replacement; do
       [[ -n "$replacement" ]] || continue
       # A replacement by a directory of the upstream tree cannot be reproduced from the module.
@@ -82,11 +106,19 @@ build_pinned() {
         { echo "install-tools: $module@$version replaces ${replacement%%=*} with a local directory; cannot build it this way" >&2; exit 1; }
       go mod edit -replace="$replacement"
     done <<<"$replacements"
-    # Resolves and records (go.sum) every module the package needs, at upstream's versions.
-    go get "$package@$version"
-    CGO_ENABLED=0 go build -trimpath -o "$bin_dir/$binary.new" -ldflags "${ldflags//\{\{commit\}\}/$commit}" "$package"
+    local package
+    for package in $packages; do
+      # Resolves and records (go.sum) every module the package needs, at upstream's versions.
+      go get "$package@$version"
+    done
+    for package in $packages; do
+      CGO_ENABLED=0 go build -trimpath -o "$bin_dir/${package##*/}$suffix.new" -ldflags "${ldflags//\{\{commit\}\}/$commit}" "$package"
+    done
   )
-  mv -f "$bin_dir/$binary.new" "$bin_dir/$binary"
+  local package
+  for package in $packages; do
+    mv -f "$bin_dir/${package##*/}$suffix.new" "$bin_dir/${package##*/}$suffix"
+  done
 }
 
 install_authenticator() {
@@ -96,11 +128,23 @@ install_authenticator() {
     return
   fi
   # Same ldflags as upstream's release build (.goreleaser.yaml).
-  build_pinned "$AUTHENTICATOR_MODULE" "$AUTHENTICATOR_VERSION" \
-    "$AUTHENTICATOR_MODULE/cmd/aws-iam-authenticator" aws-iam-authenticator \
+  build_pinned "$AUTHENTICATOR_MODULE" "$AUTHENTICATOR_VERSION" "$AUTHENTICATOR_MODULE/cmd/aws-iam-authenticator" \
     "-s -w -X $AUTHENTICATOR_MODULE/pkg.Version=${AUTHENTICATOR_VERSION#v} -X $AUTHENTICATOR_MODULE/pkg.CommitID={{commit}}"
   reports_version "$binary" "\"Version\":\"${AUTHENTICATOR_VERSION#v}\"" version ||
     { echo "install-tools: built aws-iam-authenticator does not report ${AUTHENTICATOR_VERSION}" >&2; exit 1; }
+}
+
+install_deployed_authenticator() {
+  local binary="$bin_dir/aws-iam-authenticator-$DEPLOYED_AUTHENTICATOR_VERSION"
+  if reports_version "$binary" "\"Version\":\"${DEPLOYED_AUTHENTICATOR_VERSION#v}\"" version; then
+    echo "install-tools: aws-iam-authenticator ${DEPLOYED_AUTHENTICATOR_VERSION} already in .cache/bin"
+    return
+  fi
+  build_pinned "$AUTHENTICATOR_MODULE" "$DEPLOYED_AUTHENTICATOR_VERSION" "$AUTHENTICATOR_MODULE/cmd/aws-iam-authenticator" \
+    "-s -w -X $AUTHENTICATOR_MODULE/pkg.Version=${DEPLOYED_AUTHENTICATOR_VERSION#v} -X $AUTHENTICATOR_MODULE/pkg.CommitID={{commit}}" \
+    "" "-$DEPLOYED_AUTHENTICATOR_VERSION"
+  reports_version "$binary" "\"Version\":\"${DEPLOYED_AUTHENTICATOR_VERSION#v}\"" version ||
+    { echo "install-tools: built aws-iam-authenticator-${DEPLOYED_AUTHENTICATOR_VERSION} does not report it" >&2; exit 1; }
 }
 
 install_kops() {
@@ -110,15 +154,60 @@ install_kops() {
     return
   fi
   # Same ldflags as upstream's Makefile (k8s.io/kops.Version, k8s.io/kops.GitVersion).
-  build_pinned "$KOPS_MODULE" "$KOPS_VERSION" "$KOPS_MODULE/cmd/kops" kops \
+  build_pinned "$KOPS_MODULE" "$KOPS_VERSION" "$KOPS_MODULE/cmd/kops" \
     "-s -w -X $KOPS_MODULE.Version=${KOPS_VERSION#v} -X $KOPS_MODULE.GitVersion={{commit}}"
   reports_version "$binary" "Client version: ${KOPS_VERSION#v} " version ||
     { echo "install-tools: built kops does not report ${KOPS_VERSION}" >&2; exit 1; }
 }
 
-mkdir -p "$bin_dir"
-timed "shellcheck" install_shellcheck
-timed "machine tools check" check_machine_tools
-timed "aws-iam-authenticator ${AUTHENTICATOR_VERSION}" install_authenticator
-timed "kops ${KOPS_VERSION}" install_kops
-echo "install-tools: done in $((SECONDS - install_start)) s"
+install_kubernetes() {
+  local binary
+  if reports_version "$bin_dir/kube-apiserver" "Kubernetes $KUBERNETES_VERSION" --version &&
+    reports_version "$bin_dir/kube-controller-manager" "Kubernetes $KUBERNETES_VERSION" --version; then
+    echo "install-tools: kube-apiserver and kube-controller-manager ${KUBERNETES_VERSION} already in .cache/bin"
+    return
+  fi
+  local major=${KUBERNETES_VERSION#v} minor flags="" pkg
+  minor=${major#*.} && minor=${minor%%.*} && major=${major%%.*}
+  # The version stamps of upstream's hack/lib/version.sh, in both places it writes them.
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    flags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
+    flags+=" -X $pkg.gitCommit={{commit}} -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  build_pinned "$KUBERNETES_MODULE" "$KUBERNETES_VERSION" \
+    "$KUBERNETES_MODULE/cmd/kube-apiserver $KUBERNETES_MODULE/cmd/kube-controller-manager" \
+    "-s -w$flags" "v0.${KUBERNETES_VERSION#v1.}"
+  for binary in kube-apiserver kube-controller-manager; do
+    reports_version "$bin_dir/$binary" "Kubernetes $KUBERNETES_VERSION" --version ||
+      { echo "install-tools: built $binary does not report ${KUBERNETES_VERSION}" >&2; exit 1; }
+  done
+}
+
+install_etcd() {
+  local binary="$bin_dir/v3"
+  if reports_version "$bin_dir/etcd" "etcd Version: ${ETCD_VERSION#v}" --version; then
+    echo "install-tools: etcd ${ETCD_VERSION} already in .cache/bin"
+    return
+  fi
+  # The server module's main package is its root, so the binary comes out named after the module's last element.
+  build_pinned "$ETCD_MODULE" "$ETCD_VERSION" "$ETCD_MODULE" "-s -w" "$ETCD_VERSION"
+  mv -f "$binary" "$bin_dir/etcd"
+  reports_version "$bin_dir/etcd" "etcd Version: ${ETCD_VERSION#v}" --version ||
+    { echo "install-tools: built etcd does not report ${ETCD_VERSION}" >&2; exit 1; }
+}
+
+# Everything runs from one function called on the last line, so bash has read the whole file
+# before running any of it (an edit while it runs cannot change what runs).
+main() {
+  mkdir -p "$bin_dir"
+  timed "shellcheck" install_shellcheck
+  timed "machine tools check" check_machine_tools
+  timed "aws-iam-authenticator ${AUTHENTICATOR_VERSION}" install_authenticator
+  timed "aws-iam-authenticator ${DEPLOYED_AUTHENTICATOR_VERSION} (the default image's server)" install_deployed_authenticator
+  timed "kops ${KOPS_VERSION}" install_kops
+  timed "etcd ${ETCD_VERSION}" install_etcd
+  timed "kube-apiserver and kube-controller-manager ${KUBERNETES_VERSION}" install_kubernetes
+  echo "install-tools: done in $((SECONDS - install_start)) s"
+}
+
+main "$@"
