@@ -32,6 +32,21 @@ function shellWord(value: string): string {
     return /^[\w@%+=:,./-]+$/.test(value) && !value.startsWith("=") ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
+/** The group whose members kube-apiserver allows everything, without any binding. */
+const superuserGroup = "system:masters";
+
+/**
+ * A command that works for the role as soon as it signs in. `kubectl auth whoami` works for every
+ * signed-in user (system:basic-user), so it comes first for all. Then: `get nodes` for a
+ * system:masters role; for any other role `auth can-i --list`, which every signed-in user may run
+ * and which shows what its RBAC bindings allow. Not `get nodes`: a role bound to view, edit or admin
+ * is forbidden to list nodes (the real kube-apiserver says so), and bindings made outside this
+ * stack are unknown here.
+ */
+function firstCommandFor(role: SignInRole): string {
+    return role.groups.includes(superuserGroup) ? "get nodes" : "auth can-i --list";
+}
+
 /**
  * Renders the next steps as shell lines with `#` comments, one block per role, so the text can be
  * read on the terminal and pasted. Role names are used as file names: IAM allows only letters,
@@ -59,7 +74,11 @@ export function renderNextSteps(args: NextStepsArgs): string {
             (role.groups.length > 0 ? `, groups ${role.groups.join(", ")}` : ", no groups"),
             `pulumi stack output ${shellWord(args.kubeconfigsOutput)} --json | jq -r ${jqFilter} > ${shellWord(file)}`,
             `KUBECONFIG=${shellWord(file)} kubectl auth whoami`,
-            `KUBECONFIG=${shellWord(file)} kubectl get nodes`);
+            ...(role.groups.includes(superuserGroup) ? [] : [
+                "# What RBAC lets it do: only the basics until a (Cluster)RoleBinding names its user or a group",
+                "# (clusterRoleBindings); listing nodes is not among what view, edit or admin allow.",
+            ]),
+            `KUBECONFIG=${shellWord(file)} kubectl ${firstCommandFor(role)}`);
     }
     const kops = `${args.kopsAwsProfile ? `AWS_PROFILE=${shellWord(args.kopsAwsProfile)} ` : ""}kops`;
     const kopsFlags = `--name ${shellWord(args.clusterName)} --state ${shellWord(args.stateStoreUrl)}`;

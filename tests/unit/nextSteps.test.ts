@@ -64,6 +64,28 @@ describe("renderNextSteps", () => {
             ["AWS_PROFILE=deploy kops export", "AWS_PROFILE=deploy kops validate"]);
     });
 
+    it("each role's next command works for it: get nodes for system:masters, auth can-i --list for any other role", () => {
+        // A role bound to view (or edit, admin) is forbidden to list nodes: tests/integration/apiserverSignIn.test.ts
+        // runs these very lines against a real kube-apiserver.
+        const text = renderNextSteps({
+            ...base,
+            roles: [...base.roles,
+                { name: "KubernetesViewer", roleArn: "arn:aws:iam::123456789012:role/KubernetesViewer", username: "kubernetes-viewer", groups: ["viewers"] },
+                { name: "Nobody", roleArn: "arn:aws:iam::123456789012:role/Nobody", username: "nobody", groups: [] }],
+        });
+        assert.deepStrictEqual(commandsOf(text).filter((l) => l.startsWith("KUBECONFIG=")), [
+            "KUBECONFIG=KubernetesAdmin.kubeconfig kubectl auth whoami",
+            "KUBECONFIG=KubernetesAdmin.kubeconfig kubectl get nodes",
+            "KUBECONFIG=KubernetesViewer.kubeconfig kubectl auth whoami",
+            "KUBECONFIG=KubernetesViewer.kubeconfig kubectl auth can-i --list",
+            "KUBECONFIG=Nobody.kubeconfig kubectl auth whoami",
+            "KUBECONFIG=Nobody.kubeconfig kubectl auth can-i --list",
+        ]);
+        assert.match(text, /^# What RBAC lets it do: only the basics until a \(Cluster\)RoleBinding names its user or a group$/m);
+        // Said once per role that is not in system:masters.
+        assert.strictEqual(text.split("# What RBAC lets it do").length - 1, 2);
+    });
+
     it("one block per role, in order; a role without groups says so", () => {
         const text = renderNextSteps({
             ...base,
@@ -90,7 +112,7 @@ describe("renderNextSteps", () => {
             }), dir);
             assert.deepStrictEqual(ran, [
                 `kubectl KUBECONFIG=[${name}.kubeconfig] [auth] [whoami]`,
-                `kubectl KUBECONFIG=[${name}.kubeconfig] [get] [nodes]`,
+                `kubectl KUBECONFIG=[${name}.kubeconfig] [auth] [can-i] [--list]`,
                 "kops [export] [kubecfg] [--name] [dev.k8s.local] [--state] [s3://kops-state-example] [--admin=1h] " +
                     "[--kubeconfig] [dev.k8s.local-admin.kubeconfig]",
                 "kops [validate] [cluster] [--name] [dev.k8s.local] [--state] [s3://kops-state-example]",
