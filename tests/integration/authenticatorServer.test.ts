@@ -95,12 +95,18 @@ async function stopServer(run: ServerRun): Promise<void> {
 describe("the real aws-iam-authenticator server with the rendered config and DaemonSet args", function () {
     let binary: string;
     let openssl: string;
-    let dir: string;
+    /** Empty until a test has made it (and when the tools are missing, so none was). */
+    let dir = "";
     let certPem: string;
 
-    beforeEach(async function () {
+    // The tools once for the file: missing ones skip every test here outside CI and fail under CI
+    // (requireTool), before any directory exists for the hooks below to clean up.
+    before(function () {
         binary = requireTool(this, "aws-iam-authenticator", "bash tests/setup/install-tools.sh");
         openssl = requireTool(this, "openssl", "apt-get install openssl");
+    });
+
+    beforeEach(async function () {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "authenticator-server-"));
         // uid 10000 must reach config.yaml and the state directory through the temporary directory.
         fs.chmodSync(dir, 0o755);
@@ -109,7 +115,10 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
         fs.writeFileSync(path.join(dir, "config", "config.yaml"), renderAuthenticatorConfig(clusterId, mappings).configYaml, { mode: 0o644 });
     });
     afterEach(() => {
-        fs.rmSync(dir, { recursive: true, force: true });
+        if (dir !== "") {
+            fs.rmSync(dir, { recursive: true, force: true });
+            dir = "";
+        }
     });
 
     /** Puts cert.pem and key.pem (0600) in the state directory as the hook does, owned by the uid when root. */
