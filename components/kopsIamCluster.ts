@@ -1,6 +1,6 @@
 // The whole recipe as one component: the authenticator's PKI, the state store with its files, the
 // IAM roles, the kOps cluster, a Kubernetes provider on it, and aws-iam-authenticator running there.
-// Creation follows that order; `pulumi destroy` runs it backwards (design.md, lifecycle table).
+// Creation follows that order; `pulumi destroy` runs it backwards (docs/design.md, lifecycle table).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessRoles } from "./accessRoles";
@@ -147,6 +147,8 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             privateKeyPem: pki.privateKeyPem,
             webhookKubeconfig: pki.webhookKubeconfig,
             tags: args.tags,
+            region: args.region,
+            awsProfile: args.kops.awsProfile,
         }, { parent: this });
 
         const roles = new AccessRoles(`${name}-roles`, {

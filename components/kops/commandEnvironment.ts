@@ -1,7 +1,7 @@
 // The command lines and environments of KopsCluster's three kOps commands, as plain data.
 //
 // A `local.Command` re-runs exactly when one of its own inputs changes, so what goes into each
-// environment below *is* the lifecycle contract (design.md): the spec gets every setting that shapes
+// environment below *is* the lifecycle contract (docs/design.md): the spec gets every setting that shapes
 // the cluster spec and nothing else, the apply step gets a fingerprint of the spec command, and the
 // kubeconfig export gets only what the export needs. Values travel only through the environment;
 // command lines are fixed strings (see components/kops/scripts/*.sh for the variables they read).

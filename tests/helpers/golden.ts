@@ -10,17 +10,22 @@ export function updatingGolden(): boolean {
     return process.env.UPDATE_GOLDEN === "1";
 }
 
-/** Compares `actual` with tests/golden/<relativePath>, or rewrites it when UPDATE_GOLDEN=1. */
+/**
+ * Compares `actual` with the expected file `relativePath`, or rewrites it when UPDATE_GOLDEN=1. A
+ * relative path is under tests/golden/; an absolute one (an expected file beside its input, as in
+ * tests/fixtures/kops/<case>/) is used as it is.
+ */
 export function assertGolden(relativePath: string, actual: string): void {
-    const file = path.join(goldenDir, relativePath);
+    const file = path.resolve(goldenDir, relativePath);
+    const shown = path.relative(process.cwd(), file);
     if (updatingGolden()) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, actual);
         return;
     }
     if (!fs.existsSync(file)) {
-        assert.fail(`golden file ${path.relative(process.cwd(), file)} is missing: run UPDATE_GOLDEN=1 npm test`);
+        assert.fail(`golden file ${shown} is missing: run UPDATE_GOLDEN=1 npm test`);
     }
     assert.strictEqual(actual, fs.readFileSync(file, "utf8"),
-        `${relativePath} differs from its golden file (UPDATE_GOLDEN=1 npm test rewrites it)`);
+        `${shown} differs from its golden file (UPDATE_GOLDEN=1 npm test rewrites it)`);
 }

@@ -1,4 +1,4 @@
-// Every row of design.md's lifecycle table, reproduced by the plan from two stack files: the real
+// Every row of docs/design.md's lifecycle table, reproduced by the plan from two stack files: the real
 // program (index.ts) rendered under mocks with tests/fixtures/plan/base.yaml and with a copy that
 // makes one change, compared the way `npm run plan -- --compare` does.
 import * as assert from "assert";

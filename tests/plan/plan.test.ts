@@ -7,8 +7,9 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { assertGolden, goldenDir, updatingGolden } from "../helpers/golden";
+import { kopsCaseFile } from "../helpers/kopsFixtures";
 import { placeholderAccountId, placeholderPrivateKeyPem } from "../../tools/plan/placeholders";
-import { projectDir, runPlan } from "./planTool";
+import { runPlan } from "./planTool";
 
 function filesUnder(dir: string): string[] {
     return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -38,8 +39,8 @@ function assertGoldenDirectory(name: string, dir: string): void {
     assert.deepStrictEqual(filesUnder(dir), filesUnder(golden), "the plan writes other files than the golden ones");
 }
 
-// kOps' own `create cluster --dry-run` output, beside the repository (../shared), locally and in CI.
-const gossipSpec = path.join(projectDir, "..", "shared", "fixtures", "kops", "create-cluster-gossip-aws.yaml");
+// kOps' own `create cluster --dry-run` output (tests/fixtures/kops/).
+const gossipSpec = kopsCaseFile("create-cluster-gossip-aws");
 const timings: string[] = [];
 
 describe("npm run plan", function () {

@@ -19,10 +19,11 @@ import { authenticatorStateHostPath, defaultAuthenticatorUid } from "../../compo
 import { certFetchHookName, HookRunner, patchClusterSpec, SpecPatchOptions } from "../../components/kops/specPatch";
 import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { kopsCaseFile } from "../helpers/kopsFixtures";
 import { Moto, startMoto } from "../helpers/moto";
 import { requireTool } from "../helpers/tools";
 
-const fixture = path.join(__dirname, "..", "..", "..", "shared", "fixtures", "kops", "create-cluster-minimal-1.36.yaml");
+const fixture = kopsCaseFile("create-cluster-minimal-1.36");
 const clusterName = "minimal.example.com";
 const bucket = "kops-state-test";
 const certPem = "-----BEGIN CERTIFICATE-----\nTESTCERTIFICATE\n-----END CERTIFICATE-----\n";

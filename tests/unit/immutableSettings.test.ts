@@ -1,33 +1,29 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
 import {
     describeImmutableChanges, extractImmutableSettings, ImmutableClusterSettings, immutableSettingsFromConfig, networkingSpecKey,
 } from "../../components/kops/immutableSettings";
+import { kopsCases, readKopsInput, readKopsOptions } from "../helpers/kopsFixtures";
 
-// The fixtures sit beside the repository (../shared), locally and in CI.
-const fixtureDir = path.join(__dirname, "../../../shared/fixtures/kops");
-const settingsOf = (name: string) => extractImmutableSettings(fs.readFileSync(path.join(fixtureDir, name), "utf8"));
+const settingsOf = (caseName: string) => extractImmutableSettings(readKopsInput(caseName));
 
 describe("immutable cluster settings", () => {
     it("reads name, zones, networking, topology and control-plane count from kOps YAML", () => {
         const expected: Record<string, ImmutableClusterSettings> = {
-            "create-cluster-complex-private.yaml": {
+            "create-cluster-complex-private": {
                 clusterName: "complex.example.com", zones: ["us-test-1a", "us-test-1b", "us-test-1c"],
                 networking: "cni", topology: "private", controlPlaneCount: 3,
             },
-            "create-cluster-ha_shared_zones.yaml": {
+            "create-cluster-ha_shared_zones": {
                 clusterName: "ha.example.com", zones: ["us-test-1a", "us-test-1b"],
                 networking: "cni", topology: "public", controlPlaneCount: 5,
             },
-            "create-cluster-ipv6.yaml": {
+            "create-cluster-ipv6": {
                 clusterName: "ipv6.example.com", zones: ["us-test-1a"], networking: "calico", topology: "private", controlPlaneCount: 1,
             },
-            "existing-conversion-aws-hooks-fileassets.yaml": {
+            "existing-conversion-aws-hooks-fileassets": {
                 clusterName: "minimal.example.com", zones: ["us-test-1a"], networking: "amazonvpc", topology: "public", controlPlaneCount: 1,
             },
-            "existing-complex.yaml": {
+            "existing-complex": {
                 clusterName: "complex.example.com", zones: ["us-test-1a"], networking: "cni", topology: "private", controlPlaneCount: 1,
             },
         };
@@ -37,12 +33,12 @@ describe("immutable cluster settings", () => {
     });
 
     describe("from the stack's desired values, equal to what kops create cluster made of the same flags", () => {
-        // Each create-cluster fixture comes with the flags that produced it (<case>.options.yaml).
-        const cases = fs.readdirSync(fixtureDir).filter(name => name.endsWith(".options.yaml"));
+        // Each create-cluster case comes with the flags that produced it (<case>/options.yaml).
+        const cases = kopsCases.filter(caseName => readKopsOptions(caseName) !== undefined);
         it("has cases", () => assert.ok(cases.length >= 10));
-        for (const optionsFile of cases) {
-            it(optionsFile.replace(".options.yaml", ""), () => {
-                const flags = YAML.parse(fs.readFileSync(path.join(fixtureDir, optionsFile), "utf8"));
+        for (const caseName of cases) {
+            it(caseName, () => {
+                const flags = readKopsOptions(caseName)!;
                 const desired = immutableSettingsFromConfig({
                     clusterName: flags.ClusterName,
                     zones: [...flags.Zones].reverse(),
@@ -51,7 +47,7 @@ describe("immutable cluster settings", () => {
                     topology: flags.Topology ?? (flags.IPv6 ? "private" : "public"),
                     controlPlaneCount: flags.ControlPlaneCount ?? flags.ControlPlaneZones?.length ?? 1,
                 });
-                const actual = settingsOf(optionsFile.replace(".options.yaml", ".yaml"));
+                const actual = settingsOf(caseName);
                 assert.deepStrictEqual(desired, actual);
                 assert.deepStrictEqual(describeImmutableChanges(actual, desired), []);
             });
@@ -61,11 +57,11 @@ describe("immutable cluster settings", () => {
     describe("describeImmutableChanges", () => {
         it("finds nothing to refuse between specs that differ only in mutable settings", () => {
             assert.deepStrictEqual(describeImmutableChanges(
-                settingsOf("create-cluster-minimal-1.32.yaml"), settingsOf("create-cluster-minimal-1.36.yaml")), []);
+                settingsOf("create-cluster-minimal-1.32"), settingsOf("create-cluster-minimal-1.36")), []);
         });
 
         it("names zones and the control-plane count, with both values and why", () => {
-            const messages = describeImmutableChanges(settingsOf("create-cluster-ha.yaml"), settingsOf("create-cluster-ha_shared_zones.yaml"));
+            const messages = describeImmutableChanges(settingsOf("create-cluster-ha"), settingsOf("create-cluster-ha_shared_zones"));
             assert.deepStrictEqual(messages, [
                 "zones cannot change from [us-test-1a, us-test-1b, us-test-1c] to [us-test-1a, us-test-1b]: subnets, instance " +
                 "groups and etcd volumes are created in their zones. kOps cannot change it in place; create a new cluster " +
@@ -77,7 +73,7 @@ describe("immutable cluster settings", () => {
         });
 
         it("names the cluster name, networking and topology", () => {
-            const messages = describeImmutableChanges(settingsOf("create-cluster-minimal-1.36.yaml"), settingsOf("create-cluster-ipv6.yaml"));
+            const messages = describeImmutableChanges(settingsOf("create-cluster-minimal-1.36"), settingsOf("create-cluster-ipv6"));
             assert.strictEqual(messages.length, 3);
             assert.match(messages[0], /^clusterName cannot change from "minimal.example.com" to "ipv6.example.com": .*kOps cannot change it in place; create a new cluster/);
             assert.match(messages[1], /^networking cannot change from "cni" to "calico": /);
@@ -107,7 +103,7 @@ describe("immutable cluster settings", () => {
     });
 
     it("refuses a spec without exactly one networking provider", () => {
-        const yaml = fs.readFileSync(path.join(fixtureDir, "create-cluster-minimal-1.36.yaml"), "utf8").replace("    cni: {}\n", "    cni: {}\n    calico: {}\n");
+        const yaml = readKopsInput("create-cluster-minimal-1.36").replace("    cni: {}\n", "    cni: {}\n    calico: {}\n");
         assert.throws(() => extractImmutableSettings(yaml), /spec.networking must name exactly one networking provider, found 2 \(cni, calico\)/);
     });
 });

@@ -13,18 +13,18 @@ import {
 } from "../../components/kops/specPatch";
 import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
 import { assertGolden } from "../helpers/golden";
+import { kopsCaseFile, kopsCases, kopsFixturesDir, readKopsInput } from "../helpers/kopsFixtures";
 
-// The fixtures sit beside the repository (../shared), locally and in CI.
-const fixtureDir = path.join(__dirname, "../../../shared/fixtures/kops");
-const fixtures = fs.readdirSync(fixtureDir).filter(name => name.endsWith(".yaml") && !name.endsWith(".options.yaml")).sort();
-const refusedFixtures = ["existing-complex.yaml"];
+// kOps' own outputs, one folder per case in tests/fixtures/kops/, each with its expected patch beside it.
+const fixtures = kopsCases;
+const refusedFixtures = ["existing-complex"];
 const patchableFixtures = fixtures.filter(name => !refusedFixtures.includes(name));
 const repoRoot = path.join(__dirname, "../..");
 
 const webhookKubeconfig = renderWebhookKubeconfig("-----BEGIN CERTIFICATE-----\nMIIBfakeCertificateForGoldenFiles\n-----END CERTIFICATE-----\n");
 
 function readFixture(name: string): string {
-    return fs.readFileSync(path.join(fixtureDir, name), "utf8");
+    return readKopsInput(name);
 }
 
 /** Fixed options, with the cluster name and control-plane count of the fixture so the patch applies. */
@@ -77,17 +77,17 @@ describe("kOps spec patch", () => {
         for (const name of patchableFixtures) {
             it(name, () => {
                 const input = readFixture(name);
-                assertGolden(`spec-patch/${name}`, patchClusterSpec(input, optionsFor(input)));
+                assertGolden(kopsCaseFile(name, "expected.yaml"), patchClusterSpec(input, optionsFor(input)));
             });
         }
-        it("create-cluster-minimal-1.36.yaml with the host runner", () => {
-            const input = readFixture("create-cluster-minimal-1.36.yaml");
-            assertGolden("spec-patch/create-cluster-minimal-1.36.host-runner.yaml",
+        it("create-cluster-minimal-1.36 with the host runner", () => {
+            const input = readFixture("create-cluster-minimal-1.36");
+            assertGolden(kopsCaseFile("create-cluster-minimal-1.36", "expected.host-runner.yaml"),
                 patchClusterSpec(input, optionsFor(input, { hookRunner: "host", stateBucketRegion: "eu-west-1" })));
         });
-        it("covers every fixture: only existing-complex.yaml is refused", () => {
-            assert.ok(patchableFixtures.length >= 13, `found ${patchableFixtures.length} patchable fixtures in ${fixtureDir}`);
-            assert.ok(fixtures.includes("existing-complex.yaml"));
+        it("covers every fixture: only existing-complex is refused", () => {
+            assert.ok(patchableFixtures.length >= 13, `found ${patchableFixtures.length} patchable fixtures in ${kopsFixturesDir}`);
+            assert.ok(fixtures.includes("existing-complex"));
         });
     });
 
@@ -104,7 +104,7 @@ describe("kOps spec patch", () => {
             }
         }
         it("a second patch with other values replaces our entries instead of adding more", () => {
-            const input = readFixture("create-cluster-minimal-1.36.yaml");
+            const input = readFixture("create-cluster-minimal-1.36");
             const first = patchClusterSpec(input, optionsFor(input));
             const second = patchClusterSpec(first, optionsFor(input, { stateBucket: "other-bucket", webhookCacheTtl: "2m0s" }));
             const spec = clusterSpec(second);
@@ -119,7 +119,7 @@ describe("kOps spec patch", () => {
 
     describe("what it keeps", () => {
         it("keeps foreign hooks as they were, with ours appended after them", () => {
-            const input = readFixture("existing-conversion-aws-hooks-fileassets.yaml");
+            const input = readFixture("existing-conversion-aws-hooks-fileassets");
             const before = clusterSpec(input).hooks;
             assert.strictEqual(before.length, 3);
             const after = clusterSpec(patchClusterSpec(input, optionsFor(input))).hooks;
@@ -129,7 +129,7 @@ describe("kOps spec patch", () => {
         });
 
         it("keeps foreign fileAssets and kube-apiserver settings, and comments", () => {
-            const input = withClusterEdit(readFixture("existing-externalpolicies.yaml"), cluster => {
+            const input = withClusterEdit(readFixture("existing-externalpolicies"), cluster => {
                 cluster.setIn(["spec", "fileAssets"], [{ name: "audit-policy", path: "/srv/kubernetes/kube-apiserver/audit.yaml", roles: ["ControlPlane"], content: "rules: []\n" }]);
                 (cluster.getIn(["spec", "kubeAPIServer"], true) as YAML.YAMLMap).commentBefore = " tuned by the platform team";
             });
@@ -146,7 +146,7 @@ describe("kOps spec patch", () => {
         });
 
         it("changes nothing but our entries, the version and the instance-group sizes", () => {
-            const input = readFixture("create-cluster-ha.yaml");
+            const input = readFixture("create-cluster-ha");
             const output = patchClusterSpec(input, optionsFor(input));
             const strip = (yaml: string) => docs(yaml).map(doc => {
                 const copy = JSON.parse(JSON.stringify(doc));
@@ -165,7 +165,7 @@ describe("kOps spec patch", () => {
         });
 
         it("keeps other documents (an SSHCredential) in place", () => {
-            const input = readFixture("create-cluster-minimal-1.36.yaml") +
+            const input = readFixture("create-cluster-minimal-1.36") +
                 "\n---\n\napiVersion: kops.k8s.io/v1alpha2\nkind: SSHCredential\nmetadata:\n  name: admin\nspec:\n  publicKey: ssh-ed25519 AAAAC3Nza example\n";
             const output = patchClusterSpec(input, optionsFor(input));
             const kinds = docs(output).map(doc => doc.kind);
@@ -174,14 +174,14 @@ describe("kOps spec patch", () => {
         });
 
         it("keeps the spec's spelling of an equal Kubernetes version", () => {
-            const input = readFixture("create-cluster-minimal-1.36.yaml");
+            const input = readFixture("create-cluster-minimal-1.36");
             assert.strictEqual(clusterSpec(patchClusterSpec(input, optionsFor(input, { kubernetesVersion: "1.36.0" }))).kubernetesVersion, "v1.36.0");
             assert.strictEqual(clusterSpec(patchClusterSpec(input, optionsFor(input, { kubernetesVersion: "1.36.3" }))).kubernetesVersion, "1.36.3");
         });
     });
 
     describe("what it writes", () => {
-        const input = readFixture("create-cluster-minimal-1.36.yaml");
+        const input = readFixture("create-cluster-minimal-1.36");
 
         it("delivers the webhook kubeconfig as a ControlPlane fileAsset under /srv/kubernetes/kube-apiserver/", () => {
             const assets = clusterSpec(patchClusterSpec(input, optionsFor(input))).fileAssets;
@@ -255,7 +255,7 @@ describe("kOps spec patch", () => {
         });
 
         it("spreads nodeCount over the node groups as kops create cluster does, and sizes every group", () => {
-            const ha = readFixture("create-cluster-complex-private.yaml");
+            const ha = readFixture("create-cluster-complex-private");
             const groups = instanceGroups(patchClusterSpec(ha, optionsFor(ha, { nodeCount: 10 })));
             const sizes = groups.map(ig => [ig.metadata.name, ig.spec.role, ig.spec.machineType, ig.spec.minSize, ig.spec.maxSize]);
             assert.deepStrictEqual(sizes, [
@@ -272,7 +272,7 @@ describe("kOps spec patch", () => {
         });
 
         it("gives a Karpenter-managed node group minSize and machineType only", () => {
-            const karpenter = readFixture("create-cluster-karpenter.yaml");
+            const karpenter = readFixture("create-cluster-karpenter");
             const nodes = instanceGroups(patchClusterSpec(karpenter, optionsFor(karpenter, { nodeCount: 6 }))).find(ig => ig.spec.role === "Node");
             assert.strictEqual(nodes.spec.minSize, 6);
             assert.strictEqual(nodes.spec.maxSize, undefined);
@@ -349,8 +349,8 @@ describe("kOps spec patch", () => {
     });
 
     describe("what it refuses", () => {
-        it("refuses existing-complex.yaml: spec.authentication.aws makes kOps overwrite the webhook path", () => {
-            const input = readFixture("existing-complex.yaml");
+        it("refuses existing-complex: spec.authentication.aws makes kOps overwrite the webhook path", () => {
+            const input = readFixture("existing-complex");
             assert.throws(() => patchClusterSpec(input, optionsFor(input)), (e: Error) => {
                 assert.match(e.message, /^spec\.authentication\.aws is set/);
                 assert.match(e.message, /authenticationTokenWebhookConfigFile/);
@@ -360,36 +360,36 @@ describe("kOps spec patch", () => {
         });
 
         it("refuses spec.authentication.kopeio likewise", () => {
-            const input = withClusterEdit(readFixture("create-cluster-minimal-1.36.yaml"),
+            const input = withClusterEdit(readFixture("create-cluster-minimal-1.36"),
                 cluster => cluster.setIn(["spec", "authentication"], { kopeio: {} }));
             assert.throws(() => patchClusterSpec(input, optionsFor(input)), /^Error: spec\.authentication\.kopeio is set/);
         });
 
         it("refuses a token webhook that points elsewhere, naming it", () => {
-            const input = withClusterEdit(readFixture("create-cluster-minimal-1.36.yaml"),
+            const input = withClusterEdit(readFixture("create-cluster-minimal-1.36"),
                 cluster => cluster.setIn(["spec", "kubeAPIServer", "authenticationTokenWebhookConfigFile"], "/srv/kubernetes/kube-apiserver/other.yaml"));
             assert.throws(() => patchClusterSpec(input, optionsFor(input)),
                 /authenticationTokenWebhookConfigFile is already "\/srv\/kubernetes\/kube-apiserver\/other.yaml"/);
         });
 
         it("refuses a foreign fileAsset at our path and an instance-group hook that would shadow ours", () => {
-            const asset = withClusterEdit(readFixture("create-cluster-minimal-1.36.yaml"),
+            const asset = withClusterEdit(readFixture("create-cluster-minimal-1.36"),
                 cluster => cluster.setIn(["spec", "fileAssets"], [{ name: "mine", path: webhookKubeconfigPath, content: "x" }]));
             assert.throws(() => patchClusterSpec(asset, optionsFor(asset)), /fileAssets entry "mine" already writes/);
-            const all = YAML.parseAllDocuments(readFixture("create-cluster-minimal-1.36.yaml"));
+            const all = YAML.parseAllDocuments(readFixture("create-cluster-minimal-1.36"));
             all[1].setIn(["spec", "hooks"], [{ name: certFetchHookName, manifest: "Type=oneshot\n" }]);
             const shadowed = all.map(doc => doc.toString()).join("");
             assert.throws(() => patchClusterSpec(shadowed, optionsFor(shadowed)), /InstanceGroup "control-plane-us-test-1a" has a hook named/);
         });
 
         it("refuses a control-plane count the spec does not have", () => {
-            const input = readFixture("create-cluster-ha.yaml");
+            const input = readFixture("create-cluster-ha");
             assert.throws(() => patchClusterSpec(input, optionsFor(input, { controlPlaneCount: 5 })),
                 /^Error: controlPlaneCount is 5 but the spec has 3 control-plane instance group\(s\) \(control-plane-us-test-1a, control-plane-us-test-1b, control-plane-us-test-1c\)/);
         });
 
         it("refuses a spec for another cluster, and input that is not one kOps Cluster", () => {
-            const input = readFixture("create-cluster-minimal-1.36.yaml");
+            const input = readFixture("create-cluster-minimal-1.36");
             assert.throws(() => patchClusterSpec(input, optionsFor(input, { clusterName: "other.example.com" })),
                 /the spec is for cluster "minimal.example.com", but clusterName is "other.example.com"/);
             assert.throws(() => patchClusterSpec("kind: InstanceGroup\n", optionsFor(input)), /exactly one document of kind Cluster, found 0/);
@@ -400,7 +400,7 @@ describe("kOps spec patch", () => {
         });
 
         it("refuses bad options, naming each one, its value and what is accepted", () => {
-            const input = readFixture("create-cluster-minimal-1.36.yaml");
+            const input = readFixture("create-cluster-minimal-1.36");
             assert.throws(() => patchClusterSpec(input, optionsFor(input, {
                 stateBucket: "s3://example", webhookCacheTtl: "5 minutes", hookImage: "amazon/aws-cli:latest",
                 nodeCount: -1, kubernetesVersion: "latest", webhookKubeconfig: "-----BEGIN RSA PRIVATE KEY-----", authenticatorUid: 0,
@@ -421,7 +421,7 @@ describe("kOps spec patch", () => {
         });
 
         it("reads options from JSON, rejecting unknown keys, wrong types and missing values", () => {
-            const input = readFixture("create-cluster-minimal-1.36.yaml");
+            const input = readFixture("create-cluster-minimal-1.36");
             const options = optionsFor(input);
             assert.deepStrictEqual(parseSpecPatchOptions(JSON.stringify({ ...options, webhookCacheTtl: "5m" })), options);
             const { nodeSize: _omitted, ...missing } = options;
@@ -454,7 +454,7 @@ describe("kOps spec patch", () => {
             });
 
         it("patches stdin to stdout with the options from SPEC_PATCH", () => {
-            const input = readFixture("create-cluster-ha.yaml");
+            const input = readFixture("create-cluster-ha");
             const result = runCli([], input, { SPEC_PATCH: JSON.stringify(optionsFor(input)) });
             assert.strictEqual(result.stderr, "");
             assert.strictEqual(result.status, 0);
@@ -462,12 +462,12 @@ describe("kOps spec patch", () => {
         });
 
         it("exits 1 with `error: <message>` on a refused spec or bad options", () => {
-            const refused = readFixture("existing-complex.yaml");
+            const refused = readFixture("existing-complex");
             const result = runCli([], refused, { SPEC_PATCH: JSON.stringify(optionsFor(refused)) });
             assert.strictEqual(result.status, 1);
             assert.strictEqual(result.stdout, "");
             assert.match(result.stderr, /^error: spec\.authentication\.aws is set/);
-            const input = readFixture("create-cluster-ha.yaml");
+            const input = readFixture("create-cluster-ha");
             const bad = runCli([], input, { SPEC_PATCH: JSON.stringify({ ...optionsFor(input), hookRunner: "docker" }) });
             assert.strictEqual(bad.status, 1);
             assert.match(bad.stderr, /^error: invalid spec patch options:\n  - hookRunner: "docker" is not valid; expected container or host/);
@@ -477,7 +477,7 @@ describe("kOps spec patch", () => {
         });
 
         it("exits 2 on usage errors: no SPEC_PATCH, or an argument", () => {
-            const input = readFixture("create-cluster-ha.yaml");
+            const input = readFixture("create-cluster-ha");
             const unset = runCli([], input, {});
             assert.strictEqual(unset.status, 2);
             assert.match(unset.stderr, /^error: SPEC_PATCH is not set\nusage: /);
