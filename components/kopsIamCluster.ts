@@ -147,8 +147,6 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             privateKeyPem: pki.privateKeyPem,
             webhookKubeconfig: pki.webhookKubeconfig,
             tags: args.tags,
-            region: args.region,
-            awsProfile: args.kops.awsProfile,
         }, { parent: this });
 
         const roles = new AccessRoles(`${name}-roles`, {
