@@ -2,6 +2,7 @@
 // existing roles, users and accounts) into Kubernetes users and groups.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { duplicateReason, findDuplicateIdentities, IdentityEntry } from "./identityRules";
 import { AccessRole, defaultAccessRoles, IdentityMappings, RoleMapping, UserMapping } from "./mappings";
 import { renderTrustPolicy } from "./policies";
 
@@ -68,12 +69,36 @@ export class AccessRoles extends pulumi.ComponentResource {
                 groups: [...role.groups],
             }))));
 
+        // A mapRoles entry for a role this component creates is the same identity twice (the
+        // authenticator keeps only one). The created roles' ARNs are known before they exist (path /,
+        // fixed names), so this fails the preview, naming the entries as the stack config does.
+        const duplicatesChecked = pulumi.all([identity.accountId, partition.partition, pulumi.output(args.mapRoles ?? [])])
+            .apply(([accountId, partitionName, mapRoles]) => {
+                const entries: IdentityEntry[] = [
+                    ...roles.map((role, index) => ({
+                        label: `accessRoles[${index}] (the role ${role.name} this stack creates)`,
+                        kind: "role" as const,
+                        value: `arn:${partitionName}:iam::${accountId}:role/${role.name}`,
+                    })),
+                    ...mapRoles.map((mapping, index) => ({
+                        label: `mapRoles[${index}].rolearn`, kind: "role" as const, value: mapping.rolearn,
+                    })),
+                ];
+                const problems = findDuplicateIdentities(entries).map((duplicate) =>
+                    `${duplicate.entry.label} is ${JSON.stringify(duplicate.entry.value)}, ${duplicateReason(duplicate)}`);
+                if (problems.length > 0) {
+                    throw new Error(`AccessRoles ${name}: ${problems.join("; ")}`);
+                }
+                return true;
+            });
+
         this.mappings = pulumi.all([
+            duplicatesChecked,
             createdMappings,
             pulumi.output(args.mapRoles ?? []),
             pulumi.output(args.mapUsers ?? []),
             pulumi.output(args.mapAccounts ?? []),
-        ]).apply(([createdRoles, mapRoles, mapUsers, mapAccounts]): IdentityMappings => ({
+        ]).apply(([, createdRoles, mapRoles, mapUsers, mapAccounts]): IdentityMappings => ({
             // As given: the authenticator's config.yaml strips IAM paths (and says so), since the
             // server matches canonical ARNs only (renderAuthenticatorConfig).
             mapRoles: [...createdRoles, ...mapRoles],

@@ -11,6 +11,7 @@
 // ARNs keep their paths: an IAM user's caller ARN is its full ARN, path included, and the server
 // compares it unchanged (StripPath leaves user ARNs alone too).
 import * as YAML from "yaml";
+import { duplicateReason, findDuplicateIdentities, IdentityEntry } from "./identityRules";
 import { IdentityMappings, RoleMapping, UserMapping } from "./mappings";
 
 /** Partitions the server recognises (AIA pkg/endpoints/partitions.go). */
@@ -91,17 +92,9 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
     const problems: string[] = [];
     const warnings: string[] = [];
     // The server keys its maps by lowercased ARN (pkg/mapper/file): a second entry for the same
-    // ARN would silently replace the first, so duplicates are refused here instead.
-    const seen = new Map<string, string>();
-    const checkDuplicate = (key: string, setting: string, shown: string) => {
-        const first = seen.get(key.toLowerCase());
-        if (first !== undefined) {
-            problems.push(`${setting} is ${JSON.stringify(shown)}, the same identity as ${first}; ` +
-                "each ARN and account may be mapped once");
-        } else {
-            seen.set(key.toLowerCase(), setting);
-        }
-    };
+    // identity would silently replace the first, so duplicates are refused here instead, by the
+    // rule the stack config uses too (identityRules.ts).
+    const identities: IdentityEntry[] = [];
 
     const mapRoles: RoleMapping[] = (mappings.mapRoles ?? []).map((mapping, i) => {
         const setting = `mapRoles[${i}]`;
@@ -117,7 +110,7 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
             warnings.push(`${setting}.rolearn ${mapping.rolearn} has an IAM path; config.yaml maps ${rolearn}, ` +
                 "because the authenticator matches role sessions by role name only (their ARN has no path)");
         }
-        checkDuplicate(rolearn, `${setting}.rolearn`, mapping.rolearn);
+        identities.push({ label: `${setting}.rolearn`, kind: "role", value: mapping.rolearn });
         return { rolearn, username: mapping.username, groups: mapping.groups };
     });
 
@@ -129,7 +122,7 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
             problems.push(`${setting}.userarn is ${JSON.stringify(mapping.userarn)}: ${parsed} ` +
                 "(expected arn:<partition>:iam::<12-digit account>:user/[<path>/]<name>)");
         } else {
-            checkDuplicate(mapping.userarn, `${setting}.userarn`, mapping.userarn);
+            identities.push({ label: `${setting}.userarn`, kind: "user", value: mapping.userarn });
         }
         return { userarn: mapping.userarn, username: mapping.username, groups: mapping.groups };
     });
@@ -140,11 +133,14 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
             problems.push(`${setting} is ${JSON.stringify(account)}; it must be a 12-digit AWS account ID as a string ` +
                 "(quoted in YAML, so that leading zeros survive)");
         } else {
-            checkDuplicate(`account:${account}`, setting, account);
+            identities.push({ label: setting, kind: "account", value: account });
         }
         return account;
     });
 
+    for (const duplicate of findDuplicateIdentities(identities)) {
+        problems.push(`${duplicate.entry.label} is ${JSON.stringify(duplicate.entry.value)}, ${duplicateReason(duplicate)}`);
+    }
     if (problems.length > 0) {
         throw new Error(`aws-iam-authenticator identity mappings are invalid:\n  - ${problems.join("\n  - ")}`);
     }

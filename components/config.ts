@@ -2,7 +2,14 @@
 // Pulumi.yaml's `config:` block and the README's configuration reference are checked against them.
 // Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
 import * as pulumi from "@pulumi/pulumi";
+import { duplicateReason, findDuplicateIdentities } from "./identityRules";
+import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "./kops/extraFlags";
 import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "./mappings";
+import {
+    bucketNameAccepted, clusterNameAccepted, instanceTypeAccepted, instanceTypeShapeAccepted, isBucketName,
+    isClusterName, isInstanceTypeShape, isKnownInstanceType, isRegion, isZone, isZoneOf, regionAccepted,
+    similarInstanceTypes, zoneAccepted,
+} from "./rules";
 
 /** The project's config namespace (`name:` in Pulumi.yaml). */
 export const configNamespace = "kops-iam-auth";
@@ -61,30 +68,8 @@ export class ConfigError extends pulumi.RunError {
 // Value rules
 // ---------------------------------------------------------------------------------------------
 
-const dnsLabel = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-
-function isClusterName(name: string): boolean {
-    const labels = name.split(".");
-    return name.length <= 253 && labels.length >= 2 && labels.every((l) => l.length <= 63 && dnsLabel.test(l));
-}
-
-// us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1, eusc-de-east-1.
-const regionPattern = /^[a-z]{2,4}(?:-[a-z]+){1,3}-\d{1,2}$/;
-
-// S3 general purpose bucket naming rules (docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
-const reservedBucketPrefixes = ["xn--", "sthree-", "amzn-s3-demo-"];
-const reservedBucketSuffixes = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
-
-function isBucketName(name: string): boolean {
-    return /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)
-        && !name.includes("..")
-        && !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(name)
-        && !reservedBucketPrefixes.some((p) => name.startsWith(p))
-        && !reservedBucketSuffixes.some((s) => name.endsWith(s));
-}
-
-// Family (with a generation digit) and size: t3.medium, m7i-flex.large, c7i.metal-24xl, u-6tb1.112xlarge.
-const instanceTypePattern = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9][a-z0-9-]*$/;
+// The cluster name, region, zones, bucket name and instance types: ./rules.ts (shared with KopsCluster,
+// the spec patch and the kubeconfig renderer).
 
 /** Oldest Kubernetes minor kOps 1.36 runs (OldestSupportedKubernetesVersion, apply_cluster.go@v1.36.2). */
 const oldestKubernetesMinor = 31;
@@ -200,16 +185,6 @@ function isSshPublicKey(line: string): boolean {
         && blob.subarray(4, 4 + match[1].length).toString("latin1") === match[1];
 }
 
-/**
- * Flags this project sets on `kops create cluster` itself or from other settings (see
- * kops/scripts/upsert-spec.sh); extraFlags must not repeat them.
- */
-const managedKopsFlags = [
-    "--name", "--state", "--cloud", "--zones", "--node-count", "--node-size", "--control-plane-count",
-    "--control-plane-size", "--master-count", "--master-size", "--kubernetes-version", "--networking",
-    "--topology", "--ssh-public-key", "--dry-run", "--output", "--out", "--target", "--yes",
-];
-
 // ---------------------------------------------------------------------------------------------
 // The table of simple settings (one Pulumi config key each; Pulumi.yaml declares them)
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +226,6 @@ function durationRange(minSeconds: number, maxSeconds: number): Check<string> {
     };
 }
 
-const instanceTypeAccepted = "an EC2 instance type, family.size, like t3.medium or m7i.large";
 const pinnedImageAccepted = "a pinned image reference, [registry/]repository:tag or " +
     "[registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest or a digest";
 const cpuAccepted = "a Kubernetes CPU quantity greater than zero, like 10m, 100m, 0.5 or 1";
@@ -262,8 +236,7 @@ export const simpleSettings = {
     clusterName: {
         type: "string",
         description: "The kOps cluster name; also the authenticator's cluster ID and the state store prefix.",
-        accepted: "a lowercase DNS name with at least one dot, like dev.k8s.local or dev.example.com: " +
-            "labels of a-z, 0-9 and inner hyphens, each at most 63 characters, 253 characters in all",
+        accepted: clusterNameAccepted,
         check: isClusterName,
     },
     zones: {
@@ -273,10 +246,9 @@ export const simpleSettings = {
         accepted: "availability zones of aws:region (the region name plus one letter, like eu-west-1a), no duplicates",
         checkItem: (zone, { region }) => {
             if (region === undefined) {
-                return /^[a-z]{2,4}(?:-[a-z]+){1,3}-\d{1,2}[a-z]$/.test(zone)
-                    || "an availability zone: a region name plus one letter, like eu-west-1a";
+                return isZone(zone) || zoneAccepted;
             }
-            return (zone.length === region.length + 1 && zone.startsWith(region) && /[a-z]$/.test(zone))
+            return isZoneOf(zone, region)
                 || `an availability zone of ${region} (aws:region): ${region} plus one letter, like ${region}a`;
         },
     },
@@ -293,7 +265,7 @@ export const simpleSettings = {
         default: "t3.medium",
         description: "EC2 instance type of the worker nodes.",
         accepted: instanceTypeAccepted,
-        check: (value) => instanceTypePattern.test(value),
+        check: isInstanceTypeShape,
     },
     controlPlaneCount: {
         type: "integer",
@@ -307,7 +279,15 @@ export const simpleSettings = {
         default: "t3.medium",
         description: "EC2 instance type of the control-plane instances.",
         accepted: instanceTypeAccepted,
-        check: (value) => instanceTypePattern.test(value),
+        check: isInstanceTypeShape,
+    },
+    extraInstanceTypes: {
+        type: "array",
+        default: [],
+        description: "EC2 instance types to accept for nodeSize and controlPlaneSize although kOps' list " +
+            "(components/kops/instanceTypes.ts) does not have them yet: types newer than the pinned kOps release.",
+        accepted: `${instanceTypeShapeAccepted}; EC2 and kOps then decide at deploy time whether it exists`,
+        checkItem: isInstanceTypeShape,
     },
     kubernetesVersion: {
         type: "string",
@@ -343,9 +323,7 @@ export const simpleSettings = {
     stateBucketName: {
         type: "string",
         description: "S3 bucket of the kOps state store; it also holds the authenticator's certificate, key and kubeconfig.",
-        accepted: "an S3 bucket name: 3 to 63 characters of lowercase letters, digits, dots and hyphens, " +
-            "beginning and ending with a letter or digit, no `..`, not an IP address, not starting with xn--, " +
-            "sthree- or amzn-s3-demo-, not ending with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3",
+        accepted: bucketNameAccepted,
         check: isBucketName,
     },
     createStateBucket: {
@@ -436,16 +414,9 @@ export const simpleSettings = {
         type: "array",
         default: [],
         description: "Extra flags for kops create cluster, one flag per item, like --node-volume-size=64.",
-        accepted: "flags written --flag or --flag=value, one per item, none of those set from other settings " +
-            `(${managedKopsFlags.join(", ")})`,
-        checkItem: (flag) => {
-            const match = /^(--[a-z0-9][a-z0-9-]*)(?:=.*)?$/.exec(flag);
-            if (!match) {
-                return "a flag written --flag or --flag=value (one flag per item, the value after =)";
-            }
-            return !managedKopsFlags.includes(match[1])
-                || `a flag not set from other settings (${managedKopsFlags.join(", ")}): use the setting instead`;
-        },
+        accepted: kopsExtraFlagsAccepted,
+        // The allow-list is kops/extraFlags.ts, shared with the KopsCluster component.
+        checkItem: (flag) => kopsExtraFlagProblem(flag) ?? true,
     },
     adoptExistingCluster: {
         type: "boolean",
@@ -567,7 +538,11 @@ export const structuredSettings = {
         default: [],
         accepted: "a list of {rolearn, username, groups}",
         fields: {
-            rolearn: { required: true, accepted: `${roleArnAccepted}, not listed twice` },
+            rolearn: {
+                required: true,
+                accepted: `${roleArnAccepted}, not listed twice (ignoring letter case and the IAM path, as the ` +
+                    "authenticator matches them) and not a role accessRoles creates (it is mapped already)",
+            },
             username: { required: true, accepted: kubernetesUsernameAccepted },
             groups: { required: false, accepted: `${kubernetesGroupsAccepted}; default none` },
         },
@@ -577,7 +552,10 @@ export const structuredSettings = {
         default: [],
         accepted: "a list of {userarn, username, groups}",
         fields: {
-            userarn: { required: true, accepted: `${userArnAccepted}, not listed twice` },
+            userarn: {
+                required: true,
+                accepted: `${userArnAccepted}, not listed twice (ignoring letter case, as the authenticator matches them)`,
+            },
             username: { required: true, accepted: kubernetesUsernameAccepted },
             groups: { required: false, accepted: `${kubernetesGroupsAccepted}; default none` },
         },
@@ -812,8 +790,8 @@ function readList(key: StructuredSettingKey, raw: unknown, problems: ProblemList
 function readObjectList<T>(
     key: ListOfObjectsKey, raw: unknown, problems: ProblemList,
     readItem: (entry: Record<string, unknown>, path: string) => T,
-    uniqueBy: (entry: Record<string, unknown>) => unknown,
-    uniqueText: string,
+    uniqueBy?: (entry: Record<string, unknown>) => unknown,
+    uniqueText?: string,
 ): T[] | undefined {
     const list = readList(key, raw, problems);
     if (!list) {
@@ -826,11 +804,13 @@ function readObjectList<T>(
         if (!entry) {
             return undefined;
         }
-        const identity = uniqueBy(entry);
-        if (seen.has(identity)) {
-            problems.reject(`${key}[${index}]`, entry, uniqueText);
+        if (uniqueBy) {
+            const identity = uniqueBy(entry);
+            if (seen.has(identity)) {
+                problems.reject(`${key}[${index}]`, entry, uniqueText!);
+            }
+            seen.add(identity);
         }
-        seen.add(identity);
         return readItem(entry, `${key}[${index}]`);
     });
     return problems.problems.length === before ? items as T[] : undefined;
@@ -884,14 +864,29 @@ function parseMappings<T>(key: "mapRoles" | "mapUsers", arnField: "rolearn" | "u
     if (raw === undefined || raw === null) {
         return [];
     }
-    return readObjectList(key, raw, problems, (entry, path) => ({
+    const mappings = readObjectList(key, raw, problems, (entry, path) => ({
         [arnField]: readString(`${path}.${arnField}`, entry[arnField], fieldAccepted(key, arnField),
             (v) => arnPattern.test(v), problems),
         username: readString(`${path}.username`, entry.username, fieldAccepted(key, "username"),
             isKubernetesUsername, problems),
         groups: entry.groups === undefined ? []
             : readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup, problems),
-    }) as T, (entry) => entry[arnField], `a ${arnField} not mapped by an earlier entry`);
+    }) as T);
+    if (!mappings) {
+        return undefined;
+    }
+    // The authenticator's own notion of "the same identity" (identityRules.ts): letter case, and for
+    // roles the IAM path, do not count.
+    const entries = mappings.map((mapping, index) => ({
+        label: `${key}[${index}].${arnField}`,
+        kind: arnField === "rolearn" ? "role" as const : "user" as const,
+        value: (mapping as Record<string, string>)[arnField],
+    }));
+    const duplicates = findDuplicateIdentities(entries);
+    for (const duplicate of duplicates) {
+        problems.reject(duplicate.entry.label, duplicate.entry.value, duplicateReason(duplicate));
+    }
+    return duplicates.length === 0 ? mappings : undefined;
 }
 
 function parseMapAccounts(raw: unknown, problems: ProblemList): string[] | undefined {
@@ -962,10 +957,10 @@ export function parseStackSettings(
     if (region === undefined || region === "") {
         problems.problems.push("aws:region: not set; it is required: the AWS region of the cluster, like eu-west-1. " +
             "Set it with: pulumi config set aws:region <region>");
-    } else if (!regionPattern.test(region)) {
-        problems.rejectQualified("aws:region", region, "an AWS region name like eu-west-1, us-east-2 or ap-southeast-1");
+    } else if (!isRegion(region)) {
+        problems.rejectQualified("aws:region", region, regionAccepted);
     }
-    const context: ValidationContext = { region: region && regionPattern.test(region) ? region : undefined };
+    const context: ValidationContext = { region: isRegion(region) ? region : undefined };
     if (options.awsProfile !== undefined && options.awsProfile !== "" && !/^\S+$/.test(options.awsProfile)) {
         problems.rejectQualified("aws:profile", options.awsProfile, "an AWS profile name without whitespace");
     }
@@ -986,6 +981,16 @@ export function parseStackSettings(
         && memoryBytes(memoryRequest)! > memoryBytes(memoryLimit)!) {
         problems.reject("authenticatorMemoryRequest", memoryRequest,
             `at most authenticatorMemoryLimit (${show(memoryLimit)}): Kubernetes rejects a request above its limit`);
+    }
+    for (const key of ["nodeSize", "controlPlaneSize"] as const) {
+        const type = values[key];
+        if (type !== undefined && values.extraInstanceTypes !== undefined
+            && !isKnownInstanceType(type, values.extraInstanceTypes)) {
+            const similar = similarInstanceTypes(type);
+            problems.reject(key, type, `${instanceTypeAccepted}. kOps does not know ${type}` +
+                (similar.length > 0 ? ` (known types like it: ${similar.join(", ")})` : "") +
+                `; if EC2 has it, add it to extraInstanceTypes: pulumi config set --path 'extraInstanceTypes[0]' ${type}`);
+        }
     }
     if (values.stateBucketForceDestroy === true && values.createStateBucket === false) {
         problems.reject("stateBucketForceDestroy", true,

@@ -2,6 +2,7 @@
 // an STS GetCallerIdentity request for the cluster ID as that role, and the authenticator on the
 // control plane verifies it. The file holds no secret: the credentials stay in the user's AWS setup.
 import * as YAML from "yaml";
+import { clusterNameAccepted, isClusterName, isRegion, regionAccepted } from "./rules";
 
 /**
  * Which program makes the token. `aws-iam-authenticator` is the upstream client. `aws` is
@@ -33,7 +34,6 @@ export interface UserKubeconfigArgs {
 }
 
 const execApiVersion = "client.authentication.k8s.io/v1beta1";
-const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const roleArnPattern = /^arn:[a-z-]+:iam::\d{12}:role\/(?:[^/\s]+\/)*([\w+=,.@-]{1,64})$/;
 
 /** The exec section: command, args and env for the chosen token command. */
@@ -78,8 +78,8 @@ function roleNameOf(roleArn: string): string | undefined {
 function checkUserKubeconfigArgs(args: UserKubeconfigArgs): void {
     const problems: string[] = [];
     const describe = (value: unknown) => JSON.stringify(value);
-    if (typeof args.clusterName !== "string" || !/^[\w.-]+$/.test(args.clusterName)) {
-        problems.push(`clusterName is ${describe(args.clusterName)}; it must be a cluster name (letters, digits, . _ -)`);
+    if (!isClusterName(args.clusterName)) {
+        problems.push(`clusterName is ${describe(args.clusterName)}; it must be the kOps cluster name, ${clusterNameAccepted}`);
     }
     if (typeof args.server !== "string" || !/^https:\/\/[^\s/]+/.test(args.server)) {
         problems.push(`server is ${describe(args.server)}; it must be the API server's https:// URL`);
@@ -102,8 +102,8 @@ function checkUserKubeconfigArgs(args: UserKubeconfigArgs): void {
     if (args.tokenCommand !== undefined && args.tokenCommand !== "aws-iam-authenticator" && args.tokenCommand !== "aws") {
         problems.push(`tokenCommand is ${describe(args.tokenCommand)}; it must be "aws-iam-authenticator" or "aws"`);
     }
-    if (args.region !== undefined && (typeof args.region !== "string" || !regionPattern.test(args.region))) {
-        problems.push(`region is ${describe(args.region)}; it must be an AWS region such as us-east-1, or left unset`);
+    if (args.region !== undefined && !isRegion(args.region)) {
+        problems.push(`region is ${describe(args.region)}; it must be ${regionAccepted}, or left unset`);
     }
     if (problems.length > 0) {
         throw new Error(`user kubeconfig settings are invalid:\n  - ${problems.join("\n  - ")}`);

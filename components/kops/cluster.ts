@@ -8,6 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import {
     applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, KubeconfigMode,
+import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../rules";
+import { kopsExtraFlagsProblems } from "./extraFlags";
     kubeconfigEnvironment, specEnvironment,
 } from "./commandEnvironment";
 import { ImmutableSettingsGuard } from "./immutableGuard";
@@ -269,14 +271,21 @@ function checkComponentSettings(name: string, s: {
     clusterName: string; region: string; zones: string[]; kubeconfigMode: string; validateTimeout: string; adminTtl: string;
 }): void {
     const problems: string[] = [];
+    extraFlags: string[];
     if (s.zones.length === 0) {
         problems.push(`zones is empty; expected at least one availability zone of ${s.region}, like ${s.region}a`);
+    // Region, zones and extra flags: the stack config's rules (../rules.ts, ./extraFlags.ts).
+    if (!isRegion(s.region)) {
+        problems.push(`region is ${JSON.stringify(s.region)}; expected ${regionAccepted}`);
+    }
     }
     for (const zone of s.zones) {
-        if (!(zone.length === s.region.length + 1 && zone.startsWith(s.region) && /[a-z]$/.test(zone))) {
-            problems.push(`zones contains ${JSON.stringify(zone)}; expected availability zones of region ${s.region}, like ${s.region}a`);
+        if (!isZoneOf(zone, s.region)) {
+            problems.push(`zones contains ${JSON.stringify(zone)}; expected availability zones of region ${s.region}: ` +
+                zoneOfAccepted(s.region));
         }
     }
+    problems.push(...kopsExtraFlagsProblems(s.extraFlags));
     if (s.kubeconfigMode !== "auth-plugin" && s.kubeconfigMode !== "admin") {
         problems.push(`kubeconfigMode is ${JSON.stringify(s.kubeconfigMode)}; expected auth-plugin or admin`);
     }

@@ -232,9 +232,9 @@ describe("parseStackSettings", () => {
         }
         for (const type of ["t3", "medium", "T3.medium", "t3.", ".medium", "t3 medium", "large.t"]) {
             it(`reject ${JSON.stringify(type)}`, () => {
-                assertRejected({ nodeSize: type }, "nodeSize", JSON.stringify(type), "an EC2 instance type, family.size");
+                assertRejected({ nodeSize: type }, "nodeSize", JSON.stringify(type), "an EC2 instance type kOps knows");
                 assertRejected({ controlPlaneSize: type }, "controlPlaneSize", JSON.stringify(type),
-                    "an EC2 instance type, family.size");
+                    "an EC2 instance type kOps knows");
             });
         }
     });
@@ -449,11 +449,12 @@ describe("parseStackSettings", () => {
         }
         it("reject an extra flag that another setting sets", () => {
             assertRejected({ kopsExtraFlags: ["--bastion", "--networking=calico"] }, "kopsExtraFlags[1]", "\"--networking=calico\"",
-                "a flag not set from other settings (--name, --state");
+                "flag --networking (value \"calico\") is set by this project: use the networking setting instead");
         });
-        for (const bad of ["-v=2", "64", "--Node-Size=x", "bastion"]) {
+        for (const [bad, said] of [["-v=2", "verbose kops logs"], ["64", "is not a flag"], ["--Node-Size=x", "not one of"],
+            ["bastion", "is not a flag"]]) {
             it(`reject the extra flag ${JSON.stringify(bad)}`, () => assertRejected({ kopsExtraFlags: [bad] }, "kopsExtraFlags[0]",
-                JSON.stringify(bad), "a flag written --flag or --flag=value"));
+                JSON.stringify(bad), said));
         }
         it("reject adoptExistingCluster that is not a boolean", () => {
             assertRejected({ adoptExistingCluster: "sometimes" }, "adoptExistingCluster", "\"sometimes\"", "true or false");
@@ -583,8 +584,8 @@ describe("parseStackSettings", () => {
         });
         it("reject a role mapped twice", () => {
             const mapping = { rolearn: "arn:aws:iam::111122223333:role/x", username: "u" };
-            assertRejected({ mapRoles: [mapping, { ...mapping, username: "v" }] }, "mapRoles[1]",
-                JSON.stringify({ ...mapping, username: "v" }), "a rolearn not mapped by an earlier entry");
+            assertRejected({ mapRoles: [mapping, { ...mapping, username: "v" }] }, "mapRoles[1].rolearn",
+                JSON.stringify(mapping.rolearn), "the same identity as mapRoles[0].rolearn");
         });
         it("reject the camelCase roleArn spelling, naming the fields", () => {
             const problems = problemsOf({ mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/x", username: "u" }] });

@@ -1,0 +1,102 @@
+// When two identity mappings are the same identity to aws-iam-authenticator: one rule, used by the
+// stack config (config.ts), the AccessRoles component (created roles against mapRoles) and the
+// config.yaml renderer (authenticatorConfig.ts), so a duplicate is refused where the user wrote it,
+// before anything is deployed.
+//
+// How the server (aws-iam-authenticator v0.7.18, c0e2ecd6c9e352db19435db4d2c7e64282554d2f) compares:
+// - pkg/mapper/file/mapper.go NewFileMapper keys roles by RoleMapping.Key() = strings.ToLower(rolearn)
+//   (pkg/config/mapper.go) and users by strings.ToLower(userarn) after arn.Canonicalize; accounts by
+//   the account ID. A second entry with the same key silently replaces the first.
+// - RoleMapping.Matches compares with strings.EqualFold, against the caller's canonical ARN, which for
+//   a role session is arn:<partition>:iam::<account>:role/<name> without the role's IAM path
+//   (pkg/arn/arn.go Canonicalize: STS assumed-role ARNs carry no path). config.yaml therefore gets
+//   role ARNs without their path (authenticatorConfig.ts), and two role ARNs that differ only by path
+//   or letter case are one identity.
+// - User ARNs keep their path (the caller ARN of a user has it), compared ignoring case.
+
+/** `arn:<partition>:iam::<account>:role/[<path>/]<name>` → partition, account, path segments and name. */
+export interface IamArnParts {
+    partition: string;
+    account: string;
+    kind: "role" | "user";
+    path: string[];
+    name: string;
+}
+
+/** The parts of an IAM role or user ARN, or undefined if it is not one (no validation beyond the shape). */
+export function iamArnParts(arn: string): IamArnParts | undefined {
+    const parts = arn.split(":");
+    if (parts.length !== 6 || parts[0] !== "arn" || parts[2] !== "iam" || parts[3] !== "") {
+        return undefined;
+    }
+    const segments = parts[5].split("/");
+    if ((segments[0] !== "role" && segments[0] !== "user") || segments.length < 2) {
+        return undefined;
+    }
+    return {
+        partition: parts[1],
+        account: parts[4],
+        kind: segments[0],
+        path: segments.slice(1, -1),
+        name: segments[segments.length - 1],
+    };
+}
+
+/** The role ARN the authenticator matches: without the IAM path (the name is unique in the account). */
+export function roleArnWithoutPath(arn: string): string {
+    const parts = iamArnParts(arn);
+    return parts?.kind === "role" ? `arn:${parts.partition}:iam::${parts.account}:role/${parts.name}` : arn;
+}
+
+/** One identity mapping entry as the user wrote it, with where they wrote it. */
+export interface IdentityEntry {
+    /** Where the entry is, as the user knows it: `mapRoles[2].rolearn`, `accessRoles[0] (role Admin)`. */
+    label: string;
+    kind: "role" | "user" | "account";
+    /** A role or user ARN, or a 12-digit account ID. */
+    value: string;
+}
+
+/** The key under which the authenticator stores the entry: equal keys are one identity. */
+export function identityKey(entry: Pick<IdentityEntry, "kind" | "value">): string {
+    switch (entry.kind) {
+        case "role":
+            return `role:${roleArnWithoutPath(entry.value).toLowerCase()}`;
+        case "user":
+            return `user:${entry.value.toLowerCase()}`;
+        case "account":
+            return `account:${entry.value}`;
+    }
+}
+
+/** A later entry that is the same identity as an earlier one. */
+export interface DuplicateIdentity {
+    entry: IdentityEntry;
+    first: IdentityEntry;
+}
+
+/** Every entry that repeats an earlier one's identity, in order. */
+export function findDuplicateIdentities(entries: readonly IdentityEntry[]): DuplicateIdentity[] {
+    const seen = new Map<string, IdentityEntry>();
+    const duplicates: DuplicateIdentity[] = [];
+    for (const entry of entries) {
+        const key = identityKey(entry);
+        const first = seen.get(key);
+        if (first) {
+            duplicates.push({ entry, first });
+        } else {
+            seen.set(key, entry);
+        }
+    }
+    return duplicates;
+}
+
+/** Why the two are one identity, for the error message. */
+export function duplicateReason({ entry, first }: DuplicateIdentity): string {
+    const why = entry.kind === "role"
+        ? "the authenticator matches role ARNs ignoring letter case and the IAM path"
+        : entry.kind === "user" ? "the authenticator matches user ARNs ignoring letter case"
+            : "each account is listed once";
+    return `the same identity as ${first.label} (${JSON.stringify(first.value)}): ${why}, and a second mapping ` +
+        "would silently replace the first; keep one entry (merge their groups)";
+}
