@@ -57,20 +57,32 @@ export const leaveAdoptedClusterRunning =
     "echo \"kops-iam-auth: cluster $CLUSTER_NAME was adopted, not created, by this stack; " +
     "it is left running (delete it with: kops delete cluster --name $CLUSTER_NAME --state $STATE_STORE --yes)\"";
 
-/** Quotes a string for a POSIX shell (single quotes; embedded ones closed, escaped, reopened). */
-function shellQuote(value: string): string {
-    return `'${value.replace(/'/g, "'\\''")}'`;
+/** The package's name and the export of its compiled helper program (kopsHelper.ts). */
+export const kopsHelperModule = "kops-iam-auth/kops-helper";
+
+/** What every command line starts with: the helper's `run` job, followed by the script and its arguments. */
+const kopsScriptRunner = `node -e 'require("${kopsHelperModule}").main(process.argv.slice(1))' run`;
+
+/** The script and arguments a command line runs (`... run apply.sh update` → apply.sh, [update]); undefined for another line. */
+export function parseKopsCommandLine(line: string): { script: string; args: string[] } | undefined {
+    if (!line.startsWith(`${kopsScriptRunner} `)) {
+        return undefined;
+    }
+    const [script, ...args] = line.slice(kopsScriptRunner.length + 1).split(" ");
+    return { script, args };
 }
 
 /**
- * The command lines, for scripts in `scriptsDir` (a path relative to the command provider's
- * working directory). An adopted cluster is never deleted, and its first apply rolls the nodes:
- * the patch changed a running cluster, which `apply.sh update` (update, rolling-update, validate)
- * is for; a new cluster boots with the patched spec and needs no roll (`apply.sh create`).
+ * The command lines, the same strings on every machine and checkout (a moved checkout or another
+ * machine must not re-run kOps). Node resolves the package from the command provider's working
+ * directory, the Pulumi project directory, as it resolves `@pulumi/pulumi` there for dynamic
+ * providers: this repo itself (package self-reference) or a project that installed the package.
+ * An adopted cluster is never deleted, and its first apply rolls the nodes: the patch changed a
+ * running cluster, which `apply.sh update` (update, rolling-update, validate) is for; a new
+ * cluster boots with the patched spec and needs no roll (`apply.sh create`).
  */
-export function kopsCommandLines(scriptsDir: string, adoptExisting: boolean): KopsCommandLines {
-    const script = (name: string, ...args: string[]) =>
-        ["bash", shellQuote(`${scriptsDir}/${name}`), ...args].join(" ");
+export function kopsCommandLines(adoptExisting: boolean): KopsCommandLines {
+    const script = (name: string, ...args: string[]) => [kopsScriptRunner, name, ...args].join(" ");
     return {
         spec: {
             create: script("upsert-spec.sh", "create"),

@@ -8,7 +8,7 @@ import { kopsImpact, kopsOperation } from "../../tools/plan/kopsOperations";
 
 const scriptsDir = "components/kops/scripts";
 const script = (name: string) => fs.readFileSync(path.join(__dirname, "..", "..", scriptsDir, name), "utf8");
-const lines = kopsCommandLines(scriptsDir, false);
+const lines = kopsCommandLines(false);
 const environment = { VALIDATE_TIMEOUT: "20m", ADOPT_EXISTING: "false", KUBECONFIG_MODE: "auth-plugin" };
 
 /** The `kops <verb> [<noun>]` calls a description names, as `kops_cmd` calls in the scripts. */
@@ -74,7 +74,7 @@ describe("plan: kOps operations of the command lines", () => {
     });
 
     it("an adopted cluster's delete runs no kops; an unknown line is shown as it is", () => {
-        const adopted = kopsCommandLines(scriptsDir, true);
+        const adopted = kopsCommandLines(true);
         assert.deepStrictEqual(kopsOperation("c-spec", { ...adopted.spec, environment }, "delete")!.kinds, []);
         assert.strictEqual(adopted.spec.delete, leaveAdoptedClusterRunning);
         assert.strictEqual(kopsOperation("x", { create: "make cluster" }, "create")!.description, "runs: make cluster");

@@ -1,13 +1,13 @@
 // The pure parts behind KopsCluster's commands: command lines, environments, fingerprints, the
 // input diff the lifecycle tests and the plan tool use, and the immutable-settings check.
 import * as assert from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
     applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, kubeconfigEnvironment,
-    leaveAdoptedClusterRunning, specEnvironment, stateBucketName,
+    leaveAdoptedClusterRunning, parseKopsCommandLine, specEnvironment, stateBucketName,
 } from "../../components/kops/commandEnvironment";
 import { immutableSettingsCheckFailures } from "../../components/kops/immutableGuard";
 import { diffCommandInputs } from "../../components/kops/lifecycle";
@@ -41,34 +41,35 @@ const settings: KopsCommandSettings = {
 };
 
 describe("kopsCommandLines", () => {
-    it("runs the scripts with bash, the step as the only argument", () => {
-        assert.deepStrictEqual(kopsCommandLines("components/kops/scripts", false), {
-            spec: {
-                create: "bash 'components/kops/scripts/upsert-spec.sh' create",
-                update: "bash 'components/kops/scripts/upsert-spec.sh' update",
-                delete: "bash 'components/kops/scripts/delete.sh'",
-            },
-            apply: {
-                create: "bash 'components/kops/scripts/apply.sh' create",
-                update: "bash 'components/kops/scripts/apply.sh' update",
-            },
-            kubeconfig: {
-                create: "bash 'components/kops/scripts/kubeconfig.sh'",
-                update: "bash 'components/kops/scripts/kubeconfig.sh'",
-            },
+    const run = (script: string) => `node -e 'require("kops-iam-auth/kops-helper").main(process.argv.slice(1))' run ${script}`;
+
+    it("runs each script through the package's helper, resolved by name: the same line on every machine", () => {
+        assert.deepStrictEqual(kopsCommandLines(false), {
+            spec: { create: run("upsert-spec.sh create"), update: run("upsert-spec.sh update"), delete: run("delete.sh") },
+            apply: { create: run("apply.sh create"), update: run("apply.sh update") },
+            kubeconfig: { create: run("kubeconfig.sh"), update: run("kubeconfig.sh") },
         });
     });
 
     it("for an adopted cluster: never deletes it, and rolls it on the first apply", () => {
-        const lines = kopsCommandLines("components/kops/scripts", true);
+        const lines = kopsCommandLines(true);
         assert.strictEqual(lines.spec.delete, leaveAdoptedClusterRunning);
-        assert.strictEqual(lines.apply.create, "bash 'components/kops/scripts/apply.sh' update");
+        assert.strictEqual(lines.apply.create, run("apply.sh update"));
     });
 
-    it("quotes a scripts path with spaces and quotes for the shell", () => {
-        const lines = kopsCommandLines("node_modules/it's here/scripts", false);
-        const words = execFileSync("bash", ["-c", `printf '%s\\n' ${lines.spec.create.slice("bash ".length)}`], { encoding: "utf8" });
-        assert.strictEqual(words, "node_modules/it's here/scripts/upsert-spec.sh\ncreate\n");
+    it("parseKopsCommandLine reads back the script and its arguments, and nothing else", () => {
+        assert.deepStrictEqual(parseKopsCommandLine(kopsCommandLines(false).apply.update), { script: "apply.sh", args: ["update"] });
+        assert.deepStrictEqual(parseKopsCommandLine(kopsCommandLines(false).kubeconfig.create), { script: "kubeconfig.sh", args: [] });
+        assert.strictEqual(parseKopsCommandLine(leaveAdoptedClusterRunning), undefined);
+        assert.strictEqual(parseKopsCommandLine("bash apply.sh update"), undefined);
+    });
+
+    it("the line runs the helper from the project directory: this repository resolves itself by name", () => {
+        const repoRoot = path.join(__dirname, "..", "..");
+        const result = spawnSync("bash", ["-c", kopsCommandLines(false).apply.update.replace(" run apply.sh update", " run nothing.sh")],
+            { cwd: repoRoot, encoding: "utf8" });
+        assert.strictEqual(result.status, 2, result.stderr);
+        assert.match(result.stderr, /^kops-iam-auth: error: run: unknown script "nothing.sh" \(accepted: upsert-spec.sh, apply.sh, kubeconfig.sh, delete.sh\)/);
     });
 
     it("the adopted cluster's delete only prints that the cluster stays", () => {

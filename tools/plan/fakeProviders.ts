@@ -2,6 +2,7 @@
 // inputs echoed back, plus the computed outputs the program reads (ARNs, the certificate, the key as
 // a secret, the kubeconfig kOps exports). Values only AWS or kOps can know are placeholders.
 import * as pulumi from "@pulumi/pulumi";
+import { parseKopsCommandLine } from "../../components/kops/commandEnvironment";
 import {
     placeholderAccountId, placeholderCertPem, placeholderExportedKubeconfig, placeholderPrivateKeyPem,
 } from "./placeholders";
@@ -35,9 +36,9 @@ export function unwrapSecrets(value: unknown): unknown {
     return mapSecrets(value, (secret) => unwrapSecrets(secret));
 }
 
-/** The script a `local.Command` line runs (`bash '<dir>/kubeconfig.sh'` → `kubeconfig.sh`). */
+/** The script a `local.Command` line runs (`... run kubeconfig.sh` → `kubeconfig.sh`). */
 export function commandScript(line: unknown): string | undefined {
-    return typeof line === "string" ? /^bash '(?:[^']*\/)?([^'/]+\.sh)'/.exec(line)?.[1] : undefined;
+    return typeof line === "string" ? parseKopsCommandLine(line)?.script : undefined;
 }
 
 /** Outputs the providers compute, per resource type; `inputs` have their secrets unwrapped. */

@@ -2,8 +2,7 @@
 // components/kops/scripts/*.sh and a mode, its environment the values the script reads. Every kops
 // call also gets --name <cluster> --state <store> and is preceded by a `kops version` check.
 // tests/plan/kopsOperations.test.ts checks each description against the scripts themselves.
-import { leaveAdoptedClusterRunning } from "../../components/kops/commandEnvironment";
-import { commandScript } from "./fakeProviders";
+import { leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/kops/commandEnvironment";
 
 /** A lifecycle step of a `local.Command`: which of its command lines the engine runs. */
 export type CommandStep = "create" | "update" | "delete";
@@ -78,8 +77,9 @@ export function kopsOperation(resource: string, inputs: Record<string, any>, ste
     if (line === leaveAdoptedClusterRunning) {
         return { resource, step, script: "echo", description: "no kops call: the adopted cluster is left running", kinds: [] };
     }
-    const script = commandScript(line);
-    const mode = script ? /^bash '[^']*' (\S+)/.exec(line)?.[1] : undefined;
+    const parsed = parseKopsCommandLine(line);
+    const script = parsed?.script;
+    const mode = parsed?.args[0];
     const known = script ? scriptStep(script, mode, inputs.environment ?? {}) : undefined;
     if (!script || !known) {
         return { resource, step, script: line, description: `runs: ${line}`, kinds: [] };

@@ -13,9 +13,6 @@ unset KOPS_CLUSTER_NAME KOPS_STATE_STORE
 
 KOPS_BIN=${KOPS_BIN:-kops}
 KOPS_IAM_AUTH_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# The cluster annotation that says kops-iam-auth created the cluster, so that a `create` re-run
-# after a failure halfway converges instead of mistaking our own cluster for a foreign one.
-KOPS_IAM_AUTH_MARKER=kops-iam-auth/created-by
 
 log() {
   printf 'kops-iam-auth: %s\n' "$*" >&2
@@ -122,84 +119,18 @@ is_not_found() {
     "$1" == *"Cluster.kops.k8s.io \"$CLUSTER_NAME\" not found"* ]]
 }
 
-# The node program behind `spec_tool`: small YAML jobs on kOps documents, with the project's
-# `yaml` library (resolved from the package's node_modules, whatever the working directory).
-#   same A B          exit 0 when two multi-document files hold the same objects (ignores key
-#                     order, formatting and document order: kops re-serializes what it stores)
-#   has-marker FILE   exit 0 when the Cluster carries the created-by annotation
-#   add-marker        stdin -> stdout, the Cluster annotated as created by kops-iam-auth
-#   kubeconfig-exec COMMAND [NAME=VALUE...]
-#                     stdin -> stdout, the kubeconfig with kOps' `kops helpers kubectl-auth`
-#                     exec user running COMMAND with the given environment
-read -r -d '' KOPS_IAM_AUTH_SPEC_TOOL <<'JS' || true
-const [, scriptsDir, marker, job, ...args] = process.argv;
-const fs = require("fs");
-const YAML = require(require.resolve("yaml", { paths: [scriptsDir] }));
+# The package's compiled helper program (components/kops/kopsHelper.ts, built to dist/ by
+# `npm run build`), run with plain node: small YAML jobs on kOps documents and the spec patch.
+KOPS_IAM_AUTH_HELPER="$KOPS_IAM_AUTH_SCRIPTS/../../../dist/kops/kopsHelper.js"
 
-const documents = (text) => YAML.parseAllDocuments(text).filter((d) => d.contents !== null);
-const canonical = (value) => Array.isArray(value) ? value.map(canonical)
-  : value && typeof value === "object"
-    ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical(value[k])]))
-    : value;
-const objects = (file) => documents(fs.readFileSync(file, "utf8"))
-  .map((d) => JSON.stringify(canonical(d.toJS())))
-  .sort();
-const cluster = (docs) => docs.find((d) => d.get("kind") === "Cluster");
-
-switch (job) {
-  case "same": {
-    const [a, b] = [objects(args[0]), objects(args[1])];
-    process.exit(a.length === b.length && a.every((o, i) => o === b[i]) ? 0 : 1);
-  }
-  case "has-marker": {
-    const found = cluster(documents(fs.readFileSync(args[0], "utf8")));
-    process.exit(found && found.getIn(["metadata", "annotations", marker]) !== undefined ? 0 : 1);
-  }
-  case "add-marker": {
-    const docs = documents(fs.readFileSync(0, "utf8"));
-    const found = cluster(docs);
-    if (!found) {
-      console.error("kops-iam-auth: error: no Cluster document in the spec");
-      process.exit(1);
-    }
-    found.setIn(["metadata", "annotations", marker], "kops-iam-auth");
-    process.stdout.write(docs.map((d) => d.toString({ directives: false })).join("---\n"));
-    break;
-  }
-  case "kubeconfig-exec": {
-    const config = YAML.parse(fs.readFileSync(0, "utf8"));
-    const [command, ...env] = args;
-    const execs = ((config && config.users) || []).map((u) => u.user && u.user.exec)
-      .filter((e) => e && e.command === "kops" && (e.args || []).slice(0, 2).join(" ") === "helpers kubectl-auth");
-    if (execs.length === 0) {
-      console.error("kops-iam-auth: error: kops exported no user running `kops helpers kubectl-auth`");
-      process.exit(1);
-    }
-    for (const exec of execs) {
-      exec.command = command;
-      if (env.length > 0) {
-        exec.env = env.map((e) => ({ name: e.slice(0, e.indexOf("=")), value: e.slice(e.indexOf("=") + 1) }));
-      }
-    }
-    process.stdout.write(YAML.stringify(config));
-    break;
-  }
-  default:
-    console.error(`kops-iam-auth: error: unknown spec tool job ${job}`);
-    process.exit(2);
-}
-JS
-
+# spec_tool JOB ARG... : same A B | has-marker FILE | add-marker | kubeconfig-exec COMMAND [NAME=VALUE...]
+# (see kopsHelper.ts).
 spec_tool() {
-  node -e "$KOPS_IAM_AUTH_SPEC_TOOL" "$KOPS_IAM_AUTH_SCRIPTS" "$KOPS_IAM_AUTH_MARKER" "$@"
+  node "$KOPS_IAM_AUTH_HELPER" "$@"
 }
 
-# Applies the project's spec patch (components/kops/patchSpecCli.ts) to kOps YAML on stdin.
-# Its options come in the environment (SPEC_PATCH), never on the command line. ts-node is resolved
-# from the package's own node_modules and run from the package root (where tsconfig.json is), so
-# this works from any working directory.
+# Applies the project's spec patch (patchClusterSpec) to kOps YAML on stdin. Its options come in
+# the environment (SPEC_PATCH), never on the command line.
 patch_spec() {
-  local root
-  root=$(cd "$KOPS_IAM_AUTH_SCRIPTS/../../.." && pwd)
-  (cd "$root" && node -r "$(node -p 'require.resolve("ts-node/register/transpile-only")')" components/kops/patchSpecCli.ts)
+  node "$KOPS_IAM_AUTH_HELPER" patch-spec
 }

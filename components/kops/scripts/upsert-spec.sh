@@ -10,7 +10,7 @@
 # (comma-separated), NODE_COUNT, NODE_SIZE, CONTROL_PLANE_COUNT, CONTROL_PLANE_SIZE,
 # KUBERNETES_VERSION, NETWORKING, TOPOLOGY (public|private), SSH_PUBLIC_KEY (optional, key text),
 # KOPS_EXTRA_FLAGS (JSON array of strings for `kops create cluster`, default []),
-# ADOPT_EXISTING (true|false, default false), SPEC_PATCH (JSON options of patchSpecCli.ts).
+# ADOPT_EXISTING (true|false, default false), SPEC_PATCH (JSON options of the spec patch, kopsHelper.ts patch-spec).
 #
 # kOps facts (kubernetes/kops v1.36.2):
 # - `create cluster --dry-run -o yaml` prints the Cluster, its InstanceGroups and, with
@@ -101,7 +101,7 @@ if [[ "$state" == absent ]]; then
 elif [[ "$mode" == update || "$ADOPT_EXISTING" == true ]]; then
   converge_spec
 elif spec_tool has-marker "$work/cluster.yaml"; then
-  log "cluster $CLUSTER_NAME carries the $KOPS_IAM_AUTH_MARKER annotation: an earlier run created it and stopped halfway; converging"
+  log "cluster $CLUSTER_NAME carries the kops-iam-auth/created-by annotation: an earlier run created it and stopped halfway; converging"
   converge_spec
 else
   die "cluster \"$CLUSTER_NAME\" already exists in the state store $STATE_STORE and was not created by kops-iam-auth." \

@@ -1,0 +1,184 @@
+// The one Node program behind KopsCluster's commands, compiled with the package and run with
+// plain `node` (no ts-node, no dev dependency, no compile per call).
+//
+//   run SCRIPT [ARG...]   runs one of the kOps lifecycle scripts (./scripts) with bash. The
+//                         commands' fixed command lines reach the scripts through this job,
+//                         wherever the package is installed (see kopsCommandLines).
+//   patch-spec            stdin -> stdout, kOps YAML through patchClusterSpec; options as JSON in
+//                         SPEC_PATCH (values never go on a command line)
+//   same A B              exit 0 when two multi-document YAML files hold the same objects (key
+//                         order, formatting and document order ignored: kops re-serializes them)
+//   has-marker FILE       exit 0 when the Cluster carries the created-by annotation
+//   add-marker            stdin -> stdout, the Cluster annotated as created by kops-iam-auth
+//   kubeconfig-exec COMMAND [NAME=VALUE...]
+//                         stdin -> stdout, the kubeconfig with kOps' `kops helpers kubectl-auth`
+//                         exec user running COMMAND with the given environment
+// Exit codes: 0 done (or "yes" for same/has-marker), 1 failed (or "no"), 2 usage error. Errors go
+// to stderr as `kops-iam-auth: error: <message>`.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { parseSpecPatchOptions, patchClusterSpec } from "./specPatch";
+
+/** The annotation that says kops-iam-auth created the cluster (a re-run after a failure converges on it). */
+export const createdByAnnotation = "kops-iam-auth/created-by";
+
+/** The lifecycle scripts `run` accepts, in ./scripts next to this file's source. */
+export const lifecycleScripts = ["upsert-spec.sh", "apply.sh", "kubeconfig.sh", "delete.sh"] as const;
+
+/**
+ * Where the scripts are. They ship as source (components/kops/scripts); this file runs either from
+ * source (components/kops, under ts-node) or compiled (dist/kops), so the path is found from the
+ * package root, the nearest directory above with this package's package.json.
+ */
+export function scriptsDirectory(): string {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+        const candidate = path.join(dir, "components", "kops", "scripts");
+        if (fs.existsSync(path.join(dir, "package.json")) && fs.existsSync(candidate)) {
+            return candidate;
+        }
+        if (path.dirname(dir) === dir) {
+            throw new Error(`cannot find the kOps scripts (components/kops/scripts) above ${__dirname}`);
+        }
+    }
+}
+
+class UsageError extends Error {}
+
+function documents(text: string): YAML.Document[] {
+    return YAML.parseAllDocuments(text).filter((d) => d.contents !== null) as YAML.Document[];
+}
+
+function canonical(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(canonical);
+    }
+    if (value && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        return Object.fromEntries(Object.keys(record).sort().map((key) => [key, canonical(record[key])]));
+    }
+    return value;
+}
+
+function canonicalObjects(file: string): string[] {
+    return documents(fs.readFileSync(file, "utf8")).map((d) => JSON.stringify(canonical(d.toJS()))).sort();
+}
+
+function clusterDocument(docs: YAML.Document[]): YAML.Document | undefined {
+    return docs.find((d) => d.get("kind") === "Cluster");
+}
+
+function runScript(args: string[]): number {
+    const [script, ...scriptArgs] = args;
+    if (!(lifecycleScripts as readonly string[]).includes(script)) {
+        throw new UsageError(`run: unknown script ${JSON.stringify(script)} (accepted: ${lifecycleScripts.join(", ")})`);
+    }
+    const result = spawnSync("bash", [path.join(scriptsDirectory(), script), ...scriptArgs], { stdio: "inherit" });
+    if (result.error) {
+        throw result.error;
+    }
+    // A script killed by a signal (a timeout, a cancelled update) fails like bash reports it.
+    return result.status ?? 128 + (result.signal ? os.constants.signals[result.signal] : 0);
+}
+
+function sameObjects(args: string[]): number {
+    if (args.length !== 2) {
+        throw new UsageError("same: expected two files");
+    }
+    const [a, b] = args.map(canonicalObjects);
+    return a.length === b.length && a.every((object, i) => object === b[i]) ? 0 : 1;
+}
+
+function hasMarker(args: string[]): number {
+    if (args.length !== 1) {
+        throw new UsageError("has-marker: expected one file");
+    }
+    const cluster = clusterDocument(documents(fs.readFileSync(args[0], "utf8")));
+    return cluster && cluster.getIn(["metadata", "annotations", createdByAnnotation]) !== undefined ? 0 : 1;
+}
+
+function addMarker(): string {
+    const docs = documents(fs.readFileSync(0, "utf8"));
+    const cluster = clusterDocument(docs);
+    if (!cluster) {
+        throw new Error("no Cluster document in the spec");
+    }
+    cluster.setIn(["metadata", "annotations", createdByAnnotation], "kops-iam-auth");
+    return docs.map((d) => d.toString({ directives: false })).join("---\n");
+}
+
+function kubeconfigExec(args: string[]): string {
+    const [command, ...env] = args;
+    if (!command) {
+        throw new UsageError("kubeconfig-exec: expected a command");
+    }
+    const config = YAML.parse(fs.readFileSync(0, "utf8"));
+    const execs = ((config && config.users) || [])
+        .map((user: any) => user.user && user.user.exec)
+        .filter((exec: any) => exec && exec.command === "kops" && (exec.args || []).slice(0, 2).join(" ") === "helpers kubectl-auth");
+    if (execs.length === 0) {
+        throw new Error("kops exported no user running `kops helpers kubectl-auth`");
+    }
+    for (const exec of execs) {
+        exec.command = command;
+        if (env.length > 0) {
+            exec.env = env.map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1) }));
+        }
+    }
+    return YAML.stringify(config);
+}
+
+function patchSpec(args: string[]): string {
+    if (args.length > 0) {
+        throw new UsageError(`patch-spec: unexpected argument ${JSON.stringify(args[0])} (options come in SPEC_PATCH)`);
+    }
+    if (!process.env.SPEC_PATCH) {
+        throw new UsageError("patch-spec: SPEC_PATCH is not set");
+    }
+    const options = parseSpecPatchOptions(process.env.SPEC_PATCH);
+    const input = fs.readFileSync(0, "utf8");
+    if (input.trim() === "") {
+        throw new Error("no kOps YAML on stdin");
+    }
+    return patchClusterSpec(input, options);
+}
+
+/** Runs one job (the arguments after the program name) and sets the process's exit code. */
+export function main(argv: string[]): void {
+    process.exitCode = runJob(argv);
+}
+
+/** Runs one job (the arguments after the program name); returns the exit code. */
+export function runJob(argv: string[]): number {
+    const [job, ...args] = argv;
+    try {
+        switch (job) {
+            case "run":
+                return runScript(args);
+            case "patch-spec":
+                process.stdout.write(patchSpec(args));
+                return 0;
+            case "same":
+                return sameObjects(args);
+            case "has-marker":
+                return hasMarker(args);
+            case "add-marker":
+                process.stdout.write(addMarker());
+                return 0;
+            case "kubeconfig-exec":
+                process.stdout.write(kubeconfigExec(args));
+                return 0;
+            default:
+                throw new UsageError(`unknown job ${JSON.stringify(job)} (accepted: run, patch-spec, same, has-marker, add-marker, kubeconfig-exec)`);
+        }
+    } catch (err) {
+        process.stderr.write(`kops-iam-auth: error: ${(err as Error).message}\n`);
+        return err instanceof UsageError ? 2 : 1;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2));
+}
