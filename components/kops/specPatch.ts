@@ -1,6 +1,10 @@
 // The kOps cluster-spec patch that wires aws-iam-authenticator into the control plane, as a pure
 // function over kOps' multi-document YAML. kOps field facts: docs/kops.md §2.
 import { Document, isMap, isSeq, parse, YAMLMap, YAMLSeq } from "yaml";
+import {
+    bucketNameAccepted, clusterNameAccepted, instanceTypeShapeAccepted, isBucketName, isClusterName, isInstanceTypeShape,
+    isRegion, regionAccepted,
+} from "../rules";
 import { authenticatorCertDir, renderCertFetchScript, renderCertFetchServiceSection } from "./certFetchHook";
 import {
     instanceGroupRole, isControlPlaneRole, metadataName, parseKopsManifest, plainValue,
@@ -89,13 +93,11 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
             problems.push(`${key}: ${JSON.stringify(options[key])} is not valid; expected ${accepted}`);
         }
     };
-    const dnsLabel = "[a-z0-9]([a-z0-9-]*[a-z0-9])?";
-    check(new RegExp(`^${dnsLabel}(\\.${dnsLabel})+$`).test(options.clusterName), "clusterName",
-        "a lowercase fully qualified DNS name, e.g. dev.example.com or dev.k8s.local");
-    check(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(options.stateBucket), "stateBucket",
-        "an S3 bucket name (3-63 of a-z 0-9 . -, no s3:// prefix)");
-    check(options.stateBucketRegion === undefined || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.stateBucketRegion),
-        "stateBucketRegion", "an AWS region such as us-east-1, or no value");
+    // The cluster name, bucket, region and instance type rules are ../rules.ts, the stack config's own.
+    check(isClusterName(options.clusterName), "clusterName", clusterNameAccepted);
+    check(isBucketName(options.stateBucket), "stateBucket", `${bucketNameAccepted} (no s3:// prefix)`);
+    check(options.stateBucketRegion === undefined || isRegion(options.stateBucketRegion),
+        "stateBucketRegion", `${regionAccepted}, or no value`);
     check(isWebhookKubeconfig(options.webhookKubeconfig), "webhookKubeconfig",
         "the webhook kubeconfig as YAML text with clusters and no private key");
     const ttl = canonicalGoDuration(options.webhookCacheTtl);
@@ -109,9 +111,9 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
         "a Kubernetes version such as 1.34.10");
     check(Number.isInteger(options.nodeCount) && options.nodeCount >= 0, "nodeCount", "an integer >= 0");
     check(Number.isInteger(options.controlPlaneCount) && options.controlPlaneCount >= 1, "controlPlaneCount", "an integer >= 1");
-    const instanceType = /^[a-z0-9-]+\.[a-z0-9-]+$/;
-    check(instanceType.test(options.nodeSize), "nodeSize", "an EC2 instance type such as t3.medium");
-    check(instanceType.test(options.controlPlaneSize), "controlPlaneSize", "an EC2 instance type such as m6i.large");
+    // The shape only: a spec may carry a type newer than the stack config's list (extraInstanceTypes).
+    check(isInstanceTypeShape(options.nodeSize), "nodeSize", instanceTypeShapeAccepted);
+    check(isInstanceTypeShape(options.controlPlaneSize), "controlPlaneSize", instanceTypeShapeAccepted);
     throwProblems(problems);
     return { ...options, webhookCacheTtl: ttl! };
 }
