@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as path from "path";
 import {
     applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, KubeconfigMode,
-import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../rules";
-import { kopsExtraFlagsProblems } from "./extraFlags";
     kubeconfigEnvironment, specEnvironment,
 } from "./commandEnvironment";
+import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../rules";
+import { kopsExtraFlagsProblems } from "./extraFlags";
 import { ImmutableSettingsGuard } from "./immutableGuard";
 import { immutableSettingsFromConfig } from "./immutableSettings";
 import { parseKubeconfigCluster } from "./kubeconfigInfo";
@@ -269,15 +269,15 @@ export class KopsCluster extends pulumi.ComponentResource {
  */
 function checkComponentSettings(name: string, s: {
     clusterName: string; region: string; zones: string[]; kubeconfigMode: string; validateTimeout: string; adminTtl: string;
+    extraFlags: string[];
 }): void {
     const problems: string[] = [];
-    extraFlags: string[];
-    if (s.zones.length === 0) {
-        problems.push(`zones is empty; expected at least one availability zone of ${s.region}, like ${s.region}a`);
     // Region, zones and extra flags: the stack config's rules (../rules.ts, ./extraFlags.ts).
     if (!isRegion(s.region)) {
         problems.push(`region is ${JSON.stringify(s.region)}; expected ${regionAccepted}`);
     }
+    if (s.zones.length === 0) {
+        problems.push(`zones is empty; expected at least one availability zone of ${s.region}, like ${s.region}a`);
     }
     for (const zone of s.zones) {
         if (!isZoneOf(zone, s.region)) {
