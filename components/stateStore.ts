@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderTlsOnlyBucketPolicy } from "./policies";
+import { checkedStateBucketName } from "./stateBucketCheck";
 import { AuthenticatorObjectKeys, authenticatorObjectKeys, stateStoreUrl } from "./stateStoreLayout";
 
 export interface KopsStateStoreArgs {
@@ -91,11 +92,19 @@ export class KopsStateStore extends pulumi.ComponentResource {
                 bucket: bucket.bucket,
                 policy: bucket.arn.apply((arn) => JSON.stringify(renderTlsOnlyBucketPolicy(arn))),
             }, { parent: this, dependsOn: [publicAccessBlock] });
-            bucketName = bucket.bucket;
+            // At preview: a bucket this update would create must not exist yet (stateBucketCheck.ts). The
+            // ARN is unknown at preview exactly when the bucket is not in the stack's state yet.
+            const arnIsKnown: Promise<boolean> | undefined = (bucket.arn as any).isKnown;
+            const creating = arnIsKnown ? arnIsKnown.then((known) => !known) : Promise.resolve(false);
+            const checked = pulumi.output(args.bucketName).apply((name) =>
+                checkedStateBucketName(name, true, creating, { parent: this }));
+            bucketName = pulumi.all([bucket.bucket, checked]).apply(([name]) => name);
             bucketArn = bucket.arn;
             objectsDependOn = [versioning, encryption, publicAccessBlock, ownership, policy];
         } else {
-            bucketName = pulumi.output(args.bucketName);
+            // At preview: the existing bucket must exist and be private and encrypted (stateBucketCheck.ts).
+            bucketName = pulumi.output(args.bucketName).apply((name) =>
+                checkedStateBucketName(name, false, Promise.resolve(false), { parent: this }));
             bucketArn = pulumi.output(undefined);
         }
 

@@ -92,6 +92,8 @@ export async function installMocks(options: {
     project?: string;
     stack?: string;
     extraState?: (type: string, name: string, inputs: Record<string, any>) => Record<string, any> | undefined;
+    /** Answers (or throws for) a data source call before the defaults; undefined falls through to them. */
+    call?: (args: pulumi.runtime.MockCallArgs) => Record<string, any> | undefined;
 } = {}): Promise<MockRecorder> {
     const resources: RecordedResource[] = [];
     // Handed from the monitor's registerResource to newResource, which it calls synchronously.
@@ -118,6 +120,10 @@ export async function installMocks(options: {
             return { id: args.custom === false ? undefined : `${args.name}-id`, state };
         },
         call(args: pulumi.runtime.MockCallArgs) {
+            const answer = options.call?.(args);
+            if (answer !== undefined) {
+                return answer;
+            }
             if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") {
                 return { accountId: fakeAccountId, arn: `arn:aws:iam::${fakeAccountId}:user/tester`, userId: "AIDAEXAMPLE", id: fakeAccountId };
             }
