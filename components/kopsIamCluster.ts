@@ -7,7 +7,8 @@ import { AccessRoles } from "./accessRoles";
 import { IamAuthenticator } from "./authenticator";
 import { StackSettings } from "./config";
 import { KopsCluster } from "./kops/cluster";
-import { renderUserKubeconfig } from "./kubeconfig";
+import { identityKey } from "./identityRules";
+import { renderUserKubeconfig, TokenCommand } from "./kubeconfig";
 import { renderNextSteps } from "./nextSteps";
 import { AuthenticatorPki } from "./pki";
 import { KopsStateStore } from "./stateStore";
@@ -120,6 +121,10 @@ export class KopsIamCluster extends pulumi.ComponentResource {
     public readonly kubeconfigs: pulumi.Output<Record<string, string>>;
     /** The commands a person runs next: fetch a kubeconfig, reach the cluster; kOps' admin way in. */
     public readonly nextSteps: pulumi.Output<string>;
+    /** What every user kubeconfig shares: the server, the cluster CA, and the role ARNs the authenticator maps. */
+    private readonly userKubeconfigSource: pulumi.Output<{ server: string; certificateAuthorityData: string; mappedRoles: string[] }>;
+    /** The cluster's name and region, and the stack's token command and profile (`userKubeconfig`). */
+    private readonly userKubeconfigDefaults: { clusterName: string; region: string; tokenCommand?: TokenCommand; awsProfile?: string };
     /** The kubeconfig kOps exported for `provider` (see `kops.adminTtl`). Secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /**
@@ -215,25 +220,17 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         this.apiServerUrl = cluster.apiServerUrl;
         this.roleArns = roles.roleArns;
         this.kubeconfig = cluster.kubeconfig;
-        this.kubeconfigs = pulumi
-            .all([cluster.apiServerUrl, cluster.certificateAuthorityData, roles.roleArns])
-            .apply(([server, certificateAuthorityData, roleArns]) => {
+        this.userKubeconfigSource = pulumi.all([cluster.apiServerUrl, cluster.certificateAuthorityData, roles.mappings])
+            .apply(([server, certificateAuthorityData, mappings]) => {
                 if (certificateAuthorityData === undefined) {
                     throw new Error(`KopsIamCluster ${name}: kOps exported no cluster CA for ${args.clusterName} ` +
                         "(an API load balancer with its own certificate); the user kubeconfigs need one");
                 }
-                return Object.fromEntries(Object.entries(roleArns).map(([roleName, roleArn]) => [roleName,
-                    renderUserKubeconfig({
-                        clusterName: args.clusterName,
-                        server,
-                        certificateAuthorityData,
-                        clusterId: args.clusterName,
-                        roleArn,
-                        region: args.region,
-                        tokenCommand: args.userKubeconfig.tokenCommand,
-                        awsProfile: args.userKubeconfig.awsProfile,
-                    })]));
+                return { server, certificateAuthorityData, mappedRoles: mappings.mapRoles.map((m) => m.rolearn) };
             });
+        this.userKubeconfigDefaults = { clusterName: args.clusterName, region: args.region, ...args.userKubeconfig };
+        this.kubeconfigs = roles.roleArns.apply((roleArns) => pulumi.all(Object.fromEntries(
+            Object.entries(roleArns).map(([roleName, roleArn]) => [roleName, this.getKubeconfig({ roleArn })]))));
         this.nextSteps = pulumi.all([stateStore.stateStoreUrl, roles.roleArns]).apply(([stateStoreUrl, roleArns]) =>
             renderNextSteps({
                 clusterName: args.clusterName,
@@ -258,6 +255,33 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             kubeconfigs: this.kubeconfigs,
             nextSteps: this.nextSteps,
             kubeconfig: this.kubeconfig,
+        });
+    }
+
+    /**
+     * A kubeconfig that signs in as `roleArn`, which must be mapped: one of the roles the stack
+     * creates (those are in `kubeconfigs`) or a `mapRoles` entry (an IAM path and letter case do not
+     * count, as for the authenticator). As pulumi-eks' `getKubeconfig`: `profileName` is the AWS
+     * profile the token command runs with, `tokenCommand` which command makes the token; both
+     * default to the stack's `userKubeconfig` settings. Not secret: it holds no credential.
+     */
+    public getKubeconfig(args: { roleArn: pulumi.Input<string>; profileName?: pulumi.Input<string>; tokenCommand?: TokenCommand }): pulumi.Output<string> {
+        return pulumi.all([this.userKubeconfigSource, args.roleArn, args.profileName]).apply(([source, roleArn, profileName]) => {
+            const wanted = identityKey({ kind: "role", value: roleArn });
+            if (!source.mappedRoles.some((mapped) => identityKey({ kind: "role", value: mapped }) === wanted)) {
+                throw new Error(`KopsIamCluster ${this.userKubeconfigDefaults.clusterName}: getKubeconfig: role ${roleArn} is not mapped; ` +
+                    `expected one of ${source.mappedRoles.join(", ")} (a created access role or a mapRoles entry)`);
+            }
+            return renderUserKubeconfig({
+                clusterName: this.userKubeconfigDefaults.clusterName,
+                server: source.server,
+                certificateAuthorityData: source.certificateAuthorityData,
+                clusterId: this.userKubeconfigDefaults.clusterName,
+                roleArn,
+                region: this.userKubeconfigDefaults.region,
+                tokenCommand: args.tokenCommand ?? this.userKubeconfigDefaults.tokenCommand,
+                awsProfile: profileName ?? this.userKubeconfigDefaults.awsProfile,
+            });
         });
     }
 }

@@ -562,3 +562,41 @@ describe("KopsIamCluster: three instances in one program", () => {
         }
     });
 });
+
+describe("KopsIamCluster.getKubeconfig", () => {
+    const args = settings({
+        clusterName: "dev.example.com",
+        stateBucketName: "kops-state-example",
+        mapRoles: [{ rolearn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["deployers"] }],
+        kubeconfigTokenCommand: "aws",
+    });
+    let cluster: KopsIamCluster;
+    before(async () => {
+        cluster = (await render([{ name: "dev", args }])).clusters[0];
+    });
+
+    it("for a created role: the same kubeconfig as `kubeconfigs` has for it", async () => {
+        const roleArn = (await valueOf(cluster.roleArns)).KubernetesAdmin;
+        assert.strictEqual(await valueOf(cluster.getKubeconfig({ roleArn })), (await valueOf(cluster.kubeconfigs)).KubernetesAdmin);
+    });
+
+    it("for a mapRoles role the stack does not create (its IAM path and case do not count), with a profile and a token command", async () => {
+        const text = await valueOf(cluster.getKubeconfig({
+            roleArn: "arn:aws:iam::111122223333:role/deployer", profileName: "ci", tokenCommand: "aws-iam-authenticator",
+        }));
+        const exec = YAML.parse(text).users[0].user.exec;
+        assert.strictEqual(exec.command, "aws-iam-authenticator");
+        assert.deepStrictEqual(exec.args.slice(0, 6), ["token", "-i", "dev.example.com", "-r", "arn:aws:iam::111122223333:role/deployer", "--region"]);
+        assert.deepStrictEqual(exec.env, [{ name: "AWS_PROFILE", value: "ci" }]);
+        assert.strictEqual(YAML.parse(text).clusters[0].cluster.server, serverOf("dev.example.com"));
+    });
+
+    it("defaults to the stack's token command; refuses a role that is not mapped, naming the mapped ones", async () => {
+        const roleArn = "arn:aws:iam::111122223333:role/ci/Deployer";
+        assert.strictEqual(YAML.parse(await valueOf(cluster.getKubeconfig({ roleArn }))).users[0].user.exec.command, "aws");
+        // Output.promise() (the SDK's own, internal) rejects with the apply's error; valueOf would wait forever.
+        const refused = (cluster.getKubeconfig({ roleArn: "arn:aws:iam::111122223333:role/Stranger" }) as any).promise();
+        await assert.rejects(refused,
+            /getKubeconfig: role arn:aws:iam::111122223333:role\/Stranger is not mapped; expected one of .*role\/ci\/Deployer/);
+    });
+});
