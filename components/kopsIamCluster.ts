@@ -152,6 +152,8 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             privateKeyPem: pki.privateKeyPem,
             webhookKubeconfig: pki.webhookKubeconfig,
             tags: args.tags,
+            region: args.region,
+            awsProfile: args.kops.awsProfile,
         }, { parent: this });
 
         const roles = new AccessRoles(`${name}-roles`, {
@@ -200,9 +202,13 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             // A mapping change then updates the authenticator's ConfigMap in place instead of
             // deleting and recreating it (the lifecycle table's "ConfigMap update").
             enableConfigMapMutable: true,
-            // No deleteUnreachable: destroy deletes the objects while the cluster still runs, and a
-            // cluster that is only unreachable for a moment must not lose them from the state. For
-            // a cluster deleted outside Pulumi: PULUMI_K8S_DELETE_UNREACHABLE=true pulumi destroy.
+            // `pulumi destroy` must finish when the cluster is gone or cannot be reached (deleted
+            // outside Pulumi, a failed first up, its API load balancer gone, kops' auth plugin
+            // failing): the provider then drops the objects on it from the state instead of failing
+            // before `kops delete cluster` runs. It acts only when the provider cannot reach the
+            // cluster at all, and only on delete and refresh (Read); creates and updates still
+            // fail. The objects live and die with the cluster, which the kOps delete removes next.
+            deleteUnreachable: true,
         }, { parent: this });
 
         new IamAuthenticator(`${name}-authenticator`, {

@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderTlsOnlyBucketPolicy } from "./policies";
 import { checkedStateBucketName } from "./stateBucketCheck";
+import { statePurgeCommand } from "./statePurge";
 import { AuthenticatorObjectKeys, authenticatorObjectKeys, stateStoreUrl } from "./stateStoreLayout";
 
 export interface KopsStateStoreArgs {
@@ -18,8 +19,9 @@ export interface KopsStateStoreArgs {
     createBucket: boolean;
     /**
      * Let `pulumi destroy` delete a created bucket that still holds objects (every version of
-     * kOps' state included). Default false: destroy then fails on a non-empty bucket, which protects
-     * the state of clusters this stack did not delete. Ignored for an existing bucket.
+     * kOps' state included, and whatever other clusters keep there). Default false: destroy deletes
+     * every version and delete marker under `<clusterName>/` (this cluster's, left by kOps) and then
+     * the bucket, which S3 refuses while other clusters' state is in it. Ignored for an existing bucket.
      */
     forceDestroy?: pulumi.Input<boolean>;
     /** The authenticator's certificate, PEM (AuthenticatorPki.certPem). */
@@ -30,6 +32,14 @@ export interface KopsStateStoreArgs {
     webhookKubeconfig: pulumi.Input<string>;
     /** Tags for a created bucket. */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * The AWS region and profile of the stack's AWS provider. `pulumi destroy` of a created bucket
+     * (without forceDestroy) runs the AWS CLI with them to delete every version and delete marker
+     * under `<clusterName>/` that kOps leaves (components/statePurge.ts); unset, the CLI's own
+     * defaults apply.
+     */
+    region?: string;
+    awsProfile?: string;
 }
 
 const pemContentType = "application/x-pem-file";
@@ -101,6 +111,16 @@ export class KopsStateStore extends pulumi.ComponentResource {
             bucketName = pulumi.all([bucket.bucket, checked]).apply(([name]) => name);
             bucketArn = bucket.arn;
             objectsDependOn = [versioning, encryption, publicAccessBlock, ownership, policy];
+            if (args.forceDestroy !== true) {
+                // Destroy runs backwards: the cluster (kops delete, which depends on this whole
+                // component), the objects, this purge of every version under <cluster>/, the bucket.
+                objectsDependOn.push(statePurgeCommand(`${name}-purge-versions`, {
+                    bucketName: bucket.bucket,
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    awsProfile: args.awsProfile,
+                }, { parent: this, dependsOn: [bucket, versioning] }));
+            }
         } else {
             // At preview: the existing bucket must exist and be private and encrypted (stateBucketCheck.ts).
             bucketName = pulumi.output(args.bucketName).apply((name) =>

@@ -56,6 +56,7 @@ describe("KopsStateStore with a new bucket", () => {
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock/state-public-access-block",
             "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration/state-encryption",
             "aws:s3/bucketVersioning:BucketVersioning/state-versioning",
+            "command:local:Command/state-purge-versions",
             "kops-iam-auth:index:KopsStateStore/state",
         ]);
     });
@@ -181,7 +182,8 @@ describe("KopsStateStore ordering", () => {
     }
 
     it("applies the bucket policy after the public access block, and writes no object before every protection", async () => {
-        const protections = ["order-encryption", "order-ownership", "order-public-access-block", "order-tls-only", "order-versioning"];
+        // The objects also wait for the purge command, so destroy deletes them before it runs (components/statePurge.ts).
+        const protections = ["order-encryption", "order-ownership", "order-public-access-block", "order-purge-versions", "order-tls-only", "order-versioning"];
         assert.deepStrictEqual(await dependsOnByName(true), {
             order: [],
             "order-bucket": [],
@@ -190,6 +192,7 @@ describe("KopsStateStore ordering", () => {
             "order-public-access-block": [],
             "order-ownership": [],
             "order-tls-only": ["order-public-access-block"],
+            "order-purge-versions": ["order-bucket", "order-versioning"],
             "order-cert-pem": protections,
             "order-key-pem": protections,
             "order-kubeconfig": protections,

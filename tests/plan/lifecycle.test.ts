@@ -103,11 +103,16 @@ describe("plan: the lifecycle table of design.md", function () {
         });
     }
 
-    it("pulumi destroy: kops delete cluster --yes after the Kubernetes objects, before the state store objects and bucket", async () => {
+    it("pulumi destroy: kops delete cluster --yes after the Kubernetes objects, before the state store objects, the purge of <cluster>/ and the bucket", async () => {
         const destroy = await compareRenderings(base.rendering, emptyRendering(base.rendering));
+        const bucket = base.rendering.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;
+        const bucketName = (bucket.inputs as any).bucket;
         assert.deepStrictEqual(destroy.operations.map((o) => [o.resource, o.step, o.description]), [
             ["cluster-kops-spec", "delete", "kops delete cluster --yes (a cluster already gone counts as deleted)"],
+            ["cluster-state-purge-versions", "delete", "no kops call: aws s3api list-object-versions + delete-objects, every version and " +
+                `delete marker under s3://${bucketName}/dev.k8s.local/ (what kops delete cluster leaves), before the bucket's deletion`],
         ]);
+        const purge = destroy.resourceChanges.findIndex((c) => c.name === "cluster-state-purge-versions");
         const order = destroy.resourceChanges.map((c) => c.type);
         const position = (predicate: (type: string) => boolean) => order.flatMap((t, i) => (predicate(t) ? [i] : []));
         const kopsDelete = destroy.resourceChanges.findIndex((c) => c.name === "cluster-kops-spec");
@@ -117,5 +122,7 @@ describe("plan: the lifecycle table of design.md", function () {
         assert.ok(Math.max(...kubernetesObjects) < kopsDelete, `Kubernetes objects after the cluster: ${order.join(", ")}`);
         assert.ok(stateStore.length > 0 && Math.min(...stateStore) > kopsDelete, `state store before the cluster: ${order.join(", ")}`);
         assert.ok(order.indexOf("aws:s3/bucket:Bucket") > Math.max(...position((t) => t === "aws:s3/bucketObjectv2:BucketObjectv2")));
+        assert.ok(purge > Math.max(...position((t) => t === "aws:s3/bucketObjectv2:BucketObjectv2")) && purge < order.indexOf("aws:s3/bucket:Bucket"),
+            `the purge runs after the objects' deletion, before the bucket's: ${order.join(", ")}`);
     });
 });

@@ -3,6 +3,7 @@
 // call also gets --name <cluster> --state <store> and is preceded by a `kops version` check.
 // tests/plan/kopsOperations.test.ts checks each description against the scripts themselves.
 import { leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/kops/commandEnvironment";
+import { purgeClusterVersionsScript } from "../../components/statePurge";
 
 /** A lifecycle step of a `local.Command`: which of its command lines the engine runs. */
 export type CommandStep = "create" | "update" | "delete";
@@ -76,6 +77,15 @@ export function kopsOperation(resource: string, inputs: Record<string, any>, ste
     }
     if (line === leaveAdoptedClusterRunning) {
         return { resource, step, script: "echo", description: "no kops call: the adopted cluster is left running", kinds: [] };
+    }
+    if (line === purgeClusterVersionsScript) {
+        const env = inputs.environment ?? {};
+        return {
+            resource, step, script: "aws s3api",
+            description: `no kops call: aws s3api list-object-versions + delete-objects, every version and delete marker under ` +
+                `s3://${env.STATE_BUCKET}/${env.CLUSTER_PREFIX} (what kops delete cluster leaves), before the bucket's deletion`,
+            kinds: [],
+        };
     }
     const parsed = parseKopsCommandLine(line);
     const script = parsed?.script;

@@ -1,0 +1,287 @@
+// `pulumi destroy` of the state bucket, against moto_server on 127.0.0.1 with the real aws CLI: the
+// bucket the stack creates is versioned and forceDestroy is off, and `kops delete cluster` deletes
+// only the current objects, so every older version and a delete marker per key stay behind and
+// S3 refuses to delete the bucket (BucketNotEmpty). The stack's purge command (KopsStateStore's
+// `-purge-versions`, components/statePurge.ts), taken exactly as the component registers it under
+// Pulumi's mocks, runs between the objects' deletion and the bucket's, and deletes every version
+// and delete marker under `<cluster>/`, and nothing else.
+//
+// The objects: (1) what the real kops leaves (the pinned build from tests/setup/install-tools.sh):
+// `kops create cluster --dry-run | kops replace --force` twice (a changed spec: new versions),
+// `kops update cluster --yes --target=terraform` (kOps' keystore, secrets, addons, completed spec
+// and node configs in the state store, and no cloud resource, so the delete needs none of moto's
+// EC2 workarounds), then `kops delete cluster --yes`; (2) laid out by hand the way kOps leaves them,
+// for machines without kops, and for more than 1000 versions (DeleteObjects' limit per call).
+// A second cluster in the same bucket, whose name begins with the first one's, must survive.
+import { strict as assert } from "assert";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
+import { KopsStateStore } from "../../components/stateStore";
+import { Moto, startMoto, testRegion } from "../helpers/moto";
+import { describeExit, run, runOk } from "../helpers/processes";
+import { fakeCertPem, fakePrivateKeyPem, installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
+import { requireTool } from "../helpers/tools";
+
+const repoRoot = path.join(__dirname, "..", "..");
+const channelFile = path.join(repoRoot, "tests", "fixtures", "kops", "channel-stable.yaml");
+const kopsVersion = "1.36.2";
+const commandType = "command:local:Command";
+/** What kops fetches from KOPS_BASE_URL during `update cluster` (as in kopsMoto.test.ts). */
+const kopsBaseUrlFiles = [
+    ...["amd64", "arm64"].flatMap((arch) => [`linux/${arch}/nodeup`, `linux/${arch}/protokube`]),
+    ...["amd64", "arm64"].flatMap((arch) => ["kops-utils-cp", "kops-controller", "kops-channels", "dns-controller", "kube-apiserver-healthcheck"]
+        .map((image) => `images/${image}-${arch}.tar.gz`)),
+];
+
+interface Listing {
+    versions: Array<{ Key: string; VersionId: string; IsLatest: boolean }>;
+    deleteMarkers: Array<{ Key: string; VersionId: string }>;
+}
+
+/** The purge command KopsStateStore registers for a created bucket, as the engine would receive it. */
+async function purgeCommandOf(bucketName: string, clusterName: string): Promise<{ line: string; interpreter: string[]; environment: Record<string, string> }> {
+    const mocks: MockRecorder = await installMocks();
+    const store = new KopsStateStore("state", {
+        clusterName,
+        bucketName,
+        createBucket: true,
+        certPem: fakeCertPem,
+        privateKeyPem: pulumi.secret(fakePrivateKeyPem),
+        webhookKubeconfig: "apiVersion: v1\nkind: Config\n",
+        region: testRegion,
+    });
+    await valueOf(store.stateStoreUrl);
+    await settle();
+    const purge = mocks.one(commandType, "state-purge-versions").plainInputs;
+    assert.equal(purge.create, undefined, "the purge does nothing on create");
+    assert.equal(purge.update, undefined, "the purge does nothing on update");
+    return { line: purge.delete, interpreter: purge.interpreter, environment: purge.environment };
+}
+
+describe("pulumi destroy of the created state bucket: every version under <cluster>/ goes, other clusters' stay (moto_server)", function () {
+    this.timeout(300000);
+    let aws: string;
+    let moto: Moto;
+    let work: string;
+    const timings: string[] = [];
+
+    async function s3api(...args: string[]): Promise<any> {
+        const out = await runOk(aws, ["s3api", ...args, "--output", "json"], { env: moto.env });
+        return out.trim() === "" ? {} : JSON.parse(out);
+    }
+
+    async function listing(bucket: string, prefix = ""): Promise<Listing> {
+        const result = await s3api("list-object-versions", "--bucket", bucket, ...(prefix ? ["--prefix", prefix] : []));
+        return { versions: result.Versions ?? [], deleteMarkers: result.DeleteMarkers ?? [] };
+    }
+
+    /** A bucket as KopsStateStore creates it: versioning on. */
+    async function createdBucket(bucket: string): Promise<void> {
+        await s3api("create-bucket", "--bucket", bucket);
+        await s3api("put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled");
+    }
+
+    /** What Pulumi does on destroy before the purge: deletes the three authenticator objects (a delete marker each, at worst). */
+    async function deleteAuthenticatorObjects(bucket: string, clusterName: string): Promise<void> {
+        for (const key of Object.values(authenticatorObjectKeys(clusterName))) {
+            await s3api("delete-object", "--bucket", bucket, "--key", key);
+        }
+    }
+
+    async function putAuthenticatorObjects(bucket: string, clusterName: string, generation: string): Promise<void> {
+        for (const key of Object.values(authenticatorObjectKeys(clusterName))) {
+            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], { env: moto.env, input: `${key} ${generation}\n` });
+        }
+    }
+
+    async function runPurge(bucket: string, clusterName: string, extraEnv: NodeJS.ProcessEnv = {}) {
+        const purge = await purgeCommandOf(bucket, clusterName);
+        assert.deepEqual(purge.environment, { STATE_BUCKET: bucket, CLUSTER_PREFIX: `${clusterName}/`, AWS_REGION: testRegion });
+        const started = Date.now();
+        // As local.Command runs it: the interpreter with the line, the provider's environment plus the command's.
+        const result = await run(purge.interpreter[0], [...purge.interpreter.slice(1), purge.line],
+            { env: { ...moto.env, ...extraEnv, ...purge.environment }, cwd: work, timeoutMs: 240000 });
+        timings.push(`purge of ${clusterName}/ in ${bucket}: ${describeExit(result)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        return result;
+    }
+
+    async function deleteBucket(bucket: string) {
+        return run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env });
+    }
+
+    before(async function () {
+        aws = requireTool(this, "aws", "pip install awscli");
+        const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
+        requireTool(this, "jq", "apt-get install jq");
+        moto = await startMoto(motoServer);
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "state-purge-"));
+    });
+
+    after(async () => {
+        await moto?.stop();
+        if (work) {
+            fs.rmSync(work, { recursive: true, force: true });
+        }
+        if (timings.length > 0) {
+            console.log(`      timings:\n${timings.map((t) => `        ${t}`).join("\n")}`);
+        }
+    });
+
+    it("the real kops leaves versions and delete markers: BucketNotEmpty; the purge deletes all of <cluster>/ and the bucket goes; a second cluster's state survives", async function () {
+        const kops = requireTool(this, "kops", "bash tests/setup/install-tools.sh");
+        const bucket = "kops-iam-auth-purge-real";
+        const cluster = "purge.example.com";
+        // Its name begins with the first one's: only the trailing slash of the prefix keeps them apart.
+        const neighbour = "purge.example.com.neighbour.example.com";
+        await createdBucket(bucket);
+
+        const mirror = path.join(work, "kops-base-url", kopsVersion);
+        for (const file of kopsBaseUrlFiles) {
+            const target = path.join(mirror, file);
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            const placeholder = `placeholder for kOps ${kopsVersion} ${file}\n`;
+            fs.writeFileSync(target, placeholder);
+            fs.writeFileSync(`${target}.sha256`, createHash("sha256").update(placeholder).digest("hex") + "\n");
+        }
+        fs.mkdirSync(path.join(work, "home"), { recursive: true });
+        const kopsEnv: NodeJS.ProcessEnv = {
+            ...moto.env,
+            S3_ENDPOINT: moto.endpoint,
+            S3_REGION: testRegion,
+            S3_ACCESS_KEY_ID: moto.env.AWS_ACCESS_KEY_ID,
+            S3_SECRET_ACCESS_KEY: moto.env.AWS_SECRET_ACCESS_KEY,
+            KOPS_BASE_URL: `file://${mirror}/`,
+            HOME: path.join(work, "home"),
+            KUBECONFIG: path.join(work, "home", "kubeconfig"),
+        };
+        const kopsRun = async (name: string, args: string[], input?: string) => {
+            const started = Date.now();
+            const result = await run(kops, [...args, "--name", name, "--state", `s3://${bucket}`], { env: kopsEnv, input, timeoutMs: 180000, cwd: work });
+            timings.push(`kops ${args.slice(0, 2).join(" ")} (${name}): ${describeExit(result)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+            assert.equal(result.status, 0, `kops ${args.join(" ")} for ${name}:\n${result.stdout}\n${result.stderr}`);
+            return result;
+        };
+        const makeCluster = async (name: string) => {
+            const spec = await kopsRun(name, ["create", "cluster", "--cloud", "aws", "--dns", "none", "--zones", `${testRegion}a`,
+                "--node-count", "1", "--kubernetes-version", "1.34.8", "--channel", `file://${channelFile}`, "--dry-run", "-o", "yaml"]);
+            await kopsRun(name, ["replace", "-f", "-", "--force"], spec.stdout);
+            // A spec change on the existing cluster, replaced as upsert-spec.sh does: new versions of the same keys.
+            const docs = YAML.parseAllDocuments(spec.stdout).map((d) => d.toJS()).filter(Boolean);
+            for (const ig of docs.filter((d) => d.kind === "InstanceGroup" && d.spec.role === "Node")) {
+                ig.spec.minSize = 2;
+                ig.spec.maxSize = 2;
+            }
+            await kopsRun(name, ["replace", "-f", "-", "--force"], docs.map((d) => YAML.stringify(d)).join("\n---\n"));
+            await kopsRun(name, ["update", "cluster", "--yes", "--target=terraform", "--out", path.join(work, `tf-${name}`)]);
+            await putAuthenticatorObjects(bucket, name, "v1");
+            await putAuthenticatorObjects(bucket, name, "v2");
+        };
+        await makeCluster(cluster);
+        await makeCluster(neighbour);
+        const neighbourBefore = await listing(bucket, `${neighbour}/`);
+        assert.ok(neighbourBefore.versions.length > 10, "the neighbour has a state of its own");
+
+        // pulumi destroy: kops delete cluster (delete.sh), then the authenticator objects, then the purge, then the bucket.
+        await kopsRun(cluster, ["delete", "cluster", "--yes"]);
+        await deleteAuthenticatorObjects(bucket, cluster);
+        const left = await listing(bucket, `${cluster}/`);
+        const current = left.versions.filter((v) => v.IsLatest).map((v) => v.Key);
+        assert.deepEqual(current, [], "kops delete cluster deleted every current object under the prefix");
+        assert.ok(left.versions.length > 0 && left.deleteMarkers.length > 0,
+            `kops leaves old versions (${left.versions.length}) and delete markers (${left.deleteMarkers.length})`);
+        timings.push(`real kops left under ${cluster}/: ${left.versions.length} versions, ${left.deleteMarkers.length} delete markers ` +
+            `(keys: ${[...new Set(left.versions.map((v) => v.Key.split("/").slice(1, 2).join("/")))].sort().join(", ")})`);
+
+        // Without the purge (before this change): S3 refuses the bucket.
+        const refused = await deleteBucket(bucket);
+        assert.notEqual(refused.status, 0);
+        assert.match(refused.stderr, /BucketNotEmpty/);
+
+        const purge = await runPurge(bucket, cluster);
+        assert.equal(purge.status, 0, purge.stderr);
+        assert.match(purge.stdout, new RegExp(`deleted ${left.versions.length + left.deleteMarkers.length} object versions and delete markers under s3://${bucket}/${cluster}/`));
+        assert.deepEqual(await listing(bucket, `${cluster}/`), { versions: [], deleteMarkers: [] });
+        assert.deepEqual(await listing(bucket, `${neighbour}/`), neighbourBefore, "the neighbour's versions are untouched");
+        // The neighbour's state still stands: S3 refuses the shared bucket, as it should.
+        assert.match((await deleteBucket(bucket)).stderr, /BucketNotEmpty/);
+
+        // The neighbour's own destroy empties the bucket completely; then the bucket goes.
+        await kopsRun(neighbour, ["delete", "cluster", "--yes"]);
+        await deleteAuthenticatorObjects(bucket, neighbour);
+        assert.equal((await runPurge(bucket, neighbour)).status, 0);
+        assert.deepEqual(await listing(bucket), { versions: [], deleteMarkers: [] });
+        const deleted = await deleteBucket(bucket);
+        assert.equal(deleted.status, 0, deleted.stderr);
+    });
+
+    it("laid out as kOps leaves them (1200 versions, 600 delete markers under <cluster>/): the purge batches DeleteObjects and the bucket goes; other prefixes survive", async () => {
+        const bucket = "kops-iam-auth-purge-layout";
+        const cluster = "layout.example.com";
+        await createdBucket(bucket);
+        // kOps' keys: config, instancegroup/<ig>, pki/..., secrets/..., addons/..., igconfig/...; here 600 of them, written twice, then deleted.
+        const tree = path.join(work, "layout", cluster);
+        const keys = Array.from({ length: 600 }, (_, i) => ["config", `instancegroup/nodes-${i}`, `pki/private/kubernetes-ca/keyset-${i}.yaml`,
+            `secrets/token-${i}`, `addons/bootstrap-channel-${i}.yaml`, `igconfig/node/nodes-${i}/nodeupconfig.yaml`][i % 6] + (i < 6 ? "" : `-${i}`));
+        for (const generation of ["1", "2"]) {
+            for (const key of keys) {
+                fs.mkdirSync(path.dirname(path.join(tree, key)), { recursive: true });
+                fs.writeFileSync(path.join(tree, key), `${key} generation ${generation}\n`);
+            }
+            await runOk(aws, ["s3", "cp", "--only-show-errors", "--recursive", tree, `s3://${bucket}/${cluster}/`], { env: moto.env, timeoutMs: 240000 });
+        }
+        await runOk(aws, ["s3", "rm", "--only-show-errors", "--recursive", `s3://${bucket}/${cluster}/`], { env: moto.env, timeoutMs: 240000 });
+        // Keys that share the cluster name but not its prefix, and another cluster's state.
+        const others = [`${cluster}.other/config`, `${cluster}-backup/config`, `${cluster}`, "other.example.com/config"];
+        for (const key of others) {
+            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], { env: moto.env, input: "other\n" });
+        }
+        const before = await listing(bucket, `${cluster}/`);
+        assert.equal(before.versions.length, 1200);
+        assert.equal(before.deleteMarkers.length, 600);
+        assert.match((await deleteBucket(bucket)).stderr, /BucketNotEmpty/);
+
+        const purge = await runPurge(bucket, cluster);
+        assert.equal(purge.status, 0, purge.stderr);
+        assert.match(purge.stdout, new RegExp(`deleted 1800 object versions and delete markers under s3://${bucket}/${cluster}/`));
+        const after = await listing(bucket);
+        assert.deepEqual(after.deleteMarkers, []);
+        assert.deepEqual(after.versions.map((v) => v.Key).sort(), [...others].sort(), "only the other prefixes' objects are left");
+        // A second purge finds nothing and succeeds (a destroy re-run after a failure).
+        const again = await runPurge(bucket, cluster);
+        assert.equal(again.status, 0, again.stderr);
+        assert.match(again.stdout, /deleted 0 object versions/);
+
+        for (const key of others) {
+            await s3api("delete-object", "--bucket", bucket, "--key", key);
+        }
+        const rest = await listing(bucket);
+        for (const v of [...rest.versions, ...rest.deleteMarkers]) {
+            await s3api("delete-object", "--bucket", bucket, "--key", v.Key, "--version-id", v.VersionId);
+        }
+        assert.equal((await deleteBucket(bucket)).status, 0);
+    });
+
+    it("fails loudly, naming the prefix, when S3 refuses, and when the AWS CLI is missing; a malformed prefix is refused before any call", async () => {
+        const missingBucket = await runPurge("kops-iam-auth-no-such-bucket", "gone.example.com");
+        assert.notEqual(missingBucket.status, 0);
+        assert.match(missingBucket.stderr, /NoSuchBucket/);
+        assert.match(missingBucket.stderr, /cannot list the object versions under s3:\/\/kops-iam-auth-no-such-bucket\/gone\.example\.com\//);
+
+        // bash, jq and mktemp, and no aws CLI.
+        const noCli = await runPurge("any-bucket", "gone.example.com", { PATH: "/usr/bin:/bin" });
+        assert.notEqual(noCli.status, 0);
+        assert.match(noCli.stderr, /aws is not installed; it is needed to delete the old versions and delete markers under s3:\/\/any-bucket\/gone\.example\.com\//);
+
+        const purge = await purgeCommandOf("any-bucket", "x.example.com");
+        for (const prefix of ["", "/", "a/b/", "noslash"]) {
+            const result = await run("bash", ["-c", purge.line], { env: { ...moto.env, STATE_BUCKET: "any-bucket", CLUSTER_PREFIX: prefix } });
+            assert.notEqual(result.status, 0, `prefix ${JSON.stringify(prefix)}`);
+            assert.match(result.stderr, /CLUSTER_PREFIX/);
+        }
+    });
+});
