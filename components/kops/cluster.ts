@@ -4,11 +4,9 @@
 // table in docs/design.md is the contract, tests/components/kopsCluster.test.ts checks it.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "fs";
-import * as path from "path";
 import {
-    applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, KubeconfigMode,
-    kubeconfigEnvironment, specEnvironment,
+    applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, kopsHelperModule,
+    KubeconfigMode, kubeconfigEnvironment, specEnvironment,
 } from "./commandEnvironment";
 import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../rules";
 import { kopsExtraFlagsProblems } from "./extraFlags";
@@ -140,20 +138,23 @@ export const kopsClusterDefaults = {
 } as const;
 
 /**
- * The scripts' directory relative to the working directory of the `pulumi` process, which is the
- * project directory and also the command provider's working directory. Relative, so the commands'
- * inputs are the same on every machine and checkout; an absolute path would differ between
- * machines and re-run every command.
+ * Checks, before anything runs, that the commands will find this package: they run in the Pulumi
+ * project directory (the command provider's working directory) and resolve it from there
+ * (kopsCommandLines). Skipped where the engine reports no project directory (the mock runtime).
  */
-function scriptsDirectory(): string {
-    const absolute = path.join(__dirname, "scripts");
-    for (const script of ["upsert-spec.sh", "apply.sh", "kubeconfig.sh", "delete.sh"]) {
-        if (!fs.existsSync(path.join(absolute, script))) {
-            throw new Error(`KopsCluster: ${path.join(absolute, script)} is missing; the package's scripts ` +
-                "must sit next to its TypeScript sources");
-        }
+function checkHelperResolvable(component: string): void {
+    const projectDirectory = pulumi.runtime.getRootDirectory();
+    if (!projectDirectory) {
+        return;
     }
-    return path.relative(process.cwd(), absolute).split(path.sep).join("/") || ".";
+    try {
+        require.resolve(kopsHelperModule, { paths: [projectDirectory] });
+    } catch {
+        throw new Error(`${component}: the kOps commands run in the Pulumi project directory ${projectDirectory}, ` +
+            `where Node cannot resolve ${kopsHelperModule}. Install the package there (npm install kops-iam-auth), ` +
+            "build it when it is this repository (npm run build), or, with the Automation API, give the workspace " +
+            "a workDir that is your project directory (Pulumi's dynamic providers need the same for @pulumi/pulumi)");
+    }
 }
 
 /** A kOps cluster created, changed and deleted by `kops` through `local.Command`, with aws-iam-authenticator wired in. */
@@ -199,7 +200,8 @@ export class KopsCluster extends pulumi.ComponentResource {
         };
         checkComponentSettings(name, plain);
         const timeouts = { ...defaultKopsCommandTimeouts, ...args.timeouts };
-        const lines = kopsCommandLines(scriptsDirectory(), plain.adoptExisting);
+        checkHelperResolvable(`KopsCluster ${name}`);
+        const lines = kopsCommandLines(plain.adoptExisting);
 
         const settings: pulumi.Output<KopsCommandSettings> = pulumi
             .all([args.stateStoreUrl, args.webhookKubeconfig])

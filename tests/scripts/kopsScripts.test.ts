@@ -3,7 +3,7 @@
 // failure on the Nth call). The scripts run exactly as KopsCluster runs them: the command lines
 // of kopsCommandLines() and the environments of specEnvironment()/applyEnvironment()/
 // kubeconfigEnvironment(), in `bash -c` with a clean environment. The real parts: the scripts,
-// the spec patch CLI (components/kops/patchSpecCli.ts), bash, node, jq. The double: kops.
+// the compiled helper (components/kops/kopsHelper.ts, built to dist/), bash, node, jq. The double: kops.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -72,7 +72,8 @@ class Sandbox {
     /** Runs a command line as local.Command would, with only `env` and the sandbox around it. */
     run(commandLine: string, env: Record<string, string>, extra: Record<string, string> = {}): Run {
         const result = spawnSync("bash", ["-c", commandLine], {
-            cwd: os.tmpdir(), // the scripts must not depend on the working directory
+            // As local.Command runs it: in the Pulumi project directory, from which the line resolves the package.
+            cwd: repoRoot,
             encoding: "utf8",
             env: {
                 PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
@@ -86,8 +87,7 @@ class Sandbox {
                 ...extra,
             },
         });
-        // v8-compile-cache-*: the TypeScript compiler's own cache (ts-node runs the patch CLI), kept on purpose.
-        const leftovers = fs.readdirSync(this.tmp).filter((f) => !f.startsWith("v8-compile-cache-"));
+        const leftovers = fs.readdirSync(this.tmp);
         assert.deepEqual(leftovers, [], `temporary files left behind by: ${commandLine}\n${result.stderr}`);
         return { status: result.status, stdout: result.stdout, stderr: result.stderr };
     }
@@ -148,7 +148,7 @@ function commandsFor(overrides: Partial<KopsCommandSettings> = {}): Commands {
     const settings = { ...baseSettings, ...overrides };
     const spec = specEnvironment(settings);
     return {
-        lines: kopsCommandLines(scriptsDir, settings.adoptExisting),
+        lines: kopsCommandLines(settings.adoptExisting),
         spec,
         apply: applyEnvironment(settings, fingerprint(spec)),
         kubeconfig: kubeconfigEnvironment(settings),
