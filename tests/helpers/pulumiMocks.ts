@@ -1,54 +1,16 @@
-// Pulumi's mock runtime, set up the same way for every component test: every registered resource
-// is recorded with its inputs, and providers' computed outputs get plausible fake values.
+// Pulumi's mock runtime (tools/plan/mockRuntime.ts, the plan tool's), set up the same way for every
+// component test: every registered resource is recorded with its inputs and options, and providers'
+// computed outputs get plausible fake values.
 import * as pulumi from "@pulumi/pulumi";
 import { isSecretValue, secretValue, unwrapSecrets as unwrapSecretValues } from "../../tools/plan/fakeProviders";
+import { installRecordingMocks, RecordedOptions, RecordedResource, settleRegistrations } from "../../tools/plan/mockRuntime";
 
 export { isSecretValue, secretValue };
+export type { RecordedOptions, RecordedResource };
 
 export const fakeAccountId = "123456789012";
 export const fakePrivateKeyPem = "-----BEGIN RSA PRIVATE KEY-----\nFAKEKEYMATERIAL\n-----END RSA PRIVATE KEY-----\n";
 export const fakeCertPem = "-----BEGIN CERTIFICATE-----\nFAKECERTMATERIAL\n-----END CERTIFICATE-----\n";
-
-export interface RecordedResource {
-    type: string;
-    name: string;
-    /** Inputs as the engine received them; secrets still wrapped (see isSecretValue). */
-    inputs: Record<string, any>;
-    /** Inputs with secret wrappers removed. */
-    plainInputs: Record<string, any>;
-    custom: boolean;
-    /** The resource's URN, as the mock monitor made it. */
-    urn: string;
-    /** Resource options as the SDK sent them to the engine (the mock API itself does not pass them). */
-    options: RecordedOptions;
-}
-
-/** The resource options tests check, read from the SDK's RegisterResource request. */
-export interface RecordedOptions {
-    /** The parent's URN ("" for none). */
-    parent: string;
-    /** URNs of every resource this one depends on (dependsOn and input dependencies). */
-    dependencies: string[];
-    deleteBeforeReplace: boolean;
-    additionalSecretOutputs: string[];
-    replaceOnChanges: string[];
-    ignoreChanges: string[];
-    /** customTimeouts; "" where unset. */
-    customTimeouts: { create: string; update: string; delete: string };
-}
-
-function recordedOptions(req: any): RecordedOptions {
-    const timeouts = req.getCustomtimeouts?.();
-    return {
-        parent: req.getParent(),
-        dependencies: req.getDependenciesList(),
-        deleteBeforeReplace: req.getDeletebeforereplace(),
-        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        replaceOnChanges: req.getReplaceonchangesList(),
-        ignoreChanges: req.getIgnorechangesList(),
-        customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
-    };
-}
 
 export interface MockRecorder {
     resources: RecordedResource[];
@@ -83,6 +45,9 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
     }
 }
 
+/** The resources the last installMocks() records. */
+let installed: RecordedResource[] = [];
+
 /**
  * Installs Pulumi mocks that record every resource. `extraState` adds or overrides outputs for a
  * resource (for example a command's stdout). Call it before constructing components.
@@ -95,31 +60,13 @@ export async function installMocks(options: {
     /** Answers (or throws for) a data source call before the defaults; undefined falls through to them. */
     call?: (args: pulumi.runtime.MockCallArgs) => Record<string, any> | undefined;
 } = {}): Promise<MockRecorder> {
-    const resources: RecordedResource[] = [];
-    // Handed from the monitor's registerResource to newResource, which it calls synchronously.
-    let pendingOptions: RecordedOptions | undefined;
-    let lastRecorded: RecordedResource | undefined;
-    await pulumi.runtime.setMocks({
-        newResource(args: pulumi.runtime.MockResourceArgs) {
-            lastRecorded = {
-                type: args.type,
-                name: args.name,
-                inputs: args.inputs,
-                plainInputs: unwrapSecrets(args.inputs),
-                custom: args.custom ?? true,
-                urn: "",
-                options: pendingOptions!,
-            };
-            pendingOptions = undefined;
-            resources.push(lastRecorded);
-            const state = {
-                ...args.inputs,
-                ...computedState(args.type, args.name, unwrapSecrets(args.inputs)),
-                ...(options.extraState?.(args.type, args.name, args.inputs) ?? {}),
-            };
-            return { id: args.custom === false ? undefined : `${args.name}-id`, state };
-        },
-        call(args: pulumi.runtime.MockCallArgs) {
+    const resources = await installRecordingMocks({
+        newResource: (args) => ({
+            ...args.inputs,
+            ...computedState(args.type, args.name, unwrapSecrets(args.inputs)),
+            ...(options.extraState?.(args.type, args.name, args.inputs) ?? {}),
+        }),
+        call(args) {
             const answer = options.call?.(args);
             if (answer !== undefined) {
                 return answer;
@@ -132,24 +79,8 @@ export async function installMocks(options: {
             }
             return args.inputs;
         },
-    }, options.project ?? "kops-iam-auth", options.stack ?? "test", options.preview ?? false);
-    // The mock API passes no resource options to newResource: read them from the request the SDK
-    // sends to the (mock) monitor, and the URN from its response.
-    const monitor: any = pulumi.runtime.getMonitor();
-    const registerResource = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, response: any) => void) => {
-        pendingOptions = recordedOptions(req);
-        lastRecorded = undefined;
-        let recorded: RecordedResource | undefined;
-        const done = registerResource(req, (err: any, response: any) => {
-            if (!err && recorded) {
-                recorded.urn = response.getUrn();
-            }
-            callback(err, response);
-        });
-        recorded = lastRecorded;
-        return done;
-    };
+    }, { project: options.project ?? "kops-iam-auth", stack: options.stack ?? "test", preview: options.preview });
+    installed = resources;
     return {
         resources,
         byType: (type) => resources.filter((r) => r.type === type),
@@ -171,8 +102,5 @@ export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
 
 /** Waits until every registration started so far has reached the mock monitor. */
 export async function settle(): Promise<void> {
-    for (let i = 0; i < 10; i++) {
-        await new Promise((r) => setImmediate(r));
-    }
-    await new Promise((r) => setTimeout(r, 50));
+    await settleRegistrations(installed);
 }

@@ -1,10 +1,10 @@
-// The resource graph of a program run under Pulumi's mocks: a stack transform records each
-// resource's parent, dependsOn and provider as the program passed them, and the mock monitor's
-// requests (pulumiMocks.ts) give the dependencies the engine receives (dependsOn expanded to a
-// component's children, plus every input's resources). From both, the order the engine creates
-// and deletes in: a resource is created after, and deleted before, everything it depends on, its
-// provider and its parent.
+// The resource graph of a program run under Pulumi's mocks: the mock monitor's requests give what
+// each resource waits for as the engine receives it (its parent, its provider, dependsOn expanded to
+// a component's children plus every input's resources: tools/plan/graph.ts, the plan's graph), and
+// a stack transform records each resource's parent, dependsOn and provider as the program passed
+// them. A resource is created after, and deleted before, everything it waits for.
 import * as pulumi from "@pulumi/pulumi";
+import { dependencyOrder, prerequisites } from "../../tools/plan/graph";
 import { MockRecorder, RecordedResource, valueOf } from "./pulumiMocks";
 
 /** One resource as the stack transform saw its options. */
@@ -19,10 +19,8 @@ export interface TransformRecord {
 }
 
 export interface ResourceGraph {
-    /** Every recorded resource by URN. */
+    /** Every recorded resource by URN, in registration order. */
     resources: Map<string, RecordedResource>;
-    /** URN → URNs it depends on: dependencies, provider, parent. */
-    edges: Map<string, Set<string>>;
     /** The stack transform's records, with the URNs they resolved to. */
     transforms: Array<TransformRecord & { urn: string; parentUrn?: string; dependsOnUrns: string[]; providerUrn?: string }>;
 }
@@ -61,15 +59,10 @@ const urnOf = (resource: pulumi.Resource) => valueOf(resource.urn);
 /** Builds the graph once every registration has reached the mock monitor (call settle() first). */
 export async function resourceGraph(mocks: MockRecorder, transforms: TransformRecord[]): Promise<ResourceGraph> {
     const resources = new Map(mocks.resources.map((r) => [r.urn, r]));
-    const edges = new Map<string, Set<string>>(mocks.resources.map((r) => [r.urn,
-        new Set([...r.options.dependencies, ...(r.options.parent ? [r.options.parent] : [])])]));
     const resolved: ResourceGraph["transforms"] = [];
     for (const record of transforms) {
         const urn = await urnOf(record.resource);
         const providerUrn = record.provider && await urnOf(record.provider);
-        if (providerUrn) {
-            edges.get(urn)?.add(providerUrn);
-        }
         resolved.push({
             ...record,
             urn,
@@ -78,13 +71,17 @@ export async function resourceGraph(mocks: MockRecorder, transforms: TransformRe
             providerUrn,
         });
     }
-    return { resources, edges, transforms: resolved };
+    return { resources, transforms: resolved };
 }
 
 /** Whether `from` depends on `to`, directly or through other resources. */
 export function dependsOn(graph: ResourceGraph, from: string, to: string): boolean {
+    const waitsFor = (urn: string) => {
+        const resource = graph.resources.get(urn);
+        return resource ? prerequisites(resource) : [];
+    };
     const seen = new Set<string>();
-    const pending = [...(graph.edges.get(from) ?? [])];
+    const pending = waitsFor(from);
     while (pending.length > 0) {
         const urn = pending.pop()!;
         if (urn === to) {
@@ -92,30 +89,13 @@ export function dependsOn(graph: ResourceGraph, from: string, to: string): boole
         }
         if (!seen.has(urn)) {
             seen.add(urn);
-            pending.push(...(graph.edges.get(urn) ?? []));
+            pending.push(...waitsFor(urn));
         }
     }
     return false;
 }
 
-/**
- * A creation order: every resource after what it depends on (Kahn's algorithm, ties broken by
- * registration order). Throws on a cycle. The reverse is a destroy order.
- */
+/** A creation order (tools/plan/graph.ts's dependencyOrder) as URNs; the reverse is a destroy order. */
 export function creationOrder(graph: ResourceGraph): string[] {
-    const urns = [...graph.resources.keys()];
-    const remaining = new Map(urns.map((urn) => [urn, new Set([...graph.edges.get(urn)!].filter((d) => graph.resources.has(d)))]));
-    const order: string[] = [];
-    while (remaining.size > 0) {
-        const ready = urns.find((urn) => remaining.get(urn)?.size === 0);
-        if (ready === undefined) {
-            throw new Error(`dependency cycle among ${[...remaining.keys()].join(", ")}`);
-        }
-        order.push(ready);
-        remaining.delete(ready);
-        for (const dependencies of remaining.values()) {
-            dependencies.delete(ready);
-        }
-    }
-    return order;
+    return dependencyOrder([...graph.resources.values()]).map((r) => r.urn);
 }

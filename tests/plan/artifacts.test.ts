@@ -4,16 +4,20 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { checkNoSecrets, planFiles } from "../../tools/plan/artifacts";
-import { secretValue } from "../../tools/plan/fakeProviders";
-import type { PlannedResource, ProgramRendering } from "../../tools/plan/mockRuntime";
+import { secretValue, unwrapSecrets } from "../../tools/plan/fakeProviders";
+import type { ProgramRendering, RecordedResource } from "../../tools/plan/mockRuntime";
 import { placeholderPrivateKeyPem } from "../../tools/plan/placeholders";
 
 const kubeconfig = (user: string) => YAML.stringify({ apiVersion: "v1", kind: "Config", clusters: [], users: [{ name: user }] });
 
-function resource(type: string, name: string, parent: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): PlannedResource {
+function resource(type: string, name: string, parent: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): RecordedResource {
     return {
-        type, name, urn: `urn:pulumi:s::p::${type}::${name}`, custom: !type.startsWith("test:"), parent,
-        dependencies: [], provider: "", inputs, outputs,
+        type, name, urn: `urn:pulumi:s::p::${type}::${name}`, custom: !type.startsWith("test:"),
+        inputs, plainInputs: unwrapSecrets(inputs) as Record<string, unknown>, outputs,
+        options: {
+            parent, dependencies: [], provider: "", deleteBeforeReplace: false, additionalSecretOutputs: [],
+            replaceOnChanges: [], ignoreChanges: [], customTimeouts: { create: "", update: "", delete: "" },
+        },
     };
 }
 

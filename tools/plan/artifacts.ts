@@ -6,7 +6,7 @@ import * as YAML from "yaml";
 import { patchClusterSpec, SpecPatchOptions } from "../../components/kops/specPatch";
 import { commandScript, isSecretValue, mapSecrets } from "./fakeProviders";
 import { topLevelAncestor } from "./graph";
-import type { PlannedResource, ProgramRendering } from "./mockRuntime";
+import type { RecordedResource, ProgramRendering } from "./mockRuntime";
 import { placeholderNotes, placeholderPrivateKeyPem } from "./placeholders";
 
 /** A file to write, relative to the plan's output directory. */
@@ -18,7 +18,7 @@ export interface PlanFile {
 const placeholderHeader = "Placeholders (see PLACEHOLDERS.md) stand for what only AWS and kOps know.";
 
 /** Inputs with every secret replaced by a marker: what may be shown or written. */
-export function redactedInputs(resource: PlannedResource): Record<string, any> {
+export function redactedInputs(resource: RecordedResource): Record<string, any> {
     return mapSecrets(resource.inputs, () => "[secret]") as Record<string, any>;
 }
 
@@ -33,18 +33,18 @@ function jsonFile(value: unknown): string {
 }
 
 /** A Kubernetes object from its recorded inputs, in the usual key order. */
-function kubernetesObject(resource: PlannedResource): Record<string, unknown> {
+function kubernetesObject(resource: RecordedResource): Record<string, unknown> {
     const { apiVersion, kind, metadata, ...rest } = redactedInputs(resource);
     return { apiVersion, kind, metadata, ...rest };
 }
 
 /** The first command resource running `script`, among `resources`. */
-function commandRunning(resources: PlannedResource[], script: string): PlannedResource | undefined {
+function commandRunning(resources: RecordedResource[], script: string): RecordedResource | undefined {
     return resources.find((r) => r.type === "command:local:Command" && commandScript(r.inputs.create) === script);
 }
 
 /** The spec patch options the spec command gets (SPEC_PATCH), or undefined without a spec command. */
-export function specPatchOptionsOf(resources: PlannedResource[]): SpecPatchOptions | undefined {
+export function specPatchOptionsOf(resources: RecordedResource[]): SpecPatchOptions | undefined {
     const spec = commandRunning(resources, "upsert-spec.sh");
     const environment = spec ? redactedInputs(spec).environment : undefined;
     return typeof environment?.SPEC_PATCH === "string" ? JSON.parse(environment.SPEC_PATCH) : undefined;
@@ -88,7 +88,7 @@ function fileName(name: string): string {
 }
 
 /** The files of one group (one top-level component, such as a KopsIamCluster), under `dir`. */
-function groupFiles(dir: string, top: PlannedResource, resources: PlannedResource[], kopsSpec?: string): PlanFile[] {
+function groupFiles(dir: string, top: RecordedResource, resources: RecordedResource[], kopsSpec?: string): PlanFile[] {
     const files: PlanFile[] = [];
     const at = (name: string) => (dir ? `${dir}/${name}` : name);
     const ofType = (type: string) => resources.filter((r) => r.type === type);
@@ -173,7 +173,7 @@ function groupFiles(dir: string, top: PlannedResource, resources: PlannedResourc
  * `kopsSpec` (kOps YAML) is patched by the group whose cluster it names.
  */
 export function planFiles(rendering: ProgramRendering, report: string, kopsSpec?: string): PlanFile[] {
-    const byTop = new Map<PlannedResource, PlannedResource[]>();
+    const byTop = new Map<RecordedResource, RecordedResource[]>();
     for (const resource of rendering.resources) {
         const top = topLevelAncestor(resource, rendering.resources);
         if (top) {
@@ -182,7 +182,7 @@ export function planFiles(rendering: ProgramRendering, report: string, kopsSpec?
     }
     // Only groups with something to write count: a bare resource beside a KopsIamCluster adds no directory.
     const groups = [...byTop].filter(([top, resources]) => groupFiles("", top, resources).length > 0);
-    const clusterOf = (resources: PlannedResource[]) => specPatchOptionsOf(resources)?.clusterName;
+    const clusterOf = (resources: RecordedResource[]) => specPatchOptionsOf(resources)?.clusterName;
     const specCluster = kopsSpec === undefined ? undefined : clusterNameOfSpec(kopsSpec);
     if (kopsSpec !== undefined && !groups.some(([, resources]) => clusterOf(resources) === specCluster)) {
         const clusters = groups.map(([, resources]) => clusterOf(resources)).filter(Boolean);

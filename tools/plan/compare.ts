@@ -7,7 +7,7 @@ import { diffCommandInputs } from "../../components/kops/lifecycle";
 import { isSecretValue, unwrapSecrets } from "./fakeProviders";
 import { dependencyOrder } from "./graph";
 import { CommandStep, KopsOperation, kopsImpact, kopsOperation } from "./kopsOperations";
-import type { PlannedResource, ProgramRendering } from "./mockRuntime";
+import type { RecordedResource, ProgramRendering } from "./mockRuntime";
 
 export interface ResourceChange {
     type: string;
@@ -41,12 +41,8 @@ export interface Comparison {
 const commandType = "command:local:Command";
 const dynamicTypePrefix = "pulumi-nodejs:dynamic/";
 
-function plainInputs(resource: PlannedResource): Record<string, unknown> {
-    return unwrapSecrets(resource.inputs) as Record<string, unknown>;
-}
-
 /** The value at an input path (`environment.NODE_COUNT`), and whether any part of the way is secret. */
-function inputAt(resource: PlannedResource, inputPath: string): { value: unknown; secret: boolean } {
+function inputAt(resource: RecordedResource, inputPath: string): { value: unknown; secret: boolean } {
     let value: unknown = resource.inputs;
     let secret = false;
     for (const key of inputPath.split(".")) {
@@ -74,7 +70,7 @@ function jsonObject(value: unknown): Record<string, unknown> | undefined {
 }
 
 /** `path: old → new` for each changed input of a command; JSON values (SPEC_PATCH) key by key. */
-function changeDetails(before: PlannedResource, after: PlannedResource, changedInputs: string[]): string[] {
+function changeDetails(before: RecordedResource, after: RecordedResource, changedInputs: string[]): string[] {
     return changedInputs.flatMap((inputPath) => {
         const [a, b] = [inputAt(before, inputPath), inputAt(after, inputPath)];
         if (a.secret || b.secret) {
@@ -95,8 +91,8 @@ function changeDetails(before: PlannedResource, after: PlannedResource, changedI
  * new inputs (`__provider`, as Pulumi's Node.js dynamic provider host does) and calls its check
  * with the old and new inputs. The failures are the refusals the preview would print.
  */
-async function dynamicCheckFailures(before: PlannedResource, after: PlannedResource): Promise<string[]> {
-    const news = plainInputs(after);
+async function dynamicCheckFailures(before: RecordedResource, after: RecordedResource): Promise<string[]> {
+    const news = after.plainInputs;
     const requireFromString = require(require.resolve("require-from-string", {
         paths: [path.dirname(require.resolve("@pulumi/pulumi"))],
     }));
@@ -104,14 +100,14 @@ async function dynamicCheckFailures(before: PlannedResource, after: PlannedResou
     if (!provider.check) {
         return [];
     }
-    const result = await provider.check(plainInputs(before), news);
+    const result = await provider.check(before.plainInputs, news);
     return (result.failures ?? []).map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason));
 }
 
 /** Compares two renderings of a program: `before` is the deployed configuration, `after` the new one. */
 export async function compareRenderings(before: ProgramRendering, after: ProgramRendering): Promise<Comparison> {
     // Resources are matched by URN: a resource whose URN changes is a different resource to Pulumi.
-    const rendered = (r: ProgramRendering) => r.resources.map((x) => ({ name: x.urn, inputs: plainInputs(x) }));
+    const rendered = (r: ProgramRendering) => r.resources.map((x) => ({ name: x.urn, inputs: x.plainInputs }));
     const changes = diffCommandInputs(rendered(before), rendered(after));
     const beforeByUrn = new Map(before.resources.map((r) => [r.urn, r]));
     const afterByUrn = new Map(after.resources.map((r) => [r.urn, r]));
@@ -130,13 +126,13 @@ export async function compareRenderings(before: ProgramRendering, after: Program
     const resourceChanges: ResourceChange[] = [];
     const operations: KopsOperation[] = [];
     const stepOf: Record<ResourceChange["change"], CommandStep> = { added: "create", changed: "update", removed: "delete" };
-    const visit = (resource: PlannedResource, change: ResourceChange["change"], changedInputs: string[]) => {
+    const visit = (resource: RecordedResource, change: ResourceChange["change"], changedInputs: string[]) => {
         const old = beforeByUrn.get(resource.urn);
         const details = resource.type === commandType && change === "changed" && old
             ? changeDetails(old, resource, changedInputs) : [];
         resourceChanges.push({ type: resource.type, name: resource.name, custom: resource.custom, change, changedInputs, details });
         if (resource.type === commandType) {
-            const operation = kopsOperation(resource.name, plainInputs(resource), stepOf[change]);
+            const operation = kopsOperation(resource.name, resource.plainInputs, stepOf[change]);
             if (operation) {
                 operations.push(operation);
             }

@@ -1,6 +1,7 @@
-// The resource graph of a rendering: what each resource waits for (its parent, its provider, the
-// resources its inputs and dependsOn name), in the order `pulumi up` may create them.
-import type { PlannedResource } from "./mockRuntime";
+// The resource graph of a rendering under mocks (the plan's and the tests'): what each resource
+// waits for (its parent, its provider, the resources its inputs and dependsOn name), and the order
+// `pulumi up` may create them in.
+import type { RecordedResource } from "./mockRuntime";
 
 /** The provider's URN in a provider reference (`<urn>::<id>`), or undefined for the default provider. */
 function providerUrn(reference: string): string | undefined {
@@ -9,13 +10,10 @@ function providerUrn(reference: string): string | undefined {
 }
 
 /** URNs a resource waits for on creation (and which wait for it on deletion). */
-export function prerequisites(resource: PlannedResource): string[] {
-    const provider = providerUrn(resource.provider);
-    return [...new Set([
-        ...(resource.parent ? [resource.parent] : []),
-        ...(provider ? [provider] : []),
-        ...resource.dependencies,
-    ])];
+export function prerequisites(resource: RecordedResource): string[] {
+    const { parent, dependencies } = resource.options;
+    const provider = providerUrn(resource.options.provider);
+    return [...new Set([...(parent ? [parent] : []), ...(provider ? [provider] : []), ...dependencies])];
 }
 
 /**
@@ -23,10 +21,10 @@ export function prerequisites(resource: PlannedResource): string[] {
  * those ready at the same time, the one registered first. `pulumi destroy` deletes in the reverse.
  * Prerequisites that are not in the list (default providers) are ignored.
  */
-export function dependencyOrder(resources: PlannedResource[]): PlannedResource[] {
+export function dependencyOrder(resources: RecordedResource[]): RecordedResource[] {
     const known = new Set(resources.map((r) => r.urn));
     const waitingFor = new Map(resources.map((r) => [r.urn, new Set(prerequisites(r).filter((u) => known.has(u) && u !== r.urn))]));
-    const ordered: PlannedResource[] = [];
+    const ordered: RecordedResource[] = [];
     const remaining = [...resources];
     while (remaining.length > 0) {
         const index = remaining.findIndex((r) => waitingFor.get(r.urn)!.size === 0);
@@ -48,12 +46,12 @@ export function urnName(urn: string): string {
 }
 
 /** The top-level resource (a child of the root Stack) a resource belongs to; itself if it is one. */
-export function topLevelAncestor(resource: PlannedResource, resources: PlannedResource[]): PlannedResource | undefined {
+export function topLevelAncestor(resource: RecordedResource, resources: RecordedResource[]): RecordedResource | undefined {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    let current: PlannedResource | undefined = resource;
-    while (current && current.parent !== "") {
-        const parent = byUrn.get(current.parent);
-        if (!parent || parent.parent === "") {
+    let current: RecordedResource | undefined = resource;
+    while (current && current.options.parent !== "") {
+        const parent = byUrn.get(current.options.parent);
+        if (!parent || parent.options.parent === "") {
             return current;
         }
         current = parent;

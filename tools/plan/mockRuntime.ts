@@ -1,35 +1,141 @@
-// Runs a Pulumi program the way the Node.js language host does for `pulumi up` (config set, the
-// program required inside the root Stack resource, its exports as stack outputs), but against
-// Pulumi's mock monitor: every resource registration is recorded with its inputs and options, the
-// providers' answers come from ./fakeProviders, and nothing leaves the process.
+// Pulumi's mock runtime, recording every resource registration with its inputs and options, for the
+// plan tool and the tests alike. renderProgram runs a whole Pulumi program the way the Node.js
+// language host does for `pulumi up` (config set, the program required inside the root Stack
+// resource, its exports as stack outputs), with the providers' answers from ./fakeProviders;
+// nothing leaves the process.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { fakeInvokeResult, fakeResourceState } from "./fakeProviders";
+import { fakeInvokeResult, fakeResourceState, unwrapSecrets } from "./fakeProviders";
 
 /** One resource registration, as the engine would receive it. */
-export interface PlannedResource {
+export interface RecordedResource {
     type: string;
     name: string;
+    /** The resource's URN, as the mock monitor made it. */
     urn: string;
     /** False for component resources (and the root Stack). */
     custom: boolean;
+    /** Inputs as the engine gets them: secrets still wrapped (see fakeProviders.isSecretValue). Typed loosely for reading. */
+    inputs: Record<string, any>;
+    /** Inputs with the secret wrappers removed: for comparing values, never for writing them. */
+    plainInputs: Record<string, any>;
+    /** What a component registered with registerOutputs (secrets wrapped); empty for custom resources. */
+    outputs: Record<string, unknown>;
+    /** Resource options as the SDK sent them to the engine (the mock API itself does not pass them). */
+    options: RecordedOptions;
+}
+
+/** The resource options of a registration, read from the SDK's RegisterResource request. */
+export interface RecordedOptions {
     /** The parent's URN, "" for the root Stack. */
     parent: string;
-    /** URNs this resource depends on: dependsOn and the resources its inputs come from. */
+    /** URNs this resource depends on: dependsOn (expanded to a component's children) and the resources its inputs come from. */
     dependencies: string[];
     /** The provider reference (`<provider urn>::<id>`), "" for the default provider. */
     provider: string;
-    /** Inputs as the engine gets them: secrets still wrapped (see fakeProviders.isSecretValue). */
-    inputs: Record<string, unknown>;
-    /** What a component registered with registerOutputs (secrets wrapped); empty for custom resources. */
-    outputs: Record<string, unknown>;
+    deleteBeforeReplace: boolean;
+    additionalSecretOutputs: string[];
+    replaceOnChanges: string[];
+    ignoreChanges: string[];
+    /** customTimeouts; "" where unset. */
+    customTimeouts: { create: string; update: string; delete: string };
+}
+
+function recordedOptions(request: any): RecordedOptions {
+    const timeouts = request.getCustomtimeouts?.();
+    return {
+        parent: request.getParent(),
+        dependencies: request.getDependenciesList(),
+        provider: request.getProvider(),
+        deleteBeforeReplace: request.getDeletebeforereplace(),
+        additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+        replaceOnChanges: request.getReplaceonchangesList(),
+        ignoreChanges: request.getIgnorechangesList(),
+        customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
+    };
+}
+
+/** The providers' side of the mocks: a new resource's state (its outputs), a provider function's result. */
+export interface FakeProviders {
+    newResource(args: pulumi.runtime.MockResourceArgs): Record<string, unknown>;
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown>;
+}
+
+/**
+ * Installs Pulumi's mocks answering from `providers`, and records every registration (in order)
+ * into the returned list: its inputs, the options the SDK sent, the URN the monitor made, and what a
+ * component registers as outputs. Call it before any resource is constructed.
+ */
+export async function installRecordingMocks(providers: FakeProviders,
+    target: { project: string; stack: string; preview?: boolean }): Promise<RecordedResource[]> {
+    const resources: RecordedResource[] = [];
+    // Handed from the monitor's registerResource to newResource, which the mock monitor calls synchronously.
+    let pendingOptions: RecordedOptions | undefined;
+    let last: RecordedResource | undefined;
+    await pulumi.runtime.setMocks({
+        newResource(args) {
+            last = {
+                type: args.type, name: args.name, urn: "", custom: args.custom ?? true,
+                inputs: args.inputs, plainInputs: unwrapSecrets(args.inputs) as Record<string, any>, outputs: {},
+                options: pendingOptions!,
+            };
+            pendingOptions = undefined;
+            resources.push(last);
+            return { id: args.custom === false ? undefined : `${args.name}-id`, state: providers.newResource(args) };
+        },
+        call(args) {
+            return providers.call(args);
+        },
+    }, target.project, target.stack, target.preview ?? false);
+
+    // The mock API gives newResource no options: read them from the request, the URN from the response.
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request: any, callback: (error: unknown, response: any) => void) => {
+        pendingOptions = recordedOptions(request);
+        last = undefined;
+        let recorded: RecordedResource | undefined;
+        const done = registerResource(request, (error: unknown, response: any) => {
+            if (!error && recorded) {
+                recorded.urn = response.getUrn();
+            }
+            callback(error, response);
+        });
+        recorded = last;
+        return done;
+    };
+    const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (request: any, callback: (error: unknown, response: any) => void) => {
+        const resource = resources.find((r) => r.urn === request.getUrn());
+        if (resource) {
+            resource.outputs = pulumi.runtime.deserializeProperties(request.getOutputs());
+        }
+        return registerResourceOutputs(request, callback);
+    };
+    return resources;
+}
+
+/**
+ * Waits until every registration started so far has reached the monitor: the SDK's own wait for
+ * outstanding RPCs (internal, used by its language host), repeated while applies that ran meanwhile
+ * registered more.
+ */
+export async function settleRegistrations(resources: RecordedResource[]): Promise<void> {
+    const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+    for (let before = -1; before !== resources.length;) {
+        before = resources.length;
+        await runtime.waitForRPCs?.();
+        for (let i = 0; i < 5; i++) {
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+    }
 }
 
 export interface ProgramRendering {
     project: string;
     stack: string;
     /** In registration order. */
-    resources: PlannedResource[];
+    resources: RecordedResource[];
     /** The stack outputs (the program's exports) as the root Stack registers them: secrets wrapped. */
     outputs: Record<string, unknown>;
     /** Warnings the program logged (pulumi.log.warn), which `pulumi up` would print too. */
@@ -87,21 +193,6 @@ function isolateProjectModules(projectDir: string, program: string): () => void 
 }
 
 /**
- * Waits until every registration has reached the monitor: the SDK's own wait for outstanding RPCs
- * (internal, used by its language host), repeated while applies that ran meanwhile registered more.
- */
-async function settle(registered: () => number): Promise<void> {
-    const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-    for (let before = -1; before !== registered();) {
-        before = registered();
-        await runtime.waitForRPCs?.();
-        for (let i = 0; i < 5; i++) {
-            await new Promise((resolve) => setImmediate(resolve));
-        }
-    }
-}
-
-/**
  * Renders the program once under mocks and returns every registration and the stack outputs. The
  * process is left as it was found (working directory, config, module cache, console), except that
  * Pulumi's mocks stay installed.
@@ -109,7 +200,6 @@ async function settle(registered: () => number): Promise<void> {
 export async function renderProgram(options: RenderOptions): Promise<ProgramRendering> {
     const projectDir = path.resolve(options.projectDir);
     const program = path.resolve(projectDir, options.program);
-    const resources: PlannedResource[] = [];
     const errors: unknown[] = [];
     const warnings: string[] = [];
     const region = options.config["aws:region"];
@@ -135,53 +225,10 @@ export async function renderProgram(options: RenderOptions): Promise<ProgramRend
     const savedConfig = pulumi.runtime.allConfig();
     try {
         pulumi.runtime.setAllConfig(options.config);
-        // Handed from the monitor's registerResource to newResource, which the mock monitor calls next.
-        let pending: Pick<PlannedResource, "parent" | "dependencies" | "provider"> | undefined;
-        let last: PlannedResource | undefined;
-        await pulumi.runtime.setMocks({
-            newResource(args) {
-                last = {
-                    type: args.type, name: args.name, urn: "", custom: args.custom ?? true,
-                    parent: "", dependencies: [], provider: args.provider ?? "",
-                    ...pending, inputs: args.inputs, outputs: {},
-                };
-                pending = undefined;
-                resources.push(last);
-                return { id: args.custom === false ? undefined : `${args.name}-id`, state: fakeResourceState(args.type, args.name, args.inputs) };
-            },
-            call(args) {
-                return fakeInvokeResult(args.token, args.inputs, region);
-            },
-        }, options.project, options.stack, false);
-
-        // The mock API gives newResource no options: read them from the request, the URN from the response.
-        const monitor = pulumi.runtime.getMonitor() as any;
-        const registerResource = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (request: any, callback: (error: unknown, response: any) => void) => {
-            pending = {
-                parent: request.getParent(),
-                dependencies: request.getDependenciesList(),
-                provider: request.getProvider(),
-            };
-            last = undefined;
-            let recorded: PlannedResource | undefined;
-            const done = registerResource(request, (error: unknown, response: any) => {
-                if (!error && recorded) {
-                    recorded.urn = response.getUrn();
-                }
-                callback(error, response);
-            });
-            recorded = last;
-            return done;
-        };
-        const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
-        monitor.registerResourceOutputs = (request: any, callback: (error: unknown, response: any) => void) => {
-            const resource = resources.find((r) => r.urn === request.getUrn());
-            if (resource) {
-                resource.outputs = pulumi.runtime.deserializeProperties(request.getOutputs());
-            }
-            return registerResourceOutputs(request, callback);
-        };
+        const resources = await installRecordingMocks({
+            newResource: (args) => fakeResourceState(args.type, args.name, args.inputs),
+            call: (args) => fakeInvokeResult(args.token, args.inputs, region),
+        }, { project: options.project, stack: options.stack });
 
         try {
             // As the language host runs a CommonJS program: its exports, or what its exported function returns.
@@ -192,11 +239,11 @@ export async function renderProgram(options: RenderOptions): Promise<ProgramRend
         } catch (error) {
             errors.push(error);
         }
-        await settle(() => resources.length);
+        await settleRegistrations(resources);
         if (errors.length > 0) {
             throw new ProgramError(errors);
         }
-        const root = resources.find((r) => r.parent === "" && r.type === "pulumi:pulumi:Stack");
+        const root = resources.find((r) => r.options.parent === "" && r.type === "pulumi:pulumi:Stack");
         return { project: options.project, stack: options.stack, resources, outputs: root?.outputs ?? {}, warnings };
     } finally {
         pulumi.runtime.setAllConfig(savedConfig);

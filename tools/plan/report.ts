@@ -38,7 +38,7 @@ export function renderPlanReport(rendering: ProgramRendering, options: PlanRepor
         `Resources, in the order \`pulumi up\` creates them (${ordered.length}):`,
         ...table([
             ["#", "TYPE", "NAME", "PARENT"],
-            ...ordered.map((r, i) => [String(i + 1), r.type, r.name, r.parent ? urnName(r.parent) : "-"]),
+            ...ordered.map((r, i) => [String(i + 1), r.type, r.name, r.options.parent ? urnName(r.options.parent) : "-"]),
         ]),
         "",
         `kOps operations of the first \`pulumi up\`, in order (${options.firstUp.impact}):`,
