@@ -179,9 +179,19 @@ export function fingerprint(value: unknown): string {
 }
 
 /**
+ * The environment variables that only say how kops runs (which binary, which AWS profile, how long
+ * validate waits), never what the cluster is. A change of only these re-runs the commands (they
+ * need the new values, and destroy runs with the last recorded ones), and every re-run is
+ * read-only: upsert-spec.sh finds the spec unchanged and replaces nothing, apply.sh's dry runs find
+ * nothing to update or roll (kops decides, so a roll an earlier failed run owed still happens).
+ * `npm run plan -- --compare` reports such a change as read-only checks.
+ */
+export const toolOnlyEnvironment: readonly string[] = ["KOPS_BIN", "AWS_PROFILE", "VALIDATE_TIMEOUT"];
+
+/**
  * The apply command's environment (apply.sh). SPEC_FINGERPRINT is the fingerprint of the spec
- * command's inputs, so apply re-runs (update, rolling-update, validate) exactly when the spec
- * command did.
+ * command's inputs, so apply re-runs exactly when the spec command did (and when VALIDATE_TIMEOUT
+ * changes); apply.sh then asks kops what is left to update and roll.
  */
 export function applyEnvironment(s: KopsCommandSettings, specFingerprint: string): Record<string, string> {
     return {

@@ -78,7 +78,8 @@ describe("npm run plan: exit statuses and messages", function () {
             "       environment.NODE_SIZE: t3.medium → m7i.large",
             "       environment.SPEC_PATCH.nodeCount: 2 → 4",
             "       environment.SPEC_PATCH.nodeSize: t3.medium → m7i.large",
-            "  2. cluster-kops-apply (apply.sh update): kops update cluster --yes → kops rolling-update cluster --yes → kops validate cluster --wait 15m",
+            "  2. cluster-kops-apply (apply.sh update): kops update cluster (dry run) → kops update cluster --yes (if it lists changes) → " +
+                "kops rolling-update cluster (dry run) → kops rolling-update cluster --yes (if instances are outdated) → kops validate cluster --wait 15m",
         ].join("\n")), result.stdout);
         assert.match(result.stdout, /\n {2}~ command:local:Command cluster-kops-apply: environment\.SPEC_FINGERPRINT\n/);
 

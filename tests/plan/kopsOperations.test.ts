@@ -45,19 +45,26 @@ describe("plan: kOps operations of the command lines", () => {
         }
     });
 
-    it("apply create: update and validate, no rolling update; apply update: with rolling update", () => {
+    it("apply create: update and validate, a roll only for what a failed run left outdated; apply update: dry runs, then what kops finds", () => {
         const source = script("apply.sh");
         const create = kopsOperation("c-apply", { ...lines.apply, environment }, "create")!;
-        assert.strictEqual(create.description, "kops update cluster --yes → kops validate cluster --wait 20m");
+        assert.strictEqual(create.description, "kops update cluster --yes → kops validate cluster --wait 20m → kops rolling-update cluster " +
+            "(dry run; --yes and validate again only for instances an earlier, failed run left outdated)");
         assert.deepStrictEqual(create.kinds, ["update", "validate"]);
         const update = kopsOperation("c-apply", { ...lines.apply, environment }, "update")!;
-        assert.strictEqual(update.description,
-            "kops update cluster --yes → kops rolling-update cluster --yes → kops validate cluster --wait 20m");
-        for (const call of kopsCalls(update.description)) {
-            assert.ok(source.includes(call), `apply.sh has no ${call}`);
+        assert.strictEqual(update.description, "kops update cluster (dry run) → kops update cluster --yes (if it lists changes) → " +
+            "kops rolling-update cluster (dry run) → kops rolling-update cluster --yes (if instances are outdated) → kops validate cluster --wait 20m");
+        for (const call of [...kopsCalls(create.description), ...kopsCalls(update.description)]) {
+            assert.ok(source.includes(call) || source.includes(call.replace("kops_cmd ", "dry_run_finds \"No rolling-update required.\" ")) ||
+                source.includes(call.replace("kops_cmd ", "dry_run_finds \"No changes need to be applied\" ")), `apply.sh has no ${call}`);
         }
-        // The rolling update is guarded by the mode, as the plan says.
-        assert.match(source, /if \[\[ "\$mode" == update \]\]; then\n\s+kops_cmd rolling-update cluster --yes/);
+        // Each --yes is guarded by kops' own dry run, as the plan says.
+        assert.match(source, /if dry_run_finds "No changes need to be applied" update cluster --create-kube-config=false; then\n\s+kops_cmd update cluster --yes/);
+        assert.match(source, /if dry_run_finds "No rolling-update required\." rolling-update cluster; then\n\s+kops_cmd rolling-update cluster --yes/);
+        // Only tool settings changed: the same script, read-only.
+        const toolOnly = kopsOperation("c-apply", { ...lines.apply, environment }, "update", { toolOnly: true })!;
+        assert.deepStrictEqual(toolOnly.kinds, ["check", "validate"]);
+        assert.deepStrictEqual(kopsOperation("c-spec", { ...lines.spec, environment }, "update", { toolOnly: true })!.kinds, ["check"]);
     });
 
     it("kubeconfig: auth plugin or admin credential; delete: kops delete cluster; apply and kubeconfig delete nothing", () => {

@@ -32,7 +32,8 @@ describe("plan: the lifecycle table of design.md", function () {
         const firstUp = await compareRenderings(emptyRendering(base.rendering), base.rendering);
         assert.deepStrictEqual(firstUp.operations.map((o) => [o.resource, o.script, o.description]), [
             ["cluster-kops-spec", "upsert-spec.sh create", "kops create cluster --dry-run -o yaml → spec patch → kops replace -f - --force"],
-            ["cluster-kops-apply", "apply.sh create", "kops update cluster --yes → kops validate cluster --wait 15m"],
+            ["cluster-kops-apply", "apply.sh create", "kops update cluster --yes → kops validate cluster --wait 15m → kops rolling-update " +
+                "cluster (dry run; --yes and validate again only for instances an earlier, failed run left outdated)"],
             ["cluster-kops-kubeconfig", "kubeconfig.sh", "kops export kubecfg --auth-plugin"],
         ]);
         assert.strictEqual(firstUp.impact, "spec + update + validate + kubeconfig");
@@ -88,6 +89,30 @@ describe("plan: the lifecycle table of design.md", function () {
             assert.deepStrictEqual(comparison.resourceChanges.filter((c) => c.type.startsWith("kubernetes:")), []);
         });
     }
+
+    it("tool-only settings (kopsBinary, aws:profile, validateTimeout): read-only checks, no kOps operation that changes the cloud", async () => {
+        const comparison = await changeTo("tool-settings");
+        assert.strictEqual(comparison.impact, "check + validate + kubeconfig");
+        assert.deepStrictEqual(comparison.operations.map((o) => [o.resource, o.script, o.description]), [
+            ["cluster-kops-spec", "upsert-spec.sh update", "read-only: kops get cluster + kops get instancegroups → spec patch changes nothing: no replace"],
+            ["cluster-kops-apply", "apply.sh update", "read-only: kops update cluster (dry run: no change) → " +
+                "kops rolling-update cluster (dry run: nothing outdated) → kops validate cluster --wait 45m"],
+            ["cluster-kops-kubeconfig", "kubeconfig.sh", "kops export kubecfg --auth-plugin"],
+        ]);
+        assert.ok(!comparison.operations.some((o) => o.kinds.some((k) => ["spec", "update", "rolling-update", "delete"].includes(k))));
+        // The commands re-run because they carry the values (destroy runs with the recorded ones).
+        assert.deepStrictEqual(changed(comparison, commandType), [
+            "cluster-state-purge-versions: environment.AWS_PROFILE",
+            "cluster-kops-spec: environment.AWS_PROFILE, environment.KOPS_BIN",
+            "cluster-kops-apply: environment.AWS_PROFILE, environment.KOPS_BIN, environment.SPEC_FINGERPRINT, environment.VALIDATE_TIMEOUT",
+            "cluster-kops-kubeconfig: environment.AWS_PROFILE, environment.KOPS_BIN",
+        ]);
+        assert.deepStrictEqual(comparison.resourceChanges.filter((c) => c.type.startsWith("kubernetes:")), []);
+
+        const timeout = await changeTo("validate-timeout");
+        assert.strictEqual(timeout.impact, "check + validate");
+        assert.deepStrictEqual(changed(timeout, commandType), ["cluster-kops-apply: environment.VALIDATE_TIMEOUT"]);
+    });
 
     for (const [setting, name] of [
         ["zones", "zones"], ["networking", "networking"], ["topology", "topology"],

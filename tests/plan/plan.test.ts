@@ -134,7 +134,8 @@ describe("npm run plan", function () {
             assert.ok(stdout.includes([
                 "kOps operations of the first `pulumi up`, in order (spec + update + validate + kubeconfig):",
                 "  1. cluster-kops-spec (upsert-spec.sh create): kops create cluster --dry-run -o yaml → spec patch → kops replace -f - --force",
-                "  2. cluster-kops-apply (apply.sh create): kops update cluster --yes → kops validate cluster --wait 15m",
+                "  2. cluster-kops-apply (apply.sh create): kops update cluster --yes → kops validate cluster --wait 15m → kops rolling-update " +
+                    "cluster (dry run; --yes and validate again only for instances an earlier, failed run left outdated)",
                 "  3. cluster-kops-kubeconfig (kubeconfig.sh): kops export kubecfg --auth-plugin",
                 "  No rolling update: the cluster boots with the patched spec.",
             ].join("\n")), stdout);

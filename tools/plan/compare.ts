@@ -3,6 +3,7 @@
 // when its own inputs change), and whether a provider's check refuses the change at preview.
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
+import { toolOnlyEnvironment } from "../../components/kops/commandEnvironment";
 import { diffCommandInputs } from "../../components/kops/lifecycle";
 import { isSecretValue, unwrapSecrets } from "./fakeProviders";
 import { dependencyOrder } from "./graph";
@@ -123,6 +124,12 @@ export async function compareRenderings(before: ProgramRendering, after: Program
     }
 
     const changeByUrn = new Map(changes.map((c) => [c.name, c]));
+    // Only tool settings changed (the kops binary, the AWS profile, the validate timeout, and the
+    // spec fingerprint that follows them): every kOps command that re-runs is read-only.
+    const toolInputs = new Set([...toolOnlyEnvironment.map((v) => `environment.${v}`), "environment.SPEC_FINGERPRINT"]);
+    const commandChanges = changes.filter((c) => afterByUrn.get(c.name)?.type === commandType);
+    const toolOnly = commandChanges.length > 0 &&
+        commandChanges.every((c) => c.change === "changed" && c.changedInputs.every((p) => toolInputs.has(p)));
     const resourceChanges: ResourceChange[] = [];
     const operations: KopsOperation[] = [];
     const stepOf: Record<ResourceChange["change"], CommandStep> = { added: "create", changed: "update", removed: "delete" };
@@ -132,7 +139,7 @@ export async function compareRenderings(before: ProgramRendering, after: Program
             ? changeDetails(old, resource, changedInputs) : [];
         resourceChanges.push({ type: resource.type, name: resource.name, custom: resource.custom, change, changedInputs, details });
         if (resource.type === commandType) {
-            const operation = kopsOperation(resource.name, resource.plainInputs, stepOf[change]);
+            const operation = kopsOperation(resource.name, resource.plainInputs, stepOf[change], { toolOnly });
             if (operation) {
                 operations.push(operation);
             }

@@ -9,7 +9,7 @@ import { purgeClusterVersionsScript } from "../../components/statePurge";
 export type CommandStep = "create" | "update" | "delete";
 
 /** The kOps steps a command line stands for. */
-export type KopsStepKind = "spec" | "update" | "rolling-update" | "validate" | "kubeconfig" | "delete";
+export type KopsStepKind = "check" | "spec" | "update" | "rolling-update" | "validate" | "kubeconfig" | "delete";
 
 export interface KopsOperation {
     /** The command resource's name. */
@@ -32,9 +32,23 @@ const convergeSpec: ScriptStep = {
     kinds: ["spec"],
 };
 
-/** The kOps calls of one script run; `environment` is the command's (plain) environment. */
-function scriptStep(script: string, mode: string | undefined, environment: Record<string, string>): ScriptStep | undefined {
+/**
+ * The kOps calls of one script run; `environment` is the command's (plain) environment. `toolOnly`:
+ * only tool settings changed (toolOnlyEnvironment), so the spec is unchanged and applied, and every
+ * call is read-only.
+ */
+function scriptStep(script: string, mode: string | undefined, environment: Record<string, string>, toolOnly: boolean): ScriptStep | undefined {
     const validate = `kops validate cluster --wait ${environment.VALIDATE_TIMEOUT ?? "15m"}`;
+    if (toolOnly && `${script} ${mode ?? ""}` === "upsert-spec.sh update") {
+        return { description: "read-only: kops get cluster + kops get instancegroups → spec patch changes nothing: no replace", kinds: ["check"] };
+    }
+    if (toolOnly && `${script} ${mode ?? ""}` === "apply.sh update") {
+        return {
+            description: "read-only: kops update cluster (dry run: no change) → kops rolling-update cluster (dry run: nothing outdated) → " +
+                validate,
+            kinds: ["check", "validate"],
+        };
+    }
     switch (`${script} ${mode ?? ""}`.trim()) {
         case "upsert-spec.sh create":
             // An absent cluster is created; an adopted one is converged like on update.
@@ -45,10 +59,16 @@ function scriptStep(script: string, mode: string | undefined, environment: Recor
         case "upsert-spec.sh update":
             return convergeSpec;
         case "apply.sh create":
-            return { description: `kops update cluster --yes → ${validate}`, kinds: ["update", "validate"] };
+            // The rolling update after validate rolls only what an earlier failed first run left outdated: nothing on a clean one.
+            return {
+                description: `kops update cluster --yes → ${validate} → kops rolling-update cluster (dry run; --yes and validate again ` +
+                    "only for instances an earlier, failed run left outdated)",
+                kinds: ["update", "validate"],
+            };
         case "apply.sh update":
             return {
-                description: `kops update cluster --yes → kops rolling-update cluster --yes → ${validate}`,
+                description: "kops update cluster (dry run) → kops update cluster --yes (if it lists changes) → kops rolling-update cluster " +
+                    `(dry run) → kops rolling-update cluster --yes (if instances are outdated) → ${validate}`,
                 kinds: ["update", "rolling-update", "validate"],
             };
         case "kubeconfig.sh":
@@ -69,7 +89,8 @@ function scriptStep(script: string, mode: string | undefined, environment: Recor
  * The kOps operation `step` of a command resource runs, or undefined when the command has no such
  * line (the apply and kubeconfig commands delete nothing). `inputs` are plain (secrets unwrapped).
  */
-export function kopsOperation(resource: string, inputs: Record<string, any>, step: CommandStep): KopsOperation | undefined {
+export function kopsOperation(resource: string, inputs: Record<string, any>, step: CommandStep,
+    options: { toolOnly?: boolean } = {}): KopsOperation | undefined {
     // A command without an `update` line runs `create` again on a change.
     const line: unknown = step === "update" ? inputs.update ?? inputs.create : inputs[step];
     if (typeof line !== "string" || line === "") {
@@ -90,14 +111,14 @@ export function kopsOperation(resource: string, inputs: Record<string, any>, ste
     const parsed = parseKopsCommandLine(line);
     const script = parsed?.script;
     const mode = parsed?.args[0];
-    const known = script ? scriptStep(script, mode, inputs.environment ?? {}) : undefined;
+    const known = script ? scriptStep(script, mode, inputs.environment ?? {}, step === "update" && options.toolOnly === true) : undefined;
     if (!script || !known) {
         return { resource, step, script: line, description: `runs: ${line}`, kinds: [] };
     }
     return { resource, step, script: mode ? `${script} ${mode}` : script, ...known };
 }
 
-const kindOrder: KopsStepKind[] = ["spec", "update", "rolling-update", "validate", "kubeconfig", "delete"];
+const kindOrder: KopsStepKind[] = ["check", "spec", "update", "rolling-update", "validate", "kubeconfig", "delete"];
 
 /** What a set of operations costs, as the lifecycle table says it: `none`, or e.g. `spec + update + rolling-update + validate`. */
 export function kopsImpact(operations: KopsOperation[]): string {

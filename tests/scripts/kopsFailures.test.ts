@@ -1,0 +1,380 @@
+// Failures anywhere in a `pulumi up` that CHANGES a cluster, then a re-run; a failed first up
+// followed by a config change; tool-only setting changes; and destroy after a partial first up.
+// All with the stub kops (tests/stubs/kops: state in a temp folder, kops' texts and exit codes,
+// failure on the Nth call) and the real scripts, driven by a model of what the Pulumi engine does
+// with the three `local.Command`s (checked against pulumi-command v1.2.1's provider source):
+// - a command with no state runs `create`; one whose inputs differ from its state runs `update`
+//   (`create` when it has none); equal inputs run nothing;
+// - a command that fails records nothing: a failed create leaves no state, a failed update keeps
+//   the old inputs (pulumi-go-provider returns partial state only for ResourceInitFailedError,
+//   which the command provider never returns), so the next `pulumi up` runs it again;
+// - the commands depend on each other (spec → apply → kubeconfig), so a failure skips the rest;
+// - destroy runs the `delete` of each command in state, in reverse order (only the spec has one).
+// The converged state (the spec kops stores, what `update` applied to the "cloud" and whether
+// instances are still outdated) must equal what a clean run reaches.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+    applyEnvironment, fingerprint, KopsCommandSettings, kubeconfigEnvironment, specEnvironment,
+} from "../../components/kops/commandEnvironment";
+import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+
+const repoRoot = path.join(__dirname, "..", "..");
+const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");
+const stubsDir = path.join(repoRoot, "tests", "stubs");
+const stubKops = path.join(stubsDir, "kops");
+const clusterName = "dev.example.com";
+const stateStore = "s3://kops-state-test";
+
+const baseSettings: KopsCommandSettings = {
+    kopsBinary: "kops",
+    clusterName,
+    stateStoreUrl: stateStore,
+    region: "us-east-1",
+    zones: ["us-east-1a", "us-east-1b"],
+    nodeCount: 2,
+    nodeSize: "t3.medium",
+    controlPlaneCount: 1,
+    controlPlaneSize: "m6i.large",
+    kubernetesVersion: "1.34.10",
+    networking: "cilium",
+    topology: "public",
+    extraFlags: [],
+    adoptExisting: false,
+    validateTimeout: "15m",
+    kubeconfigMode: "auth-plugin",
+    adminTtl: "18h",
+    webhookKubeconfig: renderWebhookKubeconfig("-----BEGIN CERTIFICATE-----\nTESTCA\n-----END CERTIFICATE-----\n"),
+    webhookCacheTtl: "5m",
+    hookRunner: "container",
+    hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
+    authenticatorUid: 10000,
+};
+
+/** kops calls that change the cloud or the state store; everything else only reads. */
+const changing = ["update cluster --yes", "rolling-update cluster --yes", "replace --force", "delete cluster --yes"];
+
+type CommandName = "spec" | "apply" | "kubeconfig";
+interface CommandInputs {
+    create: string;
+    update: string;
+    delete?: string;
+    environment: Record<string, string>;
+}
+
+/** A kOps command line as KopsCluster's commands run it: the script with its mode, the environment alone. */
+const script = (name: string, ...args: string[]) => ["bash", `'${scriptsDir}/${name}'`, ...args].join(" ");
+
+function commandInputs(settings: KopsCommandSettings): Record<CommandName, CommandInputs> {
+    const spec = specEnvironment(settings);
+    return {
+        spec: { create: script("upsert-spec.sh", "create"), update: script("upsert-spec.sh", "update"), delete: script("delete.sh"), environment: spec },
+        apply: {
+            create: script("apply.sh", settings.adoptExisting ? "update" : "create"),
+            update: script("apply.sh", "update"),
+            environment: applyEnvironment(settings, fingerprint({ environment: spec })),
+        },
+        kubeconfig: { create: script("kubeconfig.sh"), update: script("kubeconfig.sh"), environment: kubeconfigEnvironment(settings) },
+    };
+}
+
+interface UpResult {
+    /** The command that failed, or undefined when the up succeeded. */
+    failed?: CommandName;
+    /** Which commands ran, with their step. */
+    ran: string[];
+    /** kops operations of this up. */
+    operations: string[];
+    stderr: string;
+    seconds: number;
+}
+
+/** A stub kOps world plus the Pulumi state of the three commands. */
+class World {
+    readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "kops-failures-"));
+    readonly state = path.join(this.root, "state");
+    readonly home = path.join(this.root, "home");
+    readonly tmp = path.join(this.root, "tmp");
+    /** The inputs each command's state records (only after a success). */
+    readonly pulumiState = new Map<CommandName, CommandInputs>();
+    private seen = 0;
+
+    constructor() {
+        for (const dir of [this.state, this.home, this.tmp]) {
+            fs.mkdirSync(dir);
+        }
+    }
+
+    private run(line: string, environment: Record<string, string>, extra: Record<string, string>) {
+        return spawnSync("bash", ["-c", line], {
+            cwd: repoRoot,
+            encoding: "utf8",
+            env: {
+                PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+                HOME: this.home,
+                TMPDIR: this.tmp,
+                KOPS_STUB_STATE: this.state,
+                ...environment,
+                ...extra,
+            },
+        });
+    }
+
+    calls(): string[][] {
+        const file = path.join(this.state, "calls.jsonl");
+        return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+    }
+
+    private newOperations(): string[] {
+        const calls = this.calls();
+        const fresh = calls.slice(this.seen);
+        this.seen = calls.length;
+        return fresh.map(operation);
+    }
+
+    /** `pulumi up` with these settings; `failAt` makes the Nth kops call of this up fail. */
+    up(settings: KopsCommandSettings, failAt?: number): UpResult {
+        const started = Date.now();
+        const extra: Record<string, string> = failAt === undefined ? {} : { KOPS_STUB_FAIL_AT: String(this.calls().length + failAt) };
+        const inputs = commandInputs(settings);
+        const ran: string[] = [];
+        let stderr = "";
+        for (const name of ["spec", "apply", "kubeconfig"] as const) {
+            const previous = this.pulumiState.get(name);
+            const wanted = inputs[name];
+            if (previous && JSON.stringify(previous) === JSON.stringify(wanted)) {
+                continue;
+            }
+            const step = previous ? "update" : "create";
+            ran.push(`${name} ${step}`);
+            const result = this.run(wanted[step], wanted.environment, extra);
+            stderr += result.stderr;
+            if (result.status !== 0) {
+                return { failed: name, ran, operations: this.newOperations(), stderr, seconds: (Date.now() - started) / 1000 };
+            }
+            this.pulumiState.set(name, wanted);
+        }
+        return { ran, operations: this.newOperations(), stderr, seconds: (Date.now() - started) / 1000 };
+    }
+
+    /** `pulumi destroy`: each command in state, last first; only the spec command deletes anything. */
+    destroy(): UpResult {
+        const started = Date.now();
+        const ran: string[] = [];
+        let stderr = "";
+        for (const name of ["kubeconfig", "apply", "spec"] as const) {
+            const recorded = this.pulumiState.get(name);
+            if (!recorded) {
+                continue;
+            }
+            if (recorded.delete) {
+                ran.push(`${name} delete`);
+                const result = this.run(recorded.delete, recorded.environment, {});
+                stderr += result.stderr;
+                if (result.status !== 0) {
+                    return { failed: name, ran, operations: this.newOperations(), stderr, seconds: (Date.now() - started) / 1000 };
+                }
+            }
+            this.pulumiState.delete(name);
+        }
+        return { ran, operations: this.newOperations(), stderr, seconds: (Date.now() - started) / 1000 };
+    }
+
+    /** What kops holds: the stored spec, and what `update` applied and whether instances are outdated. */
+    snapshot(): { spec?: string; cloud?: { applied: string; needsRolling: boolean } } {
+        const spec = path.join(this.state, "clusters", `${clusterName}.yaml`);
+        const cloud = path.join(this.state, "cloud", `${clusterName}.json`);
+        return {
+            ...(fs.existsSync(spec) ? { spec: fs.readFileSync(spec, "utf8") } : {}),
+            ...(fs.existsSync(cloud) ? { cloud: JSON.parse(fs.readFileSync(cloud, "utf8")) } : {}),
+        };
+    }
+
+    remove(): void {
+        fs.rmSync(this.root, { recursive: true, force: true });
+    }
+}
+
+/** `["update","cluster","--name",...,"--yes"]` → `update cluster --yes`. */
+function operation(argv: string[]): string {
+    const firstFlag = argv.findIndex((a) => a.startsWith("-"));
+    const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+    const notable = argv.filter((a) => ["--dry-run", "--force", "--yes", "--auth-plugin", "--wait"].includes(a));
+    return [...words, ...notable].join(" ");
+}
+
+const cloudChanges = (operations: string[]) => operations.filter((o) => changing.includes(o));
+
+describe("kOps scripts: failures during a change, re-runs, tool-only settings, destroy after a partial up (stub kops)", function () {
+    this.timeout(600000);
+    const worlds: World[] = [];
+    const world = () => {
+        const w = new World();
+        worlds.push(w);
+        return w;
+    };
+    const report: string[] = [];
+    after(() => {
+        worlds.forEach((w) => w.remove());
+        if (report.length > 0) {
+            console.log(`\n    results:\n${report.map((r) => `      ${r}`).join("\n")}`);
+        }
+    });
+
+    const before = baseSettings;
+    const changed: KopsCommandSettings = { ...baseSettings, nodeCount: 3, nodeSize: "t3.large" };
+    const clean = new Map<string, ReturnType<World["snapshot"]>>();
+    /** The state a clean first `pulumi up` with `settings` reaches. */
+    function cleanState(settings: KopsCommandSettings): ReturnType<World["snapshot"]> {
+        const key = JSON.stringify(settings);
+        if (!clean.has(key)) {
+            const w = world();
+            const up = w.up(settings);
+            assert.equal(up.failed, undefined, up.stderr);
+            clean.set(key, w.snapshot());
+        }
+        return clean.get(key)!;
+    }
+
+    it("a clean change rolls the changed instances once, and the cluster ends as a clean first up with the new settings would", () => {
+        const w = world();
+        assert.equal(w.up(before).failed, undefined);
+        const up = w.up(changed);
+        assert.equal(up.failed, undefined, up.stderr);
+        assert.deepEqual(up.ran, ["spec update", "apply update"]);
+        assert.deepEqual(up.operations, [
+            "version", "get cluster", "get instancegroups", "replace --force",
+            "version", "update cluster", "update cluster --yes", "rolling-update cluster", "rolling-update cluster --yes", "validate cluster --wait",
+        ]);
+        assert.deepEqual(w.snapshot(), cleanState(changed));
+        report.push(`clean change (node count and size): ${up.operations.join(" → ")} (${up.seconds.toFixed(1)} s)`);
+    });
+
+    describe("a failure at each kops call of a change, then a re-run of `pulumi up`", () => {
+        // spec update: version, get cluster, get instancegroups, replace; apply update: version,
+        // update (dry run), update --yes, rolling-update (dry run), rolling-update --yes, validate.
+        const changeOperations = ["version", "get cluster", "get instancegroups", "replace --force",
+            "version", "update cluster", "update cluster --yes", "rolling-update cluster", "rolling-update cluster --yes", "validate cluster --wait"];
+        for (let failAt = 1; failAt <= changeOperations.length; failAt++) {
+            it(`call ${failAt} (${changeOperations[failAt - 1]}) fails; the re-run converges, rolling what the failed run owed`, () => {
+                const w = world();
+                assert.equal(w.up(before).failed, undefined);
+                const failing = w.up(changed, failAt);
+                assert.ok(failing.failed, `the up must fail at call ${failAt}`);
+                assert.match(failing.stderr, /injected failure/);
+                assert.equal(failing.operations.length, failAt, "nothing runs after the failed call");
+                assert.equal(failing.operations[failAt - 1], changeOperations[failAt - 1]);
+                const afterFailure = w.snapshot();
+
+                const rerun = w.up(changed);
+                assert.equal(rerun.failed, undefined, rerun.stderr);
+                assert.deepEqual(w.snapshot(), cleanState(changed), "converged to the clean result");
+                // The re-run rolls unless the failed run had finished its roll (it failed at validate).
+                const rolled = failAt > changeOperations.indexOf("rolling-update cluster --yes") + 1;
+                assert.equal(rerun.operations.includes("rolling-update cluster --yes"), !rolled,
+                    `the re-run rolls exactly when the failed run had not: ${rerun.operations.join(", ")}`);
+                if (failAt > changeOperations.indexOf("update cluster --yes") + 1) {
+                    // The update reached the cloud: what the failed run owed is the roll (or only validate).
+                    assert.equal(afterFailure.cloud!.needsRolling, !rolled, "instances left outdated by the failed run");
+                    assert.ok(!rerun.operations.includes("update cluster --yes"), "the applied update is not applied again");
+                }
+                report.push(`change, kops fails at call ${failAt} (${changeOperations[failAt - 1]}): ${failing.failed} fails; ` +
+                    `re-run: ${rerun.ran.join(", ")}: ${rerun.operations.join(" → ")}`);
+            });
+        }
+    });
+
+    describe("a failed first `pulumi up`, then a config change", () => {
+        // upsert-spec.sh create: version, get cluster, create --dry-run, replace; apply.sh create:
+        // version, update --yes, validate, rolling-update (dry run).
+        const firstUpOperations = ["version", "get cluster", "create cluster --dry-run", "replace --force",
+            "version", "update cluster --yes", "validate cluster --wait", "rolling-update cluster"];
+        for (let failAt = 1; failAt <= firstUpOperations.length; failAt++) {
+            it(`call ${failAt} (${firstUpOperations[failAt - 1]}) of the first up fails; an up with new settings ends as their clean first up`, () => {
+                const w = world();
+                const failing = w.up(before, failAt);
+                assert.ok(failing.failed);
+                assert.equal(failing.operations[failAt - 1], firstUpOperations[failAt - 1]);
+                const up = w.up(changed);
+                assert.equal(up.failed, undefined, up.stderr);
+                // Instances the failed run launched from the old spec are rolled: the same cloud as a clean first up.
+                assert.deepEqual(w.snapshot(), cleanState(changed));
+                report.push(`first up fails at call ${failAt} (${firstUpOperations[failAt - 1]}), then a change: ` +
+                    `${up.ran.join(", ")}: ${up.operations.join(" → ")}`);
+            });
+        }
+    });
+
+    describe("tool-only settings: no kops call that changes the cloud or the state store", () => {
+        const toolOnly: Array<[string, Partial<KopsCommandSettings>]> = [
+            ["kopsBinary (the same kops at another path)", { kopsBinary: stubKops }],
+            ["aws:profile", { awsProfile: "platform-admin" }],
+            ["validateTimeout", { validateTimeout: "45m" }],
+            ["all three", { kopsBinary: stubKops, awsProfile: "platform-admin", validateTimeout: "45m" }],
+        ];
+        for (const [what, overrides] of toolOnly) {
+            it(`${what}: the commands re-run read-only; the cluster is untouched`, () => {
+                const w = world();
+                assert.equal(w.up(before).failed, undefined);
+                const snapshot = w.snapshot();
+                const up = w.up({ ...before, ...overrides });
+                assert.equal(up.failed, undefined, up.stderr);
+                assert.deepEqual(cloudChanges(up.operations), [], `cloud-changing calls: ${up.operations.join(", ")}`);
+                assert.deepEqual(w.snapshot(), snapshot);
+                if (overrides.validateTimeout && !overrides.kopsBinary) {
+                    assert.deepEqual(up.ran, ["apply update"]);
+                }
+                report.push(`tool-only ${what}: ${up.ran.join(", ")}: ${up.operations.join(" → ")}`);
+            });
+        }
+
+        it("but a re-check after a failed roll still rolls: kops, not the setting, decides", () => {
+            const w = world();
+            assert.equal(w.up(before).failed, undefined);
+            // The change fails at its roll (call 9: rolling-update --yes).
+            assert.ok(w.up(changed, 9).failed);
+            const up = w.up({ ...changed, validateTimeout: "45m" });
+            assert.equal(up.failed, undefined, up.stderr);
+            assert.ok(up.operations.includes("rolling-update cluster --yes"));
+            assert.deepEqual(w.snapshot(), cleanState(changed));
+        });
+    });
+
+    describe("destroy after a partial first `pulumi up` (the matrix)", () => {
+        const firstUp = ["version", "get cluster", "create cluster --dry-run", "replace --force",
+            "version", "update cluster --yes", "validate cluster --wait", "rolling-update cluster", "version", "export kubecfg --auth-plugin"];
+        for (let failAt = 1; failAt <= firstUp.length + 1; failAt++) {
+            const label = failAt <= firstUp.length ? `call ${failAt} (${firstUp[failAt - 1]}) fails` : "no failure";
+            it(`${label}, then pulumi destroy: succeeds and leaves no cluster, no cloud resources and no command state`, () => {
+                const w = world();
+                const up = w.up(before, failAt <= firstUp.length ? failAt : undefined);
+                assert.equal(up.failed !== undefined, failAt <= firstUp.length);
+                const left = w.snapshot();
+                const destroy = w.destroy();
+                assert.equal(destroy.failed, undefined, destroy.stderr);
+                assert.deepEqual(w.snapshot(), {}, "nothing of the cluster is left");
+                assert.equal(w.pulumiState.size, 0);
+                report.push(`matrix: first up ${label} (${up.failed ? `${up.failed} failed` : "succeeded"}; left: ` +
+                    `${left.spec ? "spec" : "no spec"}, ${left.cloud ? `cloud${left.cloud.needsRolling ? " (outdated)" : ""}` : "no cloud"}); ` +
+                    `destroy: ${destroy.ran.join(", ") || "no command to delete"}: ${destroy.operations.join(" → ") || "no kops call"} ` +
+                    `in ${destroy.seconds.toFixed(2)} s; up took ${up.seconds.toFixed(2)} s`);
+            });
+        }
+
+        it("a cluster deleted outside Pulumi (or by an earlier, interrupted destroy): delete.sh finds it gone and destroy succeeds", () => {
+            const w = world();
+            assert.equal(w.up(before).failed, undefined);
+            const outside = spawnSync("bash", ["-c", `kops delete cluster --name ${clusterName} --state ${stateStore} --yes`], {
+                encoding: "utf8", env: { PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, KOPS_STUB_STATE: w.state },
+            });
+            assert.equal(outside.status, 0, outside.stderr);
+            const destroy = w.destroy();
+            assert.equal(destroy.failed, undefined, destroy.stderr);
+            assert.match(destroy.stderr, /not found/);
+            report.push(`cluster deleted outside Pulumi, then destroy: ${destroy.operations.join(" → ")} (already deleted) in ${destroy.seconds.toFixed(2)} s`);
+        });
+    });
+});
