@@ -55,6 +55,18 @@ function recordedOptions(request: any): RecordedOptions {
     };
 }
 
+/** The @pulumi/pulumi module: this tool's own, or the copy another project's program loads (sdkFor). */
+export type PulumiSdk = typeof pulumi;
+
+/**
+ * The @pulumi/pulumi a program in `projectDir` loads. A project that installed its own copy (one
+ * that uses this package from npm) registers its resources through that copy's runtime, so the
+ * mocks must be installed there; for this repository it is the module this tool imports.
+ */
+export function sdkFor(projectDir: string): PulumiSdk {
+    return require(require.resolve("@pulumi/pulumi", { paths: [projectDir] }));
+}
+
 /** The providers' side of the mocks: a new resource's state (its outputs), a provider function's result. */
 export interface FakeProviders {
     newResource(args: pulumi.runtime.MockResourceArgs): Record<string, unknown>;
@@ -67,12 +79,12 @@ export interface FakeProviders {
  * component registers as outputs. Call it before any resource is constructed.
  */
 export async function installRecordingMocks(providers: FakeProviders,
-    target: { project: string; stack: string; preview?: boolean }): Promise<RecordedResource[]> {
+    target: { project: string; stack: string; preview?: boolean }, sdk: PulumiSdk = pulumi): Promise<RecordedResource[]> {
     const resources: RecordedResource[] = [];
     // Handed from the monitor's registerResource to newResource, which the mock monitor calls synchronously.
     let pendingOptions: RecordedOptions | undefined;
     let last: RecordedResource | undefined;
-    await pulumi.runtime.setMocks({
+    await sdk.runtime.setMocks({
         newResource(args) {
             last = {
                 type: args.type, name: args.name, urn: "", custom: args.custom ?? true,
@@ -89,7 +101,7 @@ export async function installRecordingMocks(providers: FakeProviders,
     }, target.project, target.stack, target.preview ?? false);
 
     // The mock API gives newResource no options: read them from the request, the URN from the response.
-    const monitor = pulumi.runtime.getMonitor() as any;
+    const monitor = sdk.runtime.getMonitor() as any;
     const registerResource = monitor.registerResource.bind(monitor);
     monitor.registerResource = (request: any, callback: (error: unknown, response: any) => void) => {
         pendingOptions = recordedOptions(request);
@@ -108,7 +120,7 @@ export async function installRecordingMocks(providers: FakeProviders,
     monitor.registerResourceOutputs = (request: any, callback: (error: unknown, response: any) => void) => {
         const resource = resources.find((r) => r.urn === request.getUrn());
         if (resource) {
-            resource.outputs = pulumi.runtime.deserializeProperties(request.getOutputs());
+            resource.outputs = sdk.runtime.deserializeProperties(request.getOutputs());
         }
         return registerResourceOutputs(request, callback);
     };
@@ -120,8 +132,8 @@ export async function installRecordingMocks(providers: FakeProviders,
  * outstanding RPCs (internal, used by its language host), repeated while applies that ran meanwhile
  * registered more.
  */
-export async function settleRegistrations(resources: RecordedResource[]): Promise<void> {
-    const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+export async function settleRegistrations(resources: RecordedResource[], sdk: PulumiSdk = pulumi): Promise<void> {
+    const runtime = sdk.runtime as unknown as { waitForRPCs?: () => Promise<void> };
     for (let before = -1; before !== resources.length;) {
         before = resources.length;
         await runtime.waitForRPCs?.();
@@ -222,31 +234,32 @@ export async function renderProgram(options: RenderOptions): Promise<ProgramRend
     const workingDir = process.cwd();
     process.chdir(projectDir);
     const restoreModules = isolateProjectModules(projectDir, program);
-    const savedConfig = pulumi.runtime.allConfig();
+    const sdk = sdkFor(projectDir);
+    const savedConfig = sdk.runtime.allConfig();
     try {
-        pulumi.runtime.setAllConfig(options.config);
+        sdk.runtime.setAllConfig(options.config);
         const resources = await installRecordingMocks({
             newResource: (args) => fakeResourceState(args.type, args.name, args.inputs),
             call: (args) => fakeInvokeResult(args.token, args.inputs, region),
-        }, { project: options.project, stack: options.stack });
+        }, { project: options.project, stack: options.stack }, sdk);
 
         try {
             // As the language host runs a CommonJS program: its exports, or what its exported function returns.
-            await pulumi.runtime.runInPulumiStack(async () => {
+            await sdk.runtime.runInPulumiStack(async () => {
                 const exported = require(program);
                 return exported instanceof Function ? exported() : exported;
             });
         } catch (error) {
             errors.push(error);
         }
-        await settleRegistrations(resources);
+        await settleRegistrations(resources, sdk);
         if (errors.length > 0) {
             throw new ProgramError(errors);
         }
         const root = resources.find((r) => r.options.parent === "" && r.type === "pulumi:pulumi:Stack");
         return { project: options.project, stack: options.stack, resources, outputs: root?.outputs ?? {}, warnings };
     } finally {
-        pulumi.runtime.setAllConfig(savedConfig);
+        sdk.runtime.setAllConfig(savedConfig);
         restoreModules();
         process.chdir(workingDir);
         console.warn = consoleWarn;

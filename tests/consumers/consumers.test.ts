@@ -1,0 +1,184 @@
+// The package as other projects use it: `npm pack`ed, installed from the tarball into new Pulumi
+// projects (TypeScript with Pulumi's template tsconfig, and plain JavaScript), type-checked against
+// the shipped declarations, and each example of the README's "Use the components" section run
+// under Pulumi's mocks, with the consumer's own copy of the SDK (tools/plan/mockRuntime.ts). The
+// install is offline: npm takes every package from its cache, as this repository's `npm ci` left it.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { checkedCommandSettings, kopsCommandLines, specEnvironment } from "../../components/kops/commandEnvironment";
+import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { renderProgram, RecordedResource } from "../../tools/plan/mockRuntime";
+import { readStubCalls, kopsLifecycleCalls } from "../helpers/engineStage";
+import { runOk } from "../helpers/processes";
+import { tempDir } from "../helpers/pulumiEngine";
+import { fakeCertPem } from "../helpers/pulumiMocks";
+
+const repoRoot = path.join(__dirname, "..", "..");
+const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+
+/** The code blocks of the README's "Use the components from your own program" section, by language. */
+function readmeExamples(): { ts: string[]; js: string[] } {
+    const section = readme.slice(readme.indexOf("## Use the components from your own program"), readme.indexOf("## Architecture"));
+    const blocks = [...section.matchAll(/```(ts|js)\n([\s\S]*?)```/g)];
+    return {
+        ts: blocks.filter((b) => b[1] === "ts").map((b) => b[2]),
+        js: blocks.filter((b) => b[1] === "js").map((b) => b[2]),
+    };
+}
+
+/** The tsconfig.json of Pulumi's `typescript` project template. */
+const pulumiTemplateTsconfig = {
+    compilerOptions: {
+        strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true,
+        experimentalDecorators: true, pretty: true, noFallthroughCasesInSwitch: true, noImplicitReturns: true,
+        forceConsistentCasingInFileNames: true,
+    },
+    files: ["index.ts"],
+};
+
+/**
+ * package.json and package-lock.json of a consumer: this repository's dependencies at its pinned
+ * versions plus the tarball, so that npm resolves everything from the lock and its cache offline.
+ */
+function writeConsumerManifests(dir: string, name: string, tarball: string): void {
+    const repo = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+    const manifest = {
+        name, private: true, main: "index.ts",
+        dependencies: { ...repo.dependencies, "kops-iam-auth": `file:${path.relative(dir, tarball)}` },
+        devDependencies: { typescript: repo.devDependencies.typescript, "@types/node": repo.devDependencies["@types/node"] },
+    };
+    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8"));
+    lock.name = name;
+    lock.packages[""] = { name, dependencies: manifest.dependencies, devDependencies: manifest.devDependencies };
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+    fs.writeFileSync(path.join(dir, "package-lock.json"), JSON.stringify(lock, null, 2));
+}
+
+/** Resource types (and names without the component's own name) a rendering registered, sorted. */
+function registrations(resources: RecordedResource[], componentName: string): string[] {
+    return resources.filter((r) => r.type !== "pulumi:pulumi:Stack")
+        .map((r) => `${r.type} ${r.name.replace(new RegExp(`^${componentName}(?=-|$)`), "<name>")}`).sort();
+}
+
+describe("consumers: the packed package in new TypeScript and JavaScript projects", function () {
+    this.timeout(15 * 60 * 1000);
+    const examples = readmeExamples();
+    const figures: string[] = [];
+    let dir: string;
+    let packed: { filename: string; size: number; files: Array<{ path: string }> };
+    let tsDir: string;
+    let jsDir: string;
+
+    before(async () => {
+        dir = tempDir("consumers-");
+        let started = Date.now();
+        packed = JSON.parse(await runOk("npm", ["pack", "--json", "--pack-destination", dir], { cwd: repoRoot, timeoutMs: 300000 }))[0];
+        figures.push(`npm pack: ${((Date.now() - started) / 1000).toFixed(1)} s, tarball ${packed.size} bytes`);
+        const tarball = path.join(dir, packed.filename);
+
+        tsDir = path.join(dir, "typescript");
+        fs.mkdirSync(tsDir);
+        writeConsumerManifests(tsDir, "consumer-typescript", tarball);
+        fs.writeFileSync(path.join(tsDir, "tsconfig.json"),
+            JSON.stringify({ ...pulumiTemplateTsconfig, files: examples.ts.map((_, i) => i === 0 ? "index.ts" : `example${i + 1}.ts`) }, null, 4));
+        fs.writeFileSync(path.join(tsDir, "Pulumi.yaml"), "name: consumer-typescript\nruntime: nodejs\n");
+        examples.ts.forEach((code, i) => fs.writeFileSync(path.join(tsDir, i === 0 ? "index.ts" : `example${i + 1}.ts`), code));
+        started = Date.now();
+        await runOk("npm", ["install", "--offline", "--no-audit", "--no-fund"], { cwd: tsDir, timeoutMs: 600000 });
+        figures.push(`offline npm install: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+        // The JavaScript project uses the same installed node_modules (one install is enough to test).
+        jsDir = path.join(dir, "javascript");
+        fs.mkdirSync(jsDir);
+        writeConsumerManifests(jsDir, "consumer-javascript", tarball);
+        fs.writeFileSync(path.join(jsDir, "Pulumi.yaml"), "name: consumer-javascript\nruntime: nodejs\n");
+        examples.js.forEach((code, i) => fs.writeFileSync(path.join(jsDir, i === 0 ? "index.js" : `example${i + 1}.js`), code));
+        fs.symlinkSync(path.join(tsDir, "node_modules"), path.join(jsDir, "node_modules"));
+    });
+
+    after(() => {
+        console.log(`      figures: ${figures.join("; ")}`);
+    });
+
+    it("the README has the examples these tests run: two in TypeScript, one in JavaScript", () => {
+        assert.equal(examples.ts.length, 2);
+        assert.equal(examples.js.length, 1);
+    });
+
+    it("npm pack ships the build, the scripts, README and LICENSE, and no test or source file", () => {
+        const files = packed.files.map((f) => f.path);
+        const unexpected = files.filter((f) => !/^(dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|components\/kops\/scripts\/[a-z-]+\.sh|README\.md|LICENSE|package\.json)$/.test(f));
+        assert.deepEqual(unexpected, []);
+        for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/kops/kopsHelper.js", "components/kops/scripts/lib.sh", "LICENSE"]) {
+            assert.ok(files.includes(needed), `${needed} is not in the package`);
+        }
+    });
+
+    it("the TypeScript project type-checks against the shipped declarations (Pulumi's template tsconfig)", async () => {
+        const started = Date.now();
+        const tsc = path.join(tsDir, "node_modules", "typescript", "bin", "tsc");
+        const check = spawnSync(process.execPath, [tsc, "--noEmit", "-p", ".", "--listFiles"], { cwd: tsDir, encoding: "utf8" });
+        assert.equal(check.status, 0, check.stdout + check.stderr);
+        assert.match(check.stdout, /node_modules\/kops-iam-auth\/dist\/index\.d\.ts/, "not checked against the shipped declarations");
+        figures.push(`consumer type-check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+    describe("under mocks, each consumer registers what this repository's own program registers", () => {
+        let own: string[];
+        before(async () => {
+            const rendering = await renderProgram({
+                projectDir: repoRoot, program: "index.ts", project: "kops-iam-auth", stack: "consumers",
+                config: { "aws:region": "eu-west-1", "kops-iam-auth:clusterName": "ci.k8s.local", "kops-iam-auth:stateBucketName": "my-kops-state" },
+            });
+            own = registrations(rendering.resources, "cluster");
+        });
+
+        it("TypeScript, the whole recipe: the same resources, plus the consumer's own Namespace", async () => {
+            const rendering = await renderProgram({ projectDir: tsDir, program: "index.ts", project: "consumer-typescript", stack: "dev", config: {} });
+            assert.deepEqual(registrations(rendering.resources, "ci"), [...own, "kubernetes:core/v1:Namespace apps"].sort());
+            assert.ok(rendering.resources.every((r) => !r.urn.includes("kops-iam-auth::")), "registered under the consumer's project");
+        });
+
+        it("JavaScript: the same resources; getKubeconfig gives the mapRoles role a kubeconfig", async () => {
+            const rendering = await renderProgram({ projectDir: jsDir, program: "index.js", project: "consumer-javascript", stack: "dev", config: {} });
+            assert.deepEqual(registrations(rendering.resources, "ci"), own);
+            const outputs = rendering.outputs as Record<string, any>;
+            assert.match(outputs.deployerKubeconfig, /arn:aws:iam::111122223333:role\/ci\/Deployer/);
+            assert.match(outputs.deployerKubeconfig, /AWS_PROFILE/);
+        });
+
+        it("TypeScript, only the authenticator with the consumer's own provider: its ConfigMap and DaemonSet through that provider", async () => {
+            const rendering = await renderProgram({ projectDir: tsDir, program: "example2.ts", project: "consumer-typescript", stack: "dev", config: {} });
+            const provider = rendering.resources.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "existing")!;
+            const objects = rendering.resources.filter((r) => r.type.startsWith("kubernetes:"));
+            assert.deepEqual(objects.map((r) => r.type).sort(), ["kubernetes:apps/v1:DaemonSet", "kubernetes:core/v1:ConfigMap"]);
+            for (const object of objects) {
+                assert.ok(object.options.provider.startsWith(provider.urn), `${object.name} is not deployed through the consumer's provider`);
+            }
+        });
+    });
+
+    it("the installed package's kOps commands find its scripts from the consumer's directory", async () => {
+        const resolved = spawnSync(process.execPath, ["-p", "require.resolve('kops-iam-auth/kops-helper')"], { cwd: tsDir, encoding: "utf8" });
+        assert.equal(resolved.stdout.trim(), path.join(tsDir, "node_modules", "kops-iam-auth", "dist", "kops", "kopsHelper.js"));
+        const stubState = path.join(dir, "kops-state");
+        const settings = checkedCommandSettings("consumer", {
+            kopsBinary: "kops", clusterName: "ci.k8s.local", stateStoreUrl: "s3://my-kops-state", region: "eu-west-1",
+            zones: ["eu-west-1a"], nodeCount: 2, nodeSize: "t3.medium", controlPlaneCount: 1, controlPlaneSize: "t3.medium",
+            kubernetesVersion: "1.34.10", networking: "cilium", topology: "public", extraFlags: [], adoptExisting: false,
+            validateTimeout: "15m", kubeconfigMode: "auth-plugin", adminTtl: "1h", webhookKubeconfig: renderWebhookKubeconfig(fakeCertPem),
+            webhookCacheTtl: "5m0s", hookRunner: "container", hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23", authenticatorUid: 10000,
+        });
+        const result = spawnSync("bash", ["-c", kopsCommandLines(false).spec.create], {
+            cwd: tsDir, encoding: "utf8",
+            env: {
+                PATH: `${path.join(repoRoot, "tests", "stubs")}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
+                HOME: dir, KOPS_STUB_STATE: stubState, ...specEnvironment(settings),
+            },
+        });
+        assert.equal(result.status, 0, result.stderr);
+        assert.deepEqual(kopsLifecycleCalls(readStubCalls(stubState)), ["get cluster", "create cluster", "replace"]);
+    });
+});
