@@ -168,7 +168,7 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         };
         const makeCluster = async (name: string) => {
             const spec = await kopsRun(name, ["create", "cluster", "--cloud", "aws", "--dns", "none", "--zones", `${testRegion}a`,
-                "--node-count", "1", "--kubernetes-version", "1.34.8", "--channel", `file://${channelFile}`, "--dry-run", "-o", "yaml"]);
+                "--node-count", "1", "--node-size", "t3.medium", "--control-plane-size", "t3.medium", "--kubernetes-version", "1.34.8", "--channel", `file://${channelFile}`, "--dry-run", "-o", "yaml"]);
             await kopsRun(name, ["replace", "-f", "-", "--force"], spec.stdout);
             // A spec change on the existing cluster, replaced as upsert-spec.sh does: new versions of the same keys.
             const docs = YAML.parseAllDocuments(spec.stdout).map((d) => d.toJS()).filter(Boolean);
