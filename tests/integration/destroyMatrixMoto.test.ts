@@ -1,0 +1,187 @@
+// Destroy after a partial first `pulumi up`, with the real kops (the pinned build) and the real aws
+// CLI against moto_server on 127.0.0.1: for each kops call of the first up, a run where that call
+// fails (a wrapper in front of kops fails its Nth call before running it), then `pulumi destroy`
+// as the engine runs it: `kops delete cluster` (delete.sh) if the spec command is in the state, the
+// authenticator's three objects, the purge of every version under `<cluster>/`
+// (components/statePurge.ts), and the bucket.
+// The engine is modelled as in tests/scripts/kopsFailures.test.ts: a failed command records nothing.
+// Under moto the first up always stops at `validate` (no instance boots, so no apiserver answers:
+// see kopsMoto.test.ts); a failure there leaves EC2 resources that `kops delete cluster` meets moto's
+// delete stops on, which kopsMoto.test.ts covers with its fix-ups, so this matrix fails the calls up
+// to `update --yes`, where kops has built nothing in the cloud yet. Results and timings are printed.
+import { strict as assert } from "assert";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { applyEnvironment, fingerprint, KopsCommandSettings, specEnvironment } from "../../components/kops/commandEnvironment";
+import { purgeClusterVersionsScript } from "../../components/statePurge";
+import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
+import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { Moto, startMoto, testRegion } from "../helpers/moto";
+import { describeExit, run, runOk } from "../helpers/processes";
+import { requireTool } from "../helpers/tools";
+
+const repoRoot = path.join(__dirname, "..", "..");
+const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");
+const channelFile = path.join(repoRoot, "tests", "fixtures", "kops", "channel-stable.yaml");
+const kopsVersion = "1.36.2";
+const clusterName = "matrix.example.com";
+const kopsBaseUrlFiles = [
+    ...["amd64", "arm64"].flatMap((arch) => [`linux/${arch}/nodeup`, `linux/${arch}/protokube`]),
+    ...["amd64", "arm64"].flatMap((arch) => ["kops-utils-cp", "kops-controller", "kops-channels", "dns-controller", "kube-apiserver-healthcheck"]
+        .map((image) => `images/${image}-${arch}.tar.gz`)),
+];
+/** The first up's kops calls: upsert-spec.sh create, then apply.sh create. */
+const firstUpCalls = ["version", "get cluster", "create cluster --dry-run", "replace --force", "version", "update cluster --yes"];
+
+describe("destroy after a partial first pulumi up: the real kops and aws CLI against moto_server (matrix)", function () {
+    this.timeout(600000);
+    let kops: string;
+    let aws: string;
+    let moto: Moto;
+    let work: string;
+    let baseEnv: NodeJS.ProcessEnv;
+    let purge: { line: string; interpreter: string[] };
+    const rows: string[] = [];
+
+    before(async function () {
+        kops = requireTool(this, "kops", "bash tests/setup/install-tools.sh");
+        aws = requireTool(this, "aws", "pip install awscli");
+        const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
+        requireTool(this, "jq", "apt-get install jq");
+        moto = await startMoto(motoServer);
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "destroy-matrix-"));
+        const mirror = path.join(work, "kops-base-url", kopsVersion);
+        for (const file of kopsBaseUrlFiles) {
+            const target = path.join(mirror, file);
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            const placeholder = `placeholder for kOps ${kopsVersion} ${file}\n`;
+            fs.writeFileSync(target, placeholder);
+            fs.writeFileSync(`${target}.sha256`, createHash("sha256").update(placeholder).digest("hex") + "\n");
+        }
+        fs.mkdirSync(path.join(work, "home"));
+        // kops behind a wrapper that fails its Nth call (counted across a whole up) before running it.
+        const wrapper = path.join(work, "kops-failing");
+        fs.writeFileSync(wrapper, [
+            "#!/usr/bin/env bash",
+            "n=$(( $(cat \"$KOPS_CALLS_FILE\" 2>/dev/null || echo 0) + 1 ))",
+            "echo \"$n\" >\"$KOPS_CALLS_FILE\"",
+            "printf '%s\\n' \"$*\" >>\"$KOPS_CALLS_FILE.log\"",
+            "if [[ \"$n\" == \"${KOPS_FAIL_AT:-}\" ]]; then echo 'Error: injected failure' >&2; exit 1; fi",
+            `exec '${kops}' "$@"`,
+        ].join("\n") + "\n", { mode: 0o755 });
+        baseEnv = {
+            ...moto.env,
+            S3_ENDPOINT: moto.endpoint,
+            S3_REGION: testRegion,
+            S3_ACCESS_KEY_ID: moto.env.AWS_ACCESS_KEY_ID,
+            S3_SECRET_ACCESS_KEY: moto.env.AWS_SECRET_ACCESS_KEY,
+            KOPS_BASE_URL: `file://${mirror}/`,
+            HOME: path.join(work, "home"),
+            KUBECONFIG: path.join(work, "home", "kubeconfig"),
+        };
+
+        // The purge command's line, as KopsStateStore registers it (statePurgeMoto.test.ts checks the registration).
+        purge = { line: purgeClusterVersionsScript, interpreter: ["bash", "-c"] };
+    });
+
+    after(async () => {
+        await moto?.stop();
+        if (work) {
+            fs.rmSync(work, { recursive: true, force: true });
+        }
+        if (rows.length > 0) {
+            console.log(`\n      destroy after a partial first up (real kops ${kopsVersion}, moto_server):\n${rows.map((r) => `        ${r}`).join("\n")}`);
+        }
+    });
+
+    for (let failAt = 1; failAt <= firstUpCalls.length; failAt++) {
+        it(`call ${failAt} (${firstUpCalls[failAt - 1]}) fails; destroy deletes everything and the bucket goes`, async () => {
+            const bucket = `kops-iam-auth-matrix-${failAt}`;
+            const callsFile = path.join(work, `calls-${failAt}`);
+            const settings: KopsCommandSettings = {
+                kopsBinary: path.join(work, "kops-failing"),
+                clusterName,
+                stateStoreUrl: `s3://${bucket}`,
+                region: testRegion,
+                zones: [`${testRegion}a`],
+                nodeCount: 1, nodeSize: "t3.medium", controlPlaneCount: 1, controlPlaneSize: "t3.medium",
+                kubernetesVersion: "1.34.8", networking: "cilium", topology: "public",
+                extraFlags: ["--channel", `file://${channelFile}`],
+                adoptExisting: false, validateTimeout: "5s", kubeconfigMode: "auth-plugin", adminTtl: "18h",
+                webhookKubeconfig: renderWebhookKubeconfig("-----BEGIN CERTIFICATE-----\nMATRIXCA\n-----END CERTIFICATE-----\n"), webhookCacheTtl: "5m0s",
+                hookRunner: "container", hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50", authenticatorUid: 10000,
+            };
+            const env = { ...baseEnv, KOPS_CALLS_FILE: callsFile };
+            // The state store component: the bucket (versioned) and the three objects, before the spec.
+            await runOk(aws, ["s3api", "create-bucket", "--bucket", bucket], { env: moto.env });
+            await runOk(aws, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled"], { env: moto.env });
+            const keys = Object.values(authenticatorObjectKeys(clusterName));
+            for (const key of keys) {
+                await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], { env: moto.env, input: `${key}\n` });
+            }
+
+            // The first up: spec create, then apply create; a failure stops it, a failed command records nothing.
+            const upStarted = Date.now();
+            const specEnv = specEnvironment(settings);
+            const recorded: string[] = [];
+            let failedIn = "";
+            for (const [name, args, commandEnv] of [
+                ["spec", ["upsert-spec.sh", "create"], specEnv],
+                ["apply", ["apply.sh", "create"], applyEnvironment(settings, fingerprint({ environment: specEnv }))],
+            ] as const) {
+                const result = await run("bash", [path.join(scriptsDir, args[0]), args[1]], {
+                    env: { ...env, ...commandEnv, KOPS_FAIL_AT: String(failAt) }, cwd: repoRoot, timeoutMs: 240000,
+                });
+                if (result.status !== 0) {
+                    failedIn = name;
+                    assert.match(result.stderr, /injected failure/, `${name}: ${result.stderr}`);
+                    break;
+                }
+                recorded.push(name);
+            }
+            const upSeconds = (Date.now() - upStarted) / 1000;
+            assert.ok(failedIn, "the first up failed");
+            const calls = fs.readFileSync(`${callsFile}.log`, "utf8").trim().split("\n");
+            assert.equal(calls.length, failAt);
+            const listing = async (prefix: string) => {
+                const out = await runOk(aws, ["s3api", "list-object-versions", "--bucket", bucket, "--prefix", prefix, "--output", "json"], { env: moto.env });
+                const parsed = out.trim() ? JSON.parse(out) : {};
+                return { versions: (parsed.Versions ?? []).length, markers: (parsed.DeleteMarkers ?? []).length, current: (parsed.Versions ?? []).filter((v: any) => v.IsLatest).map((v: any) => v.Key) };
+            };
+            const afterUp = await listing(`${clusterName}/`);
+
+            // pulumi destroy, as the engine runs it.
+            const steps: string[] = [];
+            const destroyStarted = Date.now();
+            if (recorded.includes("spec")) {
+                const started = Date.now();
+                const result = await run("bash", [path.join(scriptsDir, "delete.sh")], {
+                    env: { ...env, ...specEnv, KOPS_BIN: kops }, cwd: repoRoot, timeoutMs: 240000,
+                });
+                assert.equal(result.status, 0, `delete.sh: ${result.stderr}`);
+                steps.push(`kops delete cluster ${((Date.now() - started) / 1000).toFixed(1)} s`);
+            }
+            for (const key of keys) {
+                await runOk(aws, ["s3api", "delete-object", "--bucket", bucket, "--key", key], { env: moto.env });
+            }
+            const beforePurge = await listing(`${clusterName}/`);
+            assert.deepEqual(beforePurge.current, [], "no current object of the cluster is left");
+            const refused = await run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env });
+            assert.match(refused.stderr, /BucketNotEmpty/, "without the purge, S3 refuses the bucket");
+            const purgeStarted = Date.now();
+            const purged = await run(purge.interpreter[0], [...purge.interpreter.slice(1), purge.line], {
+                env: { ...moto.env, STATE_BUCKET: bucket, CLUSTER_PREFIX: `${clusterName}/`, AWS_REGION: testRegion }, timeoutMs: 120000,
+            });
+            assert.equal(purged.status, 0, purged.stderr);
+            steps.push(`purge ${((Date.now() - purgeStarted) / 1000).toFixed(1)} s (${purged.stdout.trim().replace(/^deleted /, "").replace(/ object versions and delete markers under .*/, "")} versions/markers)`);
+            const deleted = await run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env });
+            assert.equal(deleted.status, 0, `${describeExit(deleted)}: ${deleted.stderr}`);
+            steps.push("bucket deleted");
+            rows.push(`call ${failAt} (${firstUpCalls[failAt - 1]}) fails in ${failedIn} after ${upSeconds.toFixed(1)} s; state store then: ` +
+                `${afterUp.current.length} current objects, ${afterUp.versions} versions under ${clusterName}/; ` +
+                `destroy OK in ${((Date.now() - destroyStarted) / 1000).toFixed(1)} s: ${steps.join(", ")}`);
+        });
+    }
+});
