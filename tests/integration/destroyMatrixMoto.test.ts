@@ -184,4 +184,16 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
                 `destroy OK in ${((Date.now() - destroyStarted) / 1000).toFixed(1)} s: ${steps.join(", ")}`);
         });
     }
+
+    it("the cluster is already gone (deleted outside Pulumi, or by an interrupted destroy): delete.sh counts it as deleted", async () => {
+        const bucket = "kops-iam-auth-matrix-gone";
+        await runOk(aws, ["s3api", "create-bucket", "--bucket", bucket], { env: moto.env });
+        const env = { ...baseEnv, KOPS_BIN: kops, CLUSTER_NAME: clusterName, STATE_STORE: `s3://${bucket}`, AWS_REGION: testRegion };
+        const started = Date.now();
+        const result = await run("bash", [path.join(scriptsDir, "delete.sh")], { env, cwd: repoRoot, timeoutMs: 120000 });
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /cluster matrix\.example\.com is not in s3:\/\/kops-iam-auth-matrix-gone: already deleted/);
+        rows.push(`cluster already gone: delete.sh exits 0 ("already deleted", kops: ${
+            /Error: (.*)/.exec(result.stderr)?.[1] ?? "?"}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
 });
