@@ -267,13 +267,16 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         const templates = await awsJson("ec2", "describe-launch-template-versions", "--launch-template-name", `${nodeGroup}.${clusterName}`);
         const latest = templates.LaunchTemplateVersions.sort((a: any, b: any) => b.VersionNumber - a.VersionNumber)[0];
         assert.equal(latest.LaunchTemplateData.InstanceType, "t3.large", "the nodes' launch template has the new size");
-        // STOP (recorded): `kops rolling-update cluster --name stage2.example.com --state s3://... --yes`
-        // exits 1: "Unable to reach the kubernetes API. Use --cloudonly to do a rolling-update without
+        // apply.sh update asks kops first: the update dry run lists the change, `update --yes` applies it.
+        assert.match(text, /running: .*update cluster --name \S+ --state \S+ --create-kube-config=false\n/);
+        // STOP (recorded): the rolling-update dry run, `kops rolling-update cluster --name stage2.example.com
+        // --state s3://...` (the --yes would only follow it), exits 1: "Unable to reach the kubernetes API. Use --cloudonly to do a rolling-update without
         // confirming progress with the k8s API", "Error: error listing nodes in cluster: Get
         // "https://api-stage2-example-com-<id>.us-east-1.elb.amazonaws.com/api/v1/nodes": ... lookup ...:
         // network is unreachable". Same cause as validate above: no apiserver exists under moto.
         assert.equal(apply.status, 1, text);
-        assert.match(text, /running: .*rolling-update cluster .*--yes/);
+        assert.match(text, /running: .*rolling-update cluster --name \S+ --state \S+\n/);
+        assert.doesNotMatch(text, /running: .*rolling-update cluster .*--yes/);
         assert.match(text, /Unable to reach the kubernetes API\./);
         assert.match(text, /Error: error listing nodes in cluster: .*lookup api-stage2-example-com-\w+-\w+\.us-east-1\.elb\.amazonaws\.com/);
         settings = changed;
