@@ -331,6 +331,28 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
             });
         }
 
+        // A kopsBinary change re-runs all three commands: spec (version, get cluster, get instancegroups),
+        // apply (version, update dry run, rolling-update dry run, validate), kubeconfig (version, export).
+        const toolOnlyCalls = ["version", "get cluster", "get instancegroups", "version", "update cluster", "rolling-update cluster",
+            "validate cluster --wait", "version", "export kubecfg --auth-plugin"];
+        for (let failAt = 1; failAt <= toolOnlyCalls.length; failAt++) {
+            it(`kopsBinary change, call ${failAt} (${toolOnlyCalls[failAt - 1]}) fails: neither run changes the cloud; the re-run records the new binary`, () => {
+                const w = world();
+                assert.equal(w.up(before).failed, undefined);
+                const snapshot = w.snapshot();
+                const settings = { ...before, kopsBinary: stubKops };
+                const failing = w.up(settings, failAt);
+                assert.ok(failing.failed);
+                assert.equal(failing.operations[failAt - 1], toolOnlyCalls[failAt - 1]);
+                const rerun = w.up(settings);
+                assert.equal(rerun.failed, undefined, rerun.stderr);
+                assert.deepEqual(cloudChanges([...failing.operations, ...rerun.operations]), []);
+                assert.deepEqual(w.snapshot(), snapshot);
+                assert.equal(w.pulumiState.get("spec")!.environment.KOPS_BIN, stubKops, "destroy would run the new binary");
+                assert.equal(w.pulumiState.get("kubeconfig")!.environment.KOPS_BIN, stubKops);
+            });
+        }
+
         it("but a re-check after a failed roll still rolls: kops, not the setting, decides", () => {
             const w = world();
             assert.equal(w.up(before).failed, undefined);
