@@ -1,0 +1,166 @@
+// `pulumi destroy` when the cluster is gone, through the real Pulumi engine and the real Kubernetes
+// provider (pulumi-resource-kubernetes, built by tests/setup/install-tools.sh into
+// .cache/pulumi/bin): a stack whose state holds a Kubernetes provider and a ConfigMap on it, the
+// cluster behind the provider's kubeconfig gone (nothing listens at its address; or kOps' auth
+// plugin, which the provider's kubeconfig runs, fails because the cluster's state is deleted).
+// With `deleteUnreachable: true`, as KopsIamCluster creates its provider, destroy drops the ConfigMap
+// from the state and succeeds; without it, destroy stops with the provider's "unreachable" error,
+// which is what stopped `pulumi destroy` before `kops delete cluster` could run.
+// The ConfigMap gets into the state the way a cluster that existed would have left it: the
+// provider is created by `pulumi up --target`, the ConfigMap's entry added by `pulumi stack import`.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as net from "net";
+import { run, RunResult } from "../helpers/processes";
+
+const repoRoot = path.join(__dirname, "..", "..");
+const engineBin = path.join(repoRoot, ".cache", "pulumi", "bin");
+const project = "unreachable-test";
+
+/** A loopback port that was free a moment ago (nothing listens on it afterwards). */
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+/** A kubeconfig for a cluster at `server`, its user a credential or an exec plugin. */
+function kubeconfig(server: string, user: Record<string, unknown>): string {
+    return JSON.stringify({
+        apiVersion: "v1", kind: "Config", "current-context": "gone",
+        clusters: [{ name: "gone", cluster: { server, "insecure-skip-tls-verify": true } }],
+        contexts: [{ name: "gone", context: { cluster: "gone", user: "gone" } }],
+        users: [{ name: "gone", user }],
+    });
+}
+
+describe("pulumi destroy with the cluster gone: the real engine and Kubernetes provider", function () {
+    this.timeout(600000);
+    let work: string;
+    let port: number;
+
+    before(async function () {
+        for (const binary of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"]) {
+            if (!fs.existsSync(path.join(engineBin, binary))) {
+                if (process.env.CI) {
+                    throw new Error(`CI must run every test, but ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)`);
+                }
+                console.warn(`\n  !!! SKIPPED: ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)\n`);
+                this.skip();
+            }
+        }
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "delete-unreachable-"));
+        // A loopback port nothing listens on: the cluster's API endpoint, gone.
+        port = await freePort();
+    });
+
+    after(() => {
+        if (work) {
+            fs.rmSync(work, { recursive: true, force: true });
+        }
+    });
+
+    async function destroyWithClusterGone(name: string, deleteUnreachable: boolean, user: Record<string, unknown>):
+        Promise<{ destroy: RunResult; stateAfter: any }> {
+        const dir = path.join(work, name);
+        const projectDir = path.join(dir, "project");
+        fs.mkdirSync(projectDir, { recursive: true });
+        fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(projectDir, "node_modules"));
+        fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\n`);
+        fs.writeFileSync(path.join(projectDir, "package.json"), JSON.stringify({ name: project, private: true, main: "index.js" }));
+        fs.writeFileSync(path.join(projectDir, "index.js"), [
+            "const k8s = require(\"@pulumi/kubernetes\");",
+            `const provider = new k8s.Provider("k8s", { kubeconfig: ${JSON.stringify(kubeconfig(`https://127.0.0.1:${port}`, user))},`,
+            `    clusterIdentifier: "gone.example.com", enableConfigMapMutable: true, deleteUnreachable: ${deleteUnreachable} });`,
+            "new k8s.core.v1.ConfigMap(\"config\", { metadata: { name: \"aws-iam-authenticator\", namespace: \"kube-system\" },",
+            "    data: { \"config.yaml\": \"clusterID: gone.example.com\\n\" } }, { provider });",
+        ].join("\n") + "\n");
+        const home = path.join(dir, "home");
+        const state = path.join(dir, "state");
+        fs.mkdirSync(home);
+        fs.mkdirSync(state);
+        const env: NodeJS.ProcessEnv = {
+            ...process.env,
+            PATH: [engineBin, path.dirname(require.resolve("@pulumi/pulumi/package.json")), path.dirname(process.execPath), process.env.PATH].join(":"),
+            PULUMI_HOME: home,
+            PULUMI_BACKEND_URL: `file://${state}`,
+            PULUMI_CONFIG_PASSPHRASE: "unreachable-test",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+            // A client timeout short enough for a test (the address refuses at once anyway).
+            PULUMI_K8S_CLIENT_TIMEOUT: "5",
+            NO_COLOR: "1",
+        };
+        delete env.PULUMI_ACCESS_TOKEN;
+        delete env.PULUMI_K8S_DELETE_UNREACHABLE;
+        delete env.KUBECONFIG;
+        const pulumi = (args: string[]) => run(path.join(engineBin, "pulumi"), [...args, "--non-interactive"], { cwd: projectDir, env, timeoutMs: 300000 });
+        const ok = (result: RunResult, what: string) => assert.equal(result.status, 0, `${what}:\n${result.stdout}\n${result.stderr}`);
+
+        ok(await pulumi(["stack", "init", "test"]), "stack init");
+        const stackUrn = `urn:pulumi:test::${project}::pulumi:pulumi:Stack::${project}-test`;
+        const providerUrn = `urn:pulumi:test::${project}::pulumi:providers:kubernetes::k8s`;
+        ok(await pulumi(["up", "--yes", "--skip-preview", "--target", providerUrn, "--target-dependents=false"]), "up (the provider only)");
+
+        // The ConfigMap as a run with the cluster up would have recorded it.
+        const exported = JSON.parse((await pulumi(["stack", "export"])).stdout);
+        const provider = exported.deployment.resources.find((r: any) => r.urn === providerUrn);
+        assert.ok(provider, "the provider is in the state");
+        const inputs = {
+            apiVersion: "v1", kind: "ConfigMap",
+            metadata: { name: "aws-iam-authenticator", namespace: "kube-system" },
+            data: { "config.yaml": "clusterID: gone.example.com\n" },
+        };
+        exported.deployment.resources.push({
+            urn: `urn:pulumi:test::${project}::kubernetes:core/v1:ConfigMap::config`,
+            custom: true,
+            id: "kube-system/aws-iam-authenticator",
+            type: "kubernetes:core/v1:ConfigMap",
+            inputs,
+            outputs: { ...inputs, metadata: { ...inputs.metadata, uid: "0c1b9f5e-0000-4000-8000-000000000001", resourceVersion: "1" }, __inputs: inputs },
+            parent: stackUrn,
+            provider: `${providerUrn}::${provider.id}`,
+        });
+        const importFile = path.join(dir, "state.json");
+        fs.writeFileSync(importFile, JSON.stringify(exported));
+        ok(await pulumi(["stack", "import", "--file", importFile]), "stack import");
+
+        const destroy = await pulumi(["destroy", "--yes", "--skip-preview"]);
+        const stateAfter = JSON.parse((await pulumi(["stack", "export"])).stdout);
+        return { destroy, stateAfter };
+    }
+
+    const resourcesOf = (state: any) => (state.deployment.resources ?? []).map((r: any) => r.type);
+
+    it("nothing listens at the API address: with deleteUnreachable (ours) destroy succeeds; without it, it stops", async () => {
+        const ours = await destroyWithClusterGone("gone-ours", true, { token: "unused" });
+        assert.equal(ours.destroy.status, 0, `${ours.destroy.stdout}\n${ours.destroy.stderr}`);
+        assert.match(ours.destroy.stdout, /configured Kubernetes cluster is unreachable and the `deleteUnreachable` option is enabled/);
+        assert.deepEqual(resourcesOf(ours.stateAfter), []);
+
+        const before = await destroyWithClusterGone("gone-without", false, { token: "unused" });
+        assert.notEqual(before.destroy.status, 0, "without deleteUnreachable, destroy fails");
+        assert.match(`${before.destroy.stdout}\n${before.destroy.stderr}`, /configured Kubernetes cluster is unreachable/);
+        assert.ok(resourcesOf(before.stateAfter).includes("kubernetes:core/v1:ConfigMap"), "the ConfigMap stays in the state");
+    });
+
+    it("kOps' auth plugin fails (the cluster's state is deleted): with deleteUnreachable destroy succeeds", async () => {
+        // What `kops helpers kubectl-auth` does once `kops delete cluster` removed the state: exit 1.
+        const plugin = path.join(work, "kops-auth-gone");
+        fs.writeFileSync(plugin, "#!/bin/sh\necho 'Error: cluster not found \"gone.example.com\"' >&2\nexit 1\n", { mode: 0o755 });
+        const ours = await destroyWithClusterGone("auth-plugin", true, {
+            exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: plugin, args: ["helpers", "kubectl-auth"], interactiveMode: "Never" },
+        });
+        assert.equal(ours.destroy.status, 0, `${ours.destroy.stdout}\n${ours.destroy.stderr}`);
+        assert.match(ours.destroy.stdout, /deleteUnreachable/);
+        assert.deepEqual(resourcesOf(ours.stateAfter), []);
+    });
+});
