@@ -1,6 +1,7 @@
-// Reading and writing kOps' multi-document YAML (`kops create cluster --dry-run -o yaml`,
-// `kops get all -o yaml`) with the `yaml` Document API, so that everything we do not touch
-// (comments, key order, unknown fields, other documents) survives a patch.
+// Reading and writing kOps' multi-document YAML (`kops create cluster --dry-run -o yaml`, or
+// `kops get cluster -o yaml` joined with `kops get instancegroups -o yaml` as upsert-spec.sh does)
+// with the `yaml` Document API, so that everything we do not touch (comments, key order, unknown
+// fields, other documents) survives a patch.
 import { Document, isMap, isScalar, Pair, parseAllDocuments, Scalar, YAMLMap } from "yaml";
 
 /** The only API version kOps prints (`kops get -o yaml`); v1alpha3 names fields differently. */

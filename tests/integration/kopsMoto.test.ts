@@ -1,16 +1,11 @@
 // Stage 2 of the real-tools loop: our kOps scripts (components/kops/scripts/*.sh, unchanged) with
 // the real kops (the pinned build from tests/setup/install-tools.sh) against moto_server on
 // 127.0.0.1, as far as kops and moto go. The scripts get exactly the environment KopsCluster gives
-// its commands (specEnvironment/applyEnvironment), plus what keeps kops on this machine:
-// - AWS SDK: AWS_ENDPOINT_URL (moto), fake static credentials, AWS_EC2_METADATA_DISABLED, region;
-// - kops' own S3 client: S3_ENDPOINT/S3_REGION/S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY (with only
-//   AWS_ENDPOINT_URL it fails: "Cannot set dual-stack in combination with a custom endpoint");
+// its commands (specEnvironment/applyEnvironment), plus what keeps kops on this machine
+// (tests/helpers/kopsOnMoto.ts: moto's endpoint and fake credentials for the AWS SDK and kops' own
+// S3 client, a KOPS_BASE_URL mirror of placeholders), and:
 // - the channel: `--channel file://<tests/fixtures/kops/channel-stable.yaml>` through
 //   KOPS_EXTRA_FLAGS, the config's extra-flags setting;
-// - kops' own binaries (nodeup, protokube, image tarballs): KOPS_BASE_URL=file://<local mirror>
-//   whose files are placeholders with their real sha256 files. `kops update` records those hashes
-//   in the instances' user data; only a booting node would download the files, and nothing boots
-//   here. (KOPS_BASE_URL also stops kops looking up image digests on registry.k8s.io.)
 // - Kubernetes 1.34.8, not the config default 1.34.10: kops 1.36.2 knows the hashes of Kubernetes
 //   release files up to 1.34.8 (pkg/assets/assetdata/k8s-1.34.yaml) and fetches the .sha256 of
 //   newer ones from dl.k8s.io, which is unreachable here.
@@ -18,7 +13,6 @@
 // Where moto or kops stops a step, the test says so in a comment and asserts the exact stop, so a
 // change in either shows up as a failure here rather than as a silent pass.
 import { strict as assert } from "assert";
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -27,6 +21,7 @@ import { applyEnvironment, fingerprint, KopsCommandSettings, specEnvironment } f
 import { certFetchHookName, webhookFileAssetName, webhookKubeconfigPath } from "../../components/kops/specPatch";
 import { AuthenticatorPki } from "../../components/pki";
 import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
+import { channelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { opensslTlsState } from "../helpers/opensslTls";
 import { describeExit, run, runOk, RunOptions, RunResult } from "../helpers/processes";
@@ -35,16 +30,8 @@ import { requireTool } from "../helpers/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");
-const channelFile = path.join(repoRoot, "tests", "fixtures", "kops", "channel-stable.yaml");
 const clusterName = "stage2.example.com";
 const stateBucket = "kops-iam-auth-stage2-state";
-const kopsVersion = "1.36.2";
-/** What kops fetches from KOPS_BASE_URL during `update cluster` (found by running it). */
-const kopsBaseUrlFiles = [
-    ...["amd64", "arm64"].flatMap((arch) => [`linux/${arch}/nodeup`, `linux/${arch}/protokube`]),
-    ...["amd64", "arm64"].flatMap((arch) => ["kops-utils-cp", "kops-controller", "kops-channels", "dns-controller", "kube-apiserver-healthcheck"]
-        .map((image) => `images/${image}-${arch}.tar.gz`)),
-];
 const controlPlaneGroup = "control-plane-us-east-1a";
 const nodeGroup = "nodes-us-east-1a";
 
@@ -108,16 +95,6 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         const keyPem = await valueOf(pki.privateKeyPem);
 
         work = fs.mkdtempSync(path.join(os.tmpdir(), "stage2-"));
-        const mirror = path.join(work, "kops-base-url", kopsVersion);
-        for (const file of kopsBaseUrlFiles) {
-            const target = path.join(mirror, file);
-            fs.mkdirSync(path.dirname(target), { recursive: true });
-            const placeholder = `placeholder for kOps ${kopsVersion} ${file}: only a booting node downloads it\n`;
-            fs.writeFileSync(target, placeholder);
-            fs.writeFileSync(`${target}.sha256`, createHash("sha256").update(placeholder).digest("hex") + "\n");
-        }
-        fs.mkdirSync(path.join(work, "home"));
-
         moto = await startMoto(motoServer);
         await runOk(aws, ["s3api", "create-bucket", "--bucket", stateBucket], { env: moto.env });
         // The authenticator's files, where the StateStore component puts them, to see what
@@ -151,17 +128,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
             hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
             authenticatorUid: 10000,
         };
-        baseEnv = {
-            ...moto.env,
-            // kops' own S3 client (util/pkg/vfs/s3context.go) takes these for a non-AWS endpoint.
-            S3_ENDPOINT: moto.endpoint,
-            S3_REGION: testRegion,
-            S3_ACCESS_KEY_ID: moto.env.AWS_ACCESS_KEY_ID,
-            S3_SECRET_ACCESS_KEY: moto.env.AWS_SECRET_ACCESS_KEY,
-            KOPS_BASE_URL: `file://${mirror}/`,
-            HOME: path.join(work, "home"),
-            KUBECONFIG: path.join(work, "home", "kubeconfig"),
-        };
+        baseEnv = kopsOnMotoEnv(moto, work);
     });
 
     after(async () => {
@@ -294,10 +261,10 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         // instance on the group's *current* launch template version, so kops (findInstanceLaunchConfiguration
         // vs. findAutoscalingGroupLaunchConfiguration, upup/pkg/fi/cloudup/awsup/aws_cloud.go) sees none
         // on an old version. On AWS the node would be NEEDUPDATE 1.
-        const plain = await run(kops, kopsArgs("rolling-update", "cluster", "--cloudonly", "--yes"), { env: baseEnv, timeoutMs: 100000 });
-        assert.equal(plain.status, 0, output(plain));
-        assert.match(plain.stdout, new RegExp(`^${nodeGroup}\\s+Ready\\s+0\\s`, "m"));
-        assert.match(output(plain), /No rolling-update required\./);
+        const withoutForce = await run(kops, kopsArgs("rolling-update", "cluster", "--cloudonly", "--yes"), { env: baseEnv, timeoutMs: 100000 });
+        assert.equal(withoutForce.status, 0, output(withoutForce));
+        assert.match(withoutForce.stdout, new RegExp(`^${nodeGroup}\\s+Ready\\s+0\\s`, "m"));
+        assert.match(output(withoutForce), /No rolling-update required\./);
         // --force rolls every instance regardless; short intervals because nothing has to settle.
         const result = await run(kops, kopsArgs("rolling-update", "cluster", "--cloudonly", "--force", "--yes",
             "--control-plane-interval", "1s", "--node-interval", "1s"), { env: baseEnv, timeoutMs: 100000 });

@@ -10,7 +10,7 @@ const projectDir = path.join(__dirname, "..", "..");
 const fixture = (name: string) => path.join(projectDir, "tests", "fixtures", "plan", `${name}.yaml`);
 const commandType = "command:local:Command";
 
-describe("plan: the lifecycle table of design.md", function () {
+describe("plan: the lifecycle table of docs/design.md", function () {
     // Each rendering loads and runs the whole program; the machine may be shared.
     this.timeout(120000);
     let base: RenderedStack;

@@ -25,7 +25,7 @@ export function redactedInputs(resource: RecordedResource): Record<string, any> 
 /** YAML text with a comment header; long strings (certificate data) stay on one line. */
 function yamlFile(header: string[], documents: unknown[]): string {
     const comment = header.map((line) => `# ${line}`).join("\n");
-    return `${comment}\n${documents.map((d) => YAML.stringify(d, { lineWidth: 0 })).join("---\n")}`;
+    return `${comment}\n${documents.map((document) => YAML.stringify(document, { lineWidth: 0 })).join("---\n")}`;
 }
 
 function jsonFile(value: unknown): string {
@@ -204,7 +204,7 @@ export function planFiles(rendering: ProgramRendering, report: string, kopsSpec?
 }
 
 function clusterNameOfSpec(kopsSpec: string): string | undefined {
-    const cluster = YAML.parseAllDocuments(kopsSpec).map((d) => d.toJS()).find((d) => d?.kind === "Cluster");
+    const cluster = YAML.parseAllDocuments(kopsSpec).map((document) => document.toJS()).find((object) => object?.kind === "Cluster");
     return cluster?.metadata?.name;
 }
 
@@ -252,7 +252,7 @@ function secretStrings(rendering: ProgramRendering): string[] {
 export function checkNoSecrets(files: PlanFile[], rendering: ProgramRendering): void {
     const secrets = secretStrings(rendering);
     for (const file of files) {
-        if (/PRIVATE KEY/.test(file.content) || secrets.some((s) => file.content.includes(s))) {
+        if (/PRIVATE KEY/.test(file.content) || secrets.some((secret) => file.content.includes(secret))) {
             throw new Error(`internal error: ${file.path} would hold a secret value; nothing was written`);
         }
     }

@@ -78,12 +78,12 @@ export interface PlanComparison {
  * URNs match): what `pulumi up` does when the stack's config changes from one to the other.
  */
 export async function compareStacks(before: StackSource, after: StackSource): Promise<PlanComparison> {
-    const a = await renderStack(before);
-    const b = await renderStack({ ...after, stackName: a.rendering.stack });
-    const comparison = await compareRenderings(a.rendering, b.rendering);
-    const label = (s: RenderedStack) => `${path.relative(before.projectDir, s.stack.file) || s.stack.file}`;
-    const report = renderComparisonReport({ before: label(a), after: label(b) }, comparison);
-    return { before: a, after: b, comparison, report };
+    const renderedBefore = await renderStack(before);
+    const renderedAfter = await renderStack({ ...after, stackName: renderedBefore.rendering.stack });
+    const comparison = await compareRenderings(renderedBefore.rendering, renderedAfter.rendering);
+    const label = (rendered: RenderedStack) => `${path.relative(before.projectDir, rendered.stack.file) || rendered.stack.file}`;
+    const report = renderComparisonReport({ before: label(renderedBefore), after: label(renderedAfter) }, comparison);
+    return { before: renderedBefore, after: renderedAfter, comparison, report };
 }
 
 /** True when `dir` may be replaced by a plan: it is absent, empty, or an earlier plan (it has PLACEHOLDERS.md). */

@@ -1,0 +1,52 @@
+// The real kops (the pinned build from tests/setup/install-tools.sh) on this machine against
+// moto_server on 127.0.0.1, for tests/integration/kopsMoto.test.ts and kopsContract.test.ts:
+// - AWS SDK: moto's environment (AWS_ENDPOINT_URL, fake static credentials, no IMDS, a region);
+// - kops' own S3 client: S3_ENDPOINT/S3_REGION/S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY (with only
+//   AWS_ENDPOINT_URL it fails: "Cannot set dual-stack in combination with a custom endpoint");
+// - kops' own binaries (nodeup, protokube, image tarballs): KOPS_BASE_URL=file://<local mirror>
+//   whose files are placeholders with their real sha256 files. `kops update` records those hashes
+//   in the instances' user data; only a booting node would download the files, and nothing boots
+//   here. (KOPS_BASE_URL also stops kops looking up image digests on registry.k8s.io.)
+// - the channel: `--channel file://<tests/fixtures/kops/channel-stable.yaml>` on `create cluster`,
+//   so that kops reads no channel from the network.
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { Moto, testRegion } from "./moto";
+
+export const kopsVersion = "1.36.2";
+export const channelFile = path.join(__dirname, "..", "fixtures", "kops", "channel-stable.yaml");
+
+/** What kops fetches from KOPS_BASE_URL during `update cluster` (found by running it). */
+const kopsBaseUrlFiles = [
+    ...["amd64", "arm64"].flatMap((arch) => [`linux/${arch}/nodeup`, `linux/${arch}/protokube`]),
+    ...["amd64", "arm64"].flatMap((arch) => ["kops-utils-cp", "kops-controller", "kops-channels", "dns-controller", "kube-apiserver-healthcheck"]
+        .map((image) => `images/${image}-${arch}.tar.gz`)),
+];
+
+/**
+ * The environment that runs the real kops against `moto` from inside `work`: a KOPS_BASE_URL
+ * mirror of placeholders, and a HOME and KUBECONFIG of its own.
+ */
+export function kopsOnMotoEnv(moto: Moto, work: string): NodeJS.ProcessEnv {
+    const mirror = path.join(work, "kops-base-url", kopsVersion);
+    for (const file of kopsBaseUrlFiles) {
+        const target = path.join(mirror, file);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        const placeholder = `placeholder for kOps ${kopsVersion} ${file}: only a booting node downloads it\n`;
+        fs.writeFileSync(target, placeholder);
+        fs.writeFileSync(`${target}.sha256`, createHash("sha256").update(placeholder).digest("hex") + "\n");
+    }
+    fs.mkdirSync(path.join(work, "home"), { recursive: true });
+    return {
+        ...moto.env,
+        // kops' own S3 client (util/pkg/vfs/s3context.go) takes these for a non-AWS endpoint.
+        S3_ENDPOINT: moto.endpoint,
+        S3_REGION: testRegion,
+        S3_ACCESS_KEY_ID: moto.env.AWS_ACCESS_KEY_ID,
+        S3_SECRET_ACCESS_KEY: moto.env.AWS_SECRET_ACCESS_KEY,
+        KOPS_BASE_URL: `file://${mirror}/`,
+        HOME: path.join(work, "home"),
+        KUBECONFIG: path.join(work, "home", "kubeconfig"),
+    };
+}
