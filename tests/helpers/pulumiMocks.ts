@@ -2,7 +2,7 @@
 // component test: every registered resource is recorded with its inputs and options, and providers'
 // computed outputs get plausible fake values.
 import * as pulumi from "@pulumi/pulumi";
-import { isSecretValue, secretValue, unwrapSecrets as unwrapSecretValues } from "../../tools/plan/fakeProviders";
+import { fakeResourceState, FakeValues, isSecretValue, secretValue, unwrapSecrets as unwrapSecretValues } from "../../tools/plan/fakeProviders";
 import { installRecordingMocks, RecordedOptions, RecordedResource, settleRegistrations } from "../../tools/plan/mockRuntime";
 
 export { isSecretValue, secretValue };
@@ -23,27 +23,13 @@ export function unwrapSecrets(value: any): any {
     return unwrapSecretValues(value);
 }
 
-/** Provider-computed outputs, per resource type, that the code under test reads. */
-function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
-    switch (type) {
-        case "tls:index/privateKey:PrivateKey":
-            // The tls provider marks the private key outputs secret (additionalSecretOutputs).
-            return { privateKeyPem: secretValue(fakePrivateKeyPem), privateKeyPemPkcs8: secretValue(fakePrivateKeyPem), publicKeyPem: "-----BEGIN PUBLIC KEY-----\nFAKE\n-----END PUBLIC KEY-----\n" };
-        case "tls:index/selfSignedCert:SelfSignedCert":
-            return { certPem: fakeCertPem };
-        case "aws:s3/bucket:Bucket": {
-            const bucket = inputs.bucket ?? `${name}-generated`;
-            return { bucket, arn: `arn:aws:s3:::${bucket}` };
-        }
-        case "aws:iam/role:Role": {
-            const roleName = inputs.name ?? `${name}-generated`;
-            const rolePath = inputs.path ?? "/";
-            return { name: roleName, arn: `arn:aws:iam::${fakeAccountId}:role${rolePath}${roleName}` };
-        }
-        default:
-            return {};
-    }
-}
+/** The tests' fake provider values (tools/plan/fakeProviders.ts computes the outputs from them); commands compute none. */
+const testValues: FakeValues = {
+    accountId: fakeAccountId,
+    certPem: fakeCertPem,
+    privateKeyPem: fakePrivateKeyPem,
+    publicKeyPem: "-----BEGIN PUBLIC KEY-----\nFAKE\n-----END PUBLIC KEY-----\n",
+};
 
 /** The resources the last installMocks() records. */
 let installed: RecordedResource[] = [];
@@ -62,8 +48,7 @@ export async function installMocks(options: {
 } = {}): Promise<MockRecorder> {
     const resources = await installRecordingMocks({
         newResource: (args) => ({
-            ...args.inputs,
-            ...computedState(args.type, args.name, unwrapSecrets(args.inputs)),
+            ...fakeResourceState(args.type, args.name, args.inputs, testValues),
             ...(options.extraState?.(args.type, args.name, args.inputs) ?? {}),
         }),
         call(args) {

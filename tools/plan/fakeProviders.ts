@@ -41,29 +41,51 @@ export function commandScript(line: unknown): string | undefined {
     return typeof line === "string" ? parseKopsCommandLine(line)?.script : undefined;
 }
 
+/** The values only AWS, the tls provider or kOps would know: the plan's placeholders, or a test's own. */
+export interface FakeValues {
+    accountId: string;
+    certPem: string;
+    privateKeyPem: string;
+    publicKeyPem: string;
+    /** What kubeconfig.sh prints for a cluster; without it, commands compute no outputs. */
+    exportedKubeconfig?: (clusterName: string) => string;
+}
+
+export const placeholderValues: FakeValues = {
+    accountId: placeholderAccountId,
+    certPem: placeholderCertPem,
+    privateKeyPem: placeholderPrivateKeyPem,
+    publicKeyPem: "-----BEGIN PUBLIC KEY-----\nPLACEHOLDER-PUBLIC-KEY\n-----END PUBLIC KEY-----\n",
+    exportedKubeconfig: placeholderExportedKubeconfig,
+};
+
 /** Outputs the providers compute, per resource type; `inputs` have their secrets unwrapped. */
-function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, any>, values: FakeValues): Record<string, unknown> {
     switch (type) {
         case "tls:index/privateKey:PrivateKey":
+            // The tls provider marks the private key outputs secret (additionalSecretOutputs).
             return {
-                privateKeyPem: secretValue(placeholderPrivateKeyPem),
-                privateKeyPemPkcs8: secretValue(placeholderPrivateKeyPem),
-                publicKeyPem: "-----BEGIN PUBLIC KEY-----\nPLACEHOLDER-PUBLIC-KEY\n-----END PUBLIC KEY-----\n",
+                privateKeyPem: secretValue(values.privateKeyPem),
+                privateKeyPemPkcs8: secretValue(values.privateKeyPem),
+                publicKeyPem: values.publicKeyPem,
             };
         case "tls:index/selfSignedCert:SelfSignedCert":
-            return { certPem: placeholderCertPem };
+            return { certPem: values.certPem };
         case "aws:s3/bucket:Bucket": {
             const bucket = inputs.bucket ?? `${name}-generated`;
             return { bucket, arn: `arn:aws:s3:::${bucket}` };
         }
         case "aws:iam/role:Role": {
             const roleName = inputs.name ?? `${name}-generated`;
-            return { name: roleName, arn: `arn:aws:iam::${placeholderAccountId}:role${inputs.path ?? "/"}${roleName}` };
+            return { name: roleName, arn: `arn:aws:iam::${values.accountId}:role${inputs.path ?? "/"}${roleName}` };
         }
         case "command:local:Command":
             // kubeconfig.sh prints the kubeconfig kOps exports; the other scripts' output is not read.
+            if (!values.exportedKubeconfig) {
+                return {};
+            }
             return commandScript(inputs.create) === "kubeconfig.sh"
-                ? { stdout: secretValue(placeholderExportedKubeconfig(inputs.environment?.CLUSTER_NAME ?? name)), stderr: "" }
+                ? { stdout: secretValue(values.exportedKubeconfig(inputs.environment?.CLUSTER_NAME ?? name)), stderr: "" }
                 : { stdout: "", stderr: "" };
         default:
             return {};
@@ -71,8 +93,9 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
 }
 
 /** The state a provider would return for a new resource: its inputs and the computed outputs. */
-export function fakeResourceState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    return { ...inputs, ...computedOutputs(type, name, unwrapSecrets(inputs) as Record<string, any>) };
+export function fakeResourceState(type: string, name: string, inputs: Record<string, unknown>,
+    values: FakeValues = placeholderValues): Record<string, unknown> {
+    return { ...inputs, ...computedOutputs(type, name, unwrapSecrets(inputs) as Record<string, any>, values) };
 }
 
 /** Results of provider functions (invokes) the program calls. */
