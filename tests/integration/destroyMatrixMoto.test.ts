@@ -10,7 +10,6 @@
 // delete stops on, which kopsMoto.test.ts covers with its fix-ups, so this matrix fails the calls up
 // to `update --yes`, where kops has built nothing in the cloud yet. Results and timings are printed.
 import { strict as assert } from "assert";
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -18,20 +17,14 @@ import { applyEnvironment, fingerprint, KopsCommandSettings, specEnvironment } f
 import { purgeClusterVersionsScript } from "../../components/statePurge";
 import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { channelFile, kopsOnMotoEnv, kopsVersion } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { describeExit, run, runOk } from "../helpers/processes";
 import { requireTool } from "../helpers/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");
-const channelFile = path.join(repoRoot, "tests", "fixtures", "kops", "channel-stable.yaml");
-const kopsVersion = "1.36.2";
 const clusterName = "matrix.example.com";
-const kopsBaseUrlFiles = [
-    ...["amd64", "arm64"].flatMap((arch) => [`linux/${arch}/nodeup`, `linux/${arch}/protokube`]),
-    ...["amd64", "arm64"].flatMap((arch) => ["kops-utils-cp", "kops-controller", "kops-channels", "dns-controller", "kube-apiserver-healthcheck"]
-        .map((image) => `images/${image}-${arch}.tar.gz`)),
-];
 /** The first up's kops calls: upsert-spec.sh create, then apply.sh create. */
 const firstUpCalls = ["version", "get cluster", "create cluster --dry-run", "replace --force", "version", "update cluster --yes"];
 
@@ -52,15 +45,6 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
         requireTool(this, "jq", "apt-get install jq");
         moto = await startMoto(motoServer);
         work = fs.mkdtempSync(path.join(os.tmpdir(), "destroy-matrix-"));
-        const mirror = path.join(work, "kops-base-url", kopsVersion);
-        for (const file of kopsBaseUrlFiles) {
-            const target = path.join(mirror, file);
-            fs.mkdirSync(path.dirname(target), { recursive: true });
-            const placeholder = `placeholder for kOps ${kopsVersion} ${file}\n`;
-            fs.writeFileSync(target, placeholder);
-            fs.writeFileSync(`${target}.sha256`, createHash("sha256").update(placeholder).digest("hex") + "\n");
-        }
-        fs.mkdirSync(path.join(work, "home"));
         // kops behind a wrapper that fails its Nth call (counted across a whole up) before running it.
         const wrapper = path.join(work, "kops-failing");
         fs.writeFileSync(wrapper, [
@@ -71,16 +55,7 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
             "if [[ \"$n\" == \"${KOPS_FAIL_AT:-}\" ]]; then echo 'Error: injected failure' >&2; exit 1; fi",
             `exec '${kops}' "$@"`,
         ].join("\n") + "\n", { mode: 0o755 });
-        baseEnv = {
-            ...moto.env,
-            S3_ENDPOINT: moto.endpoint,
-            S3_REGION: testRegion,
-            S3_ACCESS_KEY_ID: moto.env.AWS_ACCESS_KEY_ID,
-            S3_SECRET_ACCESS_KEY: moto.env.AWS_SECRET_ACCESS_KEY,
-            KOPS_BASE_URL: `file://${mirror}/`,
-            HOME: path.join(work, "home"),
-            KUBECONFIG: path.join(work, "home", "kubeconfig"),
-        };
+        baseEnv = kopsOnMotoEnv(moto, work);
 
         // The purge command's line, as KopsStateStore registers it (statePurgeMoto.test.ts checks the registration).
         purge = { line: purgeClusterVersionsScript, interpreter: ["bash", "-c"] };

@@ -14,7 +14,6 @@
 // for machines without kops, and for more than 1000 versions (DeleteObjects' limit per call).
 // A second cluster in the same bucket, whose name begins with the first one's, must survive.
 import { strict as assert } from "assert";
-import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -22,21 +21,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
 import { KopsStateStore } from "../../components/stateStore";
+import { channelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { describeExit, run, runOk } from "../helpers/processes";
 import { fakeCertPem, fakePrivateKeyPem, installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
 import { requireTool } from "../helpers/tools";
 
-const repoRoot = path.join(__dirname, "..", "..");
-const channelFile = path.join(repoRoot, "tests", "fixtures", "kops", "channel-stable.yaml");
-const kopsVersion = "1.36.2";
 const commandType = "command:local:Command";
-/** What kops fetches from KOPS_BASE_URL during `update cluster` (as in kopsMoto.test.ts). */
-const kopsBaseUrlFiles = [
-    ...["amd64", "arm64"].flatMap((arch) => [`linux/${arch}/nodeup`, `linux/${arch}/protokube`]),
-    ...["amd64", "arm64"].flatMap((arch) => ["kops-utils-cp", "kops-controller", "kops-channels", "dns-controller", "kube-apiserver-healthcheck"]
-        .map((image) => `images/${image}-${arch}.tar.gz`)),
-];
 
 interface Listing {
     versions: Array<{ Key: string; VersionId: string; IsLatest: boolean }>;
@@ -140,25 +131,7 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         const neighbour = "purge.example.com.neighbour.example.com";
         await createdBucket(bucket);
 
-        const mirror = path.join(work, "kops-base-url", kopsVersion);
-        for (const file of kopsBaseUrlFiles) {
-            const target = path.join(mirror, file);
-            fs.mkdirSync(path.dirname(target), { recursive: true });
-            const placeholder = `placeholder for kOps ${kopsVersion} ${file}\n`;
-            fs.writeFileSync(target, placeholder);
-            fs.writeFileSync(`${target}.sha256`, createHash("sha256").update(placeholder).digest("hex") + "\n");
-        }
-        fs.mkdirSync(path.join(work, "home"), { recursive: true });
-        const kopsEnv: NodeJS.ProcessEnv = {
-            ...moto.env,
-            S3_ENDPOINT: moto.endpoint,
-            S3_REGION: testRegion,
-            S3_ACCESS_KEY_ID: moto.env.AWS_ACCESS_KEY_ID,
-            S3_SECRET_ACCESS_KEY: moto.env.AWS_SECRET_ACCESS_KEY,
-            KOPS_BASE_URL: `file://${mirror}/`,
-            HOME: path.join(work, "home"),
-            KUBECONFIG: path.join(work, "home", "kubeconfig"),
-        };
+        const kopsEnv: NodeJS.ProcessEnv = kopsOnMotoEnv(moto, work);
         const kopsRun = async (name: string, args: string[], input?: string) => {
             const started = Date.now();
             const result = await run(kops, [...args, "--name", name, "--state", `s3://${bucket}`], { env: kopsEnv, input, timeoutMs: 180000, cwd: work });
