@@ -25,9 +25,26 @@ export const defaultAuthenticatorUid = 10000;
  */
 export const defaultAuthenticatorImage = "public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7";
 
+/** Kubernetes quantities for the container's CPU and memory. */
+export interface ResourceQuantities {
+    memory: string;
+    cpu: string;
+}
+
 export interface AuthenticatorResources {
-    requests: { memory: string; cpu: string };
-    limits: { memory: string; cpu: string };
+    requests: ResourceQuantities;
+    limits: ResourceQuantities;
+}
+
+/** Some of AuthenticatorResources; what is left out keeps its default. */
+export interface AuthenticatorResourceOverrides {
+    requests?: ResourceQuantityOverrides;
+    limits?: ResourceQuantityOverrides;
+}
+
+export interface ResourceQuantityOverrides {
+    memory?: string;
+    cpu?: string;
 }
 
 /** The 2018 recipe's figures, which upstream's example and kOps still use. */
@@ -65,7 +82,7 @@ export interface AuthenticatorDaemonSetArgs<Checksum = string> {
     /** runAsUser and runAsGroup; must own the hook's cert.pem and key.pem. Default 10000. */
     uid?: number;
     /** Requests and limits; unset fields keep defaultAuthenticatorResources. */
-    resources?: { requests?: Partial<AuthenticatorResources["requests"]>; limits?: Partial<AuthenticatorResources["limits"]> };
+    resources?: AuthenticatorResourceOverrides;
 }
 
 // Kubernetes quantity suffixes (apimachinery resource.Quantity), as multipliers.
@@ -190,7 +207,8 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
                             seccompProfile: { type: "RuntimeDefault" as const },
                             readOnlyRootFilesystem: true,
                         },
-                        resources,
+                        // Copies: the Kubernetes types want plain maps, which an interface is not.
+                        resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
                         livenessProbe: {
                             httpGet: { host: "127.0.0.1", port: authenticatorPort, path: "/healthz", scheme: "HTTPS" as const },
                         },

@@ -2,8 +2,12 @@
 // Pulumi.yaml's `config:` block and the README's configuration reference are checked against them.
 // Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
 import * as pulumi from "@pulumi/pulumi";
+import { AuthenticatorResources } from "./authenticatorManifests";
 import { duplicateReason, findDuplicateIdentities } from "./identityRules";
 import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "./kops/extraFlags";
+import { ClusterTopology } from "./kops/immutableSettings";
+import { HookRunner } from "./kops/specPatch";
+import { TokenCommand } from "./kubeconfig";
 import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "./mappings";
 import {
     bucketNameAccepted, clusterNameAccepted, instanceTypeAccepted, instanceTypeShapeAccepted, isBucketName,
@@ -14,7 +18,54 @@ import {
 /** The project's config namespace (`name:` in Pulumi.yaml). */
 export const configNamespace = "kops-iam-auth";
 
-/** The stack's settings, with defaults applied and every value validated. */
+/** The kOps state store (`stateBucketName`, `createStateBucket`, `stateBucketForceDestroy`). */
+export interface StateBucketSettings {
+    name: string;
+    create: boolean;
+    forceDestroy: boolean;
+}
+
+/** A ClusterRoleBinding giving a mapped group a ClusterRole (`clusterRoleBindings`). */
+export interface ClusterRoleBindingSetting {
+    group: string;
+    clusterRole: string;
+}
+
+/** The authenticator's server: image, uid, kube-apiserver's cache TTL, container resources. */
+export interface AuthenticatorSettings {
+    image: string;
+    uid: number;
+    webhookCacheTtl: string;
+    resources: AuthenticatorResources;
+}
+
+/** How control-plane nodes fetch the authenticator's files (`hookRunner`, `hookImage`). */
+export interface HookSettings {
+    runner: HookRunner;
+    image: string;
+}
+
+/** How kops runs (`kopsBinary`, `kopsExtraFlags`, `adoptExistingCluster`, `validateTimeout`, `adminCredentialTtl`, `aws:profile`). */
+export interface KopsSettings {
+    binary: string;
+    extraFlags: string[];
+    adoptExisting: boolean;
+    validateTimeout: string;
+    /** Set: the provider's kubeconfig is a static admin certificate of this lifetime; unset: kops' auth plugin. */
+    adminTtl?: string;
+    awsProfile?: string;
+}
+
+/** What the user kubeconfigs run for a token (`kubeconfigTokenCommand`, `kubeconfigAwsProfile`). */
+export interface UserKubeconfigSettings {
+    tokenCommand: TokenCommand;
+    awsProfile?: string;
+}
+
+/**
+ * The stack's settings, with defaults applied and every value validated. Named types throughout,
+ * with enums as `as const` objects: what a component schema (PulumiPlugin.yaml) can express.
+ */
 export interface StackSettings {
     clusterName: string;
     region: string;
@@ -26,31 +77,18 @@ export interface StackSettings {
     /** MAJOR.MINOR.PATCH without a leading `v`. */
     kubernetesVersion: string;
     networking: string;
-    topology: "public" | "private";
+    topology: ClusterTopology;
     sshPublicKey?: string;
-    stateBucket: { name: string; create: boolean; forceDestroy: boolean };
+    stateBucket: StateBucketSettings;
     accessRoles: AccessRole[];
     mapRoles: RoleMapping[];
     mapUsers: UserMapping[];
     mapAccounts: string[];
-    clusterRoleBindings: { group: string; clusterRole: string }[];
-    authenticator: {
-        image: string;
-        uid: number;
-        webhookCacheTtl: string;
-        resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
-    };
-    hook: { runner: "container" | "host"; image: string };
-    kops: {
-        binary: string;
-        extraFlags: string[];
-        adoptExisting: boolean;
-        validateTimeout: string;
-        /** Set: the provider's kubeconfig is a static admin certificate of this lifetime; unset: kops' auth plugin. */
-        adminTtl?: string;
-        awsProfile?: string;
-    };
-    userKubeconfig: { tokenCommand: "aws-iam-authenticator" | "aws"; awsProfile?: string };
+    clusterRoleBindings: ClusterRoleBindingSetting[];
+    authenticator: AuthenticatorSettings;
+    hook: HookSettings;
+    kops: KopsSettings;
+    userKubeconfig: UserKubeconfigSettings;
     certValidityHours: number;
     tags: Record<string, string>;
 }

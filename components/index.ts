@@ -13,7 +13,7 @@ export { defaultAccessRoles } from "./mappings";
 export type { AccessRolesArgs } from "./accessRoles";
 export { defaultKopsCommandTimeouts, KopsCluster, kopsClusterDefaults } from "./kops/cluster";
 export type { KopsClusterArgs, KopsCommandTimeouts } from "./kops/cluster";
-export type { KubeconfigMode } from "./kops/commandEnvironment";
+export { KubeconfigMode } from "./kops/commandEnvironment";
 export { IamAuthenticator } from "./authenticator";
 export type { IamAuthenticatorArgs } from "./authenticator";
 
@@ -32,7 +32,8 @@ export type { AuthenticatorDaemonSetArgs, AuthenticatorResources, GroupClusterRo
 // Kubeconfigs: the apiserver's webhook kubeconfig, one per IAM role for people, and what to run next.
 export { authenticatorPort, authenticatorWebhookUrl, renderWebhookKubeconfig } from "./webhookKubeconfig";
 export { renderUserKubeconfig } from "./kubeconfig";
-export type { TokenCommand, UserKubeconfigArgs } from "./kubeconfig";
+export { TokenCommand } from "./kubeconfig";
+export type { UserKubeconfigArgs } from "./kubeconfig";
 export { renderNextSteps } from "./nextSteps";
 export type { NextStepsArgs, SignInRole } from "./nextSteps";
 
@@ -45,7 +46,8 @@ export type { AuthenticatorObjectKeys } from "./stateStoreLayout";
 // The kOps cluster spec patch (what `kops edit cluster` did by hand in the 2018 recipe), and what
 // other code needs from the kubeconfig kOps exports.
 export { patchClusterSpec, validateSpecPatchOptions } from "./kops/specPatch";
-export type { HookRunner, SpecPatchOptions } from "./kops/specPatch";
+export { HookRunner } from "./kops/specPatch";
+export type { SpecPatchOptions } from "./kops/specPatch";
 export { parseKubeconfigCluster } from "./kops/kubeconfigInfo";
 export type { KubeconfigClusterInfo } from "./kops/kubeconfigInfo";
 

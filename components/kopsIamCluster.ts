@@ -101,6 +101,19 @@ export interface KopsIamClusterArgs extends StackSettings {
 const kubeconfigsOutput = "kubeconfigs";
 
 /**
+ * What every user kubeconfig of a KopsIamCluster shares (the server, the cluster CA, the role ARNs
+ * the authenticator maps) and the stack's defaults for them. Kept beside the component rather than
+ * on it: a component's fields are its outputs in the component schema, and these are not outputs.
+ */
+const userKubeconfigSources = new WeakMap<KopsIamCluster, {
+    source: pulumi.Output<{ server: string; certificateAuthorityData: string; mappedRoles: string[] }>;
+    clusterName: string;
+    region: string;
+    tokenCommand?: TokenCommand;
+    awsProfile?: string;
+}>();
+
+/**
  * A kOps cluster on AWS whose `kubectl` users sign in with IAM roles through aws-iam-authenticator:
  * AuthenticatorPki, KopsStateStore, AccessRoles, KopsCluster, a Kubernetes provider on the
  * cluster and IamAuthenticator, wired in that order.
@@ -121,10 +134,6 @@ export class KopsIamCluster extends pulumi.ComponentResource {
     public readonly kubeconfigs: pulumi.Output<Record<string, string>>;
     /** The commands a person runs next: fetch a kubeconfig, reach the cluster; kOps' admin way in. */
     public readonly nextSteps: pulumi.Output<string>;
-    /** What every user kubeconfig shares: the server, the cluster CA, and the role ARNs the authenticator maps. */
-    private readonly userKubeconfigSource: pulumi.Output<{ server: string; certificateAuthorityData: string; mappedRoles: string[] }>;
-    /** The cluster's name and region, and the stack's token command and profile (`userKubeconfig`). */
-    private readonly userKubeconfigDefaults: { clusterName: string; region: string; tokenCommand?: TokenCommand; awsProfile?: string };
     /** The kubeconfig kOps exported for `provider` (see `kops.adminTtl`). Secret. */
     public readonly kubeconfig: pulumi.Output<string>;
     /**
@@ -226,7 +235,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         this.apiServerUrl = cluster.apiServerUrl;
         this.roleArns = roles.roleArns;
         this.kubeconfig = cluster.kubeconfig;
-        this.userKubeconfigSource = pulumi.all([cluster.apiServerUrl, cluster.certificateAuthorityData, roles.mappings])
+        const source = pulumi.all([cluster.apiServerUrl, cluster.certificateAuthorityData, roles.mappings])
             .apply(([server, certificateAuthorityData, mappings]) => {
                 if (certificateAuthorityData === undefined) {
                     throw new Error(`KopsIamCluster ${name}: kOps exported no cluster CA for ${args.clusterName} ` +
@@ -234,7 +243,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
                 }
                 return { server, certificateAuthorityData, mappedRoles: mappings.mapRoles.map((m) => m.rolearn) };
             });
-        this.userKubeconfigDefaults = { clusterName: args.clusterName, region: args.region, ...args.userKubeconfig };
+        userKubeconfigSources.set(this, { source, clusterName: args.clusterName, region: args.region, ...args.userKubeconfig });
         this.kubeconfigs = roles.roleArns.apply((roleArns) => pulumi.all(Object.fromEntries(
             Object.entries(roleArns).map(([roleName, roleArn]) => [roleName, this.getKubeconfig({ roleArn })]))));
         this.nextSteps = pulumi.all([stateStore.stateStoreUrl, roles.roleArns]).apply(([stateStoreUrl, roleArns]) =>
@@ -272,21 +281,22 @@ export class KopsIamCluster extends pulumi.ComponentResource {
      * default to the stack's `userKubeconfig` settings. Not secret: it holds no credential.
      */
     public getKubeconfig(args: { roleArn: pulumi.Input<string>; profileName?: pulumi.Input<string>; tokenCommand?: TokenCommand }): pulumi.Output<string> {
-        return pulumi.all([this.userKubeconfigSource, args.roleArn, args.profileName]).apply(([source, roleArn, profileName]) => {
+        const defaults = userKubeconfigSources.get(this)!;
+        return pulumi.all([defaults.source, args.roleArn, args.profileName]).apply(([source, roleArn, profileName]) => {
             const wanted = identityKey({ kind: "role", value: roleArn });
             if (!source.mappedRoles.some((mapped) => identityKey({ kind: "role", value: mapped }) === wanted)) {
-                throw new Error(`KopsIamCluster ${this.userKubeconfigDefaults.clusterName}: getKubeconfig: role ${roleArn} is not mapped; ` +
+                throw new Error(`KopsIamCluster ${defaults.clusterName}: getKubeconfig: role ${roleArn} is not mapped; ` +
                     `expected one of ${source.mappedRoles.join(", ")} (a created access role or a mapRoles entry)`);
             }
             return renderUserKubeconfig({
-                clusterName: this.userKubeconfigDefaults.clusterName,
+                clusterName: defaults.clusterName,
                 server: source.server,
                 certificateAuthorityData: source.certificateAuthorityData,
-                clusterId: this.userKubeconfigDefaults.clusterName,
+                clusterId: defaults.clusterName,
                 roleArn,
-                region: this.userKubeconfigDefaults.region,
-                tokenCommand: args.tokenCommand ?? this.userKubeconfigDefaults.tokenCommand,
-                awsProfile: profileName ?? this.userKubeconfigDefaults.awsProfile,
+                region: defaults.region,
+                tokenCommand: args.tokenCommand ?? defaults.tokenCommand,
+                awsProfile: profileName ?? defaults.awsProfile,
             });
         });
     }

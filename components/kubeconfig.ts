@@ -9,7 +9,12 @@ import { clusterNameAccepted, isClusterName, isRegion, regionAccepted } from "./
  * `aws eks get-token`, for people who have only the AWS CLI: it makes no EKS call, it presigns the
  * same request with the same `x-k8s-aws-id` header, so the authenticator accepts its tokens too.
  */
-export type TokenCommand = "aws-iam-authenticator" | "aws";
+/**
+ * The command a user kubeconfig runs for a token. An `as const` object rather than a bare union, so
+ * that the component schema (PulumiPlugin.yaml) can declare it as an enum.
+ */
+export const TokenCommand = { AwsIamAuthenticator: "aws-iam-authenticator", Aws: "aws" } as const;
+export type TokenCommand = (typeof TokenCommand)[keyof typeof TokenCommand];
 
 export interface UserKubeconfigArgs {
     /** The kOps cluster name; names the kubeconfig's cluster, user and context. */

@@ -10,7 +10,8 @@ import { canonicalJson } from "./lifecycle";
 import { SpecPatchOptions, validateSpecPatchOptions } from "./specPatch";
 
 /** How the kubeconfig for the stack's Kubernetes provider authenticates (see KopsClusterArgs.kubeconfigMode). */
-export type KubeconfigMode = "auth-plugin" | "admin";
+export const KubeconfigMode = { AuthPlugin: "auth-plugin", Admin: "admin" } as const;
+export type KubeconfigMode = (typeof KubeconfigMode)[keyof typeof KubeconfigMode];
 
 /** Everything the three commands need, resolved to plain values. */
 export interface KopsCommandSettings {

@@ -2,7 +2,9 @@
 // anything runs (at preview): the way to get it is a new cluster.
 import { isControlPlaneRole, instanceGroupRole, metadataName, parseKopsManifest, plainValue, specOf } from "./kopsManifest";
 
-export type ClusterTopology = "public" | "private";
+/** Where the cluster's nodes live: public or private subnets (`kops create cluster --topology`). */
+export const ClusterTopology = { Public: "public", Private: "private" } as const;
+export type ClusterTopology = (typeof ClusterTopology)[keyof typeof ClusterTopology];
 
 export interface ImmutableClusterSettings {
     /** kOps cluster name (metadata.name). */

@@ -18,7 +18,8 @@ export const webhookFileAssetName = "aws-iam-authenticator-webhook";
 /** Name of the hook we own in spec.hooks (kOps uses it as the systemd unit name). */
 export const certFetchHookName = "aws-iam-authenticator-certs.service";
 
-export type HookRunner = "container" | "host";
+export const HookRunner = { Container: "container", Host: "host" } as const;
+export type HookRunner = (typeof HookRunner)[keyof typeof HookRunner];
 
 export interface SpecPatchOptions {
     /** kOps cluster name; must equal the Cluster document's metadata.name. */
