@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { parseStackSettings, StackSettings } from "../../components/config";
 import { KopsIamCluster, KopsIamClusterArgs } from "../../components/kopsIamCluster";
+import { kopsCommandLines } from "../../components/kops/commandEnvironment";
 import {
     fakeAccountId, fakePrivateKeyPem, installMocks, isSecretValue, MockRecorder, RecordedResource, secretValue, settle,
     unwrapSecrets, valueOf,
@@ -208,7 +209,7 @@ describe("KopsIamCluster: the resource graph", () => {
 
     it("destroy runs backwards: Kubernetes objects, kops delete (the spec command), objects, bucket", () => {
         // What runs `kops delete cluster` is the spec command's delete.
-        assert.strictEqual(spec.plainInputs.delete, "bash 'components/kops/scripts/delete.sh'");
+        assert.strictEqual(spec.plainInputs.delete, kopsCommandLines(false).spec.delete);
         // Every destroy order keeps this sequence: each step depends, through the graph, on the next.
         const chain = [daemonSet, configMap, provider, kubeconfig, apply, spec];
         for (let i = 0; i + 1 < chain.length; i++) {

@@ -446,11 +446,11 @@ describe("kOps spec patch", () => {
         }
     });
 
-    describe("patchSpecCli.ts (child process)", () => {
-        const cli = path.join(repoRoot, "components/kops/patchSpecCli.ts");
+    describe("kopsHelper patch-spec (the compiled helper, a child process)", () => {
+        const helper = path.join(repoRoot, "dist/kops/kopsHelper.js");
         const runCli = (args: string[], input: string, env: NodeJS.ProcessEnv) =>
-            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", cli, ...args], {
-                cwd: repoRoot, input, encoding: "utf8", env: { PATH: process.env.PATH, ...env },
+            spawnSync(process.execPath, [helper, "patch-spec", ...args], {
+                cwd: os.tmpdir(), input, encoding: "utf8", env: { PATH: process.env.PATH, ...env },
             });
 
         it("patches stdin to stdout with the options from SPEC_PATCH", () => {
@@ -461,29 +461,29 @@ describe("kOps spec patch", () => {
             assert.strictEqual(result.stdout, patchClusterSpec(input, optionsFor(input)));
         });
 
-        it("exits 1 with `error: <message>` on a refused spec or bad options", () => {
+        it("exits 1 with `kops-iam-auth: error: <message>` on a refused spec or bad options", () => {
             const refused = readFixture("existing-complex");
             const result = runCli([], refused, { SPEC_PATCH: JSON.stringify(optionsFor(refused)) });
             assert.strictEqual(result.status, 1);
             assert.strictEqual(result.stdout, "");
-            assert.match(result.stderr, /^error: spec\.authentication\.aws is set/);
+            assert.match(result.stderr, /^kops-iam-auth: error: spec\.authentication\.aws is set/);
             const input = readFixture("create-cluster-ha");
             const bad = runCli([], input, { SPEC_PATCH: JSON.stringify({ ...optionsFor(input), hookRunner: "docker" }) });
             assert.strictEqual(bad.status, 1);
-            assert.match(bad.stderr, /^error: invalid spec patch options:\n  - hookRunner: "docker" is not valid; expected container or host/);
+            assert.match(bad.stderr, /^kops-iam-auth: error: invalid spec patch options:\n  - hookRunner: "docker" is not valid; expected container or host/);
             const empty = runCli([], "", { SPEC_PATCH: JSON.stringify(optionsFor(input)) });
             assert.strictEqual(empty.status, 1);
-            assert.match(empty.stderr, /^error: no kOps YAML on stdin/);
+            assert.match(empty.stderr, /^kops-iam-auth: error: no kOps YAML on stdin/);
         });
 
         it("exits 2 on usage errors: no SPEC_PATCH, or an argument", () => {
             const input = readFixture("create-cluster-ha");
             const unset = runCli([], input, {});
             assert.strictEqual(unset.status, 2);
-            assert.match(unset.stderr, /^error: SPEC_PATCH is not set\nusage: /);
+            assert.match(unset.stderr, /^kops-iam-auth: error: patch-spec: SPEC_PATCH is not set\n$/);
             const withArgument = runCli(["--check-immutable"], input, { SPEC_PATCH: JSON.stringify(optionsFor(input)) });
             assert.strictEqual(withArgument.status, 2);
-            assert.match(withArgument.stderr, /^error: unexpected argument "--check-immutable"/);
+            assert.match(withArgument.stderr, /^kops-iam-auth: error: patch-spec: unexpected argument "--check-immutable"/);
         });
     });
 });
