@@ -77,6 +77,7 @@ describe("engine stage: an Automation API program whose workspace directory is e
 
     after(async function () {
         await stack?.workspace.removeStack(stack.name).catch(() => undefined);
+        engine?.stopStrays();
         await apiserver?.stop();
     });
 

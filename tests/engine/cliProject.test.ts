@@ -85,6 +85,7 @@ describe("engine stage: `pulumi up` in a project directory (real engine, real ku
         if (figures.length > 0) {
             console.log(`      figures: ${figures.join("; ")}`);
         }
+        engine?.stopStrays();
         await apiserver?.stop();
     });
 

@@ -42,6 +42,27 @@ export interface PulumiEngine {
     cli(args: string[], cwd: string, options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
     /** The stack's state file (the checkpoint) as text. */
     stateFileText(project: string, stack: string): string;
+    /**
+     * Kills whatever the engine started that still runs (the CLI of a timed-out command, and the
+     * plugins it leaves behind, which run in process groups of their own): every process whose
+     * environment carries this engine's marker. Call it in `after`.
+     */
+    stopStrays(): void;
+}
+
+/** The processes whose environment holds `marker` (NAME=value), from /proc. */
+function processesWithEnvironment(marker: string): number[] {
+    const found: number[] = [];
+    for (const entry of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+        try {
+            if (fs.readFileSync(`/proc/${entry}/environ`, "latin1").split("\0").includes(marker)) {
+                found.push(Number(entry));
+            }
+        } catch {
+            // gone, or not ours to read
+        }
+    }
+    return found;
 }
 
 /**
@@ -70,6 +91,8 @@ export async function pulumiEngine(pulumi: string, dir: string, extraEnv: NodeJS
         // The test's own credentials and region for anything AWS-shaped; nothing leaves 127.0.0.1.
         AWS_EC2_METADATA_DISABLED: "true",
         NO_COLOR: "1",
+        // Marks every process this engine starts (see stopStrays).
+        KOPS_IAM_AUTH_ENGINE_TEST: dir,
         ...extraEnv,
     };
     delete env.PULUMI_ACCESS_TOKEN;
@@ -82,6 +105,15 @@ export async function pulumiEngine(pulumi: string, dir: string, extraEnv: NodeJS
         cli,
         stateFileText: (project, stack) =>
             fs.readFileSync(path.join(stateDir, ".pulumi", "stacks", project, `${stack}.json`), "utf8"),
+        stopStrays: () => {
+            for (const pid of processesWithEnvironment(`KOPS_IAM_AUTH_ENGINE_TEST=${dir}`)) {
+                try {
+                    process.kill(pid, "SIGKILL");
+                } catch {
+                    // already gone
+                }
+            }
+        },
     };
 }
 
