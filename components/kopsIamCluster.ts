@@ -3,21 +3,21 @@
 // Creation follows that order; `pulumi destroy` runs it backwards (docs/design.md, lifecycle table).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AccessRoles } from "./accessRoles";
-import { IamAuthenticator } from "./authenticator";
-import { StackSettings } from "./config";
+import { AccessRoles } from "./aws/accessRoles";
+import { IamAuthenticator } from "./authenticator/iamAuthenticator";
+import { StackSettings } from "./config/settings";
 import { KopsCluster } from "./kops/cluster";
-import { identityKey } from "./identityRules";
-import { renderUserKubeconfig, TokenCommand } from "./kubeconfig";
-import { renderNextSteps } from "./nextSteps";
-import { AuthenticatorPki } from "./pki";
-import { KopsStateStore } from "./stateStore";
+import { identityKey } from "./authenticator/identityRules";
+import { renderUserKubeconfig, TokenCommand } from "./authenticator/userKubeconfig";
+import { renderNextSteps } from "./authenticator/nextSteps";
+import { AuthenticatorPki } from "./authenticator/pki";
+import { KopsStateStore } from "./aws/stateStore";
 
 /**
  * A KopsIamCluster is built from the stack's settings as they are: `readStackSettings()` in a
  * stack program, or `parseStackSettings({ clusterName, stateBucketName, ... }, region)` to fill in
  * the defaults and check a hand-made set. What each value means, its default and what is accepted
- * is documented once, per stack config key, in components/config.ts and the README's configuration
+ * is documented once, per stack config key, in components/config/settings.ts and the README's configuration
  * reference; below, each field says which config keys it holds and which part it drives.
  *
  * Several clusters in one program need different component names, cluster names, and either

@@ -1,4 +1,4 @@
-// Renders README.md's configuration reference from the settings tables in components/config.ts.
+// Renders README.md's configuration reference from the settings tables in components/config/settings.ts.
 // Run: npx ts-node --transpile-only tools/render-config-reference.ts
 // (tests/unit/configReference.test.ts fails when README.md and the tables disagree).
 import * as fs from "fs";
@@ -51,7 +51,7 @@ function code(value: unknown): string {
 export function renderConfigReference(): string {
     const lines: string[] = [
         "",
-        "<!-- Generated from components/config.ts by " +
+        "<!-- Generated from components/config/settings.ts by " +
         "`npx ts-node --transpile-only tools/render-config-reference.ts`. Do not edit by hand. -->",
         "",
         `Set a value with \`pulumi config set <key> <value>\` (keys live in the \`${configNamespace}\` namespace), ` +

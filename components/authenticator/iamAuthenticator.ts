@@ -5,7 +5,7 @@
 // apiserver's webhook kubeconfig trusts that certificate.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { renderAuthenticatorConfig } from "./authenticatorConfig";
+import { renderAuthenticatorConfig } from "./configFile";
 import {
     AuthenticatorDaemonSetArgs,
     configChecksum,
@@ -13,7 +13,7 @@ import {
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
-} from "./authenticatorManifests";
+} from "./manifests";
 import { IdentityMappings } from "./mappings";
 
 export interface IamAuthenticatorArgs {

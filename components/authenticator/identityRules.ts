@@ -1,6 +1,6 @@
 // When two identity mappings are the same identity to aws-iam-authenticator: one rule, used by the
-// stack config (config.ts), the AccessRoles component (created roles against mapRoles) and the
-// config.yaml renderer (authenticatorConfig.ts), so a duplicate is refused where the user wrote it,
+// stack config (config/parse.ts), the AccessRoles component (created roles against mapRoles) and the
+// config.yaml renderer (configFile.ts), so a duplicate is refused where the user wrote it,
 // before anything is deployed.
 //
 // How the server (aws-iam-authenticator v0.7.18, c0e2ecd6c9e352db19435db4d2c7e64282554d2f) compares:
@@ -10,7 +10,7 @@
 // - RoleMapping.Matches compares with strings.EqualFold, against the caller's canonical ARN, which for
 //   a role session is arn:<partition>:iam::<account>:role/<name> without the role's IAM path
 //   (pkg/arn/arn.go Canonicalize: STS assumed-role ARNs carry no path). config.yaml therefore gets
-//   role ARNs without their path (authenticatorConfig.ts), and two role ARNs that differ only by path
+//   role ARNs without their path (configFile.ts), and two role ARNs that differ only by path
 //   or letter case are one identity.
 // - User ARNs keep their path (the caller ARN of a user has it), compared ignoring case.
 

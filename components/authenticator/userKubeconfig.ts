@@ -2,7 +2,7 @@
 // an STS GetCallerIdentity request for the cluster ID as that role, and the authenticator on the
 // control plane verifies it. The file holds no secret: the credentials stay in the user's AWS setup.
 import * as YAML from "yaml";
-import { clusterNameAccepted, isClusterName, isRegion, regionAccepted } from "./rules";
+import { clusterNameAccepted, isClusterName, isRegion, regionAccepted } from "../config/rules";
 
 /**
  * Which program makes the token. `aws-iam-authenticator` is the upstream client. `aws` is

@@ -2,8 +2,8 @@
 // existing roles, users and accounts) into Kubernetes users and groups.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { duplicateReason, findDuplicateIdentities, IdentityEntry } from "./identityRules";
-import { AccessRole, defaultAccessRoles, IdentityMappings, RoleMapping, UserMapping } from "./mappings";
+import { duplicateReason, findDuplicateIdentities, IdentityEntry } from "../authenticator/identityRules";
+import { AccessRole, defaultAccessRoles, IdentityMappings, RoleMapping, UserMapping } from "../authenticator/mappings";
 import { renderTrustPolicy } from "./policies";
 
 export interface AccessRolesArgs {

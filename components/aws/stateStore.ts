@@ -35,7 +35,7 @@ export interface KopsStateStoreArgs {
     /**
      * The AWS region and profile of the stack's AWS provider. `pulumi destroy` of a created bucket
      * (without forceDestroy) runs the AWS CLI with them to delete every version and delete marker
-     * under `<clusterName>/` that kOps leaves (components/statePurge.ts); unset, the CLI's own
+     * under `<clusterName>/` that kOps leaves (statePurge.ts); unset, the CLI's own
      * defaults apply.
      */
     region?: string;

@@ -1,9 +1,9 @@
-// One rule per value, defined once: the stack config (config.ts), KopsCluster (kops/cluster.ts), the
-// spec patch (kops/specPatch.ts) and the user kubeconfig renderer (kubeconfig.ts) all check the
+// One rule per value, defined once: the stack config (parse.ts, settings.ts), KopsCluster (kops/cluster.ts),
+// the spec patch (kops/specPatch.ts) and the user kubeconfig renderer (authenticator/userKubeconfig.ts) check the
 // cluster name, the region, the zones, the bucket name and the instance types with these functions,
 // so a value one of them accepts is never refused later by another, after the cluster exists.
 // Each rule comes with the phrase errors use to say what is accepted.
-import { kopsInstanceTypes, kopsInstanceTypesSource } from "./kops/instanceTypes";
+import { kopsInstanceTypes, kopsInstanceTypesSource } from "../kops/instanceTypes";
 
 // ---------------------------------------------------------------------------------------------
 // Cluster name
@@ -115,4 +115,123 @@ export function similarInstanceTypes(type: string, limit = 6): string[] {
     const sameFamily = kopsInstanceTypes.filter((t) => t.startsWith(`${family}.`));
     const pool = sameFamily.length > 0 ? sameFamily : kopsInstanceTypes.filter((t) => t.endsWith(`.${size}`));
     return pool.slice(0, limit);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stack config's other values: Kubernetes version, networking, IAM names and ARNs, identity
+// templates, images, durations, quantities, SSH keys
+// ---------------------------------------------------------------------------------------------
+
+/** Oldest Kubernetes minor kOps 1.36 runs (OldestSupportedKubernetesVersion, apply_cluster.go@v1.36.2). */
+export const oldestKubernetesMinor = 31;
+/** Newest: kOps refuses a Kubernetes minor newer than itself, and 1.36 is the newest kOps supported. */
+export const newestKubernetesMinor = 36;
+export const kubernetesVersionPattern = /^v?1\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+
+export function isSupportedKubernetesVersion(version: string): boolean {
+    const match = kubernetesVersionPattern.exec(version);
+    if (!match) {
+        return false;
+    }
+    const minor = Number(match[1]);
+    return minor >= oldestKubernetesMinor && minor <= newestKubernetesMinor;
+}
+
+/** `kops create cluster --networking` modes for AWS (setupNetworking, new_cluster.go@v1.34.3..v1.36.2). */
+export const networkingModes = [
+    "cilium", "cilium-eni", "cilium-etcd", "calico", "flannel", "flannel-vxlan", "flannel-udp", "kindnet",
+    "amazonvpc", "amazon-vpc-routed-eni", "kube-router", "kubenet", "kopeio", "kopeio-vxlan", "cni", "external",
+];
+
+export const iamName = /^[\w+=,.@-]{1,64}$/;
+export const partition = "aws(?:-[a-z]+)*";
+// An IAM path is `/` or `/seg/.../`: printable ASCII; inside an ARN it sits between the type and the name.
+export const iamPath = "(?:[\\x21-\\x2E\\x30-\\x7E]+/)*";
+export const roleArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:role/${iamPath}[\\w+=,.@-]{1,64}$`);
+export const userArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:user/${iamPath}[\\w+=,.@-]{1,64}$`);
+export const rootArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:root$`);
+export const accountIdPattern = /^\d{12}$/;
+
+// aws-iam-authenticator fills these in usernames and groups (server.go renderTemplate); any other
+// {{...}} would stay literal.
+export const identityTemplates = ["AccountID", "SessionName", "SessionNameRaw", "AccessKeyID", "EC2PrivateDNSName"];
+export const usesKnownTemplates = (text: string) =>
+    [...text.matchAll(/\{\{(.*?)\}\}/g)].every(([, name]) => identityTemplates.includes(name));
+export const isKubernetesGroup = (group: string) => /^\S+$/.test(group) && usesKnownTemplates(group);
+// `system:` is reserved for Kubernetes' own components; people get rights through groups instead.
+export const isKubernetesUsername = (username: string) =>
+    /^\S+$/.test(username) && usesKnownTemplates(username) && !username.startsWith("system:");
+// ClusterRole names are path segments: anything but `/` and `%` (and not `.` or `..`).
+export const isClusterRoleName = (name: string) => /^[^\s/%]+$/.test(name) && name !== "." && name !== "..";
+
+// The distribution reference grammar (github.com/distribution/reference), with a tag or digest required.
+export const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+export const pathComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+export const imagePattern = new RegExp(
+    `^(?:${domainComponent}(?:\\.${domainComponent})*(?::\\d+)?/)?${pathComponent}(?:/${pathComponent})*` +
+    "(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$");
+
+export function isPinnedImage(image: string): boolean {
+    const match = imagePattern.exec(image);
+    if (!match?.groups) {
+        return false;
+    }
+    const { tag, digest } = match.groups;
+    return digest !== undefined || (tag !== undefined && tag !== "latest");
+}
+
+export const durationUnitSeconds: Record<string, number> = {
+    ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600,
+};
+
+/** Seconds in a Go duration (`time.ParseDuration`: 5m, 1h30m, 15m0s), or undefined if it is not one. */
+export function goDurationSeconds(text: string): number | undefined {
+    if (!/^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(text)) {
+        return undefined;
+    }
+    let seconds = 0;
+    for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
+        seconds += Number(amount) * durationUnitSeconds[unit];
+    }
+    return seconds;
+}
+
+/** Cores in a Kubernetes CPU quantity (`10m`, `0.5`, `1`), or undefined. */
+export function cpuCores(quantity: string): number | undefined {
+    const match = /^(\d+(?:\.\d+)?|\.\d+)(m?)$/.exec(quantity);
+    if (!match) {
+        return undefined;
+    }
+    const cores = Number(match[1]) / (match[2] === "m" ? 1000 : 1);
+    return cores > 0 ? cores : undefined;
+}
+
+export const memoryUnitBytes: Record<string, number> = {
+    "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** Bytes in a Kubernetes memory quantity (`20Mi`, `64M`, `1Gi`), or undefined. */
+export function memoryBytes(quantity: string): number | undefined {
+    const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.exec(quantity);
+    if (!match) {
+        return undefined;
+    }
+    const bytes = Number(match[1]) * memoryUnitBytes[match[2] ?? ""];
+    return bytes > 0 ? bytes : undefined;
+}
+
+// EC2 key pairs import only RSA and ED25519 keys.
+export const sshKeyTypes = ["ssh-rsa", "ssh-ed25519"];
+
+/** One OpenSSH public key line whose base64 blob really is a key of the type it names. */
+export function isSshPublicKey(line: string): boolean {
+    const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: [^\r\n]*)?$/.exec(line);
+    if (!match || !sshKeyTypes.includes(match[1])) {
+        return false;
+    }
+    // The blob starts with the key type as an SSH string: a 4-byte big-endian length, then the name.
+    const blob = Buffer.from(match[2], "base64");
+    return blob.length > 4 + match[1].length && blob.readUInt32BE(0) === match[1].length
+        && blob.subarray(4, 4 + match[1].length).toString("latin1") === match[1];
 }

@@ -1,18 +1,17 @@
-// Stack config -> typed, validated settings. Every setting is described once, in the tables below;
-// Pulumi.yaml's `config:` block and the README's configuration reference are checked against them.
-// Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
-import * as pulumi from "@pulumi/pulumi";
-import { AuthenticatorResources } from "./authenticatorManifests";
-import { duplicateReason, findDuplicateIdentities } from "./identityRules";
-import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "./kops/extraFlags";
-import { ClusterTopology } from "./kops/immutableSettings";
-import { HookRunner } from "./kops/specPatch";
-import { TokenCommand } from "./kubeconfig";
-import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "./mappings";
+// The stack's settings: their types, and every setting described once, in the tables below (what it
+// does, its default, what is accepted and its check). Pulumi.yaml's `config:` block and the README's
+// configuration reference are checked against them; ./parse.ts reads and validates a stack with them.
+import { AuthenticatorResources } from "../authenticator/manifests";
+import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "../authenticator/mappings";
+import { TokenCommand } from "../authenticator/userKubeconfig";
+import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../kops/extraFlags";
+import { ClusterTopology } from "../kops/immutableSettings";
+import { HookRunner } from "../kops/specPatch";
 import {
-    bucketNameAccepted, clusterNameAccepted, instanceTypeAccepted, instanceTypeShapeAccepted, isBucketName,
-    isClusterName, isInstanceTypeShape, isKnownInstanceType, isRegion, isZone, isZoneOf, regionAccepted,
-    similarInstanceTypes, zoneAccepted,
+    bucketNameAccepted, clusterNameAccepted, cpuCores, goDurationSeconds, identityTemplates, instanceTypeAccepted,
+    instanceTypeShapeAccepted, isBucketName, isClusterName, isInstanceTypeShape, isPinnedImage, isSshPublicKey,
+    isSupportedKubernetesVersion, isZone, isZoneOf, memoryBytes, networkingModes, newestKubernetesMinor,
+    oldestKubernetesMinor, zoneAccepted,
 } from "./rules";
 
 /** The project's config namespace (`name:` in Pulumi.yaml). */
@@ -93,142 +92,12 @@ export interface StackSettings {
     tags: Record<string, string>;
 }
 
-/** Thrown when the stack config has problems; `problems` lists each one. */
-export class ConfigError extends pulumi.RunError {
-    constructor(public readonly problems: string[]) {
-        super(`The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
-            problems.map((problem) => `  - ${problem}`).join("\n"));
-        this.name = "ConfigError";
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Value rules
-// ---------------------------------------------------------------------------------------------
-
-// The cluster name, region, zones, bucket name and instance types: ./rules.ts (shared with KopsCluster,
-// the spec patch and the kubeconfig renderer).
-
-/** Oldest Kubernetes minor kOps 1.36 runs (OldestSupportedKubernetesVersion, apply_cluster.go@v1.36.2). */
-const oldestKubernetesMinor = 31;
-/** Newest: kOps refuses a Kubernetes minor newer than itself, and 1.36 is the newest kOps supported. */
-const newestKubernetesMinor = 36;
-const kubernetesVersionPattern = /^v?1\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
-
-function isSupportedKubernetesVersion(version: string): boolean {
-    const match = kubernetesVersionPattern.exec(version);
-    if (!match) {
-        return false;
-    }
-    const minor = Number(match[1]);
-    return minor >= oldestKubernetesMinor && minor <= newestKubernetesMinor;
-}
-
-/** `kops create cluster --networking` modes for AWS (setupNetworking, new_cluster.go@v1.34.3..v1.36.2). */
-const networkingModes = [
-    "cilium", "cilium-eni", "cilium-etcd", "calico", "flannel", "flannel-vxlan", "flannel-udp", "kindnet",
-    "amazonvpc", "amazon-vpc-routed-eni", "kube-router", "kubenet", "kopeio", "kopeio-vxlan", "cni", "external",
-];
-
-const iamName = /^[\w+=,.@-]{1,64}$/;
-const partition = "aws(?:-[a-z]+)*";
-// An IAM path is `/` or `/seg/.../`: printable ASCII; inside an ARN it sits between the type and the name.
-const iamPath = "(?:[\\x21-\\x2E\\x30-\\x7E]+/)*";
-const roleArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:role/${iamPath}[\\w+=,.@-]{1,64}$`);
-const userArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:user/${iamPath}[\\w+=,.@-]{1,64}$`);
-const rootArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:root$`);
-const accountIdPattern = /^\d{12}$/;
-
-// aws-iam-authenticator fills these in usernames and groups (server.go renderTemplate); any other
-// {{...}} would stay literal.
-const identityTemplates = ["AccountID", "SessionName", "SessionNameRaw", "AccessKeyID", "EC2PrivateDNSName"];
-const usesKnownTemplates = (text: string) =>
-    [...text.matchAll(/\{\{(.*?)\}\}/g)].every(([, name]) => identityTemplates.includes(name));
-const isKubernetesGroup = (group: string) => /^\S+$/.test(group) && usesKnownTemplates(group);
-// `system:` is reserved for Kubernetes' own components; people get rights through groups instead.
-const isKubernetesUsername = (username: string) =>
-    /^\S+$/.test(username) && usesKnownTemplates(username) && !username.startsWith("system:");
-// ClusterRole names are path segments: anything but `/` and `%` (and not `.` or `..`).
-const isClusterRoleName = (name: string) => /^[^\s/%]+$/.test(name) && name !== "." && name !== "..";
-
-// The distribution reference grammar (github.com/distribution/reference), with a tag or digest required.
-const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-const pathComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const imagePattern = new RegExp(
-    `^(?:${domainComponent}(?:\\.${domainComponent})*(?::\\d+)?/)?${pathComponent}(?:/${pathComponent})*` +
-    "(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$");
-
-function isPinnedImage(image: string): boolean {
-    const match = imagePattern.exec(image);
-    if (!match?.groups) {
-        return false;
-    }
-    const { tag, digest } = match.groups;
-    return digest !== undefined || (tag !== undefined && tag !== "latest");
-}
-
-const durationUnitSeconds: Record<string, number> = {
-    ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600,
-};
-
-/** Seconds in a Go duration (`time.ParseDuration`: 5m, 1h30m, 15m0s), or undefined if it is not one. */
-function goDurationSeconds(text: string): number | undefined {
-    if (!/^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(text)) {
-        return undefined;
-    }
-    let seconds = 0;
-    for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
-        seconds += Number(amount) * durationUnitSeconds[unit];
-    }
-    return seconds;
-}
-
-/** Cores in a Kubernetes CPU quantity (`10m`, `0.5`, `1`), or undefined. */
-function cpuCores(quantity: string): number | undefined {
-    const match = /^(\d+(?:\.\d+)?|\.\d+)(m?)$/.exec(quantity);
-    if (!match) {
-        return undefined;
-    }
-    const cores = Number(match[1]) / (match[2] === "m" ? 1000 : 1);
-    return cores > 0 ? cores : undefined;
-}
-
-const memoryUnitBytes: Record<string, number> = {
-    "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
-
-/** Bytes in a Kubernetes memory quantity (`20Mi`, `64M`, `1Gi`), or undefined. */
-function memoryBytes(quantity: string): number | undefined {
-    const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.exec(quantity);
-    if (!match) {
-        return undefined;
-    }
-    const bytes = Number(match[1]) * memoryUnitBytes[match[2] ?? ""];
-    return bytes > 0 ? bytes : undefined;
-}
-
-// EC2 key pairs import only RSA and ED25519 keys.
-const sshKeyTypes = ["ssh-rsa", "ssh-ed25519"];
-
-/** One OpenSSH public key line whose base64 blob really is a key of the type it names. */
-function isSshPublicKey(line: string): boolean {
-    const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: [^\r\n]*)?$/.exec(line);
-    if (!match || !sshKeyTypes.includes(match[1])) {
-        return false;
-    }
-    // The blob starts with the key type as an SSH string: a 4-byte big-endian length, then the name.
-    const blob = Buffer.from(match[2], "base64");
-    return blob.length > 4 + match[1].length && blob.readUInt32BE(0) === match[1].length
-        && blob.subarray(4, 4 + match[1].length).toString("latin1") === match[1];
-}
-
 // ---------------------------------------------------------------------------------------------
 // The table of simple settings (one Pulumi config key each; Pulumi.yaml declares them)
 // ---------------------------------------------------------------------------------------------
 
 /** What a check may consult besides the value itself. */
-interface ValidationContext {
+export interface ValidationContext {
     /** aws:region, when it is set and well-formed. */
     region?: string;
 }
@@ -237,9 +106,9 @@ interface ValidationContext {
  * A check returns true for a good value; false to reject it with the setting's `accepted` text, or a
  * string to reject it with that text instead (when what is accepted depends on the context).
  */
-type Check<T> = (value: T, context: ValidationContext) => boolean | string;
+export type Check<T> = (value: T, context: ValidationContext) => boolean | string;
 
-interface SettingBase {
+export interface SettingBase {
     /** One sentence: what the setting does. Pulumi.yaml carries it as the key's description. */
     description: string;
     /** What values are accepted: the README shows it, and errors say it. */
@@ -268,7 +137,7 @@ const pinnedImageAccepted = "a pinned image reference, [registry/]repository:tag
     "[registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest or a digest";
 const cpuAccepted = "a Kubernetes CPU quantity greater than zero, like 10m, 100m, 0.5 or 1";
 const memoryAccepted = "a Kubernetes memory quantity greater than zero, like 20Mi, 64Mi or 1Gi";
-const quotedNote = "written as a quoted string (unquoted, YAML reads a number, dropping leading zeros, or a boolean)";
+export const quotedNote = "written as a quoted string (unquoted, YAML reads a number, dropping leading zeros, or a boolean)";
 
 export const simpleSettings = {
     clusterName: {
@@ -505,7 +374,7 @@ export const simpleSettings = {
 
 export type SimpleSettingKey = keyof typeof simpleSettings;
 
-type SimpleValue<K extends SimpleSettingKey> = (typeof simpleSettings)[K] extends { type: infer T }
+export type SimpleValue<K extends SimpleSettingKey> = (typeof simpleSettings)[K] extends { type: infer T }
     ? T extends "string" ? string : T extends "integer" ? number : T extends "boolean" ? boolean : string[]
     : never;
 
@@ -533,12 +402,12 @@ const templatesAccepted = `templates only from ${identityTemplates.map((t) => `{
 const kubernetesUsernameAccepted = "a Kubernetes username: not empty, no whitespace, not starting with " +
     "the reserved system: prefix (grant rights through groups such as system:masters instead), " +
     templatesAccepted;
-const kubernetesGroupAccepted = `a Kubernetes group: not empty, no whitespace, ${templatesAccepted}`;
+export const kubernetesGroupAccepted = `a Kubernetes group: not empty, no whitespace, ${templatesAccepted}`;
 const kubernetesGroupsAccepted = `a list of Kubernetes groups (not empty, no whitespace, ${templatesAccepted})`;
 const roleArnAccepted = "an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>";
 const userArnAccepted = "an IAM user ARN, arn:<partition>:iam::<12-digit account>:user/[<path>/]<name>";
-const accountIdAccepted = "a 12-digit AWS account ID, like \"123456789012\"";
-const principalAccepted = "an IAM principal: a 12-digit account ID (quoted), or an ARN of an account root " +
+export const accountIdAccepted = "a 12-digit AWS account ID, like \"123456789012\"";
+export const principalAccepted = "an IAM principal: a 12-digit account ID (quoted), or an ARN of an account root " +
     "(arn:<partition>:iam::<account>:root), a role or a user";
 
 export const structuredSettings = {
@@ -625,503 +494,3 @@ export const structuredSettings = {
 } satisfies Record<string, StructuredSetting>;
 
 export type StructuredSettingKey = keyof typeof structuredSettings;
-
-// ---------------------------------------------------------------------------------------------
-// Parsing
-// ---------------------------------------------------------------------------------------------
-
-/** How a bad value is shown in a message: numbers and booleans bare, strings and the rest as JSON. */
-function show(value: unknown): string {
-    if (typeof value === "number" || typeof value === "boolean") {
-        return String(value);
-    }
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
-
-/** Collects problems, each naming the config key (and the path inside it), the value and what is accepted. */
-class ProblemList {
-    readonly problems: string[] = [];
-    constructor(private readonly namespace: string) {}
-
-    /** `key` is a project key (with a path inside it, like `accessRoles[0].name`). */
-    reject(key: string, value: unknown, accepted: string): void {
-        this.rejectQualified(`${this.namespace}:${key}`, value, accepted);
-    }
-
-    /** `fullKey` names its namespace, like `aws:region`. */
-    rejectQualified(fullKey: string, value: unknown, accepted: string): void {
-        this.problems.push(`${fullKey}: ${show(value)} is not allowed: ${accepted}`);
-    }
-
-    missing(key: string, accepted: string): void {
-        this.problems.push(`${this.namespace}:${key}: not set; it is required: ${accepted}`);
-    }
-}
-
-/** Reads one simple setting from its raw value (a config string, or a YAML value in tests). */
-function parseSimple<K extends SimpleSettingKey>(
-    key: K, raw: unknown, context: ValidationContext, problems: ProblemList,
-): SimpleValue<K> | undefined {
-    const setting: SimpleSetting = simpleSettings[key];
-    if (raw === undefined || raw === null) {
-        if (setting.default === undefined) {
-            problems.missing(key, `${setting.accepted}. Set it with: pulumi config set ${key} <value>`);
-            return undefined;
-        }
-        return structuredClone(setting.default) as SimpleValue<K>;
-    }
-    switch (setting.type) {
-        case "string": {
-            if (typeof raw !== "string") {
-                problems.reject(key, raw, `${setting.accepted}, ${quotedNote}`);
-                return undefined;
-            }
-            return reportCheck(key, raw, rejection(setting, setting.check(raw, context)), problems) as
-                SimpleValue<K> | undefined;
-        }
-        case "integer": {
-            const value = typeof raw === "number" ? raw
-                : typeof raw === "string" && /^[+-]?\d+$/.test(raw.trim()) ? Number(raw.trim()) : undefined;
-            if (value === undefined || !Number.isSafeInteger(value)) {
-                problems.reject(key, raw, setting.accepted);
-                return undefined;
-            }
-            return reportCheck(key, value, rejection(setting, setting.check(value, context)), problems) as
-                SimpleValue<K> | undefined;
-        }
-        case "boolean": {
-            const value = raw === true || raw === "true" ? true : raw === false || raw === "false" ? false : undefined;
-            if (value === undefined) {
-                problems.reject(key, raw, setting.accepted);
-            }
-            return value as SimpleValue<K> | undefined;
-        }
-        case "array": {
-            const list = typeof raw === "string" ? parseJson(raw) : raw;
-            if (!Array.isArray(list)) {
-                problems.reject(key, raw, `a YAML list of ${setting.accepted}`);
-                return undefined;
-            }
-            const before = problems.problems.length;
-            list.forEach((item: unknown, index) => {
-                if (typeof item !== "string") {
-                    problems.reject(`${key}[${index}]`, item, `${setting.accepted}, ${quotedNote}`);
-                } else {
-                    reportCheck(`${key}[${index}]`, item, rejection(setting, setting.checkItem(item, context)), problems);
-                }
-            });
-            reportDuplicates(key, list, problems);
-            return problems.problems.length === before ? list as SimpleValue<K> : undefined;
-        }
-    }
-}
-
-/** What to say is accepted when a check fails, or undefined when it passed. */
-function rejection(setting: SettingBase, result: boolean | string): string | undefined {
-    return result === true ? undefined : result === false ? setting.accepted : result;
-}
-
-/** The value if nothing was said against it; else the problem is recorded and undefined returned. */
-function reportCheck<T>(key: string, value: T, accepted: string | undefined, problems: ProblemList): T | undefined {
-    if (accepted !== undefined) {
-        problems.reject(key, value, accepted);
-        return undefined;
-    }
-    return value;
-}
-
-function reportDuplicates(key: string, list: unknown[], problems: ProblemList): void {
-    const seen = new Set<unknown>();
-    list.forEach((item, index) => {
-        if (seen.has(item)) {
-            problems.reject(`${key}[${index}]`, item, "a value not listed before (each may appear once)");
-        }
-        seen.add(item);
-    });
-}
-
-function parseJson(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return text;
-    }
-}
-
-type ListOfObjectsKey = "accessRoles" | "mapRoles" | "mapUsers" | "clusterRoleBindings";
-
-/** What structuredSettings says is accepted for one field of a list entry. */
-function fieldAccepted(key: ListOfObjectsKey, field: string): string {
-    const fields: Record<string, StructuredField> = structuredSettings[key].fields;
-    return fields[field].accepted;
-}
-
-/**
- * Checks the fields of one list entry against structuredSettings: unknown fields (typos like roleArn) and
- * missing required ones are problems. Returns the entry when it is an object, so that its known fields
- * are still checked.
- */
-function readEntry(key: ListOfObjectsKey, index: number, raw: unknown, problems: ProblemList):
-    Record<string, unknown> | undefined {
-    const path = `${key}[${index}]`;
-    const fields: Record<string, StructuredField> = structuredSettings[key].fields;
-    const shape = `an object with the fields ${Object.keys(fields).join(", ")}`;
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        problems.reject(path, raw, shape);
-        return undefined;
-    }
-    const entry = raw as Record<string, unknown>;
-    for (const field of Object.keys(entry)) {
-        if (!(field in fields)) {
-            problems.reject(`${path}.${field}`, entry[field], `no such field; ${shape}`);
-        }
-    }
-    for (const [field, { required, accepted }] of Object.entries(fields)) {
-        if (required && (entry[field] === undefined || entry[field] === null)) {
-            problems.missing(`${path}.${field}`, accepted);
-        }
-    }
-    return entry;
-}
-
-/** A string field; absent (already reported by readEntry if required) gives undefined. */
-function readString(path: string, raw: unknown, accepted: string, isValid: (v: string) => boolean,
-    problems: ProblemList): string | undefined {
-    if (raw === undefined || raw === null) {
-        return undefined;
-    }
-    if (typeof raw !== "string") {
-        problems.reject(path, raw, `${accepted}, ${quotedNote}`);
-        return undefined;
-    }
-    return reportCheck(path, raw, isValid(raw) ? undefined : accepted, problems);
-}
-
-/** A list of strings, each checked, none twice; absent gives undefined. */
-function readStringList(path: string, raw: unknown, itemAccepted: string, isValid: (v: string) => boolean,
-    problems: ProblemList): string[] | undefined {
-    if (raw === undefined || raw === null) {
-        return undefined;
-    }
-    if (!Array.isArray(raw)) {
-        problems.reject(path, raw, `a YAML list, each item ${itemAccepted}`);
-        return undefined;
-    }
-    const before = problems.problems.length;
-    const items = raw.map((item, index) => readString(`${path}[${index}]`, item, itemAccepted, isValid, problems));
-    reportDuplicates(path, raw, problems);
-    return problems.problems.length === before ? items as string[] : undefined;
-}
-
-/** A structured list given as a YAML/JSON value or (from `pulumi config`) a JSON string. */
-function readList(key: StructuredSettingKey, raw: unknown, problems: ProblemList): unknown[] | undefined {
-    const value = typeof raw === "string" ? parseJson(raw) : raw;
-    if (!Array.isArray(value)) {
-        problems.reject(key, raw, structuredSettings[key].accepted);
-        return undefined;
-    }
-    return value;
-}
-
-/** The list's entries checked by `readItem`, or undefined if anything in it was reported. */
-function readObjectList<T>(
-    key: ListOfObjectsKey, raw: unknown, problems: ProblemList,
-    readItem: (entry: Record<string, unknown>, path: string) => T,
-    uniqueBy?: (entry: Record<string, unknown>) => unknown,
-    uniqueText?: string,
-): T[] | undefined {
-    const list = readList(key, raw, problems);
-    if (!list) {
-        return undefined;
-    }
-    const before = problems.problems.length;
-    const seen = new Set<unknown>();
-    const items = list.map((item, index) => {
-        const entry = readEntry(key, index, item, problems);
-        if (!entry) {
-            return undefined;
-        }
-        if (uniqueBy) {
-            const identity = uniqueBy(entry);
-            if (seen.has(identity)) {
-                problems.reject(`${key}[${index}]`, entry, uniqueText!);
-            }
-            seen.add(identity);
-        }
-        return readItem(entry, `${key}[${index}]`);
-    });
-    return problems.problems.length === before ? items as T[] : undefined;
-}
-
-const isPrincipal = (v: string) => accountIdPattern.test(v) || rootArnPattern.test(v) || roleArnPattern.test(v)
-    || userArnPattern.test(v);
-
-function parseAccessRoles(raw: unknown, problems: ProblemList): AccessRole[] | undefined {
-    if (raw === undefined || raw === null) {
-        return structuredClone(defaultAccessRoles);
-    }
-    const accepted = (field: string) => fieldAccepted("accessRoles", field);
-    return readObjectList("accessRoles", raw, problems, (entry, path) => {
-        const role: AccessRole = {
-            name: readString(`${path}.name`, entry.name, accepted("name"), (v) => iamName.test(v), problems) ?? "",
-            username: readString(`${path}.username`, entry.username, accepted("username"), isKubernetesUsername,
-                problems) ?? "",
-            groups: readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup,
-                problems) ?? [],
-        };
-        if (entry.trustedPrincipals !== undefined) {
-            role.trustedPrincipals = readStringList(`${path}.trustedPrincipals`, entry.trustedPrincipals,
-                principalAccepted, isPrincipal, problems);
-            if (role.trustedPrincipals?.length === 0) {
-                problems.reject(`${path}.trustedPrincipals`, [], accepted("trustedPrincipals"));
-            }
-        }
-        if (entry.requireMfa !== undefined) {
-            if (typeof entry.requireMfa !== "boolean") {
-                problems.reject(`${path}.requireMfa`, entry.requireMfa, accepted("requireMfa"));
-            }
-            role.requireMfa = entry.requireMfa === true;
-        }
-        if (entry.maxSessionDurationSeconds !== undefined) {
-            const seconds = entry.maxSessionDurationSeconds;
-            if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 3600 || seconds > 43200) {
-                problems.reject(`${path}.maxSessionDurationSeconds`, seconds, accepted("maxSessionDurationSeconds"));
-            }
-            role.maxSessionDurationSeconds = seconds as number;
-        }
-        return role;
-    },
-    // IAM role names are unique per account, case-insensitively.
-    (entry) => (typeof entry.name === "string" ? entry.name.toLowerCase() : entry.name),
-    "a role whose name is not used by an earlier entry (IAM role names are unique per account, ignoring case)");
-}
-
-function parseMappings<T>(key: "mapRoles" | "mapUsers", arnField: "rolearn" | "userarn", arnPattern: RegExp,
-    raw: unknown, problems: ProblemList): T[] | undefined {
-    if (raw === undefined || raw === null) {
-        return [];
-    }
-    const mappings = readObjectList(key, raw, problems, (entry, path) => ({
-        [arnField]: readString(`${path}.${arnField}`, entry[arnField], fieldAccepted(key, arnField),
-            (v) => arnPattern.test(v), problems),
-        username: readString(`${path}.username`, entry.username, fieldAccepted(key, "username"),
-            isKubernetesUsername, problems),
-        groups: entry.groups === undefined ? []
-            : readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup, problems),
-    }) as T);
-    if (!mappings) {
-        return undefined;
-    }
-    // The authenticator's own notion of "the same identity" (identityRules.ts): letter case, and for
-    // roles the IAM path, do not count.
-    const entries = mappings.map((mapping, index) => ({
-        label: `${key}[${index}].${arnField}`,
-        kind: arnField === "rolearn" ? "role" as const : "user" as const,
-        value: (mapping as Record<string, string>)[arnField],
-    }));
-    const duplicates = findDuplicateIdentities(entries);
-    for (const duplicate of duplicates) {
-        problems.reject(duplicate.entry.label, duplicate.entry.value, duplicateReason(duplicate));
-    }
-    return duplicates.length === 0 ? mappings : undefined;
-}
-
-function parseMapAccounts(raw: unknown, problems: ProblemList): string[] | undefined {
-    if (raw === undefined || raw === null) {
-        return [];
-    }
-    const list = readList("mapAccounts", raw, problems);
-    return list && readStringList("mapAccounts", list, accountIdAccepted, (v) => accountIdPattern.test(v), problems);
-}
-
-/** `grantedGroups` is undefined when a mapping setting is bad: the groups are then not checked against it. */
-function parseClusterRoleBindings(raw: unknown, grantedGroups: Set<string> | undefined, problems: ProblemList) {
-    if (raw === undefined || raw === null) {
-        return [];
-    }
-    // A binding for a group no mapping grants binds nobody: most likely a typo.
-    const groupAccepted = grantedGroups
-        ? `${fieldAccepted("clusterRoleBindings", "group")} (granted: ${[...grantedGroups].join(", ") || "none"})`
-        : kubernetesGroupAccepted;
-    return readObjectList("clusterRoleBindings", raw, problems, (entry, path) => ({
-        group: readString(`${path}.group`, entry.group, groupAccepted,
-            (v) => isKubernetesGroup(v) && (grantedGroups?.has(v) ?? true), problems) ?? "",
-        clusterRole: readString(`${path}.clusterRole`, entry.clusterRole,
-            fieldAccepted("clusterRoleBindings", "clusterRole"), isClusterRoleName, problems) ?? "",
-    }), (entry) => JSON.stringify([entry.group, entry.clusterRole]), "a binding not listed before");
-}
-
-function parseTags(raw: unknown, problems: ProblemList): Record<string, string> | undefined {
-    if (raw === undefined || raw === null) {
-        return {};
-    }
-    const value = typeof raw === "string" ? parseJson(raw) : raw;
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        problems.reject("tags", raw, structuredSettings.tags.accepted);
-        return undefined;
-    }
-    const before = problems.problems.length;
-    for (const [tagKey, tagValue] of Object.entries(value)) {
-        const path = `tags[${JSON.stringify(tagKey)}]`;
-        if (tagKey.length < 1 || tagKey.length > 128 || tagKey.toLowerCase().startsWith("aws:")) {
-            problems.reject(path, tagKey, "a tag key of 1 to 128 characters, not starting with aws: (reserved)");
-        }
-        if (typeof tagValue !== "string" || tagValue.length > 256) {
-            problems.reject(path, tagValue, `a tag value of at most 256 characters, ${quotedNote}`);
-        }
-    }
-    return problems.problems.length === before ? value as Record<string, string> : undefined;
-}
-
-/**
- * Applies defaults to the raw stack config and validates all of it. `raw` maps config keys (without the
- * namespace) to config strings or YAML values; structured keys may also be JSON strings. Throws one
- * ConfigError listing every problem.
- */
-export function parseStackSettings(
-    raw: Record<string, unknown>,
-    region: string | undefined,
-    options: { awsProfile?: string; namespace?: string } = {},
-): StackSettings {
-    const problems = new ProblemList(options.namespace ?? configNamespace);
-    const knownKeys = new Set<string>([...Object.keys(simpleSettings), ...Object.keys(structuredSettings)]);
-    for (const key of Object.keys(raw)) {
-        if (!knownKeys.has(key)) {
-            problems.reject(key, raw[key], "no such setting; see the configuration reference in the README");
-        }
-    }
-
-    if (region === undefined || region === "") {
-        problems.problems.push("aws:region: not set; it is required: the AWS region of the cluster, like eu-west-1. " +
-            "Set it with: pulumi config set aws:region <region>");
-    } else if (!isRegion(region)) {
-        problems.rejectQualified("aws:region", region, regionAccepted);
-    }
-    const context: ValidationContext = { region: isRegion(region) ? region : undefined };
-    if (options.awsProfile !== undefined && options.awsProfile !== "" && !/^\S+$/.test(options.awsProfile)) {
-        problems.rejectQualified("aws:profile", options.awsProfile, "an AWS profile name without whitespace");
-    }
-
-    const values = {} as { [K in SimpleSettingKey]: SimpleValue<K> };
-    for (const key of Object.keys(simpleSettings) as SimpleSettingKey[]) {
-        (values as Record<string, unknown>)[key] = parseSimple(key, raw[key], context, problems);
-    }
-
-    // Checks across settings, made only when both values are good on their own.
-    const { authenticatorCpuRequest: cpuRequest, authenticatorCpuLimit: cpuLimit } = values;
-    if (cpuRequest !== undefined && cpuLimit !== undefined && cpuCores(cpuRequest)! > cpuCores(cpuLimit)!) {
-        problems.reject("authenticatorCpuRequest", cpuRequest,
-            `at most authenticatorCpuLimit (${show(cpuLimit)}): Kubernetes rejects a request above its limit`);
-    }
-    const { authenticatorMemoryRequest: memoryRequest, authenticatorMemoryLimit: memoryLimit } = values;
-    if (memoryRequest !== undefined && memoryLimit !== undefined
-        && memoryBytes(memoryRequest)! > memoryBytes(memoryLimit)!) {
-        problems.reject("authenticatorMemoryRequest", memoryRequest,
-            `at most authenticatorMemoryLimit (${show(memoryLimit)}): Kubernetes rejects a request above its limit`);
-    }
-    for (const key of ["nodeSize", "controlPlaneSize"] as const) {
-        const type = values[key];
-        if (type !== undefined && values.extraInstanceTypes !== undefined
-            && !isKnownInstanceType(type, values.extraInstanceTypes)) {
-            const similar = similarInstanceTypes(type);
-            problems.reject(key, type, `${instanceTypeAccepted}. kOps does not know ${type}` +
-                (similar.length > 0 ? ` (known types like it: ${similar.join(", ")})` : "") +
-                `; if EC2 has it, add it to extraInstanceTypes: pulumi config set --path 'extraInstanceTypes[0]' ${type}`);
-        }
-    }
-    if (values.stateBucketForceDestroy === true && values.createStateBucket === false) {
-        problems.reject("stateBucketForceDestroy", true,
-            "false when createStateBucket is false: an existing bucket is never deleted by this stack");
-    }
-
-    const accessRoles = parseAccessRoles(raw.accessRoles, problems);
-    const mapRoles = parseMappings<RoleMapping>("mapRoles", "rolearn", roleArnPattern, raw.mapRoles, problems);
-    const mapUsers = parseMappings<UserMapping>("mapUsers", "userarn", userArnPattern, raw.mapUsers, problems);
-    const mapAccounts = parseMapAccounts(raw.mapAccounts, problems);
-    const grantedGroups = accessRoles && mapRoles && mapUsers
-        ? new Set([...accessRoles, ...mapRoles, ...mapUsers].flatMap((mapping) => mapping.groups))
-        : undefined;
-    const clusterRoleBindings = parseClusterRoleBindings(raw.clusterRoleBindings, grantedGroups, problems);
-    const tags = parseTags(raw.tags, problems);
-
-    if (problems.problems.length > 0) {
-        throw new ConfigError(problems.problems);
-    }
-    return {
-        clusterName: values.clusterName,
-        region: region!,
-        zones: values.zones.length > 0 ? values.zones : [`${region}a`],
-        nodeCount: values.nodeCount,
-        nodeSize: values.nodeSize,
-        controlPlaneCount: values.controlPlaneCount,
-        controlPlaneSize: values.controlPlaneSize,
-        kubernetesVersion: values.kubernetesVersion.replace(/^v/, ""),
-        networking: values.networking,
-        topology: values.topology as StackSettings["topology"],
-        ...(values.sshPublicKey !== "" ? { sshPublicKey: values.sshPublicKey } : {}),
-        stateBucket: {
-            name: values.stateBucketName,
-            create: values.createStateBucket,
-            forceDestroy: values.stateBucketForceDestroy,
-        },
-        accessRoles: accessRoles!,
-        mapRoles: mapRoles!,
-        mapUsers: mapUsers!,
-        mapAccounts: mapAccounts!,
-        clusterRoleBindings: clusterRoleBindings!,
-        authenticator: {
-            image: values.authenticatorImage,
-            uid: values.authenticatorUid,
-            webhookCacheTtl: values.webhookCacheTtl,
-            resources: {
-                requests: { cpu: values.authenticatorCpuRequest, memory: values.authenticatorMemoryRequest },
-                limits: { cpu: values.authenticatorCpuLimit, memory: values.authenticatorMemoryLimit },
-            },
-        },
-        hook: { runner: values.hookRunner as StackSettings["hook"]["runner"], image: values.hookImage },
-        kops: {
-            binary: values.kopsBinary,
-            extraFlags: values.kopsExtraFlags,
-            adoptExisting: values.adoptExistingCluster,
-            validateTimeout: values.validateTimeout,
-            ...(values.adminCredentialTtl !== "" ? { adminTtl: values.adminCredentialTtl } : {}),
-            ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),
-        },
-        userKubeconfig: {
-            tokenCommand: values.kubeconfigTokenCommand as StackSettings["userKubeconfig"]["tokenCommand"],
-            ...(values.kubeconfigAwsProfile !== "" ? { awsProfile: values.kubeconfigAwsProfile } : {}),
-        },
-        certValidityHours: values.certValidityHours,
-        tags: tags!,
-    };
-}
-
-/**
- * Reads the stack's config (the project namespace, plus aws:region and aws:profile) and validates it.
- * Call it before creating any resource: a bad config then fails the update with nothing registered.
- */
-export function readStackSettings(): StackSettings {
-    const config = new pulumi.Config();
-    const raw: Record<string, unknown> = {};
-    // Keys set in the stack but not in the tables (typos such as nodecount) are reported too.
-    const prefix = `${config.name}:`;
-    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (fullKey.startsWith(prefix)) {
-            raw[fullKey.slice(prefix.length)] = value;
-        }
-    }
-    for (const key of Object.keys(simpleSettings)) {
-        raw[key] = config.get(key);
-    }
-    for (const key of Object.keys(structuredSettings)) {
-        try {
-            raw[key] = config.getObject(key);
-        } catch {
-            // Not JSON: pass the text on, so it is reported with every other problem.
-            raw[key] = config.get(key);
-        }
-    }
-    const aws = new pulumi.Config("aws");
-    return parseStackSettings(raw, aws.get("region"), { awsProfile: aws.get("profile"), namespace: config.name });
-}

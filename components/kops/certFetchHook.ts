@@ -6,7 +6,7 @@
 // host's `/` at `/rootfs` and `command` as the whole process argv (it replaces the image entrypoint).
 // Either way systemd parses the command lines, expanding `$VAR` and `%x` itself, so the commands
 // built here contain neither: every value is a validated word, joined with spaces, no quoting.
-import { authenticatorObjectKeys } from "../stateStoreLayout";
+import { authenticatorObjectKeys } from "../aws/stateStoreLayout";
 
 /** Host directory that receives cert.pem and key.pem; the DaemonSet mounts it as its state dir. */
 export const authenticatorCertDir = "/srv/kubernetes/aws-iam-authenticator";

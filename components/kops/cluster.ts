@@ -10,7 +10,7 @@ import {
     applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, kopsHelperModule,
     KubeconfigMode, kubeconfigEnvironment, specEnvironment,
 } from "./commandEnvironment";
-import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../rules";
+import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../config/rules";
 import { kopsExtraFlagsProblems } from "./extraFlags";
 import { ImmutableSettingsGuard } from "./immutableGuard";
 import { ClusterTopology, immutableSettingsFromConfig } from "./immutableSettings";
@@ -119,7 +119,7 @@ export interface KopsClusterArgs {
     timeouts?: KopsCommandTimeouts;
 }
 
-/** Defaults of the optional KopsClusterArgs; the same as the stack config's (components/config.ts). */
+/** Defaults of the optional KopsClusterArgs; the same as the stack config's (components/config/settings.ts). */
 export const kopsClusterDefaults = {
     nodeCount: 2,
     nodeSize: "t3.medium",
@@ -278,7 +278,7 @@ function checkComponentSettings(name: string, s: {
     extraFlags: string[];
 }): void {
     const problems: string[] = [];
-    // Region, zones and extra flags: the stack config's rules (../rules.ts, ./extraFlags.ts).
+    // Region, zones and extra flags: the stack config's rules (../config/rules.ts, ./extraFlags.ts).
     if (!isRegion(s.region)) {
         problems.push(`region is ${JSON.stringify(s.region)}; expected ${regionAccepted}`);
     }

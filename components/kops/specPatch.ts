@@ -4,7 +4,7 @@ import { Document, isMap, isSeq, parse, YAMLMap, YAMLSeq } from "yaml";
 import {
     bucketNameAccepted, clusterNameAccepted, instanceTypeShapeAccepted, isBucketName, isClusterName, isInstanceTypeShape,
     isRegion, regionAccepted,
-} from "../rules";
+} from "../config/rules";
 import { authenticatorCertDir, renderCertFetchScript, renderCertFetchServiceSection } from "./certFetchHook";
 import {
     instanceGroupRole, isControlPlaneRole, metadataName, parseKopsManifest, plainValue,
@@ -94,7 +94,7 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
             problems.push(`${key}: ${JSON.stringify(options[key])} is not valid; expected ${accepted}`);
         }
     };
-    // The cluster name, bucket, region and instance type rules are ../rules.ts, the stack config's own.
+    // The cluster name, bucket, region and instance type rules are ../config/rules.ts, the stack config's own.
     check(isClusterName(options.clusterName), "clusterName", clusterNameAccepted);
     check(isBucketName(options.stateBucket), "stateBucket", `${bucketNameAccepted} (no s3:// prefix)`);
     check(options.stateBucketRegion === undefined || isRegion(options.stateBucketRegion),

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { AccessRoles } from "../../components/accessRoles";
-import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticatorConfig";
+import { AccessRoles } from "../../components/aws/accessRoles";
+import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import { fakeAccountId, installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
 
 const roleType = "aws:iam/role:Role";

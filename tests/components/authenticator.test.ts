@@ -8,15 +8,15 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { IamAuthenticator } from "../../components/authenticator";
-import { renderAuthenticatorConfig } from "../../components/authenticatorConfig";
+import { IamAuthenticator } from "../../components/authenticator/iamAuthenticator";
+import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import {
     configChecksum,
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
-} from "../../components/authenticatorManifests";
-import { IdentityMappings } from "../../components/mappings";
+} from "../../components/authenticator/manifests";
+import { IdentityMappings } from "../../components/authenticator/mappings";
 import { installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
 
 interface Registration {

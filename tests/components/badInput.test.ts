@@ -2,9 +2,9 @@
 // region, and a mapRoles entry repeating a role AccessRoles creates (the state bucket: stateBucketCheck.test.ts).
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AccessRoles } from "../../components/accessRoles";
+import { AccessRoles } from "../../components/aws/accessRoles";
 import { KopsCluster, KopsClusterArgs } from "../../components/kops/cluster";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { fakeAccountId, fakeCertPem, installMocks, settle, valueOf } from "../helpers/pulumiMocks";
 
 /** An output's value, or its error (valueOf waits forever on a failed output). */

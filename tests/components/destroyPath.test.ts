@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import { parseStackSettings } from "../../components/config";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
-import { purgeClusterVersionsScript } from "../../components/statePurge";
+import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
 import { installMocks, MockRecorder, RecordedResource, secretValue, settle, unwrapSecrets } from "../helpers/pulumiMocks";
 import { creationOrder, dependsOn, ResourceGraph, resourceGraph, runRecordingStack } from "../helpers/resourceGraph";
 

@@ -12,7 +12,7 @@ import { fingerprint, leaveAdoptedClusterRunning, parseKopsCommandLine } from ".
 import { describeImmutableChanges, ImmutableClusterSettings } from "../../components/kops/immutableSettings";
 import { diffCommandInputs, InputChange, RenderedResource } from "../../components/kops/lifecycle";
 import { parseSpecPatchOptions } from "../../components/kops/specPatch";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import {
     fakeCertPem, fakePrivateKeyPem, installMocks, isSecretValue, MockRecorder, RecordedResource, settle, valueOf,
 } from "../helpers/pulumiMocks";

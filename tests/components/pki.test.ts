@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { AuthenticatorPki, authenticatorCertificateRequest } from "../../components/pki";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { AuthenticatorPki, authenticatorCertificateRequest } from "../../components/authenticator/pki";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { fakeCertPem, fakePrivateKeyPem, installMocks, isSecretValue, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
 import { plainStringsContaining } from "../helpers/secretScan";
 

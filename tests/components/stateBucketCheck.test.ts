@@ -1,9 +1,9 @@
 // The state bucket checked at preview (issue 12), under Pulumi's mocks: Cloud Control's answers are
-// mocked, since the aws provider cannot run here (components/stateBucketCheck.ts says what is real).
+// mocked, since the aws provider cannot run here (components/aws/stateBucketCheck.ts says what is real).
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { stateBucketProblem } from "../../components/stateBucketCheck";
-import { KopsStateStore } from "../../components/stateStore";
+import { stateBucketProblem } from "../../components/aws/stateBucketCheck";
+import { KopsStateStore } from "../../components/aws/stateStore";
 import { fakeCertPem, fakePrivateKeyPem, installMocks, settle, valueOf } from "../helpers/pulumiMocks";
 
 /** An output's value, or its error (valueOf waits forever on a failed output). */

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { KopsStateStore } from "../../components/stateStore";
+import { KopsStateStore } from "../../components/aws/stateStore";
 import { fakeCertPem, fakePrivateKeyPem, installMocks, isSecretValue, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
 import { plainStringsContaining } from "../helpers/secretScan";
 
@@ -182,7 +182,7 @@ describe("KopsStateStore ordering", () => {
     }
 
     it("applies the bucket policy after the public access block, and writes no object before every protection", async () => {
-        // The objects also wait for the purge command, so destroy deletes them before it runs (components/statePurge.ts).
+        // The objects also wait for the purge command, so destroy deletes them before it runs (components/aws/statePurge.ts).
         const protections = ["order-encryption", "order-ownership", "order-public-access-block", "order-purge-versions", "order-tls-only", "order-versioning"];
         assert.deepStrictEqual(await dependsOnByName(true), {
             order: [],

@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { checkedCommandSettings, kopsCommandLines, specEnvironment } from "../../components/kops/commandEnvironment";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { renderProgram, RecordedResource } from "../../tools/plan/mockRuntime";
 import { readStubCalls, kopsLifecycleCalls } from "../helpers/engineStage";
 import { runOk } from "../helpers/processes";

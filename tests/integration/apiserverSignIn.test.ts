@@ -22,8 +22,8 @@ import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { AccessRoles } from "../../components/accessRoles";
-import { renderAuthenticatorConfig } from "../../components/authenticatorConfig";
+import { AccessRoles } from "../../components/aws/accessRoles";
+import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import {
     authenticatorName,
     authenticatorNamespace,
@@ -31,16 +31,16 @@ import {
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
-} from "../../components/authenticatorManifests";
+} from "../../components/authenticator/manifests";
 import { parseStackSettings, StackSettings } from "../../components/config";
 import { authenticatorCertDir, certFetchSteps } from "../../components/kops/certFetchHook";
 import { patchClusterSpec, webhookFileAssetName } from "../../components/kops/specPatch";
-import { renderUserKubeconfig, TokenCommand } from "../../components/kubeconfig";
-import { IdentityMappings } from "../../components/mappings";
-import { renderNextSteps } from "../../components/nextSteps";
-import { AuthenticatorPki } from "../../components/pki";
-import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
-import { authenticatorPort } from "../../components/webhookKubeconfig";
+import { renderUserKubeconfig, TokenCommand } from "../../components/authenticator/userKubeconfig";
+import { IdentityMappings } from "../../components/authenticator/mappings";
+import { renderNextSteps } from "../../components/authenticator/nextSteps";
+import { AuthenticatorPki } from "../../components/authenticator/pki";
+import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
+import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
 import {
     assertPortFree,
     canActAsAnyUid,

@@ -24,18 +24,18 @@ import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { renderAuthenticatorConfig } from "../../components/authenticatorConfig";
+import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import {
     configChecksum,
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
-} from "../../components/authenticatorManifests";
+} from "../../components/authenticator/manifests";
 import { authenticatorCertDir, certFetchSteps } from "../../components/kops/certFetchHook";
-import { renderUserKubeconfig, TokenCommand } from "../../components/kubeconfig";
-import { IdentityMappings } from "../../components/mappings";
-import { AuthenticatorPki } from "../../components/pki";
-import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
-import { authenticatorPort } from "../../components/webhookKubeconfig";
+import { renderUserKubeconfig, TokenCommand } from "../../components/authenticator/userKubeconfig";
+import { IdentityMappings } from "../../components/authenticator/mappings";
+import { AuthenticatorPki } from "../../components/authenticator/pki";
+import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
+import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
 import {
     assertPortFree,
     authenticatorContainer,

@@ -9,8 +9,8 @@ import * as https from "https";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { renderAuthenticatorConfig } from "../../components/authenticatorConfig";
-import { defaultAuthenticatorUid, renderAuthenticatorDaemonSet } from "../../components/authenticatorManifests";
+import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
+import { defaultAuthenticatorUid, renderAuthenticatorDaemonSet } from "../../components/authenticator/manifests";
 import { awsClientEnv } from "../helpers/moto";
 import { requireTool } from "../helpers/tools";
 

@@ -3,7 +3,7 @@
 // fails (a wrapper in front of kops fails its Nth call before running it), then `pulumi destroy`
 // as the engine runs it: `kops delete cluster` (delete.sh) if the spec command is in the state, the
 // authenticator's three objects, the purge of every version under `<cluster>/`
-// (components/statePurge.ts), and the bucket.
+// (components/aws/statePurge.ts), and the bucket.
 // The engine is modelled as in tests/scripts/kopsFailures.test.ts: a failed command records nothing.
 // Under moto the first up always stops at `validate` (no instance boots, so no apiserver answers:
 // see kopsMoto.test.ts); a failure there leaves EC2 resources that `kops delete cluster` meets moto's
@@ -14,9 +14,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { applyEnvironment, fingerprint, KopsCommandSettings, specEnvironment } from "../../components/kops/commandEnvironment";
-import { purgeClusterVersionsScript } from "../../components/statePurge";
-import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
+import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { channelFile, kopsOnMotoEnv, kopsVersion } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { describeExit, run, runOk } from "../helpers/processes";

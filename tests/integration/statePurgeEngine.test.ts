@@ -1,5 +1,5 @@
 // The purge command through the real Pulumi engine: `pulumi up` registers the command that
-// KopsStateStore creates for its bucket (statePurgeCommand, components/statePurge.ts) and runs
+// KopsStateStore creates for its bucket (statePurgeCommand, components/aws/statePurge.ts) and runs
 // nothing; `pulumi destroy` runs its delete, through the real command provider, against
 // moto_server on 127.0.0.1 with the real aws CLI. The engine is the one tests/setup/install-tools.sh
 // builds (.cache/pulumi/bin: CLI, Node.js language host, command provider) on a local file
@@ -47,7 +47,7 @@ describe("the purge command through the real Pulumi engine (pulumi up, then pulu
         fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "purge-engine-test", private: true, main: "index.js" }));
         fs.writeFileSync(path.join(project, "index.js"), [
             `require("ts-node").register({ transpileOnly: true, project: ${JSON.stringify(path.join(repoRoot, "tsconfig.json"))} });`,
-            `const { statePurgeCommand } = require(${JSON.stringify(path.join(repoRoot, "components", "statePurge.ts"))});`,
+            `const { statePurgeCommand } = require(${JSON.stringify(path.join(repoRoot, "components", "aws", "statePurge.ts"))});`,
             `statePurgeCommand("state-purge-versions", { bucketName: ${JSON.stringify(bucket)}, clusterName: ${JSON.stringify(clusterName)},`,
             `    region: ${JSON.stringify(testRegion)} }, {});`,
         ].join("\n") + "\n");

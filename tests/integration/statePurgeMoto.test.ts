@@ -2,7 +2,7 @@
 // bucket the stack creates is versioned and forceDestroy is off, and `kops delete cluster` deletes
 // only the current objects, so every older version and a delete marker per key stay behind and
 // S3 refuses to delete the bucket (BucketNotEmpty). The stack's purge command (KopsStateStore's
-// `-purge-versions`, components/statePurge.ts), taken exactly as the component registers it under
+// `-purge-versions`, components/aws/statePurge.ts), taken exactly as the component registers it under
 // Pulumi's mocks, runs between the objects' deletion and the bucket's, and deletes every version
 // and delete marker under `<cluster>/`, and nothing else.
 //
@@ -19,8 +19,8 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { authenticatorObjectKeys } from "../../components/stateStoreLayout";
-import { KopsStateStore } from "../../components/stateStore";
+import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
+import { KopsStateStore } from "../../components/aws/stateStore";
 import { channelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { describeExit, run, runOk } from "../helpers/processes";

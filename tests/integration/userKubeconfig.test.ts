@@ -9,7 +9,7 @@ import * as https from "https";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { renderUserKubeconfig } from "../../components/kubeconfig";
+import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
 import { startMoto } from "../helpers/moto";
 import { requireTool, toolCacheBin } from "../helpers/tools";
 

@@ -10,8 +10,8 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { authenticatorCertificateRequest } from "../../components/pki";
-import { authenticatorWebhookUrl, renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { authenticatorCertificateRequest } from "../../components/authenticator/pki";
+import { authenticatorWebhookUrl, renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { requireTool } from "../helpers/tools";
 
 /** tls provider allowedUses → openssl extension names: key usages and extended key usages. */

@@ -20,7 +20,7 @@ import * as path from "path";
 import {
     applyEnvironment, fingerprint, KopsCommandSettings, kubeconfigEnvironment, specEnvironment,
 } from "../../components/kops/commandEnvironment";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");

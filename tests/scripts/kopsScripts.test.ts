@@ -14,7 +14,7 @@ import {
     applyEnvironment, fingerprint, KopsCommandLines, kopsCommandLines, KopsCommandSettings, kubeconfigEnvironment,
     specEnvironment,
 } from "../../components/kops/commandEnvironment";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { requireTool } from "../helpers/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");

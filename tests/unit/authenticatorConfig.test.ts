@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { canonicalizeIdentityMappings } from "../../components/authenticatorConfig";
+import { canonicalizeIdentityMappings } from "../../components/authenticator/configFile";
 
 /** The rolearn config.yaml gets for `rolearn`. */
 function canonicalRolearn(rolearn: string): string {

@@ -7,7 +7,7 @@ import { ConfigMap } from "kubernetes-models/v1";
 import { DaemonSet } from "kubernetes-models/apps/v1";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import * as YAML from "yaml";
-import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticatorConfig";
+import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import {
     AuthenticatorDaemonSetArgs,
     configChecksum,
@@ -15,8 +15,8 @@ import {
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
-} from "../../components/authenticatorManifests";
-import { IdentityMappings } from "../../components/mappings";
+} from "../../components/authenticator/manifests";
+import { IdentityMappings } from "../../components/authenticator/mappings";
 import { assertGolden } from "../helpers/golden";
 
 const clusterId = "kops-iam-auth.example.com";

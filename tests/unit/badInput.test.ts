@@ -1,15 +1,15 @@
 // Bad input (issue 12): each value is checked by one rule, defined once and used everywhere, and the
 // errors name the entry the user wrote, its value and what is accepted.
 import * as assert from "assert";
-import { renderAuthenticatorConfig } from "../../components/authenticatorConfig";
+import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import { ConfigError, parseStackSettings } from "../../components/config";
-import { findDuplicateIdentities, identityKey } from "../../components/identityRules";
+import { findDuplicateIdentities, identityKey } from "../../components/authenticator/identityRules";
 import { allowedKopsExtraFlags, kopsExtraFlagProblem, kopsExtraFlagsProblems } from "../../components/kops/extraFlags";
 import { kopsInstanceTypes } from "../../components/kops/instanceTypes";
 import { validateSpecPatchOptions, SpecPatchOptions } from "../../components/kops/specPatch";
-import { renderUserKubeconfig } from "../../components/kubeconfig";
-import { isClusterName, isInstanceTypeShape, isKnownInstanceType, isRegion } from "../../components/rules";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
+import { isClusterName, isInstanceTypeShape, isKnownInstanceType, isRegion } from "../../components/config/rules";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 
 const required = { clusterName: "dev.k8s.local", stateBucketName: "kops-state-test" };
 

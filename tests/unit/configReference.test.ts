@@ -1,4 +1,4 @@
-// Pulumi.yaml and README.md describe the settings tables in components/config.ts; these tests keep the
+// Pulumi.yaml and README.md describe the settings tables in components/config/settings.ts; these tests keep the
 // three from drifting apart.
 import * as assert from "assert";
 import * as fs from "fs";
@@ -21,7 +21,7 @@ describe("Pulumi.yaml", () => {
         assert.strictEqual(pulumiYaml.main, "index.ts");
     });
 
-    it("declares exactly the simple settings of config.ts, in order, with their types, defaults and descriptions", () => {
+    it("declares exactly the simple settings of config/settings.ts, in order, with their types, defaults and descriptions", () => {
         const expected = Object.fromEntries(Object.entries(simpleSettings).map(([key, setting]) => [key, {
             type: setting.type,
             ...(setting.type === "array" ? { items: { type: "string" } } : {}),
@@ -32,7 +32,7 @@ describe("Pulumi.yaml", () => {
         assert.deepStrictEqual(pulumiYaml.config, expected);
     });
 
-    it("has defaults that, passed on the way the Pulumi CLI does, give the same settings as config.ts's", () => {
+    it("has defaults that, passed on the way the Pulumi CLI does, give the same settings as config/settings.ts's", () => {
         // The CLI sets every missing key to its project default: scalars as text, lists as JSON.
         const fromCli = Object.fromEntries(Object.entries(pulumiYaml.config as Record<string, { default?: unknown }>)
             .filter(([, declaration]) => declaration.default !== undefined)
@@ -51,7 +51,7 @@ describe("Pulumi.yaml", () => {
 describe("README configuration reference", () => {
     const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 
-    it("is what tools/render-config-reference.ts renders (run it after changing config.ts)", () => {
+    it("is what tools/render-config-reference.ts renders (run it after changing config/settings.ts)", () => {
         assert.strictEqual(readme.split(startMarker).length, 2, "one start marker");
         assert.strictEqual(readme.split(endMarker).length, 2, "one end marker");
         assert.ok(readme.includes(`## Configuration reference\n${startMarker}`), "the markers sit under the heading");

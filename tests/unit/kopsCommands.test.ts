@@ -12,7 +12,7 @@ import {
 import { immutableSettingsCheckFailures } from "../../components/kops/immutableGuard";
 import { diffCommandInputs } from "../../components/kops/lifecycle";
 import { parseSpecPatchOptions } from "../../components/kops/specPatch";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { fakeCertPem } from "../helpers/pulumiMocks";
 
 const settings: KopsCommandSettings = {

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { renderUserKubeconfig, UserKubeconfigArgs } from "../../components/kubeconfig";
+import { renderUserKubeconfig, UserKubeconfigArgs } from "../../components/authenticator/userKubeconfig";
 import { assertGolden } from "../helpers/golden";
 import { requireTool } from "../helpers/tools";
 

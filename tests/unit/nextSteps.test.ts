@@ -5,7 +5,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { NextStepsArgs, renderNextSteps } from "../../components/nextSteps";
+import { NextStepsArgs, renderNextSteps } from "../../components/authenticator/nextSteps";
 
 const base: NextStepsArgs = {
     clusterName: "dev.k8s.local",

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { renderTlsOnlyBucketPolicy, renderTrustPolicy } from "../../components/policies";
+import { renderTlsOnlyBucketPolicy, renderTrustPolicy } from "../../components/aws/policies";
 
 // The components store JSON.stringify of these documents; compare that JSON's parse, as AWS reads it.
 const asAwsReadsIt = (document: unknown) => JSON.parse(JSON.stringify(document));

@@ -4,14 +4,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { authenticatorStateHostPath } from "../../components/authenticatorManifests";
+import { authenticatorStateHostPath } from "../../components/authenticator/manifests";
 import { authenticatorCertDir, certFetchSteps, renderCertFetchScript } from "../../components/kops/certFetchHook";
 import { extractImmutableSettings } from "../../components/kops/immutableSettings";
 import {
     canonicalGoDuration, certFetchHookName, parseSpecPatchOptions, patchClusterSpec, SpecPatchOptions,
     webhookFileAssetName, webhookKubeconfigPath,
 } from "../../components/kops/specPatch";
-import { renderWebhookKubeconfig } from "../../components/webhookKubeconfig";
+import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { assertGolden } from "../helpers/golden";
 import { kopsCaseFile, kopsCases, kopsFixturesDir, readKopsInput } from "../helpers/kopsFixtures";
 

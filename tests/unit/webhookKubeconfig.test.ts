@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import {
     authenticatorPort, authenticatorWebhookUrl, renderWebhookKubeconfig,
-} from "../../components/webhookKubeconfig";
+} from "../../components/authenticator/webhookKubeconfig";
 
 const certPem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIQTESTCERT\n-----END CERTIFICATE-----\n";
 

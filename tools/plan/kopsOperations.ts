@@ -3,7 +3,7 @@
 // call also gets --name <cluster> --state <store> and is preceded by a `kops version` check.
 // tests/plan/kopsOperations.test.ts checks each description against the scripts themselves.
 import { leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/kops/commandEnvironment";
-import { purgeClusterVersionsScript } from "../../components/statePurge";
+import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
 
 /** A lifecycle step of a `local.Command`: which of its command lines the engine runs. */
 export type CommandStep = "create" | "update" | "delete";

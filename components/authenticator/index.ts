@@ -1,0 +1,28 @@
+// aws-iam-authenticator: its key and certificate (pki.ts), who it maps (mappings.ts, identityRules.ts),
+// the config.yaml it reads (configFile.ts), its Kubernetes objects (manifests.ts, iamAuthenticator.ts),
+// the kube-apiserver's webhook kubeconfig (webhookKubeconfig.ts), and what people sign in with
+// (userKubeconfig.ts, nextSteps.ts).
+export { AuthenticatorPki, authenticatorCertificateRequest } from "./pki";
+export type { AuthenticatorPkiArgs } from "./pki";
+export { IamAuthenticator } from "./iamAuthenticator";
+export type { IamAuthenticatorArgs } from "./iamAuthenticator";
+
+// Identity mappings, and the config.yaml aws-iam-authenticator reads them from.
+export { defaultAccessRoles } from "./mappings";
+export type { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "./mappings";
+export { canonicalizeIdentityMappings, parseAuthenticatorConfig, renderAuthenticatorConfig } from "./configFile";
+export type { RenderedAuthenticatorConfig } from "./configFile";
+
+// The authenticator's Kubernetes objects.
+export {
+    authenticatorName, authenticatorNamespace, configChecksum, defaultAuthenticatorImage, defaultAuthenticatorResources,
+    defaultAuthenticatorUid, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings,
+} from "./manifests";
+export type { AuthenticatorDaemonSetArgs, AuthenticatorResources, GroupClusterRoleBinding } from "./manifests";
+
+// Kubeconfigs: the apiserver's webhook kubeconfig, one per IAM role for people, and what to run next.
+export { authenticatorPort, authenticatorWebhookUrl, renderWebhookKubeconfig } from "./webhookKubeconfig";
+export { renderUserKubeconfig, TokenCommand } from "./userKubeconfig";
+export type { UserKubeconfigArgs } from "./userKubeconfig";
+export { renderNextSteps } from "./nextSteps";
+export type { NextStepsArgs, SignInRole } from "./nextSteps";

@@ -1,0 +1,8 @@
+// The stack config: the settings and their tables (settings.ts), reading and validating a stack
+// (parse.ts), and the value rules the components share (rules.ts).
+export { ConfigError, parseStackSettings, readStackSettings } from "./parse";
+export { configNamespace, simpleSettings, structuredSettings } from "./settings";
+export type {
+    AuthenticatorSettings, ClusterRoleBindingSetting, HookSettings, KopsSettings, SimpleSetting, SimpleSettingKey,
+    StackSettings, StateBucketSettings, StructuredField, StructuredSetting, StructuredSettingKey, UserKubeconfigSettings,
+} from "./settings";

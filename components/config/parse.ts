@@ -1,0 +1,524 @@
+// Stack config -> typed, validated settings, by the tables of ./settings.ts and the rules of ./rules.ts.
+// Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
+import * as pulumi from "@pulumi/pulumi";
+import { duplicateReason, findDuplicateIdentities } from "../authenticator/identityRules";
+import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "../authenticator/mappings";
+import {
+    accountIdPattern, cpuCores, iamName, instanceTypeAccepted, isClusterRoleName, isKnownInstanceType,
+    isKubernetesGroup, isKubernetesUsername, isRegion, memoryBytes, regionAccepted, roleArnPattern, rootArnPattern,
+    similarInstanceTypes, userArnPattern,
+} from "./rules";
+import {
+    accountIdAccepted, configNamespace, kubernetesGroupAccepted, principalAccepted, quotedNote, SettingBase,
+    SimpleSetting, SimpleSettingKey, SimpleValue, simpleSettings, StackSettings, StructuredField, StructuredSettingKey,
+    structuredSettings, ValidationContext,
+} from "./settings";
+
+/** Thrown when the stack config has problems; `problems` lists each one. */
+export class ConfigError extends pulumi.RunError {
+    constructor(public readonly problems: string[]) {
+        super(`The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+            problems.map((problem) => `  - ${problem}`).join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------------
+
+/** How a bad value is shown in a message: numbers and booleans bare, strings and the rest as JSON. */
+function show(value: unknown): string {
+    if (typeof value === "number" || typeof value === "boolean") {
+        return String(value);
+    }
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
+/** Collects problems, each naming the config key (and the path inside it), the value and what is accepted. */
+class ProblemList {
+    readonly problems: string[] = [];
+    constructor(private readonly namespace: string) {}
+
+    /** `key` is a project key (with a path inside it, like `accessRoles[0].name`). */
+    reject(key: string, value: unknown, accepted: string): void {
+        this.rejectQualified(`${this.namespace}:${key}`, value, accepted);
+    }
+
+    /** `fullKey` names its namespace, like `aws:region`. */
+    rejectQualified(fullKey: string, value: unknown, accepted: string): void {
+        this.problems.push(`${fullKey}: ${show(value)} is not allowed: ${accepted}`);
+    }
+
+    missing(key: string, accepted: string): void {
+        this.problems.push(`${this.namespace}:${key}: not set; it is required: ${accepted}`);
+    }
+}
+
+/** Reads one simple setting from its raw value (a config string, or a YAML value in tests). */
+function parseSimple<K extends SimpleSettingKey>(
+    key: K, raw: unknown, context: ValidationContext, problems: ProblemList,
+): SimpleValue<K> | undefined {
+    const setting: SimpleSetting = simpleSettings[key];
+    if (raw === undefined || raw === null) {
+        if (setting.default === undefined) {
+            problems.missing(key, `${setting.accepted}. Set it with: pulumi config set ${key} <value>`);
+            return undefined;
+        }
+        return structuredClone(setting.default) as SimpleValue<K>;
+    }
+    switch (setting.type) {
+        case "string": {
+            if (typeof raw !== "string") {
+                problems.reject(key, raw, `${setting.accepted}, ${quotedNote}`);
+                return undefined;
+            }
+            return reportCheck(key, raw, rejection(setting, setting.check(raw, context)), problems) as
+                SimpleValue<K> | undefined;
+        }
+        case "integer": {
+            const value = typeof raw === "number" ? raw
+                : typeof raw === "string" && /^[+-]?\d+$/.test(raw.trim()) ? Number(raw.trim()) : undefined;
+            if (value === undefined || !Number.isSafeInteger(value)) {
+                problems.reject(key, raw, setting.accepted);
+                return undefined;
+            }
+            return reportCheck(key, value, rejection(setting, setting.check(value, context)), problems) as
+                SimpleValue<K> | undefined;
+        }
+        case "boolean": {
+            const value = raw === true || raw === "true" ? true : raw === false || raw === "false" ? false : undefined;
+            if (value === undefined) {
+                problems.reject(key, raw, setting.accepted);
+            }
+            return value as SimpleValue<K> | undefined;
+        }
+        case "array": {
+            const list = typeof raw === "string" ? parseJson(raw) : raw;
+            if (!Array.isArray(list)) {
+                problems.reject(key, raw, `a YAML list of ${setting.accepted}`);
+                return undefined;
+            }
+            const before = problems.problems.length;
+            list.forEach((item: unknown, index) => {
+                if (typeof item !== "string") {
+                    problems.reject(`${key}[${index}]`, item, `${setting.accepted}, ${quotedNote}`);
+                } else {
+                    reportCheck(`${key}[${index}]`, item, rejection(setting, setting.checkItem(item, context)), problems);
+                }
+            });
+            reportDuplicates(key, list, problems);
+            return problems.problems.length === before ? list as SimpleValue<K> : undefined;
+        }
+    }
+}
+
+/** What to say is accepted when a check fails, or undefined when it passed. */
+function rejection(setting: SettingBase, result: boolean | string): string | undefined {
+    return result === true ? undefined : result === false ? setting.accepted : result;
+}
+
+/** The value if nothing was said against it; else the problem is recorded and undefined returned. */
+function reportCheck<T>(key: string, value: T, accepted: string | undefined, problems: ProblemList): T | undefined {
+    if (accepted !== undefined) {
+        problems.reject(key, value, accepted);
+        return undefined;
+    }
+    return value;
+}
+
+function reportDuplicates(key: string, list: unknown[], problems: ProblemList): void {
+    const seen = new Set<unknown>();
+    list.forEach((item, index) => {
+        if (seen.has(item)) {
+            problems.reject(`${key}[${index}]`, item, "a value not listed before (each may appear once)");
+        }
+        seen.add(item);
+    });
+}
+
+function parseJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+type ListOfObjectsKey = "accessRoles" | "mapRoles" | "mapUsers" | "clusterRoleBindings";
+
+/** What structuredSettings says is accepted for one field of a list entry. */
+function fieldAccepted(key: ListOfObjectsKey, field: string): string {
+    const fields: Record<string, StructuredField> = structuredSettings[key].fields;
+    return fields[field].accepted;
+}
+
+/**
+ * Checks the fields of one list entry against structuredSettings: unknown fields (typos like roleArn) and
+ * missing required ones are problems. Returns the entry when it is an object, so that its known fields
+ * are still checked.
+ */
+function readEntry(key: ListOfObjectsKey, index: number, raw: unknown, problems: ProblemList):
+    Record<string, unknown> | undefined {
+    const path = `${key}[${index}]`;
+    const fields: Record<string, StructuredField> = structuredSettings[key].fields;
+    const shape = `an object with the fields ${Object.keys(fields).join(", ")}`;
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        problems.reject(path, raw, shape);
+        return undefined;
+    }
+    const entry = raw as Record<string, unknown>;
+    for (const field of Object.keys(entry)) {
+        if (!(field in fields)) {
+            problems.reject(`${path}.${field}`, entry[field], `no such field; ${shape}`);
+        }
+    }
+    for (const [field, { required, accepted }] of Object.entries(fields)) {
+        if (required && (entry[field] === undefined || entry[field] === null)) {
+            problems.missing(`${path}.${field}`, accepted);
+        }
+    }
+    return entry;
+}
+
+/** A string field; absent (already reported by readEntry if required) gives undefined. */
+function readString(path: string, raw: unknown, accepted: string, isValid: (v: string) => boolean,
+    problems: ProblemList): string | undefined {
+    if (raw === undefined || raw === null) {
+        return undefined;
+    }
+    if (typeof raw !== "string") {
+        problems.reject(path, raw, `${accepted}, ${quotedNote}`);
+        return undefined;
+    }
+    return reportCheck(path, raw, isValid(raw) ? undefined : accepted, problems);
+}
+
+/** A list of strings, each checked, none twice; absent gives undefined. */
+function readStringList(path: string, raw: unknown, itemAccepted: string, isValid: (v: string) => boolean,
+    problems: ProblemList): string[] | undefined {
+    if (raw === undefined || raw === null) {
+        return undefined;
+    }
+    if (!Array.isArray(raw)) {
+        problems.reject(path, raw, `a YAML list, each item ${itemAccepted}`);
+        return undefined;
+    }
+    const before = problems.problems.length;
+    const items = raw.map((item, index) => readString(`${path}[${index}]`, item, itemAccepted, isValid, problems));
+    reportDuplicates(path, raw, problems);
+    return problems.problems.length === before ? items as string[] : undefined;
+}
+
+/** A structured list given as a YAML/JSON value or (from `pulumi config`) a JSON string. */
+function readList(key: StructuredSettingKey, raw: unknown, problems: ProblemList): unknown[] | undefined {
+    const value = typeof raw === "string" ? parseJson(raw) : raw;
+    if (!Array.isArray(value)) {
+        problems.reject(key, raw, structuredSettings[key].accepted);
+        return undefined;
+    }
+    return value;
+}
+
+/** The list's entries checked by `readItem`, or undefined if anything in it was reported. */
+function readObjectList<T>(
+    key: ListOfObjectsKey, raw: unknown, problems: ProblemList,
+    readItem: (entry: Record<string, unknown>, path: string) => T,
+    uniqueBy?: (entry: Record<string, unknown>) => unknown,
+    uniqueText?: string,
+): T[] | undefined {
+    const list = readList(key, raw, problems);
+    if (!list) {
+        return undefined;
+    }
+    const before = problems.problems.length;
+    const seen = new Set<unknown>();
+    const items = list.map((item, index) => {
+        const entry = readEntry(key, index, item, problems);
+        if (!entry) {
+            return undefined;
+        }
+        if (uniqueBy) {
+            const identity = uniqueBy(entry);
+            if (seen.has(identity)) {
+                problems.reject(`${key}[${index}]`, entry, uniqueText!);
+            }
+            seen.add(identity);
+        }
+        return readItem(entry, `${key}[${index}]`);
+    });
+    return problems.problems.length === before ? items as T[] : undefined;
+}
+
+const isPrincipal = (v: string) => accountIdPattern.test(v) || rootArnPattern.test(v) || roleArnPattern.test(v)
+    || userArnPattern.test(v);
+
+function parseAccessRoles(raw: unknown, problems: ProblemList): AccessRole[] | undefined {
+    if (raw === undefined || raw === null) {
+        return structuredClone(defaultAccessRoles);
+    }
+    const accepted = (field: string) => fieldAccepted("accessRoles", field);
+    return readObjectList("accessRoles", raw, problems, (entry, path) => {
+        const role: AccessRole = {
+            name: readString(`${path}.name`, entry.name, accepted("name"), (v) => iamName.test(v), problems) ?? "",
+            username: readString(`${path}.username`, entry.username, accepted("username"), isKubernetesUsername,
+                problems) ?? "",
+            groups: readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup,
+                problems) ?? [],
+        };
+        if (entry.trustedPrincipals !== undefined) {
+            role.trustedPrincipals = readStringList(`${path}.trustedPrincipals`, entry.trustedPrincipals,
+                principalAccepted, isPrincipal, problems);
+            if (role.trustedPrincipals?.length === 0) {
+                problems.reject(`${path}.trustedPrincipals`, [], accepted("trustedPrincipals"));
+            }
+        }
+        if (entry.requireMfa !== undefined) {
+            if (typeof entry.requireMfa !== "boolean") {
+                problems.reject(`${path}.requireMfa`, entry.requireMfa, accepted("requireMfa"));
+            }
+            role.requireMfa = entry.requireMfa === true;
+        }
+        if (entry.maxSessionDurationSeconds !== undefined) {
+            const seconds = entry.maxSessionDurationSeconds;
+            if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 3600 || seconds > 43200) {
+                problems.reject(`${path}.maxSessionDurationSeconds`, seconds, accepted("maxSessionDurationSeconds"));
+            }
+            role.maxSessionDurationSeconds = seconds as number;
+        }
+        return role;
+    },
+    // IAM role names are unique per account, case-insensitively.
+    (entry) => (typeof entry.name === "string" ? entry.name.toLowerCase() : entry.name),
+    "a role whose name is not used by an earlier entry (IAM role names are unique per account, ignoring case)");
+}
+
+function parseMappings<T>(key: "mapRoles" | "mapUsers", arnField: "rolearn" | "userarn", arnPattern: RegExp,
+    raw: unknown, problems: ProblemList): T[] | undefined {
+    if (raw === undefined || raw === null) {
+        return [];
+    }
+    const mappings = readObjectList(key, raw, problems, (entry, path) => ({
+        [arnField]: readString(`${path}.${arnField}`, entry[arnField], fieldAccepted(key, arnField),
+            (v) => arnPattern.test(v), problems),
+        username: readString(`${path}.username`, entry.username, fieldAccepted(key, "username"),
+            isKubernetesUsername, problems),
+        groups: entry.groups === undefined ? []
+            : readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup, problems),
+    }) as T);
+    if (!mappings) {
+        return undefined;
+    }
+    // The authenticator's own notion of "the same identity" (identityRules.ts): letter case, and for
+    // roles the IAM path, do not count.
+    const entries = mappings.map((mapping, index) => ({
+        label: `${key}[${index}].${arnField}`,
+        kind: arnField === "rolearn" ? "role" as const : "user" as const,
+        value: (mapping as Record<string, string>)[arnField],
+    }));
+    const duplicates = findDuplicateIdentities(entries);
+    for (const duplicate of duplicates) {
+        problems.reject(duplicate.entry.label, duplicate.entry.value, duplicateReason(duplicate));
+    }
+    return duplicates.length === 0 ? mappings : undefined;
+}
+
+function parseMapAccounts(raw: unknown, problems: ProblemList): string[] | undefined {
+    if (raw === undefined || raw === null) {
+        return [];
+    }
+    const list = readList("mapAccounts", raw, problems);
+    return list && readStringList("mapAccounts", list, accountIdAccepted, (v) => accountIdPattern.test(v), problems);
+}
+
+/** `grantedGroups` is undefined when a mapping setting is bad: the groups are then not checked against it. */
+function parseClusterRoleBindings(raw: unknown, grantedGroups: Set<string> | undefined, problems: ProblemList) {
+    if (raw === undefined || raw === null) {
+        return [];
+    }
+    // A binding for a group no mapping grants binds nobody: most likely a typo.
+    const groupAccepted = grantedGroups
+        ? `${fieldAccepted("clusterRoleBindings", "group")} (granted: ${[...grantedGroups].join(", ") || "none"})`
+        : kubernetesGroupAccepted;
+    return readObjectList("clusterRoleBindings", raw, problems, (entry, path) => ({
+        group: readString(`${path}.group`, entry.group, groupAccepted,
+            (v) => isKubernetesGroup(v) && (grantedGroups?.has(v) ?? true), problems) ?? "",
+        clusterRole: readString(`${path}.clusterRole`, entry.clusterRole,
+            fieldAccepted("clusterRoleBindings", "clusterRole"), isClusterRoleName, problems) ?? "",
+    }), (entry) => JSON.stringify([entry.group, entry.clusterRole]), "a binding not listed before");
+}
+
+function parseTags(raw: unknown, problems: ProblemList): Record<string, string> | undefined {
+    if (raw === undefined || raw === null) {
+        return {};
+    }
+    const value = typeof raw === "string" ? parseJson(raw) : raw;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        problems.reject("tags", raw, structuredSettings.tags.accepted);
+        return undefined;
+    }
+    const before = problems.problems.length;
+    for (const [tagKey, tagValue] of Object.entries(value)) {
+        const path = `tags[${JSON.stringify(tagKey)}]`;
+        if (tagKey.length < 1 || tagKey.length > 128 || tagKey.toLowerCase().startsWith("aws:")) {
+            problems.reject(path, tagKey, "a tag key of 1 to 128 characters, not starting with aws: (reserved)");
+        }
+        if (typeof tagValue !== "string" || tagValue.length > 256) {
+            problems.reject(path, tagValue, `a tag value of at most 256 characters, ${quotedNote}`);
+        }
+    }
+    return problems.problems.length === before ? value as Record<string, string> : undefined;
+}
+
+/**
+ * Applies defaults to the raw stack config and validates all of it. `raw` maps config keys (without the
+ * namespace) to config strings or YAML values; structured keys may also be JSON strings. Throws one
+ * ConfigError listing every problem.
+ */
+export function parseStackSettings(
+    raw: Record<string, unknown>,
+    region: string | undefined,
+    options: { awsProfile?: string; namespace?: string } = {},
+): StackSettings {
+    const problems = new ProblemList(options.namespace ?? configNamespace);
+    const knownKeys = new Set<string>([...Object.keys(simpleSettings), ...Object.keys(structuredSettings)]);
+    for (const key of Object.keys(raw)) {
+        if (!knownKeys.has(key)) {
+            problems.reject(key, raw[key], "no such setting; see the configuration reference in the README");
+        }
+    }
+
+    if (region === undefined || region === "") {
+        problems.problems.push("aws:region: not set; it is required: the AWS region of the cluster, like eu-west-1. " +
+            "Set it with: pulumi config set aws:region <region>");
+    } else if (!isRegion(region)) {
+        problems.rejectQualified("aws:region", region, regionAccepted);
+    }
+    const context: ValidationContext = { region: isRegion(region) ? region : undefined };
+    if (options.awsProfile !== undefined && options.awsProfile !== "" && !/^\S+$/.test(options.awsProfile)) {
+        problems.rejectQualified("aws:profile", options.awsProfile, "an AWS profile name without whitespace");
+    }
+
+    const values = {} as { [K in SimpleSettingKey]: SimpleValue<K> };
+    for (const key of Object.keys(simpleSettings) as SimpleSettingKey[]) {
+        (values as Record<string, unknown>)[key] = parseSimple(key, raw[key], context, problems);
+    }
+
+    // Checks across settings, made only when both values are good on their own.
+    const { authenticatorCpuRequest: cpuRequest, authenticatorCpuLimit: cpuLimit } = values;
+    if (cpuRequest !== undefined && cpuLimit !== undefined && cpuCores(cpuRequest)! > cpuCores(cpuLimit)!) {
+        problems.reject("authenticatorCpuRequest", cpuRequest,
+            `at most authenticatorCpuLimit (${show(cpuLimit)}): Kubernetes rejects a request above its limit`);
+    }
+    const { authenticatorMemoryRequest: memoryRequest, authenticatorMemoryLimit: memoryLimit } = values;
+    if (memoryRequest !== undefined && memoryLimit !== undefined
+        && memoryBytes(memoryRequest)! > memoryBytes(memoryLimit)!) {
+        problems.reject("authenticatorMemoryRequest", memoryRequest,
+            `at most authenticatorMemoryLimit (${show(memoryLimit)}): Kubernetes rejects a request above its limit`);
+    }
+    for (const key of ["nodeSize", "controlPlaneSize"] as const) {
+        const type = values[key];
+        if (type !== undefined && values.extraInstanceTypes !== undefined
+            && !isKnownInstanceType(type, values.extraInstanceTypes)) {
+            const similar = similarInstanceTypes(type);
+            problems.reject(key, type, `${instanceTypeAccepted}. kOps does not know ${type}` +
+                (similar.length > 0 ? ` (known types like it: ${similar.join(", ")})` : "") +
+                `; if EC2 has it, add it to extraInstanceTypes: pulumi config set --path 'extraInstanceTypes[0]' ${type}`);
+        }
+    }
+    if (values.stateBucketForceDestroy === true && values.createStateBucket === false) {
+        problems.reject("stateBucketForceDestroy", true,
+            "false when createStateBucket is false: an existing bucket is never deleted by this stack");
+    }
+
+    const accessRoles = parseAccessRoles(raw.accessRoles, problems);
+    const mapRoles = parseMappings<RoleMapping>("mapRoles", "rolearn", roleArnPattern, raw.mapRoles, problems);
+    const mapUsers = parseMappings<UserMapping>("mapUsers", "userarn", userArnPattern, raw.mapUsers, problems);
+    const mapAccounts = parseMapAccounts(raw.mapAccounts, problems);
+    const grantedGroups = accessRoles && mapRoles && mapUsers
+        ? new Set([...accessRoles, ...mapRoles, ...mapUsers].flatMap((mapping) => mapping.groups))
+        : undefined;
+    const clusterRoleBindings = parseClusterRoleBindings(raw.clusterRoleBindings, grantedGroups, problems);
+    const tags = parseTags(raw.tags, problems);
+
+    if (problems.problems.length > 0) {
+        throw new ConfigError(problems.problems);
+    }
+    return {
+        clusterName: values.clusterName,
+        region: region!,
+        zones: values.zones.length > 0 ? values.zones : [`${region}a`],
+        nodeCount: values.nodeCount,
+        nodeSize: values.nodeSize,
+        controlPlaneCount: values.controlPlaneCount,
+        controlPlaneSize: values.controlPlaneSize,
+        kubernetesVersion: values.kubernetesVersion.replace(/^v/, ""),
+        networking: values.networking,
+        topology: values.topology as StackSettings["topology"],
+        ...(values.sshPublicKey !== "" ? { sshPublicKey: values.sshPublicKey } : {}),
+        stateBucket: {
+            name: values.stateBucketName,
+            create: values.createStateBucket,
+            forceDestroy: values.stateBucketForceDestroy,
+        },
+        accessRoles: accessRoles!,
+        mapRoles: mapRoles!,
+        mapUsers: mapUsers!,
+        mapAccounts: mapAccounts!,
+        clusterRoleBindings: clusterRoleBindings!,
+        authenticator: {
+            image: values.authenticatorImage,
+            uid: values.authenticatorUid,
+            webhookCacheTtl: values.webhookCacheTtl,
+            resources: {
+                requests: { cpu: values.authenticatorCpuRequest, memory: values.authenticatorMemoryRequest },
+                limits: { cpu: values.authenticatorCpuLimit, memory: values.authenticatorMemoryLimit },
+            },
+        },
+        hook: { runner: values.hookRunner as StackSettings["hook"]["runner"], image: values.hookImage },
+        kops: {
+            binary: values.kopsBinary,
+            extraFlags: values.kopsExtraFlags,
+            adoptExisting: values.adoptExistingCluster,
+            validateTimeout: values.validateTimeout,
+            ...(values.adminCredentialTtl !== "" ? { adminTtl: values.adminCredentialTtl } : {}),
+            ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),
+        },
+        userKubeconfig: {
+            tokenCommand: values.kubeconfigTokenCommand as StackSettings["userKubeconfig"]["tokenCommand"],
+            ...(values.kubeconfigAwsProfile !== "" ? { awsProfile: values.kubeconfigAwsProfile } : {}),
+        },
+        certValidityHours: values.certValidityHours,
+        tags: tags!,
+    };
+}
+
+/**
+ * Reads the stack's config (the project namespace, plus aws:region and aws:profile) and validates it.
+ * Call it before creating any resource: a bad config then fails the update with nothing registered.
+ */
+export function readStackSettings(): StackSettings {
+    const config = new pulumi.Config();
+    const raw: Record<string, unknown> = {};
+    // Keys set in the stack but not in the tables (typos such as nodecount) are reported too.
+    const prefix = `${config.name}:`;
+    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (fullKey.startsWith(prefix)) {
+            raw[fullKey.slice(prefix.length)] = value;
+        }
+    }
+    for (const key of Object.keys(simpleSettings)) {
+        raw[key] = config.get(key);
+    }
+    for (const key of Object.keys(structuredSettings)) {
+        try {
+            raw[key] = config.getObject(key);
+        } catch {
+            // Not JSON: pass the text on, so it is reported with every other problem.
+            raw[key] = config.get(key);
+        }
+    }
+    const aws = new pulumi.Config("aws");
+    return parseStackSettings(raw, aws.get("region"), { awsProfile: aws.get("profile"), namespace: config.name });
+}
