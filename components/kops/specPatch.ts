@@ -282,7 +282,7 @@ function isWebhookKubeconfig(text: unknown): boolean {
 }
 
 function isPinnedImage(image: unknown): boolean {
-    if (typeof image !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._\/:@-]*$/.test(image)) {
+    if (typeof image !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(image)) {
         return false;
     }
     if (/@sha256:[0-9a-f]{64}$/.test(image)) {

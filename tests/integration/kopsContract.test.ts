@@ -80,7 +80,7 @@ function steps(work: string, implementationDir: string): Array<{ step: string; a
         { step: "update cluster --yes", args: kopsArgs(appliedCluster, ["update", "cluster"], ["--yes", "--create-kube-config=false"]) },
         {
             step: "replace, node size changed", args: kopsArgs(appliedCluster, ["replace"], ["-f", "-", "--force"]),
-            input: (r) => r.get("create cluster --dry-run")!.stdout.replace(/^(  machineType: )t3\.medium$/m, "$1t3.xlarge"),
+            input: (r) => r.get("create cluster --dry-run")!.stdout.replace(/^( {2}machineType: )t3\.medium$/m, "$1t3.xlarge"),
         },
         { step: "update cluster (dry run), changed", args: kopsArgs(appliedCluster, ["update", "cluster"], ["--create-kube-config=false"]) },
         {

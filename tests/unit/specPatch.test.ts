@@ -470,7 +470,7 @@ describe("kOps spec patch", () => {
             const input = readFixture("create-cluster-ha");
             const bad = runCli([], input, { SPEC_PATCH: JSON.stringify({ ...optionsFor(input), hookRunner: "docker" }) });
             assert.strictEqual(bad.status, 1);
-            assert.match(bad.stderr, /^kops-iam-auth: error: invalid spec patch options:\n  - hookRunner: "docker" is not valid; expected container or host/);
+            assert.match(bad.stderr, /^kops-iam-auth: error: invalid spec patch options:\n {2}- hookRunner: "docker" is not valid; expected container or host/);
             const empty = runCli([], "", { SPEC_PATCH: JSON.stringify(optionsFor(input)) });
             assert.strictEqual(empty.status, 1);
             assert.match(empty.stderr, /^kops-iam-auth: error: no kOps YAML on stdin/);

@@ -106,6 +106,8 @@ export async function installRecordingMocks(providers: FakeProviders,
     monitor.registerResource = (request: any, callback: (error: unknown, response: any) => void) => {
         pendingOptions = recordedOptions(request);
         last = undefined;
+        // Assigned once registerResource returns; its callback, which runs later, reads it.
+        // eslint-disable-next-line prefer-const
         let recorded: RecordedResource | undefined;
         const done = registerResource(request, (error: unknown, response: any) => {
             if (!error && recorded) {
