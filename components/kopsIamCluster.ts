@@ -105,13 +105,16 @@ const kubeconfigsOutput = "kubeconfigs";
  * the authenticator maps) and the stack's defaults for them. Kept beside the component rather than
  * on it: a component's fields are its outputs in the component schema, and these are not outputs.
  */
-const userKubeconfigSources = new WeakMap<KopsIamCluster, {
-    source: pulumi.Output<{ server: string; certificateAuthorityData: string; mappedRoles: string[] }>;
-    clusterName: string;
-    region: string;
-    tokenCommand?: TokenCommand;
-    awsProfile?: string;
-}>();
+const userKubeconfigSources = new WeakMap<
+    KopsIamCluster,
+    {
+        source: pulumi.Output<{ server: string; certificateAuthorityData: string; mappedRoles: string[] }>;
+        clusterName: string;
+        region: string;
+        tokenCommand?: TokenCommand;
+        awsProfile?: string;
+    }
+>();
 
 /**
  * A kOps cluster on AWS whose `kubectl` users sign in with IAM roles through aws-iam-authenticator:
@@ -148,104 +151,136 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         // The args hold no secret (the key is made inside), so they are recorded as they are.
         super("kops-iam-auth:index:KopsIamCluster", name, args, opts);
 
-        const pki = new AuthenticatorPki(`${name}-pki`, {
-            validityPeriodHours: args.certValidityHours,
-        }, { parent: this });
+        const pki = new AuthenticatorPki(
+            `${name}-pki`,
+            {
+                validityPeriodHours: args.certValidityHours,
+            },
+            { parent: this },
+        );
 
-        const stateStore = new KopsStateStore(`${name}-state`, {
-            clusterName: args.clusterName,
-            bucketName: args.stateBucket.name,
-            createBucket: args.stateBucket.create,
-            forceDestroy: args.stateBucket.forceDestroy,
-            certPem: pki.certPem,
-            privateKeyPem: pki.privateKeyPem,
-            webhookKubeconfig: pki.webhookKubeconfig,
-            tags: args.tags,
-            region: args.region,
-            awsProfile: args.kops.awsProfile,
-        }, { parent: this });
+        const stateStore = new KopsStateStore(
+            `${name}-state`,
+            {
+                clusterName: args.clusterName,
+                bucketName: args.stateBucket.name,
+                createBucket: args.stateBucket.create,
+                forceDestroy: args.stateBucket.forceDestroy,
+                certPem: pki.certPem,
+                privateKeyPem: pki.privateKeyPem,
+                webhookKubeconfig: pki.webhookKubeconfig,
+                tags: args.tags,
+                region: args.region,
+                awsProfile: args.kops.awsProfile,
+            },
+            { parent: this },
+        );
 
-        const roles = new AccessRoles(`${name}-roles`, {
-            roles: args.accessRoles,
-            mapRoles: args.mapRoles,
-            mapUsers: args.mapUsers,
-            mapAccounts: args.mapAccounts,
-            tags: args.tags,
-        }, { parent: this });
+        const roles = new AccessRoles(
+            `${name}-roles`,
+            {
+                roles: args.accessRoles,
+                mapRoles: args.mapRoles,
+                mapUsers: args.mapUsers,
+                mapAccounts: args.mapAccounts,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
 
-        const cluster = new KopsCluster(`${name}-kops`, {
-            clusterName: args.clusterName,
-            stateStoreUrl: stateStore.stateStoreUrl,
-            region: args.region,
-            awsProfile: args.kops.awsProfile,
-            zones: args.zones,
-            nodeCount: args.nodeCount,
-            nodeSize: args.nodeSize,
-            controlPlaneCount: args.controlPlaneCount,
-            controlPlaneSize: args.controlPlaneSize,
-            kubernetesVersion: args.kubernetesVersion,
-            networking: args.networking,
-            topology: args.topology,
-            sshPublicKey: args.sshPublicKey,
-            extraFlags: args.kops.extraFlags,
-            adoptExisting: args.kops.adoptExisting,
-            validateTimeout: args.kops.validateTimeout,
-            kubeconfigMode: args.kops.adminTtl === undefined ? "auth-plugin" : "admin",
-            adminTtl: args.kops.adminTtl,
-            kopsBinary: args.kops.binary,
-            webhookKubeconfig: pki.webhookKubeconfig,
-            webhookCacheTtl: args.authenticator.webhookCacheTtl,
-            hookRunner: args.hook.runner,
-            hookImage: args.hook.image,
-            authenticatorUid: args.authenticator.uid,
-            // The first control-plane boot fetches the files, so the spec waits for them; and
-            // destroy deletes the cluster before them and the bucket.
-            stateStoreObjects: [stateStore],
-        }, { parent: this });
+        const cluster = new KopsCluster(
+            `${name}-kops`,
+            {
+                clusterName: args.clusterName,
+                stateStoreUrl: stateStore.stateStoreUrl,
+                region: args.region,
+                awsProfile: args.kops.awsProfile,
+                zones: args.zones,
+                nodeCount: args.nodeCount,
+                nodeSize: args.nodeSize,
+                controlPlaneCount: args.controlPlaneCount,
+                controlPlaneSize: args.controlPlaneSize,
+                kubernetesVersion: args.kubernetesVersion,
+                networking: args.networking,
+                topology: args.topology,
+                sshPublicKey: args.sshPublicKey,
+                extraFlags: args.kops.extraFlags,
+                adoptExisting: args.kops.adoptExisting,
+                validateTimeout: args.kops.validateTimeout,
+                kubeconfigMode: args.kops.adminTtl === undefined ? "auth-plugin" : "admin",
+                adminTtl: args.kops.adminTtl,
+                kopsBinary: args.kops.binary,
+                webhookKubeconfig: pki.webhookKubeconfig,
+                webhookCacheTtl: args.authenticator.webhookCacheTtl,
+                hookRunner: args.hook.runner,
+                hookImage: args.hook.image,
+                authenticatorUid: args.authenticator.uid,
+                // The first control-plane boot fetches the files, so the spec waits for them; and
+                // destroy deletes the cluster before them and the bucket.
+                stateStoreObjects: [stateStore],
+            },
+            { parent: this },
+        );
 
-        this.provider = new k8s.Provider(`${name}-k8s`, {
-            kubeconfig: cluster.kubeconfig,
-            // Only a different cluster replaces the provider (and with it every object on it); a
-            // re-exported kubeconfig is an update.
-            clusterIdentifier: args.clusterName,
-            // A mapping change then updates the authenticator's ConfigMap in place instead of
-            // deleting and recreating it (the lifecycle table's "ConfigMap update").
-            enableConfigMapMutable: true,
-            // `pulumi destroy` must finish when the cluster is gone or cannot be reached (deleted
-            // outside Pulumi, a failed first up, its API load balancer gone, kops' auth plugin
-            // failing): the provider then drops the objects on it from the state instead of failing
-            // before `kops delete cluster` runs. It acts only when the provider cannot reach the
-            // cluster at all, and only on delete and refresh (Read); creates and updates still
-            // fail. The objects live and die with the cluster, which the kOps delete removes next.
-            deleteUnreachable: true,
-        }, { parent: this });
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            {
+                kubeconfig: cluster.kubeconfig,
+                // Only a different cluster replaces the provider (and with it every object on it); a
+                // re-exported kubeconfig is an update.
+                clusterIdentifier: args.clusterName,
+                // A mapping change then updates the authenticator's ConfigMap in place instead of
+                // deleting and recreating it (the lifecycle table's "ConfigMap update").
+                enableConfigMapMutable: true,
+                // `pulumi destroy` must finish when the cluster is gone or cannot be reached (deleted
+                // outside Pulumi, a failed first up, its API load balancer gone, kops' auth plugin
+                // failing): the provider then drops the objects on it from the state instead of failing
+                // before `kops delete cluster` runs. It acts only when the provider cannot reach the
+                // cluster at all, and only on delete and refresh (Read); creates and updates still
+                // fail. The objects live and die with the cluster, which the kOps delete removes next.
+                deleteUnreachable: true,
+            },
+            { parent: this },
+        );
 
-        new IamAuthenticator(`${name}-authenticator`, {
-            provider: this.provider,
-            clusterId: args.clusterName,
-            mappings: roles.mappings,
-            image: args.authenticator.image,
-            uid: args.authenticator.uid,
-            resources: args.authenticator.resources,
-            clusterRoleBindings: args.clusterRoleBindings,
-        }, { parent: this });
+        new IamAuthenticator(
+            `${name}-authenticator`,
+            {
+                provider: this.provider,
+                clusterId: args.clusterName,
+                mappings: roles.mappings,
+                image: args.authenticator.image,
+                uid: args.authenticator.uid,
+                resources: args.authenticator.resources,
+                clusterRoleBindings: args.clusterRoleBindings,
+            },
+            { parent: this },
+        );
 
         this.clusterName = cluster.clusterName;
         this.stateStoreUrl = stateStore.stateStoreUrl;
         this.apiServerUrl = cluster.apiServerUrl;
         this.roleArns = roles.roleArns;
         this.kubeconfig = cluster.kubeconfig;
-        const source = pulumi.all([cluster.apiServerUrl, cluster.certificateAuthorityData, roles.mappings])
+        const source = pulumi
+            .all([cluster.apiServerUrl, cluster.certificateAuthorityData, roles.mappings])
             .apply(([server, certificateAuthorityData, mappings]) => {
                 if (certificateAuthorityData === undefined) {
-                    throw new Error(`KopsIamCluster ${name}: kOps exported no cluster CA for ${args.clusterName} ` +
-                        "(an API load balancer with its own certificate); the user kubeconfigs need one");
+                    throw new Error(
+                        `KopsIamCluster ${name}: kOps exported no cluster CA for ${args.clusterName} ` +
+                            "(an API load balancer with its own certificate); the user kubeconfigs need one",
+                    );
                 }
                 return { server, certificateAuthorityData, mappedRoles: mappings.mapRoles.map((m) => m.rolearn) };
             });
         userKubeconfigSources.set(this, { source, clusterName: args.clusterName, region: args.region, ...args.userKubeconfig });
-        this.kubeconfigs = roles.roleArns.apply((roleArns) => pulumi.all(Object.fromEntries(
-            Object.entries(roleArns).map(([roleName, roleArn]) => [roleName, this.getKubeconfig({ roleArn })]))));
+        this.kubeconfigs = roles.roleArns.apply((roleArns) =>
+            pulumi.all(
+                Object.fromEntries(
+                    Object.entries(roleArns).map(([roleName, roleArn]) => [roleName, this.getKubeconfig({ roleArn })]),
+                ),
+            ),
+        );
         this.nextSteps = pulumi.all([stateStore.stateStoreUrl, roles.roleArns]).apply(([stateStoreUrl, roleArns]) =>
             renderNextSteps({
                 clusterName: args.clusterName,
@@ -260,7 +295,8 @@ export class KopsIamCluster extends pulumi.ComponentResource {
                 tokenCommand: args.userKubeconfig.tokenCommand,
                 awsProfile: args.userKubeconfig.awsProfile,
                 kopsAwsProfile: args.kops.awsProfile,
-            }));
+            }),
+        );
 
         this.registerOutputs({
             clusterName: this.clusterName,
@@ -280,13 +316,19 @@ export class KopsIamCluster extends pulumi.ComponentResource {
      * profile the token command runs with, `tokenCommand` which command makes the token; both
      * default to the stack's `userKubeconfig` settings. Not secret: it holds no credential.
      */
-    public getKubeconfig(args: { roleArn: pulumi.Input<string>; profileName?: pulumi.Input<string>; tokenCommand?: TokenCommand }): pulumi.Output<string> {
+    public getKubeconfig(args: {
+        roleArn: pulumi.Input<string>;
+        profileName?: pulumi.Input<string>;
+        tokenCommand?: TokenCommand;
+    }): pulumi.Output<string> {
         const defaults = userKubeconfigSources.get(this)!;
         return pulumi.all([defaults.source, args.roleArn, args.profileName]).apply(([source, roleArn, profileName]) => {
             const wanted = identityKey({ kind: "role", value: roleArn });
             if (!source.mappedRoles.some((mapped) => identityKey({ kind: "role", value: mapped }) === wanted)) {
-                throw new Error(`KopsIamCluster ${defaults.clusterName}: getKubeconfig: role ${roleArn} is not mapped; ` +
-                    `expected one of ${source.mappedRoles.join(", ")} (a created access role or a mapRoles entry)`);
+                throw new Error(
+                    `KopsIamCluster ${defaults.clusterName}: getKubeconfig: role ${roleArn} is not mapped; ` +
+                        `expected one of ${source.mappedRoles.join(", ")} (a created access role or a mapRoles entry)`,
+                );
             }
             return renderUserKubeconfig({
                 clusterName: defaults.clusterName,

@@ -69,15 +69,40 @@ function parseArguments(argv: string[]): Arguments {
         const flag = argv[i];
         const value = argv[i + 1];
         switch (flag) {
-            case "--stack": set("stackFile", flag, value === undefined ? value : stackFileOf(value)); i++; break;
-            case "--config": case "--config-a": set("stackFile", flag, value && path.resolve(value)); i++; break;
-            case "--compare": set("compareFile", flag, value && stackOrFile(value)); i++; break;
-            case "--config-b": set("compareFile", flag, value && path.resolve(value)); i++; break;
-            case "--program": set("program", flag, value && path.resolve(value)); i++; break;
-            case "--kops-spec": set("kopsSpec", flag, value && path.resolve(value)); i++; break;
-            case "--out": set("out", flag, value && path.resolve(value)); i++; break;
-            case "--help": case "-h": throw new HelpRequested();
-            default: throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
+            case "--stack":
+                set("stackFile", flag, value === undefined ? value : stackFileOf(value));
+                i++;
+                break;
+            case "--config":
+            case "--config-a":
+                set("stackFile", flag, value && path.resolve(value));
+                i++;
+                break;
+            case "--compare":
+                set("compareFile", flag, value && stackOrFile(value));
+                i++;
+                break;
+            case "--config-b":
+                set("compareFile", flag, value && path.resolve(value));
+                i++;
+                break;
+            case "--program":
+                set("program", flag, value && path.resolve(value));
+                i++;
+                break;
+            case "--kops-spec":
+                set("kopsSpec", flag, value && path.resolve(value));
+                i++;
+                break;
+            case "--out":
+                set("out", flag, value && path.resolve(value));
+                i++;
+                break;
+            case "--help":
+            case "-h":
+                throw new HelpRequested();
+            default:
+                throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
         }
     }
     if (args.stackFile === undefined) {
@@ -87,8 +112,10 @@ function parseArguments(argv: string[]): Arguments {
         throw new UsageError("--kops-spec and --out plan one stack; a comparison writes no files");
     }
     if (args.out !== undefined && !isReplaceableOutput(args.out)) {
-        throw new UsageError(`--out ${shown(args.out)} holds files but no earlier plan (no PLACEHOLDERS.md); ` +
-            "the plan replaces its output directory, so give an empty or new one");
+        throw new UsageError(
+            `--out ${shown(args.out)} holds files but no earlier plan (no PLACEHOLDERS.md); ` +
+                "the plan replaces its output directory, so give an empty or new one",
+        );
     }
     return args;
 }
@@ -99,8 +126,10 @@ async function main(argv: string[]): Promise<number> {
     const source = { projectDir, stackFile: shown(args.stackFile!), program: args.program };
     const noteSkippedSecrets = (stack: StackConfig) => {
         if (stack.skippedSecrets.length > 0) {
-            process.stderr.write(`plan: ${shown(stack.file)}: left out the encrypted ${stack.skippedSecrets.join(", ")} ` +
-                "(never decrypted: only providers read them, and plan runs none)\n");
+            process.stderr.write(
+                `plan: ${shown(stack.file)}: left out the encrypted ${stack.skippedSecrets.join(", ")} ` +
+                    "(never decrypted: only providers read them, and plan runs none)\n",
+            );
         }
     };
     if (args.compareFile !== undefined) {
@@ -117,29 +146,38 @@ async function main(argv: string[]): Promise<number> {
         noteSkippedSecrets(plan.rendered.stack);
         const out = args.out ?? path.join(projectDir, "plan", plan.rendered.rendering.stack);
         writePlanFiles(out, plan.files);
-        process.stdout.write(`${plan.report}\nWrote ${plan.files.length} files to ${shown(out)}/:\n` +
-            plan.files.map((f) => `  ${f.path}\n`).join(""));
+        process.stdout.write(
+            `${plan.report}\nWrote ${plan.files.length} files to ${shown(out)}/:\n` +
+                plan.files.map((f) => `  ${f.path}\n`).join(""),
+        );
     }
     process.stderr.write(`plan: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-    if (error instanceof HelpRequested) {
-        process.stdout.write(`${usage}\n`);
-    } else if (error instanceof UsageError) {
-        process.stderr.write(`error: ${error.message}\n${usage}\n`);
-        process.exitCode = 2;
-    } else if (error instanceof StackFileError) {
-        const stackFiles = fs.readdirSync(projectDir).filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f));
-        process.stderr.write(`error: ${error.message}\n(stack files in ${shown(projectDir) || "."}: ${stackFiles.join(", ") || "none"})\n`);
-        process.exitCode = 2;
-    } else {
-        // A ConfigError lists every problem in its message, as `pulumi up` prints it.
-        const errors: unknown[] = (error as { errors?: unknown[] }).errors ?? [error];
-        for (const e of errors) {
-            process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+main(process.argv.slice(2)).then(
+    (code) => {
+        process.exitCode = code;
+    },
+    (error: unknown) => {
+        if (error instanceof HelpRequested) {
+            process.stdout.write(`${usage}\n`);
+        } else if (error instanceof UsageError) {
+            process.stderr.write(`error: ${error.message}\n${usage}\n`);
+            process.exitCode = 2;
+        } else if (error instanceof StackFileError) {
+            const stackFiles = fs.readdirSync(projectDir).filter((f) => /^Pulumi\.(.+)\.yaml$/.test(f));
+            process.stderr.write(
+                `error: ${error.message}\n(stack files in ${shown(projectDir) || "."}: ${stackFiles.join(", ") || "none"})\n`,
+            );
+            process.exitCode = 2;
+        } else {
+            // A ConfigError lists every problem in its message, as `pulumi up` prints it.
+            const errors: unknown[] = (error as { errors?: unknown[] }).errors ?? [error];
+            for (const e of errors) {
+                process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+            }
+            process.exitCode = 1;
         }
-        process.exitCode = 1;
-    }
-});
+    },
+);

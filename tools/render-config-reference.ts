@@ -52,13 +52,13 @@ export function renderConfigReference(): string {
     const lines: string[] = [
         "",
         "<!-- Generated from components/config/settings.ts by " +
-        "`npx ts-node --transpile-only tools/render-config-reference.ts`. Do not edit by hand. -->",
+            "`npx ts-node --transpile-only tools/render-config-reference.ts`. Do not edit by hand. -->",
         "",
         `Set a value with \`pulumi config set <key> <value>\` (keys live in the \`${configNamespace}\` namespace), ` +
-        `or in \`Pulumi.<stack>.yaml\` as \`${configNamespace}:<key>: <value>\`. ` +
-        "The AWS region comes from `aws:region` (required), and kops uses the AWS profile in `aws:profile` if set. " +
-        "Every value is checked before any resource is created, and all problems are reported together, each naming " +
-        "the key, the value and what is accepted.",
+            `or in \`Pulumi.<stack>.yaml\` as \`${configNamespace}:<key>: <value>\`. ` +
+            "The AWS region comes from `aws:region` (required), and kops uses the AWS profile in `aws:profile` if set. " +
+            "Every value is checked before any resource is created, and all problems are reported together, each naming " +
+            "the key, the value and what is accepted.",
         "",
         "### Settings",
         "",
@@ -77,11 +77,17 @@ export function renderConfigReference(): string {
         "### Structured settings",
         "",
         "Lists and maps, set in the stack file (or with `pulumi config set --path`). Pulumi cannot declare their " +
-        "shape in `Pulumi.yaml`; they are checked like the rest. An example using all of them follows.",
+            "shape in `Pulumi.yaml`; they are checked like the rest. An example using all of them follows.",
     );
     for (const [key, setting] of Object.entries(structuredSettings)) {
-        lines.push("", `#### \`${key}\``, "", `${cell(setting.description)}`, "",
-            `Default: ${code(setting.default)}. Accepted: ${cell(setting.accepted)}.`);
+        lines.push(
+            "",
+            `#### \`${key}\``,
+            "",
+            `${cell(setting.description)}`,
+            "",
+            `Default: ${code(setting.default)}. Accepted: ${cell(setting.accepted)}.`,
+        );
         const fields: Record<string, StructuredField> | undefined = "fields" in setting ? setting.fields : undefined;
         if (fields) {
             lines.push("", "| Field | Required | Accepted values |", "| --- | --- | --- |");

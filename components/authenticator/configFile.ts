@@ -74,12 +74,16 @@ function isNonEmptyString(value: unknown): value is string {
 function usernameAndGroupProblems(setting: string, mapping: { username: unknown; groups: unknown }): string[] {
     const problems: string[] = [];
     if (!isNonEmptyString(mapping.username)) {
-        problems.push(`${setting}.username is ${JSON.stringify(mapping.username)}; it must be a non-empty string ` +
-            "(a Kubernetes username, templates such as {{SessionName}} allowed)");
+        problems.push(
+            `${setting}.username is ${JSON.stringify(mapping.username)}; it must be a non-empty string ` +
+                "(a Kubernetes username, templates such as {{SessionName}} allowed)",
+        );
     }
     if (!Array.isArray(mapping.groups) || !mapping.groups.every(isNonEmptyString)) {
-        problems.push(`${setting}.groups is ${JSON.stringify(mapping.groups)}; it must be a list of non-empty ` +
-            "group names (an empty list is allowed)");
+        problems.push(
+            `${setting}.groups is ${JSON.stringify(mapping.groups)}; it must be a list of non-empty ` +
+                "group names (an empty list is allowed)",
+        );
     }
     return problems;
 }
@@ -101,14 +105,18 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
         problems.push(...usernameAndGroupProblems(setting, mapping));
         const parsed = parseIamArn(String(mapping.rolearn), "role");
         if (typeof parsed === "string") {
-            problems.push(`${setting}.rolearn is ${JSON.stringify(mapping.rolearn)}: ${parsed} ` +
-                "(expected arn:<partition>:iam::<12-digit account>:role/<name>)");
+            problems.push(
+                `${setting}.rolearn is ${JSON.stringify(mapping.rolearn)}: ${parsed} ` +
+                    "(expected arn:<partition>:iam::<12-digit account>:role/<name>)",
+            );
             return mapping;
         }
         const rolearn = `arn:${parsed.partition}:iam::${parsed.account}:role/${parsed.name}`;
         if (parsed.path.length > 0) {
-            warnings.push(`${setting}.rolearn ${mapping.rolearn} has an IAM path; config.yaml maps ${rolearn}, ` +
-                "because the authenticator matches role sessions by role name only (their ARN has no path)");
+            warnings.push(
+                `${setting}.rolearn ${mapping.rolearn} has an IAM path; config.yaml maps ${rolearn}, ` +
+                    "because the authenticator matches role sessions by role name only (their ARN has no path)",
+            );
         }
         identities.push({ label: `${setting}.rolearn`, kind: "role", value: mapping.rolearn });
         return { rolearn, username: mapping.username, groups: mapping.groups };
@@ -119,8 +127,10 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
         problems.push(...usernameAndGroupProblems(setting, mapping));
         const parsed = parseIamArn(String(mapping.userarn), "user");
         if (typeof parsed === "string") {
-            problems.push(`${setting}.userarn is ${JSON.stringify(mapping.userarn)}: ${parsed} ` +
-                "(expected arn:<partition>:iam::<12-digit account>:user/[<path>/]<name>)");
+            problems.push(
+                `${setting}.userarn is ${JSON.stringify(mapping.userarn)}: ${parsed} ` +
+                    "(expected arn:<partition>:iam::<12-digit account>:user/[<path>/]<name>)",
+            );
         } else {
             identities.push({ label: `${setting}.userarn`, kind: "user", value: mapping.userarn });
         }
@@ -130,8 +140,10 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
     const mapAccounts = (mappings.mapAccounts ?? []).map((account, i) => {
         const setting = `mapAccounts[${i}]`;
         if (typeof account !== "string" || !accountIdPattern.test(account)) {
-            problems.push(`${setting} is ${JSON.stringify(account)}; it must be a 12-digit AWS account ID as a string ` +
-                "(quoted in YAML, so that leading zeros survive)");
+            problems.push(
+                `${setting} is ${JSON.stringify(account)}; it must be a 12-digit AWS account ID as a string ` +
+                    "(quoted in YAML, so that leading zeros survive)",
+            );
         } else {
             identities.push({ label: setting, kind: "account", value: account });
         }
@@ -154,8 +166,10 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
  */
 export function renderAuthenticatorConfig(clusterId: string, mappings: IdentityMappings): RenderedAuthenticatorConfig {
     if (!isNonEmptyString(clusterId) || /\s/.test(clusterId)) {
-        throw new Error(`aws-iam-authenticator clusterID is ${JSON.stringify(clusterId)}; it must be a non-empty ` +
-            "string without whitespace (usually the kOps cluster name)");
+        throw new Error(
+            `aws-iam-authenticator clusterID is ${JSON.stringify(clusterId)}; it must be a non-empty ` +
+                "string without whitespace (usually the kOps cluster name)",
+        );
     }
     const canonical = canonicalizeIdentityMappings(mappings);
     const doc = new YAML.Document({
@@ -185,8 +199,16 @@ export function parseAuthenticatorConfig(text: string): { clusterId: string; map
     return {
         clusterId: parsed.clusterID,
         mappings: {
-            mapRoles: (server.mapRoles ?? []).map((m: any): RoleMapping => ({ rolearn: m.rolearn, username: m.username, groups: m.groups ?? [] })),
-            mapUsers: (server.mapUsers ?? []).map((m: any): UserMapping => ({ userarn: m.userarn, username: m.username, groups: m.groups ?? [] })),
+            mapRoles: (server.mapRoles ?? []).map((m: any): RoleMapping => ({
+                rolearn: m.rolearn,
+                username: m.username,
+                groups: m.groups ?? [],
+            })),
+            mapUsers: (server.mapUsers ?? []).map((m: any): UserMapping => ({
+                userarn: m.userarn,
+                username: m.username,
+                groups: m.groups ?? [],
+            })),
             mapAccounts: server.mapAccounts ?? [],
         },
     };

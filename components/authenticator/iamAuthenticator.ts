@@ -56,8 +56,10 @@ export class IamAuthenticator extends pulumi.ComponentResource {
     constructor(name: string, args: IamAuthenticatorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kops-iam-auth:index:IamAuthenticator", name, args, opts);
         if (!args.provider) {
-            throw new Error(`IamAuthenticator ${name}: provider is required (the Kubernetes provider of the cluster ` +
-                "to deploy onto); without it the objects would go to whatever cluster the ambient kubeconfig names");
+            throw new Error(
+                `IamAuthenticator ${name}: provider is required (the Kubernetes provider of the cluster ` +
+                    "to deploy onto); without it the objects would go to whatever cluster the ambient kubeconfig names",
+            );
         }
         // Everything plain is rendered (and so validated) now, before any child is registered.
         const bindings = renderClusterRoleBindings(args.clusterRoleBindings ?? []);
@@ -79,22 +81,34 @@ export class IamAuthenticator extends pulumi.ComponentResource {
         // The names are fixed (the DaemonSet mounts the ConfigMap by name; other tools look for
         // them), so a replacement must delete the old object first.
         const childOpts = { parent: this, provider: args.provider, deleteBeforeReplace: true };
-        const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-            metadata: configMapObject.metadata,
-            data: configMapObject.data,
-        }, childOpts);
+        const configMap = new k8s.core.v1.ConfigMap(
+            `${name}-config`,
+            {
+                metadata: configMapObject.metadata,
+                data: configMapObject.data,
+            },
+            childOpts,
+        );
         // Pods started without the ConfigMap cannot mount their config; on destroy the DaemonSet
         // goes first, so no pod is left without it.
-        const daemonSet = new k8s.apps.v1.DaemonSet(`${name}-daemonset`, {
-            metadata: daemonSetObject.metadata,
-            spec: daemonSetObject.spec,
-        }, { ...childOpts, dependsOn: [configMap] });
+        const daemonSet = new k8s.apps.v1.DaemonSet(
+            `${name}-daemonset`,
+            {
+                metadata: daemonSetObject.metadata,
+                spec: daemonSetObject.spec,
+            },
+            { ...childOpts, dependsOn: [configMap] },
+        );
         for (const binding of bindings) {
-            new k8s.rbac.v1.ClusterRoleBinding(`${name}-${binding.metadata.name}`, {
-                metadata: binding.metadata,
-                roleRef: binding.roleRef,
-                subjects: binding.subjects,
-            }, childOpts);
+            new k8s.rbac.v1.ClusterRoleBinding(
+                `${name}-${binding.metadata.name}`,
+                {
+                    metadata: binding.metadata,
+                    roleRef: binding.roleRef,
+                    subjects: binding.subjects,
+                },
+                childOpts,
+            );
         }
 
         this.configMapName = configMap.metadata.name;

@@ -93,10 +93,14 @@ export function findDuplicateIdentities(entries: readonly IdentityEntry[]): Dupl
 
 /** Why the two are one identity, for the error message. */
 export function duplicateReason({ entry, first }: DuplicateIdentity): string {
-    const why = entry.kind === "role"
-        ? "the authenticator matches role ARNs ignoring letter case and the IAM path"
-        : entry.kind === "user" ? "the authenticator matches user ARNs ignoring letter case"
-            : "each account is listed once";
-    return `the same identity as ${first.label} (${JSON.stringify(first.value)}): ${why}, and a second mapping ` +
-        "would silently replace the first; keep one entry (merge their groups)";
+    const why =
+        entry.kind === "role"
+            ? "the authenticator matches role ARNs ignoring letter case and the IAM path"
+            : entry.kind === "user"
+              ? "the authenticator matches user ARNs ignoring letter case"
+              : "each account is listed once";
+    return (
+        `the same identity as ${first.label} (${JSON.stringify(first.value)}): ${why}, and a second mapping ` +
+        "would silently replace the first; keep one entry (merge their groups)"
+    );
 }

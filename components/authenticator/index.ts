@@ -15,8 +15,15 @@ export type { RenderedAuthenticatorConfig } from "./configFile";
 
 // The authenticator's Kubernetes objects.
 export {
-    authenticatorName, authenticatorNamespace, configChecksum, defaultAuthenticatorImage, defaultAuthenticatorResources,
-    defaultAuthenticatorUid, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings,
+    authenticatorName,
+    authenticatorNamespace,
+    configChecksum,
+    defaultAuthenticatorImage,
+    defaultAuthenticatorResources,
+    defaultAuthenticatorUid,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+    renderClusterRoleBindings,
 } from "./manifests";
 export type { AuthenticatorDaemonSetArgs, AuthenticatorResources, GroupClusterRoleBinding } from "./manifests";
 

@@ -87,8 +87,20 @@ export interface AuthenticatorDaemonSetArgs<Checksum = string> {
 
 // Kubernetes quantity suffixes (apimachinery resource.Quantity), as multipliers.
 const quantitySuffixes: Record<string, number> = {
-    "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+    "": 1,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
 };
 const quantityPattern = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
@@ -101,7 +113,10 @@ function quantityValue(quantity: string): number | undefined {
 export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetArgs["resources"] = {}): AuthenticatorResources {
     const defaults = defaultAuthenticatorResources;
     const resolved: AuthenticatorResources = {
-        requests: { memory: resources.requests?.memory ?? defaults.requests.memory, cpu: resources.requests?.cpu ?? defaults.requests.cpu },
+        requests: {
+            memory: resources.requests?.memory ?? defaults.requests.memory,
+            cpu: resources.requests?.cpu ?? defaults.requests.cpu,
+        },
         limits: { memory: resources.limits?.memory ?? defaults.limits.memory, cpu: resources.limits?.cpu ?? defaults.limits.cpu },
     };
     const problems: string[] = [];
@@ -110,15 +125,22 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
         const limit = resolved.limits[resource];
         const requestValue = quantityValue(String(request));
         const limitValue = quantityValue(String(limit));
-        for (const [setting, value, parsed] of [[`requests.${resource}`, request, requestValue], [`limits.${resource}`, limit, limitValue]] as const) {
+        for (const [setting, value, parsed] of [
+            [`requests.${resource}`, request, requestValue],
+            [`limits.${resource}`, limit, limitValue],
+        ] as const) {
             if (parsed === undefined || parsed === 0) {
-                problems.push(`resources.${setting} is ${JSON.stringify(value)}; it must be a positive Kubernetes ` +
-                    `quantity such as ${defaults.requests[resource]} or ${defaults.limits[resource]}`);
+                problems.push(
+                    `resources.${setting} is ${JSON.stringify(value)}; it must be a positive Kubernetes ` +
+                        `quantity such as ${defaults.requests[resource]} or ${defaults.limits[resource]}`,
+                );
             }
         }
         if (requestValue !== undefined && limitValue !== undefined && requestValue > limitValue) {
-            problems.push(`resources.requests.${resource} (${request}) is more than resources.limits.${resource} (${limit}); ` +
-                "Kubernetes refuses a request above its limit");
+            problems.push(
+                `resources.requests.${resource} (${request}) is more than resources.limits.${resource} (${limit}); ` +
+                    "Kubernetes refuses a request above its limit",
+            );
         }
     }
     if (problems.length > 0) {
@@ -132,8 +154,10 @@ export function checkAuthenticatorImage(image: string): string {
     const lastSegment = image.split("/").pop() ?? "";
     const pinned = image.includes("@sha256:") || (lastSegment.includes(":") && !lastSegment.endsWith(":latest"));
     if (/\s/.test(image) || image === "" || !pinned) {
-        throw new Error(`aws-iam-authenticator image is ${JSON.stringify(image)}; it must be an image reference pinned ` +
-            `by a tag other than latest or by @sha256 digest, e.g. ${defaultAuthenticatorImage}`);
+        throw new Error(
+            `aws-iam-authenticator image is ${JSON.stringify(image)}; it must be an image reference pinned ` +
+                `by a tag other than latest or by @sha256 digest, e.g. ${defaultAuthenticatorImage}`,
+        );
     }
     return image;
 }
@@ -141,8 +165,10 @@ export function checkAuthenticatorImage(image: string): string {
 export function checkAuthenticatorUid(uid: number): number {
     // runAsNonRoot forbids 0; Kubernetes accepts uids up to 2^31-1.
     if (!Number.isInteger(uid) || uid < 1 || uid > 2147483647) {
-        throw new Error(`aws-iam-authenticator uid is ${JSON.stringify(uid)}; it must be a whole number from 1 to 2147483647 ` +
-            `(not root), the owner the hook gives cert.pem and key.pem (default ${defaultAuthenticatorUid})`);
+        throw new Error(
+            `aws-iam-authenticator uid is ${JSON.stringify(uid)}; it must be a whole number from 1 to 2147483647 ` +
+                `(not root), the owner the hook gives cert.pem and key.pem (default ${defaultAuthenticatorUid})`,
+        );
     }
     return uid;
 }
@@ -180,47 +206,63 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
                     nodeSelector: { "node-role.kubernetes.io/control-plane": "" },
                     priorityClassName: "system-node-critical",
                     tolerations: [
-                        { key: "node-role.kubernetes.io/control-plane", operator: "Exists" as const, effect: "NoSchedule" as const },
+                        {
+                            key: "node-role.kubernetes.io/control-plane",
+                            operator: "Exists" as const,
+                            effect: "NoSchedule" as const,
+                        },
                         // Clusters upgraded from before Kubernetes 1.24 may still carry the old taint.
                         { key: "node-role.kubernetes.io/master", operator: "Exists" as const, effect: "NoSchedule" as const },
                         { key: "CriticalAddonsOnly", operator: "Exists" as const },
                         // Sign-in must work before the cloud controller manager has initialised the node.
-                        { key: "node.cloudprovider.kubernetes.io/uninitialized", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const },
+                        {
+                            key: "node.cloudprovider.kubernetes.io/uninitialized",
+                            operator: "Equal" as const,
+                            value: "true",
+                            effect: "NoSchedule" as const,
+                        },
                     ],
-                    containers: [{
-                        name: authenticatorName,
-                        image,
-                        args: [
-                            "server",
-                            `--config=${configMountPath}${authenticatorConfigKey}`,
-                            "--state-dir=/var/aws-iam-authenticator",
-                            // cert.pem and key.pem come from the hook and the webhook kubeconfig from
-                            // kOps: the server must neither generate nor write either (AIA#90).
-                            "--kubeconfig-pregenerated=true",
-                        ],
-                        securityContext: {
-                            runAsUser: uid,
-                            runAsGroup: uid,
-                            runAsNonRoot: true,
-                            allowPrivilegeEscalation: false,
-                            capabilities: { drop: ["ALL"] },
-                            seccompProfile: { type: "RuntimeDefault" as const },
-                            readOnlyRootFilesystem: true,
+                    containers: [
+                        {
+                            name: authenticatorName,
+                            image,
+                            args: [
+                                "server",
+                                `--config=${configMountPath}${authenticatorConfigKey}`,
+                                "--state-dir=/var/aws-iam-authenticator",
+                                // cert.pem and key.pem come from the hook and the webhook kubeconfig from
+                                // kOps: the server must neither generate nor write either (AIA#90).
+                                "--kubeconfig-pregenerated=true",
+                            ],
+                            securityContext: {
+                                runAsUser: uid,
+                                runAsGroup: uid,
+                                runAsNonRoot: true,
+                                allowPrivilegeEscalation: false,
+                                capabilities: { drop: ["ALL"] },
+                                seccompProfile: { type: "RuntimeDefault" as const },
+                                readOnlyRootFilesystem: true,
+                            },
+                            // Copies: the Kubernetes types want plain maps, which an interface is not.
+                            resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
+                            livenessProbe: {
+                                httpGet: {
+                                    host: "127.0.0.1",
+                                    port: authenticatorPort,
+                                    path: "/healthz",
+                                    scheme: "HTTPS" as const,
+                                },
+                            },
+                            volumeMounts: [
+                                { name: "config", mountPath: configMountPath, readOnly: true },
+                                // Read-only on purpose: if cert.pem or key.pem is missing the server would
+                                // silently generate a new pair the apiserver does not trust
+                                // (GetOrCreateX509KeyPair). Read-only turns that into a crash that says
+                                // "could not load/generate a certificate".
+                                { name: "state", mountPath: stateMountPath, readOnly: true },
+                            ],
                         },
-                        // Copies: the Kubernetes types want plain maps, which an interface is not.
-                        resources: { requests: { ...resources.requests }, limits: { ...resources.limits } },
-                        livenessProbe: {
-                            httpGet: { host: "127.0.0.1", port: authenticatorPort, path: "/healthz", scheme: "HTTPS" as const },
-                        },
-                        volumeMounts: [
-                            { name: "config", mountPath: configMountPath, readOnly: true },
-                            // Read-only on purpose: if cert.pem or key.pem is missing the server would
-                            // silently generate a new pair the apiserver does not trust
-                            // (GetOrCreateX509KeyPair). Read-only turns that into a crash that says
-                            // "could not load/generate a certificate".
-                            { name: "state", mountPath: stateMountPath, readOnly: true },
-                        ],
-                    }],
+                    ],
                     volumes: [
                         { name: "config", configMap: { name: authenticatorName } },
                         // Directory, not DirectoryOrCreate: the hook makes it. Until it has, the pod
@@ -254,8 +296,10 @@ export function renderClusterRoleBindings(bindings: GroupClusterRoleBinding[]) {
             // RBAC object names may be anything but "."/".." or a string with "/" or "%"
             // (ValidateRBACName); keep them printable and within the usual 253 characters.
             if (typeof value !== "string" || !/^[\x21-\x7e]+$/.test(value) || /[/%]/.test(value)) {
-                problems.push(`clusterRoleBindings[${i}].${field} is ${JSON.stringify(value)}; it must be a non-empty ` +
-                    "name of printable characters without spaces, / or %");
+                problems.push(
+                    `clusterRoleBindings[${i}].${field} is ${JSON.stringify(value)}; it must be a non-empty ` +
+                        "name of printable characters without spaces, / or %",
+                );
             }
         }
         const name = clusterRoleBindingName(binding);

@@ -53,38 +53,49 @@ function firstCommandFor(role: SignInRole): string {
  * digits and `+=,.@_-` in them.
  */
 export function renderNextSteps(args: NextStepsArgs): string {
-    const tokenTool = (args.tokenCommand ?? "aws-iam-authenticator") === "aws"
-        ? "the AWS CLI (aws eks get-token) on PATH"
-        : "aws-iam-authenticator on PATH (https://github.com/kubernetes-sigs/aws-iam-authenticator/releases)";
+    const tokenTool =
+        (args.tokenCommand ?? "aws-iam-authenticator") === "aws"
+            ? "the AWS CLI (aws eks get-token) on PATH"
+            : "aws-iam-authenticator on PATH (https://github.com/kubernetes-sigs/aws-iam-authenticator/releases)";
     const profile = args.awsProfile ? ` (the kubeconfigs use AWS profile ${args.awsProfile})` : "";
     const lines: string[] = [];
     if (args.roles.length === 0) {
-        lines.push("# No IAM access roles were created (accessRoles is empty). Mapped roles and users sign in",
-            "# with a kubeconfig from renderUserKubeconfig; the kOps admin way in is below.");
+        lines.push(
+            "# No IAM access roles were created (accessRoles is empty). Mapped roles and users sign in",
+            "# with a kubeconfig from renderUserKubeconfig; the kOps admin way in is below.",
+        );
     } else {
-        lines.push(`# Sign in to ${args.clusterName} with an IAM role: needs AWS credentials that may assume it${profile},`,
-            `# and ${tokenTool}.`);
+        lines.push(
+            `# Sign in to ${args.clusterName} with an IAM role: needs AWS credentials that may assume it${profile},`,
+            `# and ${tokenTool}.`,
+        );
     }
     for (const role of args.roles) {
         const file = `${role.name}.kubeconfig`;
         // jq's .["name"] form takes any key; .name would choke on a `-` or `.` in the role name.
         const jqFilter = shellWord(`.[${JSON.stringify(role.name)}]`);
-        lines.push("",
+        lines.push(
+            "",
             `# ${role.name} (${role.roleArn}): Kubernetes user ${role.username}` +
-            (role.groups.length > 0 ? `, groups ${role.groups.join(", ")}` : ", no groups"),
+                (role.groups.length > 0 ? `, groups ${role.groups.join(", ")}` : ", no groups"),
             `pulumi stack output ${shellWord(args.kubeconfigsOutput)} --json | jq -r ${jqFilter} > ${shellWord(file)}`,
             `KUBECONFIG=${shellWord(file)} kubectl auth whoami`,
-            ...(role.groups.includes(superuserGroup) ? [] : [
-                "# What RBAC lets it do: only the basics until a (Cluster)RoleBinding names its user or a group",
-                "# (clusterRoleBindings); listing nodes is not among what view, edit or admin allow.",
-            ]),
-            `KUBECONFIG=${shellWord(file)} kubectl ${firstCommandFor(role)}`);
+            ...(role.groups.includes(superuserGroup)
+                ? []
+                : [
+                      "# What RBAC lets it do: only the basics until a (Cluster)RoleBinding names its user or a group",
+                      "# (clusterRoleBindings); listing nodes is not among what view, edit or admin allow.",
+                  ]),
+            `KUBECONFIG=${shellWord(file)} kubectl ${firstCommandFor(role)}`,
+        );
     }
     const kops = `${args.kopsAwsProfile ? `AWS_PROFILE=${shellWord(args.kopsAwsProfile)} ` : ""}kops`;
     const kopsFlags = `--name ${shellWord(args.clusterName)} --state ${shellWord(args.stateStoreUrl)}`;
-    lines.push("",
+    lines.push(
+        "",
         "# Without IAM sign-in (break glass): a short-lived admin certificate from the kOps state store.",
         `${kops} export kubecfg ${kopsFlags} --admin=1h --kubeconfig ${shellWord(`${args.clusterName}-admin.kubeconfig`)}`,
-        `${kops} validate cluster ${kopsFlags}`);
+        `${kops} validate cluster ${kopsFlags}`,
+    );
     return `${lines.join("\n")}\n`;
 }

@@ -55,33 +55,45 @@ export class AuthenticatorPki extends pulumi.ComponentResource {
         const request = authenticatorCertificateRequest;
         const validityPeriodHours = args.validityPeriodHours ?? request.defaultValidityPeriodHours;
         if (!Number.isInteger(validityPeriodHours) || validityPeriodHours < 1) {
-            throw new Error(`AuthenticatorPki ${name}: validityPeriodHours is ${validityPeriodHours}; ` +
-                "it must be a whole number of hours, at least 1");
+            throw new Error(
+                `AuthenticatorPki ${name}: validityPeriodHours is ${validityPeriodHours}; ` +
+                    "it must be a whole number of hours, at least 1",
+            );
         }
         const earlyRenewalHours = args.earlyRenewalHours ?? defaultEarlyRenewalHours(validityPeriodHours);
         if (!Number.isInteger(earlyRenewalHours) || earlyRenewalHours < 0 || earlyRenewalHours >= validityPeriodHours) {
-            throw new Error(`AuthenticatorPki ${name}: earlyRenewalHours is ${earlyRenewalHours}; ` +
-                `it must be a whole number of hours from 0 to less than validityPeriodHours (${validityPeriodHours}), ` +
-                "or the certificate would be replaced on every update");
+            throw new Error(
+                `AuthenticatorPki ${name}: earlyRenewalHours is ${earlyRenewalHours}; ` +
+                    `it must be a whole number of hours from 0 to less than validityPeriodHours (${validityPeriodHours}), ` +
+                    "or the certificate would be replaced on every update",
+            );
         }
 
-        const key = new tls.PrivateKey(`${name}-key`, {
-            algorithm: request.keyAlgorithm,
-            rsaBits: request.rsaBits,
-        }, { parent: this });
+        const key = new tls.PrivateKey(
+            `${name}-key`,
+            {
+                algorithm: request.keyAlgorithm,
+                rsaBits: request.rsaBits,
+            },
+            { parent: this },
+        );
 
-        const cert = new tls.SelfSignedCert(`${name}-cert`, {
-            privateKeyPem: key.privateKeyPem,
-            subject: { commonName: request.commonName },
-            isCaCertificate: request.isCaCertificate,
-            ipAddresses: [...request.ipAddresses],
-            dnsNames: [...request.dnsNames],
-            allowedUses: [...request.allowedUses],
-            // Go's x509 adds a subject key identifier to every CA certificate init makes.
-            setSubjectKeyId: true,
-            validityPeriodHours,
-            earlyRenewalHours,
-        }, { parent: this });
+        const cert = new tls.SelfSignedCert(
+            `${name}-cert`,
+            {
+                privateKeyPem: key.privateKeyPem,
+                subject: { commonName: request.commonName },
+                isCaCertificate: request.isCaCertificate,
+                ipAddresses: [...request.ipAddresses],
+                dnsNames: [...request.dnsNames],
+                allowedUses: [...request.allowedUses],
+                // Go's x509 adds a subject key identifier to every CA certificate init makes.
+                setSubjectKeyId: true,
+                validityPeriodHours,
+                earlyRenewalHours,
+            },
+            { parent: this },
+        );
 
         this.certPem = cert.certPem;
         // The tls provider already marks it secret; saying so here keeps that true whatever it does.

@@ -45,21 +45,34 @@ const roleArnPattern = /^arn:[a-z-]+:iam::\d{12}:role\/(?:[^/\s]+\/)*([\w+=,.@-]
 function tokenExecConfig(args: UserKubeconfigArgs) {
     const tokenCommand = args.tokenCommand ?? "aws-iam-authenticator";
     const regionArgs = args.region ? ["--region", args.region] : [];
-    const command = tokenCommand === "aws"
-        ? {
-            command: "aws",
-            // --output json: get-token obeys the user's default output format, and kubectl can only
-            // read JSON (aws eks update-kubeconfig passes it too).
-            args: ["eks", "get-token", "--cluster-name", args.clusterId, "--role-arn", args.roleArn, ...regionArgs, "--output", "json"],
-            installHint: "This kubeconfig gets its token from the AWS CLI (aws eks get-token): install it, " +
-                "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html",
-        }
-        : {
-            command: "aws-iam-authenticator",
-            args: ["token", "-i", args.clusterId, "-r", args.roleArn, ...regionArgs],
-            installHint: "This kubeconfig gets its token from aws-iam-authenticator: install it, " +
-                "https://github.com/kubernetes-sigs/aws-iam-authenticator/releases",
-        };
+    const command =
+        tokenCommand === "aws"
+            ? {
+                  command: "aws",
+                  // --output json: get-token obeys the user's default output format, and kubectl can only
+                  // read JSON (aws eks update-kubeconfig passes it too).
+                  args: [
+                      "eks",
+                      "get-token",
+                      "--cluster-name",
+                      args.clusterId,
+                      "--role-arn",
+                      args.roleArn,
+                      ...regionArgs,
+                      "--output",
+                      "json",
+                  ],
+                  installHint:
+                      "This kubeconfig gets its token from the AWS CLI (aws eks get-token): install it, " +
+                      "https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html",
+              }
+            : {
+                  command: "aws-iam-authenticator",
+                  args: ["token", "-i", args.clusterId, "-r", args.roleArn, ...regionArgs],
+                  installHint:
+                      "This kubeconfig gets its token from aws-iam-authenticator: install it, " +
+                      "https://github.com/kubernetes-sigs/aws-iam-authenticator/releases",
+              };
     return {
         apiVersion: execApiVersion,
         command: command.command,
@@ -89,17 +102,23 @@ function checkUserKubeconfigArgs(args: UserKubeconfigArgs): void {
     if (typeof args.server !== "string" || !/^https:\/\/[^\s/]+/.test(args.server)) {
         problems.push(`server is ${describe(args.server)}; it must be the API server's https:// URL`);
     }
-    const caPem = typeof args.certificateAuthorityData === "string" && /^[A-Za-z0-9+/]+=*$/.test(args.certificateAuthorityData)
-        ? Buffer.from(args.certificateAuthorityData, "base64").toString("utf8") : "";
+    const caPem =
+        typeof args.certificateAuthorityData === "string" && /^[A-Za-z0-9+/]+=*$/.test(args.certificateAuthorityData)
+            ? Buffer.from(args.certificateAuthorityData, "base64").toString("utf8")
+            : "";
     if (!caPem.includes("-----BEGIN CERTIFICATE-----")) {
-        problems.push(`certificateAuthorityData is ${describe(String(args.certificateAuthorityData).slice(0, 40))}...; ` +
-            "it must be the base64 of the cluster CA certificate PEM (kubeconfig certificate-authority-data)");
+        problems.push(
+            `certificateAuthorityData is ${describe(String(args.certificateAuthorityData).slice(0, 40))}...; ` +
+                "it must be the base64 of the cluster CA certificate PEM (kubeconfig certificate-authority-data)",
+        );
     }
     if (typeof args.clusterId !== "string" || args.clusterId.trim() === "" || /\s/.test(args.clusterId)) {
         problems.push(`clusterId is ${describe(args.clusterId)}; it must be the authenticator's clusterID (no whitespace)`);
     }
     if (typeof args.roleArn !== "string" || roleNameOf(args.roleArn) === undefined) {
-        problems.push(`roleArn is ${describe(args.roleArn)}; it must be an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name>`);
+        problems.push(
+            `roleArn is ${describe(args.roleArn)}; it must be an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name>`,
+        );
     }
     if (args.awsProfile !== undefined && (typeof args.awsProfile !== "string" || args.awsProfile.trim() === "")) {
         problems.push(`awsProfile is ${describe(args.awsProfile)}; it must be a profile name or left unset`);
@@ -125,10 +144,12 @@ export function renderUserKubeconfig(args: UserKubeconfigArgs): string {
     const kubeconfig = {
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{
-            name: args.clusterName,
-            cluster: { server: args.server, "certificate-authority-data": args.certificateAuthorityData },
-        }],
+        clusters: [
+            {
+                name: args.clusterName,
+                cluster: { server: args.server, "certificate-authority-data": args.certificateAuthorityData },
+            },
+        ],
         users: [{ name: userName, user: { exec: tokenExecConfig(args) } }],
         contexts: [{ name: userName, context: { cluster: args.clusterName, user: userName } }],
         "current-context": userName,

@@ -26,8 +26,10 @@ export const webhookKubeconfigNames = {
  */
 export function renderWebhookKubeconfig(certPem: string): string {
     if (!certPem.includes("-----BEGIN CERTIFICATE-----")) {
-        throw new Error("renderWebhookKubeconfig: certPem must be a PEM certificate (-----BEGIN CERTIFICATE-----), " +
-            `got ${JSON.stringify(certPem.slice(0, 40))}`);
+        throw new Error(
+            "renderWebhookKubeconfig: certPem must be a PEM certificate (-----BEGIN CERTIFICATE-----), " +
+                `got ${JSON.stringify(certPem.slice(0, 40))}`,
+        );
     }
     const kubeconfig = {
         // init writes neither apiVersion nor kind (client-go defaults them to v1 Config); we write
@@ -35,21 +37,25 @@ export function renderWebhookKubeconfig(certPem: string): string {
         // takes the file for what it is without relying on that defaulting.
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{
-            name: webhookKubeconfigNames.cluster,
-            cluster: {
-                // The PEM itself, base64-encoded, as init's CertToPEMBase64 does: the apiserver
-                // pod then needs no CA file path.
-                "certificate-authority-data": Buffer.from(certPem, "utf8").toString("base64"),
-                server: authenticatorWebhookUrl,
+        clusters: [
+            {
+                name: webhookKubeconfigNames.cluster,
+                cluster: {
+                    // The PEM itself, base64-encoded, as init's CertToPEMBase64 does: the apiserver
+                    // pod then needs no CA file path.
+                    "certificate-authority-data": Buffer.from(certPem, "utf8").toString("base64"),
+                    server: authenticatorWebhookUrl,
+                },
             },
-        }],
+        ],
         users: [{ name: webhookKubeconfigNames.user }],
         "current-context": webhookKubeconfigNames.context,
-        contexts: [{
-            name: webhookKubeconfigNames.context,
-            context: { cluster: webhookKubeconfigNames.cluster, user: webhookKubeconfigNames.user },
-        }],
+        contexts: [
+            {
+                name: webhookKubeconfigNames.context,
+                context: { cluster: webhookKubeconfigNames.cluster, user: webhookKubeconfigNames.user },
+            },
+        ],
     };
     return YAML.stringify(kubeconfig);
 }

@@ -34,8 +34,10 @@ export class AccessRoles extends pulumi.ComponentResource {
             // IAM role names are case-insensitive within an account.
             const key = role.name.toLowerCase();
             if (seen.has(key)) {
-                throw new Error(`AccessRoles ${name}: roles lists the role name ${JSON.stringify(role.name)} twice ` +
-                    "(IAM role names are unique per account, case-insensitively)");
+                throw new Error(
+                    `AccessRoles ${name}: roles lists the role name ${JSON.stringify(role.name)} twice ` +
+                        "(IAM role names are unique per account, case-insensitively)",
+                );
             }
             seen.add(key);
         }
@@ -47,32 +49,43 @@ export class AccessRoles extends pulumi.ComponentResource {
         // may do in the cluster comes from Kubernetes RBAC.
         const created = roles.map((role) => ({
             role,
-            resource: new aws.iam.Role(`${name}-${role.name}`, {
-                name: role.name,
-                path: "/",
-                assumeRolePolicy: pulumi.all([identity.accountId, partition.partition]).apply(
-                    ([accountId, partitionName]) => JSON.stringify(renderTrustPolicy({
-                        accountId,
-                        partition: partitionName,
-                        trustedPrincipals: role.trustedPrincipals,
-                        requireMfa: role.requireMfa,
-                    }))),
-                maxSessionDuration: role.maxSessionDurationSeconds,
-                tags: args.tags,
-            }, { parent: this }),
+            resource: new aws.iam.Role(
+                `${name}-${role.name}`,
+                {
+                    name: role.name,
+                    path: "/",
+                    assumeRolePolicy: pulumi.all([identity.accountId, partition.partition]).apply(([accountId, partitionName]) =>
+                        JSON.stringify(
+                            renderTrustPolicy({
+                                accountId,
+                                partition: partitionName,
+                                trustedPrincipals: role.trustedPrincipals,
+                                requireMfa: role.requireMfa,
+                            }),
+                        ),
+                    ),
+                    maxSessionDuration: role.maxSessionDurationSeconds,
+                    tags: args.tags,
+                },
+                { parent: this },
+            ),
         }));
 
-        const createdMappings: pulumi.Output<RoleMapping[]> = pulumi.all(created.map(({ role, resource }) =>
-            resource.arn.apply((arn): RoleMapping => ({
-                rolearn: arn,
-                username: role.username,
-                groups: [...role.groups],
-            }))));
+        const createdMappings: pulumi.Output<RoleMapping[]> = pulumi.all(
+            created.map(({ role, resource }) =>
+                resource.arn.apply((arn): RoleMapping => ({
+                    rolearn: arn,
+                    username: role.username,
+                    groups: [...role.groups],
+                })),
+            ),
+        );
 
         // A mapRoles entry for a role this component creates is the same identity twice (the
         // authenticator keeps only one). The created roles' ARNs are known before they exist (path /,
         // fixed names), so this fails the preview, naming the entries as the stack config does.
-        const duplicatesChecked = pulumi.all([identity.accountId, partition.partition, pulumi.output(args.mapRoles ?? [])])
+        const duplicatesChecked = pulumi
+            .all([identity.accountId, partition.partition, pulumi.output(args.mapRoles ?? [])])
             .apply(([accountId, partitionName, mapRoles]) => {
                 const entries: IdentityEntry[] = [
                     ...roles.map((role, index) => ({
@@ -81,32 +94,38 @@ export class AccessRoles extends pulumi.ComponentResource {
                         value: `arn:${partitionName}:iam::${accountId}:role/${role.name}`,
                     })),
                     ...mapRoles.map((mapping, index) => ({
-                        label: `mapRoles[${index}].rolearn`, kind: "role" as const, value: mapping.rolearn,
+                        label: `mapRoles[${index}].rolearn`,
+                        kind: "role" as const,
+                        value: mapping.rolearn,
                     })),
                 ];
-                const problems = findDuplicateIdentities(entries).map((duplicate) =>
-                    `${duplicate.entry.label} is ${JSON.stringify(duplicate.entry.value)}, ${duplicateReason(duplicate)}`);
+                const problems = findDuplicateIdentities(entries).map(
+                    (duplicate) =>
+                        `${duplicate.entry.label} is ${JSON.stringify(duplicate.entry.value)}, ${duplicateReason(duplicate)}`,
+                );
                 if (problems.length > 0) {
                     throw new Error(`AccessRoles ${name}: ${problems.join("; ")}`);
                 }
                 return true;
             });
 
-        this.mappings = pulumi.all([
-            duplicatesChecked,
-            createdMappings,
-            pulumi.output(args.mapRoles ?? []),
-            pulumi.output(args.mapUsers ?? []),
-            pulumi.output(args.mapAccounts ?? []),
-        ]).apply(([, createdRoles, mapRoles, mapUsers, mapAccounts]): IdentityMappings => ({
-            // As given: the authenticator's config.yaml strips IAM paths (and says so), since the
-            // server matches canonical ARNs only (renderAuthenticatorConfig).
-            mapRoles: [...createdRoles, ...mapRoles],
-            mapUsers: [...mapUsers],
-            mapAccounts: [...mapAccounts],
-        }));
-        this.roleArns = pulumi.all(created.map(({ role, resource }) =>
-            resource.arn.apply((arn): [string, string] => [role.name, arn])))
+        this.mappings = pulumi
+            .all([
+                duplicatesChecked,
+                createdMappings,
+                pulumi.output(args.mapRoles ?? []),
+                pulumi.output(args.mapUsers ?? []),
+                pulumi.output(args.mapAccounts ?? []),
+            ])
+            .apply(([, createdRoles, mapRoles, mapUsers, mapAccounts]): IdentityMappings => ({
+                // As given: the authenticator's config.yaml strips IAM paths (and says so), since the
+                // server matches canonical ARNs only (renderAuthenticatorConfig).
+                mapRoles: [...createdRoles, ...mapRoles],
+                mapUsers: [...mapUsers],
+                mapAccounts: [...mapAccounts],
+            }));
+        this.roleArns = pulumi
+            .all(created.map(({ role, resource }) => resource.arn.apply((arn): [string, string] => [role.name, arn])))
             .apply((entries) => Object.fromEntries(entries));
 
         this.registerOutputs({ mappings: this.mappings, roleArns: this.roleArns });

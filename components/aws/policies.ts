@@ -32,9 +32,10 @@ export interface TrustPolicyOptions {
  * sts:AssumeRole on the role may take it.
  */
 export function renderTrustPolicy(options: TrustPolicyOptions): PolicyDocument {
-    const principals = options.trustedPrincipals && options.trustedPrincipals.length > 0
-        ? options.trustedPrincipals
-        : [`arn:${options.partition ?? "aws"}:iam::${options.accountId}:root`];
+    const principals =
+        options.trustedPrincipals && options.trustedPrincipals.length > 0
+            ? options.trustedPrincipals
+            : [`arn:${options.partition ?? "aws"}:iam::${options.accountId}:root`];
     const statement: PolicyStatement = {
         Effect: "Allow",
         // One principal as a string, several as a list: the forms IAM itself returns.
@@ -54,13 +55,15 @@ export function renderTrustPolicy(options: TrustPolicyOptions): PolicyDocument {
 export function renderTlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
     };
 }

@@ -43,8 +43,12 @@ export async function lookUpStateBucket(bucketName: string, opts: pulumi.InvokeO
  * The problem with the bucket, with the fix in the message; undefined when there is none.
  * `creating`: this update would create the bucket (it is not in the stack's state yet).
  */
-export function stateBucketProblem(bucketName: string, createBucket: boolean, creating: boolean,
-    facts: StateBucketFacts): string | undefined {
+export function stateBucketProblem(
+    bucketName: string,
+    createBucket: boolean,
+    creating: boolean,
+    facts: StateBucketFacts,
+): string | undefined {
     if (facts.found === "unknown") {
         return undefined;
     }
@@ -52,33 +56,42 @@ export function stateBucketProblem(bucketName: string, createBucket: boolean, cr
         if (!creating || !facts.found) {
             return undefined;
         }
-        return `stateBucketName: the bucket ${bucketName} already exists in this AWS account, and createStateBucket ` +
+        return (
+            `stateBucketName: the bucket ${bucketName} already exists in this AWS account, and createStateBucket ` +
             "is true, so the stack would try to create it again. Either use it: pulumi config set createStateBucket false " +
             "(it must be private and encrypted; the stack then only adds the authenticator's files to it and never " +
             `deletes it); or pick a new name: pulumi config set stateBucketName <new name>. If this stack created ${bucketName} ` +
-            `and lost it from its state, import it instead: pulumi import aws:s3/bucket:Bucket <the bucket's resource name> ${bucketName}`;
+            `and lost it from its state, import it instead: pulumi import aws:s3/bucket:Bucket <the bucket's resource name> ${bucketName}`
+        );
     }
     if (!facts.found) {
-        return `stateBucketName: the bucket ${bucketName} does not exist in this AWS account (or aws:region), and ` +
+        return (
+            `stateBucketName: the bucket ${bucketName} does not exist in this AWS account (or aws:region), and ` +
             "createStateBucket is false. Create it (private, encrypted, versioned), or let the stack create it: " +
-            "pulumi config set createStateBucket true";
+            "pulumi config set createStateBucket true"
+        );
     }
     const problems: string[] = [];
     const block = facts.publicAccessBlock ?? {};
     const off = publicAccessBlockSettings.filter((setting) => block[setting] !== true);
     if (off.length > 0) {
-        problems.push(`its Block Public Access settings ${off.join(", ")} are off; turn all four on: ` +
-            `aws s3api put-public-access-block --bucket ${bucketName} --public-access-block-configuration ` +
-            "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true");
+        problems.push(
+            `its Block Public Access settings ${off.join(", ")} are off; turn all four on: ` +
+                `aws s3api put-public-access-block --bucket ${bucketName} --public-access-block-configuration ` +
+                "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
+        );
     }
     if (facts.encryptionRules.length === 0) {
-        problems.push("it has no default encryption; turn it on: " +
-            `aws s3api put-bucket-encryption --bucket ${bucketName} --server-side-encryption-configuration ` +
-            "'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"},\"BucketKeyEnabled\":true}]}'");
+        problems.push(
+            "it has no default encryption; turn it on: " +
+                `aws s3api put-bucket-encryption --bucket ${bucketName} --server-side-encryption-configuration ` +
+                '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"},"BucketKeyEnabled":true}]}\'',
+        );
     }
-    return problems.length === 0 ? undefined
+    return problems.length === 0
+        ? undefined
         : `stateBucketName: the existing bucket ${bucketName} (createStateBucket false) holds the cluster's secrets but ` +
-            `${problems.join("; and ")}. Then run pulumi up again`;
+              `${problems.join("; and ")}. Then run pulumi up again`;
 }
 
 /**
@@ -86,21 +99,30 @@ export function stateBucketProblem(bucketName: string, createBucket: boolean, cr
  * name. `creating` resolves to whether the update creates the bucket. Outside a preview (the update
  * itself, after the preview passed) it looks nothing up.
  */
-export function checkedStateBucketName(bucketName: string, createBucket: boolean, creating: Promise<boolean>,
-    opts: pulumi.InvokeOptions): pulumi.Output<string> {
+export function checkedStateBucketName(
+    bucketName: string,
+    createBucket: boolean,
+    creating: Promise<boolean>,
+    opts: pulumi.InvokeOptions,
+): pulumi.Output<string> {
     if (!pulumi.runtime.isDryRun()) {
         return pulumi.output(bucketName);
     }
-    return pulumi.output((async () => {
-        const facts = await lookUpStateBucket(bucketName, opts);
-        if (facts.found === "unknown") {
-            pulumi.log.warn(`Could not check the state bucket ${bucketName} (${facts.error}); make sure it ` +
-                (createBucket ? "does not exist yet" : "is private and encrypted"), opts.parent);
-        }
-        const problem = stateBucketProblem(bucketName, createBucket, await creating, facts);
-        if (problem !== undefined) {
-            throw new pulumi.RunError(problem);
-        }
-        return bucketName;
-    })());
+    return pulumi.output(
+        (async () => {
+            const facts = await lookUpStateBucket(bucketName, opts);
+            if (facts.found === "unknown") {
+                pulumi.log.warn(
+                    `Could not check the state bucket ${bucketName} (${facts.error}); make sure it ` +
+                        (createBucket ? "does not exist yet" : "is private and encrypted"),
+                    opts.parent,
+                );
+            }
+            const problem = stateBucketProblem(bucketName, createBucket, await creating, facts);
+            if (problem !== undefined) {
+                throw new pulumi.RunError(problem);
+            }
+            return bucketName;
+        })(),
+    );
 }

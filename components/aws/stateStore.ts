@@ -69,62 +69,96 @@ export class KopsStateStore extends pulumi.ComponentResource {
         // it is encrypted, private and TLS-only.
         let objectsDependOn: pulumi.Resource[] = [];
         if (args.createBucket) {
-            const bucket = new aws.s3.Bucket(`${name}-bucket`, {
-                bucket: args.bucketName,
-                forceDestroy: args.forceDestroy ?? false,
-                tags: args.tags,
-            }, { parent: this });
+            const bucket = new aws.s3.Bucket(
+                `${name}-bucket`,
+                {
+                    bucket: args.bucketName,
+                    forceDestroy: args.forceDestroy ?? false,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
             // kOps asks for versioning: it is how a broken state is rolled back.
-            const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
-                bucket: bucket.bucket,
-                versioningConfiguration: { status: "Enabled" },
-            }, { parent: this });
-            const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-                bucket: bucket.bucket,
-                rules: [{
-                    applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
-                    bucketKeyEnabled: true,
-                }],
-            }, { parent: this });
-            const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(`${name}-public-access-block`, {
-                bucket: bucket.bucket,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            }, { parent: this });
+            const versioning = new aws.s3.BucketVersioning(
+                `${name}-versioning`,
+                {
+                    bucket: bucket.bucket,
+                    versioningConfiguration: { status: "Enabled" },
+                },
+                { parent: this },
+            );
+            const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+                `${name}-encryption`,
+                {
+                    bucket: bucket.bucket,
+                    rules: [
+                        {
+                            applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
+                            bucketKeyEnabled: true,
+                        },
+                    ],
+                },
+                { parent: this },
+            );
+            const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+                `${name}-public-access-block`,
+                {
+                    bucket: bucket.bucket,
+                    blockPublicAcls: true,
+                    blockPublicPolicy: true,
+                    ignorePublicAcls: true,
+                    restrictPublicBuckets: true,
+                },
+                { parent: this },
+            );
             // ACLs off: access is decided by IAM and the bucket policy alone.
-            const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-                bucket: bucket.bucket,
-                rule: { objectOwnership: "BucketOwnerEnforced" },
-            }, { parent: this });
-            const policy = new aws.s3.BucketPolicy(`${name}-tls-only`, {
-                bucket: bucket.bucket,
-                policy: bucket.arn.apply((arn) => JSON.stringify(renderTlsOnlyBucketPolicy(arn))),
-            }, { parent: this, dependsOn: [publicAccessBlock] });
+            const ownership = new aws.s3.BucketOwnershipControls(
+                `${name}-ownership`,
+                {
+                    bucket: bucket.bucket,
+                    rule: { objectOwnership: "BucketOwnerEnforced" },
+                },
+                { parent: this },
+            );
+            const policy = new aws.s3.BucketPolicy(
+                `${name}-tls-only`,
+                {
+                    bucket: bucket.bucket,
+                    policy: bucket.arn.apply((arn) => JSON.stringify(renderTlsOnlyBucketPolicy(arn))),
+                },
+                { parent: this, dependsOn: [publicAccessBlock] },
+            );
             // At preview: a bucket this update would create must not exist yet (stateBucketCheck.ts). The
             // ARN is unknown at preview exactly when the bucket is not in the stack's state yet.
             const arnIsKnown: Promise<boolean> | undefined = (bucket.arn as any).isKnown;
             const creating = arnIsKnown ? arnIsKnown.then((known) => !known) : Promise.resolve(false);
-            const checked = pulumi.output(args.bucketName).apply((name) =>
-                checkedStateBucketName(name, true, creating, { parent: this }));
+            const checked = pulumi
+                .output(args.bucketName)
+                .apply((name) => checkedStateBucketName(name, true, creating, { parent: this }));
             bucketName = pulumi.all([bucket.bucket, checked]).apply(([name]) => name);
             bucketArn = bucket.arn;
             objectsDependOn = [versioning, encryption, publicAccessBlock, ownership, policy];
             if (args.forceDestroy !== true) {
                 // Destroy runs backwards: the cluster (kops delete, which depends on this whole
                 // component), the objects, this purge of every version under <cluster>/, the bucket.
-                objectsDependOn.push(statePurgeCommand(`${name}-purge-versions`, {
-                    bucketName: bucket.bucket,
-                    clusterName: args.clusterName,
-                    region: args.region,
-                    awsProfile: args.awsProfile,
-                }, { parent: this, dependsOn: [bucket, versioning] }));
+                objectsDependOn.push(
+                    statePurgeCommand(
+                        `${name}-purge-versions`,
+                        {
+                            bucketName: bucket.bucket,
+                            clusterName: args.clusterName,
+                            region: args.region,
+                            awsProfile: args.awsProfile,
+                        },
+                        { parent: this, dependsOn: [bucket, versioning] },
+                    ),
+                );
             }
         } else {
             // At preview: the existing bucket must exist and be private and encrypted (stateBucketCheck.ts).
-            bucketName = pulumi.output(args.bucketName).apply((name) =>
-                checkedStateBucketName(name, false, Promise.resolve(false), { parent: this }));
+            bucketName = pulumi
+                .output(args.bucketName)
+                .apply((name) => checkedStateBucketName(name, false, Promise.resolve(false), { parent: this }));
             bucketArn = pulumi.output(undefined);
         }
 
@@ -134,24 +168,36 @@ export class KopsStateStore extends pulumi.ComponentResource {
             serverSideEncryption: "AES256",
         };
         const objectOpts = { parent: this, dependsOn: objectsDependOn };
-        new aws.s3.BucketObjectv2(`${name}-cert-pem`, {
-            ...objectArgs,
-            key: keys.certPem,
-            content: args.certPem,
-            contentType: pemContentType,
-        }, objectOpts);
-        new aws.s3.BucketObjectv2(`${name}-key-pem`, {
-            ...objectArgs,
-            key: keys.keyPem,
-            content: privateKeyPem,
-            contentType: pemContentType,
-        }, { ...objectOpts, additionalSecretOutputs: ["content"] });
-        new aws.s3.BucketObjectv2(`${name}-kubeconfig`, {
-            ...objectArgs,
-            key: keys.kubeconfig,
-            content: args.webhookKubeconfig,
-            contentType: yamlContentType,
-        }, objectOpts);
+        new aws.s3.BucketObjectv2(
+            `${name}-cert-pem`,
+            {
+                ...objectArgs,
+                key: keys.certPem,
+                content: args.certPem,
+                contentType: pemContentType,
+            },
+            objectOpts,
+        );
+        new aws.s3.BucketObjectv2(
+            `${name}-key-pem`,
+            {
+                ...objectArgs,
+                key: keys.keyPem,
+                content: privateKeyPem,
+                contentType: pemContentType,
+            },
+            { ...objectOpts, additionalSecretOutputs: ["content"] },
+        );
+        new aws.s3.BucketObjectv2(
+            `${name}-kubeconfig`,
+            {
+                ...objectArgs,
+                key: keys.kubeconfig,
+                content: args.webhookKubeconfig,
+                contentType: yamlContentType,
+            },
+            objectOpts,
+        );
 
         this.bucketName = bucketName;
         this.bucketArn = bucketArn;

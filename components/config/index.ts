@@ -3,6 +3,16 @@
 export { ConfigError, parseStackSettings, readStackSettings } from "./parse";
 export { configNamespace, simpleSettings, structuredSettings } from "./settings";
 export type {
-    AuthenticatorSettings, ClusterRoleBindingSetting, HookSettings, KopsSettings, SimpleSetting, SimpleSettingKey,
-    StackSettings, StateBucketSettings, StructuredField, StructuredSetting, StructuredSettingKey, UserKubeconfigSettings,
+    AuthenticatorSettings,
+    ClusterRoleBindingSetting,
+    HookSettings,
+    KopsSettings,
+    SimpleSetting,
+    SimpleSettingKey,
+    StackSettings,
+    StateBucketSettings,
+    StructuredField,
+    StructuredSetting,
+    StructuredSettingKey,
+    UserKubeconfigSettings,
 } from "./settings";

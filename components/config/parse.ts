@@ -4,21 +4,47 @@ import * as pulumi from "@pulumi/pulumi";
 import { duplicateReason, findDuplicateIdentities } from "../authenticator/identityRules";
 import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "../authenticator/mappings";
 import {
-    accountIdPattern, cpuCores, iamName, instanceTypeAccepted, isClusterRoleName, isKnownInstanceType,
-    isKubernetesGroup, isKubernetesUsername, isRegion, memoryBytes, regionAccepted, roleArnPattern, rootArnPattern,
-    similarInstanceTypes, userArnPattern,
+    accountIdPattern,
+    cpuCores,
+    iamName,
+    instanceTypeAccepted,
+    isClusterRoleName,
+    isKnownInstanceType,
+    isKubernetesGroup,
+    isKubernetesUsername,
+    isRegion,
+    memoryBytes,
+    regionAccepted,
+    roleArnPattern,
+    rootArnPattern,
+    similarInstanceTypes,
+    userArnPattern,
 } from "./rules";
 import {
-    accountIdAccepted, configNamespace, kubernetesGroupAccepted, principalAccepted, quotedNote, SettingBase,
-    SimpleSetting, SimpleSettingKey, SimpleValue, simpleSettings, StackSettings, StructuredField, StructuredSettingKey,
-    structuredSettings, ValidationContext,
+    accountIdAccepted,
+    configNamespace,
+    kubernetesGroupAccepted,
+    principalAccepted,
+    quotedNote,
+    SettingBase,
+    SimpleSetting,
+    SimpleSettingKey,
+    SimpleValue,
+    simpleSettings,
+    StackSettings,
+    StructuredField,
+    StructuredSettingKey,
+    structuredSettings,
+    ValidationContext,
 } from "./settings";
 
 /** Thrown when the stack config has problems; `problems` lists each one. */
 export class ConfigError extends pulumi.RunError {
     constructor(public readonly problems: string[]) {
-        super(`The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
-            problems.map((problem) => `  - ${problem}`).join("\n"));
+        super(
+            `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+                problems.map((problem) => `  - ${problem}`).join("\n"),
+        );
         this.name = "ConfigError";
     }
 }
@@ -58,7 +84,10 @@ class ProblemList {
 
 /** Reads one simple setting from its raw value (a config string, or a YAML value in tests). */
 function parseSimple<K extends SimpleSettingKey>(
-    key: K, raw: unknown, context: ValidationContext, problems: ProblemList,
+    key: K,
+    raw: unknown,
+    context: ValidationContext,
+    problems: ProblemList,
 ): SimpleValue<K> | undefined {
     const setting: SimpleSetting = simpleSettings[key];
     if (raw === undefined || raw === null) {
@@ -74,12 +103,15 @@ function parseSimple<K extends SimpleSettingKey>(
                 problems.reject(key, raw, `${setting.accepted}, ${quotedNote}`);
                 return undefined;
             }
-            return reportCheck(key, raw, rejection(setting, setting.check(raw, context)), problems) as
-                SimpleValue<K> | undefined;
+            return reportCheck(key, raw, rejection(setting, setting.check(raw, context)), problems) as SimpleValue<K> | undefined;
         }
         case "integer": {
-            const value = typeof raw === "number" ? raw
-                : typeof raw === "string" && /^[+-]?\d+$/.test(raw.trim()) ? Number(raw.trim()) : undefined;
+            const value =
+                typeof raw === "number"
+                    ? raw
+                    : typeof raw === "string" && /^[+-]?\d+$/.test(raw.trim())
+                      ? Number(raw.trim())
+                      : undefined;
             if (value === undefined || !Number.isSafeInteger(value)) {
                 problems.reject(key, raw, setting.accepted);
                 return undefined;
@@ -109,7 +141,7 @@ function parseSimple<K extends SimpleSettingKey>(
                 }
             });
             reportDuplicates(key, list, problems);
-            return problems.problems.length === before ? list as SimpleValue<K> : undefined;
+            return problems.problems.length === before ? (list as SimpleValue<K>) : undefined;
         }
     }
 }
@@ -159,8 +191,12 @@ function fieldAccepted(key: ListOfObjectsKey, field: string): string {
  * missing required ones are problems. Returns the entry when it is an object, so that its known fields
  * are still checked.
  */
-function readEntry(key: ListOfObjectsKey, index: number, raw: unknown, problems: ProblemList):
-    Record<string, unknown> | undefined {
+function readEntry(
+    key: ListOfObjectsKey,
+    index: number,
+    raw: unknown,
+    problems: ProblemList,
+): Record<string, unknown> | undefined {
     const path = `${key}[${index}]`;
     const fields: Record<string, StructuredField> = structuredSettings[key].fields;
     const shape = `an object with the fields ${Object.keys(fields).join(", ")}`;
@@ -183,8 +219,13 @@ function readEntry(key: ListOfObjectsKey, index: number, raw: unknown, problems:
 }
 
 /** A string field; absent (already reported by readEntry if required) gives undefined. */
-function readString(path: string, raw: unknown, accepted: string, isValid: (v: string) => boolean,
-    problems: ProblemList): string | undefined {
+function readString(
+    path: string,
+    raw: unknown,
+    accepted: string,
+    isValid: (v: string) => boolean,
+    problems: ProblemList,
+): string | undefined {
     if (raw === undefined || raw === null) {
         return undefined;
     }
@@ -196,8 +237,13 @@ function readString(path: string, raw: unknown, accepted: string, isValid: (v: s
 }
 
 /** A list of strings, each checked, none twice; absent gives undefined. */
-function readStringList(path: string, raw: unknown, itemAccepted: string, isValid: (v: string) => boolean,
-    problems: ProblemList): string[] | undefined {
+function readStringList(
+    path: string,
+    raw: unknown,
+    itemAccepted: string,
+    isValid: (v: string) => boolean,
+    problems: ProblemList,
+): string[] | undefined {
     if (raw === undefined || raw === null) {
         return undefined;
     }
@@ -208,7 +254,7 @@ function readStringList(path: string, raw: unknown, itemAccepted: string, isVali
     const before = problems.problems.length;
     const items = raw.map((item, index) => readString(`${path}[${index}]`, item, itemAccepted, isValid, problems));
     reportDuplicates(path, raw, problems);
-    return problems.problems.length === before ? items as string[] : undefined;
+    return problems.problems.length === before ? (items as string[]) : undefined;
 }
 
 /** A structured list given as a YAML/JSON value or (from `pulumi config`) a JSON string. */
@@ -223,7 +269,9 @@ function readList(key: StructuredSettingKey, raw: unknown, problems: ProblemList
 
 /** The list's entries checked by `readItem`, or undefined if anything in it was reported. */
 function readObjectList<T>(
-    key: ListOfObjectsKey, raw: unknown, problems: ProblemList,
+    key: ListOfObjectsKey,
+    raw: unknown,
+    problems: ProblemList,
     readItem: (entry: Record<string, unknown>, path: string) => T,
     uniqueBy?: (entry: Record<string, unknown>) => unknown,
     uniqueText?: string,
@@ -248,65 +296,98 @@ function readObjectList<T>(
         }
         return readItem(entry, `${key}[${index}]`);
     });
-    return problems.problems.length === before ? items as T[] : undefined;
+    return problems.problems.length === before ? (items as T[]) : undefined;
 }
 
-const isPrincipal = (v: string) => accountIdPattern.test(v) || rootArnPattern.test(v) || roleArnPattern.test(v)
-    || userArnPattern.test(v);
+const isPrincipal = (v: string) =>
+    accountIdPattern.test(v) || rootArnPattern.test(v) || roleArnPattern.test(v) || userArnPattern.test(v);
 
 function parseAccessRoles(raw: unknown, problems: ProblemList): AccessRole[] | undefined {
     if (raw === undefined || raw === null) {
         return structuredClone(defaultAccessRoles);
     }
     const accepted = (field: string) => fieldAccepted("accessRoles", field);
-    return readObjectList("accessRoles", raw, problems, (entry, path) => {
-        const role: AccessRole = {
-            name: readString(`${path}.name`, entry.name, accepted("name"), (v) => iamName.test(v), problems) ?? "",
-            username: readString(`${path}.username`, entry.username, accepted("username"), isKubernetesUsername,
-                problems) ?? "",
-            groups: readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup,
-                problems) ?? [],
-        };
-        if (entry.trustedPrincipals !== undefined) {
-            role.trustedPrincipals = readStringList(`${path}.trustedPrincipals`, entry.trustedPrincipals,
-                principalAccepted, isPrincipal, problems);
-            if (role.trustedPrincipals?.length === 0) {
-                problems.reject(`${path}.trustedPrincipals`, [], accepted("trustedPrincipals"));
+    return readObjectList(
+        "accessRoles",
+        raw,
+        problems,
+        (entry, path) => {
+            const role: AccessRole = {
+                name: readString(`${path}.name`, entry.name, accepted("name"), (v) => iamName.test(v), problems) ?? "",
+                username:
+                    readString(`${path}.username`, entry.username, accepted("username"), isKubernetesUsername, problems) ?? "",
+                groups:
+                    readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup, problems) ?? [],
+            };
+            if (entry.trustedPrincipals !== undefined) {
+                role.trustedPrincipals = readStringList(
+                    `${path}.trustedPrincipals`,
+                    entry.trustedPrincipals,
+                    principalAccepted,
+                    isPrincipal,
+                    problems,
+                );
+                if (role.trustedPrincipals?.length === 0) {
+                    problems.reject(`${path}.trustedPrincipals`, [], accepted("trustedPrincipals"));
+                }
             }
-        }
-        if (entry.requireMfa !== undefined) {
-            if (typeof entry.requireMfa !== "boolean") {
-                problems.reject(`${path}.requireMfa`, entry.requireMfa, accepted("requireMfa"));
+            if (entry.requireMfa !== undefined) {
+                if (typeof entry.requireMfa !== "boolean") {
+                    problems.reject(`${path}.requireMfa`, entry.requireMfa, accepted("requireMfa"));
+                }
+                role.requireMfa = entry.requireMfa === true;
             }
-            role.requireMfa = entry.requireMfa === true;
-        }
-        if (entry.maxSessionDurationSeconds !== undefined) {
-            const seconds = entry.maxSessionDurationSeconds;
-            if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 3600 || seconds > 43200) {
-                problems.reject(`${path}.maxSessionDurationSeconds`, seconds, accepted("maxSessionDurationSeconds"));
+            if (entry.maxSessionDurationSeconds !== undefined) {
+                const seconds = entry.maxSessionDurationSeconds;
+                if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 3600 || seconds > 43200) {
+                    problems.reject(`${path}.maxSessionDurationSeconds`, seconds, accepted("maxSessionDurationSeconds"));
+                }
+                role.maxSessionDurationSeconds = seconds as number;
             }
-            role.maxSessionDurationSeconds = seconds as number;
-        }
-        return role;
-    },
-    // IAM role names are unique per account, case-insensitively.
-    (entry) => (typeof entry.name === "string" ? entry.name.toLowerCase() : entry.name),
-    "a role whose name is not used by an earlier entry (IAM role names are unique per account, ignoring case)");
+            return role;
+        },
+        // IAM role names are unique per account, case-insensitively.
+        (entry) => (typeof entry.name === "string" ? entry.name.toLowerCase() : entry.name),
+        "a role whose name is not used by an earlier entry (IAM role names are unique per account, ignoring case)",
+    );
 }
 
-function parseMappings<T>(key: "mapRoles" | "mapUsers", arnField: "rolearn" | "userarn", arnPattern: RegExp,
-    raw: unknown, problems: ProblemList): T[] | undefined {
+function parseMappings<T>(
+    key: "mapRoles" | "mapUsers",
+    arnField: "rolearn" | "userarn",
+    arnPattern: RegExp,
+    raw: unknown,
+    problems: ProblemList,
+): T[] | undefined {
     if (raw === undefined || raw === null) {
         return [];
     }
-    const mappings = readObjectList(key, raw, problems, (entry, path) => ({
-        [arnField]: readString(`${path}.${arnField}`, entry[arnField], fieldAccepted(key, arnField),
-            (v) => arnPattern.test(v), problems),
-        username: readString(`${path}.username`, entry.username, fieldAccepted(key, "username"),
-            isKubernetesUsername, problems),
-        groups: entry.groups === undefined ? []
-            : readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup, problems),
-    }) as T);
+    const mappings = readObjectList(
+        key,
+        raw,
+        problems,
+        (entry, path) =>
+            ({
+                [arnField]: readString(
+                    `${path}.${arnField}`,
+                    entry[arnField],
+                    fieldAccepted(key, arnField),
+                    (v) => arnPattern.test(v),
+                    problems,
+                ),
+                username: readString(
+                    `${path}.username`,
+                    entry.username,
+                    fieldAccepted(key, "username"),
+                    isKubernetesUsername,
+                    problems,
+                ),
+                groups:
+                    entry.groups === undefined
+                        ? []
+                        : readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup, problems),
+            }) as T,
+    );
     if (!mappings) {
         return undefined;
     }
@@ -314,7 +395,7 @@ function parseMappings<T>(key: "mapRoles" | "mapUsers", arnField: "rolearn" | "u
     // roles the IAM path, do not count.
     const entries = mappings.map((mapping, index) => ({
         label: `${key}[${index}].${arnField}`,
-        kind: arnField === "rolearn" ? "role" as const : "user" as const,
+        kind: arnField === "rolearn" ? ("role" as const) : ("user" as const),
         value: (mapping as Record<string, string>)[arnField],
     }));
     const duplicates = findDuplicateIdentities(entries);
@@ -341,12 +422,31 @@ function parseClusterRoleBindings(raw: unknown, grantedGroups: Set<string> | und
     const groupAccepted = grantedGroups
         ? `${fieldAccepted("clusterRoleBindings", "group")} (granted: ${[...grantedGroups].join(", ") || "none"})`
         : kubernetesGroupAccepted;
-    return readObjectList("clusterRoleBindings", raw, problems, (entry, path) => ({
-        group: readString(`${path}.group`, entry.group, groupAccepted,
-            (v) => isKubernetesGroup(v) && (grantedGroups?.has(v) ?? true), problems) ?? "",
-        clusterRole: readString(`${path}.clusterRole`, entry.clusterRole,
-            fieldAccepted("clusterRoleBindings", "clusterRole"), isClusterRoleName, problems) ?? "",
-    }), (entry) => JSON.stringify([entry.group, entry.clusterRole]), "a binding not listed before");
+    return readObjectList(
+        "clusterRoleBindings",
+        raw,
+        problems,
+        (entry, path) => ({
+            group:
+                readString(
+                    `${path}.group`,
+                    entry.group,
+                    groupAccepted,
+                    (v) => isKubernetesGroup(v) && (grantedGroups?.has(v) ?? true),
+                    problems,
+                ) ?? "",
+            clusterRole:
+                readString(
+                    `${path}.clusterRole`,
+                    entry.clusterRole,
+                    fieldAccepted("clusterRoleBindings", "clusterRole"),
+                    isClusterRoleName,
+                    problems,
+                ) ?? "",
+        }),
+        (entry) => JSON.stringify([entry.group, entry.clusterRole]),
+        "a binding not listed before",
+    );
 }
 
 function parseTags(raw: unknown, problems: ProblemList): Record<string, string> | undefined {
@@ -368,7 +468,7 @@ function parseTags(raw: unknown, problems: ProblemList): Record<string, string> 
             problems.reject(path, tagValue, `a tag value of at most 256 characters, ${quotedNote}`);
         }
     }
-    return problems.problems.length === before ? value as Record<string, string> : undefined;
+    return problems.problems.length === before ? (value as Record<string, string>) : undefined;
 }
 
 /**
@@ -390,8 +490,10 @@ export function parseStackSettings(
     }
 
     if (region === undefined || region === "") {
-        problems.problems.push("aws:region: not set; it is required: the AWS region of the cluster, like eu-west-1. " +
-            "Set it with: pulumi config set aws:region <region>");
+        problems.problems.push(
+            "aws:region: not set; it is required: the AWS region of the cluster, like eu-west-1. " +
+                "Set it with: pulumi config set aws:region <region>",
+        );
     } else if (!isRegion(region)) {
         problems.rejectQualified("aws:region", region, regionAccepted);
     }
@@ -408,37 +510,53 @@ export function parseStackSettings(
     // Checks across settings, made only when both values are good on their own.
     const { authenticatorCpuRequest: cpuRequest, authenticatorCpuLimit: cpuLimit } = values;
     if (cpuRequest !== undefined && cpuLimit !== undefined && cpuCores(cpuRequest)! > cpuCores(cpuLimit)!) {
-        problems.reject("authenticatorCpuRequest", cpuRequest,
-            `at most authenticatorCpuLimit (${show(cpuLimit)}): Kubernetes rejects a request above its limit`);
+        problems.reject(
+            "authenticatorCpuRequest",
+            cpuRequest,
+            `at most authenticatorCpuLimit (${show(cpuLimit)}): Kubernetes rejects a request above its limit`,
+        );
     }
     const { authenticatorMemoryRequest: memoryRequest, authenticatorMemoryLimit: memoryLimit } = values;
-    if (memoryRequest !== undefined && memoryLimit !== undefined
-        && memoryBytes(memoryRequest)! > memoryBytes(memoryLimit)!) {
-        problems.reject("authenticatorMemoryRequest", memoryRequest,
-            `at most authenticatorMemoryLimit (${show(memoryLimit)}): Kubernetes rejects a request above its limit`);
+    if (memoryRequest !== undefined && memoryLimit !== undefined && memoryBytes(memoryRequest)! > memoryBytes(memoryLimit)!) {
+        problems.reject(
+            "authenticatorMemoryRequest",
+            memoryRequest,
+            `at most authenticatorMemoryLimit (${show(memoryLimit)}): Kubernetes rejects a request above its limit`,
+        );
     }
     for (const key of ["nodeSize", "controlPlaneSize"] as const) {
         const type = values[key];
-        if (type !== undefined && values.extraInstanceTypes !== undefined
-            && !isKnownInstanceType(type, values.extraInstanceTypes)) {
+        if (
+            type !== undefined &&
+            values.extraInstanceTypes !== undefined &&
+            !isKnownInstanceType(type, values.extraInstanceTypes)
+        ) {
             const similar = similarInstanceTypes(type);
-            problems.reject(key, type, `${instanceTypeAccepted}. kOps does not know ${type}` +
-                (similar.length > 0 ? ` (known types like it: ${similar.join(", ")})` : "") +
-                `; if EC2 has it, add it to extraInstanceTypes: pulumi config set --path 'extraInstanceTypes[0]' ${type}`);
+            problems.reject(
+                key,
+                type,
+                `${instanceTypeAccepted}. kOps does not know ${type}` +
+                    (similar.length > 0 ? ` (known types like it: ${similar.join(", ")})` : "") +
+                    `; if EC2 has it, add it to extraInstanceTypes: pulumi config set --path 'extraInstanceTypes[0]' ${type}`,
+            );
         }
     }
     if (values.stateBucketForceDestroy === true && values.createStateBucket === false) {
-        problems.reject("stateBucketForceDestroy", true,
-            "false when createStateBucket is false: an existing bucket is never deleted by this stack");
+        problems.reject(
+            "stateBucketForceDestroy",
+            true,
+            "false when createStateBucket is false: an existing bucket is never deleted by this stack",
+        );
     }
 
     const accessRoles = parseAccessRoles(raw.accessRoles, problems);
     const mapRoles = parseMappings<RoleMapping>("mapRoles", "rolearn", roleArnPattern, raw.mapRoles, problems);
     const mapUsers = parseMappings<UserMapping>("mapUsers", "userarn", userArnPattern, raw.mapUsers, problems);
     const mapAccounts = parseMapAccounts(raw.mapAccounts, problems);
-    const grantedGroups = accessRoles && mapRoles && mapUsers
-        ? new Set([...accessRoles, ...mapRoles, ...mapUsers].flatMap((mapping) => mapping.groups))
-        : undefined;
+    const grantedGroups =
+        accessRoles && mapRoles && mapUsers
+            ? new Set([...accessRoles, ...mapRoles, ...mapUsers].flatMap((mapping) => mapping.groups))
+            : undefined;
     const clusterRoleBindings = parseClusterRoleBindings(raw.clusterRoleBindings, grantedGroups, problems);
     const tags = parseTags(raw.tags, problems);
 

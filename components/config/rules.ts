@@ -25,7 +25,8 @@ export function isClusterName(name: unknown): name is string {
     return name.length <= 253 && labels.length >= 2 && labels.every((l) => l.length <= 63 && dnsLabel.test(l));
 }
 
-export const clusterNameAccepted = "a lowercase DNS name with at least one dot, like dev.k8s.local or dev.example.com: " +
+export const clusterNameAccepted =
+    "a lowercase DNS name with at least one dot, like dev.k8s.local or dev.example.com: " +
     "labels of a-z, 0-9 and inner hyphens, each at most 63 characters, 253 characters in all";
 
 // ---------------------------------------------------------------------------------------------
@@ -69,15 +70,18 @@ const reservedBucketSuffixes = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--tab
 
 /** An S3 general purpose bucket name. */
 export function isBucketName(name: unknown): name is string {
-    return typeof name === "string"
-        && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)
-        && !name.includes("..")
-        && !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(name)
-        && !reservedBucketPrefixes.some((p) => name.startsWith(p))
-        && !reservedBucketSuffixes.some((s) => name.endsWith(s));
+    return (
+        typeof name === "string" &&
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+        !name.includes("..") &&
+        !/^\d{1,3}(?:\.\d{1,3}){3}$/.test(name) &&
+        !reservedBucketPrefixes.some((p) => name.startsWith(p)) &&
+        !reservedBucketSuffixes.some((s) => name.endsWith(s))
+    );
 }
 
-export const bucketNameAccepted = "an S3 bucket name: 3 to 63 characters of lowercase letters, digits, dots and hyphens, " +
+export const bucketNameAccepted =
+    "an S3 bucket name: 3 to 63 characters of lowercase letters, digits, dots and hyphens, " +
     "beginning and ending with a letter or digit, no `..`, not an IP address, not starting with " +
     `${reservedBucketPrefixes.slice(0, -1).join(", ")} or ${reservedBucketPrefixes.at(-1)}, not ending with ` +
     `${reservedBucketSuffixes.slice(0, -1).join(", ")} or ${reservedBucketSuffixes.at(-1)}`;
@@ -106,7 +110,8 @@ export function isKnownInstanceType(type: unknown, extra: readonly string[] = []
 
 export const instanceTypeShapeAccepted = "an EC2 instance type written family.size, like t3.medium or m7i.large";
 
-export const instanceTypeAccepted = `an EC2 instance type kOps knows (${kopsInstanceTypesSource}), like t3.medium ` +
+export const instanceTypeAccepted =
+    `an EC2 instance type kOps knows (${kopsInstanceTypesSource}), like t3.medium ` +
     "or m7i.large; a newer type than that list is accepted once it is listed in extraInstanceTypes";
 
 /** The known types closest to a refused one (same family, or same size), at most `limit`, for error messages. */
@@ -139,8 +144,22 @@ export function isSupportedKubernetesVersion(version: string): boolean {
 
 /** `kops create cluster --networking` modes for AWS (setupNetworking, new_cluster.go@v1.34.3..v1.36.2). */
 export const networkingModes = [
-    "cilium", "cilium-eni", "cilium-etcd", "calico", "flannel", "flannel-vxlan", "flannel-udp", "kindnet",
-    "amazonvpc", "amazon-vpc-routed-eni", "kube-router", "kubenet", "kopeio", "kopeio-vxlan", "cni", "external",
+    "cilium",
+    "cilium-eni",
+    "cilium-etcd",
+    "calico",
+    "flannel",
+    "flannel-vxlan",
+    "flannel-udp",
+    "kindnet",
+    "amazonvpc",
+    "amazon-vpc-routed-eni",
+    "kube-router",
+    "kubenet",
+    "kopeio",
+    "kopeio-vxlan",
+    "cni",
+    "external",
 ];
 
 export const iamName = /^[\w+=,.@-]{1,64}$/;
@@ -169,7 +188,8 @@ export const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-
 export const pathComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 export const imagePattern = new RegExp(
     `^(?:${domainComponent}(?:\\.${domainComponent})*(?::\\d+)?/)?${pathComponent}(?:/${pathComponent})*` +
-    "(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$");
+        "(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$",
+);
 
 export function isPinnedImage(image: string): boolean {
     const match = imagePattern.exec(image);
@@ -181,7 +201,14 @@ export function isPinnedImage(image: string): boolean {
 }
 
 export const durationUnitSeconds: Record<string, number> = {
-    ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600,
+    ns: 1e-9,
+    us: 1e-6,
+    "µs": 1e-6,
+    "μs": 1e-6,
+    ms: 1e-3,
+    s: 1,
+    m: 60,
+    h: 3600,
 };
 
 /** Seconds in a Go duration (`time.ParseDuration`: 5m, 1h30m, 15m0s), or undefined if it is not one. */
@@ -207,8 +234,19 @@ export function cpuCores(quantity: string): number | undefined {
 }
 
 export const memoryUnitBytes: Record<string, number> = {
-    "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+    "": 1,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
 };
 
 /** Bytes in a Kubernetes memory quantity (`20Mi`, `64M`, `1Gi`), or undefined. */
@@ -232,6 +270,9 @@ export function isSshPublicKey(line: string): boolean {
     }
     // The blob starts with the key type as an SSH string: a 4-byte big-endian length, then the name.
     const blob = Buffer.from(match[2], "base64");
-    return blob.length > 4 + match[1].length && blob.readUInt32BE(0) === match[1].length
-        && blob.subarray(4, 4 + match[1].length).toString("latin1") === match[1];
+    return (
+        blob.length > 4 + match[1].length &&
+        blob.readUInt32BE(0) === match[1].length &&
+        blob.subarray(4, 4 + match[1].length).toString("latin1") === match[1]
+    );
 }

@@ -8,10 +8,26 @@ import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../kops/extraFlags
 import { ClusterTopology } from "../kops/immutableSettings";
 import { HookRunner } from "../kops/specPatch";
 import {
-    bucketNameAccepted, clusterNameAccepted, cpuCores, goDurationSeconds, identityTemplates, instanceTypeAccepted,
-    instanceTypeShapeAccepted, isBucketName, isClusterName, isInstanceTypeShape, isPinnedImage, isSshPublicKey,
-    isSupportedKubernetesVersion, isZone, isZoneOf, memoryBytes, networkingModes, newestKubernetesMinor,
-    oldestKubernetesMinor, zoneAccepted,
+    bucketNameAccepted,
+    clusterNameAccepted,
+    cpuCores,
+    goDurationSeconds,
+    identityTemplates,
+    instanceTypeAccepted,
+    instanceTypeShapeAccepted,
+    isBucketName,
+    isClusterName,
+    isInstanceTypeShape,
+    isPinnedImage,
+    isSshPublicKey,
+    isSupportedKubernetesVersion,
+    isZone,
+    isZoneOf,
+    memoryBytes,
+    networkingModes,
+    newestKubernetesMinor,
+    oldestKubernetesMinor,
+    zoneAccepted,
 } from "./rules";
 
 /** The project's config namespace (`name:` in Pulumi.yaml). */
@@ -114,16 +130,37 @@ export interface SettingBase {
     /** What values are accepted: the README shows it, and errors say it. */
     accepted: string;
 }
-interface StringSetting extends SettingBase { type: "string"; default?: string; check: Check<string> }
-interface IntegerSetting extends SettingBase { type: "integer"; default?: number; check: Check<number> }
-interface BooleanSetting extends SettingBase { type: "boolean"; default?: boolean }
-interface ArraySetting extends SettingBase { type: "array"; default?: string[]; checkItem: Check<string> }
+interface StringSetting extends SettingBase {
+    type: "string";
+    default?: string;
+    check: Check<string>;
+}
+interface IntegerSetting extends SettingBase {
+    type: "integer";
+    default?: number;
+    check: Check<number>;
+}
+interface BooleanSetting extends SettingBase {
+    type: "boolean";
+    default?: boolean;
+}
+interface ArraySetting extends SettingBase {
+    type: "array";
+    default?: string[];
+    checkItem: Check<string>;
+}
 
 /** A setting with one Pulumi config key. No `default` means the setting is required. */
 export type SimpleSetting = StringSetting | IntegerSetting | BooleanSetting | ArraySetting;
 
-const oneOf = (values: readonly string[]): Check<string> => (value) => values.includes(value);
-const integerRange = (min: number, max: number): Check<number> => (value) => value >= min && value <= max;
+const oneOf =
+    (values: readonly string[]): Check<string> =>
+    (value) =>
+        values.includes(value);
+const integerRange =
+    (min: number, max: number): Check<number> =>
+    (value) =>
+        value >= min && value <= max;
 const noWhitespace = (value: string) => /^\S+$/.test(value);
 
 function durationRange(minSeconds: number, maxSeconds: number): Check<string> {
@@ -133,7 +170,8 @@ function durationRange(minSeconds: number, maxSeconds: number): Check<string> {
     };
 }
 
-const pinnedImageAccepted = "a pinned image reference, [registry/]repository:tag or " +
+const pinnedImageAccepted =
+    "a pinned image reference, [registry/]repository:tag or " +
     "[registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest or a digest";
 const cpuAccepted = "a Kubernetes CPU quantity greater than zero, like 10m, 100m, 0.5 or 1";
 const memoryAccepted = "a Kubernetes memory quantity greater than zero, like 20Mi, 64Mi or 1Gi";
@@ -155,14 +193,17 @@ export const simpleSettings = {
             if (region === undefined) {
                 return isZone(zone) || zoneAccepted;
             }
-            return isZoneOf(zone, region)
-                || `an availability zone of ${region} (aws:region): ${region} plus one letter, like ${region}a`;
+            return (
+                isZoneOf(zone, region) ||
+                `an availability zone of ${region} (aws:region): ${region} plus one letter, like ${region}a`
+            );
         },
     },
     nodeCount: {
         type: "integer",
         default: 2,
-        description: "Number of worker nodes. At least one: CoreDNS cannot run on the tainted control plane, " +
+        description:
+            "Number of worker nodes. At least one: CoreDNS cannot run on the tainted control plane, " +
             "so a cluster without nodes never validates.",
         accepted: "an integer from 1 to 100",
         check: integerRange(1, 100),
@@ -191,7 +232,8 @@ export const simpleSettings = {
     extraInstanceTypes: {
         type: "array",
         default: [],
-        description: "EC2 instance types to accept for nodeSize and controlPlaneSize although kOps' list " +
+        description:
+            "EC2 instance types to accept for nodeSize and controlPlaneSize although kOps' list " +
             "(components/kops/instanceTypes.ts) does not have them yet: types newer than the pinned kOps release.",
         accepted: `${instanceTypeShapeAccepted}; EC2 and kOps then decide at deploy time whether it exists`,
         checkItem: isInstanceTypeShape,
@@ -200,7 +242,8 @@ export const simpleSettings = {
         type: "string",
         default: "1.34.10",
         description: "Kubernetes version kOps installs. The default is kOps 1.34's stable-channel version.",
-        accepted: `a version from 1.${oldestKubernetesMinor}.0 to 1.${newestKubernetesMinor}.x written ` +
+        accepted:
+            `a version from 1.${oldestKubernetesMinor}.0 to 1.${newestKubernetesMinor}.x written ` +
             "MAJOR.MINOR.PATCH (a leading v is allowed): kOps 1.36 refuses Kubernetes older than " +
             `1.${oldestKubernetesMinor}, and kOps refuses a minor newer than itself, so run a kops binary ` +
             "at least as new as the minor (kOps 1.34 to 1.36 are supported)",
@@ -236,8 +279,8 @@ export const simpleSettings = {
     createStateBucket: {
         type: "boolean",
         default: true,
-        description: "Create the state bucket (versioned, encrypted, private, TLS only); " +
-            "false uses an existing bucket by name.",
+        description:
+            "Create the state bucket (versioned, encrypted, private, TLS only); " + "false uses an existing bucket by name.",
         accepted: "true or false",
     },
     stateBucketForceDestroy: {
@@ -298,7 +341,8 @@ export const simpleSettings = {
     hookRunner: {
         type: "string",
         default: "container",
-        description: "How the control-plane hook fetches the certificate and key from S3: in an aws-cli container, " +
+        description:
+            "How the control-plane hook fetches the certificate and key from S3: in an aws-cli container, " +
             "or with the aws CLI installed on the host image.",
         accepted: "container or host",
         check: oneOf(["container", "host"]),
@@ -341,7 +385,8 @@ export const simpleSettings = {
     adminCredentialTtl: {
         type: "string",
         default: "",
-        description: "How the Kubernetes provider signs in to the cluster. Empty: kops' auth plugin " +
+        description:
+            "How the Kubernetes provider signs in to the cluster. Empty: kops' auth plugin " +
             "(kops helpers kubectl-auth), which issues a short-lived certificate on each use, so nothing in the " +
             "Pulumi state expires. A duration: a static admin certificate of that lifetime (kops export kubecfg " +
             "--admin); after it the provider fails until the kubeconfig is exported again.",
@@ -351,7 +396,8 @@ export const simpleSettings = {
     certValidityHours: {
         type: "integer",
         default: 876000,
-        description: "Validity of the authenticator's self-signed certificate, in hours (876000 is 100 years, " +
+        description:
+            "Validity of the authenticator's self-signed certificate, in hours (876000 is 100 years, " +
             "like aws-iam-authenticator init).",
         accepted: "an integer from 24 to 876000",
         check: integerRange(24, 876000),
@@ -375,7 +421,13 @@ export const simpleSettings = {
 export type SimpleSettingKey = keyof typeof simpleSettings;
 
 export type SimpleValue<K extends SimpleSettingKey> = (typeof simpleSettings)[K] extends { type: infer T }
-    ? T extends "string" ? string : T extends "integer" ? number : T extends "boolean" ? boolean : string[]
+    ? T extends "string"
+        ? string
+        : T extends "integer"
+          ? number
+          : T extends "boolean"
+            ? boolean
+            : string[]
     : never;
 
 // ---------------------------------------------------------------------------------------------
@@ -399,23 +451,27 @@ export interface StructuredSetting {
 }
 
 const templatesAccepted = `templates only from ${identityTemplates.map((t) => `{{${t}}}`).join(", ")}`;
-const kubernetesUsernameAccepted = "a Kubernetes username: not empty, no whitespace, not starting with " +
+const kubernetesUsernameAccepted =
+    "a Kubernetes username: not empty, no whitespace, not starting with " +
     "the reserved system: prefix (grant rights through groups such as system:masters instead), " +
     templatesAccepted;
 export const kubernetesGroupAccepted = `a Kubernetes group: not empty, no whitespace, ${templatesAccepted}`;
 const kubernetesGroupsAccepted = `a list of Kubernetes groups (not empty, no whitespace, ${templatesAccepted})`;
 const roleArnAccepted = "an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>";
 const userArnAccepted = "an IAM user ARN, arn:<partition>:iam::<12-digit account>:user/[<path>/]<name>";
-export const accountIdAccepted = "a 12-digit AWS account ID, like \"123456789012\"";
-export const principalAccepted = "an IAM principal: a 12-digit account ID (quoted), or an ARN of an account root " +
+export const accountIdAccepted = 'a 12-digit AWS account ID, like "123456789012"';
+export const principalAccepted =
+    "an IAM principal: a 12-digit account ID (quoted), or an ARN of an account root " +
     "(arn:<partition>:iam::<account>:root), a role or a user";
 
 export const structuredSettings = {
     accessRoles: {
-        description: "IAM roles to create for people; each role's sessions sign in as its Kubernetes username " +
+        description:
+            "IAM roles to create for people; each role's sessions sign in as its Kubernetes username " +
             "and groups. The roles get no AWS permissions. Setting the list replaces the default.",
         default: defaultAccessRoles,
-        accepted: "a list of access roles, each {name, username, groups} and optionally trustedPrincipals, " +
+        accepted:
+            "a list of access roles, each {name, username, groups} and optionally trustedPrincipals, " +
             "requireMfa, maxSessionDurationSeconds",
         fields: {
             name: {
@@ -426,7 +482,8 @@ export const structuredSettings = {
             groups: { required: true, accepted: kubernetesGroupsAccepted },
             trustedPrincipals: {
                 required: false,
-                accepted: `a non-empty list, each ${principalAccepted}; left out, the role trusts the account root ` +
+                accepted:
+                    `a non-empty list, each ${principalAccepted}; left out, the role trusts the account root ` +
                     "(the account's IAM policies decide who may assume it)",
             },
             requireMfa: {
@@ -440,14 +497,16 @@ export const structuredSettings = {
         },
     },
     mapRoles: {
-        description: "Existing IAM roles to map to Kubernetes users and groups (an IAM path in the ARN is removed, " +
+        description:
+            "Existing IAM roles to map to Kubernetes users and groups (an IAM path in the ARN is removed, " +
             "as the authenticator matches ARNs without one).",
         default: [],
         accepted: "a list of {rolearn, username, groups}",
         fields: {
             rolearn: {
                 required: true,
-                accepted: `${roleArnAccepted}, not listed twice (ignoring letter case and the IAM path, as the ` +
+                accepted:
+                    `${roleArnAccepted}, not listed twice (ignoring letter case and the IAM path, as the ` +
                     "authenticator matches them) and not a role accessRoles creates (it is mapped already)",
             },
             username: { required: true, accepted: kubernetesUsernameAccepted },
@@ -470,7 +529,7 @@ export const structuredSettings = {
     mapAccounts: {
         description: "AWS accounts whose every IAM identity may sign in, as its ARN and with no groups.",
         default: [],
-        accepted: "a list of 12-digit AWS account IDs written as quoted strings, like \"123456789012\"",
+        accepted: 'a list of 12-digit AWS account IDs written as quoted strings, like "123456789012"',
     },
     clusterRoleBindings: {
         description: "ClusterRoleBindings to create, giving a mapped group a ClusterRole (such as view or edit).",
@@ -485,10 +544,12 @@ export const structuredSettings = {
         },
     },
     tags: {
-        description: "AWS tags for the state bucket and the IAM roles the stack creates (kOps tags the cluster's " +
+        description:
+            "AWS tags for the state bucket and the IAM roles the stack creates (kOps tags the cluster's " +
             "own resources: pass --cloud-labels=... in kopsExtraFlags for those).",
         default: {},
-        accepted: "a map of tag key (1 to 128 characters, not starting with aws:) to a quoted string value " +
+        accepted:
+            "a map of tag key (1 to 128 characters, not starting with aws:) to a quoted string value " +
             "of at most 256 characters",
     },
 } satisfies Record<string, StructuredSetting>;

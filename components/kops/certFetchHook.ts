@@ -43,20 +43,33 @@ export function certFetchSteps(source: CertFetchSource, target: CertFetchTarget)
 /** The steps as one `sh -c` script (in the directory, to keep it short): `&&` stops at the first failure and exits with its status. */
 export function renderCertFetchScript(source: CertFetchSource, target: CertFetchTarget): string {
     const steps = [...prepareSteps(source, target), ["cd", target.targetDir], ...fileSteps(source, target, "")];
-    return checkedWords(steps).map(argv => argv.join(" ")).join(" && ");
+    return checkedWords(steps)
+        .map((argv) => argv.join(" "))
+        .join(" && ");
 }
 
 function prepareSteps(source: CertFetchSource, target: CertFetchTarget): string[][] {
     const owner = `${source.authenticatorUid}:${source.authenticatorUid}`;
-    return [["mkdir", "-p", target.targetDir], ["chown", owner, target.targetDir], ["chmod", "0700", target.targetDir]];
+    return [
+        ["mkdir", "-p", target.targetDir],
+        ["chown", owner, target.targetDir],
+        ["chmod", "0700", target.targetDir],
+    ];
 }
 
 function fileSteps(source: CertFetchSource, target: CertFetchTarget, dir: string): string[][] {
     const keys = authenticatorObjectKeys(source.clusterName);
     const owner = `${source.authenticatorUid}:${source.authenticatorUid}`;
     const region = source.stateBucketRegion === undefined ? [] : ["--region", source.stateBucketRegion];
-    const download = (key: string, file: string) =>
-        [target.awsCommand, "s3", "cp", ...region, "--only-show-errors", `s3://${source.stateBucket}/${key}`, `${dir}${file}.download`];
+    const download = (key: string, file: string) => [
+        target.awsCommand,
+        "s3",
+        "cp",
+        ...region,
+        "--only-show-errors",
+        `s3://${source.stateBucket}/${key}`,
+        `${dir}${file}.download`,
+    ];
     return [
         download(keys.certPem, "cert.pem"),
         download(keys.keyPem, "key.pem"),
@@ -71,7 +84,9 @@ function fileSteps(source: CertFetchSource, target: CertFetchTarget, dir: string
 function checkedWords(steps: string[][]): string[][] {
     for (const word of steps.flat()) {
         if (!/^[A-Za-z0-9_./:@+=,-]+$/.test(word)) {
-            throw new Error(`cannot put ${JSON.stringify(word)} into the hook's command line: only letters, digits and _./:@+=,- are safe there`);
+            throw new Error(
+                `cannot put ${JSON.stringify(word)} into the hook's command line: only letters, digits and _./:@+=,- are safe there`,
+            );
         }
     }
     return steps;
@@ -85,5 +100,5 @@ function checkedWords(steps: string[][]): string[][] {
  */
 export function renderCertFetchServiceSection(source: CertFetchSource): string {
     const steps = certFetchSteps(source, { targetDir: authenticatorCertDir, awsCommand: "aws" });
-    return ["Type=oneshot", ...steps.map(argv => `ExecStart=${argv.join(" ")}`)].join("\n") + "\n";
+    return ["Type=oneshot", ...steps.map((argv) => `ExecStart=${argv.join(" ")}`)].join("\n") + "\n";
 }

@@ -7,8 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import {
-    applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, kopsHelperModule,
-    KubeconfigMode, kubeconfigEnvironment, specEnvironment,
+    applyEnvironment,
+    checkedCommandSettings,
+    fingerprint,
+    KopsCommandSettings,
+    kopsCommandLines,
+    kopsHelperModule,
+    KubeconfigMode,
+    kubeconfigEnvironment,
+    specEnvironment,
 } from "./commandEnvironment";
 import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../config/rules";
 import { kopsExtraFlagsProblems } from "./extraFlags";
@@ -154,10 +161,12 @@ function checkHelperResolvable(component: string): void {
     try {
         require.resolve(kopsHelperModule, { paths: [projectDirectory] });
     } catch {
-        throw new Error(`${component}: the kOps commands run in the Pulumi project directory ${projectDirectory}, ` +
-            `where Node cannot resolve ${kopsHelperModule}. Install the package there (npm install kops-iam-auth), ` +
-            "build it when it is this repository (npm run build), or, with the Automation API, give the workspace " +
-            "a workDir that is your project directory (Pulumi's dynamic providers need the same for @pulumi/pulumi)");
+        throw new Error(
+            `${component}: the kOps commands run in the Pulumi project directory ${projectDirectory}, ` +
+                `where Node cannot resolve ${kopsHelperModule}. Install the package there (npm install kops-iam-auth), ` +
+                "build it when it is this repository (npm run build), or, with the Automation API, give the workspace " +
+                "a workDir that is your project directory (Pulumi's dynamic providers need the same for @pulumi/pulumi)",
+        );
     }
 }
 
@@ -210,47 +219,61 @@ export class KopsCluster extends pulumi.ComponentResource {
         const settings: pulumi.Output<KopsCommandSettings> = pulumi
             .all([args.stateStoreUrl, args.webhookKubeconfig])
             .apply(([stateStoreUrl, webhookKubeconfig]) =>
-                checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig }));
+                checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig }),
+            );
 
         const guard = new ImmutableSettingsGuard(`${name}-immutable`, immutableSettingsFromConfig(plain), { parent: this });
 
         const specEnv = settings.apply(specEnvironment);
-        const spec = new command.local.Command(`${name}-spec`, {
-            create: lines.spec.create,
-            update: lines.spec.update,
-            delete: lines.spec.delete,
-            environment: specEnv,
-            addPreviousOutputInEnv: false,
-        }, {
-            parent: this,
-            dependsOn: [guard, ...(args.stateStoreObjects ?? [])],
-            // The cluster name is fixed: a replacement must delete the old cluster before creating its successor.
-            deleteBeforeReplace: true,
-            customTimeouts: timeouts,
-        });
+        const spec = new command.local.Command(
+            `${name}-spec`,
+            {
+                create: lines.spec.create,
+                update: lines.spec.update,
+                delete: lines.spec.delete,
+                environment: specEnv,
+                addPreviousOutputInEnv: false,
+            },
+            {
+                parent: this,
+                dependsOn: [guard, ...(args.stateStoreObjects ?? [])],
+                // The cluster name is fixed: a replacement must delete the old cluster before creating its successor.
+                deleteBeforeReplace: true,
+                customTimeouts: timeouts,
+            },
+        );
 
         const specFingerprint = specEnv.apply((environment) =>
-            fingerprint({ create: lines.spec.create, update: lines.spec.update, environment }));
-        const apply = new command.local.Command(`${name}-apply`, {
-            create: lines.apply.create,
-            update: lines.apply.update,
-            environment: pulumi.all([settings, specFingerprint]).apply(([s, f]) => applyEnvironment(s, f)),
-            addPreviousOutputInEnv: false,
-        }, { parent: this, dependsOn: [spec], customTimeouts: timeouts });
+            fingerprint({ create: lines.spec.create, update: lines.spec.update, environment }),
+        );
+        const apply = new command.local.Command(
+            `${name}-apply`,
+            {
+                create: lines.apply.create,
+                update: lines.apply.update,
+                environment: pulumi.all([settings, specFingerprint]).apply(([s, f]) => applyEnvironment(s, f)),
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: [spec], customTimeouts: timeouts },
+        );
 
-        const kubeconfigCommand = new command.local.Command(`${name}-kubeconfig`, {
-            create: lines.kubeconfig.create,
-            update: lines.kubeconfig.update,
-            environment: settings.apply(kubeconfigEnvironment),
-            addPreviousOutputInEnv: false,
-            // Its stdout is a credential (in admin mode) or the way to get one: never in the logs.
-            logging: "none",
-        }, {
-            parent: this,
-            dependsOn: [apply],
-            additionalSecretOutputs: ["stdout", "stderr"],
-            customTimeouts: timeouts,
-        });
+        const kubeconfigCommand = new command.local.Command(
+            `${name}-kubeconfig`,
+            {
+                create: lines.kubeconfig.create,
+                update: lines.kubeconfig.update,
+                environment: settings.apply(kubeconfigEnvironment),
+                addPreviousOutputInEnv: false,
+                // Its stdout is a credential (in admin mode) or the way to get one: never in the logs.
+                logging: "none",
+            },
+            {
+                parent: this,
+                dependsOn: [apply],
+                additionalSecretOutputs: ["stdout", "stderr"],
+                customTimeouts: timeouts,
+            },
+        );
 
         this.clusterName = pulumi.output(args.clusterName);
         this.kubeconfig = pulumi.secret(kubeconfigCommand.stdout);
@@ -273,10 +296,18 @@ export class KopsCluster extends pulumi.ComponentResource {
  * zones in the region, the kubeconfig mode and the durations the scripts take. Throws naming
  * every problem.
  */
-function checkComponentSettings(name: string, s: {
-    clusterName: string; region: string; zones: string[]; kubeconfigMode: string; validateTimeout: string; adminTtl: string;
-    extraFlags: string[];
-}): void {
+function checkComponentSettings(
+    name: string,
+    s: {
+        clusterName: string;
+        region: string;
+        zones: string[];
+        kubeconfigMode: string;
+        validateTimeout: string;
+        adminTtl: string;
+        extraFlags: string[];
+    },
+): void {
     const problems: string[] = [];
     // Region, zones and extra flags: the stack config's rules (../config/rules.ts, ./extraFlags.ts).
     if (!isRegion(s.region)) {
@@ -287,8 +318,10 @@ function checkComponentSettings(name: string, s: {
     }
     for (const zone of s.zones) {
         if (!isZoneOf(zone, s.region)) {
-            problems.push(`zones contains ${JSON.stringify(zone)}; expected availability zones of region ${s.region}: ` +
-                zoneOfAccepted(s.region));
+            problems.push(
+                `zones contains ${JSON.stringify(zone)}; expected availability zones of region ${s.region}: ` +
+                    zoneOfAccepted(s.region),
+            );
         }
     }
     problems.push(...kopsExtraFlagsProblems(s.extraFlags));

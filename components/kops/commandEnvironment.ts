@@ -55,8 +55,8 @@ export interface KopsCommandLines {
  * CLUSTER_NAME comes from the command's environment.
  */
 export const leaveAdoptedClusterRunning =
-    "echo \"kops-iam-auth: cluster $CLUSTER_NAME was adopted, not created, by this stack; " +
-    "it is left running (delete it with: kops delete cluster --name $CLUSTER_NAME --state $STATE_STORE --yes)\"";
+    'echo "kops-iam-auth: cluster $CLUSTER_NAME was adopted, not created, by this stack; ' +
+    'it is left running (delete it with: kops delete cluster --name $CLUSTER_NAME --state $STATE_STORE --yes)"';
 
 /** The package's name and the export of its compiled helper program (kopsHelper.ts). */
 export const kopsHelperModule = "kops-iam-auth/kops-helper";
@@ -105,8 +105,10 @@ export function kopsCommandLines(adoptExisting: boolean): KopsCommandLines {
 export function stateBucketName(stateStoreUrl: string): string {
     const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?$/.exec(stateStoreUrl);
     if (!match) {
-        throw new Error(`stateStoreUrl is ${JSON.stringify(stateStoreUrl)}; expected s3://<bucket name> ` +
-            "(the bucket itself, no key prefix: the authenticator's files live at <bucket>/<cluster>/addons/authenticator/)");
+        throw new Error(
+            `stateStoreUrl is ${JSON.stringify(stateStoreUrl)}; expected s3://<bucket name> ` +
+                "(the bucket itself, no key prefix: the authenticator's files live at <bucket>/<cluster>/addons/authenticator/)",
+        );
     }
     return match[1];
 }

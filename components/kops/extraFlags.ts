@@ -102,11 +102,13 @@ const refusedFlags: Readonly<Record<string, string>> = {
     "-v": "verbose kops logs land in the command output, which Pulumi stores unencrypted in the state",
     "--v": "verbose kops logs land in the command output, which Pulumi stores unencrypted in the state",
     "--vmodule": "verbose kops logs land in the command output, which Pulumi stores unencrypted in the state",
-    "--set": "it can change any field of the spec, including those the spec patch owns (authentication, " +
+    "--set":
+        "it can change any field of the spec, including those the spec patch owns (authentication, " +
         "the apiserver's webhook settings, fileAssets, hooks); change the spec with kops edit cluster after creation",
     "--unset": "it can remove any field of the spec, including those the spec patch owns",
     "--override": "it can change any field of the spec, including those the spec patch owns",
-    "--authorization": "the authenticator's groups only mean something with RBAC, kOps' default; AlwaysAllow " +
+    "--authorization":
+        "the authenticator's groups only mean something with RBAC, kOps' default; AlwaysAllow " +
         "would let every signed-in identity do anything",
     "--ipv6": "it changes the cluster's network family, which the immutable-setting guard does not track",
     "--control-plane-zones": "the control plane follows zones and controlPlaneCount",
@@ -116,15 +118,17 @@ const refusedFlags: Readonly<Record<string, string>> = {
     "--api-public-name": "with --dns none the cluster's API is reached through its load balancer's own name",
     "--master-public-name": "with --dns none the cluster's API is reached through its load balancer's own name",
     "--container-runtime": "containerd is kOps' only runtime",
-    "--api-ssl-certificate": "with an ACM certificate on the API load balancer kOps exports no cluster CA, " +
-        "which the user kubeconfigs need",
+    "--api-ssl-certificate":
+        "with an ACM certificate on the API load balancer kOps exports no cluster CA, " + "which the user kubeconfigs need",
 };
 
 const allowedList = () => Object.keys(allowedKopsExtraFlags).join(", ");
 
 /** What the stack config's reference and every refusal say is accepted. */
-export const kopsExtraFlagsAccepted = "flags written --flag=value (or --flag for an on/off flag), one per item, " +
-    "from the kops create cluster flags that only add to the spec: " + allowedList();
+export const kopsExtraFlagsAccepted =
+    "flags written --flag=value (or --flag for an on/off flag), one per item, " +
+    "from the kops create cluster flags that only add to the spec: " +
+    allowedList();
 
 /** The flags a setting manages instead (for the config reference). */
 export const kopsManagedFlags: readonly string[] = Object.keys(managedFlags).filter((f) => f.startsWith("--"));
@@ -139,8 +143,10 @@ export function kopsExtraFlagProblem(flag: unknown): string | undefined {
     }
     const match = /^(--?[A-Za-z0-9][A-Za-z0-9_-]*)(?:=([\s\S]*))?$/.exec(flag);
     if (!match) {
-        return `${JSON.stringify(flag)} is not a flag; write each flag as one item --flag=value ` +
-            "(a value in an item of its own would be read by kops as an argument)";
+        return (
+            `${JSON.stringify(flag)} is not a flag; write each flag as one item --flag=value ` +
+            "(a value in an item of its own would be read by kops as an argument)"
+        );
     }
     const [, rawName, value] = match;
     // pflag reads `-v=10` and `--v=10` alike for a one-letter name, and klog's `-v` is that.
@@ -148,9 +154,10 @@ export function kopsExtraFlagProblem(flag: unknown): string | undefined {
     const shown = value === undefined ? `flag ${name}` : `flag ${name} (value ${JSON.stringify(value)})`;
     if (name in managedFlags) {
         const instead = managedFlags[name];
-        return `${shown} is set by this project: ` + (instead.startsWith("none: ")
-            ? `${instead.slice("none: ".length)}; remove it`
-            : `use the ${instead} setting instead`);
+        return (
+            `${shown} is set by this project: ` +
+            (instead.startsWith("none: ") ? `${instead.slice("none: ".length)}; remove it` : `use the ${instead} setting instead`)
+        );
     }
     if (name in renamedFlags) {
         return `${shown} is deprecated in kOps; write ${renamedFlags[name]} instead`;
@@ -160,11 +167,14 @@ export function kopsExtraFlagProblem(flag: unknown): string | undefined {
     }
     const kind = allowedKopsExtraFlags[name];
     if (kind === undefined) {
-        return `${shown} is not one of the kops create cluster flags allowed here (flags that only add to the ` +
-            `spec): ${allowedList()}`;
+        return (
+            `${shown} is not one of the kops create cluster flags allowed here (flags that only add to the ` +
+            `spec): ${allowedList()}`
+        );
     }
     if (kind === "bool") {
-        return value === undefined || value === "true" || value === "false" ? undefined
+        return value === undefined || value === "true" || value === "false"
+            ? undefined
             : `${shown} is an on/off flag: write ${name}, ${name}=true or ${name}=false`;
     }
     if (value === undefined || value === "") {

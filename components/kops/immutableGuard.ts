@@ -11,7 +11,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describeImmutableChanges, ImmutableClusterSettings } from "./immutableSettings";
 
-const settingKeys: ReadonlyArray<keyof ImmutableClusterSettings> = ["clusterName", "zones", "networking", "topology", "controlPlaneCount"];
+const settingKeys: ReadonlyArray<keyof ImmutableClusterSettings> = [
+    "clusterName",
+    "zones",
+    "networking",
+    "topology",
+    "controlPlaneCount",
+];
 
 /**
  * The check the guard's provider runs: no failure on creation (no old inputs), one failure per
@@ -19,7 +25,10 @@ const settingKeys: ReadonlyArray<keyof ImmutableClusterSettings> = ["clusterName
  * `olds`/`news` are the guard's inputs as the engine passes them; they also hold the serialized
  * provider, which is ignored.
  */
-export function immutableSettingsCheckFailures(olds: Record<string, any>, news: Record<string, any>): pulumi.dynamic.CheckFailure[] {
+export function immutableSettingsCheckFailures(
+    olds: Record<string, any>,
+    news: Record<string, any>,
+): pulumi.dynamic.CheckFailure[] {
     if (olds === undefined || olds === null || olds.clusterName === undefined) {
         return [];
     }

@@ -31,18 +31,35 @@ export interface DesiredClusterSettings {
 
 /** `kops create cluster --networking` values (new_cluster.go setupNetworking) → the v1alpha2 key under spec.networking. */
 const networkingFlagToSpecKey: Record<string, string> = {
-    "kubenet": "kubenet", "external": "external", "cni": "cni", "kopeio-vxlan": "kopeio", "kopeio": "kopeio",
-    "flannel": "flannel", "flannel-vxlan": "flannel", "flannel-udp": "flannel", "calico": "calico",
-    "kube-router": "kuberouter", "kuberouter": "kuberouter", "amazonvpc": "amazonvpc", "amazon-vpc-routed-eni": "amazonvpc",
-    "cilium": "cilium", "cilium-etcd": "cilium", "cilium-eni": "cilium", "gcp": "gce", "gce": "gce", "kindnet": "kindnet",
+    "kubenet": "kubenet",
+    "external": "external",
+    "cni": "cni",
+    "kopeio-vxlan": "kopeio",
+    "kopeio": "kopeio",
+    "flannel": "flannel",
+    "flannel-vxlan": "flannel",
+    "flannel-udp": "flannel",
+    "calico": "calico",
+    "kube-router": "kuberouter",
+    "kuberouter": "kuberouter",
+    "amazonvpc": "amazonvpc",
+    "amazon-vpc-routed-eni": "amazonvpc",
+    "cilium": "cilium",
+    "cilium-etcd": "cilium",
+    "cilium-eni": "cilium",
+    "gcp": "gce",
+    "gce": "gce",
+    "kindnet": "kindnet",
 };
 
 /** The spec.networking key a `--networking` value produces; throws naming the accepted values. */
 export function networkingSpecKey(networking: string): string {
     const key = networkingFlagToSpecKey[networking];
     if (key === undefined) {
-        throw new Error(`networking ${JSON.stringify(networking)} is not a kOps networking mode; accepted: ` +
-            Object.keys(networkingFlagToSpecKey).join(", "));
+        throw new Error(
+            `networking ${JSON.stringify(networking)} is not a kOps networking mode; accepted: ` +
+                Object.keys(networkingFlagToSpecKey).join(", "),
+        );
     }
     return key;
 }
@@ -52,18 +69,20 @@ export function extractImmutableSettings(kopsYaml: string): ImmutableClusterSett
     const { cluster, instanceGroups } = parseKopsManifest(kopsYaml);
     const spec = specOf(cluster)!;
     const subnets = plainValue(spec, "subnets");
-    const subnetList = Array.isArray(subnets) ? subnets as { zone?: unknown; type?: unknown }[] : [];
+    const subnetList = Array.isArray(subnets) ? (subnets as { zone?: unknown; type?: unknown }[]) : [];
     const networking = plainValue(spec, "networking");
     const providers = typeof networking === "object" && networking !== null ? Object.keys(networking) : [];
     if (providers.length !== 1) {
-        throw new Error(`spec.networking must name exactly one networking provider, found ${providers.length} (${providers.join(", ")})`);
+        throw new Error(
+            `spec.networking must name exactly one networking provider, found ${providers.length} (${providers.join(", ")})`,
+        );
     }
     return {
         clusterName: String(metadataName(cluster)),
-        zones: sortedUnique(subnetList.flatMap(subnet => typeof subnet.zone === "string" ? [subnet.zone] : [])),
+        zones: sortedUnique(subnetList.flatMap((subnet) => (typeof subnet.zone === "string" ? [subnet.zone] : []))),
         networking: providers[0],
-        topology: subnetList.some(subnet => subnet.type === "Private") ? "private" : "public",
-        controlPlaneCount: instanceGroups.filter(ig => isControlPlaneRole(instanceGroupRole(ig))).length,
+        topology: subnetList.some((subnet) => subnet.type === "Private") ? "private" : "public",
+        controlPlaneCount: instanceGroups.filter((ig) => isControlPlaneRole(instanceGroupRole(ig))).length,
     };
 }
 
@@ -86,7 +105,8 @@ const whyImmutable: Record<keyof ImmutableClusterSettings, string> = {
     zones: "subnets, instance groups and etcd volumes are created in their zones",
     networking: "the networking provider is installed when the cluster is created and kOps has no migration between providers",
     topology: "public or private decides the subnet types and routes the cluster was built on",
-    controlPlaneCount: "control-plane members are etcd members, one instance group each; kOps does not add or remove them by a spec edit",
+    controlPlaneCount:
+        "control-plane members are etcd members, one instance group each; kOps does not add or remove them by a spec edit",
 };
 
 /**
@@ -95,9 +115,12 @@ const whyImmutable: Record<keyof ImmutableClusterSettings, string> = {
  */
 export function describeImmutableChanges(before: ImmutableClusterSettings, after: ImmutableClusterSettings): string[] {
     return (Object.keys(whyImmutable) as (keyof ImmutableClusterSettings)[])
-        .filter(setting => JSON.stringify(before[setting]) !== JSON.stringify(after[setting]))
-        .map(setting => `${setting} cannot change from ${show(before[setting])} to ${show(after[setting])}: ` +
-            `${whyImmutable[setting]}. kOps cannot change it in place; create a new cluster (a new name or stack) instead.`);
+        .filter((setting) => JSON.stringify(before[setting]) !== JSON.stringify(after[setting]))
+        .map(
+            (setting) =>
+                `${setting} cannot change from ${show(before[setting])} to ${show(after[setting])}: ` +
+                `${whyImmutable[setting]}. kOps cannot change it in place; create a new cluster (a new name or stack) instead.`,
+        );
 }
 
 function show(value: string | string[] | number): string {

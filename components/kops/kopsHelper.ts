@@ -57,13 +57,19 @@ function canonical(value: unknown): unknown {
     }
     if (value && typeof value === "object") {
         const record = value as Record<string, unknown>;
-        return Object.fromEntries(Object.keys(record).sort().map((key) => [key, canonical(record[key])]));
+        return Object.fromEntries(
+            Object.keys(record)
+                .sort()
+                .map((key) => [key, canonical(record[key])]),
+        );
     }
     return value;
 }
 
 function canonicalObjects(file: string): string[] {
-    return documents(fs.readFileSync(file, "utf8")).map((d) => JSON.stringify(canonical(d.toJS()))).sort();
+    return documents(fs.readFileSync(file, "utf8"))
+        .map((d) => JSON.stringify(canonical(d.toJS())))
+        .sort();
 }
 
 function clusterDocument(docs: YAML.Document[]): YAML.Document | undefined {
@@ -117,7 +123,9 @@ function kubeconfigExec(args: string[]): string {
     const config = YAML.parse(fs.readFileSync(0, "utf8"));
     const execs = ((config && config.users) || [])
         .map((user: any) => user.user && user.user.exec)
-        .filter((exec: any) => exec && exec.command === "kops" && (exec.args || []).slice(0, 2).join(" ") === "helpers kubectl-auth");
+        .filter(
+            (exec: any) => exec && exec.command === "kops" && (exec.args || []).slice(0, 2).join(" ") === "helpers kubectl-auth",
+        );
     if (execs.length === 0) {
         throw new Error("kops exported no user running `kops helpers kubectl-auth`");
     }
@@ -171,7 +179,9 @@ export function runJob(argv: string[]): number {
                 process.stdout.write(kubeconfigExec(args));
                 return 0;
             default:
-                throw new UsageError(`unknown job ${JSON.stringify(job)} (accepted: run, patch-spec, same, has-marker, add-marker, kubeconfig-exec)`);
+                throw new UsageError(
+                    `unknown job ${JSON.stringify(job)} (accepted: run, patch-spec, same, has-marker, add-marker, kubeconfig-exec)`,
+                );
         }
     } catch (err) {
         process.stderr.write(`kops-iam-auth: error: ${(err as Error).message}\n`);

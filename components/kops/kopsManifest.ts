@@ -28,31 +28,35 @@ export function parseKopsManifest(kopsYaml: string): KopsManifest {
             throw new Error(`the kOps YAML does not parse: ${doc.errors[0].message}`);
         }
     }
-    const documents = all.filter(doc => doc.contents !== null);
-    const clusters = documents.filter(doc => documentKind(doc) === "Cluster");
+    const documents = all.filter((doc) => doc.contents !== null);
+    const clusters = documents.filter((doc) => documentKind(doc) === "Cluster");
     if (clusters.length !== 1) {
         throw new Error(`the kOps YAML must hold exactly one document of kind Cluster, found ${clusters.length}`);
     }
     const cluster = clusters[0];
     const apiVersion = cluster.get("apiVersion");
     if (apiVersion !== kopsApiVersion) {
-        throw new Error(`the Cluster has apiVersion ${JSON.stringify(apiVersion)}; only ${kopsApiVersion} ` +
-            "(what `kops get -o yaml` prints) is supported");
+        throw new Error(
+            `the Cluster has apiVersion ${JSON.stringify(apiVersion)}; only ${kopsApiVersion} ` +
+                "(what `kops get -o yaml` prints) is supported",
+        );
     }
     if (!isMap(cluster.get("spec"))) {
         throw new Error("the Cluster has no spec mapping");
     }
-    return { documents, cluster, instanceGroups: documents.filter(doc => documentKind(doc) === "InstanceGroup") };
+    return { documents, cluster, instanceGroups: documents.filter((doc) => documentKind(doc) === "InstanceGroup") };
 }
 
 /** Writes documents back the way kOps separates them: a blank line, `---`, the next document. */
 export function serializeKopsManifest(documents: Document[]): string {
-    return documents.map((doc, index) => {
-        if (index > 0 && doc.directives) {
-            doc.directives.docStart = true;
-        }
-        return doc.toString(toStringOptions);
-    }).join("\n");
+    return documents
+        .map((doc, index) => {
+            if (index > 0 && doc.directives) {
+                doc.directives.docStart = true;
+            }
+            return doc.toString(toStringOptions);
+        })
+        .join("\n");
 }
 
 export function documentKind(doc: Document): unknown {
@@ -90,7 +94,7 @@ export function plainValue(map: YAMLMap, key: string): unknown {
  */
 export function setKeySorted(doc: Document, map: YAMLMap, key: string, value: unknown): void {
     map.flow = false;
-    const existing = map.items.find(pair => keyText(pair) === key);
+    const existing = map.items.find((pair) => keyText(pair) === key);
     if (existing) {
         if (isScalar(existing.value) && (typeof value === "string" || typeof value === "number")) {
             existing.value.value = value;
@@ -100,7 +104,7 @@ export function setKeySorted(doc: Document, map: YAMLMap, key: string, value: un
         return;
     }
     const pair = new Pair(new Scalar(key), doc.createNode(value));
-    const after = map.items.findIndex(item => (keyText(item) ?? "") > key);
+    const after = map.items.findIndex((item) => (keyText(item) ?? "") > key);
     map.items.splice(after === -1 ? map.items.length : after, 0, pair);
 }
 

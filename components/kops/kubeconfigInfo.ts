@@ -54,8 +54,10 @@ export function parseKubeconfigCluster(kubeconfigYaml: string): KubeconfigCluste
     }
     const server = entry.cluster?.server;
     if (typeof server !== "string" || !server.startsWith("https://")) {
-        throw new Error(`parseKubeconfigCluster: cluster "${clusterName}" has server ${JSON.stringify(server)}; ` +
-            "expected an https:// URL");
+        throw new Error(
+            `parseKubeconfigCluster: cluster "${clusterName}" has server ${JSON.stringify(server)}; ` +
+                "expected an https:// URL",
+        );
     }
     const caData = entry.cluster?.["certificate-authority-data"];
     if (caData !== undefined && (typeof caData !== "string" || caData === "")) {

@@ -27,7 +27,11 @@ export function canonicalJson(value: unknown): string {
             return v.map(canonical);
         }
         if (typeof v === "object" && v !== null) {
-            return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+            return Object.fromEntries(
+                Object.keys(v)
+                    .sort()
+                    .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+            );
         }
         return v;
     };

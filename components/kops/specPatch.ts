@@ -2,13 +2,25 @@
 // function over kOps' multi-document YAML. kOps field facts: docs/kops.md §2.
 import { Document, isMap, isSeq, parse, YAMLMap, YAMLSeq } from "yaml";
 import {
-    bucketNameAccepted, clusterNameAccepted, instanceTypeShapeAccepted, isBucketName, isClusterName, isInstanceTypeShape,
-    isRegion, regionAccepted,
+    bucketNameAccepted,
+    clusterNameAccepted,
+    instanceTypeShapeAccepted,
+    isBucketName,
+    isClusterName,
+    isInstanceTypeShape,
+    isRegion,
+    regionAccepted,
 } from "../config/rules";
 import { authenticatorCertDir, renderCertFetchScript, renderCertFetchServiceSection } from "./certFetchHook";
 import {
-    instanceGroupRole, isControlPlaneRole, metadataName, parseKopsManifest, plainValue,
-    serializeKopsManifest, setKeySorted, specOf,
+    instanceGroupRole,
+    isControlPlaneRole,
+    metadataName,
+    parseKopsManifest,
+    plainValue,
+    serializeKopsManifest,
+    setKeySorted,
+    specOf,
 } from "./kopsManifest";
 
 /** Where the apiserver reads the webhook kubeconfig: since kOps 1.22 only this directory of /srv/kubernetes is mounted. */
@@ -51,9 +63,18 @@ export interface SpecPatchOptions {
 }
 
 const optionTypes: Record<keyof SpecPatchOptions, "string" | "number"> = {
-    clusterName: "string", stateBucket: "string", stateBucketRegion: "string", webhookKubeconfig: "string",
-    webhookCacheTtl: "string", hookRunner: "string", hookImage: "string", authenticatorUid: "number",
-    kubernetesVersion: "string", nodeCount: "number", nodeSize: "string", controlPlaneCount: "number",
+    clusterName: "string",
+    stateBucket: "string",
+    stateBucketRegion: "string",
+    webhookKubeconfig: "string",
+    webhookCacheTtl: "string",
+    hookRunner: "string",
+    hookImage: "string",
+    authenticatorUid: "number",
+    kubernetesVersion: "string",
+    nodeCount: "number",
+    nodeSize: "string",
+    controlPlaneCount: "number",
     controlPlaneSize: "string",
 };
 
@@ -97,19 +118,34 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
     // The cluster name, bucket, region and instance type rules are ../config/rules.ts, the stack config's own.
     check(isClusterName(options.clusterName), "clusterName", clusterNameAccepted);
     check(isBucketName(options.stateBucket), "stateBucket", `${bucketNameAccepted} (no s3:// prefix)`);
-    check(options.stateBucketRegion === undefined || isRegion(options.stateBucketRegion),
-        "stateBucketRegion", `${regionAccepted}, or no value`);
-    check(isWebhookKubeconfig(options.webhookKubeconfig), "webhookKubeconfig",
-        "the webhook kubeconfig as YAML text with clusters and no private key");
+    check(
+        options.stateBucketRegion === undefined || isRegion(options.stateBucketRegion),
+        "stateBucketRegion",
+        `${regionAccepted}, or no value`,
+    );
+    check(
+        isWebhookKubeconfig(options.webhookKubeconfig),
+        "webhookKubeconfig",
+        "the webhook kubeconfig as YAML text with clusters and no private key",
+    );
     const ttl = canonicalGoDuration(options.webhookCacheTtl);
     check(ttl !== undefined, "webhookCacheTtl", "a Go duration such as 5m0s, 2m or 30s");
     check(options.hookRunner === "container" || options.hookRunner === "host", "hookRunner", "container or host");
-    check(options.hookRunner !== "container" || isPinnedImage(options.hookImage), "hookImage",
-        "an image reference pinned to a version tag or digest, e.g. public.ecr.aws/aws-cli/aws-cli:2.27.50");
-    check(Number.isInteger(options.authenticatorUid) && options.authenticatorUid >= 1 && options.authenticatorUid < 2 ** 31,
-        "authenticatorUid", "a uid from 1 to 2147483647 (the authenticator does not run as root)");
-    check(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(options.kubernetesVersion), "kubernetesVersion",
-        "a Kubernetes version such as 1.34.10");
+    check(
+        options.hookRunner !== "container" || isPinnedImage(options.hookImage),
+        "hookImage",
+        "an image reference pinned to a version tag or digest, e.g. public.ecr.aws/aws-cli/aws-cli:2.27.50",
+    );
+    check(
+        Number.isInteger(options.authenticatorUid) && options.authenticatorUid >= 1 && options.authenticatorUid < 2 ** 31,
+        "authenticatorUid",
+        "a uid from 1 to 2147483647 (the authenticator does not run as root)",
+    );
+    check(
+        /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(options.kubernetesVersion),
+        "kubernetesVersion",
+        "a Kubernetes version such as 1.34.10",
+    );
     check(Number.isInteger(options.nodeCount) && options.nodeCount >= 0, "nodeCount", "an integer >= 0");
     check(Number.isInteger(options.controlPlaneCount) && options.controlPlaneCount >= 1, "controlPlaneCount", "an integer >= 1");
     // The shape only: a spec may carry a type newer than the stack config's list (extraInstanceTypes).
@@ -131,7 +167,9 @@ export function patchClusterSpec(kopsYaml: string, options: SpecPatchOptions): s
     const spec = specOf(cluster)!;
     const name = metadataName(cluster);
     if (name !== valid.clusterName) {
-        throw new Error(`the spec is for cluster ${JSON.stringify(name)}, but clusterName is ${JSON.stringify(valid.clusterName)}`);
+        throw new Error(
+            `the spec is for cluster ${JSON.stringify(name)}, but clusterName is ${JSON.stringify(valid.clusterName)}`,
+        );
     }
     refuseUnpatchableSpec(spec, manifest.instanceGroups);
 
@@ -155,18 +193,22 @@ function refuseUnpatchableSpec(spec: YAMLMap, instanceGroups: Document[]): void 
     const authentication = plainValue(spec, "authentication") as Record<string, unknown> | undefined;
     for (const builtIn of ["aws", "kopeio"]) {
         if (authentication?.[builtIn] !== undefined) {
-            throw new Error(`spec.authentication.${builtIn} is set: with kOps' built-in authentication nodeup overwrites ` +
-                "kube-apiserver's authenticationTokenWebhookConfigFile with /etc/kubernetes/authn.config (kops#6321), " +
-                `so this project's authenticator cannot be wired in. Remove spec.authentication.${builtIn} ` +
-                "(and kOps' own aws-iam-authenticator DaemonSet) or keep managing this cluster's authentication with kOps.");
+            throw new Error(
+                `spec.authentication.${builtIn} is set: with kOps' built-in authentication nodeup overwrites ` +
+                    "kube-apiserver's authenticationTokenWebhookConfigFile with /etc/kubernetes/authn.config (kops#6321), " +
+                    `so this project's authenticator cannot be wired in. Remove spec.authentication.${builtIn} ` +
+                    "(and kOps' own aws-iam-authenticator DaemonSet) or keep managing this cluster's authentication with kOps.",
+            );
         }
     }
     const kubeAPIServer = plainValue(spec, "kubeAPIServer") as Record<string, unknown> | undefined;
     const existing = kubeAPIServer?.authenticationTokenWebhookConfigFile;
     if (existing !== undefined && existing !== webhookKubeconfigPath) {
-        throw new Error(`spec.kubeAPIServer.authenticationTokenWebhookConfigFile is already ${JSON.stringify(existing)}: ` +
-            "kube-apiserver takes one token webhook, so the existing one would be replaced. Remove it from the spec " +
-            `first if the aws-iam-authenticator webhook (${webhookKubeconfigPath}) should take its place.`);
+        throw new Error(
+            `spec.kubeAPIServer.authenticationTokenWebhookConfigFile is already ${JSON.stringify(existing)}: ` +
+                "kube-apiserver takes one token webhook, so the existing one would be replaced. Remove it from the spec " +
+                `first if the aws-iam-authenticator webhook (${webhookKubeconfigPath}) should take its place.`,
+        );
     }
     const fileAssets = plainValue(spec, "fileAssets");
     for (const asset of Array.isArray(fileAssets) ? fileAssets : []) {
@@ -177,26 +219,35 @@ function refuseUnpatchableSpec(spec: YAMLMap, instanceGroups: Document[]): void 
     for (const ig of instanceGroups) {
         const igSpec = specOf(ig);
         const hooks = igSpec ? plainValue(igSpec, "hooks") : undefined;
-        if (Array.isArray(hooks) && hooks.some(hook => hook?.name === certFetchHookName)) {
-            throw new Error(`InstanceGroup ${JSON.stringify(metadataName(ig))} has a hook named ${certFetchHookName}, ` +
-                "which would override the cluster's hook of that name; rename or remove it");
+        if (Array.isArray(hooks) && hooks.some((hook) => hook?.name === certFetchHookName)) {
+            throw new Error(
+                `InstanceGroup ${JSON.stringify(metadataName(ig))} has a hook named ${certFetchHookName}, ` +
+                    "which would override the cluster's hook of that name; rename or remove it",
+            );
         }
     }
 }
 
 function certFetchHook(options: SpecPatchOptions): Record<string, unknown> {
     const source = {
-        stateBucket: options.stateBucket, clusterName: options.clusterName,
-        stateBucketRegion: options.stateBucketRegion, authenticatorUid: options.authenticatorUid,
+        stateBucket: options.stateBucket,
+        clusterName: options.clusterName,
+        stateBucketRegion: options.stateBucketRegion,
+        authenticatorUid: options.authenticatorUid,
     };
-    const runner = options.hookRunner === "container"
-        ? {
-            execContainer: {
-                command: ["/bin/sh", "-c", renderCertFetchScript(source, { targetDir: `/rootfs${authenticatorCertDir}`, awsCommand: "aws" })],
-                image: options.hookImage,
-            },
-        }
-        : { manifest: renderCertFetchServiceSection(source) };
+    const runner =
+        options.hookRunner === "container"
+            ? {
+                  execContainer: {
+                      command: [
+                          "/bin/sh",
+                          "-c",
+                          renderCertFetchScript(source, { targetDir: `/rootfs${authenticatorCertDir}`, awsCommand: "aws" }),
+                      ],
+                      image: options.hookImage,
+                  },
+              }
+            : { manifest: renderCertFetchServiceSection(source) };
     // Keys in kOps' print order (alphabetical); `Master` is how kOps prints the hook role (it converts both ways).
     return { before: ["kubelet.service"], ...runner, name: certFetchHookName, roles: ["Master"] };
 }
@@ -214,7 +265,7 @@ function patchKubernetesVersion(cluster: Document, spec: YAMLMap, version: strin
 function upsertNamed(cluster: Document, spec: YAMLMap, listKey: string, name: string, entry: Record<string, unknown>): void {
     const seq = collectionEntry(cluster, spec, listKey, isSeq, () => new YAMLSeq());
     const node = cluster.createNode(entry);
-    const ours = seq.items.flatMap((item, index) => isMap(item) && item.get("name") === name ? [index] : []);
+    const ours = seq.items.flatMap((item, index) => (isMap(item) && item.get("name") === name ? [index] : []));
     if (ours.length === 0) {
         seq.items.push(node);
         return;
@@ -227,7 +278,11 @@ function upsertNamed(cluster: Document, spec: YAMLMap, listKey: string, name: st
 
 /** The map or list at `spec[key]`, created (in kOps' key order) when absent; block style, as kOps prints. */
 function collectionEntry<T extends YAMLMap | YAMLSeq>(
-    cluster: Document, spec: YAMLMap, key: string, is: (node: unknown) => node is T, create: () => T,
+    cluster: Document,
+    spec: YAMLMap,
+    key: string,
+    is: (node: unknown) => node is T,
+    create: () => T,
 ): T {
     const existing: unknown = spec.get(key, true);
     const collection = is(existing) ? existing : create();
@@ -245,13 +300,15 @@ function collectionEntry<T extends YAMLMap | YAMLSeq>(
  * their number is fixed (one group per etcd member), so a different count is refused.
  */
 function patchInstanceGroups(instanceGroups: Document[], options: SpecPatchOptions): void {
-    const controlPlane = instanceGroups.filter(ig => isControlPlaneRole(instanceGroupRole(ig)));
+    const controlPlane = instanceGroups.filter((ig) => isControlPlaneRole(instanceGroupRole(ig)));
     if (controlPlane.length !== options.controlPlaneCount) {
-        throw new Error(`controlPlaneCount is ${options.controlPlaneCount} but the spec has ${controlPlane.length} control-plane ` +
-            `instance group(s) (${controlPlane.map(ig => metadataName(ig)).join(", ") || "none"}): kOps makes one per member ` +
-            "and cannot change the control-plane count by a spec edit; create a new cluster to change it");
+        throw new Error(
+            `controlPlaneCount is ${options.controlPlaneCount} but the spec has ${controlPlane.length} control-plane ` +
+                `instance group(s) (${controlPlane.map((ig) => metadataName(ig)).join(", ") || "none"}): kOps makes one per member ` +
+                "and cannot change the control-plane count by a spec edit; create a new cluster to change it",
+        );
     }
-    const nodes = instanceGroups.filter(ig => instanceGroupRole(ig) === "Node");
+    const nodes = instanceGroups.filter((ig) => instanceGroupRole(ig) === "Node");
     if (nodes.length === 0 && options.nodeCount > 0) {
         throw new Error(`nodeCount is ${options.nodeCount} but the spec has no InstanceGroup with role Node to hold nodes`);
     }
@@ -293,7 +350,14 @@ function isPinnedImage(image: unknown): boolean {
 }
 
 const nanosecondsPerUnit: Record<string, bigint> = {
-    ns: 1n, us: 1_000n, "µs": 1_000n, "μs": 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
+    ns: 1n,
+    us: 1_000n,
+    "µs": 1_000n,
+    "μs": 1_000n,
+    ms: 1_000_000n,
+    s: 1_000_000_000n,
+    m: 60_000_000_000n,
+    h: 3_600_000_000_000n,
 };
 
 /** A Go duration (`5m`, `1h30m`, `1.5s`) in the form Go's Duration.String() prints (`5m0s`), as kOps stores it; undefined if invalid. */
@@ -335,6 +399,6 @@ function formatGoDuration(total: bigint): string {
 
 function throwProblems(problems: string[]): void {
     if (problems.length > 0) {
-        throw new Error(`invalid spec patch options:\n${problems.map(problem => `  - ${problem}`).join("\n")}`);
+        throw new Error(`invalid spec patch options:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
     }
 }

@@ -32,18 +32,25 @@ describe("AccessRoles by default", () => {
             "kops-iam-auth:index:AccessRoles/access",
         ]);
         const role = mocks.one(roleType).plainInputs;
-        assert.deepStrictEqual({ ...role, assumeRolePolicy: JSON.parse(role.assumeRolePolicy) }, {
-            name: "KubernetesAdmin",
-            path: "/",
-            assumeRolePolicy: rootTrust,
-            tags: { project: "kops-iam-auth" },
-        });
+        assert.deepStrictEqual(
+            { ...role, assumeRolePolicy: JSON.parse(role.assumeRolePolicy) },
+            {
+                name: "KubernetesAdmin",
+                path: "/",
+                assumeRolePolicy: rootTrust,
+                tags: { project: "kops-iam-auth" },
+            },
+        );
     });
 
     it("maps the created role first, then the pass-through roles, users and accounts", async () => {
         assert.deepStrictEqual(await valueOf(roles.mappings), {
             mapRoles: [
-                { rolearn: "arn:aws:iam::123456789012:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+                {
+                    rolearn: "arn:aws:iam::123456789012:role/KubernetesAdmin",
+                    username: "kubernetes-admin",
+                    groups: ["system:masters"],
+                },
                 { rolearn: "arn:aws:iam::111122223333:role/Existing", username: "existing", groups: ["viewers"] },
             ],
             mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["system:masters"] }],
@@ -66,9 +73,19 @@ describe("AccessRoles configured", () => {
         mocks = await installMocks();
         roles = new AccessRoles("team", {
             roles: [
-                { name: "ClusterOps", username: "ops", groups: ["ops", "system:masters"], requireMfa: true, maxSessionDurationSeconds: 7200 },
-                { name: "ClusterViewer", username: "viewer:{{SessionName}}", groups: ["viewers"],
-                    trustedPrincipals: ["arn:aws:iam::111122223333:role/Dev", "arn:aws:iam::111122223333:user/bob"] },
+                {
+                    name: "ClusterOps",
+                    username: "ops",
+                    groups: ["ops", "system:masters"],
+                    requireMfa: true,
+                    maxSessionDurationSeconds: 7200,
+                },
+                {
+                    name: "ClusterViewer",
+                    username: "viewer:{{SessionName}}",
+                    groups: ["viewers"],
+                    trustedPrincipals: ["arn:aws:iam::111122223333:role/Dev", "arn:aws:iam::111122223333:user/bob"],
+                },
             ],
             mapRoles: [{ rolearn: "arn:aws:iam::111122223333:role/teams/platform/Legacy", username: "legacy", groups: [] }],
         });
@@ -77,10 +94,16 @@ describe("AccessRoles configured", () => {
     });
 
     it("creates one role per entry, with fixed names", () => {
-        assert.deepStrictEqual(mocks.byType(roleType).map((r) => [r.name, r.plainInputs.name]).sort(), [
-            ["team-ClusterOps", "ClusterOps"],
-            ["team-ClusterViewer", "ClusterViewer"],
-        ]);
+        assert.deepStrictEqual(
+            mocks
+                .byType(roleType)
+                .map((r) => [r.name, r.plainInputs.name])
+                .sort(),
+            [
+                ["team-ClusterOps", "ClusterOps"],
+                ["team-ClusterViewer", "ClusterViewer"],
+            ],
+        );
     });
 
     it("requires MFA and sets the session length where asked", () => {
@@ -88,12 +111,14 @@ describe("AccessRoles configured", () => {
         assert.strictEqual(ops.maxSessionDuration, 7200);
         assert.deepStrictEqual(JSON.parse(ops.assumeRolePolicy), {
             Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Principal: { AWS: `arn:aws:iam::${fakeAccountId}:root` },
-                Action: "sts:AssumeRole",
-                Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
-            }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${fakeAccountId}:root` },
+                    Action: "sts:AssumeRole",
+                    Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+                },
+            ],
         });
     });
 
@@ -102,25 +127,34 @@ describe("AccessRoles configured", () => {
         assert.strictEqual(viewer.maxSessionDuration, undefined);
         assert.deepStrictEqual(JSON.parse(viewer.assumeRolePolicy), {
             Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Principal: { AWS: ["arn:aws:iam::111122223333:role/Dev", "arn:aws:iam::111122223333:user/bob"] },
-                Action: "sts:AssumeRole",
-            }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: ["arn:aws:iam::111122223333:role/Dev", "arn:aws:iam::111122223333:user/bob"] },
+                    Action: "sts:AssumeRole",
+                },
+            ],
         });
     });
 
     it("maps the roles in order; the config.yaml made from them has every role ARN without its IAM path", async () => {
         const mappings = await valueOf(roles.mappings);
-        assert.deepStrictEqual(parseAuthenticatorConfig(renderAuthenticatorConfig("team.k8s.local", mappings).configYaml).mappings, {
-            mapRoles: [
-                { rolearn: "arn:aws:iam::123456789012:role/ClusterOps", username: "ops", groups: ["ops", "system:masters"] },
-                { rolearn: "arn:aws:iam::123456789012:role/ClusterViewer", username: "viewer:{{SessionName}}", groups: ["viewers"] },
-                { rolearn: "arn:aws:iam::111122223333:role/Legacy", username: "legacy", groups: [] },
-            ],
-            mapUsers: [],
-            mapAccounts: [],
-        });
+        assert.deepStrictEqual(
+            parseAuthenticatorConfig(renderAuthenticatorConfig("team.k8s.local", mappings).configYaml).mappings,
+            {
+                mapRoles: [
+                    { rolearn: "arn:aws:iam::123456789012:role/ClusterOps", username: "ops", groups: ["ops", "system:masters"] },
+                    {
+                        rolearn: "arn:aws:iam::123456789012:role/ClusterViewer",
+                        username: "viewer:{{SessionName}}",
+                        groups: ["viewers"],
+                    },
+                    { rolearn: "arn:aws:iam::111122223333:role/Legacy", username: "legacy", groups: [] },
+                ],
+                mapUsers: [],
+                mapAccounts: [],
+            },
+        );
     });
 });
 
@@ -136,11 +170,15 @@ describe("AccessRoles edge cases", () => {
 
     it("refuses a role name given twice, naming it", async () => {
         await installMocks();
-        assert.throws(() => new AccessRoles("dup", {
-            roles: [
-                { name: "Admin", username: "a", groups: [] },
-                { name: "admin", username: "b", groups: [] },
-            ],
-        }), /roles lists the role name "admin" twice/);
+        assert.throws(
+            () =>
+                new AccessRoles("dup", {
+                    roles: [
+                        { name: "Admin", username: "a", groups: [] },
+                        { name: "admin", username: "b", groups: [] },
+                    ],
+                }),
+            /roles lists the role name "admin" twice/,
+        );
     });
 });

@@ -54,11 +54,16 @@ const componentType = "kops-iam-auth:index:IamAuthenticator";
 
 const clusterId = "component.example.com";
 const mappings: IdentityMappings = {
-    mapRoles: [{ rolearn: "arn:aws:iam::123456789012:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] }],
+    mapRoles: [
+        { rolearn: "arn:aws:iam::123456789012:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+    ],
     mapUsers: [],
     mapAccounts: ["123456789012"],
 };
-const bindings = [{ group: "readers", clusterRole: "view" }, { group: "editors", clusterRole: "edit" }];
+const bindings = [
+    { group: "readers", clusterRole: "view" },
+    { group: "editors", clusterRole: "edit" },
+];
 
 describe("IamAuthenticator", () => {
     let mocks: MockRecorder;
@@ -74,7 +79,10 @@ describe("IamAuthenticator", () => {
             provider,
             // Computed values, as the ARNs of roles created in the same program are.
             clusterId: pulumi.output(clusterId),
-            mappings: pulumi.output({ ...mappings, mapRoles: [{ ...mappings.mapRoles[0], rolearn: pulumi.output(mappings.mapRoles[0].rolearn) }] }),
+            mappings: pulumi.output({
+                ...mappings,
+                mapRoles: [{ ...mappings.mapRoles[0], rolearn: pulumi.output(mappings.mapRoles[0].rolearn) }],
+            }),
             image: "example.com/aws-iam-authenticator:v0.7.18",
             uid: 65532,
             resources: { limits: { cpu: "200m" } },
@@ -86,19 +94,26 @@ describe("IamAuthenticator", () => {
 
     const registration = (type: string, name?: string) => {
         const found = registrations.filter((r) => r.type === type && (name === undefined || r.name === name));
-        assert.strictEqual(found.length, 1, `one ${type} ${name ?? ""}: ${registrations.map((r) => `${r.type}/${r.name}`).join(", ")}`);
+        assert.strictEqual(
+            found.length,
+            1,
+            `one ${type} ${name ?? ""}: ${registrations.map((r) => `${r.type}/${r.name}`).join(", ")}`,
+        );
         return found[0];
     };
 
     it("registers a ConfigMap, a DaemonSet and one ClusterRoleBinding per binding, as its children", () => {
-        assert.deepStrictEqual(mocks.resources.map((r) => `${r.type}/${r.name}`).sort(), [
-            `${componentType}/auth`,
-            `${daemonSetType}/auth-daemonset`,
-            `${configMapType}/auth-config`,
-            `${bindingType}/auth-aws-iam-authenticator:editors:edit`,
-            `${bindingType}/auth-aws-iam-authenticator:readers:view`,
-            "pulumi:providers:kubernetes/cluster-k8s",
-        ].sort());
+        assert.deepStrictEqual(
+            mocks.resources.map((r) => `${r.type}/${r.name}`).sort(),
+            [
+                `${componentType}/auth`,
+                `${daemonSetType}/auth-daemonset`,
+                `${configMapType}/auth-config`,
+                `${bindingType}/auth-aws-iam-authenticator:editors:edit`,
+                `${bindingType}/auth-aws-iam-authenticator:readers:view`,
+                "pulumi:providers:kubernetes/cluster-k8s",
+            ].sort(),
+        );
         const component = registration(componentType, "auth");
         for (const child of registrations.filter((r) => r.type.startsWith("kubernetes:"))) {
             assert.ok(child.parent.endsWith(`::${componentType}::auth`), `${child.type}/${child.name}: parent ${child.parent}`);
@@ -110,17 +125,27 @@ describe("IamAuthenticator", () => {
         const kubernetesObjects = registrations.filter((r) => r.type.startsWith("kubernetes:"));
         assert.strictEqual(kubernetesObjects.length, 4);
         for (const object of kubernetesObjects) {
-            assert.match(object.provider, /::pulumi:providers:kubernetes::cluster-k8s::cluster-k8s-id$/, `${object.type}/${object.name}`);
+            assert.match(
+                object.provider,
+                /::pulumi:providers:kubernetes::cluster-k8s::cluster-k8s-id$/,
+                `${object.type}/${object.name}`,
+            );
         }
     });
 
     it("makes the DaemonSet depend on the ConfigMap, and nothing on the DaemonSet", () => {
         const daemonSet = registration(daemonSetType);
-        assert.ok(daemonSet.dependencies.some((urn) => urn.endsWith(`$${configMapType}::auth-config`)), daemonSet.dependencies.join(", "));
+        assert.ok(
+            daemonSet.dependencies.some((urn) => urn.endsWith(`$${configMapType}::auth-config`)),
+            daemonSet.dependencies.join(", "),
+        );
         for (const other of registrations.filter((r) => r.type !== daemonSetType)) {
             assert.ok(!other.dependencies.some((urn) => urn.includes(daemonSetType)), `${other.type} depends on the DaemonSet`);
         }
-        assert.deepStrictEqual(registration(configMapType).dependencies.filter((urn) => urn.includes("kubernetes:")), []);
+        assert.deepStrictEqual(
+            registration(configMapType).dependencies.filter((urn) => urn.includes("kubernetes:")),
+            [],
+        );
     });
 
     it("deletes before replacing: the objects' names are fixed", () => {
@@ -132,12 +157,15 @@ describe("IamAuthenticator", () => {
     it("gives each object exactly the pure renderers' output", () => {
         const configYaml = renderAuthenticatorConfig(clusterId, mappings).configYaml;
         assert.deepStrictEqual(mocks.one(configMapType).plainInputs, renderAuthenticatorConfigMap({ configYaml }));
-        assert.deepStrictEqual(mocks.one(daemonSetType).plainInputs, renderAuthenticatorDaemonSet({
-            configChecksum: configChecksum(configYaml),
-            image: "example.com/aws-iam-authenticator:v0.7.18",
-            uid: 65532,
-            resources: { limits: { cpu: "200m" } },
-        }));
+        assert.deepStrictEqual(
+            mocks.one(daemonSetType).plainInputs,
+            renderAuthenticatorDaemonSet({
+                configChecksum: configChecksum(configYaml),
+                image: "example.com/aws-iam-authenticator:v0.7.18",
+                uid: 65532,
+                resources: { limits: { cpu: "200m" } },
+            }),
+        );
         const rendered = renderClusterRoleBindings(bindings);
         for (const binding of rendered) {
             assert.deepStrictEqual(mocks.one(bindingType, `auth-${binding.metadata.name}`).plainInputs, binding);
@@ -152,7 +180,9 @@ describe("IamAuthenticator", () => {
 
     it("rolls the pods only through config.yaml: the annotation is its checksum", () => {
         const annotations = mocks.one(daemonSetType).plainInputs.spec.template.metadata.annotations;
-        assert.deepStrictEqual(annotations, { "checksum/config": configChecksum(renderAuthenticatorConfig(clusterId, mappings).configYaml) });
+        assert.deepStrictEqual(annotations, {
+            "checksum/config": configChecksum(renderAuthenticatorConfig(clusterId, mappings).configYaml),
+        });
     });
 });
 
@@ -161,17 +191,27 @@ describe("IamAuthenticator with a role ARN that has an IAM path", () => {
         await installMocks();
         const warnings: Array<{ message: string; resource?: pulumi.Resource }> = [];
         const warn = pulumi.log.warn;
-        (pulumi.log as any).warn = (message: string, resource?: pulumi.Resource) => { warnings.push({ message, resource }); };
+        (pulumi.log as any).warn = (message: string, resource?: pulumi.Resource) => {
+            warnings.push({ message, resource });
+        };
         try {
             const provider = new k8s.Provider("path-k8s", { kubeconfig: "{}" });
             const authenticator = new IamAuthenticator("pathed", {
-                provider, clusterId,
-                mappings: { mapRoles: [{ rolearn: "arn:aws:iam::123456789012:role/team/Reader", username: "reader", groups: [] }], mapUsers: [], mapAccounts: [] },
+                provider,
+                clusterId,
+                mappings: {
+                    mapRoles: [{ rolearn: "arn:aws:iam::123456789012:role/team/Reader", username: "reader", groups: [] }],
+                    mapUsers: [],
+                    mapAccounts: [],
+                },
             });
             const configYaml = await valueOf(authenticator.configYaml);
             assert.ok(configYaml.includes("rolearn: arn:aws:iam::123456789012:role/Reader\n"), configYaml);
             assert.strictEqual(warnings.length, 1);
-            assert.match(warnings[0].message, /mapRoles\[0\]\.rolearn arn:aws:iam::123456789012:role\/team\/Reader has an IAM path/);
+            assert.match(
+                warnings[0].message,
+                /mapRoles\[0\]\.rolearn arn:aws:iam::123456789012:role\/team\/Reader has an IAM path/,
+            );
             assert.strictEqual(warnings[0].resource, authenticator);
         } finally {
             (pulumi.log as any).warn = warn;
@@ -188,30 +228,54 @@ describe("IamAuthenticator refuses bad settings", () => {
         provider = new k8s.Provider("refusals-k8s", { kubeconfig: "{}" });
     });
 
-    const objectsNamed = (prefix: string) => mocks.resources.filter((r) => r.type.startsWith("kubernetes:") && r.name.startsWith(prefix));
+    const objectsNamed = (prefix: string) =>
+        mocks.resources.filter((r) => r.type.startsWith("kubernetes:") && r.name.startsWith(prefix));
 
     it("without a provider", async () => {
-        assert.throws(() => new IamAuthenticator("no-provider", { clusterId, mappings } as any), /no-provider: provider is required/);
+        assert.throws(
+            () => new IamAuthenticator("no-provider", { clusterId, mappings } as any),
+            /no-provider: provider is required/,
+        );
         await settle();
         assert.deepStrictEqual(objectsNamed("no-provider"), []);
     });
 
     it("with an unpinned image, a root uid or a bad binding", async () => {
-        assert.throws(() => new IamAuthenticator("bad-image", { provider, clusterId, mappings, image: "aws-iam-authenticator" }),
-            /image is "aws-iam-authenticator"; it must be an image reference pinned/);
+        assert.throws(
+            () => new IamAuthenticator("bad-image", { provider, clusterId, mappings, image: "aws-iam-authenticator" }),
+            /image is "aws-iam-authenticator"; it must be an image reference pinned/,
+        );
         assert.throws(() => new IamAuthenticator("bad-uid", { provider, clusterId, mappings, uid: 0 }), /uid is 0/);
-        assert.throws(() => new IamAuthenticator("bad-binding", { provider, clusterId, mappings, clusterRoleBindings: [{ group: "a/b", clusterRole: "view" }] }),
-            /clusterRoleBindings\[0\]\.group is "a\/b"/);
+        assert.throws(
+            () =>
+                new IamAuthenticator("bad-binding", {
+                    provider,
+                    clusterId,
+                    mappings,
+                    clusterRoleBindings: [{ group: "a/b", clusterRole: "view" }],
+                }),
+            /clusterRoleBindings\[0\]\.group is "a\/b"/,
+        );
         await settle();
         assert.deepStrictEqual([...objectsNamed("bad-image"), ...objectsNamed("bad-uid"), ...objectsNamed("bad-binding")], []);
     });
 
     it("with bad mappings, once they are known, naming the entry (mappings may be computed)", async () => {
         const authenticator = new IamAuthenticator("bad-mappings", {
-            provider, clusterId, mappings: { mapRoles: [{ rolearn: "KubernetesAdmin", username: "admin", groups: [] }], mapUsers: [], mapAccounts: [] },
+            provider,
+            clusterId,
+            mappings: {
+                mapRoles: [{ rolearn: "KubernetesAdmin", username: "admin", groups: [] }],
+                mapUsers: [],
+                mapAccounts: [],
+            },
         });
         await assert.rejects((authenticator.configYaml as any).promise(), /mapRoles\[0\]\.rolearn is "KubernetesAdmin"/);
         await settle();
-        assert.deepStrictEqual(objectsNamed("bad-mappings").map((r) => r.type), [], "no object reaches the engine");
+        assert.deepStrictEqual(
+            objectsNamed("bad-mappings").map((r) => r.type),
+            [],
+            "no object reaches the engine",
+        );
     });
 });

@@ -24,26 +24,35 @@ const baseArgs: KopsClusterArgs = {
 describe("KopsCluster checks its extraFlags with the stack config's allow-list", () => {
     it("refuses --cloud=gce, --dns=public, --v=10 and --config=..., naming each, before registering any command", async () => {
         const mocks = await installMocks();
-        assert.throws(() => new KopsCluster("flags", {
-            ...baseArgs,
-            extraFlags: ["--node-volume-size=64", "--cloud=gce", "--dns=public", "--v=10", "--config=/tmp/kops.yaml"],
-        }), (error: Error) => {
-            assert.match(error.message, /^KopsCluster flags \(cluster dev\.example\.com\): /);
-            assert.match(error.message, /extraFlags\[1\]: flag --cloud \(value "gce"\) is set by this project/);
-            assert.match(error.message, /extraFlags\[2\]: flag --dns \(value "public"\)/);
-            assert.match(error.message, /extraFlags\[3\]: flag --v \(value "10"\) is not allowed/);
-            assert.match(error.message, /extraFlags\[4\]: flag --config \(value "\/tmp\/kops.yaml"\) is not allowed/);
-            assert.doesNotMatch(error.message, /extraFlags\[0\]/);
-            return true;
-        });
+        assert.throws(
+            () =>
+                new KopsCluster("flags", {
+                    ...baseArgs,
+                    extraFlags: ["--node-volume-size=64", "--cloud=gce", "--dns=public", "--v=10", "--config=/tmp/kops.yaml"],
+                }),
+            (error: Error) => {
+                assert.match(error.message, /^KopsCluster flags \(cluster dev\.example\.com\): /);
+                assert.match(error.message, /extraFlags\[1\]: flag --cloud \(value "gce"\) is set by this project/);
+                assert.match(error.message, /extraFlags\[2\]: flag --dns \(value "public"\)/);
+                assert.match(error.message, /extraFlags\[3\]: flag --v \(value "10"\) is not allowed/);
+                assert.match(error.message, /extraFlags\[4\]: flag --config \(value "\/tmp\/kops.yaml"\) is not allowed/);
+                assert.doesNotMatch(error.message, /extraFlags\[0\]/);
+                return true;
+            },
+        );
         await settle();
-        assert.deepStrictEqual(mocks.resources.filter((r) => r.custom).map((r) => r.name), []);
+        assert.deepStrictEqual(
+            mocks.resources.filter((r) => r.custom).map((r) => r.name),
+            [],
+        );
     });
 
     it("refuses a value in an item of its own (kops would read it as an argument, or the next flag as the value)", async () => {
         await installMocks();
-        assert.throws(() => new KopsCluster("split", { ...baseArgs, extraFlags: ["--image", "ami-0123456789abcdef0"] }),
-            /extraFlags\[0\]: flag --image needs a value in the same item.*extraFlags\[1\]: "ami-0123456789abcdef0" is not a flag/);
+        assert.throws(
+            () => new KopsCluster("split", { ...baseArgs, extraFlags: ["--image", "ami-0123456789abcdef0"] }),
+            /extraFlags\[0\]: flag --image needs a value in the same item.*extraFlags\[1\]: "ami-0123456789abcdef0" is not a flag/,
+        );
     });
 
     it("accepts allowed flags", async () => {
@@ -55,8 +64,10 @@ describe("KopsCluster checks its extraFlags with the stack config's allow-list",
     it("checks the region by the config's rule: eusc-de-east-1 passes, a malformed one is refused", async () => {
         await installMocks();
         assert.doesNotThrow(() => new KopsCluster("eusc", { ...baseArgs, region: "eusc-de-east-1", zones: ["eusc-de-east-1a"] }));
-        assert.throws(() => new KopsCluster("badregion", { ...baseArgs, region: "EU-West-1", zones: ["EU-West-1a"] }),
-            /region is "EU-West-1"; expected an AWS region name like eu-west-1/);
+        assert.throws(
+            () => new KopsCluster("badregion", { ...baseArgs, region: "EU-West-1", zones: ["EU-West-1a"] }),
+            /region is "EU-West-1"; expected an AWS region name like eu-west-1/,
+        );
         await settle();
     });
 });
@@ -75,8 +86,13 @@ describe("AccessRoles refuses a mapRoles entry that repeats a role it creates", 
                 ],
             });
             await assert.rejects(outcome(roles.mappings), (error: Error) => {
-                assert.match(error.message, new RegExp(`^AccessRoles dup: mapRoles\\[1\\]\\.rolearn is "${rolearn.replace(/[/.]/g, "\\$&")}", ` +
-                    "the same identity as accessRoles\\[0\\] \\(the role KubernetesAdmin this stack creates\\)"));
+                assert.match(
+                    error.message,
+                    new RegExp(
+                        `^AccessRoles dup: mapRoles\\[1\\]\\.rolearn is "${rolearn.replace(/[/.]/g, "\\$&")}", ` +
+                            "the same identity as accessRoles\\[0\\] \\(the role KubernetesAdmin this stack creates\\)",
+                    ),
+                );
                 return true;
             });
             await settle().catch(() => undefined);

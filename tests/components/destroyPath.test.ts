@@ -18,7 +18,15 @@ function exportedKubeconfig(clusterName: string): string {
     return YAML.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: clusterName, cluster: { "certificate-authority-data": Buffer.from("CA").toString("base64"), server: `https://api.${clusterName}` } }],
+        clusters: [
+            {
+                name: clusterName,
+                cluster: {
+                    "certificate-authority-data": Buffer.from("CA").toString("base64"),
+                    server: `https://api.${clusterName}`,
+                },
+            },
+        ],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
         users: [{ name: clusterName, user: {} }],
@@ -27,9 +35,13 @@ function exportedKubeconfig(clusterName: string): string {
 
 async function render(raw: Record<string, unknown>, awsProfile?: string): Promise<{ mocks: MockRecorder; graph: ResourceGraph }> {
     const mocks = await installMocks({
-        extraState: (type, name, inputs) => type === commandType && name.endsWith("-kops-kubeconfig")
-            ? { stdout: secretValue(exportedKubeconfig(unwrapSecrets(inputs).environment.CLUSTER_NAME)), stderr: secretValue("") }
-            : undefined,
+        extraState: (type, name, inputs) =>
+            type === commandType && name.endsWith("-kops-kubeconfig")
+                ? {
+                      stdout: secretValue(exportedKubeconfig(unwrapSecrets(inputs).environment.CLUSTER_NAME)),
+                      stderr: secretValue(""),
+                  }
+                : undefined,
     });
     const settings = parseStackSettings(raw, region, { awsProfile });
     const { transforms } = await runRecordingStack(() => new KopsIamCluster("dev", settings));
@@ -43,7 +55,10 @@ describe("pulumi destroy of a KopsIamCluster", () => {
         let graph: ResourceGraph;
         let purge: RecordedResource;
         before(async () => {
-            ({ mocks, graph } = await render({ clusterName: "dev.example.com", stateBucketName: "kops-state-example" }, "platform"));
+            ({ mocks, graph } = await render(
+                { clusterName: "dev.example.com", stateBucketName: "kops-state-example" },
+                "platform",
+            ));
             purge = mocks.one(commandType, "dev-state-purge-versions");
         });
 
@@ -54,9 +69,15 @@ describe("pulumi destroy of a KopsIamCluster", () => {
             assert.deepStrictEqual(purge.plainInputs.interpreter, ["bash", "-c"]);
             // The stack's region and aws:profile, so the AWS CLI reaches the bucket as the stack's provider does.
             assert.deepStrictEqual(purge.plainInputs.environment, {
-                STATE_BUCKET: "kops-state-example", CLUSTER_PREFIX: "dev.example.com/", AWS_REGION: region, AWS_PROFILE: "platform",
+                STATE_BUCKET: "kops-state-example",
+                CLUSTER_PREFIX: "dev.example.com/",
+                AWS_REGION: region,
+                AWS_PROFILE: "platform",
             });
-            assert.ok(!purgeClusterVersionsScript.includes("kops-state-example") && !purgeClusterVersionsScript.includes("dev.example.com"));
+            assert.ok(
+                !purgeClusterVersionsScript.includes("kops-state-example") &&
+                    !purgeClusterVersionsScript.includes("dev.example.com"),
+            );
         });
 
         it("runs in order: Kubernetes objects, kops delete cluster, the authenticator objects, the purge, the bucket", () => {
@@ -75,8 +96,13 @@ describe("pulumi destroy of a KopsIamCluster", () => {
             assert.ok(dependsOn(graph, purge.urn, bucket.urn), "the purge must run before the bucket's deletion");
             const destroyOrder = creationOrder(graph).reverse();
             const at = (r: RecordedResource) => destroyOrder.indexOf(r.urn);
-            assert.ok(at(configMap) < at(spec) && at(spec) < Math.min(...objects.map(at)) &&
-                Math.max(...objects.map(at)) < at(purge) && at(purge) < at(bucket), destroyOrder.map((u) => u.split("::").pop()).join(", "));
+            assert.ok(
+                at(configMap) < at(spec) &&
+                    at(spec) < Math.min(...objects.map(at)) &&
+                    Math.max(...objects.map(at)) < at(purge) &&
+                    at(purge) < at(bucket),
+                destroyOrder.map((u) => u.split("::").pop()).join(", "),
+            );
         });
 
         it("the Kubernetes provider lets the objects go when the cluster is gone or unreachable (deleteUnreachable)", () => {
@@ -85,14 +111,34 @@ describe("pulumi destroy of a KopsIamCluster", () => {
     });
 
     it("an existing bucket: no purge; nothing but the cluster's own objects and kops delete touch it", async () => {
-        const { mocks } = await render({ clusterName: "dev.example.com", stateBucketName: "shared-kops-state", createStateBucket: false });
-        assert.deepStrictEqual(mocks.byType(commandType).map((c) => c.name).sort(), ["dev-kops-apply", "dev-kops-kubeconfig", "dev-kops-spec"]);
-        assert.deepStrictEqual(mocks.byType("aws:s3/bucketObjectv2:BucketObjectv2").map((o) => o.plainInputs.key).sort()
-            .filter((key: string) => !key.startsWith("dev.example.com/")), []);
+        const { mocks } = await render({
+            clusterName: "dev.example.com",
+            stateBucketName: "shared-kops-state",
+            createStateBucket: false,
+        });
+        assert.deepStrictEqual(
+            mocks
+                .byType(commandType)
+                .map((c) => c.name)
+                .sort(),
+            ["dev-kops-apply", "dev-kops-kubeconfig", "dev-kops-spec"],
+        );
+        assert.deepStrictEqual(
+            mocks
+                .byType("aws:s3/bucketObjectv2:BucketObjectv2")
+                .map((o) => o.plainInputs.key)
+                .sort()
+                .filter((key: string) => !key.startsWith("dev.example.com/")),
+            [],
+        );
     });
 
     it("stateBucketForceDestroy: no purge (deleting the bucket removes every version anyway)", async () => {
-        const { mocks } = await render({ clusterName: "dev.example.com", stateBucketName: "kops-state-example", stateBucketForceDestroy: true });
+        const { mocks } = await render({
+            clusterName: "dev.example.com",
+            stateBucketName: "kops-state-example",
+            stateBucketForceDestroy: true,
+        });
         assert.strictEqual(mocks.byType(commandType).filter((c) => c.name.endsWith("purge-versions")).length, 0);
         assert.strictEqual(mocks.one("aws:s3/bucket:Bucket", "dev-state-bucket").plainInputs.forceDestroy, true);
     });

@@ -14,7 +14,14 @@ import { diffCommandInputs, InputChange, RenderedResource } from "../../componen
 import { parseSpecPatchOptions } from "../../components/kops/specPatch";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import {
-    fakeCertPem, fakePrivateKeyPem, installMocks, isSecretValue, MockRecorder, RecordedResource, settle, valueOf,
+    fakeCertPem,
+    fakePrivateKeyPem,
+    installMocks,
+    isSecretValue,
+    MockRecorder,
+    RecordedResource,
+    settle,
+    valueOf,
 } from "../helpers/pulumiMocks";
 import { plainStringsContaining } from "../helpers/secretScan";
 
@@ -33,10 +40,14 @@ const exportedKubeconfig = YAML.stringify({
     clusters: [{ name: clusterName, cluster: { "certificate-authority-data": caData, server: apiServer } }],
     contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
     "current-context": clusterName,
-    users: [{
-        name: clusterName,
-        user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "kops", args: ["helpers", "kubectl-auth"] } },
-    }],
+    users: [
+        {
+            name: clusterName,
+            user: {
+                exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "kops", args: ["helpers", "kubectl-auth"] },
+            },
+        },
+    ],
 });
 
 const baseArgs: KopsClusterArgs = {
@@ -67,7 +78,8 @@ interface Rendering {
  */
 async function render(args: KopsClusterArgs, before?: () => pulumi.Resource[]): Promise<Rendering> {
     const mocks = await installMocks({
-        extraState: (type, name) => (type === commandType && name === "kops-kubeconfig" ? { stdout: exportedKubeconfig, stderr: "" } : undefined),
+        extraState: (type, name) =>
+            type === commandType && name === "kops-kubeconfig" ? { stdout: exportedKubeconfig, stderr: "" } : undefined,
     });
     const dependencies = before?.() ?? [];
     const cluster = new KopsCluster("kops", { ...args, stateStoreObjects: args.stateStoreObjects ?? dependencies });
@@ -88,7 +100,9 @@ async function render(args: KopsClusterArgs, before?: () => pulumi.Resource[]): 
 
 /** The dynamic provider as Pulumi's Node.js provider host loads it from the resource's `__provider` input. */
 function loadSerializedProvider(guard: RecordedResource): pulumi.dynamic.ResourceProvider {
-    const requireFromString = require(require.resolve("require-from-string", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] }));
+    const requireFromString = require(
+        require.resolve("require-from-string", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] }),
+    );
     return requireFromString(guard.plainInputs.__provider).handler();
 }
 
@@ -225,9 +239,15 @@ describe("KopsCluster", () => {
                 }
                 const script = parseKopsCommandLine(line)?.script;
                 assert.ok(script, `${c.name}.${step} does not run a kOps script: ${line}`);
-                assert.ok(fs.existsSync(path.join(__dirname, "../../components/kops/scripts", script)), `${c.name}.${step}: no ${script}`);
+                assert.ok(
+                    fs.existsSync(path.join(__dirname, "../../components/kops/scripts", script)),
+                    `${c.name}.${step}: no ${script}`,
+                );
             }
-            assert.ok(!JSON.stringify(c.plainInputs).includes(path.join(__dirname, "..", "..")), `${c.name} has the checkout's path in its inputs`);
+            assert.ok(
+                !JSON.stringify(c.plainInputs).includes(path.join(__dirname, "..", "..")),
+                `${c.name} has the checkout's path in its inputs`,
+            );
         }
     });
 
@@ -247,7 +267,10 @@ describe("KopsCluster", () => {
                 assert.ok(!isSecretValue(value), `${c.name} environment ${name} is secret`);
             }
         }
-        const plainOutputs = { apiServerUrl: r.cluster.apiServerUrl, certificateAuthorityData: r.cluster.certificateAuthorityData };
+        const plainOutputs = {
+            apiServerUrl: r.cluster.apiServerUrl,
+            certificateAuthorityData: r.cluster.certificateAuthorityData,
+        };
         assert.deepStrictEqual(await plainStringsContaining("PRIVATE KEY", r.mocks.resources, plainOutputs), []);
         assert.deepStrictEqual(await plainStringsContaining(fakePrivateKeyPem, r.mocks.resources, plainOutputs), []);
         assert.deepStrictEqual(await plainStringsContaining("kubectl-auth", r.mocks.resources, plainOutputs), []);
@@ -257,7 +280,11 @@ describe("KopsCluster", () => {
         const { __provider, ...settings } = r.guard.plainInputs;
         assert.strictEqual(typeof __provider, "string");
         assert.deepStrictEqual(settings, {
-            clusterName, zones: ["eu-west-1a"], networking: "cilium", topology: "public", controlPlaneCount: 1,
+            clusterName,
+            zones: ["eu-west-1a"],
+            networking: "cilium",
+            topology: "public",
+            controlPlaneCount: 1,
         });
     });
 });
@@ -289,39 +316,51 @@ describe("KopsCluster options", () => {
     });
 
     it("defaults to what the stack config defaults to", () => {
-        assert.deepStrictEqual({ ...kopsClusterDefaults, kubeconfigMode: undefined, adminTtl: undefined }, {
-            nodeCount: simpleSettings.nodeCount.default,
-            nodeSize: simpleSettings.nodeSize.default,
-            controlPlaneCount: simpleSettings.controlPlaneCount.default,
-            controlPlaneSize: simpleSettings.controlPlaneSize.default,
-            networking: simpleSettings.networking.default,
-            topology: simpleSettings.topology.default,
-            extraFlags: simpleSettings.kopsExtraFlags.default,
-            adoptExisting: simpleSettings.adoptExistingCluster.default,
-            validateTimeout: simpleSettings.validateTimeout.default,
-            // The stack config has no kubeconfig mode: an empty adminCredentialTtl (its default) means
-            // the auth plugin, and the component's adminTtl default counts only in admin mode.
-            kubeconfigMode: undefined,
-            adminTtl: simpleSettings.adminCredentialTtl.default || undefined,
-            kopsBinary: simpleSettings.kopsBinary.default,
-            webhookCacheTtl: simpleSettings.webhookCacheTtl.default,
-            hookRunner: simpleSettings.hookRunner.default,
-            hookImage: simpleSettings.hookImage.default,
-            authenticatorUid: simpleSettings.authenticatorUid.default,
-        });
+        assert.deepStrictEqual(
+            { ...kopsClusterDefaults, kubeconfigMode: undefined, adminTtl: undefined },
+            {
+                nodeCount: simpleSettings.nodeCount.default,
+                nodeSize: simpleSettings.nodeSize.default,
+                controlPlaneCount: simpleSettings.controlPlaneCount.default,
+                controlPlaneSize: simpleSettings.controlPlaneSize.default,
+                networking: simpleSettings.networking.default,
+                topology: simpleSettings.topology.default,
+                extraFlags: simpleSettings.kopsExtraFlags.default,
+                adoptExisting: simpleSettings.adoptExistingCluster.default,
+                validateTimeout: simpleSettings.validateTimeout.default,
+                // The stack config has no kubeconfig mode: an empty adminCredentialTtl (its default) means
+                // the auth plugin, and the component's adminTtl default counts only in admin mode.
+                kubeconfigMode: undefined,
+                adminTtl: simpleSettings.adminCredentialTtl.default || undefined,
+                kopsBinary: simpleSettings.kopsBinary.default,
+                webhookCacheTtl: simpleSettings.webhookCacheTtl.default,
+                hookRunner: simpleSettings.hookRunner.default,
+                hookImage: simpleSettings.hookImage.default,
+                authenticatorUid: simpleSettings.authenticatorUid.default,
+            },
+        );
     });
 
     it("refuses bad settings before registering any command, naming each", async () => {
         const mocks = await installMocks();
-        assert.throws(() => new KopsCluster("bad", { ...baseArgs, zones: ["us-east-1a", "eu-west-1b"] }),
-            /KopsCluster bad \(cluster dev\.example\.com\): zones contains "us-east-1a"; expected availability zones of region eu-west-1/);
+        assert.throws(
+            () => new KopsCluster("bad", { ...baseArgs, zones: ["us-east-1a", "eu-west-1b"] }),
+            /KopsCluster bad \(cluster dev\.example\.com\): zones contains "us-east-1a"; expected availability zones of region eu-west-1/,
+        );
         assert.throws(() => new KopsCluster("bad", { ...baseArgs, zones: [] }), /zones is empty/);
-        assert.throws(() => new KopsCluster("bad", { ...baseArgs, kubeconfigMode: "token" as any }),
-            /kubeconfigMode is "token"; expected auth-plugin or admin/);
-        assert.throws(() => new KopsCluster("bad", { ...baseArgs, validateTimeout: "soon", adminTtl: "1 day" }),
-            /validateTimeout is "soon"; expected a Go duration.*adminTtl is "1 day"/);
+        assert.throws(
+            () => new KopsCluster("bad", { ...baseArgs, kubeconfigMode: "token" as any }),
+            /kubeconfigMode is "token"; expected auth-plugin or admin/,
+        );
+        assert.throws(
+            () => new KopsCluster("bad", { ...baseArgs, validateTimeout: "soon", adminTtl: "1 day" }),
+            /validateTimeout is "soon"; expected a Go duration.*adminTtl is "1 day"/,
+        );
         await settle();
-        assert.deepStrictEqual(mocks.resources.filter((x) => x.custom).map((x) => x.name), []);
+        assert.deepStrictEqual(
+            mocks.resources.filter((x) => x.custom).map((x) => x.name),
+            [],
+        );
     });
 });
 
@@ -342,8 +381,9 @@ async function rerunsBetween(before: KopsClusterArgs, after: KopsClusterArgs): P
 
 /** Compile-time: these settings are no input of KopsCluster, so they cannot reach a kOps command. */
 type NotAnInput<K extends string> = K extends keyof KopsClusterArgs ? never : K;
-const notKopsClusterInputs: NotAnInput<"mapRoles" | "mapUsers" | "mapAccounts" | "authenticatorImage" | "authenticatorResources">[] =
-    ["mapRoles", "mapUsers", "mapAccounts", "authenticatorImage", "authenticatorResources"];
+const notKopsClusterInputs: NotAnInput<
+    "mapRoles" | "mapUsers" | "mapAccounts" | "authenticatorImage" | "authenticatorResources"
+>[] = ["mapRoles", "mapUsers", "mapAccounts", "authenticatorImage", "authenticatorResources"];
 
 describe("the lifecycle table", () => {
     it("pulumi up with nothing changed: no command input changes", async () => {
@@ -398,7 +438,10 @@ describe("the lifecycle table", () => {
             const provider = loadSerializedProvider(b.guard);
             const refused = await provider.check!(a.guard.plainInputs, b.guard.plainInputs);
             assert.strictEqual(refused.failures?.length, 1);
-            assert.match(refused.failures![0].reason, new RegExp(`^cluster ${clusterName.replace(/\./g, "\\.")}: ${setting} cannot change`));
+            assert.match(
+                refused.failures![0].reason,
+                new RegExp(`^cluster ${clusterName.replace(/\./g, "\\.")}: ${setting} cannot change`),
+            );
             assert.ok(b.spec.options.dependencies.includes(b.guard.urn), "the spec does not wait for the guard");
 
             // Creation and an unchanged deployment pass.
@@ -411,6 +454,8 @@ describe("the lifecycle table", () => {
         const r = await render(baseArgs);
         const provider = loadSerializedProvider(r.guard);
         assert.deepStrictEqual(await provider.create!(r.guard.plainInputs), { id: clusterName, outs: r.guard.plainInputs });
-        assert.deepStrictEqual(await provider.update!(clusterName, r.guard.plainInputs, r.guard.plainInputs), { outs: r.guard.plainInputs });
+        assert.deepStrictEqual(await provider.update!(clusterName, r.guard.plainInputs, r.guard.plainInputs), {
+            outs: r.guard.plainInputs,
+        });
     });
 });

@@ -9,8 +9,16 @@ import { parseStackSettings, StackSettings } from "../../components/config";
 import { KopsIamCluster, KopsIamClusterArgs } from "../../components/kopsIamCluster";
 import { kopsCommandLines } from "../../components/kops/commandEnvironment";
 import {
-    fakeAccountId, fakePrivateKeyPem, installMocks, isSecretValue, MockRecorder, RecordedResource, secretValue, settle,
-    unwrapSecrets, valueOf,
+    fakeAccountId,
+    fakePrivateKeyPem,
+    installMocks,
+    isSecretValue,
+    MockRecorder,
+    RecordedResource,
+    secretValue,
+    settle,
+    unwrapSecrets,
+    valueOf,
 } from "../helpers/pulumiMocks";
 import { registeredOutputs } from "../helpers/registeredOutputs";
 import { creationOrder, dependsOn, ResourceGraph, resourceGraph, runRecordingStack } from "../helpers/resourceGraph";
@@ -43,17 +51,26 @@ function exportedKubeconfig(clusterName: string): string {
     return YAML.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: clusterName, cluster: { "certificate-authority-data": caDataOf(clusterName), server: serverOf(clusterName) } }],
+        clusters: [
+            {
+                name: clusterName,
+                cluster: { "certificate-authority-data": caDataOf(clusterName), server: serverOf(clusterName) },
+            },
+        ],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
-        users: [{
-            name: clusterName,
-            user: {
-                "client-certificate-data": Buffer.from("-----BEGIN CERTIFICATE-----\nADMIN\n-----END CERTIFICATE-----\n").toString("base64"),
-                "client-key-data": adminClientKeyData,
-                token: adminToken,
+        users: [
+            {
+                name: clusterName,
+                user: {
+                    "client-certificate-data": Buffer.from(
+                        "-----BEGIN CERTIFICATE-----\nADMIN\n-----END CERTIFICATE-----\n",
+                    ).toString("base64"),
+                    "client-key-data": adminClientKeyData,
+                    token: adminToken,
+                },
             },
-        }],
+        ],
     });
 }
 
@@ -80,12 +97,17 @@ interface Rendering {
  */
 async function render(instances: Array<{ name: string; args: KopsIamClusterArgs }>): Promise<Rendering> {
     const mocks = await installMocks({
-        extraState: (type, name, inputs) => type === commandType && name.endsWith("-kops-kubeconfig")
-            ? { stdout: secretValue(exportedKubeconfig(unwrapSecrets(inputs).environment.CLUSTER_NAME)), stderr: secretValue("") }
-            : undefined,
+        extraState: (type, name, inputs) =>
+            type === commandType && name.endsWith("-kops-kubeconfig")
+                ? {
+                      stdout: secretValue(exportedKubeconfig(unwrapSecrets(inputs).environment.CLUSTER_NAME)),
+                      stderr: secretValue(""),
+                  }
+                : undefined,
     });
     const { result: clusters, transforms } = await runRecordingStack(() =>
-        instances.map(({ name, args }) => new KopsIamCluster(name, args)));
+        instances.map(({ name, args }) => new KopsIamCluster(name, args)),
+    );
     for (const cluster of clusters) {
         await valueOf(cluster.kubeconfigs);
         await valueOf(cluster.nextSteps);
@@ -213,7 +235,10 @@ describe("KopsIamCluster: the resource graph", () => {
         // Every destroy order keeps this sequence: each step depends, through the graph, on the next.
         const chain = [daemonSet, configMap, provider, kubeconfig, apply, spec];
         for (let i = 0; i + 1 < chain.length; i++) {
-            assert.ok(dependsOn(r.graph, chain[i].urn, chain[i + 1].urn), `${chain[i].name} does not depend on ${chain[i + 1].name}`);
+            assert.ok(
+                dependsOn(r.graph, chain[i].urn, chain[i + 1].urn),
+                `${chain[i].name} does not depend on ${chain[i + 1].name}`,
+            );
         }
         assert.ok(dependsOn(r.graph, binding.urn, spec.urn), "the ClusterRoleBinding would outlive the cluster");
         for (const object of objects) {
@@ -227,8 +252,11 @@ describe("KopsIamCluster: the resource graph", () => {
         for (let i = 0; i + 1 < sequence.length; i++) {
             const last = Math.max(...sequence[i].map(position));
             const next = Math.min(...sequence[i + 1].map(position));
-            assert.ok(last < next, `destroy order ${destroyOrder.map(name).join(", ")}: ` +
-                `${sequence[i].map((x) => x.name).join(", ")} must go before ${sequence[i + 1].map((x) => x.name).join(", ")}`);
+            assert.ok(
+                last < next,
+                `destroy order ${destroyOrder.map(name).join(", ")}: ` +
+                    `${sequence[i].map((x) => x.name).join(", ")} must go before ${sequence[i + 1].map((x) => x.name).join(", ")}`,
+            );
         }
     });
 
@@ -265,7 +293,10 @@ describe("KopsIamCluster: secrets", () => {
         };
         collect(r.mocks.resources.map((x) => x.plainInputs));
         for (const needle of leakNeedles) {
-            assert.ok(strings.some((s) => s.includes(needle)), `${needle} is nowhere: the scan below would prove nothing`);
+            assert.ok(
+                strings.some((s) => s.includes(needle)),
+                `${needle} is nowhere: the scan below would prove nothing`,
+            );
         }
     });
 
@@ -306,10 +337,12 @@ describe("KopsIamCluster: outputs for people", () => {
         assert.deepStrictEqual(Object.keys(kubeconfigs), ["KubernetesAdmin"]);
         assert.strictEqual(await pulumi.isSecret(cluster.kubeconfigs), false);
         const config = YAML.parse(kubeconfigs.KubernetesAdmin);
-        assert.deepStrictEqual(config.clusters, [{
-            name: "dev.example.com",
-            cluster: { server: serverOf("dev.example.com"), "certificate-authority-data": caDataOf("dev.example.com") },
-        }]);
+        assert.deepStrictEqual(config.clusters, [
+            {
+                name: "dev.example.com",
+                cluster: { server: serverOf("dev.example.com"), "certificate-authority-data": caDataOf("dev.example.com") },
+            },
+        ]);
         assert.strictEqual(config.users.length, 1);
         // Nothing but the exec plugin: no certificate, key or token of kOps' export.
         assert.deepStrictEqual(Object.keys(config.users[0].user), ["exec"]);
@@ -332,7 +365,10 @@ describe("KopsIamCluster: outputs for people", () => {
             "kops export kubecfg --name dev.example.com --state s3://kops-state-example --admin=1h --kubeconfig dev.example.com-admin.kubeconfig",
             "kops validate cluster --name dev.example.com --state s3://kops-state-example",
         ]);
-        assert.match(nextSteps, new RegExp(`# KubernetesAdmin \\(${adminArn}\\): Kubernetes user kubernetes-admin, groups system:masters`));
+        assert.match(
+            nextSteps,
+            new RegExp(`# KubernetesAdmin \\(${adminArn}\\): Kubernetes user kubernetes-admin, groups system:masters`),
+        );
         assert.strictEqual(await pulumi.isSecret(cluster.nextSteps), false);
     });
 });
@@ -343,8 +379,11 @@ describe("KopsIamCluster in a preview", () => {
         const mocks = await installMocks({ preview: true });
         new KopsIamCluster("dev", defaultSettings);
         await settle();
-        const names = (resources: RecordedResource[]) => resources.filter((x) => x.type !== "pulumi:pulumi:Stack")
-            .map((x) => `${x.type}/${x.name}`).sort();
+        const names = (resources: RecordedResource[]) =>
+            resources
+                .filter((x) => x.type !== "pulumi:pulumi:Stack")
+                .map((x) => `${x.type}/${x.name}`)
+                .sort();
         assert.deepStrictEqual(names(mocks.resources), names(full.mocks.resources));
         assert.ok(names(mocks.resources).includes(`${daemonSetType}/dev-authenticator-daemonset`));
     });
@@ -357,13 +396,17 @@ describe("KopsIamCluster: a kOps export without a cluster CA", () => {
         const withoutCa = YAML.parse(exportedKubeconfig("dev.example.com"));
         delete withoutCa.clusters[0].cluster["certificate-authority-data"];
         await installMocks({
-            extraState: (type, name) => type === commandType && name.endsWith("-kops-kubeconfig")
-                ? { stdout: secretValue(YAML.stringify(withoutCa)) } : undefined,
+            extraState: (type, name) =>
+                type === commandType && name.endsWith("-kops-kubeconfig")
+                    ? { stdout: secretValue(YAML.stringify(withoutCa)) }
+                    : undefined,
         });
         const cluster = new KopsIamCluster("dev", defaultSettings);
         // Output.promise() is internal to the SDK, and the only way to see a rejected Output.
-        await assert.rejects((cluster.kubeconfigs as unknown as { promise(): Promise<unknown> }).promise(),
-            /KopsIamCluster dev: kOps exported no cluster CA for dev\.example\.com \(an API load balancer with its own certificate\)/);
+        await assert.rejects(
+            (cluster.kubeconfigs as unknown as { promise(): Promise<unknown> }).promise(),
+            /KopsIamCluster dev: kOps exported no cluster CA for dev\.example\.com \(an API load balancer with its own certificate\)/,
+        );
         await settle();
     });
 });
@@ -417,9 +460,14 @@ describe("KopsIamCluster: settings reach the parts", () => {
     it("mapped users and accounts reach the authenticator's config.yaml", () => {
         const config = YAML.parse(r.one(configMapType, "ops-authenticator-config").plainInputs.data["config.yaml"]);
         assert.strictEqual(config.clusterID, "ops.example.com");
-        assert.deepStrictEqual(config.server.mapUsers, [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }]);
+        assert.deepStrictEqual(config.server.mapUsers, [
+            { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
+        ]);
         assert.deepStrictEqual(config.server.mapAccounts, ["444455556666"]);
-        assert.deepStrictEqual(config.server.mapRoles.map((m: any) => m.rolearn), [`arn:aws:iam::${fakeAccountId}:role/OpsAdmin`]);
+        assert.deepStrictEqual(
+            config.server.mapRoles.map((m: any) => m.rolearn),
+            [`arn:aws:iam::${fakeAccountId}:role/OpsAdmin`],
+        );
     });
 
     it("kOps runs with the AWS profile; the provider's kubeconfig is the admin export with its TTL", () => {
@@ -436,15 +484,28 @@ describe("KopsIamCluster: settings reach the parts", () => {
         assert.strictEqual(bucket.forceDestroy, true);
         assert.deepStrictEqual(bucket.tags, { team: "platform" });
         assert.deepStrictEqual(r.one(roleType, "ops-roles-OpsAdmin").plainInputs.tags, { team: "platform" });
-        assert.strictEqual(r.one("tls:index/selfSignedCert:SelfSignedCert", "ops-pki-cert").plainInputs.validityPeriodHours, 8760);
+        assert.strictEqual(
+            r.one("tls:index/selfSignedCert:SelfSignedCert", "ops-pki-cert").plainInputs.validityPeriodHours,
+            8760,
+        );
     });
 
     it("the kubeconfigs use aws eks get-token with the people's profile, and the next steps say so", async () => {
         const kubeconfigs = await valueOf(cluster.kubeconfigs);
         const exec = YAML.parse(kubeconfigs.OpsAdmin).users[0].user.exec;
         assert.strictEqual(exec.command, "aws");
-        assert.deepStrictEqual(exec.args, ["eks", "get-token", "--cluster-name", "ops.example.com", "--role-arn",
-            `arn:aws:iam::${fakeAccountId}:role/OpsAdmin`, "--region", region, "--output", "json"]);
+        assert.deepStrictEqual(exec.args, [
+            "eks",
+            "get-token",
+            "--cluster-name",
+            "ops.example.com",
+            "--role-arn",
+            `arn:aws:iam::${fakeAccountId}:role/OpsAdmin`,
+            "--region",
+            region,
+            "--output",
+            "json",
+        ]);
         assert.deepStrictEqual(exec.env, [{ name: "AWS_PROFILE", value: "people" }]);
         const nextSteps = await valueOf(cluster.nextSteps);
         assert.match(nextSteps, /the AWS CLI \(aws eks get-token\)/);
@@ -465,14 +526,19 @@ describe("KopsIamCluster: three instances in one program", () => {
     // role names are global in the account.
     const instances = [
         {
-            name: "alpha", args: settings({
-                clusterName: "alpha.k8s.local", stateBucketName: "alpha-state",
+            name: "alpha",
+            args: settings({
+                clusterName: "alpha.k8s.local",
+                stateBucketName: "alpha-state",
                 accessRoles: [{ name: "AlphaAdmin", username: "alpha-admin", groups: ["system:masters"] }],
             }),
         },
         {
-            name: "beta", args: settings({
-                clusterName: "beta.k8s.local", stateBucketName: "shared-state", createStateBucket: "false",
+            name: "beta",
+            args: settings({
+                clusterName: "beta.k8s.local",
+                stateBucketName: "shared-state",
+                createStateBucket: "false",
                 accessRoles: [
                     { name: "BetaAdmin", username: "beta-admin", groups: ["system:masters"] },
                     { name: "BetaViewer", username: "beta-viewer", groups: ["viewers"] },
@@ -481,8 +547,11 @@ describe("KopsIamCluster: three instances in one program", () => {
             }),
         },
         {
-            name: "gamma", args: settings({
-                clusterName: "gamma.example.com", stateBucketName: "shared-state", createStateBucket: "false",
+            name: "gamma",
+            args: settings({
+                clusterName: "gamma.example.com",
+                stateBucketName: "shared-state",
+                createStateBucket: "false",
                 accessRoles: [{ name: "GammaAdmin", username: "gamma-admin", groups: ["system:masters"] }],
             }),
         },
@@ -499,13 +568,19 @@ describe("KopsIamCluster: three instances in one program", () => {
     }
 
     it("each registers its own full set of resources, and no two URNs are the same", () => {
-        assertUnique(r.mocks.resources.map((x) => x.urn), "URNs");
+        assertUnique(
+            r.mocks.resources.map((x) => x.urn),
+            "URNs",
+        );
         for (const { name } of instances) {
             const component = r.one(componentType, name);
             const commands = r.mocks.byType(commandType).filter((c) => c.name.startsWith(`${name}-`));
             // The three kOps commands, and the destroy-time purge where the instance created its bucket.
             assert.strictEqual(commands.length, name === "alpha" ? 4 : 3, name);
-            assert.ok(r.mocks.byType(providerType).some((p) => p.options.parent === component.urn), name);
+            assert.ok(
+                r.mocks.byType(providerType).some((p) => p.options.parent === component.urn),
+                name,
+            );
         }
         assert.strictEqual(r.mocks.byType(bucketType).length, 1, "only alpha creates a bucket");
     });
@@ -513,30 +588,49 @@ describe("KopsIamCluster: three instances in one program", () => {
     it("S3 object keys do not collide, not even in the shared bucket", () => {
         const objects = r.mocks.byType(objectType).map((o) => o.plainInputs);
         assert.strictEqual(objects.length, 9);
-        assertUnique(objects.map((o) => `${o.bucket}/${o.key}`), "bucket objects");
+        assertUnique(
+            objects.map((o) => `${o.bucket}/${o.key}`),
+            "bucket objects",
+        );
         for (const { args } of instances) {
             const own = objects.filter((o) => o.key.startsWith(`${args.clusterName}/addons/authenticator/`));
-            assert.deepStrictEqual(own.map((o) => o.bucket), [args.stateBucket.name, args.stateBucket.name, args.stateBucket.name]);
+            assert.deepStrictEqual(
+                own.map((o) => o.bucket),
+                [args.stateBucket.name, args.stateBucket.name, args.stateBucket.name],
+            );
         }
     });
 
     it("kOps cluster names and state paths do not collide; each spec names its own bucket", () => {
-        const specs = r.mocks.byType(commandType).filter((c) => c.name.endsWith("-kops-spec")).map((c) => c.plainInputs.environment);
-        assertUnique(specs.map((e) => `${e.STATE_STORE}/${e.CLUSTER_NAME}`), "kOps state paths");
-        assert.deepStrictEqual(specs.map((e) => [e.CLUSTER_NAME, e.STATE_STORE]).sort(), instances.map(({ args }) =>
-            [args.clusterName, `s3://${args.stateBucket.name}`]).sort());
+        const specs = r.mocks
+            .byType(commandType)
+            .filter((c) => c.name.endsWith("-kops-spec"))
+            .map((c) => c.plainInputs.environment);
+        assertUnique(
+            specs.map((e) => `${e.STATE_STORE}/${e.CLUSTER_NAME}`),
+            "kOps state paths",
+        );
+        assert.deepStrictEqual(
+            specs.map((e) => [e.CLUSTER_NAME, e.STATE_STORE]).sort(),
+            instances.map(({ args }) => [args.clusterName, `s3://${args.stateBucket.name}`]).sort(),
+        );
         for (const env of specs) {
             assert.strictEqual(JSON.parse(env.SPEC_PATCH).clusterName, env.CLUSTER_NAME);
         }
     });
 
     it("IAM role names do not collide, and each cluster maps only its own roles", () => {
-        assertUnique(r.mocks.byType(roleType).map((x) => x.plainInputs.name), "IAM role names");
+        assertUnique(
+            r.mocks.byType(roleType).map((x) => x.plainInputs.name),
+            "IAM role names",
+        );
         for (const { name, args } of instances) {
             const config = YAML.parse(r.one(configMapType, `${name}-authenticator-config`).plainInputs.data["config.yaml"]);
             assert.strictEqual(config.clusterID, args.clusterName);
-            assert.deepStrictEqual(config.server.mapRoles.map((m: any) => m.rolearn),
-                args.accessRoles.map((role) => `arn:aws:iam::${fakeAccountId}:role/${role.name}`));
+            assert.deepStrictEqual(
+                config.server.mapRoles.map((m: any) => m.rolearn),
+                args.accessRoles.map((role) => `arn:aws:iam::${fakeAccountId}:role/${role.name}`),
+            );
         }
     });
 
@@ -556,7 +650,10 @@ describe("KopsIamCluster: three instances in one program", () => {
     it("each cluster's kubeconfigs point at its own server with its own cluster ID", async () => {
         for (const [i, { args }] of instances.entries()) {
             const kubeconfigs = await valueOf(r.clusters[i].kubeconfigs);
-            assert.deepStrictEqual(Object.keys(kubeconfigs), args.accessRoles.map((role) => role.name));
+            assert.deepStrictEqual(
+                Object.keys(kubeconfigs),
+                args.accessRoles.map((role) => role.name),
+            );
             for (const text of Object.values(kubeconfigs)) {
                 const config = YAML.parse(text);
                 assert.strictEqual(config.clusters[0].cluster.server, serverOf(args.clusterName));
@@ -580,16 +677,30 @@ describe("KopsIamCluster.getKubeconfig", () => {
 
     it("for a created role: the same kubeconfig as `kubeconfigs` has for it", async () => {
         const roleArn = (await valueOf(cluster.roleArns)).KubernetesAdmin;
-        assert.strictEqual(await valueOf(cluster.getKubeconfig({ roleArn })), (await valueOf(cluster.kubeconfigs)).KubernetesAdmin);
+        assert.strictEqual(
+            await valueOf(cluster.getKubeconfig({ roleArn })),
+            (await valueOf(cluster.kubeconfigs)).KubernetesAdmin,
+        );
     });
 
     it("for a mapRoles role the stack does not create (its IAM path and case do not count), with a profile and a token command", async () => {
-        const text = await valueOf(cluster.getKubeconfig({
-            roleArn: "arn:aws:iam::111122223333:role/deployer", profileName: "ci", tokenCommand: "aws-iam-authenticator",
-        }));
+        const text = await valueOf(
+            cluster.getKubeconfig({
+                roleArn: "arn:aws:iam::111122223333:role/deployer",
+                profileName: "ci",
+                tokenCommand: "aws-iam-authenticator",
+            }),
+        );
         const exec = YAML.parse(text).users[0].user.exec;
         assert.strictEqual(exec.command, "aws-iam-authenticator");
-        assert.deepStrictEqual(exec.args.slice(0, 6), ["token", "-i", "dev.example.com", "-r", "arn:aws:iam::111122223333:role/deployer", "--region"]);
+        assert.deepStrictEqual(exec.args.slice(0, 6), [
+            "token",
+            "-i",
+            "dev.example.com",
+            "-r",
+            "arn:aws:iam::111122223333:role/deployer",
+            "--region",
+        ]);
         assert.deepStrictEqual(exec.env, [{ name: "AWS_PROFILE", value: "ci" }]);
         assert.strictEqual(YAML.parse(text).clusters[0].cluster.server, serverOf("dev.example.com"));
     });
@@ -599,7 +710,9 @@ describe("KopsIamCluster.getKubeconfig", () => {
         assert.strictEqual(YAML.parse(await valueOf(cluster.getKubeconfig({ roleArn }))).users[0].user.exec.command, "aws");
         // Output.promise() (the SDK's own, internal) rejects with the apply's error; valueOf would wait forever.
         const refused = (cluster.getKubeconfig({ roleArn: "arn:aws:iam::111122223333:role/Stranger" }) as any).promise();
-        await assert.rejects(refused,
-            /getKubeconfig: role arn:aws:iam::111122223333:role\/Stranger is not mapped; expected one of .*role\/ci\/Deployer/);
+        await assert.rejects(
+            refused,
+            /getKubeconfig: role arn:aws:iam::111122223333:role\/Stranger is not mapped; expected one of .*role\/ci\/Deployer/,
+        );
     });
 });

@@ -3,7 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { AuthenticatorPki, authenticatorCertificateRequest } from "../../components/authenticator/pki";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { fakeCertPem, fakePrivateKeyPem, installMocks, isSecretValue, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
+import {
+    fakeCertPem,
+    fakePrivateKeyPem,
+    installMocks,
+    isSecretValue,
+    MockRecorder,
+    settle,
+    valueOf,
+} from "../helpers/pulumiMocks";
 import { plainStringsContaining } from "../helpers/secretScan";
 
 describe("AuthenticatorPki", () => {
@@ -102,15 +110,18 @@ describe("AuthenticatorPki validity", () => {
 
     it("refuses a lifetime that is not a positive whole number of hours", async () => {
         await installMocks();
-        assert.throws(() => new AuthenticatorPki("bad", { validityPeriodHours: 0 }),
-            /validityPeriodHours is 0; it must be a whole number of hours, at least 1/);
-        assert.throws(() => new AuthenticatorPki("bad2", { validityPeriodHours: 1.5 }),
-            /validityPeriodHours is 1.5/);
+        assert.throws(
+            () => new AuthenticatorPki("bad", { validityPeriodHours: 0 }),
+            /validityPeriodHours is 0; it must be a whole number of hours, at least 1/,
+        );
+        assert.throws(() => new AuthenticatorPki("bad2", { validityPeriodHours: 1.5 }), /validityPeriodHours is 1.5/);
     });
 
     it("refuses an early renewal as long as the lifetime", async () => {
         await installMocks();
-        assert.throws(() => new AuthenticatorPki("bad", { validityPeriodHours: 100, earlyRenewalHours: 100 }),
-            /earlyRenewalHours is 100; .*less than validityPeriodHours \(100\)/);
+        assert.throws(
+            () => new AuthenticatorPki("bad", { validityPeriodHours: 100, earlyRenewalHours: 100 }),
+            /earlyRenewalHours is 100; .*less than validityPeriodHours \(100\)/,
+        );
     });
 });

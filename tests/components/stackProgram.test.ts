@@ -18,8 +18,12 @@ const programPath = require.resolve(path.join(projectDir, "index"));
 /** A stack file's config as the CLI hands it to the program: every value a string. */
 function stackConfig(stackFile: string): Record<string, string> {
     const { config } = YAML.parse(fs.readFileSync(path.join(projectDir, stackFile), "utf8"));
-    return Object.fromEntries(Object.entries(config as Record<string, unknown>).map(([key, value]) =>
-        [key, typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value)]));
+    return Object.fromEntries(
+        Object.entries(config as Record<string, unknown>).map(([key, value]) => [
+            key,
+            typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value),
+        ]),
+    );
 }
 
 /** A credential in the fake export: it must not reach a plain input or output, stack outputs included. */
@@ -30,13 +34,17 @@ function exportedKubeconfig(clusterName: string): string {
     return YAML.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{
-            name: clusterName,
-            cluster: {
-                server: `https://api.${clusterName}`,
-                "certificate-authority-data": Buffer.from("-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n").toString("base64"),
+        clusters: [
+            {
+                name: clusterName,
+                cluster: {
+                    server: `https://api.${clusterName}`,
+                    "certificate-authority-data": Buffer.from(
+                        "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n",
+                    ).toString("base64"),
+                },
             },
-        }],
+        ],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
         users: [{ name: clusterName, user: { token: adminToken } }],
@@ -47,9 +55,10 @@ type Program = typeof import("../../index");
 
 async function mocksWithConfig(config: Record<string, string>): Promise<MockRecorder> {
     const mocks = await installMocks({
-        extraState: (type, name, inputs) => type === "command:local:Command" && name.endsWith("-kops-kubeconfig")
-            ? { stdout: secretValue(exportedKubeconfig(unwrapSecrets(inputs).environment.CLUSTER_NAME)) }
-            : undefined,
+        extraState: (type, name, inputs) =>
+            type === "command:local:Command" && name.endsWith("-kops-kubeconfig")
+                ? { stdout: secretValue(exportedKubeconfig(unwrapSecrets(inputs).environment.CLUSTER_NAME)) }
+                : undefined,
     });
     pulumi.runtime.setAllConfig(config);
     delete require.cache[programPath];
@@ -101,7 +110,13 @@ describe("index.ts with Pulumi.dev.yaml", () => {
     });
 
     it("exports the cluster name, state store URL, role ARNs, per-role kubeconfigs and next steps", async () => {
-        assert.deepStrictEqual(Object.keys(program).sort(), ["clusterName", "kubeconfigs", "nextSteps", "roleArns", "stateStoreUrl"]);
+        assert.deepStrictEqual(Object.keys(program).sort(), [
+            "clusterName",
+            "kubeconfigs",
+            "nextSteps",
+            "roleArns",
+            "stateStoreUrl",
+        ]);
         assert.strictEqual(await valueOf(program.clusterName), "dev.k8s.local");
         assert.strictEqual(await valueOf(program.stateStoreUrl), "s3://kops-iam-auth-dev-state-example");
         assert.deepStrictEqual(await valueOf(program.roleArns), {
@@ -110,16 +125,31 @@ describe("index.ts with Pulumi.dev.yaml", () => {
         });
         const kubeconfigs = await valueOf(program.kubeconfigs);
         assert.deepStrictEqual(Object.keys(kubeconfigs), ["KubernetesAdmin", "KubernetesViewer"]);
-        assert.deepStrictEqual(YAML.parse(kubeconfigs.KubernetesViewer).users[0].user.exec.args,
-            ["token", "-i", "dev.k8s.local", "-r", `arn:aws:iam::${fakeAccountId}:role/KubernetesViewer`, "--region", "eu-west-1"]);
+        assert.deepStrictEqual(YAML.parse(kubeconfigs.KubernetesViewer).users[0].user.exec.args, [
+            "token",
+            "-i",
+            "dev.k8s.local",
+            "-r",
+            `arn:aws:iam::${fakeAccountId}:role/KubernetesViewer`,
+            "--region",
+            "eu-west-1",
+        ]);
         // The next steps fetch from the output the program really exports.
-        assert.match(await valueOf(program.nextSteps),
-            /^pulumi stack output kubeconfigs --json \| jq -r '\.\["KubernetesViewer"\]' > KubernetesViewer\.kubeconfig$/m);
+        assert.match(
+            await valueOf(program.nextSteps),
+            /^pulumi stack output kubeconfigs --json \| jq -r '\.\["KubernetesViewer"\]' > KubernetesViewer\.kubeconfig$/m,
+        );
     });
 
     it("the stack's outputs are exactly the exports", () => {
         const stack = registeredOutputs().find((r) => r.type === "outputs of pulumi:pulumi:Stack");
-        assert.deepStrictEqual(Object.keys(stack?.inputs ?? {}).sort(), ["clusterName", "kubeconfigs", "nextSteps", "roleArns", "stateStoreUrl"]);
+        assert.deepStrictEqual(Object.keys(stack?.inputs ?? {}).sort(), [
+            "clusterName",
+            "kubeconfigs",
+            "nextSteps",
+            "roleArns",
+            "stateStoreUrl",
+        ]);
     });
 
     it("no plain input or output, stack outputs included, holds the private key or the admin credential", async () => {
@@ -135,7 +165,9 @@ describe("index.ts with Pulumi.dev.yaml", () => {
     it("the stack file's mappings, bindings and tags reach their resources", () => {
         const configYaml = mocks.one("kubernetes:core/v1:ConfigMap").plainInputs.data["config.yaml"];
         const server = YAML.parse(configYaml).server;
-        assert.deepStrictEqual(server.mapUsers, [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }]);
+        assert.deepStrictEqual(server.mapUsers, [
+            { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
+        ]);
         assert.deepStrictEqual(server.mapAccounts, ["444455556666"]);
         const binding = mocks.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").plainInputs;
         assert.deepStrictEqual([binding.roleRef.name, binding.subjects.map((s: any) => s.name)], ["view", ["viewers"]]);
@@ -157,14 +189,23 @@ describe("index.ts with a bad config", () => {
             "kops-iam-auth:clusterName": "Dev",
         };
         const mocks = await mocksWithConfig(config);
-        assert.throws(() => require(programPath), (err: unknown) => {
-            assert.ok(err instanceof ConfigError, `not a ConfigError: ${err}`);
-            assert.deepStrictEqual(err.problems.map((p) => p.split(":").slice(0, 2).join(":")).sort(),
-                ["kops-iam-auth:clusterName", "kops-iam-auth:nodeCount", "kops-iam-auth:nodecount"]);
-            return true;
-        });
+        assert.throws(
+            () => require(programPath),
+            (err: unknown) => {
+                assert.ok(err instanceof ConfigError, `not a ConfigError: ${err}`);
+                assert.deepStrictEqual(err.problems.map((p) => p.split(":").slice(0, 2).join(":")).sort(), [
+                    "kops-iam-auth:clusterName",
+                    "kops-iam-auth:nodeCount",
+                    "kops-iam-auth:nodecount",
+                ]);
+                return true;
+            },
+        );
         await settle();
-        assert.deepStrictEqual(mocks.resources.map((r) => `${r.type}/${r.name}`), []);
+        assert.deepStrictEqual(
+            mocks.resources.map((r) => `${r.type}/${r.name}`),
+            [],
+        );
     });
 
     it("the same harness registers resources once the config is good (the check above can fail)", async () => {

@@ -14,7 +14,12 @@ function outcome<T>(output: pulumi.Output<T>): Promise<T> {
 const ccToken = "aws:cloudcontrol/getResource:getResource";
 const privateEncrypted = JSON.stringify({
     BucketName: "kops-state-example",
-    PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+    },
     BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
 });
 /** The engine hands a provider's error to the program as the message of the gRPC error (its `details`). */
@@ -36,7 +41,7 @@ async function previewStore(createBucket: boolean, lookup: () => Record<string, 
             return lookup();
         },
         // At preview a bucket not yet in the state has an unknown ARN.
-        extraState: (type) => type === "aws:s3/bucket:Bucket" && !inState ? { arn: pulumi.runtime.unknownValue } : undefined,
+        extraState: (type) => (type === "aws:s3/bucket:Bucket" && !inState ? { arn: pulumi.runtime.unknownValue } : undefined),
     });
     const store = new KopsStateStore("state", {
         clusterName: "dev.example.com",
@@ -62,10 +67,17 @@ async function previewError(store: KopsStateStore): Promise<string | undefined> 
 
 describe("KopsStateStore checks the bucket at preview, with the fix in the message", () => {
     it("createStateBucket true, the bucket already exists: refused before the provider's raw error, saying what to set", async () => {
-        const { store, calls } = await previewStore(true, () => ({ typeName: "AWS::S3::Bucket", identifier: "kops-state-example", properties: privateEncrypted }));
+        const { store, calls } = await previewStore(true, () => ({
+            typeName: "AWS::S3::Bucket",
+            identifier: "kops-state-example",
+            properties: privateEncrypted,
+        }));
         const error = await previewError(store);
         assert.deepStrictEqual(calls, ["AWS::S3::Bucket kops-state-example"]);
-        assert.match(error ?? "", /stateBucketName: the bucket kops-state-example already exists in this AWS account, and createStateBucket is true/);
+        assert.match(
+            error ?? "",
+            /stateBucketName: the bucket kops-state-example already exists in this AWS account, and createStateBucket is true/,
+        );
         assert.match(error ?? "", /pulumi config set createStateBucket false/);
         assert.match(error ?? "", /pulumi config set stateBucketName <new name>/);
     });
@@ -81,10 +93,12 @@ describe("KopsStateStore checks the bucket at preview, with the fix in the messa
     });
 
     it("createStateBucket false, the bucket is public and unencrypted: refused, with the two aws s3api commands that fix it", async () => {
-        const { store } = await previewStore(false, () => ({ properties: JSON.stringify({
-            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false },
-        }) }));
-        const error = await previewError(store) ?? "";
+        const { store } = await previewStore(false, () => ({
+            properties: JSON.stringify({
+                PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false },
+            }),
+        }));
+        const error = (await previewError(store)) ?? "";
         assert.match(error, /the existing bucket kops-state-example \(createStateBucket false\) holds the cluster's secrets/);
         assert.match(error, /Block Public Access settings BlockPublicPolicy, RestrictPublicBuckets are off/);
         assert.match(error, /aws s3api put-public-access-block --bucket kops-state-example/);
@@ -93,7 +107,10 @@ describe("KopsStateStore checks the bucket at preview, with the fix in the messa
 
     it("createStateBucket false, the bucket does not exist: refused, saying to create it or set createStateBucket true", async () => {
         const { store } = await previewStore(false, notFound);
-        assert.match(await previewError(store) ?? "", /the bucket kops-state-example does not exist .*pulumi config set createStateBucket true/);
+        assert.match(
+            (await previewError(store)) ?? "",
+            /the bucket kops-state-example does not exist .*pulumi config set createStateBucket true/,
+        );
     });
 
     it("createStateBucket false, private and encrypted: passes", async () => {
@@ -108,10 +125,21 @@ describe("KopsStateStore checks the bucket at preview, with the fix in the messa
 
     it("outside a preview (the update itself) it looks nothing up", async () => {
         const calls: string[] = [];
-        await installMocks({ call: (args) => { if (args.token === ccToken) { calls.push(args.token); } return undefined; } });
+        await installMocks({
+            call: (args) => {
+                if (args.token === ccToken) {
+                    calls.push(args.token);
+                }
+                return undefined;
+            },
+        });
         const store = new KopsStateStore("state", {
-            clusterName: "dev.example.com", bucketName: "kops-state-example", createBucket: false, certPem: fakeCertPem,
-            privateKeyPem: pulumi.secret(fakePrivateKeyPem), webhookKubeconfig: "apiVersion: v1\nkind: Config\n",
+            clusterName: "dev.example.com",
+            bucketName: "kops-state-example",
+            createBucket: false,
+            certPem: fakeCertPem,
+            privateKeyPem: pulumi.secret(fakePrivateKeyPem),
+            webhookKubeconfig: "apiVersion: v1\nkind: Config\n",
         });
         await valueOf(store.stateStoreUrl);
         await settle();

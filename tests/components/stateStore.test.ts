@@ -1,7 +1,15 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { KopsStateStore } from "../../components/aws/stateStore";
-import { fakeCertPem, fakePrivateKeyPem, installMocks, isSecretValue, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
+import {
+    fakeCertPem,
+    fakePrivateKeyPem,
+    installMocks,
+    isSecretValue,
+    MockRecorder,
+    settle,
+    valueOf,
+} from "../helpers/pulumiMocks";
 import { plainStringsContaining } from "../helpers/secretScan";
 
 const clusterName = "k8s.example.com";
@@ -78,10 +86,12 @@ describe("KopsStateStore with a new bucket", () => {
 
     it("encrypts by default with S3-managed keys and a bucket key", () => {
         assert.deepStrictEqual(
-            mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").plainInputs, {
+            mocks.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").plainInputs,
+            {
                 bucket: "kops-state-example",
                 rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-            });
+            },
+        );
     });
 
     it("blocks all four kinds of public access", () => {
@@ -106,14 +116,16 @@ describe("KopsStateStore with a new bucket", () => {
         assert.strictEqual(policy.bucket, "kops-state-example");
         assert.deepStrictEqual(JSON.parse(policy.policy), {
             Version: "2012-10-17",
-            Statement: [{
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: ["arn:aws:s3:::kops-state-example", "arn:aws:s3:::kops-state-example/*"],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            }],
+            Statement: [
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::kops-state-example", "arn:aws:s3:::kops-state-example/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
         });
     });
 
@@ -121,22 +133,34 @@ describe("KopsStateStore with a new bucket", () => {
         const objects = Object.fromEntries(mocks.byType(objectType).map((r) => [r.plainInputs.key, r.plainInputs]));
         assert.deepStrictEqual(objects, {
             "k8s.example.com/addons/authenticator/cert.pem": {
-                bucket: "kops-state-example", key: "k8s.example.com/addons/authenticator/cert.pem",
-                content: fakeCertPem, contentType: "application/x-pem-file", serverSideEncryption: "AES256",
+                bucket: "kops-state-example",
+                key: "k8s.example.com/addons/authenticator/cert.pem",
+                content: fakeCertPem,
+                contentType: "application/x-pem-file",
+                serverSideEncryption: "AES256",
             },
             "k8s.example.com/addons/authenticator/key.pem": {
-                bucket: "kops-state-example", key: "k8s.example.com/addons/authenticator/key.pem",
-                content: fakePrivateKeyPem, contentType: "application/x-pem-file", serverSideEncryption: "AES256",
+                bucket: "kops-state-example",
+                key: "k8s.example.com/addons/authenticator/key.pem",
+                content: fakePrivateKeyPem,
+                contentType: "application/x-pem-file",
+                serverSideEncryption: "AES256",
             },
             "k8s.example.com/addons/authenticator/kubeconfig.yaml": {
-                bucket: "kops-state-example", key: "k8s.example.com/addons/authenticator/kubeconfig.yaml",
-                content: webhookKubeconfig, contentType: "application/yaml", serverSideEncryption: "AES256",
+                bucket: "kops-state-example",
+                key: "k8s.example.com/addons/authenticator/kubeconfig.yaml",
+                content: webhookKubeconfig,
+                contentType: "application/yaml",
+                serverSideEncryption: "AES256",
             },
         });
     });
 
     it("keeps key.pem's content secret, and only key.pem's, in its inputs and in the state", () => {
-        const secretContents = mocks.byType(objectType).filter((r) => isSecretValue(r.inputs.content)).map((r) => r.name);
+        const secretContents = mocks
+            .byType(objectType)
+            .filter((r) => isSecretValue(r.inputs.content))
+            .map((r) => r.name);
         assert.deepStrictEqual(secretContents, ["state-key-pem"]);
         assert.deepStrictEqual(mocks.one(objectType, "state-key-pem").options.additionalSecretOutputs, ["content"]);
     });
@@ -154,8 +178,10 @@ describe("KopsStateStore with a new bucket", () => {
 
     it("shows no private key in any plain input or output", async () => {
         const outputs = {
-            bucketName: store.bucketName, bucketArn: store.bucketArn,
-            stateStoreUrl: store.stateStoreUrl, objectKeys: store.objectKeys,
+            bucketName: store.bucketName,
+            bucketArn: store.bucketArn,
+            stateStoreUrl: store.stateStoreUrl,
+            objectKeys: store.objectKeys,
         };
         assert.deepStrictEqual(await plainStringsContaining("PRIVATE KEY", mocks.resources, outputs), []);
     });
@@ -168,22 +194,38 @@ describe("KopsStateStore ordering", () => {
         const recorded: Array<{ name: string; dependsOn: pulumi.Resource[] }> = [];
         const record: pulumi.ResourceTransformation = ({ name, opts }) => {
             // The component passes plain arrays of resources; anything else shows up as a missing dependency.
-            recorded.push({ name, dependsOn: Array.isArray(opts.dependsOn) ? opts.dependsOn as pulumi.Resource[] : [] });
+            recorded.push({ name, dependsOn: Array.isArray(opts.dependsOn) ? (opts.dependsOn as pulumi.Resource[]) : [] });
             return undefined;
         };
-        const store = new KopsStateStore("order", {
-            clusterName, bucketName: "kops-state-example", createBucket,
-            certPem: fakeCertPem, privateKeyPem: pulumi.secret(fakePrivateKeyPem), webhookKubeconfig,
-        }, { transformations: [record] });
+        const store = new KopsStateStore(
+            "order",
+            {
+                clusterName,
+                bucketName: "kops-state-example",
+                createBucket,
+                certPem: fakeCertPem,
+                privateKeyPem: pulumi.secret(fakePrivateKeyPem),
+                webhookKubeconfig,
+            },
+            { transformations: [record] },
+        );
         await settled(store);
         const nameOf = async (r: pulumi.Resource) => (await valueOf(r.urn)).split("::").pop()!;
-        return Object.fromEntries(await Promise.all(recorded.map(async (r) =>
-            [r.name, (await Promise.all(r.dependsOn.map(nameOf))).sort()] as const)));
+        return Object.fromEntries(
+            await Promise.all(recorded.map(async (r) => [r.name, (await Promise.all(r.dependsOn.map(nameOf))).sort()] as const)),
+        );
     }
 
     it("applies the bucket policy after the public access block, and writes no object before every protection", async () => {
         // The objects also wait for the purge command, so destroy deletes them before it runs (components/aws/statePurge.ts).
-        const protections = ["order-encryption", "order-ownership", "order-public-access-block", "order-purge-versions", "order-tls-only", "order-versioning"];
+        const protections = [
+            "order-encryption",
+            "order-ownership",
+            "order-public-access-block",
+            "order-purge-versions",
+            "order-tls-only",
+            "order-versioning",
+        ];
         assert.deepStrictEqual(await dependsOnByName(true), {
             order: [],
             "order-bucket": [],
@@ -221,7 +263,11 @@ describe("KopsStateStore with an existing bucket", () => {
 
     it("creates no bucket and no bucket settings", () => {
         for (const type of bucketTypes) {
-            assert.deepStrictEqual(mocks.byType(type).map((r) => r.name), [], `${type} must not be created`);
+            assert.deepStrictEqual(
+                mocks.byType(type).map((r) => r.name),
+                [],
+                `${type} must not be created`,
+            );
         }
     });
 
@@ -253,8 +299,12 @@ describe("KopsStateStore forceDestroy and secrecy", () => {
     it("makes key.pem secret even when handed a plain key", async () => {
         const mocks = await installMocks();
         const store = new KopsStateStore("plain-key", {
-            clusterName, bucketName: "kops-state-example", createBucket: false,
-            certPem: fakeCertPem, privateKeyPem: fakePrivateKeyPem, webhookKubeconfig,
+            clusterName,
+            bucketName: "kops-state-example",
+            createBucket: false,
+            certPem: fakeCertPem,
+            privateKeyPem: fakePrivateKeyPem,
+            webhookKubeconfig,
         });
         await settled(store);
         assert.ok(isSecretValue(mocks.one(objectType, "plain-key-key-pem").inputs.content));

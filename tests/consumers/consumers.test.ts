@@ -20,7 +20,10 @@ const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
 
 /** The code blocks of the README's "Use the components from your own program" section, by language. */
 function readmeExamples(): { ts: string[]; js: string[] } {
-    const section = readme.slice(readme.indexOf("## Use the components from your own program"), readme.indexOf("## Architecture"));
+    const section = readme.slice(
+        readme.indexOf("## Use the components from your own program"),
+        readme.indexOf("## Architecture"),
+    );
     const blocks = [...section.matchAll(/```(ts|js)\n([\s\S]*?)```/g)];
     return {
         ts: blocks.filter((b) => b[1] === "ts").map((b) => b[2]),
@@ -31,8 +34,16 @@ function readmeExamples(): { ts: string[]; js: string[] } {
 /** The tsconfig.json of Pulumi's `typescript` project template. */
 const pulumiTemplateTsconfig = {
     compilerOptions: {
-        strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true,
-        experimentalDecorators: true, pretty: true, noFallthroughCasesInSwitch: true, noImplicitReturns: true,
+        strict: true,
+        outDir: "bin",
+        target: "es2020",
+        module: "commonjs",
+        moduleResolution: "node",
+        sourceMap: true,
+        experimentalDecorators: true,
+        pretty: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitReturns: true,
         forceConsistentCasingInFileNames: true,
     },
     files: ["index.ts"],
@@ -45,7 +56,9 @@ const pulumiTemplateTsconfig = {
 function writeConsumerManifests(dir: string, name: string, tarball: string): void {
     const repo = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
     const manifest = {
-        name, private: true, main: "index.ts",
+        name,
+        private: true,
+        main: "index.ts",
         dependencies: { ...repo.dependencies, "kops-iam-auth": `file:${path.relative(dir, tarball)}` },
         devDependencies: { typescript: repo.devDependencies.typescript, "@types/node": repo.devDependencies["@types/node"] },
     };
@@ -58,8 +71,10 @@ function writeConsumerManifests(dir: string, name: string, tarball: string): voi
 
 /** Resource types (and names without the component's own name) a rendering registered, sorted. */
 function registrations(resources: RecordedResource[], componentName: string): string[] {
-    return resources.filter((r) => r.type !== "pulumi:pulumi:Stack")
-        .map((r) => `${r.type} ${r.name.replace(new RegExp(`^${componentName}(?=-|$)`), "<name>")}`).sort();
+    return resources
+        .filter((r) => r.type !== "pulumi:pulumi:Stack")
+        .map((r) => `${r.type} ${r.name.replace(new RegExp(`^${componentName}(?=-|$)`), "<name>")}`)
+        .sort();
 }
 
 describe("consumers: the packed package in new TypeScript and JavaScript projects", function () {
@@ -74,15 +89,23 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
     before(async () => {
         dir = tempDir("consumers-");
         let started = Date.now();
-        packed = JSON.parse(await runOk("npm", ["pack", "--json", "--pack-destination", dir], { cwd: repoRoot, timeoutMs: 300000 }))[0];
+        packed = JSON.parse(
+            await runOk("npm", ["pack", "--json", "--pack-destination", dir], { cwd: repoRoot, timeoutMs: 300000 }),
+        )[0];
         figures.push(`npm pack: ${((Date.now() - started) / 1000).toFixed(1)} s, tarball ${packed.size} bytes`);
         const tarball = path.join(dir, packed.filename);
 
         tsDir = path.join(dir, "typescript");
         fs.mkdirSync(tsDir);
         writeConsumerManifests(tsDir, "consumer-typescript", tarball);
-        fs.writeFileSync(path.join(tsDir, "tsconfig.json"),
-            JSON.stringify({ ...pulumiTemplateTsconfig, files: examples.ts.map((_, i) => i === 0 ? "index.ts" : `example${i + 1}.ts`) }, null, 4));
+        fs.writeFileSync(
+            path.join(tsDir, "tsconfig.json"),
+            JSON.stringify(
+                { ...pulumiTemplateTsconfig, files: examples.ts.map((_, i) => (i === 0 ? "index.ts" : `example${i + 1}.ts`)) },
+                null,
+                4,
+            ),
+        );
         fs.writeFileSync(path.join(tsDir, "Pulumi.yaml"), "name: consumer-typescript\nruntime: nodejs\n");
         examples.ts.forEach((code, i) => fs.writeFileSync(path.join(tsDir, i === 0 ? "index.ts" : `example${i + 1}.ts`), code));
         started = Date.now();
@@ -109,9 +132,20 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
 
     it("npm pack ships the build, the scripts, README and LICENSE, and no test or source file", () => {
         const files = packed.files.map((f) => f.path);
-        const unexpected = files.filter((f) => !/^(dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|components\/kops\/scripts\/[a-z-]+\.sh|README\.md|LICENSE|package\.json)$/.test(f));
+        const unexpected = files.filter(
+            (f) =>
+                !/^(dist\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|components\/kops\/scripts\/[a-z-]+\.sh|README\.md|LICENSE|package\.json)$/.test(
+                    f,
+                ),
+        );
         assert.deepEqual(unexpected, []);
-        for (const needed of ["dist/index.js", "dist/index.d.ts", "dist/kops/kopsHelper.js", "components/kops/scripts/lib.sh", "LICENSE"]) {
+        for (const needed of [
+            "dist/index.js",
+            "dist/index.d.ts",
+            "dist/kops/kopsHelper.js",
+            "components/kops/scripts/lib.sh",
+            "LICENSE",
+        ]) {
             assert.ok(files.includes(needed), `${needed} is not in the package`);
         }
     });
@@ -121,7 +155,11 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         const tsc = path.join(tsDir, "node_modules", "typescript", "bin", "tsc");
         const check = spawnSync(process.execPath, [tsc, "--noEmit", "-p", ".", "--listFiles"], { cwd: tsDir, encoding: "utf8" });
         assert.equal(check.status, 0, check.stdout + check.stderr);
-        assert.match(check.stdout, /node_modules\/kops-iam-auth\/dist\/index\.d\.ts/, "not checked against the shipped declarations");
+        assert.match(
+            check.stdout,
+            /node_modules\/kops-iam-auth\/dist\/index\.d\.ts/,
+            "not checked against the shipped declarations",
+        );
         figures.push(`consumer type-check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 
@@ -129,20 +167,42 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         let own: string[];
         before(async () => {
             const rendering = await renderProgram({
-                projectDir: repoRoot, program: "index.ts", project: "kops-iam-auth", stack: "consumers",
-                config: { "aws:region": "eu-west-1", "kops-iam-auth:clusterName": "ci.k8s.local", "kops-iam-auth:stateBucketName": "my-kops-state" },
+                projectDir: repoRoot,
+                program: "index.ts",
+                project: "kops-iam-auth",
+                stack: "consumers",
+                config: {
+                    "aws:region": "eu-west-1",
+                    "kops-iam-auth:clusterName": "ci.k8s.local",
+                    "kops-iam-auth:stateBucketName": "my-kops-state",
+                },
             });
             own = registrations(rendering.resources, "cluster");
         });
 
         it("TypeScript, the whole recipe: the same resources, plus the consumer's own Namespace", async () => {
-            const rendering = await renderProgram({ projectDir: tsDir, program: "index.ts", project: "consumer-typescript", stack: "dev", config: {} });
+            const rendering = await renderProgram({
+                projectDir: tsDir,
+                program: "index.ts",
+                project: "consumer-typescript",
+                stack: "dev",
+                config: {},
+            });
             assert.deepEqual(registrations(rendering.resources, "ci"), [...own, "kubernetes:core/v1:Namespace apps"].sort());
-            assert.ok(rendering.resources.every((r) => !r.urn.includes("kops-iam-auth::")), "registered under the consumer's project");
+            assert.ok(
+                rendering.resources.every((r) => !r.urn.includes("kops-iam-auth::")),
+                "registered under the consumer's project",
+            );
         });
 
         it("JavaScript: the same resources; getKubeconfig gives the mapRoles role a kubeconfig", async () => {
-            const rendering = await renderProgram({ projectDir: jsDir, program: "index.js", project: "consumer-javascript", stack: "dev", config: {} });
+            const rendering = await renderProgram({
+                projectDir: jsDir,
+                program: "index.js",
+                project: "consumer-javascript",
+                stack: "dev",
+                config: {},
+            });
             assert.deepEqual(registrations(rendering.resources, "ci"), own);
             const outputs = rendering.outputs as Record<string, any>;
             assert.match(outputs.deployerKubeconfig, /arn:aws:iam::111122223333:role\/ci\/Deployer/);
@@ -150,32 +210,64 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         });
 
         it("TypeScript, only the authenticator with the consumer's own provider: its ConfigMap and DaemonSet through that provider", async () => {
-            const rendering = await renderProgram({ projectDir: tsDir, program: "example2.ts", project: "consumer-typescript", stack: "dev", config: {} });
+            const rendering = await renderProgram({
+                projectDir: tsDir,
+                program: "example2.ts",
+                project: "consumer-typescript",
+                stack: "dev",
+                config: {},
+            });
             const provider = rendering.resources.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "existing")!;
             const objects = rendering.resources.filter((r) => r.type.startsWith("kubernetes:"));
             assert.deepEqual(objects.map((r) => r.type).sort(), ["kubernetes:apps/v1:DaemonSet", "kubernetes:core/v1:ConfigMap"]);
             for (const object of objects) {
-                assert.ok(object.options.provider.startsWith(provider.urn), `${object.name} is not deployed through the consumer's provider`);
+                assert.ok(
+                    object.options.provider.startsWith(provider.urn),
+                    `${object.name} is not deployed through the consumer's provider`,
+                );
             }
         });
     });
 
     it("the installed package's kOps commands find its scripts from the consumer's directory", async () => {
-        const resolved = spawnSync(process.execPath, ["-p", "require.resolve('kops-iam-auth/kops-helper')"], { cwd: tsDir, encoding: "utf8" });
+        const resolved = spawnSync(process.execPath, ["-p", "require.resolve('kops-iam-auth/kops-helper')"], {
+            cwd: tsDir,
+            encoding: "utf8",
+        });
         assert.equal(resolved.stdout.trim(), path.join(tsDir, "node_modules", "kops-iam-auth", "dist", "kops", "kopsHelper.js"));
         const stubState = path.join(dir, "kops-state");
         const settings = checkedCommandSettings("consumer", {
-            kopsBinary: "kops", clusterName: "ci.k8s.local", stateStoreUrl: "s3://my-kops-state", region: "eu-west-1",
-            zones: ["eu-west-1a"], nodeCount: 2, nodeSize: "t3.medium", controlPlaneCount: 1, controlPlaneSize: "t3.medium",
-            kubernetesVersion: "1.34.10", networking: "cilium", topology: "public", extraFlags: [], adoptExisting: false,
-            validateTimeout: "15m", kubeconfigMode: "auth-plugin", adminTtl: "1h", webhookKubeconfig: renderWebhookKubeconfig(fakeCertPem),
-            webhookCacheTtl: "5m0s", hookRunner: "container", hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23", authenticatorUid: 10000,
+            kopsBinary: "kops",
+            clusterName: "ci.k8s.local",
+            stateStoreUrl: "s3://my-kops-state",
+            region: "eu-west-1",
+            zones: ["eu-west-1a"],
+            nodeCount: 2,
+            nodeSize: "t3.medium",
+            controlPlaneCount: 1,
+            controlPlaneSize: "t3.medium",
+            kubernetesVersion: "1.34.10",
+            networking: "cilium",
+            topology: "public",
+            extraFlags: [],
+            adoptExisting: false,
+            validateTimeout: "15m",
+            kubeconfigMode: "auth-plugin",
+            adminTtl: "1h",
+            webhookKubeconfig: renderWebhookKubeconfig(fakeCertPem),
+            webhookCacheTtl: "5m0s",
+            hookRunner: "container",
+            hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
+            authenticatorUid: 10000,
         });
         const result = spawnSync("bash", ["-c", kopsCommandLines(false).spec.create], {
-            cwd: tsDir, encoding: "utf8",
+            cwd: tsDir,
+            encoding: "utf8",
             env: {
                 PATH: `${path.join(repoRoot, "tests", "stubs")}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
-                HOME: dir, KOPS_STUB_STATE: stubState, ...specEnvironment(settings),
+                HOME: dir,
+                KOPS_STUB_STATE: stubState,
+                ...specEnvironment(settings),
             },
         });
         assert.equal(result.status, 0, result.stderr);

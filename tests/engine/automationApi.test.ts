@@ -18,7 +18,11 @@ import { findPulumi, pulumiEngine, PulumiEngine, tempDir } from "../helpers/pulu
 import { requireTool } from "../helpers/tools";
 
 const clusterName = "automation.k8s.local";
-const admin = { rolearn: "arn:aws:iam::111122223333:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] };
+const admin = {
+    rolearn: "arn:aws:iam::111122223333:role/KubernetesAdmin",
+    username: "kubernetes-admin",
+    groups: ["system:masters"],
+};
 const ci = { rolearn: "arn:aws:iam::111122223333:role/Deployer", username: "ci", groups: ["deployers"] };
 
 /** The same slice as tests/engine/project, as an inline program with its mappings in a closure. */
@@ -26,14 +30,26 @@ function program(mappings: IdentityMappings) {
     return async () => {
         const pki = new AuthenticatorPki("auth-pki", {});
         const cluster = new KopsCluster("cluster", {
-            clusterName, stateStoreUrl: "s3://automation-test-state", region: "us-east-1", zones: ["us-east-1a"],
-            kubernetesVersion: "1.34.4", validateTimeout: "2m", webhookKubeconfig: pki.webhookKubeconfig,
+            clusterName,
+            stateStoreUrl: "s3://automation-test-state",
+            region: "us-east-1",
+            zones: ["us-east-1a"],
+            kubernetesVersion: "1.34.4",
+            validateTimeout: "2m",
+            webhookKubeconfig: pki.webhookKubeconfig,
         });
         const provider = new k8s.Provider("cluster-k8s", {
-            kubeconfig: cluster.kubeconfig, clusterIdentifier: clusterName, enableConfigMapMutable: true, deleteUnreachable: true,
+            kubeconfig: cluster.kubeconfig,
+            clusterIdentifier: clusterName,
+            enableConfigMapMutable: true,
+            deleteUnreachable: true,
         });
         const authenticator = new IamAuthenticator("authenticator", { provider, clusterId: clusterName, mappings });
-        return { configMapName: authenticator.configMapName, apiServerUrl: cluster.apiServerUrl, certPem: pulumi.unsecret(pki.certPem) };
+        return {
+            configMapName: authenticator.configMapName,
+            apiServerUrl: cluster.apiServerUrl,
+            certPem: pulumi.unsecret(pki.certPem),
+        };
     };
 }
 
@@ -50,8 +66,14 @@ describe("engine stage: an Automation API program whose workspace directory is e
         workDir: dir,
         pulumiCommand: command,
         pulumiHome: engine.env.PULUMI_HOME,
-        envVars: Object.fromEntries(Object.entries(engine.env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
-        projectSettings: { name: "kops-iam-auth-automation-test", runtime: "nodejs" as const, backend: { url: engine.env.PULUMI_BACKEND_URL } },
+        envVars: Object.fromEntries(
+            Object.entries(engine.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        ),
+        projectSettings: {
+            name: "kops-iam-auth-automation-test",
+            runtime: "nodejs" as const,
+            backend: { url: engine.env.PULUMI_BACKEND_URL },
+        },
         secretsProvider: "passphrase",
     });
 
@@ -62,13 +84,22 @@ describe("engine stage: an Automation API program whose workspace directory is e
         const kubeControllerManager = requireTool(this, "kube-controller-manager", "bash tests/setup/install-tools.sh");
         const dir = tempDir("engine-automation-");
         apiserver = await startKubeApiserver({
-            etcd, kubeApiserver, kubeControllerManager, dir: path.join(dir, "apiserver"), controllers: ["daemonset-controller", "garbage-collector-controller"],
+            etcd,
+            kubeApiserver,
+            kubeControllerManager,
+            dir: path.join(dir, "apiserver"),
+            controllers: ["daemonset-controller", "garbage-collector-controller"],
         });
         stubState = path.join(dir, "kops-state");
-        engine = await pulumiEngine(pulumiPath, dir, {
-            KOPS_STUB_STATE: stubState,
-            KOPS_STUB_APISERVER: stubApiserverFile(dir, apiserver),
-        }, [path.join(__dirname, "..", "stubs")]);
+        engine = await pulumiEngine(
+            pulumiPath,
+            dir,
+            {
+                KOPS_STUB_STATE: stubState,
+                KOPS_STUB_APISERVER: stubApiserverFile(dir, apiserver),
+            },
+            [path.join(__dirname, "..", "stubs")],
+        );
         // The CLI may be older than this SDK (the built engine is 3.274): the engine protocol is what counts.
         command = await PulumiCommand.get({ root: path.dirname(path.dirname(pulumiPath)), skipVersionCheck: true });
         workDir = path.join(dir, "workspace");
@@ -82,12 +113,24 @@ describe("engine stage: an Automation API program whose workspace directory is e
     });
 
     it("up, then up again with no change and no kops call", async () => {
-        stack = await LocalWorkspace.createStack({ stackName: "automation", projectName: "kops-iam-auth-automation-test",
-            program: program({ mapRoles: [admin], mapUsers: [], mapAccounts: [] }) }, workspaceOptions(workDir));
+        stack = await LocalWorkspace.createStack(
+            {
+                stackName: "automation",
+                projectName: "kops-iam-auth-automation-test",
+                program: program({ mapRoles: [admin], mapUsers: [], mapAccounts: [] }),
+            },
+            workspaceOptions(workDir),
+        );
         const first = await stack.up();
         assert.equal(first.summary.result, "succeeded");
         assert.deepEqual(kopsLifecycleCalls(readStubCalls(stubState)), [
-            "get cluster", "create cluster", "replace", "update cluster --yes", "validate cluster", "rolling-update cluster", "export kubecfg",
+            "get cluster",
+            "create cluster",
+            "replace",
+            "update cluster --yes",
+            "validate cluster",
+            "rolling-update cluster",
+            "export kubecfg",
         ]);
         const callsBefore = readStubCalls(stubState).length;
         const second = await stack.up();
@@ -96,8 +139,14 @@ describe("engine stage: an Automation API program whose workspace directory is e
     });
 
     it("a mapping change updates the ConfigMap and the DaemonSet only", async () => {
-        const changed = await LocalWorkspace.selectStack({ stackName: "automation", projectName: "kops-iam-auth-automation-test",
-            program: program({ mapRoles: [admin, ci], mapUsers: [], mapAccounts: [] }) }, workspaceOptions(workDir));
+        const changed = await LocalWorkspace.selectStack(
+            {
+                stackName: "automation",
+                projectName: "kops-iam-auth-automation-test",
+                program: program({ mapRoles: [admin, ci], mapUsers: [], mapAccounts: [] }),
+            },
+            workspaceOptions(workDir),
+        );
         // The engine's own steps on the resources that act: not components (their "update" runs
         // nothing) nor the engine's built-in pulumi:providers:pulumi (an inline program's artefact).
         const changes: string[] = [];
@@ -128,8 +177,14 @@ describe("engine stage: an Automation API program whose workspace directory is e
         // kops-iam-auth. Pulumi's own dynamic provider (the immutable-settings guard) needs it first.
         const bare = tempDir("engine-automation-bare-");
         const callsBefore = readStubCalls(stubState).length;
-        const doomed = await LocalWorkspace.createStack({ stackName: "bare", projectName: "kops-iam-auth-automation-test",
-            program: program({ mapRoles: [admin], mapUsers: [], mapAccounts: [] }) }, workspaceOptions(bare));
+        const doomed = await LocalWorkspace.createStack(
+            {
+                stackName: "bare",
+                projectName: "kops-iam-auth-automation-test",
+                program: program({ mapRoles: [admin], mapUsers: [], mapAccounts: [] }),
+            },
+            workspaceOptions(bare),
+        );
         await assert.rejects(doomed.up(), /Cannot find module '@pulumi\/pulumi\/cmd\/dynamic-provider'/);
         assert.deepEqual(readStubCalls(stubState).slice(callsBefore), [], "a kops command ran");
         await doomed.destroy();

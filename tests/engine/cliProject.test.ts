@@ -16,7 +16,13 @@ import { runOk } from "../helpers/processes";
 import { findPulumi, PulumiEngine, pulumiEngine, tempDir } from "../helpers/pulumiEngine";
 import { requireTool } from "../helpers/tools";
 import {
-    consumerProject, engineToolHint, kopsLifecycleCalls, previewSteps, readStubCalls, resourceCounts, stackConfigFile,
+    consumerProject,
+    engineToolHint,
+    kopsLifecycleCalls,
+    previewSteps,
+    readStubCalls,
+    resourceCounts,
+    stackConfigFile,
     stubApiserverFile,
 } from "../helpers/engineStage";
 
@@ -42,7 +48,8 @@ describe("engine stage: `pulumi up` in a project directory (real engine, real ku
     let kubectl: string;
     const figures: string[] = [];
 
-    const kubectlGet = (...args: string[]) => runOk(kubectl, ["--kubeconfig", apiserver!.adminKubeconfig, ...args], { timeoutMs: 60000 });
+    const kubectlGet = (...args: string[]) =>
+        runOk(kubectl, ["--kubeconfig", apiserver!.adminKubeconfig, ...args], { timeoutMs: 60000 });
     const timed = async <T>(label: string, action: () => Promise<T>): Promise<T> => {
         const started = Date.now();
         const result = await action();
@@ -64,17 +71,25 @@ describe("engine stage: `pulumi up` in a project directory (real engine, real ku
         const kubeControllerManager = requireTool(this, "kube-controller-manager", "bash tests/setup/install-tools.sh");
         const dir = tempDir("engine-cli-");
         apiserver = await startKubeApiserver({
-            etcd, kubeApiserver, kubeControllerManager, dir: path.join(dir, "apiserver"),
+            etcd,
+            kubeApiserver,
+            kubeControllerManager,
+            dir: path.join(dir, "apiserver"),
             // daemonset: the DaemonSet's status, which the kubernetes provider awaits; garbage-collector:
             // the foreground deletion the provider asks for on destroy.
             controllers: ["daemonset-controller", "garbage-collector-controller"],
         });
         figures.push(`kube-apiserver ready: ${(apiserver.readyMs / 1000).toFixed(1)} s`);
         stubState = path.join(dir, "kops-state");
-        engine = await pulumiEngine(pulumi, dir, {
-            KOPS_STUB_STATE: stubState,
-            KOPS_STUB_APISERVER: stubApiserverFile(dir, apiserver),
-        }, [path.join(__dirname, "..", "stubs")]);
+        engine = await pulumiEngine(
+            pulumi,
+            dir,
+            {
+                KOPS_STUB_STATE: stubState,
+                KOPS_STUB_APISERVER: stubApiserverFile(dir, apiserver),
+            },
+            [path.join(__dirname, "..", "stubs")],
+        );
         projectDir = consumerProject(path.join(dir, "project"), path.join(__dirname, "project"));
         const init = await engine.cli(["stack", "init", stack], projectDir);
         assert.equal(init.status, 0, init.stderr);
@@ -92,11 +107,21 @@ describe("engine stage: `pulumi up` in a project directory (real engine, real ku
     it("first up: PKI, the spec/apply/kubeconfig commands, the authenticator on the real apiserver", async () => {
         await up("first up");
         assert.deepEqual(kopsLifecycleCalls(readStubCalls(stubState)), [
-            "get cluster", "create cluster", "replace", "update cluster --yes", "validate cluster", "rolling-update cluster", "export kubecfg",
+            "get cluster",
+            "create cluster",
+            "replace",
+            "update cluster --yes",
+            "validate cluster",
+            "rolling-update cluster",
+            "export kubecfg",
         ]);
-        const configMap = JSON.parse(await kubectlGet("get", "configmap", "-n", "kube-system", "aws-iam-authenticator", "-o", "json"));
+        const configMap = JSON.parse(
+            await kubectlGet("get", "configmap", "-n", "kube-system", "aws-iam-authenticator", "-o", "json"),
+        );
         assert.match(configMap.data["config.yaml"], /rolearn: arn:aws:iam::111122223333:role\/KubernetesAdmin/);
-        const daemonSet = JSON.parse(await kubectlGet("get", "daemonset", "-n", "kube-system", "aws-iam-authenticator", "-o", "json"));
+        const daemonSet = JSON.parse(
+            await kubectlGet("get", "daemonset", "-n", "kube-system", "aws-iam-authenticator", "-o", "json"),
+        );
         assert.equal(daemonSet.status.desiredNumberScheduled, 0, "no nodes here: the DaemonSet is scheduled nowhere");
     });
 
@@ -112,7 +137,10 @@ describe("engine stage: `pulumi up` in a project directory (real engine, real ku
     it("the state file holds no private key and no admin credential in plain text", () => {
         const state = engine.stateFileText(project, stack);
         assert.doesNotMatch(state, /PRIVATE KEY/);
-        const adminKey = fs.readFileSync(JSON.parse(fs.readFileSync(apiserver!.adminKubeconfig, "utf8")).users[0].user["client-key"], "utf8");
+        const adminKey = fs.readFileSync(
+            JSON.parse(fs.readFileSync(apiserver!.adminKubeconfig, "utf8")).users[0].user["client-key"],
+            "utf8",
+        );
         assert.ok(!state.includes(adminKey.split("\n")[1]), "the admin client key is in the state file");
         assert.match(state, /"ciphertext"/, "secrets are stored encrypted");
     });
@@ -127,37 +155,58 @@ describe("engine stage: `pulumi up` in a project directory (real engine, real ku
         const before = readStubCalls(stubState).length;
         await up("mapping-change up");
         assert.deepEqual(kopsLifecycleCalls(readStubCalls(stubState).slice(before)), []);
-        const configMap = JSON.parse(await kubectlGet("get", "configmap", "-n", "kube-system", "aws-iam-authenticator", "-o", "json"));
+        const configMap = JSON.parse(
+            await kubectlGet("get", "configmap", "-n", "kube-system", "aws-iam-authenticator", "-o", "json"),
+        );
         assert.match(configMap.data["config.yaml"], /KubernetesViewer/);
     });
 
     it("a node-count change: the spec and apply commands update (spec, update, rolling-update, validate), nothing else", async () => {
         setConfig({ ...baseConfig, nodeCount: 3, mappings: { ...baseConfig.mappings, mapRoles: [adminMapping, viewerMapping] } });
         const preview = await previewSteps(engine, projectDir, stack);
-        assert.deepEqual(preview.changed, ["update command:local:Command cluster-spec", "update command:local:Command cluster-apply"]);
+        assert.deepEqual(preview.changed, [
+            "update command:local:Command cluster-spec",
+            "update command:local:Command cluster-apply",
+        ]);
         const before = readStubCalls(stubState).length;
         await up("node-count up");
         assert.deepEqual(kopsLifecycleCalls(readStubCalls(stubState).slice(before)), [
             // upsert-spec.sh update, then apply.sh update: dry runs, and --yes for what kops lists.
-            "get cluster", "get instancegroups", "replace",
-            "update cluster", "update cluster --yes", "rolling-update cluster", "rolling-update cluster --yes", "validate cluster",
+            "get cluster",
+            "get instancegroups",
+            "replace",
+            "update cluster",
+            "update cluster --yes",
+            "rolling-update cluster",
+            "rolling-update cluster --yes",
+            "validate cluster",
         ]);
     });
 
     it("an immutable change is refused at preview with the guard's message, and nothing changes", async () => {
-        setConfig({ ...baseConfig, networking: "calico", nodeCount: 3, mappings: { ...baseConfig.mappings, mapRoles: [adminMapping, viewerMapping] } });
+        setConfig({
+            ...baseConfig,
+            networking: "calico",
+            nodeCount: 3,
+            mappings: { ...baseConfig.mappings, mapRoles: [adminMapping, viewerMapping] },
+        });
         const before = readStubCalls(stubState).length;
         const stateBefore = resourceCounts(engine.stateFileText(project, stack));
         const result = await engine.cli(["up", "--yes", "--stack", stack], projectDir);
         assert.notEqual(result.status, 0);
-        assert.match(result.stdout + result.stderr, /cluster engine\.k8s\.local: networking cannot change from "cilium" to "calico"/);
+        assert.match(
+            result.stdout + result.stderr,
+            /cluster engine\.k8s\.local: networking cannot change from "cilium" to "calico"/,
+        );
         assert.deepEqual(readStubCalls(stubState).slice(before), []);
         assert.deepEqual(resourceCounts(engine.stateFileText(project, stack)), stateBefore);
         setConfig({ ...baseConfig, nodeCount: 3, mappings: { ...baseConfig.mappings, mapRoles: [adminMapping, viewerMapping] } });
     });
 
     it("destroy: the Kubernetes objects go while the cluster runs, then `kops delete cluster`, and nothing is left", async () => {
-        const result = await timed("destroy", () => engine.cli(["destroy", "--yes", "--skip-preview", "--stack", stack], projectDir));
+        const result = await timed("destroy", () =>
+            engine.cli(["destroy", "--yes", "--skip-preview", "--stack", stack], projectDir),
+        );
         assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
         // The objects are gone from the apiserver: deleted through the provider while kops could still
         // sign it in (the stub's helpers kubectl-auth refuses once the cluster is deleted, and
@@ -165,8 +214,13 @@ describe("engine stage: `pulumi up` in a project directory (real engine, real ku
         await assert.rejects(kubectlGet("get", "configmap", "-n", "kube-system", "aws-iam-authenticator"), /NotFound/);
         await assert.rejects(kubectlGet("get", "daemonset", "-n", "kube-system", "aws-iam-authenticator"), /NotFound/);
         assert.equal(kopsLifecycleCalls(readStubCalls(stubState)).pop(), "delete cluster --yes");
-        assert.ok(!fs.existsSync(path.join(stubState, "clusters", `${clusterName}.yaml`)), "the cluster is still in the stub's state store");
-        const exported = JSON.parse(await runOk(engine.pulumi, ["stack", "export", "--stack", stack], { cwd: projectDir, env: engine.env }));
+        assert.ok(
+            !fs.existsSync(path.join(stubState, "clusters", `${clusterName}.yaml`)),
+            "the cluster is still in the stub's state store",
+        );
+        const exported = JSON.parse(
+            await runOk(engine.pulumi, ["stack", "export", "--stack", stack], { cwd: projectDir, env: engine.env }),
+        );
         assert.deepEqual(exported.deployment.resources ?? [], []);
     });
 });

@@ -20,7 +20,11 @@ describe("the component schema other languages get (plugin/)", function () {
 
     before(async () => {
         const started = Date.now();
-        const provider = new ComponentProvider({ name: "kops-iam-auth", dirname: pluginDir, components: getPulumiComponents(require(pluginDir)) });
+        const provider = new ComponentProvider({
+            name: "kops-iam-auth",
+            dirname: pluginDir,
+            components: getPulumiComponents(require(pluginDir)),
+        });
         schema = JSON.parse(await provider.getSchema());
         console.log(`      schema from the sources: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
@@ -33,8 +37,12 @@ describe("the component schema other languages get (plugin/)", function () {
 
     it("lists KopsIamCluster and each part component, as components", () => {
         assert.deepEqual(Object.keys(schema.resources).sort(), [
-            "kops-iam-auth:index:AccessRoles", "kops-iam-auth:index:AuthenticatorPki", "kops-iam-auth:index:IamAuthenticator",
-            "kops-iam-auth:index:KopsCluster", "kops-iam-auth:index:KopsIamCluster", "kops-iam-auth:index:KopsStateStore",
+            "kops-iam-auth:index:AccessRoles",
+            "kops-iam-auth:index:AuthenticatorPki",
+            "kops-iam-auth:index:IamAuthenticator",
+            "kops-iam-auth:index:KopsCluster",
+            "kops-iam-auth:index:KopsIamCluster",
+            "kops-iam-auth:index:KopsStateStore",
         ]);
         for (const resource of Object.values<any>(schema.resources)) {
             assert.equal(resource.isComponent, true);
@@ -43,22 +51,53 @@ describe("the component schema other languages get (plugin/)", function () {
 
     it("KopsIamCluster: its settings as inputs (required where the Args require them), its outputs", () => {
         const cluster = schema.resources["kops-iam-auth:index:KopsIamCluster"];
-        for (const input of ["clusterName", "region", "zones", "nodeCount", "topology", "stateBucket", "accessRoles", "mapRoles", "kops", "userKubeconfig"]) {
+        for (const input of [
+            "clusterName",
+            "region",
+            "zones",
+            "nodeCount",
+            "topology",
+            "stateBucket",
+            "accessRoles",
+            "mapRoles",
+            "kops",
+            "userKubeconfig",
+        ]) {
             assert.ok(cluster.inputProperties[input], `no input ${input}`);
             assert.ok(cluster.requiredInputs.includes(input), `${input} is not required`);
         }
         assert.ok(!cluster.requiredInputs.includes("sshPublicKey"));
-        for (const output of ["clusterName", "stateStoreUrl", "apiServerUrl", "roleArns", "kubeconfigs", "nextSteps", "kubeconfig", "provider"]) {
+        for (const output of [
+            "clusterName",
+            "stateStoreUrl",
+            "apiServerUrl",
+            "roleArns",
+            "kubeconfigs",
+            "nextSteps",
+            "kubeconfig",
+            "provider",
+        ]) {
             assert.ok(cluster.properties[output], `no output ${output}`);
         }
         assert.equal(cluster.inputProperties.topology.$ref, "#/types/kops-iam-auth:index:ClusterTopology");
-        assert.deepEqual(schema.types["kops-iam-auth:index:ClusterTopology"].enum.map((e: any) => e.value), ["public", "private"]);
+        assert.deepEqual(
+            schema.types["kops-iam-auth:index:ClusterTopology"].enum.map((e: any) => e.value),
+            ["public", "private"],
+        );
         assert.equal(cluster.inputProperties.stateBucket.$ref, "#/types/kops-iam-auth:index:StateBucketSettings");
     });
 
     it("the parts: KopsCluster's and IamAuthenticator's inputs, and AuthenticatorPki's outputs", () => {
         const kops = schema.resources["kops-iam-auth:index:KopsCluster"];
-        for (const input of ["clusterName", "stateStoreUrl", "region", "zones", "kubernetesVersion", "webhookKubeconfig", "extraFlags"]) {
+        for (const input of [
+            "clusterName",
+            "stateStoreUrl",
+            "region",
+            "zones",
+            "kubernetesVersion",
+            "webhookKubeconfig",
+            "extraFlags",
+        ]) {
             assert.ok(kops.inputProperties[input], `KopsCluster has no input ${input}`);
         }
         const authenticator = schema.resources["kops-iam-auth:index:IamAuthenticator"];
@@ -78,8 +117,10 @@ describe("the component schema other languages get (plugin/)", function () {
         // refers to kubernetes 4.34.2's schema. With a released 4.34.2 plugin the schema binds.
         const stampedKubernetes = /loader returned kubernetes@4\.25\.0; requested kubernetes@4\.34\.2/;
         if (result.status !== 0 && stampedKubernetes.test(result.stderr)) {
-            console.warn("      !!! the CLI ran the plugin and analyzed every component; it could not bind the schema to the " +
-                "workplace-built kubernetes provider (stamped 4.25.0, 4.34.2 asked for)");
+            console.warn(
+                "      !!! the CLI ran the plugin and analyzed every component; it could not bind the schema to the " +
+                    "workplace-built kubernetes provider (stamped 4.25.0, 4.34.2 asked for)",
+            );
             assert.match(result.stderr, /binding resource kops-iam-auth:index:IamAuthenticator: failed to bind input properties/);
             return;
         }

@@ -9,15 +9,24 @@ import { BackgroundProcess, startBackground } from "./processes";
 
 /** The parts of a rendered DaemonSet this reads (renderAuthenticatorDaemonSet's shape). */
 export interface DaemonSetLike {
-    spec: { template: { spec: {
-        containers: Array<{
-            name: string;
-            args: string[];
-            securityContext?: { runAsUser?: number; runAsGroup?: number; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
-            volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
-        }>;
-        volumes: Array<{ name: string; hostPath?: { path: string }; configMap?: { name: string } }>;
-    } } };
+    spec: {
+        template: {
+            spec: {
+                containers: Array<{
+                    name: string;
+                    args: string[];
+                    securityContext?: {
+                        runAsUser?: number;
+                        runAsGroup?: number;
+                        allowPrivilegeEscalation?: boolean;
+                        capabilities?: { drop?: string[] };
+                    };
+                    volumeMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+                }>;
+                volumes: Array<{ name: string; hostPath?: { path: string }; configMap?: { name: string } }>;
+            };
+        };
+    };
 }
 
 /** A ConfigMap as rendered (name and data). */
@@ -57,7 +66,11 @@ export function projectVolumes(daemonSet: DaemonSetLike, root: string, configMap
             throw new Error(`volumeMount ${mount.name} names no volume of the pod`);
         }
         if (volume.hostPath) {
-            return { mountPath: trimSlash(mount.mountPath), hostDir: trimSlash(path.join(root, volume.hostPath.path)), readOnly: mount.readOnly ?? false };
+            return {
+                mountPath: trimSlash(mount.mountPath),
+                hostDir: trimSlash(path.join(root, volume.hostPath.path)),
+                readOnly: mount.readOnly ?? false,
+            };
         }
         if (volume.configMap) {
             const configMap = configMaps.find((c) => c.metadata.name === volume.configMap!.name);
@@ -98,8 +111,10 @@ export function remapArgs(args: string[], mounts: Mount[]): string[] {
         }
         const host = hostPathOf(match[2], mounts);
         if (host === undefined) {
-            throw new Error(`arg ${arg} refers to ${match[2]}, which no volumeMount of the container covers ` +
-                `(mounts: ${mounts.map((m) => m.mountPath).join(", ")})`);
+            throw new Error(
+                `arg ${arg} refers to ${match[2]}, which no volumeMount of the container covers ` +
+                    `(mounts: ${mounts.map((m) => m.mountPath).join(", ")})`,
+            );
         }
         return match[1] + host;
     });
@@ -133,8 +148,13 @@ export async function assertPortFree(port: number, owner: string): Promise<void>
  * capabilities when they are all dropped (setpriv). `env` is its whole environment. `wrap`, if
  * given, turns the command line into another that runs it (e.g. in a private mount namespace).
  */
-export function startContainerProcess(binary: string, daemonSet: DaemonSetLike, mounts: Mount[], env: NodeJS.ProcessEnv,
-    wrap: (command: string, args: string[]) => [string, string[]] = (command, args) => [command, args]): { process: BackgroundProcess; args: string[] } {
+export function startContainerProcess(
+    binary: string,
+    daemonSet: DaemonSetLike,
+    mounts: Mount[],
+    env: NodeJS.ProcessEnv,
+    wrap: (command: string, args: string[]) => [string, string[]] = (command, args) => [command, args],
+): { process: BackgroundProcess; args: string[] } {
     const container = authenticatorContainer(daemonSet);
     const args = remapArgs(container.args, mounts);
     const security = container.securityContext ?? {};

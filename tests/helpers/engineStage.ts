@@ -8,7 +8,8 @@ import { PulumiEngine } from "./pulumiEngine";
 
 const repoRoot = path.join(__dirname, "..", "..");
 
-export const engineToolHint = "bash tests/setup/install-tools.sh (a pulumi on PATH, or the engine it builds into .cache/pulumi/bin)";
+export const engineToolHint =
+    "bash tests/setup/install-tools.sh (a pulumi on PATH, or the engine it builds into .cache/pulumi/bin)";
 
 /**
  * A project directory at `dir` made from the files of `template`, whose node_modules holds this
@@ -40,9 +41,10 @@ export function linkPackages(dir: string): void {
 /** Rewrites the config of Pulumi.<stack>.yaml (keeping what `pulumi stack init` wrote), values as YAML. */
 export function stackConfigFile(projectDir: string, project: string, stack: string, config: Record<string, unknown>): void {
     const file = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    const existing = fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, "utf8")) ?? {} : {};
-    existing.config = Object.fromEntries(Object.entries(config).map(([key, value]) =>
-        [`${project}:${key}`, typeof value === "number" ? String(value) : value]));
+    const existing = fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) : {};
+    existing.config = Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [`${project}:${key}`, typeof value === "number" ? String(value) : value]),
+    );
     fs.writeFileSync(file, YAML.stringify(existing));
 }
 
@@ -50,12 +52,16 @@ export function stackConfigFile(projectDir: string, project: string, stack: stri
 export function stubApiserverFile(dir: string, apiserver: KubeApiserver): string {
     const admin = JSON.parse(fs.readFileSync(apiserver.adminKubeconfig, "utf8")).users[0].user;
     const file = path.join(dir, "booted-cluster.json");
-    fs.writeFileSync(file, JSON.stringify({
-        server: apiserver.url,
-        caPem: apiserver.caPem,
-        clientCertPem: fs.readFileSync(admin["client-certificate"], "utf8"),
-        clientKeyPem: fs.readFileSync(admin["client-key"], "utf8"),
-    }), { mode: 0o600 });
+    fs.writeFileSync(
+        file,
+        JSON.stringify({
+            server: apiserver.url,
+            caPem: apiserver.caPem,
+            clientCertPem: fs.readFileSync(admin["client-certificate"], "utf8"),
+            clientKeyPem: fs.readFileSync(admin["client-key"], "utf8"),
+        }),
+        { mode: 0o600 },
+    );
     return file;
 }
 
@@ -64,7 +70,13 @@ export type StubCall = string[];
 /** Every call the stub kops recorded, oldest first. */
 export function readStubCalls(stateDir: string): StubCall[] {
     const file = path.join(stateDir, "calls.jsonl");
-    return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line)) : [];
+    return fs.existsSync(file)
+        ? fs
+              .readFileSync(file, "utf8")
+              .split("\n")
+              .filter(Boolean)
+              .map((line) => JSON.parse(line))
+        : [];
 }
 
 /**
@@ -75,7 +87,10 @@ export function readStubCalls(stateDir: string): StubCall[] {
 export function kopsLifecycleCalls(calls: StubCall[]): string[] {
     return calls
         .map((argv) => {
-            const verb = argv.slice(0, argv.findIndex((word) => word.startsWith("-")) >>> 0).slice(0, 2).join(" ");
+            const verb = argv
+                .slice(0, argv.findIndex((word) => word.startsWith("-")) >>> 0)
+                .slice(0, 2)
+                .join(" ");
             return argv.includes("--yes") ? `${verb} --yes` : verb;
         })
         .filter((verb) => verb !== "version" && verb !== "helpers kubectl-auth");
@@ -85,7 +100,11 @@ export function kopsLifecycleCalls(calls: StubCall[]): string[] {
  * The steps of `pulumi preview --json` that change something, as `<op> <type> <name>`: custom
  * resources only (a component's "update" is its outputs being recomputed; it runs nothing).
  */
-export async function previewSteps(engine: PulumiEngine, projectDir: string, stack: string): Promise<{ changed: string[]; output: string }> {
+export async function previewSteps(
+    engine: PulumiEngine,
+    projectDir: string,
+    stack: string,
+): Promise<{ changed: string[]; output: string }> {
     const result = await engine.cli(["preview", "--json", "--stack", stack], projectDir);
     if (result.status !== 0) {
         throw new Error(`pulumi preview failed:\n${result.stdout}\n${result.stderr}`);

@@ -26,6 +26,9 @@ export function assertGolden(relativePath: string, actual: string): void {
     if (!fs.existsSync(file)) {
         assert.fail(`golden file ${shown} is missing: run UPDATE_GOLDEN=1 npm test`);
     }
-    assert.strictEqual(actual, fs.readFileSync(file, "utf8"),
-        `${shown} differs from its golden file (UPDATE_GOLDEN=1 npm test rewrites it)`);
+    assert.strictEqual(
+        actual,
+        fs.readFileSync(file, "utf8"),
+        `${shown} differs from its golden file (UPDATE_GOLDEN=1 npm test rewrites it)`,
+    );
 }

@@ -9,7 +9,8 @@ import * as YAML from "yaml";
 export const kopsFixturesDir = path.join(__dirname, "..", "fixtures", "kops");
 
 /** The case folders, sorted. */
-export const kopsCases: string[] = fs.readdirSync(kopsFixturesDir, { withFileTypes: true })
+export const kopsCases: string[] = fs
+    .readdirSync(kopsFixturesDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();

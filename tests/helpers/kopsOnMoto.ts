@@ -20,8 +20,11 @@ export const channelFile = path.join(__dirname, "..", "fixtures", "kops", "chann
 /** What kops fetches from KOPS_BASE_URL during `update cluster` (found by running it). */
 const kopsBaseUrlFiles = [
     ...["amd64", "arm64"].flatMap((arch) => [`linux/${arch}/nodeup`, `linux/${arch}/protokube`]),
-    ...["amd64", "arm64"].flatMap((arch) => ["kops-utils-cp", "kops-controller", "kops-channels", "dns-controller", "kube-apiserver-healthcheck"]
-        .map((image) => `images/${image}-${arch}.tar.gz`)),
+    ...["amd64", "arm64"].flatMap((arch) =>
+        ["kops-utils-cp", "kops-controller", "kops-channels", "dns-controller", "kube-apiserver-healthcheck"].map(
+            (image) => `images/${image}-${arch}.tar.gz`,
+        ),
+    ),
 ];
 
 /**

@@ -66,7 +66,9 @@ function httpGet(url: string, options: https.RequestOptions = {}): Promise<{ sta
     return new Promise((resolve, reject) => {
         const request = module.get(url, { ...options, timeout: 5000 }, (response) => {
             let body = "";
-            response.on("data", (d) => { body += d; });
+            response.on("data", (d) => {
+                body += d;
+            });
             response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
         });
         request.once("timeout", () => request.destroy(new Error(`${url}: no answer within 5 s`)));
@@ -78,21 +80,71 @@ function httpGet(url: string, options: https.RequestOptions = {}): Promise<{ sta
 async function makePki(dir: string) {
     const file = (name: string) => path.join(dir, name);
     const openssl = (args: string[]) => runOk("openssl", args, { timeoutMs: 60000 });
-    await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", file("ca.key"), "-out", file("ca.crt"),
-        "-subj", "/CN=kops-iam-auth-test-ca", "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"]);
+    await openssl([
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-keyout",
+        file("ca.key"),
+        "-out",
+        file("ca.crt"),
+        "-subj",
+        "/CN=kops-iam-auth-test-ca",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+    ]);
     const signed = async (name: string, subject: string, extensions: string) => {
         fs.writeFileSync(file(`${name}.ext`), extensions);
-        await openssl(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", file(`${name}.key`), "-out", file(`${name}.csr`), "-subj", subject]);
-        await openssl(["x509", "-req", "-in", file(`${name}.csr`), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial",
-            "-days", "1", "-sha256", "-extfile", file(`${name}.ext`), "-out", file(`${name}.crt`)]);
+        await openssl([
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            file(`${name}.key`),
+            "-out",
+            file(`${name}.csr`),
+            "-subj",
+            subject,
+        ]);
+        await openssl([
+            "x509",
+            "-req",
+            "-in",
+            file(`${name}.csr`),
+            "-CA",
+            file("ca.crt"),
+            "-CAkey",
+            file("ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-sha256",
+            "-extfile",
+            file(`${name}.ext`),
+            "-out",
+            file(`${name}.crt`),
+        ]);
     };
     // The names a client may use for the apiserver on 127.0.0.1, and the in-cluster ones.
-    await signed("apiserver", "/CN=kube-apiserver",
+    await signed(
+        "apiserver",
+        "/CN=kube-apiserver",
         "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n" +
-        "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1\n");
-    await signed("admin", "/O=system:masters/CN=kops-iam-auth-test-admin",
-        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n");
+            "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1\n",
+    );
+    await signed(
+        "admin",
+        "/O=system:masters/CN=kops-iam-auth-test-admin",
+        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n",
+    );
     await openssl(["genrsa", "-out", file("sa.key"), "2048"]);
     await openssl(["rsa", "-in", file("sa.key"), "-pubout", "-out", file("sa.pub")]);
     return {
@@ -105,14 +157,18 @@ async function makePki(dir: string) {
 }
 
 function adminKubeconfigText(url: string, caFile: string, admin: { cert: string; key: string }): string {
-    return JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "test", cluster: { server: url, "certificate-authority": caFile } }],
-        users: [{ name: "admin", user: { "client-certificate": admin.cert, "client-key": admin.key } }],
-        contexts: [{ name: "admin", context: { cluster: "test", user: "admin" } }],
-        "current-context": "admin",
-    }, null, 1);
+    return JSON.stringify(
+        {
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "test", cluster: { server: url, "certificate-authority": caFile } }],
+            users: [{ name: "admin", user: { "client-certificate": admin.cert, "client-key": admin.key } }],
+            contexts: [{ name: "admin", context: { cluster: "test", user: "admin" } }],
+            "current-context": "admin",
+        },
+        null,
+        1,
+    );
 }
 
 /** Starts etcd and kube-apiserver (and the controller manager if asked) and waits for them. */
@@ -130,30 +186,47 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
         fs.mkdirSync(pkiDir, { recursive: true, mode: 0o700 });
         const pki = await makePki(pkiDir);
 
-        const [etcdClientPort, etcdPeerPort, apiserverPort, controllerManagerPort] =
-            [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+        const [etcdClientPort, etcdPeerPort, apiserverPort, controllerManagerPort] = [
+            await freeLoopbackPort(),
+            await freeLoopbackPort(),
+            await freeLoopbackPort(),
+            await freeLoopbackPort(),
+        ];
         const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
         const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
         const etcd = startBackground(options.etcd, [
-            "--name=test", `--data-dir=${path.join(options.dir, "etcd")}`,
-            `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
-            `--listen-peer-urls=${peerUrl}`, `--initial-advertise-peer-urls=${peerUrl}`, `--initial-cluster=test=${peerUrl}`,
+            "--name=test",
+            `--data-dir=${path.join(options.dir, "etcd")}`,
+            `--listen-client-urls=${etcdUrl}`,
+            `--advertise-client-urls=${etcdUrl}`,
+            `--listen-peer-urls=${peerUrl}`,
+            `--initial-advertise-peer-urls=${peerUrl}`,
+            `--initial-cluster=test=${peerUrl}`,
             // A test's data need not survive a crash; fsync costs seconds on a loaded disk.
             "--unsafe-no-fsync",
         ]);
         started.push(etcd);
-        await waitUntil("etcd", async () => JSON.parse((await httpGet(`${etcdUrl}/health`)).body).health === "true", readyTimeoutMs, etcd);
+        await waitUntil(
+            "etcd",
+            async () => JSON.parse((await httpGet(`${etcdUrl}/health`)).body).health === "true",
+            readyTimeoutMs,
+            etcd,
+        );
 
         const url = `https://127.0.0.1:${apiserverPort}`;
         const apiserverStart = Date.now();
         const apiserver = startBackground(options.kubeApiserver, [
             `--etcd-servers=${etcdUrl}`,
-            "--bind-address=127.0.0.1", `--secure-port=${apiserverPort}`, "--advertise-address=127.0.0.1",
+            "--bind-address=127.0.0.1",
+            `--secure-port=${apiserverPort}`,
+            "--advertise-address=127.0.0.1",
             // The `kubernetes` Service cannot have a loopback endpoint.
             "--endpoint-reconciler-type=none",
-            `--tls-cert-file=${pki.serving.cert}`, `--tls-private-key-file=${pki.serving.key}`,
+            `--tls-cert-file=${pki.serving.cert}`,
+            `--tls-private-key-file=${pki.serving.key}`,
             `--client-ca-file=${pki.caFile}`,
-            `--service-account-key-file=${pki.serviceAccount.pub}`, `--service-account-signing-key-file=${pki.serviceAccount.key}`,
+            `--service-account-key-file=${pki.serviceAccount.pub}`,
+            `--service-account-signing-key-file=${pki.serviceAccount.key}`,
             "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
             "--service-cluster-ip-range=10.0.0.0/24",
             "--authorization-mode=Node,RBAC",
@@ -163,7 +236,12 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
         ]);
         started.push(apiserver);
         const adminTls = { ca: pki.caPem, cert: fs.readFileSync(pki.admin.cert), key: fs.readFileSync(pki.admin.key) };
-        await waitUntil("kube-apiserver /readyz", async () => (await httpGet(`${url}/readyz`, adminTls)).body === "ok", readyTimeoutMs, apiserver);
+        await waitUntil(
+            "kube-apiserver /readyz",
+            async () => (await httpGet(`${url}/readyz`, adminTls)).body === "ok",
+            readyTimeoutMs,
+            apiserver,
+        );
         const readyMs = Date.now() - apiserverStart;
 
         const adminKubeconfig = path.join(options.dir, "admin.kubeconfig");
@@ -177,16 +255,23 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
             controllerManager = startBackground(options.kubeControllerManager, [
                 `--kubeconfig=${adminKubeconfig}`,
                 `--controllers=${options.controllers.join(",")}`,
-                "--leader-elect=false", "--use-service-account-credentials=false",
-                "--bind-address=127.0.0.1", `--secure-port=${controllerManagerPort}`,
+                "--leader-elect=false",
+                "--use-service-account-credentials=false",
+                "--bind-address=127.0.0.1",
+                `--secure-port=${controllerManagerPort}`,
                 // Its own serving endpoint needs no delegated authentication in a test.
                 "--authentication-skip-lookup=true",
                 `--cert-dir=${path.join(options.dir, "kcm-certs")}`,
             ]);
             started.push(controllerManager);
-            await waitUntil("kube-controller-manager /healthz", async () =>
-                (await httpGet(`https://127.0.0.1:${controllerManagerPort}/healthz`, { rejectUnauthorized: false })).body === "ok",
-            readyTimeoutMs, controllerManager);
+            await waitUntil(
+                "kube-controller-manager /healthz",
+                async () =>
+                    (await httpGet(`https://127.0.0.1:${controllerManagerPort}/healthz`, { rejectUnauthorized: false })).body ===
+                    "ok",
+                readyTimeoutMs,
+                controllerManager,
+            );
         }
         return {
             url,

@@ -35,7 +35,10 @@ async function waitForPort(port: number, timeoutMs: number, child: ChildProcess)
         }
         const open = await new Promise<boolean>((resolve) => {
             const socket = net.connect(port, "127.0.0.1");
-            socket.once("connect", () => { socket.destroy(); resolve(true); });
+            socket.once("connect", () => {
+                socket.destroy();
+                resolve(true);
+            });
             socket.once("error", () => resolve(false));
         });
         if (open) {
@@ -74,7 +77,9 @@ export async function startMoto(motoServer: string): Promise<Moto> {
     const port = await freePort();
     const child = spawn(motoServer, ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
-    child.stderr?.on("data", (d) => { stderr = (stderr + d).slice(-4000); });
+    child.stderr?.on("data", (d) => {
+        stderr = (stderr + d).slice(-4000);
+    });
     try {
         await waitForPort(port, 30000, child);
     } catch (err) {
@@ -85,13 +90,14 @@ export async function startMoto(motoServer: string): Promise<Moto> {
     return {
         endpoint,
         env: awsClientEnv(endpoint),
-        stop: () => new Promise<void>((resolve) => {
-            if (child.exitCode !== null) {
-                resolve();
-                return;
-            }
-            child.once("exit", () => resolve());
-            child.kill("SIGTERM");
-        }),
+        stop: () =>
+            new Promise<void>((resolve) => {
+                if (child.exitCode !== null) {
+                    resolve();
+                    return;
+                }
+                child.once("exit", () => resolve());
+                child.kill("SIGTERM");
+            }),
     };
 }

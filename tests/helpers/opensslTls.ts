@@ -50,8 +50,17 @@ function makePrivateKey(inputs: Record<string, any>): Record<string, any> {
 
 /** The openssl req config for the certificate the SelfSignedCert inputs describe. */
 export function selfSignedCertConfig(inputs: Record<string, any>): { config: string; days: number } {
-    const known = new Set(["privateKeyPem", "subject", "isCaCertificate", "ipAddresses", "dnsNames", "allowedUses",
-        "setSubjectKeyId", "validityPeriodHours", "earlyRenewalHours"]);
+    const known = new Set([
+        "privateKeyPem",
+        "subject",
+        "isCaCertificate",
+        "ipAddresses",
+        "dnsNames",
+        "allowedUses",
+        "setSubjectKeyId",
+        "validityPeriodHours",
+        "earlyRenewalHours",
+    ]);
     const unknown = Object.keys(inputs).filter((k) => !known.has(k));
     if (unknown.length > 0) {
         throw new Error(`opensslTls: SelfSignedCert input(s) ${unknown.join(", ")} are not modelled here; add them`);
@@ -71,7 +80,10 @@ export function selfSignedCertConfig(inputs: Record<string, any>): { config: str
     }
     const ku = uses.filter((u) => u in keyUsages).map((u) => keyUsages[u]);
     const eku = uses.filter((u) => u in extKeyUsages).map((u) => extKeyUsages[u]);
-    const sans = [...(inputs.ipAddresses ?? []).map((ip: string) => `IP:${ip}`), ...(inputs.dnsNames ?? []).map((d: string) => `DNS:${d}`)];
+    const sans = [
+        ...(inputs.ipAddresses ?? []).map((ip: string) => `IP:${ip}`),
+        ...(inputs.dnsNames ?? []).map((d: string) => `DNS:${d}`),
+    ];
     // Go's x509 (the provider) marks basicConstraints and keyUsage critical, the rest not.
     const extensions = [
         `basicConstraints = critical,CA:${inputs.isCaCertificate ? "TRUE" : "FALSE"}`,
@@ -84,8 +96,17 @@ export function selfSignedCertConfig(inputs: Record<string, any>): { config: str
     if (/[\n\\/=]/.test(commonName)) {
         throw new Error(`opensslTls: commonName ${JSON.stringify(commonName)} has characters this double does not escape`);
     }
-    const config = ["[req]", "distinguished_name = dn", "prompt = no", "x509_extensions = ext",
-        "[dn]", `CN = ${commonName}`, "[ext]", ...extensions].join("\n") + "\n";
+    const config =
+        [
+            "[req]",
+            "distinguished_name = dn",
+            "prompt = no",
+            "x509_extensions = ext",
+            "[dn]",
+            `CN = ${commonName}`,
+            "[ext]",
+            ...extensions,
+        ].join("\n") + "\n";
     return { config, days: hours / 24 };
 }
 
@@ -96,8 +117,18 @@ function makeSelfSignedCert(rawInputs: Record<string, any>): Record<string, any>
     try {
         fs.writeFileSync(path.join(dir, "req.cnf"), config);
         fs.writeFileSync(path.join(dir, "key.pem"), inputs.privateKeyPem, { mode: 0o600 });
-        const certPem = openssl(["req", "-x509", "-new", "-sha256", "-key", path.join(dir, "key.pem"),
-            "-config", path.join(dir, "req.cnf"), "-days", String(days)]);
+        const certPem = openssl([
+            "req",
+            "-x509",
+            "-new",
+            "-sha256",
+            "-key",
+            path.join(dir, "key.pem"),
+            "-config",
+            path.join(dir, "req.cnf"),
+            "-days",
+            String(days),
+        ]);
         return { certPem };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

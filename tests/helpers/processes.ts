@@ -32,7 +32,12 @@ export interface RunOptions {
  */
 export function run(command: string, args: string[], options: RunOptions = {}): Promise<RunResult & { stopped: boolean }> {
     return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"], detached: true });
+        const child = spawn(command, args, {
+            env: options.env ?? process.env,
+            cwd: options.cwd,
+            stdio: ["pipe", "pipe", "pipe"],
+            detached: true,
+        });
         let stdout = "";
         let stderr = "";
         let timedOut = false;
@@ -46,18 +51,31 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
         };
         const watch = () => {
             const stopWhen = options.stopWhen;
-            const matches = stopWhen instanceof RegExp
-                ? stopWhen.test(stdout) || stopWhen.test(stderr)
-                : stopWhen !== undefined && stopWhen(`${stdout}\n${stderr}`);
+            const matches =
+                stopWhen instanceof RegExp
+                    ? stopWhen.test(stdout) || stopWhen.test(stderr)
+                    : stopWhen !== undefined && stopWhen(`${stdout}\n${stderr}`);
             if (!stopped && matches) {
                 stopped = true;
                 killGroup();
             }
         };
-        child.stdout.on("data", (d) => { stdout += d; watch(); });
-        child.stderr.on("data", (d) => { stderr += d; watch(); });
-        const timer = setTimeout(() => { timedOut = true; killGroup(); }, options.timeoutMs ?? 60000);
-        child.once("error", (err) => { clearTimeout(timer); reject(err); });
+        child.stdout.on("data", (d) => {
+            stdout += d;
+            watch();
+        });
+        child.stderr.on("data", (d) => {
+            stderr += d;
+            watch();
+        });
+        const timer = setTimeout(() => {
+            timedOut = true;
+            killGroup();
+        }, options.timeoutMs ?? 60000);
+        child.once("error", (err) => {
+            clearTimeout(timer);
+            reject(err);
+        });
         child.once("close", (status, signal) => {
             clearTimeout(timer);
             // Whatever the script left behind in its group goes with it.
@@ -74,8 +92,10 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
 export async function runOk(command: string, args: string[], options: RunOptions = {}): Promise<string> {
     const result = await run(command, args, options);
     if (result.status !== 0) {
-        throw new Error(`${describeCommand(command, args)} ${describeExit(result)}\n` +
-            `--- stderr ---\n${result.stderr}\n--- stdout ---\n${result.stdout}`);
+        throw new Error(
+            `${describeCommand(command, args)} ${describeExit(result)}\n` +
+                `--- stderr ---\n${result.stderr}\n--- stdout ---\n${result.stdout}`,
+        );
     }
     return result.stdout;
 }
@@ -110,13 +130,22 @@ export interface BackgroundProcess {
 export function startBackground(command: string, args: string[], options: SpawnOptions = {}): BackgroundProcess {
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    const keep = (d: Buffer) => { output = (output + d.toString()).slice(-65536); };
+    const keep = (d: Buffer) => {
+        output = (output + d.toString()).slice(-65536);
+    };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     let done = false;
     const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-        child.once("error", (err) => { output += `\n(could not start ${command}: ${err.message})`; done = true; resolve({ status: null, signal: null }); });
-        child.once("close", (status, signal) => { done = true; resolve({ status, signal }); });
+        child.once("error", (err) => {
+            output += `\n(could not start ${command}: ${err.message})`;
+            done = true;
+            resolve({ status: null, signal: null });
+        });
+        child.once("close", (status, signal) => {
+            done = true;
+            resolve({ status, signal });
+        });
     });
     return {
         child,
@@ -136,12 +165,19 @@ export function startBackground(command: string, args: string[], options: SpawnO
 }
 
 /** Polls `probe` every 100 ms until it returns true; fails after `timeoutMs` or when `proc` exits. */
-export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, proc?: BackgroundProcess): Promise<void> {
+export async function waitUntil(
+    what: string,
+    probe: () => Promise<boolean>,
+    timeoutMs: number,
+    proc?: BackgroundProcess,
+): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
         if (proc?.hasExited()) {
             const exit = await proc.exited;
-            throw new Error(`${what}: the process ${describeExit({ ...exit, timedOut: false })} before it was ready; its output:\n${proc.output()}`);
+            throw new Error(
+                `${what}: the process ${describeExit({ ...exit, timedOut: false })} before it was ready; its output:\n${proc.output()}`,
+            );
         }
         if (await probe().catch(() => false)) {
             return;

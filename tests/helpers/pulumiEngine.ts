@@ -69,7 +69,12 @@ function processesWithEnvironment(marker: string): number[] {
  * An engine with its own PULUMI_HOME and file backend under `dir`. `extraEnv` and `extraPath`
  * reach every process the engine starts: the program, the providers, the commands they run.
  */
-export async function pulumiEngine(pulumi: string, dir: string, extraEnv: NodeJS.ProcessEnv = {}, extraPath: string[] = []): Promise<PulumiEngine> {
+export async function pulumiEngine(
+    pulumi: string,
+    dir: string,
+    extraEnv: NodeJS.ProcessEnv = {},
+    extraPath: string[] = [],
+): Promise<PulumiEngine> {
     const home = path.join(dir, "pulumi-home");
     const stateDir = path.join(dir, "state");
     fs.mkdirSync(home, { recursive: true });
@@ -97,7 +102,11 @@ export async function pulumiEngine(pulumi: string, dir: string, extraEnv: NodeJS
     };
     delete env.PULUMI_ACCESS_TOKEN;
     const cli = (args: string[], cwd: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) =>
-        run(pulumi, [...args, "--non-interactive"], { cwd, env: { ...env, ...options.env }, timeoutMs: options.timeoutMs ?? 300000 });
+        run(pulumi, [...args, "--non-interactive"], {
+            cwd,
+            env: { ...env, ...options.env },
+            timeoutMs: options.timeoutMs ?? 300000,
+        });
     return {
         pulumi,
         env,

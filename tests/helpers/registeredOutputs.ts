@@ -10,7 +10,7 @@ export function registeredOutputs(): Array<{ type: string; name: string; inputs:
     return [...registered.values()].map(({ urn, state }) => {
         const [type, name] = urn.split("::").slice(-2);
         // A component's registered outputs arrive as a protobuf Struct, provider state as an object.
-        const outputs = typeof state?.toJavaScript === "function" ? state.toJavaScript() : state ?? {};
+        const outputs = typeof state?.toJavaScript === "function" ? state.toJavaScript() : (state ?? {});
         return { type: `outputs of ${type.split("$").pop()}`, name, inputs: outputs };
     });
 }

@@ -30,8 +30,10 @@ export interface ResourceGraph {
  * transform that records every resource's options. Returns what init returned and the records.
  * With `exportResult`, init's result becomes the stack's outputs, as a program module's exports do.
  */
-export async function runRecordingStack<T>(init: () => T, options: { exportResult?: boolean } = {}):
-    Promise<{ result: T; transforms: TransformRecord[] }> {
+export async function runRecordingStack<T>(
+    init: () => T,
+    options: { exportResult?: boolean } = {},
+): Promise<{ result: T; transforms: TransformRecord[] }> {
     const transforms: TransformRecord[] = [];
     let result: T | undefined;
     await pulumi.runtime.runInPulumiStack(async () => {
@@ -40,7 +42,9 @@ export async function runRecordingStack<T>(init: () => T, options: { exportResul
             if (!opts.urn) {
                 const dependsOn = opts.dependsOn as pulumi.Resource | pulumi.Resource[] | undefined;
                 transforms.push({
-                    type, name, resource,
+                    type,
+                    name,
+                    resource,
                     parent: opts.parent,
                     dependsOn: dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn],
                     provider: (opts as pulumi.CustomResourceOptions).provider,
@@ -49,7 +53,7 @@ export async function runRecordingStack<T>(init: () => T, options: { exportResul
             return undefined;
         });
         result = init();
-        return options.exportResult ? result as Record<string, unknown> : {};
+        return options.exportResult ? (result as Record<string, unknown>) : {};
     });
     return { result: result as T, transforms };
 }
@@ -62,11 +66,11 @@ export async function resourceGraph(mocks: MockRecorder, transforms: TransformRe
     const resolved: ResourceGraph["transforms"] = [];
     for (const record of transforms) {
         const urn = await urnOf(record.resource);
-        const providerUrn = record.provider && await urnOf(record.provider);
+        const providerUrn = record.provider && (await urnOf(record.provider));
         resolved.push({
             ...record,
             urn,
-            parentUrn: record.parent && await urnOf(record.parent),
+            parentUrn: record.parent && (await urnOf(record.parent)),
             dependsOnUrns: await Promise.all(record.dependsOn.map(urnOf)),
             providerUrn,
         });

@@ -41,7 +41,8 @@ function queryAuthAsHeaders(url: string, headers: http.IncomingHttpHeaders): Rec
         return {};
     }
     return {
-        authorization: `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=${query.get("X-Amz-SignedHeaders") ?? "host"}, ` +
+        authorization:
+            `AWS4-HMAC-SHA256 Credential=${credential}, SignedHeaders=${query.get("X-Amz-SignedHeaders") ?? "host"}, ` +
             `Signature=${query.get("X-Amz-Signature") ?? ""}`,
         ...(query.get("X-Amz-Security-Token") ? { "x-amz-security-token": query.get("X-Amz-Security-Token")! } : {}),
         ...(query.get("X-Amz-Date") ? { "x-amz-date": query.get("X-Amz-Date")! } : {}),
@@ -52,8 +53,23 @@ export async function startStsFront(motoEndpoint: string, region: string, dir: s
     const host = stsHost(region);
     const keyFile = path.join(dir, "sts-front.key");
     const caFile = path.join(dir, "sts-front.pem");
-    await runOk("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", caFile, "-days", "1",
-        "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host},DNS:sts.amazonaws.com`]);
+    await runOk("openssl", [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        keyFile,
+        "-out",
+        caFile,
+        "-days",
+        "1",
+        "-subj",
+        `/CN=${host}`,
+        "-addext",
+        `subjectAltName=DNS:${host},DNS:sts.amazonaws.com`,
+    ]);
     const hostsFile = path.join(dir, "hosts");
     fs.writeFileSync(hostsFile, `127.0.0.1 localhost ${host} sts.amazonaws.com\n`);
     const moto = new URL(motoEndpoint);
@@ -62,30 +78,45 @@ export async function startStsFront(motoEndpoint: string, region: string, dir: s
         req.on("data", (c) => chunks.push(c));
         req.on("end", () => {
             const body = Buffer.concat(chunks);
-            const forward = http.request({
-                host: moto.hostname, port: moto.port, method: req.method, path: req.url,
-                headers: { ...req.headers, ...queryAuthAsHeaders(req.url ?? "/", req.headers), host },
-            }, (answer) => {
-                const parts: Buffer[] = [];
-                answer.on("data", (c) => parts.push(c));
-                answer.on("end", () => {
-                    const text = Buffer.concat(parts).toString("utf8");
-                    const wantsJson = /application\/json/.test(String(req.headers.accept ?? ""));
-                    if (wantsJson && answer.statusCode === 200 && text.includes("<GetCallerIdentityResult>")) {
-                        res.writeHead(200, { "content-type": "application/json" });
-                        res.end(JSON.stringify({
-                            GetCallerIdentityResponse: {
-                                GetCallerIdentityResult: { Account: xmlField(text, "Account"), Arn: xmlField(text, "Arn"), UserId: xmlField(text, "UserId") },
-                                ResponseMetadata: { RequestId: xmlField(text, "RequestId") },
-                            },
-                        }));
-                        return;
-                    }
-                    res.writeHead(answer.statusCode ?? 502, answer.headers);
-                    res.end(text);
-                });
+            const forward = http.request(
+                {
+                    host: moto.hostname,
+                    port: moto.port,
+                    method: req.method,
+                    path: req.url,
+                    headers: { ...req.headers, ...queryAuthAsHeaders(req.url ?? "/", req.headers), host },
+                },
+                (answer) => {
+                    const parts: Buffer[] = [];
+                    answer.on("data", (c) => parts.push(c));
+                    answer.on("end", () => {
+                        const text = Buffer.concat(parts).toString("utf8");
+                        const wantsJson = /application\/json/.test(String(req.headers.accept ?? ""));
+                        if (wantsJson && answer.statusCode === 200 && text.includes("<GetCallerIdentityResult>")) {
+                            res.writeHead(200, { "content-type": "application/json" });
+                            res.end(
+                                JSON.stringify({
+                                    GetCallerIdentityResponse: {
+                                        GetCallerIdentityResult: {
+                                            Account: xmlField(text, "Account"),
+                                            Arn: xmlField(text, "Arn"),
+                                            UserId: xmlField(text, "UserId"),
+                                        },
+                                        ResponseMetadata: { RequestId: xmlField(text, "RequestId") },
+                                    },
+                                }),
+                            );
+                            return;
+                        }
+                        res.writeHead(answer.statusCode ?? 502, answer.headers);
+                        res.end(text);
+                    });
+                },
+            );
+            forward.once("error", (err) => {
+                res.writeHead(502);
+                res.end(String(err));
             });
-            forward.once("error", (err) => { res.writeHead(502); res.end(String(err)); });
             forward.end(body);
         });
     });
@@ -96,10 +127,11 @@ export async function startStsFront(motoEndpoint: string, region: string, dir: s
     return {
         caFile,
         hostsFile,
-        stop: () => new Promise<void>((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-        }),
+        stop: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
     };
 }
 

@@ -75,7 +75,9 @@ const stackConfig = {
     ],
     clusterRoleBindings: [{ group: "viewers", clusterRole: "view" }],
     // A role given with its IAM path: config.yaml carries it without.
-    mapRoles: [{ rolearn: `arn:aws:iam::${account}:role/teams/Readers`, username: "reader:{{SessionName}}", groups: ["readers"] }],
+    mapRoles: [
+        { rolearn: `arn:aws:iam::${account}:role/teams/Readers`, username: "reader:{{SessionName}}", groups: ["readers"] },
+    ],
     mapUsers: [{ userarn: `arn:aws:iam::${account}:user/ops/alice`, username: "alice", groups: ["ops"] }],
     mapAccounts: [otherAccount],
 };
@@ -94,7 +96,9 @@ function httpsGet(url: string, caPem: string): Promise<string> {
     return new Promise((resolve, reject) => {
         const request = https.get(url, { ca: caPem, timeout: 5000 }, (response) => {
             let body = "";
-            response.on("data", (d) => { body += d; });
+            response.on("data", (d) => {
+                body += d;
+            });
             response.on("end", () => resolve(body));
         });
         request.once("timeout", () => request.destroy(new Error(`${url}: no answer within 5 s`)));
@@ -167,7 +171,8 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         requireTool(this, "openssl", "apt-get install openssl");
         requireTool(this, "setpriv", "apt-get install util-linux");
         if (!canActAsAnyUid()) {
-            const message = "this stage must run as root (tests/offline.sh keeps root when run as root) to give the " +
+            const message =
+                "this stage must run as root (tests/offline.sh keeps root when run as root) to give the " +
                 "files to the DaemonSet's uid and run the server as it";
             if (process.env.CI) {
                 throw new Error(`CI must run every test, but ${message}`);
@@ -181,10 +186,25 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         settings = parseStackSettings(stackConfig, testRegion);
         await installMocks({ extraState: opensslTlsState });
         const pki = new AuthenticatorPki("stage3");
-        const roles = new AccessRoles("stage3", { roles: settings.accessRoles, mapRoles: settings.mapRoles, mapUsers: settings.mapUsers, mapAccounts: settings.mapAccounts });
-        const changedRoles = new AccessRoles("stage3-changed", { roles: changedAccessRoles, mapRoles: settings.mapRoles, mapUsers: settings.mapUsers, mapAccounts: settings.mapAccounts });
-        [certPem, keyPem, webhookKubeconfig, mappings, roleArns] = await Promise.all([valueOf(pki.certPem), valueOf(pki.privateKeyPem),
-            valueOf(pki.webhookKubeconfig), valueOf(roles.mappings), valueOf(roles.roleArns)]);
+        const roles = new AccessRoles("stage3", {
+            roles: settings.accessRoles,
+            mapRoles: settings.mapRoles,
+            mapUsers: settings.mapUsers,
+            mapAccounts: settings.mapAccounts,
+        });
+        const changedRoles = new AccessRoles("stage3-changed", {
+            roles: changedAccessRoles,
+            mapRoles: settings.mapRoles,
+            mapUsers: settings.mapUsers,
+            mapAccounts: settings.mapAccounts,
+        });
+        [certPem, keyPem, webhookKubeconfig, mappings, roleArns] = await Promise.all([
+            valueOf(pki.certPem),
+            valueOf(pki.privateKeyPem),
+            valueOf(pki.webhookKubeconfig),
+            valueOf(roles.mappings),
+            valueOf(roles.roleArns),
+        ]);
         changed = { mappings: await valueOf(changedRoles.mappings), roleArns: await valueOf(changedRoles.roleArns) };
 
         // The control-plane node: the spec patch's fileAsset and kube-apiserver settings.
@@ -192,12 +212,25 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         fs.chmodSync(work, 0o755);
         nodeRoot = path.join(work, "node");
         fs.mkdirSync(nodeRoot, { mode: 0o755 });
-        patchedSpec = YAML.parseAllDocuments(patchClusterSpec(kopsClusterYaml().replace(/minimal\.example\.com/g, clusterName), {
-            clusterName, stateBucket, stateBucketRegion: testRegion, webhookKubeconfig,
-            webhookCacheTtl: settings.authenticator.webhookCacheTtl, hookRunner: settings.hook.runner, hookImage: settings.hook.image,
-            authenticatorUid: settings.authenticator.uid, kubernetesVersion: settings.kubernetesVersion, nodeCount: settings.nodeCount,
-            nodeSize: settings.nodeSize, controlPlaneCount: settings.controlPlaneCount, controlPlaneSize: settings.controlPlaneSize,
-        })).map((doc) => doc.toJS()).find((doc) => doc?.kind === "Cluster").spec;
+        patchedSpec = YAML.parseAllDocuments(
+            patchClusterSpec(kopsClusterYaml().replace(/minimal\.example\.com/g, clusterName), {
+                clusterName,
+                stateBucket,
+                stateBucketRegion: testRegion,
+                webhookKubeconfig,
+                webhookCacheTtl: settings.authenticator.webhookCacheTtl,
+                hookRunner: settings.hook.runner,
+                hookImage: settings.hook.image,
+                authenticatorUid: settings.authenticator.uid,
+                kubernetesVersion: settings.kubernetesVersion,
+                nodeCount: settings.nodeCount,
+                nodeSize: settings.nodeSize,
+                controlPlaneCount: settings.controlPlaneCount,
+                controlPlaneSize: settings.controlPlaneSize,
+            }),
+        )
+            .map((doc) => doc.toJS())
+            .find((doc) => doc?.kind === "Cluster").spec;
         const asset = patchedSpec.fileAssets.find((a: any) => a.name === webhookFileAssetName);
         webhookFile = path.join(nodeRoot, asset.path);
         fs.mkdirSync(path.dirname(webhookFile), { recursive: true, mode: 0o755 });
@@ -213,18 +246,29 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         sts = await startStsFront(moto.endpoint, testRegion, stsDir);
         await runOk(aws, ["s3api", "create-bucket", "--bucket", stateBucket], { env: moto.env });
         const keys = authenticatorObjectKeys(clusterName);
-        for (const [file, content, key] of [["cert.pem", certPem, keys.certPem], ["key.pem", keyPem, keys.keyPem]]) {
+        for (const [file, content, key] of [
+            ["cert.pem", certPem, keys.certPem],
+            ["key.pem", keyPem, keys.keyPem],
+        ]) {
             fs.writeFileSync(path.join(work, file), content, { mode: 0o600 });
-            await runOk(aws, ["s3", "cp", "--only-show-errors", path.join(work, file), `s3://${stateBucket}/${key}`], { env: moto.env });
+            await runOk(aws, ["s3", "cp", "--only-show-errors", path.join(work, file), `s3://${stateBucket}/${key}`], {
+                env: moto.env,
+            });
         }
         // The mapped IAM user, with an access key of its own.
         await runOk(aws, ["iam", "create-user", "--path", "/ops/", "--user-name", "alice"], { env: moto.env });
-        const accessKey = JSON.parse(await runOk(aws, ["iam", "create-access-key", "--user-name", "alice", "--output", "json"], { env: moto.env })).AccessKey;
+        const accessKey = JSON.parse(
+            await runOk(aws, ["iam", "create-access-key", "--user-name", "alice", "--output", "json"], { env: moto.env }),
+        ).AccessKey;
         aliceKeys = { id: accessKey.AccessKeyId, secret: accessKey.SecretAccessKey };
 
         // The hook's steps fill the state directory; the ConfigMap is projected where the DaemonSet mounts it.
         const configYaml = renderAuthenticatorConfig(clusterName, mappings).configYaml;
-        daemonSet = renderAuthenticatorDaemonSet({ configChecksum: configChecksum(configYaml), image: settings.authenticator.image, uid: settings.authenticator.uid });
+        daemonSet = renderAuthenticatorDaemonSet({
+            configChecksum: configChecksum(configYaml),
+            image: settings.authenticator.image,
+            uid: settings.authenticator.uid,
+        });
         mounts = projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap({ configYaml })]);
         for (const [command, ...args] of certFetchSteps(
             { stateBucket, clusterName, stateBucketRegion: testRegion, authenticatorUid: settings.authenticator.uid },
@@ -235,7 +279,10 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
 
         // One apiserver for the whole stage.
         apiserver = await startKubeApiserver({
-            etcd, kubeApiserver, kubeControllerManager, dir: path.join(work, "control-plane"),
+            etcd,
+            kubeApiserver,
+            kubeControllerManager,
+            dir: path.join(work, "control-plane"),
             extraArgs: [
                 `--authentication-token-webhook-config-file=${path.join(nodeRoot, patchedSpec.kubeAPIServer.authenticationTokenWebhookConfigFile)}`,
                 `--authentication-token-webhook-cache-ttl=${cacheTtl}`,
@@ -244,10 +291,17 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         });
         console.log(`      kube-apiserver ready in ${(apiserver.readyMs / 1000).toFixed(1)} s`);
         // A node to list (nothing registers one here).
-        await asAdmin(["create", "-f", writeJson("node.json", { apiVersion: "v1", kind: "Node", metadata: { name: "control-plane-1" } })]);
+        await asAdmin([
+            "create",
+            "-f",
+            writeJson("node.json", { apiVersion: "v1", kind: "Node", metadata: { name: "control-plane-1" } }),
+        ]);
         // The aggregated view role gets its rules from the controller manager.
-        await waitUntil("the view ClusterRole's aggregated rules", async () =>
-            (JSON.parse(await asAdmin(["get", "clusterrole", "view", "-o", "json"])).rules ?? []).length > 0, 60000);
+        await waitUntil(
+            "the view ClusterRole's aggregated rules",
+            async () => (JSON.parse(await asAdmin(["get", "clusterrole", "view", "-o", "json"])).rules ?? []).length > 0,
+            60000,
+        );
     });
 
     after(async () => {
@@ -270,7 +324,10 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
     }
 
     async function asAdmin(args: string[]): Promise<string> {
-        return runOk(kubectl, ["--kubeconfig", apiserver!.adminKubeconfig, ...args], { timeoutMs: 60000, env: { PATH: process.env.PATH, HOME: work } });
+        return runOk(kubectl, ["--kubeconfig", apiserver!.adminKubeconfig, ...args], {
+            timeoutMs: 60000,
+            env: { PATH: process.env.PATH, HOME: work },
+        });
     }
 
     /** Starts `version` of the server as the DaemonSet's container, on config.yaml `configYaml` (the ConfigMap as projected). */
@@ -280,21 +337,31 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         // The kubelet rewrites the projected ConfigMap; a new checksum is a new pod.
         projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap({ configYaml })]);
         await assertPortFree(authenticatorPort, "the authenticator server of stage 3");
-        const { process: proc } = startContainerProcess(servers[version], daemonSet, mounts, {
-            PATH: "/usr/local/bin:/usr/bin:/bin",
-            HOME: "/nonexistent",
-            AWS_EC2_METADATA_DISABLED: "true",
-            AWS_REGION: testRegion,
-            AWS_DEFAULT_REGION: testRegion,
-            AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-            AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-            AWS_CONFIG_FILE: "/dev/null",
-            AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-            SSL_CERT_FILE: sts.caFile,
-        }, (command, args) => inHostsNamespace(sts.hostsFile, command, args));
+        const { process: proc } = startContainerProcess(
+            servers[version],
+            daemonSet,
+            mounts,
+            {
+                PATH: "/usr/local/bin:/usr/bin:/bin",
+                HOME: "/nonexistent",
+                AWS_EC2_METADATA_DISABLED: "true",
+                AWS_REGION: testRegion,
+                AWS_DEFAULT_REGION: testRegion,
+                AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+                AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                AWS_CONFIG_FILE: "/dev/null",
+                AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+                SSL_CERT_FILE: sts.caFile,
+            },
+            (command, args) => inHostsNamespace(sts.hostsFile, command, args),
+        );
         started.push(proc);
-        await waitUntil(`aws-iam-authenticator ${version}`, async () =>
-            (await httpsGet(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)) === "ok", 30000, proc);
+        await waitUntil(
+            `aws-iam-authenticator ${version}`,
+            async () => (await httpsGet(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)) === "ok",
+            30000,
+            proc,
+        );
         server = proc;
         return proc;
     }
@@ -302,8 +369,13 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
     /** The kubeconfig the stack outputs for `roleArn` (KopsIamCluster's call), for this apiserver. */
     function roleKubeconfig(roleArn: string, tokenCommand: TokenCommand): string {
         return renderUserKubeconfig({
-            clusterName, server: apiserver!.url, certificateAuthorityData: Buffer.from(apiserver!.caPem).toString("base64"),
-            clusterId: clusterName, roleArn, region: testRegion, tokenCommand,
+            clusterName,
+            server: apiserver!.url,
+            certificateAuthorityData: Buffer.from(apiserver!.caPem).toString("base64"),
+            clusterId: clusterName,
+            roleArn,
+            region: testRegion,
+            tokenCommand,
         });
     }
 
@@ -324,7 +396,11 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
      * kubectl with `kubeconfig`, as its user runs it: the token command on PATH, AWS credentials in
      * the environment (fake, for moto), STS at its real name (the front's hosts file and CA).
      */
-    async function kubectlWith(kubeconfig: string, args: string[], credentials?: { id: string; secret: string }): Promise<RunResult> {
+    async function kubectlWith(
+        kubeconfig: string,
+        args: string[],
+        credentials?: { id: string; secret: string },
+    ): Promise<RunResult> {
         const file = path.join(work, `user-${kubeconfigCount++}.kubeconfig`);
         fs.writeFileSync(file, kubeconfig);
         const env: NodeJS.ProcessEnv = {
@@ -349,7 +425,11 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
             PATH: `${toolCacheBin}:${path.dirname(aws)}:${moto.env.PATH}`,
             SSL_CERT_FILE: sts.caFile,
             AWS_CA_BUNDLE: sts.caFile,
-            KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false } }),
+            KUBERNETES_EXEC_INFO: JSON.stringify({
+                apiVersion: exec.apiVersion,
+                kind: "ExecCredential",
+                spec: { interactive: false },
+            }),
         };
         delete env.AWS_ENDPOINT_URL;
         const [command, args] = inHostsNamespace(sts.hostsFile, exec.command, exec.args);
@@ -359,23 +439,42 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
     /** A kubeconfig that presents `token` as it is (what kubectl sends once it has run the exec command). */
     function tokenKubeconfig(token: string): string {
         return YAML.stringify({
-            apiVersion: "v1", kind: "Config",
-            clusters: [{ name: "c", cluster: { server: apiserver!.url, "certificate-authority-data": Buffer.from(apiserver!.caPem).toString("base64") } }],
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [
+                {
+                    name: "c",
+                    cluster: {
+                        server: apiserver!.url,
+                        "certificate-authority-data": Buffer.from(apiserver!.caPem).toString("base64"),
+                    },
+                },
+            ],
             users: [{ name: "u", user: { token } }],
             contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
             "current-context": "c",
         });
     }
 
-    async function whoami(kubeconfig: string, credentials?: { id: string; secret: string }): Promise<{ username: string; groups: string[]; extra: Record<string, string[]> }> {
+    async function whoami(
+        kubeconfig: string,
+        credentials?: { id: string; secret: string },
+    ): Promise<{ username: string; groups: string[]; extra: Record<string, string[]> }> {
         const result = await kubectlWith(kubeconfig, ["auth", "whoami", "-o", "json"], credentials);
-        assert.equal(result.status, 0, `kubectl auth whoami ${describeExit(result)}:\n${result.stderr}\n--- authenticator ---\n${server?.output().slice(-3000)}`);
+        assert.equal(
+            result.status,
+            0,
+            `kubectl auth whoami ${describeExit(result)}:\n${result.stderr}\n--- authenticator ---\n${server?.output().slice(-3000)}`,
+        );
         return JSON.parse(result.stdout).status.userInfo;
     }
 
     it("kube-apiserver reads our webhook kubeconfig, byte for byte, from the fileAsset path of the spec patch, with our cache TTL", () => {
         assert.equal(fs.readFileSync(webhookFile, "utf8"), webhookKubeconfig);
-        assert.equal(path.relative(nodeRoot, webhookFile), patchedSpec.kubeAPIServer.authenticationTokenWebhookConfigFile.replace(/^\//, ""));
+        assert.equal(
+            path.relative(nodeRoot, webhookFile),
+            patchedSpec.kubeAPIServer.authenticationTokenWebhookConfigFile.replace(/^\//, ""),
+        );
         assert.equal(cacheTtl, settings.authenticator.webhookCacheTtl);
         assert.equal(cacheTtl, "5m0s");
         // What the running process was given (its command line), not what the helper meant to give.
@@ -388,20 +487,40 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         const configYaml = renderAuthenticatorConfig(clusterName, mappings).configYaml;
         const manifests = [
             renderAuthenticatorConfigMap({ configYaml }),
-            renderAuthenticatorDaemonSet({ configChecksum: configChecksum(configYaml), image: settings.authenticator.image, uid: settings.authenticator.uid, resources: settings.authenticator.resources }),
+            renderAuthenticatorDaemonSet({
+                configChecksum: configChecksum(configYaml),
+                image: settings.authenticator.image,
+                uid: settings.authenticator.uid,
+                resources: settings.authenticator.resources,
+            }),
             ...renderClusterRoleBindings(settings.clusterRoleBindings),
         ];
-        assert.deepEqual(manifests.map((m) => m.kind), ["ConfigMap", "DaemonSet", "ClusterRoleBinding"]);
+        assert.deepEqual(
+            manifests.map((m) => m.kind),
+            ["ConfigMap", "DaemonSet", "ClusterRoleBinding"],
+        );
         for (const manifest of manifests) {
             const file = writeJson(`${manifest.kind}.json`, manifest);
-            const out = await asAdmin(["apply", "--server-side", "--dry-run=server", "--field-manager=kops-iam-auth-test", "-f", file]);
+            const out = await asAdmin([
+                "apply",
+                "--server-side",
+                "--dry-run=server",
+                "--field-manager=kops-iam-auth-test",
+                "-f",
+                file,
+            ]);
             assert.match(out, /serverside-applied \(server dry run\)/, out);
         }
         // A dry run stores nothing.
-        const bindings = JSON.parse(await asAdmin(["get", "clusterrolebindings", "-l", `k8s-app=${authenticatorName}`, "-o", "json"]));
+        const bindings = JSON.parse(
+            await asAdmin(["get", "clusterrolebindings", "-l", `k8s-app=${authenticatorName}`, "-o", "json"]),
+        );
         assert.deepEqual(bindings.items, []);
-        const result = await run(kubectl, ["--kubeconfig", apiserver!.adminKubeconfig, "-n", authenticatorNamespace, "get", "daemonset", authenticatorName],
-            { env: { PATH: process.env.PATH, HOME: work } });
+        const result = await run(
+            kubectl,
+            ["--kubeconfig", apiserver!.adminKubeconfig, "-n", authenticatorNamespace, "get", "daemonset", authenticatorName],
+            { env: { PATH: process.env.PATH, HOME: work } },
+        );
         assert.match(result.stderr, /NotFound/);
     });
 
@@ -446,22 +565,47 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
                 assert.equal(result.status, 1, `kubectl ${describeExit(result)}: ${result.stderr}`);
                 assert.match(result.stderr, /error: You must be logged in to the server \(Unauthorized\)/);
                 const log = server!.output();
-                assert.match(log, new RegExp(`access denied.*arn="${stranger.replace(/[/]/g, "\\/")}".*error="[Ii]dentity is not mapped"`), log.slice(-3000));
+                assert.match(
+                    log,
+                    new RegExp(`access denied.*arn="${stranger.replace(/[/]/g, "\\/")}".*error="[Ii]dentity is not mapped"`),
+                    log.slice(-3000),
+                );
                 if (process.env.SHOW_SIGN_IN_LOGS) {
-                    console.log([result.stderr, ...log.split("\n").filter((l) => l.includes("Stranger")),
-                        ...apiserver!.apiserverLog().split("\n").filter((l) => /webhook/i.test(l))].join("\n"));
+                    console.log(
+                        [
+                            result.stderr,
+                            ...log.split("\n").filter((l) => l.includes("Stranger")),
+                            ...apiserver!
+                                .apiserverLog()
+                                .split("\n")
+                                .filter((l) => /webhook/i.test(l)),
+                        ].join("\n"),
+                    );
                 }
-                assert.match(apiserver!.apiserverLog(), /Failed to make webhook authenticator request/, apiserver!.apiserverLog().slice(-3000));
+                assert.match(
+                    apiserver!.apiserverLog(),
+                    /Failed to make webhook authenticator request/,
+                    apiserver!.apiserverLog().slice(-3000),
+                );
             });
 
             it("RBAC: the system:masters role lists nodes; the viewers role is forbidden until the stack's ClusterRoleBinding, then allowed exactly what view allows", async () => {
-                const adminNodes = await kubectlWith(roleKubeconfig(roleArns.KubernetesAdmin, "aws-iam-authenticator"), ["get", "nodes", "-o", "name"]);
+                const adminNodes = await kubectlWith(roleKubeconfig(roleArns.KubernetesAdmin, "aws-iam-authenticator"), [
+                    "get",
+                    "nodes",
+                    "-o",
+                    "name",
+                ]);
                 assert.equal(adminNodes.status, 0, adminNodes.stderr);
                 assert.equal(adminNodes.stdout.trim(), "node/control-plane-1");
 
                 const viewer = roleKubeconfig(roleArns.KubernetesViewer, "aws-iam-authenticator");
                 const rulesReview = async () => {
-                    const file = writeJson("ssrr.json", { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: { namespace: "default" } });
+                    const file = writeJson("ssrr.json", {
+                        apiVersion: "authorization.k8s.io/v1",
+                        kind: "SelfSubjectRulesReview",
+                        spec: { namespace: "default" },
+                    });
                     // --validate=false: kubectl's client-side check lists CRDs, which a viewer may not.
                     const result = await kubectlWith(viewer, ["create", "--validate=false", "-f", file, "-o", "json"]);
                     assert.equal(result.status, 0, result.stderr);
@@ -478,23 +622,51 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
                 await asAdmin(["apply", "--server-side", "--field-manager=kops-iam-auth-test", "-f", bindingFile]);
                 try {
                     // The RBAC authorizer sees a new binding through its informer: wait for it.
-                    await waitUntil("the ClusterRoleBinding to take effect", async () =>
-                        (await asAdmin(["auth", "can-i", "list", "pods", "--as", "kubernetes-viewer", "--as-group", "viewers"]).catch(() => "no")).trim() === "yes", 20000);
+                    await waitUntil(
+                        "the ClusterRoleBinding to take effect",
+                        async () =>
+                            (
+                                await asAdmin([
+                                    "auth",
+                                    "can-i",
+                                    "list",
+                                    "pods",
+                                    "--as",
+                                    "kubernetes-viewer",
+                                    "--as-group",
+                                    "viewers",
+                                ]).catch(() => "no")
+                            ).trim() === "yes",
+                        20000,
+                    );
                     const view = JSON.parse(await asAdmin(["get", "clusterrole", "view", "-o", "json"]));
                     const viewRules = flattenRules(view.rules);
                     assert.ok(viewRules.size > 20, `view has its aggregated rules: ${[...viewRules].join(", ")}`);
                     const rulesAfter = await rulesReview();
-                    assert.deepEqual([...rulesAfter].sort(), [...new Set([...rulesBefore, ...viewRules])].sort(),
-                        "the binding added exactly the view ClusterRole's rules");
+                    assert.deepEqual(
+                        [...rulesAfter].sort(),
+                        [...new Set([...rulesBefore, ...viewRules])].sort(),
+                        "the binding added exactly the view ClusterRole's rules",
+                    );
 
                     const pods = await kubectlWith(viewer, ["get", "pods", "-A"]);
                     assert.equal(pods.status, 0, pods.stderr);
-                    for (const [args, what] of [[["get", "nodes"], "nodes"], [["-n", "kube-system", "get", "secrets"], "secrets"]] as const) {
+                    for (const [args, what] of [
+                        [["get", "nodes"], "nodes"],
+                        [["-n", "kube-system", "get", "secrets"], "secrets"],
+                    ] as const) {
                         const refused = await kubectlWith(viewer, [...args]);
                         assert.equal(refused.status, 1, `${what}: ${refused.stdout}`);
                         assert.match(refused.stderr, new RegExp(`Forbidden.*cannot list resource "${what}"`));
                     }
-                    const create = await kubectlWith(viewer, ["-n", "default", "create", "configmap", "probe", "--from-literal=a=b"]);
+                    const create = await kubectlWith(viewer, [
+                        "-n",
+                        "default",
+                        "create",
+                        "configmap",
+                        "probe",
+                        "--from-literal=a=b",
+                    ]);
                     assert.equal(create.status, 1, create.stdout);
                     assert.match(create.stderr, /forbidden: User "kubernetes-viewer" cannot create resource "configmaps"/);
                 } finally {
@@ -505,22 +677,39 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
 
             it("the next steps the stack prints: every kubectl line works for its role (with the stack's bindings applied)", async () => {
                 const text = renderNextSteps({
-                    clusterName, stateStoreUrl: `s3://${stateBucket}`, kubeconfigsOutput: "kubeconfigs",
-                    roles: settings.accessRoles.map((role) => ({ name: role.name, roleArn: roleArns[role.name], username: role.username, groups: role.groups })),
+                    clusterName,
+                    stateStoreUrl: `s3://${stateBucket}`,
+                    kubeconfigsOutput: "kubeconfigs",
+                    roles: settings.accessRoles.map((role) => ({
+                        name: role.name,
+                        roleArn: roleArns[role.name],
+                        username: role.username,
+                        groups: role.groups,
+                    })),
                 });
                 const lines = text.split("\n").filter((l) => l.startsWith("KUBECONFIG="));
                 assert.equal(lines.length, 4, text);
-                const bindingFile = writeJson("bindings.json", { apiVersion: "v1", kind: "List", items: renderClusterRoleBindings(settings.clusterRoleBindings) });
+                const bindingFile = writeJson("bindings.json", {
+                    apiVersion: "v1",
+                    kind: "List",
+                    items: renderClusterRoleBindings(settings.clusterRoleBindings),
+                });
                 await asAdmin(["apply", "--server-side", "--field-manager=kops-iam-auth-test", "-f", bindingFile]);
                 try {
                     for (const line of lines) {
                         const match = /^KUBECONFIG=(\S+)\.kubeconfig kubectl (.+)$/.exec(line);
                         assert.ok(match, line);
-                        const result = await kubectlWith(roleKubeconfig(roleArns[match[1]], "aws-iam-authenticator"), match[2].split(" "));
+                        const result = await kubectlWith(
+                            roleKubeconfig(roleArns[match[1]], "aws-iam-authenticator"),
+                            match[2].split(" "),
+                        );
                         assert.equal(result.status, 0, `${line} ${describeExit(result)}:\n${result.stderr}`);
                     }
                     // The step this replaced, refused for the viewer role even with its binding.
-                    const nodes = await kubectlWith(roleKubeconfig(roleArns.KubernetesViewer, "aws-iam-authenticator"), ["get", "nodes"]);
+                    const nodes = await kubectlWith(roleKubeconfig(roleArns.KubernetesViewer, "aws-iam-authenticator"), [
+                        "get",
+                        "nodes",
+                    ]);
                     assert.equal(nodes.status, 1);
                     assert.match(nodes.stderr, /Forbidden/);
                 } finally {
@@ -530,8 +719,11 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
 
             it("a mapping change (new config.yaml as the ConfigMap update delivers it, server restarted as the DaemonSet roll does): the new role signs in, the removed one is refused", async () => {
                 const changedYaml = renderAuthenticatorConfig(clusterName, changed.mappings).configYaml;
-                assert.notEqual(configChecksum(changedYaml), configChecksum(renderAuthenticatorConfig(clusterName, mappings).configYaml),
-                    "a new checksum/config: the DaemonSet rolls");
+                assert.notEqual(
+                    configChecksum(changedYaml),
+                    configChecksum(renderAuthenticatorConfig(clusterName, mappings).configYaml),
+                    "a new checksum/config: the DaemonSet rolls",
+                );
                 const viewerKubeconfig = roleKubeconfig(roleArns.KubernetesViewer, "aws-iam-authenticator");
                 // Before the change: the viewer signs in; the editor does not exist yet in config.yaml.
                 assert.equal((await whoami(viewerKubeconfig)).username, "kubernetes-viewer");
@@ -547,7 +739,10 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
                     const removed = await kubectlWith(viewerKubeconfig, ["auth", "whoami"]);
                     assert.equal(removed.status, 1, removed.stdout);
                     assert.match(removed.stderr, /Unauthorized/);
-                    assert.match(server!.output(), new RegExp(`access denied.*arn="${roleArns.KubernetesViewer.replace(/[/]/g, "\\/")}"`));
+                    assert.match(
+                        server!.output(),
+                        new RegExp(`access denied.*arn="${roleArns.KubernetesViewer.replace(/[/]/g, "\\/")}"`),
+                    );
                     // ...while the token the apiserver accepted before the change still works: it is in
                     // the apiserver's cache for webhookCacheTtl (5m0s), and never reaches the new server.
                     assert.equal((await whoami(tokenKubeconfig(acceptedToken))).username, "kubernetes-viewer");

@@ -89,16 +89,22 @@ function serverEnv(): NodeJS.ProcessEnv {
 /** GET or POST over TLS to the authenticator, trusting only `caPem`. */
 function httpsRequest(url: string, caPem: string, body?: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-        const request = https.request(url, {
-            method: body === undefined ? "GET" : "POST",
-            ca: caPem,
-            headers: body === undefined ? {} : { "content-type": "application/json" },
-            timeout: 5000,
-        }, (response) => {
-            let text = "";
-            response.on("data", (d) => { text += d; });
-            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
-        });
+        const request = https.request(
+            url,
+            {
+                method: body === undefined ? "GET" : "POST",
+                ca: caPem,
+                headers: body === undefined ? {} : { "content-type": "application/json" },
+                timeout: 5000,
+            },
+            (response) => {
+                let text = "";
+                response.on("data", (d) => {
+                    text += d;
+                });
+                response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+            },
+        );
         request.once("timeout", () => request.destroy(new Error(`${url}: no answer within 5 s`)));
         request.once("error", reject);
         request.end(body);
@@ -135,7 +141,12 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         const nodeMounts = projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap({ configYaml: config })]);
         // The hook's steps, as the control-plane node runs them (the host runner's argv lists).
         const steps = certFetchSteps(
-            { stateBucket, clusterName: clusterId, stateBucketRegion: testRegion, authenticatorUid: authenticatorUidOf(daemonSet) },
+            {
+                stateBucket,
+                clusterName: clusterId,
+                stateBucketRegion: testRegion,
+                authenticatorUid: authenticatorUidOf(daemonSet),
+            },
             { targetDir: path.join(nodeRoot, authenticatorCertDir), awsCommand: aws },
         );
         for (const [command, ...args] of steps) {
@@ -157,12 +168,20 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
     async function startServer(nodeMounts: Mount[]): Promise<BackgroundProcess> {
         await assertPortFree(authenticatorPort, "the authenticator server of stage 1");
         // The server verifies tokens at https://sts.<region>.amazonaws.com: moto, through the front.
-        const { process: proc } = startContainerProcess(authenticator, daemonSet, nodeMounts,
-            { ...serverEnv(), SSL_CERT_FILE: sts.caFile }, (command, args) => inHostsNamespace(sts.hostsFile, command, args));
+        const { process: proc } = startContainerProcess(
+            authenticator,
+            daemonSet,
+            nodeMounts,
+            { ...serverEnv(), SSL_CERT_FILE: sts.caFile },
+            (command, args) => inHostsNamespace(sts.hostsFile, command, args),
+        );
         started.push(proc);
-        await waitUntil("aws-iam-authenticator server", async () =>
-            (await httpsRequest(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)).body === "ok",
-        serverStartMs, proc);
+        await waitUntil(
+            "aws-iam-authenticator server",
+            async () => (await httpsRequest(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)).body === "ok",
+            serverStartMs,
+            proc,
+        );
         return proc;
     }
 
@@ -174,7 +193,8 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         requireTool(this, "openssl", "apt-get install openssl");
         requireTool(this, "setpriv", "apt-get install util-linux");
         if (!canActAsAnyUid()) {
-            const message = "stage 1 must run as root (tests/offline.sh keeps root when run as root) to give the " +
+            const message =
+                "stage 1 must run as root (tests/offline.sh keeps root when run as root) to give the " +
                 "files to the DaemonSet's uid and run the server as it";
             if (process.env.CI) {
                 throw new Error(`CI must run every test, but ${message}`);
@@ -185,7 +205,11 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
 
         recorder = await installMocks({ extraState: opensslTlsState });
         const pki = new AuthenticatorPki("stage1");
-        [certPem, keyPem, webhookKubeconfig] = await Promise.all([valueOf(pki.certPem), valueOf(pki.privateKeyPem), valueOf(pki.webhookKubeconfig)]);
+        [certPem, keyPem, webhookKubeconfig] = await Promise.all([
+            valueOf(pki.certPem),
+            valueOf(pki.privateKeyPem),
+            valueOf(pki.webhookKubeconfig),
+        ]);
         configYaml = renderAuthenticatorConfig(clusterId, mappings).configYaml;
         daemonSet = renderAuthenticatorDaemonSet({ configChecksum: configChecksum(configYaml) });
         work = fs.mkdtempSync(path.join(os.tmpdir(), "stage1-work-"));
@@ -200,9 +224,14 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         sts = await startStsFront(moto.endpoint, testRegion, stsDir);
         await runOk(aws, ["s3api", "create-bucket", "--bucket", stateBucket], { env: moto.env });
         const keys = authenticatorObjectKeys(clusterId);
-        for (const [file, content, key] of [["cert.pem", certPem, keys.certPem], ["key.pem", keyPem, keys.keyPem]]) {
+        for (const [file, content, key] of [
+            ["cert.pem", certPem, keys.certPem],
+            ["key.pem", keyPem, keys.keyPem],
+        ]) {
             fs.writeFileSync(path.join(work, file), content, { mode: 0o600 });
-            await runOk(aws, ["s3", "cp", "--only-show-errors", path.join(work, file), `s3://${stateBucket}/${key}`], { env: moto.env });
+            await runOk(aws, ["s3", "cp", "--only-show-errors", path.join(work, file), `s3://${stateBucket}/${key}`], {
+                env: moto.env,
+            });
         }
         ({ root, mounts } = await prepareNode(configYaml));
         server = await startServer(mounts);
@@ -235,7 +264,10 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         // The DaemonSet's state directory is the directory the hook fills.
         const stateDir = hostPathOf(stateDirArg.slice("--state-dir=".length), mounts);
         assert.equal(stateDir, path.join(root, authenticatorCertDir));
-        for (const [file, mode] of [["cert.pem", 0o644], ["key.pem", 0o600]] as const) {
+        for (const [file, mode] of [
+            ["cert.pem", 0o644],
+            ["key.pem", 0o600],
+        ] as const) {
             const stat: fs.Stats = fs.statSync(path.join(stateDir!, file));
             assert.equal(stat.uid, uid, `${file} owner`);
             assert.equal(stat.mode & 0o777, mode, `${file} mode ${(stat.mode & 0o777).toString(8)}`);
@@ -248,7 +280,11 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         const output = server!.output();
         assert.match(output, /loaded existing keypair/, output);
         assert.doesNotMatch(output, /generated a new private key|could not load/i, output);
-        assert.match(output, /mapping IAM role.*role="arn:aws:iam::123456789012:role\/KubernetesAdmin" username=kubernetes-admin/, output);
+        assert.match(
+            output,
+            /mapping IAM role.*role="arn:aws:iam::123456789012:role\/KubernetesAdmin" username=kubernetes-admin/,
+            output,
+        );
         assert.match(output, /mapping IAM role.*role="arn:aws:iam::123456789012:role\/Readers"/, output);
         assert.match(output, /mapping IAM user.*user="arn:aws:iam::123456789012:user\/ops\/alice"/, output);
         assert.match(output, /mapping IAM Account.*accountID=012345678901/, output);
@@ -266,8 +302,11 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         // The webhook user has no credentials (the apiserver presents none); kubectl, unlike the
         // apiserver, then prompts for a username on stdin. A token it sends along stops the
         // prompt; the authenticator ignores request headers.
-        const result = await run(kubectl, ["--kubeconfig", kubeconfigPath, "--token", "ignored-by-the-webhook", "get", "--raw", "/healthz"],
-            { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } });
+        const result = await run(
+            kubectl,
+            ["--kubeconfig", kubeconfigPath, "--token", "ignored-by-the-webhook", "get", "--raw", "/healthz"],
+            { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } },
+        );
         assert.equal(result.status, 0, `kubectl ${describeExit(result)}: ${result.stderr}`);
         assert.equal(result.stdout.trim(), "ok");
     });
@@ -277,18 +316,35 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         fs.writeFileSync(kubeconfigPath, webhookKubeconfig);
         const reviewPath = path.join(work, "review.json");
         // What the apiserver sends (authentication.k8s.io/v1beta1, its default webhook version).
-        fs.writeFileSync(reviewPath, JSON.stringify({
-            apiVersion: "authentication.k8s.io/v1beta1",
-            kind: "TokenReview",
-            spec: { token: "k8s-aws-v1.bm90LWEtcHJlc2lnbmVkLXVybA" },
-        }));
+        fs.writeFileSync(
+            reviewPath,
+            JSON.stringify({
+                apiVersion: "authentication.k8s.io/v1beta1",
+                kind: "TokenReview",
+                spec: { token: "k8s-aws-v1.bm90LWEtcHJlc2lnbmVkLXVybA" },
+            }),
+        );
         const kubeconfig = YAML.parse(webhookKubeconfig);
         const serverUrl: string = kubeconfig.clusters[0].cluster.server;
         assert.equal(new URL(serverUrl).pathname, "/authenticate");
         // -v=8 makes kubectl log the response body: the server denies with 403, which kubectl
         // reports as an error (exit 1) after reading the body.
-        const result = await run(kubectl, ["--kubeconfig", kubeconfigPath, "--token", "ignored-by-the-webhook",
-            "create", "--raw", "/authenticate", "-f", reviewPath, "-v=8"], { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } });
+        const result = await run(
+            kubectl,
+            [
+                "--kubeconfig",
+                kubeconfigPath,
+                "--token",
+                "ignored-by-the-webhook",
+                "create",
+                "--raw",
+                "/authenticate",
+                "-f",
+                reviewPath,
+                "-v=8",
+            ],
+            { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } },
+        );
         assert.equal(result.status, 1, `kubectl ${describeExit(result)}: ${result.stderr}`);
         assert.match(result.stderr, /Error from server \(Forbidden\)/);
         const logged = /"Response Body" body="((?:[^"\\]|\\.)*)"/.exec(result.stderr);
@@ -309,17 +365,28 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
      * sts.<region>.amazonaws.com), as kubectl would run it: what the apiserver would pass on.
      */
     async function realToken(roleArn: string, tokenCommand: TokenCommand): Promise<string> {
-        const exec = YAML.parse(renderUserKubeconfig({
-            clusterName: clusterId, server: "https://api.stage1.example.com", certificateAuthorityData: Buffer.from(certPem).toString("base64"),
-            clusterId, roleArn, tokenCommand, region: testRegion,
-        })).users[0].user.exec;
+        const exec = YAML.parse(
+            renderUserKubeconfig({
+                clusterName: clusterId,
+                server: "https://api.stage1.example.com",
+                certificateAuthorityData: Buffer.from(certPem).toString("base64"),
+                clusterId,
+                roleArn,
+                tokenCommand,
+                region: testRegion,
+            }),
+        ).users[0].user.exec;
         const env: NodeJS.ProcessEnv = {
             ...moto.env,
             PATH: `${toolCacheBin}:${path.dirname(aws)}:${moto.env.PATH}`,
             // Go (aws-iam-authenticator) and botocore (aws) trust the front's certificate.
             SSL_CERT_FILE: sts.caFile,
             AWS_CA_BUNDLE: sts.caFile,
-            KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false } }),
+            KUBERNETES_EXEC_INFO: JSON.stringify({
+                apiVersion: exec.apiVersion,
+                kind: "ExecCredential",
+                spec: { interactive: false },
+            }),
         };
         // The real STS host name, not moto's address: the server accepts no other.
         delete env.AWS_ENDPOINT_URL;
@@ -330,13 +397,32 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
     }
 
     /** Posts a TokenReview through our webhook kubeconfig with kubectl; the server's answer. */
-    async function reviewThroughWebhookKubeconfig(token: string): Promise<{ status: number | null; review: any; stderr: string }> {
+    async function reviewThroughWebhookKubeconfig(
+        token: string,
+    ): Promise<{ status: number | null; review: any; stderr: string }> {
         const kubeconfigPath = path.join(work, "webhook.kubeconfig");
         fs.writeFileSync(kubeconfigPath, webhookKubeconfig);
         const reviewPath = path.join(work, "review.json");
-        fs.writeFileSync(reviewPath, JSON.stringify({ apiVersion: "authentication.k8s.io/v1beta1", kind: "TokenReview", spec: { token } }));
-        const result = await run(kubectl, ["--kubeconfig", kubeconfigPath, "--token", "ignored-by-the-webhook",
-            "create", "--raw", "/authenticate", "-f", reviewPath, "-v=8"], { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } });
+        fs.writeFileSync(
+            reviewPath,
+            JSON.stringify({ apiVersion: "authentication.k8s.io/v1beta1", kind: "TokenReview", spec: { token } }),
+        );
+        const result = await run(
+            kubectl,
+            [
+                "--kubeconfig",
+                kubeconfigPath,
+                "--token",
+                "ignored-by-the-webhook",
+                "create",
+                "--raw",
+                "/authenticate",
+                "-f",
+                reviewPath,
+                "-v=8",
+            ],
+            { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } },
+        );
         if (result.status === 0) {
             return { status: result.status, review: JSON.parse(result.stdout), stderr: result.stderr };
         }
@@ -360,7 +446,9 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
     }
 
     it("a real token for the role given with an IAM path (config.yaml has it without): authenticated, the session-name template filled in", async () => {
-        const answer = await reviewThroughWebhookKubeconfig(await realToken("arn:aws:iam::123456789012:role/teams/Readers", "aws-iam-authenticator"));
+        const answer = await reviewThroughWebhookKubeconfig(
+            await realToken("arn:aws:iam::123456789012:role/teams/Readers", "aws-iam-authenticator"),
+        );
         assert.equal(answer.status, 0, answer.stderr);
         const user = answer.review.status.user;
         assert.equal(answer.review.status.authenticated, true, JSON.stringify(answer.review));
@@ -369,30 +457,40 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
     });
 
     it("a real token for a role our config does not map is denied (its account is not in mapAccounts)", async () => {
-        const answer = await reviewThroughWebhookKubeconfig(await realToken("arn:aws:iam::123456789012:role/Stranger", "aws-iam-authenticator"));
+        const answer = await reviewThroughWebhookKubeconfig(
+            await realToken("arn:aws:iam::123456789012:role/Stranger", "aws-iam-authenticator"),
+        );
         assert.equal(answer.status, 1, answer.stderr);
         assert.notEqual(answer.review.status?.authenticated, true);
-        assert.match(server!.output(), /access denied" arn="arn:aws:iam::123456789012:role\/Stranger" .*error="identity is not mapped"/);
+        assert.match(
+            server!.output(),
+            /access denied" arn="arn:aws:iam::123456789012:role\/Stranger" .*error="identity is not mapped"/,
+        );
     });
 
     for (const tokenCommand of ["aws-iam-authenticator", "aws"] as TokenCommand[]) {
         it(`the exec command of a user kubeconfig (${tokenCommand}), run as kubectl runs it, prints an ExecCredential of the kubeconfig's apiVersion`, async function () {
             const profile = "kops-iam-auth-stage1";
-            const userKubeconfig = YAML.parse(renderUserKubeconfig({
-                clusterName: clusterId,
-                server: "https://api.stage1.example.com",
-                certificateAuthorityData: Buffer.from(certPem).toString("base64"),
-                clusterId,
-                roleArn: adminRoleArn,
-                awsProfile: profile,
-                tokenCommand,
-                region: testRegion,
-            }));
+            const userKubeconfig = YAML.parse(
+                renderUserKubeconfig({
+                    clusterName: clusterId,
+                    server: "https://api.stage1.example.com",
+                    certificateAuthorityData: Buffer.from(certPem).toString("base64"),
+                    clusterId,
+                    roleArn: adminRoleArn,
+                    awsProfile: profile,
+                    tokenCommand,
+                    region: testRegion,
+                }),
+            );
             const exec = userKubeconfig.users[0].user.exec;
             // The profile named in the kubeconfig's env is the only source of credentials.
             const credentials = path.join(work, "credentials");
-            fs.writeFileSync(credentials, `[${profile}]\naws_access_key_id = AKIAIOSFODNN7PROFILE\n` +
-                "aws_secret_access_key = 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\n");
+            fs.writeFileSync(
+                credentials,
+                `[${profile}]\naws_access_key_id = AKIAIOSFODNN7PROFILE\n` +
+                    "aws_secret_access_key = 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\n",
+            );
             const env: NodeJS.ProcessEnv = { ...moto.env, AWS_SHARED_CREDENTIALS_FILE: credentials };
             delete env.AWS_ACCESS_KEY_ID;
             delete env.AWS_SECRET_ACCESS_KEY;
@@ -403,7 +501,11 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
             }
             // What kubectl passes an exec plugin (client-go exec.go): the kubeconfig's apiVersion,
             // no cluster info (provideClusterInfo: false), not interactive (no terminal here).
-            env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false } });
+            env.KUBERNETES_EXEC_INFO = JSON.stringify({
+                apiVersion: exec.apiVersion,
+                kind: "ExecCredential",
+                spec: { interactive: false },
+            });
             const result = await run(exec.command, exec.args, { env, timeoutMs: 60000 });
             assert.equal(result.status, 0, `${exec.command} ${exec.args.join(" ")} ${describeExit(result)}: ${result.stderr}`);
             const credential = JSON.parse(result.stdout);
@@ -420,10 +522,16 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
             assert.deepEqual(presigned.searchParams.get("X-Amz-SignedHeaders")?.split(";").sort(), ["host", "x-k8s-aws-id"]);
             const credentialScope = presigned.searchParams.get("X-Amz-Credential") ?? "";
             assert.match(credentialScope, new RegExp(`^ASIA\\w+/\\d{8}/${testRegion}/sts/aws4_request$`));
-            const identity = JSON.parse(await runOk(aws, ["sts", "get-caller-identity", "--output", "json"], {
-                env: { ...moto.env, AWS_ACCESS_KEY_ID: credentialScope.split("/")[0], AWS_SECRET_ACCESS_KEY: "unchecked-by-moto",
-                    AWS_SESSION_TOKEN: presigned.searchParams.get("X-Amz-Security-Token") ?? "" },
-            }));
+            const identity = JSON.parse(
+                await runOk(aws, ["sts", "get-caller-identity", "--output", "json"], {
+                    env: {
+                        ...moto.env,
+                        AWS_ACCESS_KEY_ID: credentialScope.split("/")[0],
+                        AWS_SECRET_ACCESS_KEY: "unchecked-by-moto",
+                        AWS_SESSION_TOKEN: presigned.searchParams.get("X-Amz-Security-Token") ?? "",
+                    },
+                }),
+            );
             assert.match(identity.Arn, /^arn:aws:sts::123456789012:assumed-role\/KubernetesAdmin\//);
         });
     }
@@ -439,7 +547,12 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         assert.equal((await httpsRequest(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)).body, "ok");
         proc.child.kill("SIGTERM");
         let timer: NodeJS.Timeout | undefined;
-        const exit = await Promise.race([proc.exited, new Promise<"running">((r) => { timer = setTimeout(() => r("running"), 5000); })]);
+        const exit = await Promise.race([
+            proc.exited,
+            new Promise<"running">((r) => {
+                timer = setTimeout(() => r("running"), 5000);
+            }),
+        ]);
         clearTimeout(timer);
         assert.notEqual(exit, "running", "the server exits on the second SIGTERM");
         server = undefined;
@@ -459,7 +572,10 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
                 fs.chownSync(path.join(stateDir, "key.pem"), 0, 0);
                 fs.chmodSync(path.join(stateDir, "key.pem"), keyMode);
             }
-            const outcome = await startServer(node.mounts).then(() => undefined, (err: Error) => err);
+            const outcome = await startServer(node.mounts).then(
+                () => undefined,
+                (err: Error) => err,
+            );
             assert.ok(outcome, "the server started on a config it should refuse");
             return outcome;
         }
@@ -470,7 +586,11 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
             doc.setIn(["server", "mapRoles", 0, "sso"], { permissionSetName: "Admin", accountID: "123456789012" });
             const error = await startFailureOn(doc.toString());
             assert.match(error.message, /the process exited with code 1 before it was ready/, error.message);
-            assert.match(error.message, /level=fatal msg="failed to build mapper chain: .*only one of rolearn or SSO can be supplied"/, error.message);
+            assert.match(
+                error.message,
+                /level=fatal msg="failed to build mapper chain: .*only one of rolearn or SSO can be supplied"/,
+                error.message,
+            );
         });
 
         it("key.pem not readable by the DaemonSet's uid: the server refuses to start rather than generate a new pair", async () => {

@@ -18,7 +18,11 @@ const clusterId = "server-test.example.com";
 const mappings = {
     mapRoles: [
         { rolearn: "arn:aws:iam::123456789012:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
-        { rolearn: "arn:aws:iam::123456789012:role/platform/KubernetesReadOnly", username: "reader:{{SessionName}}", groups: ["readers"] },
+        {
+            rolearn: "arn:aws:iam::123456789012:role/platform/KubernetesReadOnly",
+            username: "reader:{{SessionName}}",
+            groups: ["readers"],
+        },
     ],
     mapUsers: [{ userarn: "arn:aws:iam::123456789012:user/ops/alice", username: "alice", groups: ["system:masters"] }],
     mapAccounts: ["012345678901"],
@@ -39,11 +43,15 @@ async function freePort(): Promise<number> {
 
 function httpsGet(url: string, ca: string): Promise<string> {
     return new Promise((resolve, reject) => {
-        https.get(url, { ca, timeout: 2000 }, (res) => {
-            let body = "";
-            res.on("data", (chunk) => { body += chunk; });
-            res.on("end", () => resolve(body));
-        }).on("error", reject);
+        https
+            .get(url, { ca, timeout: 2000 }, (res) => {
+                let body = "";
+                res.on("data", (chunk) => {
+                    body += chunk;
+                });
+                res.on("end", () => resolve(body));
+            })
+            .on("error", reject);
     });
 }
 
@@ -60,26 +68,46 @@ interface ServerRun {
  */
 function startServer(binary: string, dir: string, port: number, options: { readOnlyState: boolean }): ServerRun {
     const [container] = renderAuthenticatorDaemonSet({ configChecksum: "unused" }).spec.template.spec.containers;
-    const args = container.args.map((arg) => arg
-        .replace("/etc/aws-iam-authenticator/", `${dir}/config/`)
-        .replace("/var/aws-iam-authenticator", `${dir}/state`));
+    const args = container.args.map((arg) =>
+        arg.replace("/etc/aws-iam-authenticator/", `${dir}/config/`).replace("/var/aws-iam-authenticator", `${dir}/state`),
+    );
     const server = [binary, "-l", "json", ...args, "--port", String(port)];
     const asUid = runningAsRoot
         ? ["setpriv", `--reuid=${defaultAuthenticatorUid}`, `--regid=${defaultAuthenticatorUid}`, "--clear-groups", ...server]
         : server;
     const command = options.readOnlyState
-        // The state path arrives as $1, never inside the script text.
-        ? ["unshare", ...(runningAsRoot ? [] : ["-r"]), "-m", "bash", "-c",
-            'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"', "bash", `${dir}/state`, ...asUid]
+        ? // The state path arrives as $1, never inside the script text.
+          [
+              "unshare",
+              ...(runningAsRoot ? [] : ["-r"]),
+              "-m",
+              "bash",
+              "-c",
+              'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
+              "bash",
+              `${dir}/state`,
+              ...asUid,
+          ]
         : asUid;
     // No instance metadata, no real endpoint: the server looks up its region at start.
-    const child = spawn(command[0], command.slice(1), { env: awsClientEnv("http://127.0.0.1:9"), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command[0], command.slice(1), {
+        env: awsClientEnv("http://127.0.0.1:9"),
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
-    child.stdout?.on("data", (d) => { output += d; });
-    child.stderr?.on("data", (d) => { output += d; });
+    child.stdout?.on("data", (d) => {
+        output += d;
+    });
+    child.stderr?.on("data", (d) => {
+        output += d;
+    });
     return {
         child,
-        logs: () => output.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line)),
+        logs: () =>
+            output
+                .split("\n")
+                .filter((line) => line.startsWith("{"))
+                .map((line) => JSON.parse(line)),
         exited: new Promise((resolve) => child.once("exit", (code) => resolve(code))),
     };
 }
@@ -112,7 +140,9 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
         fs.chmodSync(dir, 0o755);
         fs.mkdirSync(path.join(dir, "config"), { mode: 0o755 });
         fs.mkdirSync(path.join(dir, "state"), { mode: 0o755 });
-        fs.writeFileSync(path.join(dir, "config", "config.yaml"), renderAuthenticatorConfig(clusterId, mappings).configYaml, { mode: 0o644 });
+        fs.writeFileSync(path.join(dir, "config", "config.yaml"), renderAuthenticatorConfig(clusterId, mappings).configYaml, {
+            mode: 0o644,
+        });
     });
     afterEach(() => {
         if (dir !== "") {
@@ -124,9 +154,27 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
     /** Puts cert.pem and key.pem (0600) in the state directory as the hook does, owned by the uid when root. */
     function provisionStateFiles(): void {
         const state = path.join(dir, "state");
-        const made = spawnSync(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-keyout", path.join(state, "key.pem"), "-out", path.join(state, "cert.pem"),
-            "-subj", "/CN=aws-iam-authenticator", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], { encoding: "utf8" });
+        const made = spawnSync(
+            openssl,
+            [
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-keyout",
+                path.join(state, "key.pem"),
+                "-out",
+                path.join(state, "cert.pem"),
+                "-subj",
+                "/CN=aws-iam-authenticator",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            ],
+            { encoding: "utf8" },
+        );
         assert.strictEqual(made.status, 0, made.stderr);
         fs.chmodSync(path.join(state, "key.pem"), 0o600);
         fs.chmodSync(path.join(state, "cert.pem"), 0o644);
@@ -163,17 +211,30 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
                 assert.ok(status.includes("aws-iam-authen"), status.split("\n")[0]);
             }
             const logs = run.logs();
-            assert.ok(logs.some((l) => l.msg === "loaded existing keypair"), JSON.stringify(logs));
+            assert.ok(
+                logs.some((l) => l.msg === "loaded existing keypair"),
+                JSON.stringify(logs),
+            );
             const mapped = (msg: string) => logs.filter((l) => l.msg === msg);
-            assert.deepStrictEqual(mapped("mapping IAM role").map((l) => [l.role, l.username, l.groups]).sort(), [
-                ["arn:aws:iam::123456789012:role/KubernetesAdmin", "kubernetes-admin", ["system:masters"]],
-                // The path is gone: this is the ARN a KubernetesReadOnly session canonicalizes to.
-                ["arn:aws:iam::123456789012:role/KubernetesReadOnly", "reader:{{SessionName}}", ["readers"]],
-            ]);
-            assert.deepStrictEqual(mapped("mapping IAM user").map((l) => [l.user, l.username, l.groups]),
-                [["arn:aws:iam::123456789012:user/ops/alice", "alice", ["system:masters"]]]);
+            assert.deepStrictEqual(
+                mapped("mapping IAM role")
+                    .map((l) => [l.role, l.username, l.groups])
+                    .sort(),
+                [
+                    ["arn:aws:iam::123456789012:role/KubernetesAdmin", "kubernetes-admin", ["system:masters"]],
+                    // The path is gone: this is the ARN a KubernetesReadOnly session canonicalizes to.
+                    ["arn:aws:iam::123456789012:role/KubernetesReadOnly", "reader:{{SessionName}}", ["readers"]],
+                ],
+            );
+            assert.deepStrictEqual(
+                mapped("mapping IAM user").map((l) => [l.user, l.username, l.groups]),
+                [["arn:aws:iam::123456789012:user/ops/alice", "alice", ["system:masters"]]],
+            );
             // Still a 12-digit string with its leading zero.
-            assert.deepStrictEqual(mapped("mapping IAM Account").map((l) => l.accountID), ["012345678901"]);
+            assert.deepStrictEqual(
+                mapped("mapping IAM Account").map((l) => l.accountID),
+                ["012345678901"],
+            );
         } finally {
             await stopServer(run);
         }

@@ -34,7 +34,9 @@ function freePort(): Promise<number> {
 /** A kubeconfig for a cluster at `server`, its user a credential or an exec plugin. */
 function kubeconfig(server: string, user: Record<string, unknown>): string {
     return JSON.stringify({
-        apiVersion: "v1", kind: "Config", "current-context": "gone",
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": "gone",
         clusters: [{ name: "gone", cluster: { server, "insecure-skip-tls-verify": true } }],
         contexts: [{ name: "gone", context: { cluster: "gone", user: "gone" } }],
         users: [{ name: "gone", user }],
@@ -50,7 +52,9 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
         for (const binary of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"]) {
             if (!fs.existsSync(path.join(engineBin, binary))) {
                 if (process.env.CI) {
-                    throw new Error(`CI must run every test, but ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)`);
+                    throw new Error(
+                        `CI must run every test, but ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)`,
+                    );
                 }
                 console.warn(`\n  !!! SKIPPED: ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)\n`);
                 this.skip();
@@ -67,28 +71,42 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
         }
     });
 
-    async function destroyWithClusterGone(name: string, deleteUnreachable: boolean, user: Record<string, unknown>):
-        Promise<{ destroy: RunResult; stateAfter: any }> {
+    async function destroyWithClusterGone(
+        name: string,
+        deleteUnreachable: boolean,
+        user: Record<string, unknown>,
+    ): Promise<{ destroy: RunResult; stateAfter: any }> {
         const dir = path.join(work, name);
         const projectDir = path.join(dir, "project");
         fs.mkdirSync(projectDir, { recursive: true });
         fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(projectDir, "node_modules"));
         fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\n`);
-        fs.writeFileSync(path.join(projectDir, "package.json"), JSON.stringify({ name: project, private: true, main: "index.js" }));
-        fs.writeFileSync(path.join(projectDir, "index.js"), [
-            "const k8s = require(\"@pulumi/kubernetes\");",
-            `const provider = new k8s.Provider("k8s", { kubeconfig: ${JSON.stringify(kubeconfig(`https://127.0.0.1:${port}`, user))},`,
-            `    clusterIdentifier: "gone.example.com", enableConfigMapMutable: true, deleteUnreachable: ${deleteUnreachable} });`,
-            "new k8s.core.v1.ConfigMap(\"config\", { metadata: { name: \"aws-iam-authenticator\", namespace: \"kube-system\" },",
-            "    data: { \"config.yaml\": \"clusterID: gone.example.com\\n\" } }, { provider });",
-        ].join("\n") + "\n");
+        fs.writeFileSync(
+            path.join(projectDir, "package.json"),
+            JSON.stringify({ name: project, private: true, main: "index.js" }),
+        );
+        fs.writeFileSync(
+            path.join(projectDir, "index.js"),
+            [
+                'const k8s = require("@pulumi/kubernetes");',
+                `const provider = new k8s.Provider("k8s", { kubeconfig: ${JSON.stringify(kubeconfig(`https://127.0.0.1:${port}`, user))},`,
+                `    clusterIdentifier: "gone.example.com", enableConfigMapMutable: true, deleteUnreachable: ${deleteUnreachable} });`,
+                'new k8s.core.v1.ConfigMap("config", { metadata: { name: "aws-iam-authenticator", namespace: "kube-system" },',
+                '    data: { "config.yaml": "clusterID: gone.example.com\\n" } }, { provider });',
+            ].join("\n") + "\n",
+        );
         const home = path.join(dir, "home");
         const state = path.join(dir, "state");
         fs.mkdirSync(home);
         fs.mkdirSync(state);
         const env: NodeJS.ProcessEnv = {
             ...process.env,
-            PATH: [engineBin, path.dirname(require.resolve("@pulumi/pulumi/package.json")), path.dirname(process.execPath), process.env.PATH].join(":"),
+            PATH: [
+                engineBin,
+                path.dirname(require.resolve("@pulumi/pulumi/package.json")),
+                path.dirname(process.execPath),
+                process.env.PATH,
+            ].join(":"),
             PULUMI_HOME: home,
             PULUMI_BACKEND_URL: `file://${state}`,
             PULUMI_CONFIG_PASSPHRASE: "unreachable-test",
@@ -102,20 +120,26 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
         delete env.PULUMI_ACCESS_TOKEN;
         delete env.PULUMI_K8S_DELETE_UNREACHABLE;
         delete env.KUBECONFIG;
-        const pulumi = (args: string[]) => run(path.join(engineBin, "pulumi"), [...args, "--non-interactive"], { cwd: projectDir, env, timeoutMs: 300000 });
-        const ok = (result: RunResult, what: string) => assert.equal(result.status, 0, `${what}:\n${result.stdout}\n${result.stderr}`);
+        const pulumi = (args: string[]) =>
+            run(path.join(engineBin, "pulumi"), [...args, "--non-interactive"], { cwd: projectDir, env, timeoutMs: 300000 });
+        const ok = (result: RunResult, what: string) =>
+            assert.equal(result.status, 0, `${what}:\n${result.stdout}\n${result.stderr}`);
 
         ok(await pulumi(["stack", "init", "test"]), "stack init");
         const stackUrn = `urn:pulumi:test::${project}::pulumi:pulumi:Stack::${project}-test`;
         const providerUrn = `urn:pulumi:test::${project}::pulumi:providers:kubernetes::k8s`;
-        ok(await pulumi(["up", "--yes", "--skip-preview", "--target", providerUrn, "--target-dependents=false"]), "up (the provider only)");
+        ok(
+            await pulumi(["up", "--yes", "--skip-preview", "--target", providerUrn, "--target-dependents=false"]),
+            "up (the provider only)",
+        );
 
         // The ConfigMap as a run with the cluster up would have recorded it.
         const exported = JSON.parse((await pulumi(["stack", "export"])).stdout);
         const provider = exported.deployment.resources.find((r: any) => r.urn === providerUrn);
         assert.ok(provider, "the provider is in the state");
         const inputs = {
-            apiVersion: "v1", kind: "ConfigMap",
+            apiVersion: "v1",
+            kind: "ConfigMap",
             metadata: { name: "aws-iam-authenticator", namespace: "kube-system" },
             data: { "config.yaml": "clusterID: gone.example.com\n" },
         };
@@ -125,7 +149,11 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
             id: "kube-system/aws-iam-authenticator",
             type: "kubernetes:core/v1:ConfigMap",
             inputs,
-            outputs: { ...inputs, metadata: { ...inputs.metadata, uid: "0c1b9f5e-0000-4000-8000-000000000001", resourceVersion: "1" }, __inputs: inputs },
+            outputs: {
+                ...inputs,
+                metadata: { ...inputs.metadata, uid: "0c1b9f5e-0000-4000-8000-000000000001", resourceVersion: "1" },
+                __inputs: inputs,
+            },
             parent: stackUrn,
             provider: `${providerUrn}::${provider.id}`,
         });
@@ -143,7 +171,10 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
     it("nothing listens at the API address: with deleteUnreachable (ours) destroy succeeds; without it, it stops", async () => {
         const ours = await destroyWithClusterGone("gone-ours", true, { token: "unused" });
         assert.equal(ours.destroy.status, 0, `${ours.destroy.stdout}\n${ours.destroy.stderr}`);
-        assert.match(ours.destroy.stdout, /configured Kubernetes cluster is unreachable and the `deleteUnreachable` option is enabled/);
+        assert.match(
+            ours.destroy.stdout,
+            /configured Kubernetes cluster is unreachable and the `deleteUnreachable` option is enabled/,
+        );
         assert.deepEqual(resourcesOf(ours.stateAfter), []);
 
         const before = await destroyWithClusterGone("gone-without", false, { token: "unused" });
@@ -155,9 +186,16 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
     it("kOps' auth plugin fails (the cluster's state is deleted): with deleteUnreachable destroy succeeds", async () => {
         // What `kops helpers kubectl-auth` does once `kops delete cluster` removed the state: exit 1.
         const plugin = path.join(work, "kops-auth-gone");
-        fs.writeFileSync(plugin, "#!/bin/sh\necho 'Error: cluster not found \"gone.example.com\"' >&2\nexit 1\n", { mode: 0o755 });
+        fs.writeFileSync(plugin, "#!/bin/sh\necho 'Error: cluster not found \"gone.example.com\"' >&2\nexit 1\n", {
+            mode: 0o755,
+        });
         const ours = await destroyWithClusterGone("auth-plugin", true, {
-            exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: plugin, args: ["helpers", "kubectl-auth"], interactiveMode: "Never" },
+            exec: {
+                apiVersion: "client.authentication.k8s.io/v1beta1",
+                command: plugin,
+                args: ["helpers", "kubectl-auth"],
+                interactiveMode: "Never",
+            },
         });
         assert.equal(ours.destroy.status, 0, `${ours.destroy.stdout}\n${ours.destroy.stderr}`);
         assert.match(ours.destroy.stdout, /deleteUnreachable/);

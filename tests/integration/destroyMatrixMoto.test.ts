@@ -47,14 +47,18 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
         work = fs.mkdtempSync(path.join(os.tmpdir(), "destroy-matrix-"));
         // kops behind a wrapper that fails its Nth call (counted across a whole up) before running it.
         const wrapper = path.join(work, "kops-failing");
-        fs.writeFileSync(wrapper, [
-            "#!/usr/bin/env bash",
-            "n=$(( $(cat \"$KOPS_CALLS_FILE\" 2>/dev/null || echo 0) + 1 ))",
-            "echo \"$n\" >\"$KOPS_CALLS_FILE\"",
-            "printf '%s\\n' \"$*\" >>\"$KOPS_CALLS_FILE.log\"",
-            "if [[ \"$n\" == \"${KOPS_FAIL_AT:-}\" ]]; then echo 'Error: injected failure' >&2; exit 1; fi",
-            `exec '${kops}' "$@"`,
-        ].join("\n") + "\n", { mode: 0o755 });
+        fs.writeFileSync(
+            wrapper,
+            [
+                "#!/usr/bin/env bash",
+                'n=$(( $(cat "$KOPS_CALLS_FILE" 2>/dev/null || echo 0) + 1 ))',
+                'echo "$n" >"$KOPS_CALLS_FILE"',
+                'printf \'%s\\n\' "$*" >>"$KOPS_CALLS_FILE.log"',
+                'if [[ "$n" == "${KOPS_FAIL_AT:-}" ]]; then echo \'Error: injected failure\' >&2; exit 1; fi',
+                `exec '${kops}' "$@"`,
+            ].join("\n") + "\n",
+            { mode: 0o755 },
+        );
         baseEnv = kopsOnMotoEnv(moto, work);
 
         // The purge command's line, as KopsStateStore registers it (statePurgeMoto.test.ts checks the registration).
@@ -67,7 +71,9 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
             fs.rmSync(work, { recursive: true, force: true });
         }
         if (rows.length > 0) {
-            console.log(`\n      destroy after a partial first up (real kops ${kopsVersion}, moto_server):\n${rows.map((r) => `        ${r}`).join("\n")}`);
+            console.log(
+                `\n      destroy after a partial first up (real kops ${kopsVersion}, moto_server):\n${rows.map((r) => `        ${r}`).join("\n")}`,
+            );
         }
     });
 
@@ -81,20 +87,38 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
                 stateStoreUrl: `s3://${bucket}`,
                 region: testRegion,
                 zones: [`${testRegion}a`],
-                nodeCount: 1, nodeSize: "t3.medium", controlPlaneCount: 1, controlPlaneSize: "t3.medium",
-                kubernetesVersion: "1.34.8", networking: "cilium", topology: "public",
+                nodeCount: 1,
+                nodeSize: "t3.medium",
+                controlPlaneCount: 1,
+                controlPlaneSize: "t3.medium",
+                kubernetesVersion: "1.34.8",
+                networking: "cilium",
+                topology: "public",
                 extraFlags: ["--channel", `file://${channelFile}`],
-                adoptExisting: false, validateTimeout: "5s", kubeconfigMode: "auth-plugin", adminTtl: "18h",
-                webhookKubeconfig: renderWebhookKubeconfig("-----BEGIN CERTIFICATE-----\nMATRIXCA\n-----END CERTIFICATE-----\n"), webhookCacheTtl: "5m0s",
-                hookRunner: "container", hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50", authenticatorUid: 10000,
+                adoptExisting: false,
+                validateTimeout: "5s",
+                kubeconfigMode: "auth-plugin",
+                adminTtl: "18h",
+                webhookKubeconfig: renderWebhookKubeconfig("-----BEGIN CERTIFICATE-----\nMATRIXCA\n-----END CERTIFICATE-----\n"),
+                webhookCacheTtl: "5m0s",
+                hookRunner: "container",
+                hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
+                authenticatorUid: 10000,
             };
             const env = { ...baseEnv, KOPS_CALLS_FILE: callsFile };
             // The state store component: the bucket (versioned) and the three objects, before the spec.
             await runOk(aws, ["s3api", "create-bucket", "--bucket", bucket], { env: moto.env });
-            await runOk(aws, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled"], { env: moto.env });
+            await runOk(
+                aws,
+                ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled"],
+                { env: moto.env },
+            );
             const keys = Object.values(authenticatorObjectKeys(clusterName));
             for (const key of keys) {
-                await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], { env: moto.env, input: `${key}\n` });
+                await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], {
+                    env: moto.env,
+                    input: `${key}\n`,
+                });
             }
 
             // The first up: spec create, then apply create; a failure stops it, a failed command records nothing.
@@ -107,7 +131,9 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
                 ["apply", ["apply.sh", "create"], applyEnvironment(settings, fingerprint({ environment: specEnv }))],
             ] as const) {
                 const result = await run("bash", [path.join(scriptsDir, args[0]), args[1]], {
-                    env: { ...env, ...commandEnv, KOPS_FAIL_AT: String(failAt) }, cwd: repoRoot, timeoutMs: 240000,
+                    env: { ...env, ...commandEnv, KOPS_FAIL_AT: String(failAt) },
+                    cwd: repoRoot,
+                    timeoutMs: 240000,
                 });
                 if (result.status !== 0) {
                     failedIn = name;
@@ -121,9 +147,17 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
             const calls = fs.readFileSync(`${callsFile}.log`, "utf8").trim().split("\n");
             assert.equal(calls.length, failAt);
             const listing = async (prefix: string) => {
-                const out = await runOk(aws, ["s3api", "list-object-versions", "--bucket", bucket, "--prefix", prefix, "--output", "json"], { env: moto.env });
+                const out = await runOk(
+                    aws,
+                    ["s3api", "list-object-versions", "--bucket", bucket, "--prefix", prefix, "--output", "json"],
+                    { env: moto.env },
+                );
                 const parsed = out.trim() ? JSON.parse(out) : {};
-                return { versions: (parsed.Versions ?? []).length, markers: (parsed.DeleteMarkers ?? []).length, current: (parsed.Versions ?? []).filter((v: any) => v.IsLatest).map((v: any) => v.Key) };
+                return {
+                    versions: (parsed.Versions ?? []).length,
+                    markers: (parsed.DeleteMarkers ?? []).length,
+                    current: (parsed.Versions ?? []).filter((v: any) => v.IsLatest).map((v: any) => v.Key),
+                };
             };
             const afterUp = await listing(`${clusterName}/`);
 
@@ -133,7 +167,9 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
             if (recorded.includes("spec")) {
                 const started = Date.now();
                 const result = await run("bash", [path.join(scriptsDir, "delete.sh")], {
-                    env: { ...env, ...specEnv, KOPS_BIN: kops }, cwd: repoRoot, timeoutMs: 240000,
+                    env: { ...env, ...specEnv, KOPS_BIN: kops },
+                    cwd: repoRoot,
+                    timeoutMs: 240000,
                 });
                 assert.equal(result.status, 0, `delete.sh: ${result.stderr}`);
                 steps.push(`kops delete cluster ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -147,28 +183,45 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
             assert.match(refused.stderr, /BucketNotEmpty/, "without the purge, S3 refuses the bucket");
             const purgeStarted = Date.now();
             const purged = await run(purge.interpreter[0], [...purge.interpreter.slice(1), purge.line], {
-                env: { ...moto.env, STATE_BUCKET: bucket, CLUSTER_PREFIX: `${clusterName}/`, AWS_REGION: testRegion }, timeoutMs: 120000,
+                env: { ...moto.env, STATE_BUCKET: bucket, CLUSTER_PREFIX: `${clusterName}/`, AWS_REGION: testRegion },
+                timeoutMs: 120000,
             });
             assert.equal(purged.status, 0, purged.stderr);
-            steps.push(`purge ${((Date.now() - purgeStarted) / 1000).toFixed(1)} s (${purged.stdout.trim().replace(/^deleted /, "").replace(/ object versions and delete markers under .*/, "")} versions/markers)`);
+            steps.push(
+                `purge ${((Date.now() - purgeStarted) / 1000).toFixed(1)} s (${purged.stdout
+                    .trim()
+                    .replace(/^deleted /, "")
+                    .replace(/ object versions and delete markers under .*/, "")} versions/markers)`,
+            );
             const deleted = await run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env });
             assert.equal(deleted.status, 0, `${describeExit(deleted)}: ${deleted.stderr}`);
             steps.push("bucket deleted");
-            rows.push(`call ${failAt} (${firstUpCalls[failAt - 1]}) fails in ${failedIn} after ${upSeconds.toFixed(1)} s; state store then: ` +
-                `${afterUp.current.length} current objects, ${afterUp.versions} versions under ${clusterName}/; ` +
-                `destroy OK in ${((Date.now() - destroyStarted) / 1000).toFixed(1)} s: ${steps.join(", ")}`);
+            rows.push(
+                `call ${failAt} (${firstUpCalls[failAt - 1]}) fails in ${failedIn} after ${upSeconds.toFixed(1)} s; state store then: ` +
+                    `${afterUp.current.length} current objects, ${afterUp.versions} versions under ${clusterName}/; ` +
+                    `destroy OK in ${((Date.now() - destroyStarted) / 1000).toFixed(1)} s: ${steps.join(", ")}`,
+            );
         });
     }
 
     it("the cluster is already gone (deleted outside Pulumi, or by an interrupted destroy): delete.sh counts it as deleted", async () => {
         const bucket = "kops-iam-auth-matrix-gone";
         await runOk(aws, ["s3api", "create-bucket", "--bucket", bucket], { env: moto.env });
-        const env = { ...baseEnv, KOPS_BIN: kops, CLUSTER_NAME: clusterName, STATE_STORE: `s3://${bucket}`, AWS_REGION: testRegion };
+        const env = {
+            ...baseEnv,
+            KOPS_BIN: kops,
+            CLUSTER_NAME: clusterName,
+            STATE_STORE: `s3://${bucket}`,
+            AWS_REGION: testRegion,
+        };
         const started = Date.now();
         const result = await run("bash", [path.join(scriptsDir, "delete.sh")], { env, cwd: repoRoot, timeoutMs: 120000 });
         assert.equal(result.status, 0, result.stderr);
         assert.match(result.stdout, /cluster matrix\.example\.com is not in s3:\/\/kops-iam-auth-matrix-gone: already deleted/);
-        rows.push(`cluster already gone: delete.sh exits 0 ("already deleted", kops: ${
-            /Error: (.*)/.exec(result.stderr)?.[1] ?? "?"}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        rows.push(
+            `cluster already gone: delete.sh exits 0 ("already deleted", kops: ${
+                /Error: (.*)/.exec(result.stderr)?.[1] ?? "?"
+            }) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
     });
 });

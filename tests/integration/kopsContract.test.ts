@@ -36,26 +36,79 @@ const kopsArgs = (name: string, words: string[], flags: string[] = []) => [...wo
 function createFlags(work: string): string[] {
     const keyFile = path.join(work, "ssh_public_key");
     fs.writeFileSync(keyFile, `${sshPublicKey}\n`);
-    return ["--cloud", "aws", "--dns", "none", "--zones", `${testRegion}a`, "--node-count", "2", "--node-size", "t3.medium",
-        "--control-plane-count", "1", "--control-plane-size", "t3.large", "--kubernetes-version", "1.34.8",
-        "--networking", "cilium", "--topology", "public", "--ssh-public-key", keyFile,
-        "--channel", `file://${channelFile}`, "--dry-run", "-o", "yaml"];
+    return [
+        "--cloud",
+        "aws",
+        "--dns",
+        "none",
+        "--zones",
+        `${testRegion}a`,
+        "--node-count",
+        "2",
+        "--node-size",
+        "t3.medium",
+        "--control-plane-count",
+        "1",
+        "--control-plane-size",
+        "t3.large",
+        "--kubernetes-version",
+        "1.34.8",
+        "--networking",
+        "cilium",
+        "--topology",
+        "public",
+        "--ssh-public-key",
+        keyFile,
+        "--channel",
+        `file://${channelFile}`,
+        "--dry-run",
+        "-o",
+        "yaml",
+    ];
 }
 
 /** What the scripts rely on in a kops YAML stream: each document's kind and name, and the sizes the patch reads. */
 function documentsOf(text: string): unknown[] {
-    return YAML.parseAllDocuments(text).map((doc) => doc.toJS()).filter(Boolean).map((doc: any) => doc.kind === "InstanceGroup"
-        ? { kind: doc.kind, name: doc.metadata.name, cluster: doc.metadata.labels?.["kops.k8s.io/cluster"], role: doc.spec.role,
-            machineType: doc.spec.machineType, minSize: doc.spec.minSize, maxSize: doc.spec.maxSize, subnets: doc.spec.subnets }
-        : doc.kind === "Cluster"
-            ? { kind: doc.kind, name: doc.metadata.name, kubernetesVersion: doc.spec.kubernetesVersion, networking: Object.keys(doc.spec.networking),
-                subnets: doc.spec.subnets.map((s: any) => ({ name: s.name, type: s.type, zone: s.zone })),
-                etcdMembers: doc.spec.etcdClusters.map((e: any) => e.etcdMembers.map((m: any) => m.instanceGroup)) }
-            : { kind: doc.kind, name: doc.metadata.name, cluster: doc.metadata.labels?.["kops.k8s.io/cluster"], publicKey: doc.spec.publicKey });
+    return YAML.parseAllDocuments(text)
+        .map((doc) => doc.toJS())
+        .filter(Boolean)
+        .map((doc: any) =>
+            doc.kind === "InstanceGroup"
+                ? {
+                      kind: doc.kind,
+                      name: doc.metadata.name,
+                      cluster: doc.metadata.labels?.["kops.k8s.io/cluster"],
+                      role: doc.spec.role,
+                      machineType: doc.spec.machineType,
+                      minSize: doc.spec.minSize,
+                      maxSize: doc.spec.maxSize,
+                      subnets: doc.spec.subnets,
+                  }
+                : doc.kind === "Cluster"
+                  ? {
+                        kind: doc.kind,
+                        name: doc.metadata.name,
+                        kubernetesVersion: doc.spec.kubernetesVersion,
+                        networking: Object.keys(doc.spec.networking),
+                        subnets: doc.spec.subnets.map((s: any) => ({ name: s.name, type: s.type, zone: s.zone })),
+                        etcdMembers: doc.spec.etcdClusters.map((e: any) => e.etcdMembers.map((m: any) => m.instanceGroup)),
+                    }
+                  : {
+                        kind: doc.kind,
+                        name: doc.metadata.name,
+                        cluster: doc.metadata.labels?.["kops.k8s.io/cluster"],
+                        publicKey: doc.spec.publicKey,
+                    },
+        );
 }
 
 /** The kops error line (cobra's `Error: ...`, the last line of stderr). */
-const errorLine = (result: RunResult) => result.stderr.trim().split("\n").filter((line) => line.startsWith("Error: ")).pop();
+const errorLine = (result: RunResult) =>
+    result.stderr
+        .trim()
+        .split("\n")
+        .filter((line) => line.startsWith("Error: "))
+        .pop();
 
 interface Implementation {
     name: string;
@@ -68,31 +121,62 @@ interface Implementation {
  * The steps, in order, each a kops call the scripts make. `kubeconfig` names a file the step
  * writes (export kubecfg), read back into the result.
  */
-function steps(work: string, implementationDir: string): Array<{ step: string; args: string[]; input?: (results: Map<string, RunResult>) => string; kubeconfig?: string }> {
+function steps(
+    work: string,
+    implementationDir: string,
+): Array<{ step: string; args: string[]; input?: (results: Map<string, RunResult>) => string; kubeconfig?: string }> {
     return [
         { step: "version", args: ["version"] },
         { step: "get cluster, empty state store", args: kopsArgs(appliedCluster, ["get", "cluster"], ["-o", "yaml"]) },
         { step: "delete cluster, empty state store", args: kopsArgs(appliedCluster, ["delete", "cluster"], ["--yes"]) },
         { step: "create cluster --dry-run", args: kopsArgs(appliedCluster, ["create", "cluster"], createFlags(work)) },
-        { step: "replace -f - --force", args: kopsArgs(appliedCluster, ["replace"], ["-f", "-", "--force"]), input: (r) => r.get("create cluster --dry-run")!.stdout },
+        {
+            step: "replace -f - --force",
+            args: kopsArgs(appliedCluster, ["replace"], ["-f", "-", "--force"]),
+            input: (r) => r.get("create cluster --dry-run")!.stdout,
+        },
         { step: "get cluster", args: kopsArgs(appliedCluster, ["get", "cluster"], ["-o", "yaml"]) },
         { step: "get instancegroups", args: kopsArgs(appliedCluster, ["get", "instancegroups"], ["-o", "yaml"]) },
-        { step: "update cluster --yes", args: kopsArgs(appliedCluster, ["update", "cluster"], ["--yes", "--create-kube-config=false"]) },
         {
-            step: "replace, node size changed", args: kopsArgs(appliedCluster, ["replace"], ["-f", "-", "--force"]),
+            step: "update cluster --yes",
+            args: kopsArgs(appliedCluster, ["update", "cluster"], ["--yes", "--create-kube-config=false"]),
+        },
+        {
+            step: "replace, node size changed",
+            args: kopsArgs(appliedCluster, ["replace"], ["-f", "-", "--force"]),
             input: (r) => r.get("create cluster --dry-run")!.stdout.replace(/^( {2}machineType: )t3\.medium$/m, "$1t3.xlarge"),
         },
-        { step: "update cluster (dry run), changed", args: kopsArgs(appliedCluster, ["update", "cluster"], ["--create-kube-config=false"]) },
         {
-            step: "export kubecfg --auth-plugin", kubeconfig: path.join(implementationDir, "auth-plugin.kubeconfig"),
-            args: kopsArgs(appliedCluster, ["export", "kubecfg"], ["--auth-plugin", "--kubeconfig", path.join(implementationDir, "auth-plugin.kubeconfig")]),
+            step: "update cluster (dry run), changed",
+            args: kopsArgs(appliedCluster, ["update", "cluster"], ["--create-kube-config=false"]),
         },
         {
-            step: "export kubecfg --admin", kubeconfig: path.join(implementationDir, "admin.kubeconfig"),
-            args: kopsArgs(appliedCluster, ["export", "kubecfg"], ["--admin=1h", "--kubeconfig", path.join(implementationDir, "admin.kubeconfig")]),
+            step: "export kubecfg --auth-plugin",
+            kubeconfig: path.join(implementationDir, "auth-plugin.kubeconfig"),
+            args: kopsArgs(
+                appliedCluster,
+                ["export", "kubecfg"],
+                ["--auth-plugin", "--kubeconfig", path.join(implementationDir, "auth-plugin.kubeconfig")],
+            ),
         },
-        { step: "create cluster --dry-run, spec only", args: kopsArgs(specOnlyCluster, ["create", "cluster"], createFlags(work)) },
-        { step: "replace, spec only", args: kopsArgs(specOnlyCluster, ["replace"], ["-f", "-", "--force"]), input: (r) => r.get("create cluster --dry-run, spec only")!.stdout },
+        {
+            step: "export kubecfg --admin",
+            kubeconfig: path.join(implementationDir, "admin.kubeconfig"),
+            args: kopsArgs(
+                appliedCluster,
+                ["export", "kubecfg"],
+                ["--admin=1h", "--kubeconfig", path.join(implementationDir, "admin.kubeconfig")],
+            ),
+        },
+        {
+            step: "create cluster --dry-run, spec only",
+            args: kopsArgs(specOnlyCluster, ["create", "cluster"], createFlags(work)),
+        },
+        {
+            step: "replace, spec only",
+            args: kopsArgs(specOnlyCluster, ["replace"], ["-f", "-", "--force"]),
+            input: (r) => r.get("create cluster --dry-run, spec only")!.stdout,
+        },
         { step: "delete cluster --yes, spec only", args: kopsArgs(specOnlyCluster, ["delete", "cluster"], ["--yes"]) },
         { step: "get cluster, deleted", args: kopsArgs(specOnlyCluster, ["get", "cluster"], ["-o", "yaml"]) },
     ];
@@ -107,7 +191,9 @@ async function runSteps(implementation: Implementation, work: string): Promise<v
             result.kubeconfig = YAML.parse(fs.readFileSync(kubeconfig, "utf8"));
         }
         implementation.results.set(step, result);
-        console.log(`      ${implementation.name}: ${step}: exit ${result.status} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        console.log(
+            `      ${implementation.name}: ${step}: exit ${result.status} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
     }
 }
 
@@ -122,9 +208,15 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
         const stubState = path.join(work, "stub-state");
         const stub: Implementation = {
             name: "stub",
-            kops: (args, input) => run(stubKops, args, {
-                input, env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: path.join(work, "stub-home"), KOPS_STUB_STATE: stubState },
-            }),
+            kops: (args, input) =>
+                run(stubKops, args, {
+                    input,
+                    env: {
+                        PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
+                        HOME: path.join(work, "stub-home"),
+                        KOPS_STUB_STATE: stubState,
+                    },
+                }),
             results: new Map(),
         };
         implementations.push(stub);
@@ -145,7 +237,11 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
             moto = await startMoto(requireTool(this, "moto_server", "pip install 'moto[server]'"));
             await runOk(aws, ["s3api", "create-bucket", "--bucket", bucket], { env: moto.env });
             const env = kopsOnMotoEnv(moto, path.join(work, "real"));
-            const real: Implementation = { name: "real kops", kops: (args, input) => run(kops, args, { input, env, timeoutMs: 180000 }), results: new Map() };
+            const real: Implementation = {
+                name: "real kops",
+                kops: (args, input) => run(kops, args, { input, env, timeoutMs: 180000 }),
+                results: new Map(),
+            };
             await runSteps(real, work);
             implementations.push(real);
         });
@@ -154,7 +250,11 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
     });
 
     /** Asserts `check` on each implementation's result of `step`, and that `project` of them is equal. */
-    function compare(step: string, check: (result: RunResult & { kubeconfig?: any }) => void, project?: (result: RunResult & { kubeconfig?: any }) => unknown): void {
+    function compare(
+        step: string,
+        check: (result: RunResult & { kubeconfig?: any }) => void,
+        project?: (result: RunResult & { kubeconfig?: any }) => unknown,
+    ): void {
         const projections = [];
         for (const implementation of implementations) {
             const result = implementation.results.get(step);
@@ -185,43 +285,82 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
             });
         });
 
-        it("get cluster on an empty state store: exit 1, `Error: cluster not found \"X\"` (lib.sh is_not_found)", () => {
-            compare("get cluster, empty state store", (result) => {
-                assert.equal(result.status, 1);
-                assert.equal(result.stdout, "");
-                assert.equal(errorLine(result), `Error: cluster not found "${appliedCluster}"`);
-            }, errorLine);
+        it('get cluster on an empty state store: exit 1, `Error: cluster not found "X"` (lib.sh is_not_found)', () => {
+            compare(
+                "get cluster, empty state store",
+                (result) => {
+                    assert.equal(result.status, 1);
+                    assert.equal(result.stdout, "");
+                    assert.equal(errorLine(result), `Error: cluster not found "${appliedCluster}"`);
+                },
+                errorLine,
+            );
         });
 
         it("delete cluster of a cluster not in the state store: exit 1, the not-found text (delete.sh counts it as deleted)", () => {
-            compare("delete cluster, empty state store", (result) => {
-                assert.equal(result.status, 1);
-                assert.equal(errorLine(result), `Error: error reading cluster configuration: Cluster.kops.k8s.io "${appliedCluster}" not found`);
-            }, errorLine);
+            compare(
+                "delete cluster, empty state store",
+                (result) => {
+                    assert.equal(result.status, 1);
+                    assert.equal(
+                        errorLine(result),
+                        `Error: error reading cluster configuration: Cluster.kops.k8s.io "${appliedCluster}" not found`,
+                    );
+                },
+                errorLine,
+            );
         });
 
         it("create cluster --dry-run -o yaml: the Cluster, its InstanceGroups and the SSHCredential, named and sized alike", () => {
-            compare("create cluster --dry-run", (result) => {
-                assert.equal(result.status, 0);
-                assert.deepEqual(documentsOf(result.stdout).map((doc: any) => `${doc.kind}/${doc.name}`), [
-                    `Cluster/${appliedCluster}`, `InstanceGroup/control-plane-${testRegion}a`, `InstanceGroup/nodes-${testRegion}a`, "SSHCredential/admin",
-                ]);
-            }, (result) => documentsOf(result.stdout));
+            compare(
+                "create cluster --dry-run",
+                (result) => {
+                    assert.equal(result.status, 0);
+                    assert.deepEqual(
+                        documentsOf(result.stdout).map((doc: any) => `${doc.kind}/${doc.name}`),
+                        [
+                            `Cluster/${appliedCluster}`,
+                            `InstanceGroup/control-plane-${testRegion}a`,
+                            `InstanceGroup/nodes-${testRegion}a`,
+                            "SSHCredential/admin",
+                        ],
+                    );
+                },
+                (result) => documentsOf(result.stdout),
+            );
         });
 
         it("replace -f - --force of that output: exit 0 (upsert-spec.sh's upsert)", () => {
-            compare("replace -f - --force", (result) => assert.equal(result.status, 0), (result) => result.status);
+            compare(
+                "replace -f - --force",
+                (result) => assert.equal(result.status, 0),
+                (result) => result.status,
+            );
         });
 
         it("get cluster -o yaml and get instancegroups -o yaml: the stored documents (upsert-spec.sh converge_spec joins them)", () => {
-            compare("get cluster", (result) => {
-                assert.equal(result.status, 0);
-                assert.deepEqual(documentsOf(result.stdout).map((doc: any) => doc.kind), ["Cluster"]);
-            }, (result) => documentsOf(result.stdout));
-            compare("get instancegroups", (result) => {
-                assert.equal(result.status, 0);
-                assert.deepEqual(documentsOf(result.stdout).map((doc: any) => doc.name), [`control-plane-${testRegion}a`, `nodes-${testRegion}a`]);
-            }, (result) => documentsOf(result.stdout));
+            compare(
+                "get cluster",
+                (result) => {
+                    assert.equal(result.status, 0);
+                    assert.deepEqual(
+                        documentsOf(result.stdout).map((doc: any) => doc.kind),
+                        ["Cluster"],
+                    );
+                },
+                (result) => documentsOf(result.stdout),
+            );
+            compare(
+                "get instancegroups",
+                (result) => {
+                    assert.equal(result.status, 0);
+                    assert.deepEqual(
+                        documentsOf(result.stdout).map((doc: any) => doc.name),
+                        [`control-plane-${testRegion}a`, `nodes-${testRegion}a`],
+                    );
+                },
+                (result) => documentsOf(result.stdout),
+            );
         });
 
         it("update cluster --yes: exit 0, `Cluster changes have been applied to the cloud.` (apply.sh)", () => {
@@ -248,23 +387,34 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
         });
 
         it("export kubecfg --auth-plugin: the user runs `kops helpers kubectl-auth` for the cluster (kubeconfig.sh rewrites that exec)", () => {
-            compare("export kubecfg --auth-plugin", (result) => {
-                assert.equal(result.status, 0);
-                assert.match(result.stdout, new RegExp(`kOps has set your kubectl context to ${appliedCluster.replace(/\./g, "\\.")}`));
-            }, (result) => ({
-                clusters: result.kubeconfig.clusters.map((c: any) => [c.name, Object.keys(c.cluster).sort()]),
-                contexts: result.kubeconfig.contexts,
-                currentContext: result.kubeconfig["current-context"],
-                users: result.kubeconfig.users,
-            }));
+            compare(
+                "export kubecfg --auth-plugin",
+                (result) => {
+                    assert.equal(result.status, 0);
+                    assert.match(
+                        result.stdout,
+                        new RegExp(`kOps has set your kubectl context to ${appliedCluster.replace(/\./g, "\\.")}`),
+                    );
+                },
+                (result) => ({
+                    clusters: result.kubeconfig.clusters.map((c: any) => [c.name, Object.keys(c.cluster).sort()]),
+                    contexts: result.kubeconfig.contexts,
+                    currentContext: result.kubeconfig["current-context"],
+                    users: result.kubeconfig.users,
+                }),
+            );
         });
 
         it("export kubecfg --admin=1h: a client certificate and key in the kubeconfig (kubeconfig.sh admin mode prints it)", () => {
-            compare("export kubecfg --admin", (result) => {
-                assert.equal(result.status, 0);
-                assert.ok(result.kubeconfig.users[0].user["client-certificate-data"]);
-                assert.ok(result.kubeconfig.users[0].user["client-key-data"]);
-            }, (result) => result.kubeconfig.users.map((u: any) => [u.name, Object.keys(u.user).sort()]));
+            compare(
+                "export kubecfg --admin",
+                (result) => {
+                    assert.equal(result.status, 0);
+                    assert.ok(result.kubeconfig.users[0].user["client-certificate-data"]);
+                    assert.ok(result.kubeconfig.users[0].user["client-key-data"]);
+                },
+                (result) => result.kubeconfig.users.map((u: any) => [u.name, Object.keys(u.user).sort()]),
+            );
         });
 
         it("delete cluster --yes of a cluster with only a spec: exit 0, and it is gone (delete.sh)", () => {
@@ -273,10 +423,14 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
                 assert.equal(result.status, 0);
                 assert.match(result.stdout, new RegExp(`Deleted cluster: "${specOnlyCluster.replace(/\./g, "\\.")}"`));
             });
-            compare("get cluster, deleted", (result) => {
-                assert.equal(result.status, 1);
-                assert.equal(errorLine(result), `Error: cluster not found "${specOnlyCluster}"`);
-            }, errorLine);
+            compare(
+                "get cluster, deleted",
+                (result) => {
+                    assert.equal(result.status, 1);
+                    assert.equal(errorLine(result), `Error: cluster not found "${specOnlyCluster}"`);
+                },
+                errorLine,
+            );
         });
     });
 });

@@ -57,10 +57,21 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         return { ...baseEnv, ...commandEnv };
     }
 
-    async function script(name: string, args: string[], commandEnv: Record<string, string>, options: { timeoutMs?: number; stopWhen?: RunOptions["stopWhen"] } = {}) {
+    async function script(
+        name: string,
+        args: string[],
+        commandEnv: Record<string, string>,
+        options: { timeoutMs?: number; stopWhen?: RunOptions["stopWhen"] } = {},
+    ) {
         const started = Date.now();
-        const result = await run("bash", [path.join(scriptsDir, name), ...args], { env: scriptEnv(commandEnv), timeoutMs: options.timeoutMs ?? 100000, stopWhen: options.stopWhen });
-        console.log(`      ${[name, ...args].join(" ")}: ${describeExit(result)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const result = await run("bash", [path.join(scriptsDir, name), ...args], {
+            env: scriptEnv(commandEnv),
+            timeoutMs: options.timeoutMs ?? 100000,
+            stopWhen: options.stopWhen,
+        });
+        console.log(
+            `      ${[name, ...args].join(" ")}: ${describeExit(result)} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
         return result;
     }
 
@@ -100,8 +111,15 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         // The authenticator's files, where the StateStore component puts them, to see what
         // `kops delete cluster` does with them.
         const keys = authenticatorObjectKeys(clusterName);
-        for (const [key, content] of [[keys.certPem, certPem], [keys.keyPem, keyPem], [keys.kubeconfig, webhookKubeconfig]]) {
-            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${stateBucket}/${key}`], { env: moto.env, input: content });
+        for (const [key, content] of [
+            [keys.certPem, certPem],
+            [keys.keyPem, keyPem],
+            [keys.kubeconfig, webhookKubeconfig],
+        ]) {
+            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${stateBucket}/${key}`], {
+                env: moto.env,
+                input: content,
+            });
         }
 
         settings = {
@@ -152,7 +170,9 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
      */
     async function assertOurSettingsIn(full: boolean): Promise<void> {
         const text = await runOk(kops, kopsArgs("get", "cluster", "-o", "yaml", ...(full ? ["--full"] : [])), { env: baseEnv });
-        const cluster = YAML.parseAllDocuments(text).map((d) => d.toJS()).find((d) => d?.kind === "Cluster");
+        const cluster = YAML.parseAllDocuments(text)
+            .map((d) => d.toJS())
+            .find((d) => d?.kind === "Cluster");
         assert.ok(cluster, `a Cluster in:\n${text}`);
         const where = full ? "kops get cluster --full" : "kops get cluster";
         const assets = cluster.spec.fileAssets.filter((a: any) => a.name === webhookFileAssetName);
@@ -166,7 +186,10 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         // Hook roles print as Master in v1alpha2 (ControlPlane internally).
         assert.deepEqual(hooks[0].roles, ["Master"]);
         assert.equal(hooks[0].execContainer.image, settings.hookImage);
-        assert.match(hooks[0].execContainer.command.join(" "), new RegExp(`s3://${stateBucket}/${clusterName}/addons/authenticator/key\\.pem`));
+        assert.match(
+            hooks[0].execContainer.command.join(" "),
+            new RegExp(`s3://${stateBucket}/${clusterName}/addons/authenticator/key\\.pem`),
+        );
         assert.equal(cluster.spec.kubeAPIServer.authenticationTokenWebhookConfigFile, webhookKubeconfigPath);
         assert.equal(cluster.spec.kubeAPIServer.authenticationTokenWebhookCacheTtl, "5m0s");
         assert.equal(cluster.spec.authentication?.aws, undefined, "never kOps' own authenticator");
@@ -207,9 +230,12 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
     it("what kops wrote for the nodes: the completed spec keeps our settings; the control plane gets our fileAsset, hook and apiserver flags; workers get none", async () => {
         needs("update");
         await assertOurSettingsIn(true);
-        const controlPlane = YAML.parse(await s3Text(`${clusterName}/igconfig/control-plane/${controlPlaneGroup}/nodeupconfig.yaml`));
+        const controlPlane = YAML.parse(
+            await s3Text(`${clusterName}/igconfig/control-plane/${controlPlaneGroup}/nodeupconfig.yaml`),
+        );
         const worker = YAML.parse(await s3Text(`${clusterName}/igconfig/node/${nodeGroup}/nodeupconfig.yaml`));
-        const asset = (config: any) => (config.FileAssets ?? config.fileAssets ?? []).find((a: any) => a.name === webhookFileAssetName);
+        const asset = (config: any) =>
+            (config.FileAssets ?? config.fileAssets ?? []).find((a: any) => a.name === webhookFileAssetName);
         const hook = (config: any) => (config.Hooks ?? config.hooks ?? []).flat().find((h: any) => h?.name === certFetchHookName);
         assert.equal(asset(controlPlane)?.content, webhookKubeconfig, "the control plane's nodeup writes our webhook kubeconfig");
         assert.equal(asset(controlPlane)?.path, webhookKubeconfigPath);
@@ -218,8 +244,10 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         assert.equal(asset(worker), undefined, "workers do not get the webhook kubeconfig");
         assert.equal(hook(worker), undefined, "workers do not run the hook");
         const groups = await awsJson("autoscaling", "describe-auto-scaling-groups");
-        assert.deepEqual(groups.AutoScalingGroups.map((g: any) => g.AutoScalingGroupName).sort(),
-            [`${controlPlaneGroup}.masters.${clusterName}`, `${nodeGroup}.${clusterName}`]);
+        assert.deepEqual(groups.AutoScalingGroups.map((g: any) => g.AutoScalingGroupName).sort(), [
+            `${controlPlaneGroup}.masters.${clusterName}`,
+            `${nodeGroup}.${clusterName}`,
+        ]);
     });
 
     it("a node size change: upsert-spec.sh update replaces the spec, apply.sh update applies it and stops at rolling-update (documented)", async () => {
@@ -231,7 +259,12 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         const apply = await script("apply.sh", ["update"], applyEnvironment(changed, fingerprint(specEnvironment(changed))));
         const text = output(apply);
         assert.match(text, /Cluster changes have been applied to the cloud\./, text);
-        const templates = await awsJson("ec2", "describe-launch-template-versions", "--launch-template-name", `${nodeGroup}.${clusterName}`);
+        const templates = await awsJson(
+            "ec2",
+            "describe-launch-template-versions",
+            "--launch-template-name",
+            `${nodeGroup}.${clusterName}`,
+        );
         const latest = templates.LaunchTemplateVersions.sort((a: any, b: any) => b.VersionNumber - a.VersionNumber)[0];
         assert.equal(latest.LaunchTemplateData.InstanceType, "t3.large", "the nodes' launch template has the new size");
         // apply.sh update asks kops first: the update dry run lists the change, `update --yes` applies it.
@@ -245,15 +278,23 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         assert.match(text, /running: .*rolling-update cluster --name \S+ --state \S+\n/);
         assert.doesNotMatch(text, /running: .*rolling-update cluster .*--yes/);
         assert.match(text, /Unable to reach the kubernetes API\./);
-        assert.match(text, /Error: error listing nodes in cluster: .*lookup api-stage2-example-com-\w+-\w+\.us-east-1\.elb\.amazonaws\.com/);
+        assert.match(
+            text,
+            /Error: error listing nodes in cluster: .*lookup api-stage2-example-com-\w+-\w+\.us-east-1\.elb\.amazonaws\.com/,
+        );
         settings = changed;
         passed.add("resize");
     });
 
     it("kops rolling-update cluster --cloudonly: moto hides the outdated node (documented); with --force every instance is replaced", async () => {
         needs("resize");
-        const instancesOf = async () => Object.fromEntries((await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups
-            .map((g: any) => [g.AutoScalingGroupName, g.Instances.map((i: any) => i.InstanceId)]));
+        const instancesOf = async () =>
+            Object.fromEntries(
+                (await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups.map((g: any) => [
+                    g.AutoScalingGroupName,
+                    g.Instances.map((i: any) => i.InstanceId),
+                ]),
+            );
         const before = await instancesOf();
         // STOP (recorded): `kops rolling-update cluster --cloudonly --yes` prints NEEDUPDATE 0 for the
         // nodes and "No rolling-update required." although their launch template changed. Cause: moto
@@ -261,13 +302,29 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         // instance on the group's *current* launch template version, so kops (findInstanceLaunchConfiguration
         // vs. findAutoscalingGroupLaunchConfiguration, upup/pkg/fi/cloudup/awsup/aws_cloud.go) sees none
         // on an old version. On AWS the node would be NEEDUPDATE 1.
-        const withoutForce = await run(kops, kopsArgs("rolling-update", "cluster", "--cloudonly", "--yes"), { env: baseEnv, timeoutMs: 100000 });
+        const withoutForce = await run(kops, kopsArgs("rolling-update", "cluster", "--cloudonly", "--yes"), {
+            env: baseEnv,
+            timeoutMs: 100000,
+        });
         assert.equal(withoutForce.status, 0, output(withoutForce));
         assert.match(withoutForce.stdout, new RegExp(`^${nodeGroup}\\s+Ready\\s+0\\s`, "m"));
         assert.match(output(withoutForce), /No rolling-update required\./);
         // --force rolls every instance regardless; short intervals because nothing has to settle.
-        const result = await run(kops, kopsArgs("rolling-update", "cluster", "--cloudonly", "--force", "--yes",
-            "--control-plane-interval", "1s", "--node-interval", "1s"), { env: baseEnv, timeoutMs: 100000 });
+        const result = await run(
+            kops,
+            kopsArgs(
+                "rolling-update",
+                "cluster",
+                "--cloudonly",
+                "--force",
+                "--yes",
+                "--control-plane-interval",
+                "1s",
+                "--node-interval",
+                "1s",
+            ),
+            { env: baseEnv, timeoutMs: 100000 },
+        );
         const text = output(result);
         assert.equal(result.status, 0, text);
         assert.match(text, /Not validating cluster as cloudonly flag is set/);
@@ -296,11 +353,20 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
             cause: "route table still associated with the deleted subnet",
             line: /^route-table:rtb-\w+\s+still has dependencies, will retry$/,
             fixUp: async () => {
-                const tables = await awsJson("ec2", "describe-route-tables", "--filters", `Name=tag:KubernetesCluster,Values=${clusterName}`);
+                const tables = await awsJson(
+                    "ec2",
+                    "describe-route-tables",
+                    "--filters",
+                    `Name=tag:KubernetesCluster,Values=${clusterName}`,
+                );
                 const subnets = new Set((await awsJson("ec2", "describe-subnets")).Subnets.map((n: any) => n.SubnetId));
                 for (const association of tables.RouteTables.flatMap((t: any) => t.Associations)) {
                     if (!association.Main && association.SubnetId && !subnets.has(association.SubnetId)) {
-                        await runOk(aws, ["ec2", "disassociate-route-table", "--association-id", association.RouteTableAssociationId], { env: moto.env });
+                        await runOk(
+                            aws,
+                            ["ec2", "disassociate-route-table", "--association-id", association.RouteTableAssociationId],
+                            { env: moto.env },
+                        );
                     }
                 }
             },
@@ -323,21 +389,38 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
                 for (const group of (await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups) {
                     const missing: string[] = [];
                     for (const arn of group.TargetGroupARNs ?? []) {
-                        const found = await run(aws, ["elbv2", "describe-target-groups", "--target-group-arns", arn], { env: moto.env });
+                        const found = await run(aws, ["elbv2", "describe-target-groups", "--target-group-arns", arn], {
+                            env: moto.env,
+                        });
                         if (found.status !== 0) {
                             assert.match(found.stderr, /TargetGroupNotFound/);
                             missing.push(arn);
                         }
                     }
                     if (missing.length > 0) {
-                        await run(aws, ["autoscaling", "detach-load-balancer-target-groups", "--auto-scaling-group-name", group.AutoScalingGroupName,
-                            "--target-group-arns", ...missing], { env: moto.env });
+                        await run(
+                            aws,
+                            [
+                                "autoscaling",
+                                "detach-load-balancer-target-groups",
+                                "--auto-scaling-group-name",
+                                group.AutoScalingGroupName,
+                                "--target-group-arns",
+                                ...missing,
+                            ],
+                            { env: moto.env },
+                        );
                     }
                 }
-                const left = (await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups.flatMap((g: any) => g.TargetGroupARNs ?? []);
+                const left = (await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups.flatMap(
+                    (g: any) => g.TargetGroupARNs ?? [],
+                );
                 const stillThere = [];
                 for (const arn of left) {
-                    if ((await run(aws, ["elbv2", "describe-target-groups", "--target-group-arns", arn], { env: moto.env })).status !== 0) {
+                    if (
+                        (await run(aws, ["elbv2", "describe-target-groups", "--target-group-arns", arn], { env: moto.env }))
+                            .status !== 0
+                    ) {
                         stillThere.push(arn);
                     }
                 }
@@ -349,7 +432,12 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
     it("delete.sh: kops delete cluster --yes deletes the cluster's cloud resources and state (moto's stops worked around, documented)", async function () {
         needs("update");
         this.timeout(600000);
-        const deleteEnv = { KOPS_BIN: kops, CLUSTER_NAME: clusterName, STATE_STORE: `s3://${stateBucket}`, AWS_REGION: testRegion };
+        const deleteEnv = {
+            KOPS_BIN: kops,
+            CLUSTER_NAME: clusterName,
+            STATE_STORE: `s3://${stateBucket}`,
+            AWS_REGION: testRegion,
+        };
         // kops lists what it could not delete, prints this, and retries every 10 s until --wait
         // (10 min). A first round may fail on mere ordering (a target group still in use by the load
         // balancer being deleted); the test lets kops retry once and stops it at the second round:
@@ -388,7 +476,12 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         // The subnet's route-table association always outlives the subnet in moto.
         assert.ok(met.has(motoDeleteStops[0].cause), `expected the route-table stop among: ${[...met].join("; ")}`);
         for (const kind of ["vpcs", "subnets", "route-tables", "security-groups", "internet-gateways"]) {
-            const listed = await awsJson("ec2", `describe-${kind}`, "--filters", `Name=tag:KubernetesCluster,Values=${clusterName}`);
+            const listed = await awsJson(
+                "ec2",
+                `describe-${kind}`,
+                "--filters",
+                `Name=tag:KubernetesCluster,Values=${clusterName}`,
+            );
             const items = Object.values(listed).find(Array.isArray) as unknown[];
             assert.deepEqual(items, [], `no ${kind} of the cluster left in moto`);
         }

@@ -29,7 +29,9 @@ describe("the purge command through the real Pulumi engine (pulumi up, then pulu
         for (const binary of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-command"]) {
             if (!fs.existsSync(path.join(engineBin, binary))) {
                 if (process.env.CI) {
-                    throw new Error(`CI must run every test, but ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)`);
+                    throw new Error(
+                        `CI must run every test, but ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)`,
+                    );
                 }
                 console.warn(`\n  !!! SKIPPED: ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)\n`);
                 this.skip();
@@ -44,20 +46,31 @@ describe("the purge command through the real Pulumi engine (pulumi up, then pulu
         fs.mkdirSync(project);
         fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(project, "node_modules"));
         fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: purge-engine-test\nruntime: nodejs\n");
-        fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "purge-engine-test", private: true, main: "index.js" }));
-        fs.writeFileSync(path.join(project, "index.js"), [
-            `require("ts-node").register({ transpileOnly: true, project: ${JSON.stringify(path.join(repoRoot, "tsconfig.json"))} });`,
-            `const { statePurgeCommand } = require(${JSON.stringify(path.join(repoRoot, "components", "aws", "statePurge.ts"))});`,
-            `statePurgeCommand("state-purge-versions", { bucketName: ${JSON.stringify(bucket)}, clusterName: ${JSON.stringify(clusterName)},`,
-            `    region: ${JSON.stringify(testRegion)} }, {});`,
-        ].join("\n") + "\n");
+        fs.writeFileSync(
+            path.join(project, "package.json"),
+            JSON.stringify({ name: "purge-engine-test", private: true, main: "index.js" }),
+        );
+        fs.writeFileSync(
+            path.join(project, "index.js"),
+            [
+                `require("ts-node").register({ transpileOnly: true, project: ${JSON.stringify(path.join(repoRoot, "tsconfig.json"))} });`,
+                `const { statePurgeCommand } = require(${JSON.stringify(path.join(repoRoot, "components", "aws", "statePurge.ts"))});`,
+                `statePurgeCommand("state-purge-versions", { bucketName: ${JSON.stringify(bucket)}, clusterName: ${JSON.stringify(clusterName)},`,
+                `    region: ${JSON.stringify(testRegion)} }, {});`,
+            ].join("\n") + "\n",
+        );
         const home = path.join(work, "pulumi-home");
         const state = path.join(work, "state");
         fs.mkdirSync(home);
         fs.mkdirSync(state);
         const env: NodeJS.ProcessEnv = {
             ...moto.env,
-            PATH: [engineBin, path.dirname(require.resolve("@pulumi/pulumi/package.json")), path.dirname(process.execPath), process.env.PATH].join(":"),
+            PATH: [
+                engineBin,
+                path.dirname(require.resolve("@pulumi/pulumi/package.json")),
+                path.dirname(process.execPath),
+                process.env.PATH,
+            ].join(":"),
             PULUMI_HOME: home,
             PULUMI_BACKEND_URL: `file://${state}`,
             PULUMI_CONFIG_PASSPHRASE: "purge-engine-test",
@@ -80,14 +93,23 @@ describe("the purge command through the real Pulumi engine (pulumi up, then pulu
     });
 
     async function versions(prefix = ""): Promise<{ versions: string[]; markers: string[] }> {
-        const out = await runOk(aws, ["s3api", "list-object-versions", "--bucket", bucket, ...(prefix ? ["--prefix", prefix] : []), "--output", "json"], { env: moto.env });
+        const out = await runOk(
+            aws,
+            ["s3api", "list-object-versions", "--bucket", bucket, ...(prefix ? ["--prefix", prefix] : []), "--output", "json"],
+            { env: moto.env },
+        );
         const parsed = out.trim() ? JSON.parse(out) : {};
-        return { versions: (parsed.Versions ?? []).map((v: any) => v.Key).sort(), markers: (parsed.DeleteMarkers ?? []).map((v: any) => v.Key).sort() };
+        return {
+            versions: (parsed.Versions ?? []).map((v: any) => v.Key).sort(),
+            markers: (parsed.DeleteMarkers ?? []).map((v: any) => v.Key).sort(),
+        };
     }
 
     it("pulumi up runs nothing; pulumi destroy deletes every version and delete marker under <cluster>/, and then the bucket can go", async () => {
         await runOk(aws, ["s3api", "create-bucket", "--bucket", bucket], { env: moto.env });
-        await runOk(aws, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled"], { env: moto.env });
+        await runOk(aws, ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled"], {
+            env: moto.env,
+        });
         const up = await pulumi(["up", "--yes", "--skip-preview"]);
         assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
         // The stack and the command; the command's create line is empty, so nothing ran.
@@ -97,24 +119,41 @@ describe("the purge command through the real Pulumi engine (pulumi up, then pulu
         // What kops leaves: two versions of each key and a delete marker on top; and a neighbour's object.
         for (const key of ["config", "instancegroup/nodes-us-east-1a", "pki/private/kubernetes-ca/keyset.yaml"]) {
             for (const generation of ["1", "2"]) {
-                await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${clusterName}/${key}`], { env: moto.env, input: `${generation}\n` });
+                await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${clusterName}/${key}`], {
+                    env: moto.env,
+                    input: `${generation}\n`,
+                });
             }
             await runOk(aws, ["s3api", "delete-object", "--bucket", bucket, "--key", `${clusterName}/${key}`], { env: moto.env });
         }
         const neighbour = `${clusterName}.neighbour/config`;
-        await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${neighbour}`], { env: moto.env, input: "keep\n" });
+        await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${neighbour}`], {
+            env: moto.env,
+            input: "keep\n",
+        });
         assert.equal((await versions(`${clusterName}/`)).versions.length, 6);
-        assert.match((await run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env })).stderr, /BucketNotEmpty/);
+        assert.match(
+            (await run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env })).stderr,
+            /BucketNotEmpty/,
+        );
 
         const destroy = await pulumi(["destroy", "--yes", "--skip-preview"]);
         assert.equal(destroy.status, 0, `${destroy.stdout}\n${destroy.stderr}`);
-        assert.match(destroy.stdout, /deleted 9 object versions and delete markers under s3:\/\/kops-iam-auth-engine-purge\/engine\.example\.com\//);
+        assert.match(
+            destroy.stdout,
+            /deleted 9 object versions and delete markers under s3:\/\/kops-iam-auth-engine-purge\/engine\.example\.com\//,
+        );
         assert.deepEqual(await versions(`${clusterName}/`), { versions: [], markers: [] });
         assert.deepEqual(await versions(), { versions: [neighbour], markers: [] }, "the neighbour's object is untouched");
         await runOk(aws, ["s3api", "delete-object", "--bucket", bucket, "--key", neighbour], { env: moto.env });
-        const rest = JSON.parse(await runOk(aws, ["s3api", "list-object-versions", "--bucket", bucket, "--output", "json"], { env: moto.env }) || "{}");
+        const rest = JSON.parse(
+            (await runOk(aws, ["s3api", "list-object-versions", "--bucket", bucket, "--output", "json"], { env: moto.env })) ||
+                "{}",
+        );
         for (const v of [...(rest.Versions ?? []), ...(rest.DeleteMarkers ?? [])]) {
-            await runOk(aws, ["s3api", "delete-object", "--bucket", bucket, "--key", v.Key, "--version-id", v.VersionId], { env: moto.env });
+            await runOk(aws, ["s3api", "delete-object", "--bucket", bucket, "--key", v.Key, "--version-id", v.VersionId], {
+                env: moto.env,
+            });
         }
         assert.equal((await run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env })).status, 0);
     });

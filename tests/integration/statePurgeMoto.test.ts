@@ -35,7 +35,10 @@ interface Listing {
 }
 
 /** The purge command KopsStateStore registers for a created bucket, as the engine would receive it. */
-async function purgeCommandOf(bucketName: string, clusterName: string): Promise<{ line: string; interpreter: string[]; environment: Record<string, string> }> {
+async function purgeCommandOf(
+    bucketName: string,
+    clusterName: string,
+): Promise<{ line: string; interpreter: string[]; environment: Record<string, string> }> {
     const mocks: MockRecorder = await installMocks();
     const store = new KopsStateStore("state", {
         clusterName,
@@ -86,7 +89,10 @@ describe("pulumi destroy of the created state bucket: every version under <clust
 
     async function putAuthenticatorObjects(bucket: string, clusterName: string, generation: string): Promise<void> {
         for (const key of Object.values(authenticatorObjectKeys(clusterName))) {
-            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], { env: moto.env, input: `${key} ${generation}\n` });
+            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], {
+                env: moto.env,
+                input: `${key} ${generation}\n`,
+            });
         }
     }
 
@@ -95,9 +101,14 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         assert.deepEqual(purge.environment, { STATE_BUCKET: bucket, CLUSTER_PREFIX: `${clusterName}/`, AWS_REGION: testRegion });
         const started = Date.now();
         // As local.Command runs it: the interpreter with the line, the provider's environment plus the command's.
-        const result = await run(purge.interpreter[0], [...purge.interpreter.slice(1), purge.line],
-            { env: { ...moto.env, ...extraEnv, ...purge.environment }, cwd: work, timeoutMs: 240000 });
-        timings.push(`purge of ${clusterName}/ in ${bucket}: ${describeExit(result)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const result = await run(purge.interpreter[0], [...purge.interpreter.slice(1), purge.line], {
+            env: { ...moto.env, ...extraEnv, ...purge.environment },
+            cwd: work,
+            timeoutMs: 240000,
+        });
+        timings.push(
+            `purge of ${clusterName}/ in ${bucket}: ${describeExit(result)} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
         return result;
     }
 
@@ -134,17 +145,47 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         const kopsEnv: NodeJS.ProcessEnv = kopsOnMotoEnv(moto, work);
         const kopsRun = async (name: string, args: string[], input?: string) => {
             const started = Date.now();
-            const result = await run(kops, [...args, "--name", name, "--state", `s3://${bucket}`], { env: kopsEnv, input, timeoutMs: 180000, cwd: work });
-            timings.push(`kops ${args.slice(0, 2).join(" ")} (${name}): ${describeExit(result)} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+            const result = await run(kops, [...args, "--name", name, "--state", `s3://${bucket}`], {
+                env: kopsEnv,
+                input,
+                timeoutMs: 180000,
+                cwd: work,
+            });
+            timings.push(
+                `kops ${args.slice(0, 2).join(" ")} (${name}): ${describeExit(result)} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+            );
             assert.equal(result.status, 0, `kops ${args.join(" ")} for ${name}:\n${result.stdout}\n${result.stderr}`);
             return result;
         };
         const makeCluster = async (name: string) => {
-            const spec = await kopsRun(name, ["create", "cluster", "--cloud", "aws", "--dns", "none", "--zones", `${testRegion}a`,
-                "--node-count", "1", "--node-size", "t3.medium", "--control-plane-size", "t3.medium", "--kubernetes-version", "1.34.8", "--channel", `file://${channelFile}`, "--dry-run", "-o", "yaml"]);
+            const spec = await kopsRun(name, [
+                "create",
+                "cluster",
+                "--cloud",
+                "aws",
+                "--dns",
+                "none",
+                "--zones",
+                `${testRegion}a`,
+                "--node-count",
+                "1",
+                "--node-size",
+                "t3.medium",
+                "--control-plane-size",
+                "t3.medium",
+                "--kubernetes-version",
+                "1.34.8",
+                "--channel",
+                `file://${channelFile}`,
+                "--dry-run",
+                "-o",
+                "yaml",
+            ]);
             await kopsRun(name, ["replace", "-f", "-", "--force"], spec.stdout);
             // A spec change on the existing cluster, replaced as upsert-spec.sh does: new versions of the same keys.
-            const docs = YAML.parseAllDocuments(spec.stdout).map((d) => d.toJS()).filter(Boolean);
+            const docs = YAML.parseAllDocuments(spec.stdout)
+                .map((d) => d.toJS())
+                .filter(Boolean);
             for (const ig of docs.filter((d) => d.kind === "InstanceGroup" && d.spec.role === "Node")) {
                 ig.spec.minSize = 2;
                 ig.spec.maxSize = 2;
@@ -165,10 +206,14 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         const left = await listing(bucket, `${cluster}/`);
         const current = left.versions.filter((v) => v.IsLatest).map((v) => v.Key);
         assert.deepEqual(current, [], "kops delete cluster deleted every current object under the prefix");
-        assert.ok(left.versions.length > 0 && left.deleteMarkers.length > 0,
-            `kops leaves old versions (${left.versions.length}) and delete markers (${left.deleteMarkers.length})`);
-        timings.push(`real kops left under ${cluster}/: ${left.versions.length} versions, ${left.deleteMarkers.length} delete markers ` +
-            `(keys: ${[...new Set(left.versions.map((v) => v.Key.split("/").slice(1, 2).join("/")))].sort().join(", ")})`);
+        assert.ok(
+            left.versions.length > 0 && left.deleteMarkers.length > 0,
+            `kops leaves old versions (${left.versions.length}) and delete markers (${left.deleteMarkers.length})`,
+        );
+        timings.push(
+            `real kops left under ${cluster}/: ${left.versions.length} versions, ${left.deleteMarkers.length} delete markers ` +
+                `(keys: ${[...new Set(left.versions.map((v) => v.Key.split("/").slice(1, 2).join("/")))].sort().join(", ")})`,
+        );
 
         // Without the purge (before this change): S3 refuses the bucket.
         const refused = await deleteBucket(bucket);
@@ -177,7 +222,12 @@ describe("pulumi destroy of the created state bucket: every version under <clust
 
         const purge = await runPurge(bucket, cluster);
         assert.equal(purge.status, 0, purge.stderr);
-        assert.match(purge.stdout, new RegExp(`deleted ${left.versions.length + left.deleteMarkers.length} object versions and delete markers under s3://${bucket}/${cluster}/`));
+        assert.match(
+            purge.stdout,
+            new RegExp(
+                `deleted ${left.versions.length + left.deleteMarkers.length} object versions and delete markers under s3://${bucket}/${cluster}/`,
+            ),
+        );
         assert.deepEqual(await listing(bucket, `${cluster}/`), { versions: [], deleteMarkers: [] });
         assert.deepEqual(await listing(bucket, `${neighbour}/`), neighbourBefore, "the neighbour's versions are untouched");
         // The neighbour's state still stands: S3 refuses the shared bucket, as it should.
@@ -198,20 +248,39 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         await createdBucket(bucket);
         // kOps' keys: config, instancegroup/<ig>, pki/..., secrets/..., addons/..., igconfig/...; here 600 of them, written twice, then deleted.
         const tree = path.join(work, "layout", cluster);
-        const keys = Array.from({ length: 600 }, (_, i) => ["config", `instancegroup/nodes-${i}`, `pki/private/kubernetes-ca/keyset-${i}.yaml`,
-            `secrets/token-${i}`, `addons/bootstrap-channel-${i}.yaml`, `igconfig/node/nodes-${i}/nodeupconfig.yaml`][i % 6] + (i < 6 ? "" : `-${i}`));
+        const keys = Array.from(
+            { length: 600 },
+            (_, i) =>
+                [
+                    "config",
+                    `instancegroup/nodes-${i}`,
+                    `pki/private/kubernetes-ca/keyset-${i}.yaml`,
+                    `secrets/token-${i}`,
+                    `addons/bootstrap-channel-${i}.yaml`,
+                    `igconfig/node/nodes-${i}/nodeupconfig.yaml`,
+                ][i % 6] + (i < 6 ? "" : `-${i}`),
+        );
         for (const generation of ["1", "2"]) {
             for (const key of keys) {
                 fs.mkdirSync(path.dirname(path.join(tree, key)), { recursive: true });
                 fs.writeFileSync(path.join(tree, key), `${key} generation ${generation}\n`);
             }
-            await runOk(aws, ["s3", "cp", "--only-show-errors", "--recursive", tree, `s3://${bucket}/${cluster}/`], { env: moto.env, timeoutMs: 240000 });
+            await runOk(aws, ["s3", "cp", "--only-show-errors", "--recursive", tree, `s3://${bucket}/${cluster}/`], {
+                env: moto.env,
+                timeoutMs: 240000,
+            });
         }
-        await runOk(aws, ["s3", "rm", "--only-show-errors", "--recursive", `s3://${bucket}/${cluster}/`], { env: moto.env, timeoutMs: 240000 });
+        await runOk(aws, ["s3", "rm", "--only-show-errors", "--recursive", `s3://${bucket}/${cluster}/`], {
+            env: moto.env,
+            timeoutMs: 240000,
+        });
         // Keys that share the cluster name but not its prefix, and another cluster's state.
         const others = [`${cluster}.other/config`, `${cluster}-backup/config`, `${cluster}`, "other.example.com/config"];
         for (const key of others) {
-            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], { env: moto.env, input: "other\n" });
+            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], {
+                env: moto.env,
+                input: "other\n",
+            });
         }
         const before = await listing(bucket, `${cluster}/`);
         assert.equal(before.versions.length, 1200);
@@ -220,10 +289,17 @@ describe("pulumi destroy of the created state bucket: every version under <clust
 
         const purge = await runPurge(bucket, cluster);
         assert.equal(purge.status, 0, purge.stderr);
-        assert.match(purge.stdout, new RegExp(`deleted 1800 object versions and delete markers under s3://${bucket}/${cluster}/`));
+        assert.match(
+            purge.stdout,
+            new RegExp(`deleted 1800 object versions and delete markers under s3://${bucket}/${cluster}/`),
+        );
         const after = await listing(bucket);
         assert.deepEqual(after.deleteMarkers, []);
-        assert.deepEqual(after.versions.map((v) => v.Key).sort(), [...others].sort(), "only the other prefixes' objects are left");
+        assert.deepEqual(
+            after.versions.map((v) => v.Key).sort(),
+            [...others].sort(),
+            "only the other prefixes' objects are left",
+        );
         // A second purge finds nothing and succeeds (a destroy re-run after a failure).
         const again = await runPurge(bucket, cluster);
         assert.equal(again.status, 0, again.stderr);
@@ -243,16 +319,24 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         const missingBucket = await runPurge("kops-iam-auth-no-such-bucket", "gone.example.com");
         assert.notEqual(missingBucket.status, 0);
         assert.match(missingBucket.stderr, /NoSuchBucket/);
-        assert.match(missingBucket.stderr, /cannot list the object versions under s3:\/\/kops-iam-auth-no-such-bucket\/gone\.example\.com\//);
+        assert.match(
+            missingBucket.stderr,
+            /cannot list the object versions under s3:\/\/kops-iam-auth-no-such-bucket\/gone\.example\.com\//,
+        );
 
         // bash, jq and mktemp, and no aws CLI.
         const noCli = await runPurge("any-bucket", "gone.example.com", { PATH: "/usr/bin:/bin" });
         assert.notEqual(noCli.status, 0);
-        assert.match(noCli.stderr, /aws is not installed; it is needed to delete the old versions and delete markers under s3:\/\/any-bucket\/gone\.example\.com\//);
+        assert.match(
+            noCli.stderr,
+            /aws is not installed; it is needed to delete the old versions and delete markers under s3:\/\/any-bucket\/gone\.example\.com\//,
+        );
 
         const purge = await purgeCommandOf("any-bucket", "x.example.com");
         for (const prefix of ["", "/", "a/b/", "noslash"]) {
-            const result = await run("bash", ["-c", purge.line], { env: { ...moto.env, STATE_BUCKET: "any-bucket", CLUSTER_PREFIX: prefix } });
+            const result = await run("bash", ["-c", purge.line], {
+                env: { ...moto.env, STATE_BUCKET: "any-bucket", CLUSTER_PREFIX: prefix },
+            });
             assert.notEqual(result.status, 0, `prefix ${JSON.stringify(prefix)}`);
             assert.match(result.stderr, /CLUSTER_PREFIX/);
         }

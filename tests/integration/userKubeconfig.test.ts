@@ -15,8 +15,9 @@ import { requireTool, toolCacheBin } from "../helpers/tools";
 
 function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        const child = execFile(binary, args, { env, timeout: 60000 },
-            (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+        const child = execFile(binary, args, { env, timeout: 60000 }, (error, stdout, stderr) =>
+            resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
         child.stdin?.end();
     });
 }
@@ -37,8 +38,27 @@ describe("kubectl runs each kubeconfig's token command (moto as STS, openssl, lo
     async function makeServerCertificate(openssl: string): Promise<{ certPem: string; keyPem: string }> {
         const cert = path.join(dir, "cert.pem");
         const key = path.join(dir, "key.pem");
-        const made = await run(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-            "-subj", "/CN=e2e-apiserver", "-addext", "subjectAltName=IP:127.0.0.1"], { PATH: process.env.PATH ?? "" });
+        const made = await run(
+            openssl,
+            [
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key,
+                "-out",
+                cert,
+                "-days",
+                "1",
+                "-subj",
+                "/CN=e2e-apiserver",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ],
+            { PATH: process.env.PATH ?? "" },
+        );
         assert.strictEqual(made.code, 0, made.stderr);
         return { certPem: fs.readFileSync(cert, "utf8"), keyPem: fs.readFileSync(key, "utf8") };
     }
@@ -52,7 +72,11 @@ describe("kubectl runs each kubeconfig's token command (moto as STS, openssl, lo
         const openssl = requireTool(ctx, "openssl", "apt-get install openssl");
         const aws = requireTool(ctx, "aws", "pip install awscli");
         const motoServer = requireTool(ctx, "moto_server", "pip install 'moto[server]'");
-        const tokenBinary = requireTool(ctx, tokenCommand, tokenCommand === "aws" ? "pip install awscli" : "bash tests/setup/install-tools.sh");
+        const tokenBinary = requireTool(
+            ctx,
+            tokenCommand,
+            tokenCommand === "aws" ? "pip install awscli" : "bash tests/setup/install-tools.sh",
+        );
 
         const { certPem, keyPem } = await makeServerCertificate(openssl);
         const authorizations: string[] = [];
@@ -64,17 +88,24 @@ describe("kubectl runs each kubeconfig's token command (moto as STS, openssl, lo
         const moto = await startMoto(motoServer);
         try {
             const kubeconfig = path.join(dir, "kubeconfig.yaml");
-            fs.writeFileSync(kubeconfig, renderUserKubeconfig({
-                clusterName: "e2e.example.com",
-                server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-                certificateAuthorityData: Buffer.from(certPem).toString("base64"),
-                clusterId,
-                roleArn,
-                tokenCommand,
-                region: "us-west-2",
-            }));
+            fs.writeFileSync(
+                kubeconfig,
+                renderUserKubeconfig({
+                    clusterName: "e2e.example.com",
+                    server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+                    certificateAuthorityData: Buffer.from(certPem).toString("base64"),
+                    clusterId,
+                    roleArn,
+                    tokenCommand,
+                    region: "us-west-2",
+                }),
+            );
             // The token command finds its binary on PATH, as on a user's machine.
-            const env = { ...moto.env, HOME: dir, PATH: [path.dirname(tokenBinary), toolCacheBin, process.env.PATH ?? ""].join(path.delimiter) };
+            const env = {
+                ...moto.env,
+                HOME: dir,
+                PATH: [path.dirname(tokenBinary), toolCacheBin, process.env.PATH ?? ""].join(path.delimiter),
+            };
             const result = await run(kubectl, ["--kubeconfig", kubeconfig, "get", "--raw", "/healthz"], env);
             assert.strictEqual(result.code, 0, `kubectl failed: ${result.stderr}`);
             assert.strictEqual(result.stdout, "ok");
@@ -83,8 +114,12 @@ describe("kubectl runs each kubeconfig's token command (moto as STS, openssl, lo
             assert.match(token, /^k8s-aws-v1\.[A-Za-z0-9_-]+$/, "an aws-iam-authenticator token, unpadded base64url");
             const presigned = new URL(Buffer.from(token.slice("k8s-aws-v1.".length), "base64url").toString("utf8"));
             const accessKeyId = (presigned.searchParams.get("X-Amz-Credential") ?? "").split("/")[0];
-            const identity = await run(aws, ["sts", "get-caller-identity", "--output", "json"],
-                { ...moto.env, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: "moto-does-not-check", HOME: dir });
+            const identity = await run(aws, ["sts", "get-caller-identity", "--output", "json"], {
+                ...moto.env,
+                AWS_ACCESS_KEY_ID: accessKeyId,
+                AWS_SECRET_ACCESS_KEY: "moto-does-not-check",
+                HOME: dir,
+            });
             assert.strictEqual(identity.code, 0, identity.stderr);
             return { presigned, callerArn: JSON.parse(identity.stdout).Arn as string };
         } finally {
@@ -98,7 +133,11 @@ describe("kubectl runs each kubeconfig's token command (moto as STS, openssl, lo
         // The cluster ID travels as a signed header; the authenticator sends its own clusterID in
         // it when it replays the request, so a token for another cluster fails STS' signature check.
         assert.deepStrictEqual(presigned.searchParams.get("X-Amz-SignedHeaders")?.split(";"), ["host", "x-k8s-aws-id"]);
-        assert.match(presigned.searchParams.get("X-Amz-Credential") ?? "", /\/us-west-2\/sts\/aws4_request$/, "signed for the regional STS");
+        assert.match(
+            presigned.searchParams.get("X-Amz-Credential") ?? "",
+            /\/us-west-2\/sts\/aws4_request$/,
+            "signed for the regional STS",
+        );
         // The session is the role's, so the authenticator's canonical ARN is the mapped rolearn.
         assert.match(callerArn, /^arn:aws:sts::123456789012:assumed-role\/KubernetesAdmin\/[^/]+$/);
     }

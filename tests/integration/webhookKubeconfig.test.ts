@@ -16,7 +16,9 @@ import { requireTool } from "../helpers/tools";
 
 /** tls provider allowedUses → openssl extension names: key usages and extended key usages. */
 const opensslKeyUsage: Record<string, string> = {
-    key_encipherment: "keyEncipherment", digital_signature: "digitalSignature", cert_signing: "keyCertSign",
+    key_encipherment: "keyEncipherment",
+    digital_signature: "digitalSignature",
+    cert_signing: "keyCertSign",
 };
 const opensslExtendedKeyUsage: Record<string, string> = { server_auth: "serverAuth" };
 
@@ -30,12 +32,22 @@ function opensslConfig(withIpSan: boolean): string {
         ...request.dnsNames.map((dns) => `DNS:${dns}`),
     ];
     return [
-        "[req]", "distinguished_name = dn", "prompt = no", "x509_extensions = ext",
-        "[dn]", `CN = ${request.commonName}`,
+        "[req]",
+        "distinguished_name = dn",
+        "prompt = no",
+        "x509_extensions = ext",
+        "[dn]",
+        `CN = ${request.commonName}`,
         "[ext]",
         `basicConstraints = critical, CA:${request.isCaCertificate ? "TRUE" : "FALSE"}`,
-        `keyUsage = critical, ${request.allowedUses.filter((u) => u in opensslKeyUsage).map((u) => opensslKeyUsage[u]).join(", ")}`,
-        `extendedKeyUsage = ${request.allowedUses.filter((u) => u in opensslExtendedKeyUsage).map((u) => opensslExtendedKeyUsage[u]).join(", ")}`,
+        `keyUsage = critical, ${request.allowedUses
+            .filter((u) => u in opensslKeyUsage)
+            .map((u) => opensslKeyUsage[u])
+            .join(", ")}`,
+        `extendedKeyUsage = ${request.allowedUses
+            .filter((u) => u in opensslExtendedKeyUsage)
+            .map((u) => opensslExtendedKeyUsage[u])
+            .join(", ")}`,
         `subjectAltName = ${sans.join(", ")}`,
         "subjectKeyIdentifier = hash",
         "",
@@ -47,16 +59,37 @@ function makeCertificate(openssl: string, dir: string, withIpSan: boolean): { ce
     fs.writeFileSync(config, opensslConfig(withIpSan));
     const cert = path.join(dir, "cert.pem");
     const key = path.join(dir, "key.pem");
-    execFileSync(openssl, ["req", "-x509", "-config", config, "-newkey", `rsa:${authenticatorCertificateRequest.rsaBits}`,
-        "-nodes", "-keyout", key, "-out", cert, "-days", "1"], { stdio: "pipe" });
+    execFileSync(
+        openssl,
+        [
+            "req",
+            "-x509",
+            "-config",
+            config,
+            "-newkey",
+            `rsa:${authenticatorCertificateRequest.rsaBits}`,
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+            "-days",
+            "1",
+        ],
+        { stdio: "pipe" },
+    );
     return { certPem: fs.readFileSync(cert, "utf8"), keyPem: fs.readFileSync(key, "utf8") };
 }
 
 /** Runs kubectl without blocking the event loop (the test's HTTPS server answers it). */
 function kubectl(binary: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        const child = execFile(binary, args, { env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir() }, timeout: 30000 },
-            (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+        const child = execFile(
+            binary,
+            args,
+            { env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir() }, timeout: 30000 },
+            (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
         child.stdin?.end();
     });
 }
@@ -83,8 +116,17 @@ describe("webhook kubeconfig with a real certificate (kubectl, openssl)", () => 
             // Only the port differs from the kubeconfig's server: 21362 may be taken on this machine.
             // The token only stops kubectl prompting for a username, as it does for a user without
             // credentials (the apiserver's client is non-interactive); the TLS checks are unchanged.
-            return await kubectl(kubectlPath, ["--kubeconfig", kubeconfig, "--server", `https://127.0.0.1:${port}`,
-                "--token", "unused", "get", "--raw", "/healthz"]);
+            return await kubectl(kubectlPath, [
+                "--kubeconfig",
+                kubeconfig,
+                "--server",
+                `https://127.0.0.1:${port}`,
+                "--token",
+                "unused",
+                "get",
+                "--raw",
+                "/healthz",
+            ]);
         } finally {
             server.close();
         }
@@ -100,7 +142,9 @@ describe("webhook kubeconfig with a real certificate (kubectl, openssl)", () => 
         assert.strictEqual(result.code, 0, result.stderr);
         const viewed = JSON.parse(result.stdout);
         assert.strictEqual(viewed["current-context"], "webhook");
-        assert.deepStrictEqual(viewed.contexts, [{ name: "webhook", context: { cluster: "aws-iam-authenticator", user: "apiserver" } }]);
+        assert.deepStrictEqual(viewed.contexts, [
+            { name: "webhook", context: { cluster: "aws-iam-authenticator", user: "apiserver" } },
+        ]);
         assert.strictEqual(viewed.clusters[0].cluster.server, authenticatorWebhookUrl);
         assert.strictEqual(Buffer.from(viewed.clusters[0].cluster["certificate-authority-data"], "base64").toString(), certPem);
         assert.deepStrictEqual(viewed.users, [{ name: "apiserver", user: {} }]);

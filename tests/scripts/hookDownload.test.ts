@@ -52,7 +52,9 @@ function patchOptions(hookRunner: HookRunner, stateBucketRegion?: string): SpecP
 /** Our hook, as it stands in the patched cluster spec. */
 function certFetchHook(options: SpecPatchOptions): any {
     const patched = patchClusterSpec(fs.readFileSync(fixture, "utf8"), options);
-    const cluster = YAML.parseAllDocuments(patched).map((d) => d.toJS()).find((d) => d?.kind === "Cluster");
+    const cluster = YAML.parseAllDocuments(patched)
+        .map((d) => d.toJS())
+        .find((d) => d?.kind === "Cluster");
     const hooks = cluster.spec.hooks.filter((h: any) => h.name === certFetchHookName);
     assert.equal(hooks.length, 1, `one ${certFetchHookName} hook in the patched spec`);
     assert.deepEqual(hooks[0].roles, ["Master"]);
@@ -141,14 +143,21 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
         const lines: string[] = hook.manifest.split("\n").filter(Boolean);
         assert.equal(lines[0], "Type=oneshot");
         const steps = lines.slice(1).map((line) => {
-            assert.match(line, /^ExecStart=[^$%"'\\]+$/, "a plain ExecStart line: systemd would expand $ and %, and parse quotes");
+            assert.match(
+                line,
+                /^ExecStart=[^$%"'\\]+$/,
+                "a plain ExecStart line: systemd would expand $ and %, and parse quotes",
+            );
             return line.slice("ExecStart=".length).split(" ");
         });
-        assert.ok(steps.some((argv) => argv[0] === "aws" && argv.includes("--region")), "the host runner downloads with the host's aws");
+        assert.ok(
+            steps.some((argv) => argv[0] === "aws" && argv.includes("--region")),
+            "the host runner downloads with the host's aws",
+        );
         const root = newRoot();
         const runAll = () => {
             for (const argv of steps) {
-                const rewritten = argv.map((word, i) => i > 0 && word.startsWith("/") ? underRoot(root, word) : word);
+                const rewritten = argv.map((word, i) => (i > 0 && word.startsWith("/") ? underRoot(root, word) : word));
                 const result = spawnSync(rewritten[0], rewritten.slice(1), { env: awsEnv, encoding: "utf8" });
                 assert.equal(result.status, 0, `ExecStart=${argv.join(" ")} failed: ${result.stderr}${result.error ?? ""}`);
             }

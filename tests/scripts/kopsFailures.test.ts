@@ -18,7 +18,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-    applyEnvironment, fingerprint, KopsCommandSettings, kubeconfigEnvironment, specEnvironment,
+    applyEnvironment,
+    fingerprint,
+    KopsCommandSettings,
+    kubeconfigEnvironment,
+    specEnvironment,
 } from "../../components/kops/commandEnvironment";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 
@@ -71,13 +75,22 @@ const script = (name: string, ...args: string[]) => ["bash", `'${scriptsDir}/${n
 function commandInputs(settings: KopsCommandSettings): Record<CommandName, CommandInputs> {
     const spec = specEnvironment(settings);
     return {
-        spec: { create: script("upsert-spec.sh", "create"), update: script("upsert-spec.sh", "update"), delete: script("delete.sh"), environment: spec },
+        spec: {
+            create: script("upsert-spec.sh", "create"),
+            update: script("upsert-spec.sh", "update"),
+            delete: script("delete.sh"),
+            environment: spec,
+        },
         apply: {
             create: script("apply.sh", settings.adoptExisting ? "update" : "create"),
             update: script("apply.sh", "update"),
             environment: applyEnvironment(settings, fingerprint({ environment: spec })),
         },
-        kubeconfig: { create: script("kubeconfig.sh"), update: script("kubeconfig.sh"), environment: kubeconfigEnvironment(settings) },
+        kubeconfig: {
+            create: script("kubeconfig.sh"),
+            update: script("kubeconfig.sh"),
+            environment: kubeconfigEnvironment(settings),
+        },
     };
 }
 
@@ -125,7 +138,13 @@ class World {
 
     calls(): string[][] {
         const file = path.join(this.state, "calls.jsonl");
-        return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+        return fs.existsSync(file)
+            ? fs
+                  .readFileSync(file, "utf8")
+                  .split("\n")
+                  .filter(Boolean)
+                  .map((l) => JSON.parse(l))
+            : [];
     }
 
     private newOperations(): string[] {
@@ -138,7 +157,8 @@ class World {
     /** `pulumi up` with these settings; `failAt` makes the Nth kops call of this up fail. */
     up(settings: KopsCommandSettings, failAt?: number): UpResult {
         const started = Date.now();
-        const extra: Record<string, string> = failAt === undefined ? {} : { KOPS_STUB_FAIL_AT: String(this.calls().length + failAt) };
+        const extra: Record<string, string> =
+            failAt === undefined ? {} : { KOPS_STUB_FAIL_AT: String(this.calls().length + failAt) };
         const inputs = commandInputs(settings);
         const ran: string[] = [];
         let stderr = "";
@@ -175,7 +195,13 @@ class World {
                 const result = this.run(recorded.delete, recorded.environment, {});
                 stderr += result.stderr;
                 if (result.status !== 0) {
-                    return { failed: name, ran, operations: this.newOperations(), stderr, seconds: (Date.now() - started) / 1000 };
+                    return {
+                        failed: name,
+                        ran,
+                        operations: this.newOperations(),
+                        stderr,
+                        seconds: (Date.now() - started) / 1000,
+                    };
                 }
             }
             this.pulumiState.delete(name);
@@ -246,8 +272,16 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         assert.equal(up.failed, undefined, up.stderr);
         assert.deepEqual(up.ran, ["spec update", "apply update"]);
         assert.deepEqual(up.operations, [
-            "version", "get cluster", "get instancegroups", "replace --force",
-            "version", "update cluster", "update cluster --yes", "rolling-update cluster", "rolling-update cluster --yes", "validate cluster --wait",
+            "version",
+            "get cluster",
+            "get instancegroups",
+            "replace --force",
+            "version",
+            "update cluster",
+            "update cluster --yes",
+            "rolling-update cluster",
+            "rolling-update cluster --yes",
+            "validate cluster --wait",
         ]);
         assert.deepEqual(w.snapshot(), cleanState(changed));
         report.push(`clean change (node count and size): ${up.operations.join(" → ")} (${up.seconds.toFixed(1)} s)`);
@@ -256,8 +290,18 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
     describe("a failure at each kops call of a change, then a re-run of `pulumi up`", () => {
         // spec update: version, get cluster, get instancegroups, replace; apply update: version,
         // update (dry run), update --yes, rolling-update (dry run), rolling-update --yes, validate.
-        const changeOperations = ["version", "get cluster", "get instancegroups", "replace --force",
-            "version", "update cluster", "update cluster --yes", "rolling-update cluster", "rolling-update cluster --yes", "validate cluster --wait"];
+        const changeOperations = [
+            "version",
+            "get cluster",
+            "get instancegroups",
+            "replace --force",
+            "version",
+            "update cluster",
+            "update cluster --yes",
+            "rolling-update cluster",
+            "rolling-update cluster --yes",
+            "validate cluster --wait",
+        ];
         for (let failAt = 1; failAt <= changeOperations.length; failAt++) {
             it(`call ${failAt} (${changeOperations[failAt - 1]}) fails; the re-run converges, rolling what the failed run owed`, () => {
                 const w = world();
@@ -274,15 +318,20 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
                 assert.deepEqual(w.snapshot(), cleanState(changed), "converged to the clean result");
                 // The re-run rolls unless the failed run had finished its roll (it failed at validate).
                 const rolled = failAt > changeOperations.indexOf("rolling-update cluster --yes") + 1;
-                assert.equal(rerun.operations.includes("rolling-update cluster --yes"), !rolled,
-                    `the re-run rolls exactly when the failed run had not: ${rerun.operations.join(", ")}`);
+                assert.equal(
+                    rerun.operations.includes("rolling-update cluster --yes"),
+                    !rolled,
+                    `the re-run rolls exactly when the failed run had not: ${rerun.operations.join(", ")}`,
+                );
                 if (failAt > changeOperations.indexOf("update cluster --yes") + 1) {
                     // The update reached the cloud: what the failed run owed is the roll (or only validate).
                     assert.equal(afterFailure.cloud!.needsRolling, !rolled, "instances left outdated by the failed run");
                     assert.ok(!rerun.operations.includes("update cluster --yes"), "the applied update is not applied again");
                 }
-                report.push(`change, kops fails at call ${failAt} (${changeOperations[failAt - 1]}): ${failing.failed} fails; ` +
-                    `re-run: ${rerun.ran.join(", ")}: ${rerun.operations.join(" → ")}`);
+                report.push(
+                    `change, kops fails at call ${failAt} (${changeOperations[failAt - 1]}): ${failing.failed} fails; ` +
+                        `re-run: ${rerun.ran.join(", ")}: ${rerun.operations.join(" → ")}`,
+                );
             });
         }
     });
@@ -290,8 +339,16 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
     describe("a failed first `pulumi up`, then a config change", () => {
         // upsert-spec.sh create: version, get cluster, create --dry-run, replace; apply.sh create:
         // version, update --yes, validate, rolling-update (dry run).
-        const firstUpOperations = ["version", "get cluster", "create cluster --dry-run", "replace --force",
-            "version", "update cluster --yes", "validate cluster --wait", "rolling-update cluster"];
+        const firstUpOperations = [
+            "version",
+            "get cluster",
+            "create cluster --dry-run",
+            "replace --force",
+            "version",
+            "update cluster --yes",
+            "validate cluster --wait",
+            "rolling-update cluster",
+        ];
         for (let failAt = 1; failAt <= firstUpOperations.length; failAt++) {
             it(`call ${failAt} (${firstUpOperations[failAt - 1]}) of the first up fails; an up with new settings ends as their clean first up`, () => {
                 const w = world();
@@ -302,8 +359,10 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
                 assert.equal(up.failed, undefined, up.stderr);
                 // Instances the failed run launched from the old spec are rolled: the same cloud as a clean first up.
                 assert.deepEqual(w.snapshot(), cleanState(changed));
-                report.push(`first up fails at call ${failAt} (${firstUpOperations[failAt - 1]}), then a change: ` +
-                    `${up.ran.join(", ")}: ${up.operations.join(" → ")}`);
+                report.push(
+                    `first up fails at call ${failAt} (${firstUpOperations[failAt - 1]}), then a change: ` +
+                        `${up.ran.join(", ")}: ${up.operations.join(" → ")}`,
+                );
             });
         }
     });
@@ -333,8 +392,17 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
 
         // A kopsBinary change re-runs all three commands: spec (version, get cluster, get instancegroups),
         // apply (version, update dry run, rolling-update dry run, validate), kubeconfig (version, export).
-        const toolOnlyCalls = ["version", "get cluster", "get instancegroups", "version", "update cluster", "rolling-update cluster",
-            "validate cluster --wait", "version", "export kubecfg --auth-plugin"];
+        const toolOnlyCalls = [
+            "version",
+            "get cluster",
+            "get instancegroups",
+            "version",
+            "update cluster",
+            "rolling-update cluster",
+            "validate cluster --wait",
+            "version",
+            "export kubecfg --auth-plugin",
+        ];
         for (let failAt = 1; failAt <= toolOnlyCalls.length; failAt++) {
             it(`kopsBinary change, call ${failAt} (${toolOnlyCalls[failAt - 1]}) fails: neither run changes the cloud; the re-run records the new binary`, () => {
                 const w = world();
@@ -366,8 +434,18 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
     });
 
     describe("destroy after a partial first `pulumi up` (the matrix)", () => {
-        const firstUp = ["version", "get cluster", "create cluster --dry-run", "replace --force",
-            "version", "update cluster --yes", "validate cluster --wait", "rolling-update cluster", "version", "export kubecfg --auth-plugin"];
+        const firstUp = [
+            "version",
+            "get cluster",
+            "create cluster --dry-run",
+            "replace --force",
+            "version",
+            "update cluster --yes",
+            "validate cluster --wait",
+            "rolling-update cluster",
+            "version",
+            "export kubecfg --auth-plugin",
+        ];
         for (let failAt = 1; failAt <= firstUp.length + 1; failAt++) {
             const label = failAt <= firstUp.length ? `call ${failAt} (${firstUp[failAt - 1]}) fails` : "no failure";
             it(`${label}, then pulumi destroy: succeeds and leaves no cluster, no cloud resources and no command state`, () => {
@@ -379,10 +457,12 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
                 assert.equal(destroy.failed, undefined, destroy.stderr);
                 assert.deepEqual(w.snapshot(), {}, "nothing of the cluster is left");
                 assert.equal(w.pulumiState.size, 0);
-                report.push(`matrix: first up ${label} (${up.failed ? `${up.failed} failed` : "succeeded"}; left: ` +
-                    `${left.spec ? "spec" : "no spec"}, ${left.cloud ? `cloud${left.cloud.needsRolling ? " (outdated)" : ""}` : "no cloud"}); ` +
-                    `destroy: ${destroy.ran.join(", ") || "no command to delete"}: ${destroy.operations.join(" → ") || "no kops call"} ` +
-                    `in ${destroy.seconds.toFixed(2)} s; up took ${up.seconds.toFixed(2)} s`);
+                report.push(
+                    `matrix: first up ${label} (${up.failed ? `${up.failed} failed` : "succeeded"}; left: ` +
+                        `${left.spec ? "spec" : "no spec"}, ${left.cloud ? `cloud${left.cloud.needsRolling ? " (outdated)" : ""}` : "no cloud"}); ` +
+                        `destroy: ${destroy.ran.join(", ") || "no command to delete"}: ${destroy.operations.join(" → ") || "no kops call"} ` +
+                        `in ${destroy.seconds.toFixed(2)} s; up took ${up.seconds.toFixed(2)} s`,
+                );
             });
         }
 
@@ -390,13 +470,16 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
             const w = world();
             assert.equal(w.up(before).failed, undefined);
             const outside = spawnSync("bash", ["-c", `kops delete cluster --name ${clusterName} --state ${stateStore} --yes`], {
-                encoding: "utf8", env: { PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, KOPS_STUB_STATE: w.state },
+                encoding: "utf8",
+                env: { PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, KOPS_STUB_STATE: w.state },
             });
             assert.equal(outside.status, 0, outside.stderr);
             const destroy = w.destroy();
             assert.equal(destroy.failed, undefined, destroy.stderr);
             assert.match(destroy.stderr, /not found/);
-            report.push(`cluster deleted outside Pulumi, then destroy: ${destroy.operations.join(" → ")} (already deleted) in ${destroy.seconds.toFixed(2)} s`);
+            report.push(
+                `cluster deleted outside Pulumi, then destroy: ${destroy.operations.join(" → ")} (already deleted) in ${destroy.seconds.toFixed(2)} s`,
+            );
         });
     });
 });

@@ -11,7 +11,12 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import {
-    applyEnvironment, fingerprint, KopsCommandLines, kopsCommandLines, KopsCommandSettings, kubeconfigEnvironment,
+    applyEnvironment,
+    fingerprint,
+    KopsCommandLines,
+    kopsCommandLines,
+    KopsCommandSettings,
+    kubeconfigEnvironment,
     specEnvironment,
 } from "../../components/kops/commandEnvironment";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
@@ -95,7 +100,13 @@ class Sandbox {
     /** Every kops call so far, as argv arrays. */
     calls(): string[][] {
         const file = path.join(this.state, "calls.jsonl");
-        return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+        return fs.existsSync(file)
+            ? fs
+                  .readFileSync(file, "utf8")
+                  .split("\n")
+                  .filter(Boolean)
+                  .map((l) => JSON.parse(l))
+            : [];
     }
 
     /** The kops operations since the last call of this method. */
@@ -132,8 +143,11 @@ class Sandbox {
 function operation(argv: string[]): string {
     const firstFlag = argv.findIndex((a) => a.startsWith("-"));
     const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
-    const notable = argv.filter((a) => ["--dry-run", "--force", "--yes", "--auth-plugin", "--wait", "-i", "--interactive"].includes(a) ||
-        a.startsWith("--admin"));
+    const notable = argv.filter(
+        (a) =>
+            ["--dry-run", "--force", "--yes", "--auth-plugin", "--wait", "-i", "--interactive"].includes(a) ||
+            a.startsWith("--admin"),
+    );
     return [...words, ...notable].join(" ");
 }
 
@@ -162,11 +176,13 @@ function assertSucceeded(run: Run, what: string): void {
 /** Every call names the cluster and the state store by flag, once, and never positionally. */
 function assertExplicitClusterAndState(calls: string[][]): void {
     for (const argv of calls.filter((a) => a[0] !== "version")) {
-        const value = (flag: string) => argv.flatMap((a, i) => a === flag ? [argv[i + 1]] : []);
+        const value = (flag: string) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]] : []));
         assert.deepEqual(value("--name"), [clusterName], `--name in ${JSON.stringify(argv)}`);
         assert.deepEqual(value("--state"), [stateStore], `--state in ${JSON.stringify(argv)}`);
-        assert.ok(!argv.includes(clusterName) || argv[argv.indexOf(clusterName) - 1] === "--name",
-            `positional cluster name in ${JSON.stringify(argv)}`);
+        assert.ok(
+            !argv.includes(clusterName) || argv[argv.indexOf(clusterName) - 1] === "--name",
+            `positional cluster name in ${JSON.stringify(argv)}`,
+        );
     }
 }
 
@@ -176,7 +192,14 @@ const changedSpecOps = ["version", "get cluster", "get instancegroups", "replace
 // apply.sh create ends with a rolling-update dry run (a roll an earlier failed run owed; none here);
 // apply.sh update asks kops first (dry runs) and runs --yes only for what kops finds to do.
 const createApplyOps = ["version", "update cluster --yes", "validate cluster --wait", "rolling-update cluster"];
-const updateApplyOps = ["version", "update cluster", "update cluster --yes", "rolling-update cluster", "rolling-update cluster --yes", "validate cluster --wait"];
+const updateApplyOps = [
+    "version",
+    "update cluster",
+    "update cluster --yes",
+    "rolling-update cluster",
+    "rolling-update cluster --yes",
+    "validate cluster --wait",
+];
 
 /** The kops operations per lifecycle row, printed at the end for the issue's note. */
 const recorded: Array<{ scenario: string; operations: string[] }> = [];
@@ -248,15 +271,26 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             const docs = box.documents();
             const cluster = docs.find((d) => d.kind === "Cluster");
             assert.equal(cluster.metadata.annotations["kops-iam-auth/created-by"], "kops-iam-auth");
-            assert.equal(cluster.spec.kubeAPIServer.authenticationTokenWebhookConfigFile,
-                "/srv/kubernetes/kube-apiserver/aws-iam-authenticator-webhook.yaml");
-            assert.deepEqual(cluster.spec.hooks.map((h: any) => h.name), ["aws-iam-authenticator-certs.service"]);
-            assert.deepEqual(cluster.spec.fileAssets.map((a: any) => a.roles), [["ControlPlane"]]);
-            assert.deepEqual(docs.filter((d) => d.kind === "InstanceGroup").map((d) => [d.metadata.name, d.spec.minSize, d.spec.machineType]), [
-                ["control-plane-us-east-1a", 1, "m6i.large"],
-                ["nodes-us-east-1a", 1, "t3.medium"],
-                ["nodes-us-east-1b", 1, "t3.medium"],
-            ]);
+            assert.equal(
+                cluster.spec.kubeAPIServer.authenticationTokenWebhookConfigFile,
+                "/srv/kubernetes/kube-apiserver/aws-iam-authenticator-webhook.yaml",
+            );
+            assert.deepEqual(
+                cluster.spec.hooks.map((h: any) => h.name),
+                ["aws-iam-authenticator-certs.service"],
+            );
+            assert.deepEqual(
+                cluster.spec.fileAssets.map((a: any) => a.roles),
+                [["ControlPlane"]],
+            );
+            assert.deepEqual(
+                docs.filter((d) => d.kind === "InstanceGroup").map((d) => [d.metadata.name, d.spec.minSize, d.spec.machineType]),
+                [
+                    ["control-plane-us-east-1a", 1, "m6i.large"],
+                    ["nodes-us-east-1a", 1, "t3.medium"],
+                    ["nodes-us-east-1b", 1, "t3.medium"],
+                ],
+            );
             reference = box.snapshot();
             assert.deepEqual(reference.cloud, { applied: reference.spec, needsRolling: false }, "applied, nothing left to roll");
         });
@@ -285,7 +319,10 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             assertSucceeded(apply, "apply.sh update");
             assert.deepEqual(record("node count change: apply", box.newOperations()), updateApplyOps);
             const nodes = box.documents().filter((d) => d.kind === "InstanceGroup" && d.spec.role === "Node");
-            assert.deepEqual(nodes.map((d) => d.spec.maxSize), [2, 1]);
+            assert.deepEqual(
+                nodes.map((d) => d.spec.maxSize),
+                [2, 1],
+            );
             assert.deepEqual(box.snapshot().cloud, { applied: box.snapshot().spec, needsRolling: false });
             assertExplicitClusterAndState(box.calls());
         });
@@ -296,39 +333,56 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             const spec = box.run(changed.lines.spec.update, changed.spec);
             assert.equal(spec.status, 1);
             assert.match(spec.stderr, /error: controlPlaneCount is 3 but the spec has 1 control-plane/);
-            assert.match(spec.stderr, /the spec patch refused the current spec of cluster dev\.example\.com .*nothing was changed/);
+            assert.match(
+                spec.stderr,
+                /the spec patch refused the current spec of cluster dev\.example\.com .*nothing was changed/,
+            );
             assert.deepEqual(box.newOperations(), unchangedSpecOps);
             assert.deepEqual(box.snapshot(), before);
         });
 
         it("the kubeconfig for the provider: kOps' auth plugin running KOPS_BIN with the AWS profile and region, nothing else on stdout", () => {
-            const kubeconfig = box.run(commands.lines.kubeconfig.create, commandsFor({
-                kopsBinary: path.join(stubsDir, "kops"),
-                awsProfile: "platform-admin",
-            }).kubeconfig);
+            const kubeconfig = box.run(
+                commands.lines.kubeconfig.create,
+                commandsFor({
+                    kopsBinary: path.join(stubsDir, "kops"),
+                    awsProfile: "platform-admin",
+                }).kubeconfig,
+            );
             assertSucceeded(kubeconfig, "kubeconfig.sh");
-            assert.deepEqual(record("kubeconfig (auth plugin)", box.newOperations()), ["version", "export kubecfg --auth-plugin"]);
+            assert.deepEqual(record("kubeconfig (auth plugin)", box.newOperations()), [
+                "version",
+                "export kubecfg --auth-plugin",
+            ]);
             const config = YAML.parse(kubeconfig.stdout);
             assert.equal(config["current-context"], clusterName);
-            assert.deepEqual(config.users, [{
-                name: clusterName,
-                user: {
-                    exec: {
-                        apiVersion: "client.authentication.k8s.io/v1beta1",
-                        args: ["helpers", "kubectl-auth", `--cluster=${clusterName}`, `--state=${stateStore}`],
-                        command: path.join(stubsDir, "kops"),
-                        env: [{ name: "AWS_PROFILE", value: "platform-admin" }, { name: "AWS_REGION", value: "us-east-1" }],
-                        provideClusterInfo: false,
+            assert.deepEqual(config.users, [
+                {
+                    name: clusterName,
+                    user: {
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            args: ["helpers", "kubectl-auth", `--cluster=${clusterName}`, `--state=${stateStore}`],
+                            command: path.join(stubsDir, "kops"),
+                            env: [
+                                { name: "AWS_PROFILE", value: "platform-admin" },
+                                { name: "AWS_REGION", value: "us-east-1" },
+                            ],
+                            provideClusterInfo: false,
+                        },
                     },
                 },
-            }]);
+            ]);
             assert.doesNotMatch(kubeconfig.stdout, /kOps has set your kubectl context/);
             assert.match(kubeconfig.stderr, /kOps has set your kubectl context/);
             assert.ok(!fs.existsSync(path.join(box.home, ".kube")), "export must not write ~/.kube/config");
         });
 
         it("the admin kubeconfig (KUBECONFIG_MODE=admin) carries kOps' client certificate with the configured lifetime", () => {
-            const kubeconfig = box.run(commands.lines.kubeconfig.create, commandsFor({ kubeconfigMode: "admin", adminTtl: "2h" }).kubeconfig);
+            const kubeconfig = box.run(
+                commands.lines.kubeconfig.create,
+                commandsFor({ kubeconfigMode: "admin", adminTtl: "2h" }).kubeconfig,
+            );
             assertSucceeded(kubeconfig, "kubeconfig.sh (admin)");
             assert.deepEqual(box.newOperations(), ["version", "export kubecfg --admin=2h"]);
             const user = YAML.parse(kubeconfig.stdout).users[0].user;
@@ -346,7 +400,10 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             assertSucceeded(again, "delete.sh (cluster already gone)");
             assert.match(again.stdout, /already deleted/);
             assert.match(again.stderr, /Cluster\.kops\.k8s\.io "dev\.example\.com" not found/);
-            assert.deepEqual(record("pulumi destroy, cluster already gone", box.newOperations()), ["version", "delete cluster --yes"]);
+            assert.deepEqual(record("pulumi destroy, cluster already gone", box.newOperations()), [
+                "version",
+                "delete cluster --yes",
+            ]);
         });
 
         it("no secret and no SPEC_PATCH content ever reaches a kops command line", () => {
@@ -354,7 +411,11 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             assert.ok(box.calls().length >= 20, "the whole lifecycle ran");
             assert.doesNotMatch(argv, /PRIVATE KEY/);
             assert.doesNotMatch(argv, /TESTCAMATERIAL|certificate-authority-data|BEGIN CERTIFICATE/);
-            for (const value of [commands.spec.SPEC_PATCH, baseSettings.webhookKubeconfig, Buffer.from(testCaPem).toString("base64")]) {
+            for (const value of [
+                commands.spec.SPEC_PATCH,
+                baseSettings.webhookKubeconfig,
+                Buffer.from(testCaPem).toString("base64"),
+            ]) {
                 assert.ok(!box.calls().some((call) => call.some((a) => a.includes(value))), "SPEC_PATCH content in argv");
             }
         });
@@ -365,10 +426,13 @@ describe("kOps lifecycle scripts (stub kops)", function () {
         const sequenceLength = createSpecOps.length + createApplyOps.length;
         for (let failAt = 1; failAt <= sequenceLength; failAt++) {
             const failedIn = failAt <= createSpecOps.length ? "spec" : "apply";
-            const reruns = failedIn === "spec"
-                ? [{ model: "re-running both commands", specToo: true }]
-                : [{ model: "re-running the apply command (what Pulumi does)", specToo: false },
-                    { model: "re-running both commands", specToo: true }];
+            const reruns =
+                failedIn === "spec"
+                    ? [{ model: "re-running both commands", specToo: true }]
+                    : [
+                          { model: "re-running the apply command (what Pulumi does)", specToo: false },
+                          { model: "re-running both commands", specToo: true },
+                      ];
             for (const { model, specToo } of reruns) {
                 it(`call ${failAt} (${[...createSpecOps, ...createApplyOps][failAt - 1]}) fails; ${model} converges to the clean result`, () => {
                     const clean = cleanReference();
@@ -389,8 +453,12 @@ describe("kOps lifecycle scripts (stub kops)", function () {
                     }
                     assertSucceeded(box.run(commands.lines.apply.create, commands.apply), "apply.sh create (re-run)");
                     const operations = box.newOperations();
-                    record(`first pulumi up, kops fails at call ${failAt}, then ${model}`,
-                        [...failingOperations.slice(0, -1), `${failingOperations[failAt - 1]} (FAILS)`, "[re-run]", ...operations]);
+                    record(`first pulumi up, kops fails at call ${failAt}, then ${model}`, [
+                        ...failingOperations.slice(0, -1),
+                        `${failingOperations[failAt - 1]} (FAILS)`,
+                        "[re-run]",
+                        ...operations,
+                    ]);
                     assert.ok(!operations.some((o) => o === "rolling-update cluster --yes"));
                     assert.deepEqual(box.snapshot(), clean);
                     assertExplicitClusterAndState(box.calls());
@@ -403,13 +471,16 @@ describe("kOps lifecycle scripts (stub kops)", function () {
         /** A cluster made outside kops-iam-auth, with kops by hand; `running` also applies it to the "cloud". */
         function foreignCluster(box: Sandbox, running: boolean): void {
             const target = `--name ${clusterName} --state ${stateStore}`;
-            const made = box.run([
-                // The stub refuses to run with these set at all (see Sandbox.run).
-                "unset KOPS_CLUSTER_NAME KOPS_STATE_STORE",
-                `kops create cluster ${target} --zones us-east-1a --node-count 2 --node-size t3.medium --control-plane-size m6i.large ` +
-                `--kubernetes-version 1.34.10 --dry-run -o yaml | kops replace ${target} -f - --force`,
-                ...(running ? [`kops update cluster ${target} --yes --create-kube-config=false >/dev/null`] : []),
-            ].join(" && "), {});
+            const made = box.run(
+                [
+                    // The stub refuses to run with these set at all (see Sandbox.run).
+                    "unset KOPS_CLUSTER_NAME KOPS_STATE_STORE",
+                    `kops create cluster ${target} --zones us-east-1a --node-count 2 --node-size t3.medium --control-plane-size m6i.large ` +
+                        `--kubernetes-version 1.34.10 --dry-run -o yaml | kops replace ${target} -f - --force`,
+                    ...(running ? [`kops update cluster ${target} --yes --create-kube-config=false >/dev/null`] : []),
+                ].join(" && "),
+                {},
+            );
             assertSucceeded(made, "making a foreign cluster");
             box.newOperations();
         }
@@ -463,25 +534,38 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             const denied = "error reading cluster configuration: AccessDenied: Access Denied\n\tstatus code: 403";
             const box = sandbox();
             const commands = commandsFor();
-            const get = box.run(commands.lines.spec.create, commands.spec, { KOPS_STUB_FAIL_AT: "2", KOPS_STUB_FAIL_MESSAGE: denied });
+            const get = box.run(commands.lines.spec.create, commands.spec, {
+                KOPS_STUB_FAIL_AT: "2",
+                KOPS_STUB_FAIL_MESSAGE: denied,
+            });
             assert.equal(get.status, 1);
             assert.match(get.stderr, /cannot tell whether cluster "dev\.example\.com" exists .*AccessDenied: Access Denied/s);
             assert.deepEqual(box.newOperations(), ["version", "get cluster"]);
 
-            const del = box.run(commands.lines.spec.delete, commands.spec, { KOPS_STUB_FAIL_AT: "4", KOPS_STUB_FAIL_MESSAGE: denied });
+            const del = box.run(commands.lines.spec.delete, commands.spec, {
+                KOPS_STUB_FAIL_AT: "4",
+                KOPS_STUB_FAIL_MESSAGE: denied,
+            });
             assert.equal(del.status, 1);
             assert.match(del.stderr, /Error: error reading cluster configuration: AccessDenied/);
             assert.match(del.stderr, /`kops delete cluster` failed for cluster dev\.example\.com/);
 
             assertSucceeded(box.run(commands.lines.spec.create, commands.spec), "upsert-spec.sh create");
             box.newOperations();
-            const apply = box.run(commands.lines.apply.create, commands.apply, { KOPS_STUB_FAIL_AT: String(box.calls().length + 2) });
+            const apply = box.run(commands.lines.apply.create, commands.apply, {
+                KOPS_STUB_FAIL_AT: String(box.calls().length + 2),
+            });
             assert.equal(apply.status, 1);
             assert.deepEqual(box.newOperations(), ["version", "update cluster --yes"], "no validate after a failed update");
         });
 
-        for (const [version, reason] of [["1.33.2", /not supported: supported are/], ["1.36.0", /kubernetes\/kops#18619/],
-            ["1.37.0", /not supported/], ["1.37.0-alpha.1", /not supported/], ["2.0.0", /not supported/]] as const) {
+        for (const [version, reason] of [
+            ["1.33.2", /not supported: supported are/],
+            ["1.36.0", /kubernetes\/kops#18619/],
+            ["1.37.0", /not supported/],
+            ["1.37.0-alpha.1", /not supported/],
+            ["2.0.0", /not supported/],
+        ] as const) {
             it(`preflight refuses kOps ${version}, naming the version and the binary`, () => {
                 const box = sandbox();
                 const commands = commandsFor();
@@ -516,8 +600,8 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             const commands = commandsFor();
             const cases: Array<[Record<string, string>, RegExp]> = [
                 [{ KOPS_EXTRA_FLAGS: "--image ami-1" }, /KOPS_EXTRA_FLAGS is --image ami-1; expected a JSON array of strings/],
-                [{ KOPS_EXTRA_FLAGS: "[\"--name\",\"other.example.com\"]" }, /KOPS_EXTRA_FLAGS contains "--name"/],
-                [{ KOPS_EXTRA_FLAGS: "[\"-oyaml\"]" }, /KOPS_EXTRA_FLAGS contains "-oyaml"/],
+                [{ KOPS_EXTRA_FLAGS: '["--name","other.example.com"]' }, /KOPS_EXTRA_FLAGS contains "--name"/],
+                [{ KOPS_EXTRA_FLAGS: '["-oyaml"]' }, /KOPS_EXTRA_FLAGS contains "-oyaml"/],
                 [{ TOPOLOGY: "semi" }, /TOPOLOGY is "semi"; expected public or private/],
                 [{ NODE_COUNT: "two" }, /NODE_COUNT is "two"/],
                 [{ ADOPT_EXISTING: "yes" }, /ADOPT_EXISTING is "yes"; expected true or false/],
@@ -543,19 +627,34 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             const run = box.run(commands.lines.spec.create, commands.spec);
             assertSucceeded(run, "upsert-spec.sh create");
             const create = box.calls().find((c) => c[0] === "create")!;
-            assert.deepEqual(create.slice(create.indexOf("--image"), create.indexOf("--image") + 2), ["--image", "ami-0123456789abcdef0"]);
+            assert.deepEqual(create.slice(create.indexOf("--image"), create.indexOf("--image") + 2), [
+                "--image",
+                "ami-0123456789abcdef0",
+            ]);
             assert.ok(!create.includes(sshKey));
             assert.match(create[create.indexOf("--ssh-public-key") + 1], /ssh_public_key$/);
             const docs = box.documents();
-            assert.deepEqual(docs.filter((d) => d.kind === "SSHCredential").map((d) => d.spec.publicKey), [sshKey]);
+            assert.deepEqual(
+                docs.filter((d) => d.kind === "SSHCredential").map((d) => d.spec.publicKey),
+                [sshKey],
+            );
             assert.ok(docs.filter((d) => d.kind === "InstanceGroup").every((d) => d.spec.image === "ami-0123456789abcdef0"));
         });
     });
 
     it("every script is shellcheck-clean", function () {
         const shellcheck = requireTool(this, "shellcheck", "apt-get install shellcheck");
-        const scripts = fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh")).map((f) => path.join(scriptsDir, f));
-        assert.deepEqual(scripts.map((s) => path.basename(s)).sort(), ["apply.sh", "delete.sh", "kubeconfig.sh", "lib.sh", "upsert-spec.sh"]);
+        const scripts = fs
+            .readdirSync(scriptsDir)
+            .filter((f) => f.endsWith(".sh"))
+            .map((f) => path.join(scriptsDir, f));
+        assert.deepEqual(scripts.map((s) => path.basename(s)).sort(), [
+            "apply.sh",
+            "delete.sh",
+            "kubeconfig.sh",
+            "lib.sh",
+            "upsert-spec.sh",
+        ]);
         const result = spawnSync(shellcheck, ["-x", "--severity=style", ...scripts], { cwd: scriptsDir, encoding: "utf8" });
         assert.equal(result.status, 0, result.stdout + result.stderr);
     });

@@ -76,7 +76,11 @@ describe("aws-iam-authenticator config.yaml", () => {
     });
 
     it("writes account IDs as double-quoted strings, strings to a YAML 1.1 reader too", () => {
-        const text = renderAuthenticatorConfig(clusterId, { mapRoles: [], mapUsers: [], mapAccounts: ["123456789012", "012345678901"] }).configYaml;
+        const text = renderAuthenticatorConfig(clusterId, {
+            mapRoles: [],
+            mapUsers: [],
+            mapAccounts: ["123456789012", "012345678901"],
+        }).configYaml;
         assert.match(text, /^ {4}- "123456789012"$/m);
         assert.match(text, /^ {4}- "012345678901"$/m);
         for (const version of ["1.1", "1.2"] as const) {
@@ -90,9 +94,17 @@ describe("aws-iam-authenticator config.yaml", () => {
         assert.ok(configYaml.includes(`rolearn: ${readerRole}\n`), configYaml);
         assert.ok(configYaml.includes(`userarn: ${opsUser}\n`), configYaml);
         assert.strictEqual(warnings.length, 1);
-        assert.ok(warnings[0].includes("mapRoles[1].rolearn") && warnings[0].includes(pathedReaderRole) && warnings[0].includes(readerRole),
-            warnings[0]);
-        assert.deepStrictEqual(renderAuthenticatorConfig(clusterId, { mapRoles: [fixtureMappings().mapRoles[0]], mapUsers: [], mapAccounts: [] }).warnings, []);
+        assert.ok(
+            warnings[0].includes("mapRoles[1].rolearn") &&
+                warnings[0].includes(pathedReaderRole) &&
+                warnings[0].includes(readerRole),
+            warnings[0],
+        );
+        assert.deepStrictEqual(
+            renderAuthenticatorConfig(clusterId, { mapRoles: [fixtureMappings().mapRoles[0]], mapUsers: [], mapAccounts: [] })
+                .warnings,
+            [],
+        );
     });
 
     it("is the same text for the same input (the checksum depends on nothing else)", () => {
@@ -110,56 +122,118 @@ describe("aws-iam-authenticator config.yaml", () => {
             ["arn:aws:iam::123456789012:user/alice", "must start with role/"],
             ["arn:aws:sts::123456789012:assumed-role/Admin/session", "not an IAM role ARN"],
             ["arn:aws:iam::12345:role/Admin", "not 12 digits"],
-            ["arn:aws-mars:iam::123456789012:role/Admin", "partition \"aws-mars\""],
-            ["arn:aws:iam::123456789012:role/", "role name \"\""],
+            ["arn:aws-mars:iam::123456789012:role/Admin", 'partition "aws-mars"'],
+            ["arn:aws:iam::123456789012:role/", 'role name ""'],
             ["arn:aws:iam::123456789012:role/team//Admin", "empty segment"],
-            ["arn:aws:iam::123456789012:role/Ad min", "role name \"Ad min\""],
+            ["arn:aws:iam::123456789012:role/Ad min", 'role name "Ad min"'],
             ["KubernetesAdmin", "not an IAM role ARN"],
         ];
         for (const [rolearn, reason] of cases) {
-            assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
-                mapRoles: [{ rolearn, username: "u", groups: [] }], mapUsers: [], mapAccounts: [],
-            }), "mapRoles[0].rolearn", JSON.stringify(rolearn), reason, "arn:<partition>:iam::<12-digit account>:role/<name>");
+            assertThrowsMentioning(
+                () =>
+                    renderAuthenticatorConfig(clusterId, {
+                        mapRoles: [{ rolearn, username: "u", groups: [] }],
+                        mapUsers: [],
+                        mapAccounts: [],
+                    }),
+                "mapRoles[0].rolearn",
+                JSON.stringify(rolearn),
+                reason,
+                "arn:<partition>:iam::<12-digit account>:role/<name>",
+            );
         }
-        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
-            mapRoles: [], mapUsers: [{ userarn: adminRole, username: "u", groups: [] }], mapAccounts: [],
-        }), "mapUsers[0].userarn", "must start with user/");
+        assertThrowsMentioning(
+            () =>
+                renderAuthenticatorConfig(clusterId, {
+                    mapRoles: [],
+                    mapUsers: [{ userarn: adminRole, username: "u", groups: [] }],
+                    mapAccounts: [],
+                }),
+            "mapUsers[0].userarn",
+            "must start with user/",
+        );
     });
 
     it("refuses empty usernames and bad groups", () => {
-        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
-            mapRoles: [{ rolearn: adminRole, username: " ", groups: ["ok", ""] }], mapUsers: [], mapAccounts: [],
-        }), "mapRoles[0].username is \" \"", "mapRoles[0].groups is [\"ok\",\"\"]");
+        assertThrowsMentioning(
+            () =>
+                renderAuthenticatorConfig(clusterId, {
+                    mapRoles: [{ rolearn: adminRole, username: " ", groups: ["ok", ""] }],
+                    mapUsers: [],
+                    mapAccounts: [],
+                }),
+            'mapRoles[0].username is " "',
+            'mapRoles[0].groups is ["ok",""]',
+        );
     });
 
     it("refuses the same identity twice, also case-insensitively and after path stripping", () => {
-        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
-            mapRoles: [
-                { rolearn: readerRole, username: "a", groups: [] },
-                { rolearn: pathedReaderRole, username: "b", groups: [] },
-            ], mapUsers: [], mapAccounts: [],
-        }), "mapRoles[1].rolearn", "same identity as mapRoles[0].rolearn");
-        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
-            mapRoles: [], mapUsers: [
-                { userarn: opsUser, username: "a", groups: [] },
-                { userarn: opsUser.toUpperCase().replace("ARN:AWS:IAM", "arn:aws:iam").replace("USER/", "user/"), username: "b", groups: [] },
-            ], mapAccounts: [],
-        }), "mapUsers[1].userarn", "same identity as mapUsers[0].userarn");
-        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
-            mapRoles: [], mapUsers: [], mapAccounts: ["123456789012", "123456789012"],
-        }), "mapAccounts[1]", "same identity as mapAccounts[0]");
+        assertThrowsMentioning(
+            () =>
+                renderAuthenticatorConfig(clusterId, {
+                    mapRoles: [
+                        { rolearn: readerRole, username: "a", groups: [] },
+                        { rolearn: pathedReaderRole, username: "b", groups: [] },
+                    ],
+                    mapUsers: [],
+                    mapAccounts: [],
+                }),
+            "mapRoles[1].rolearn",
+            "same identity as mapRoles[0].rolearn",
+        );
+        assertThrowsMentioning(
+            () =>
+                renderAuthenticatorConfig(clusterId, {
+                    mapRoles: [],
+                    mapUsers: [
+                        { userarn: opsUser, username: "a", groups: [] },
+                        {
+                            userarn: opsUser.toUpperCase().replace("ARN:AWS:IAM", "arn:aws:iam").replace("USER/", "user/"),
+                            username: "b",
+                            groups: [],
+                        },
+                    ],
+                    mapAccounts: [],
+                }),
+            "mapUsers[1].userarn",
+            "same identity as mapUsers[0].userarn",
+        );
+        assertThrowsMentioning(
+            () =>
+                renderAuthenticatorConfig(clusterId, {
+                    mapRoles: [],
+                    mapUsers: [],
+                    mapAccounts: ["123456789012", "123456789012"],
+                }),
+            "mapAccounts[1]",
+            "same identity as mapAccounts[0]",
+        );
     });
 
     it("refuses account IDs that are not 12-digit strings", () => {
-        assertThrowsMentioning(() => renderAuthenticatorConfig(clusterId, {
-            mapRoles: [], mapUsers: [], mapAccounts: [123456789012 as unknown as string, "12345678901"],
-        }), "mapAccounts[0] is 123456789012", "mapAccounts[1] is \"12345678901\"", "12-digit AWS account ID as a string");
+        assertThrowsMentioning(
+            () =>
+                renderAuthenticatorConfig(clusterId, {
+                    mapRoles: [],
+                    mapUsers: [],
+                    mapAccounts: [123456789012 as unknown as string, "12345678901"],
+                }),
+            "mapAccounts[0] is 123456789012",
+            'mapAccounts[1] is "12345678901"',
+            "12-digit AWS account ID as a string",
+        );
     });
 
     it("reports every problem at once", () => {
-        assert.throws(() => renderAuthenticatorConfig(clusterId, {
-            mapRoles: [{ rolearn: "nope", username: "", groups: [] }], mapUsers: [], mapAccounts: ["1"],
-        }), (err: Error) => err.message.split("\n  - ").length === 4);
+        assert.throws(
+            () =>
+                renderAuthenticatorConfig(clusterId, {
+                    mapRoles: [{ rolearn: "nope", username: "", groups: [] }],
+                    mapUsers: [],
+                    mapAccounts: ["1"],
+                }),
+            (err: Error) => err.message.split("\n  - ").length === 4,
+        );
     });
 });
 
@@ -168,7 +242,9 @@ describe("aws-iam-authenticator manifests", () => {
         const configMap = renderAuthenticatorConfigMap({ configYaml: fixtureConfigYaml() });
         assertGolden("authenticator/configmap.yaml", YAML.stringify(configMap, { lineWidth: 0 }));
         assert.deepStrictEqual(configMap.metadata, {
-            name: "aws-iam-authenticator", namespace: "kube-system", labels: { "k8s-app": "aws-iam-authenticator" },
+            name: "aws-iam-authenticator",
+            namespace: "kube-system",
+            labels: { "k8s-app": "aws-iam-authenticator" },
         });
         assert.strictEqual(configMap.data["config.yaml"], fixtureConfigYaml());
     });
@@ -186,7 +262,9 @@ describe("aws-iam-authenticator manifests", () => {
         const daemonSet = fixtureDaemonSet();
         assert.strictEqual(daemonSet.apiVersion, "apps/v1");
         assert.deepStrictEqual(daemonSet.metadata, {
-            name: "aws-iam-authenticator", namespace: "kube-system", labels: { "k8s-app": "aws-iam-authenticator" },
+            name: "aws-iam-authenticator",
+            namespace: "kube-system",
+            labels: { "k8s-app": "aws-iam-authenticator" },
         });
         assert.deepStrictEqual(daemonSet.spec.selector.matchLabels, daemonSet.spec.template.metadata.labels);
         assert.deepStrictEqual(daemonSet.spec.updateStrategy, { type: "RollingUpdate" });
@@ -205,7 +283,9 @@ describe("aws-iam-authenticator manifests", () => {
         assert.strictEqual(pod.containers.length, 1);
         assert.strictEqual(container.image, defaultAuthenticatorImage);
         assert.deepStrictEqual(container.args, [
-            "server", "--config=/etc/aws-iam-authenticator/config.yaml", "--state-dir=/var/aws-iam-authenticator",
+            "server",
+            "--config=/etc/aws-iam-authenticator/config.yaml",
+            "--state-dir=/var/aws-iam-authenticator",
             "--kubeconfig-pregenerated=true",
         ]);
         assert.deepStrictEqual(container.livenessProbe, {
@@ -216,8 +296,13 @@ describe("aws-iam-authenticator manifests", () => {
     it("DaemonSet runs unprivileged as the uid that owns the hook's files", () => {
         const defaults = fixtureDaemonSet().spec.template.spec.containers[0].securityContext;
         assert.deepStrictEqual(defaults, {
-            runAsUser: 10000, runAsGroup: 10000, runAsNonRoot: true, allowPrivilegeEscalation: false,
-            capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" }, readOnlyRootFilesystem: true,
+            runAsUser: 10000,
+            runAsGroup: 10000,
+            runAsNonRoot: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+            readOnlyRootFilesystem: true,
         });
         const custom = fixtureDaemonSet({ uid: 65532 }).spec.template.spec.containers[0].securityContext;
         assert.strictEqual(custom.runAsUser, 65532);
@@ -239,34 +324,56 @@ describe("aws-iam-authenticator manifests", () => {
 
     it("DaemonSet resources default to 20Mi/10m requests and 20Mi/100m limits; each can be set", () => {
         assert.deepStrictEqual(fixtureDaemonSet().spec.template.spec.containers[0].resources, {
-            requests: { memory: "20Mi", cpu: "10m" }, limits: { memory: "20Mi", cpu: "100m" },
+            requests: { memory: "20Mi", cpu: "10m" },
+            limits: { memory: "20Mi", cpu: "100m" },
         });
-        assert.deepStrictEqual(fixtureDaemonSet({ resources: { limits: { memory: "64Mi", cpu: "1" } } }).spec.template.spec.containers[0].resources, {
-            requests: { memory: "20Mi", cpu: "10m" }, limits: { memory: "64Mi", cpu: "1" },
-        });
+        assert.deepStrictEqual(
+            fixtureDaemonSet({ resources: { limits: { memory: "64Mi", cpu: "1" } } }).spec.template.spec.containers[0].resources,
+            {
+                requests: { memory: "20Mi", cpu: "10m" },
+                limits: { memory: "64Mi", cpu: "1" },
+            },
+        );
     });
 
     it("refuses bad images, uids and resources, naming the setting and the value", () => {
-        for (const image of ["aws-iam-authenticator", "example.com:5000/aws-iam-authenticator", "repo/aws-iam-authenticator:latest", "", "a b:1"]) {
+        for (const image of [
+            "aws-iam-authenticator",
+            "example.com:5000/aws-iam-authenticator",
+            "repo/aws-iam-authenticator:latest",
+            "",
+            "a b:1",
+        ]) {
             assertThrowsMentioning(() => fixtureDaemonSet({ image }), "image is", JSON.stringify(image), "pinned");
         }
-        assert.strictEqual(fixtureDaemonSet({ image: "example.com:5000/aws-iam-authenticator:v0.7.18" }).spec.template.spec.containers[0].image,
-            "example.com:5000/aws-iam-authenticator:v0.7.18");
+        assert.strictEqual(
+            fixtureDaemonSet({ image: "example.com:5000/aws-iam-authenticator:v0.7.18" }).spec.template.spec.containers[0].image,
+            "example.com:5000/aws-iam-authenticator:v0.7.18",
+        );
         const digest = `repo/aws-iam-authenticator@sha256:${"a".repeat(64)}`;
         assert.strictEqual(fixtureDaemonSet({ image: digest }).spec.template.spec.containers[0].image, digest);
         for (const uid of [0, -1, 1.5, 2 ** 31]) {
             assertThrowsMentioning(() => fixtureDaemonSet({ uid }), "uid is", String(uid), "not root");
         }
-        assertThrowsMentioning(() => fixtureDaemonSet({ resources: { requests: { memory: "20 MB" } } }),
-            "resources.requests.memory is \"20 MB\"", "Kubernetes quantity");
-        assertThrowsMentioning(() => fixtureDaemonSet({ resources: { requests: { cpu: "0" } } }), "resources.requests.cpu is \"0\"");
-        assertThrowsMentioning(() => fixtureDaemonSet({ resources: { requests: { memory: "1Gi" } } }),
-            "resources.requests.memory (1Gi) is more than resources.limits.memory (20Mi)");
+        assertThrowsMentioning(
+            () => fixtureDaemonSet({ resources: { requests: { memory: "20 MB" } } }),
+            'resources.requests.memory is "20 MB"',
+            "Kubernetes quantity",
+        );
+        assertThrowsMentioning(
+            () => fixtureDaemonSet({ resources: { requests: { cpu: "0" } } }),
+            'resources.requests.cpu is "0"',
+        );
+        assertThrowsMentioning(
+            () => fixtureDaemonSet({ resources: { requests: { memory: "1Gi" } } }),
+            "resources.requests.memory (1Gi) is more than resources.limits.memory (20Mi)",
+        );
     });
 });
 
 describe("checksum/config annotation", () => {
-    const annotationOf = (daemonSet: ReturnType<typeof fixtureDaemonSet>) => daemonSet.spec.template.metadata.annotations["checksum/config"];
+    const annotationOf = (daemonSet: ReturnType<typeof fixtureDaemonSet>) =>
+        daemonSet.spec.template.metadata.annotations["checksum/config"];
 
     it("is the sha256 of config.yaml", () => {
         const expected = createHash("sha256").update(fixtureConfigYaml()).digest("hex");
@@ -303,21 +410,38 @@ describe("checksum/config annotation", () => {
 
 describe("ClusterRoleBindings for mapped groups", () => {
     it("binds each group to its ClusterRole under a descriptive name", () => {
-        assert.deepStrictEqual(renderClusterRoleBindings(fixtureBindings), [{
-            apiVersion: "rbac.authorization.k8s.io/v1",
-            kind: "ClusterRoleBinding",
-            metadata: { name: "aws-iam-authenticator:kops-iam-auth:readers:view", labels: { "k8s-app": "aws-iam-authenticator" } },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
-            subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "kops-iam-auth:readers" }],
-        }]);
+        assert.deepStrictEqual(renderClusterRoleBindings(fixtureBindings), [
+            {
+                apiVersion: "rbac.authorization.k8s.io/v1",
+                kind: "ClusterRoleBinding",
+                metadata: {
+                    name: "aws-iam-authenticator:kops-iam-auth:readers:view",
+                    labels: { "k8s-app": "aws-iam-authenticator" },
+                },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+                subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "kops-iam-auth:readers" }],
+            },
+        ]);
         assert.deepStrictEqual(renderClusterRoleBindings([]), []);
     });
 
     it("refuses names Kubernetes refuses and the same binding twice", () => {
-        assertThrowsMentioning(() => renderClusterRoleBindings([{ group: "a/b", clusterRole: "view" }]), "clusterRoleBindings[0].group is \"a/b\"");
-        assertThrowsMentioning(() => renderClusterRoleBindings([{ group: "readers", clusterRole: "" }]), "clusterRoleBindings[0].clusterRole is \"\"");
-        assertThrowsMentioning(() => renderClusterRoleBindings([{ group: "readers", clusterRole: "view" }, { group: "readers", clusterRole: "view" }]),
-            "clusterRoleBindings[1] binds group readers to view a second time");
+        assertThrowsMentioning(
+            () => renderClusterRoleBindings([{ group: "a/b", clusterRole: "view" }]),
+            'clusterRoleBindings[0].group is "a/b"',
+        );
+        assertThrowsMentioning(
+            () => renderClusterRoleBindings([{ group: "readers", clusterRole: "" }]),
+            'clusterRoleBindings[0].clusterRole is ""',
+        );
+        assertThrowsMentioning(
+            () =>
+                renderClusterRoleBindings([
+                    { group: "readers", clusterRole: "view" },
+                    { group: "readers", clusterRole: "view" },
+                ]),
+            "clusterRoleBindings[1] binds group readers to view a second time",
+        );
     });
 });
 

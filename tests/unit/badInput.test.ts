@@ -37,7 +37,10 @@ describe("kOps extra flags: one allow-list for the stack config and KopsCluster"
         ["-v", /flag -v is not allowed: verbose kops logs/],
         ["--vmodule=*=9", /flag --vmodule/],
         ["--log_dir=/tmp", /flag --log_dir \(value "\/tmp"\) is not one of the kops create cluster flags allowed here/],
-        ["--config=/tmp/evil.yaml", /flag --config \(value "\/tmp\/evil.yaml"\) is not allowed: it makes kops read another config file/],
+        [
+            "--config=/tmp/evil.yaml",
+            /flag --config \(value "\/tmp\/evil.yaml"\) is not allowed: it makes kops read another config file/,
+        ],
         ["--cloud=gce", /flag --cloud \(value "gce"\) is set by this project: this project runs kOps on AWS only/],
         ["--set=spec.kubeAPIServer.authorizationMode=AlwaysAllow", /flag --set .* can change any field of the spec/],
         ["--unset=spec.authentication", /flag --unset/],
@@ -60,9 +63,29 @@ describe("kOps extra flags: one allow-list for the stack config and KopsCluster"
     }
 
     it("refuses every flag the stack config and the scripts refused before, and says which setting to use", () => {
-        const before = ["--name", "--state", "--cloud", "--zones", "--node-count", "--node-size", "--control-plane-count",
-            "--control-plane-size", "--master-count", "--master-size", "--kubernetes-version", "--networking",
-            "--topology", "--ssh-public-key", "--dry-run", "--output", "--out", "--target", "--yes", "-o", "-y"];
+        const before = [
+            "--name",
+            "--state",
+            "--cloud",
+            "--zones",
+            "--node-count",
+            "--node-size",
+            "--control-plane-count",
+            "--control-plane-size",
+            "--master-count",
+            "--master-size",
+            "--kubernetes-version",
+            "--networking",
+            "--topology",
+            "--ssh-public-key",
+            "--dry-run",
+            "--output",
+            "--out",
+            "--target",
+            "--yes",
+            "-o",
+            "-y",
+        ];
         for (const flag of before) {
             for (const item of [flag, `${flag}=x`]) {
                 assert.ok(kopsExtraFlagProblem(item), `${item} must be refused`);
@@ -73,9 +96,17 @@ describe("kOps extra flags: one allow-list for the stack config and KopsCluster"
     });
 
     it("accepts the flags that only add to the spec, written --flag=value or --flag for on/off flags", () => {
-        const accepted = ["--node-volume-size=64", "--bastion", "--bastion=false", "--image=ami-0123456789abcdef0",
-            "--cloud-labels=Team=platform,Owner=ops", "--admin-access=10.0.0.0/8,192.168.0.0/16",
-            "--network-id=vpc-0123456789abcdef0", "--channel=file:///tmp/channel.yaml", "--encrypt-etcd-storage"];
+        const accepted = [
+            "--node-volume-size=64",
+            "--bastion",
+            "--bastion=false",
+            "--image=ami-0123456789abcdef0",
+            "--cloud-labels=Team=platform,Owner=ops",
+            "--admin-access=10.0.0.0/8,192.168.0.0/16",
+            "--network-id=vpc-0123456789abcdef0",
+            "--channel=file:///tmp/channel.yaml",
+            "--encrypt-etcd-storage",
+        ];
         assert.deepStrictEqual(kopsExtraFlagsProblems(accepted), []);
         // Every allowed flag is one kops create cluster v1.36.2 has, and none is one this project sets.
         for (const flag of Object.keys(allowedKopsExtraFlags)) {
@@ -84,16 +115,27 @@ describe("kOps extra flags: one allow-list for the stack config and KopsCluster"
     });
 
     it("the stack config uses the same list: --dns=public, --v=10, --config=... and --cloud=gce are refused there", () => {
-        const problems = problemsOf({ kopsExtraFlags: ["--node-volume-size=64", "--dns=public", "--v=10", "--config=/x", "--cloud=gce"] });
+        const problems = problemsOf({
+            kopsExtraFlags: ["--node-volume-size=64", "--dns=public", "--v=10", "--config=/x", "--cloud=gce"],
+        });
         assert.strictEqual(problems.length, 4, problems.join("\n"));
-        assert.match(problems[0], /^kops-iam-auth:kopsExtraFlags\[1\]: "--dns=public" is not allowed: flag --dns \(value "public"\)/);
+        assert.match(
+            problems[0],
+            /^kops-iam-auth:kopsExtraFlags\[1\]: "--dns=public" is not allowed: flag --dns \(value "public"\)/,
+        );
         assert.match(problems[1], /^kops-iam-auth:kopsExtraFlags\[2\]: "--v=10" is not allowed: flag --v \(value "10"\)/);
         assert.match(problems[2], /^kops-iam-auth:kopsExtraFlags\[3\]: "--config=\/x" is not allowed: flag --config/);
-        assert.match(problems[3], /^kops-iam-auth:kopsExtraFlags\[4\]: "--cloud=gce" is not allowed: flag --cloud \(value "gce"\)/);
+        assert.match(
+            problems[3],
+            /^kops-iam-auth:kopsExtraFlags\[4\]: "--cloud=gce" is not allowed: flag --cloud \(value "gce"\)/,
+        );
     });
 
     it("names the index in a list for components", () => {
-        assert.deepStrictEqual(kopsExtraFlagsProblems(["--bastion", "--dns=public"]).map((p) => p.split(":")[0]), ["extraFlags[1]"]);
+        assert.deepStrictEqual(
+            kopsExtraFlagsProblems(["--bastion", "--dns=public"]).map((p) => p.split(":")[0]),
+            ["extraFlags[1]"],
+        );
     });
 });
 
@@ -102,30 +144,45 @@ describe("duplicate identity mappings: the authenticator's own comparison, in va
     const user = (userarn: string) => ({ userarn, username: "u", groups: ["g"] });
 
     it("two role ARNs that differ only by IAM path are one identity, named where the user wrote the second", () => {
-        const problems = problemsOf({ mapRoles: [
-            role("arn:aws:iam::111122223333:role/Admin"),
-            role("arn:aws:iam::111122223333:role/Viewer"),
-            role("arn:aws:iam::111122223333:role/team/Admin"),
-        ] });
+        const problems = problemsOf({
+            mapRoles: [
+                role("arn:aws:iam::111122223333:role/Admin"),
+                role("arn:aws:iam::111122223333:role/Viewer"),
+                role("arn:aws:iam::111122223333:role/team/Admin"),
+            ],
+        });
         assert.strictEqual(problems.length, 1, problems.join("\n"));
-        assert.match(problems[0], /^kops-iam-auth:mapRoles\[2\]\.rolearn: "arn:aws:iam::111122223333:role\/team\/Admin" is not allowed: the same identity as mapRoles\[0\]\.rolearn/);
+        assert.match(
+            problems[0],
+            /^kops-iam-auth:mapRoles\[2\]\.rolearn: "arn:aws:iam::111122223333:role\/team\/Admin" is not allowed: the same identity as mapRoles\[0\]\.rolearn/,
+        );
         assert.match(problems[0], /ignoring letter case and the IAM path/);
     });
 
     it("two role ARNs that differ only by letter case are one identity", () => {
-        const problems = problemsOf({ mapRoles: [role("arn:aws:iam::111122223333:role/Admin"), role("arn:aws:iam::111122223333:role/ADMIN")] });
+        const problems = problemsOf({
+            mapRoles: [role("arn:aws:iam::111122223333:role/Admin"), role("arn:aws:iam::111122223333:role/ADMIN")],
+        });
         assert.strictEqual(problems.length, 1, problems.join("\n"));
-        assert.match(problems[0], /^kops-iam-auth:mapRoles\[1\]\.rolearn: "arn:aws:iam::111122223333:role\/ADMIN" is not allowed: the same identity as mapRoles\[0\]/);
+        assert.match(
+            problems[0],
+            /^kops-iam-auth:mapRoles\[1\]\.rolearn: "arn:aws:iam::111122223333:role\/ADMIN" is not allowed: the same identity as mapRoles\[0\]/,
+        );
     });
 
     it("user ARNs that differ only by letter case are one identity; a different path is another user", () => {
-        const problems = problemsOf({ mapUsers: [
-            user("arn:aws:iam::111122223333:user/alice"),
-            user("arn:aws:iam::111122223333:user/ops/alice"),
-            user("arn:aws:iam::111122223333:user/Alice"),
-        ] });
+        const problems = problemsOf({
+            mapUsers: [
+                user("arn:aws:iam::111122223333:user/alice"),
+                user("arn:aws:iam::111122223333:user/ops/alice"),
+                user("arn:aws:iam::111122223333:user/Alice"),
+            ],
+        });
         assert.strictEqual(problems.length, 1, problems.join("\n"));
-        assert.match(problems[0], /^kops-iam-auth:mapUsers\[2\]\.userarn: "arn:aws:iam::111122223333:user\/Alice" is not allowed: the same identity as mapUsers\[0\]\.userarn/);
+        assert.match(
+            problems[0],
+            /^kops-iam-auth:mapUsers\[2\]\.userarn: "arn:aws:iam::111122223333:user\/Alice" is not allowed: the same identity as mapUsers\[0\]\.userarn/,
+        );
     });
 
     it("an account listed twice is refused", () => {
@@ -136,24 +193,35 @@ describe("duplicate identity mappings: the authenticator's own comparison, in va
 
     it("the renderer refuses by the same rule (identityRules), so what validation lets through renders", () => {
         const mapRoles = [role("arn:aws:iam::111122223333:role/Admin"), role("arn:aws:iam::111122223333:role/x/admin")];
-        assert.throws(() => renderAuthenticatorConfig("dev.k8s.local", { mapRoles, mapUsers: [], mapAccounts: [] }),
-            /mapRoles\[1\]\.rolearn is "arn:aws:iam::111122223333:role\/x\/admin", the same identity as mapRoles\[0\]\.rolearn/);
-        const fine = { mapRoles: [role("arn:aws:iam::111122223333:role/Admin"), role("arn:aws:iam::444455556666:role/Admin")],
+        assert.throws(
+            () => renderAuthenticatorConfig("dev.k8s.local", { mapRoles, mapUsers: [], mapAccounts: [] }),
+            /mapRoles\[1\]\.rolearn is "arn:aws:iam::111122223333:role\/x\/admin", the same identity as mapRoles\[0\]\.rolearn/,
+        );
+        const fine = {
+            mapRoles: [role("arn:aws:iam::111122223333:role/Admin"), role("arn:aws:iam::444455556666:role/Admin")],
             mapUsers: [user("arn:aws:iam::111122223333:user/ops/alice"), user("arn:aws:iam::111122223333:user/alice")],
-            mapAccounts: ["111122223333"] };
+            mapAccounts: ["111122223333"],
+        };
         assert.deepStrictEqual(problemsOf(fine), []);
         assert.doesNotThrow(() => renderAuthenticatorConfig("dev.k8s.local", fine));
     });
 
     it("keys identities as aws-iam-authenticator v0.7.18 does (lowercase; roles without path; users with it)", () => {
-        assert.strictEqual(identityKey({ kind: "role", value: "arn:aws-cn:iam::111122223333:role/a/b/Admin" }),
-            "role:arn:aws-cn:iam::111122223333:role/admin");
-        assert.strictEqual(identityKey({ kind: "user", value: "arn:aws:iam::111122223333:user/Ops/Alice" }),
-            "user:arn:aws:iam::111122223333:user/ops/alice");
-        assert.deepStrictEqual(findDuplicateIdentities([
-            { label: "a", kind: "role", value: "arn:aws:iam::111122223333:role/Admin" },
-            { label: "b", kind: "user", value: "arn:aws:iam::111122223333:user/Admin" },
-        ]), []);
+        assert.strictEqual(
+            identityKey({ kind: "role", value: "arn:aws-cn:iam::111122223333:role/a/b/Admin" }),
+            "role:arn:aws-cn:iam::111122223333:role/admin",
+        );
+        assert.strictEqual(
+            identityKey({ kind: "user", value: "arn:aws:iam::111122223333:user/Ops/Alice" }),
+            "user:arn:aws:iam::111122223333:user/ops/alice",
+        );
+        assert.deepStrictEqual(
+            findDuplicateIdentities([
+                { label: "a", kind: "role", value: "arn:aws:iam::111122223333:role/Admin" },
+                { label: "b", kind: "user", value: "arn:aws:iam::111122223333:user/Admin" },
+            ]),
+            [],
+        );
     });
 });
 
@@ -161,22 +229,34 @@ describe("instance types: kOps' list, pinned to v1.36.2, with a way to allow a n
     it("refuses t3.gigantic, naming it, what kOps knows like it, and how to allow a newer type", () => {
         const problems = problemsOf({ nodeSize: "t3.gigantic" });
         assert.strictEqual(problems.length, 1, problems.join("\n"));
-        assert.match(problems[0], /^kops-iam-auth:nodeSize: "t3.gigantic" is not allowed: an EC2 instance type kOps knows \(kOps v1\.36\.2's list, \d+ types\)/);
+        assert.match(
+            problems[0],
+            /^kops-iam-auth:nodeSize: "t3.gigantic" is not allowed: an EC2 instance type kOps knows \(kOps v1\.36\.2's list, \d+ types\)/,
+        );
         assert.match(problems[0], /kOps does not know t3\.gigantic \(known types like it: t3\.2xlarge, t3\.large/);
         assert.match(problems[0], /add it to extraInstanceTypes/);
-        assert.match(problemsOf({ controlPlaneSize: "m7i.huge" })[0], /^kops-iam-auth:controlPlaneSize: "m7i.huge" is not allowed/);
+        assert.match(
+            problemsOf({ controlPlaneSize: "m7i.huge" })[0],
+            /^kops-iam-auth:controlPlaneSize: "m7i.huge" is not allowed/,
+        );
     });
 
     it("accepts a type newer than the list once it is in extraInstanceTypes", () => {
         assert.deepStrictEqual(problemsOf({ nodeSize: "m99i.large", extraInstanceTypes: ["m99i.large"] }), []);
-        assert.match(problemsOf({ extraInstanceTypes: ["not a type"] })[0], /^kops-iam-auth:extraInstanceTypes\[0\]: "not a type" is not allowed: an EC2 instance type written family\.size/);
+        assert.match(
+            problemsOf({ extraInstanceTypes: ["not a type"] })[0],
+            /^kops-iam-auth:extraInstanceTypes\[0\]: "not a type" is not allowed: an EC2 instance type written family\.size/,
+        );
     });
 
     it("the list is sorted, unique, shaped like instance types, and has the defaults and the documented examples", () => {
         assert.ok(kopsInstanceTypes.length > 900, `${kopsInstanceTypes.length} types`);
         assert.deepStrictEqual([...kopsInstanceTypes].sort(), [...kopsInstanceTypes]);
         assert.strictEqual(new Set(kopsInstanceTypes).size, kopsInstanceTypes.length);
-        assert.deepStrictEqual(kopsInstanceTypes.filter((t) => !isInstanceTypeShape(t)), []);
+        assert.deepStrictEqual(
+            kopsInstanceTypes.filter((t) => !isInstanceTypeShape(t)),
+            [],
+        );
         for (const type of ["t3.medium", "m6i.large", "m7i.large", "m7i-flex.large", "c7i.metal-24xl", "u-6tb1.112xlarge"]) {
             assert.ok(isKnownInstanceType(type), type);
         }
@@ -193,24 +273,51 @@ describe("one rule per value: the config, the spec patch, KopsCluster and the ku
         roleArn: "arn:aws:iam::111122223333:role/KubernetesAdmin",
     };
     const patchOptions: SpecPatchOptions = {
-        clusterName: "dev.k8s.local", stateBucket: "kops-state-test", webhookKubeconfig: renderWebhookKubeconfig(
-            "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n"),
-        webhookCacheTtl: "5m0s", hookRunner: "container", hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
-        authenticatorUid: 10000, kubernetesVersion: "1.34.10", nodeCount: 2, nodeSize: "t3.medium", controlPlaneCount: 1,
+        clusterName: "dev.k8s.local",
+        stateBucket: "kops-state-test",
+        webhookKubeconfig: renderWebhookKubeconfig("-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n"),
+        webhookCacheTtl: "5m0s",
+        hookRunner: "container",
+        hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
+        authenticatorUid: 10000,
+        kubernetesVersion: "1.34.10",
+        nodeCount: 2,
+        nodeSize: "t3.medium",
+        controlPlaneCount: 1,
         controlPlaneSize: "t3.medium",
     };
 
-    for (const region of ["eusc-de-east-1", "us-isob-east-1", "eu-west-1", "us-gov-west-1", "eu-west", "EU-WEST-1", "eu-west-1a"]) {
+    for (const region of [
+        "eusc-de-east-1",
+        "us-isob-east-1",
+        "eu-west-1",
+        "us-gov-west-1",
+        "eu-west",
+        "EU-WEST-1",
+        "eu-west-1a",
+    ]) {
         it(`region ${region}: the config, the kubeconfig renderer and the spec patch say the same`, () => {
             const configOk = problemsOf({}, region).length === 0;
             const kubeconfigOk = (() => {
-                try { renderUserKubeconfig({ ...kubeconfigArgs, region }); return true; } catch { return false; }
+                try {
+                    renderUserKubeconfig({ ...kubeconfigArgs, region });
+                    return true;
+                } catch {
+                    return false;
+                }
             })();
             const patchOk = (() => {
-                try { validateSpecPatchOptions({ ...patchOptions, stateBucketRegion: region }); return true; } catch { return false; }
+                try {
+                    validateSpecPatchOptions({ ...patchOptions, stateBucketRegion: region });
+                    return true;
+                } catch {
+                    return false;
+                }
             })();
-            assert.deepStrictEqual({ configOk, kubeconfigOk, patchOk },
-                { configOk: isRegion(region), kubeconfigOk: isRegion(region), patchOk: isRegion(region) });
+            assert.deepStrictEqual(
+                { configOk, kubeconfigOk, patchOk },
+                { configOk: isRegion(region), kubeconfigOk: isRegion(region), patchOk: isRegion(region) },
+            );
         });
     }
 
@@ -219,17 +326,37 @@ describe("one rule per value: the config, the spec patch, KopsCluster and the ku
         assert.match(renderUserKubeconfig({ ...kubeconfigArgs, region: "eusc-de-east-1" }), /- eusc-de-east-1/);
     });
 
-    for (const name of ["dev.k8s.local", "dev.example.com", "Dev.example.com", "dev_1.example.com", "dev", `${"a".repeat(64)}.k8s.local`, "-dev.k8s.local"]) {
+    for (const name of [
+        "dev.k8s.local",
+        "dev.example.com",
+        "Dev.example.com",
+        "dev_1.example.com",
+        "dev",
+        `${"a".repeat(64)}.k8s.local`,
+        "-dev.k8s.local",
+    ]) {
         it(`cluster name ${JSON.stringify(name.slice(0, 20))}: the config, the kubeconfig renderer and the spec patch say the same`, () => {
             const configOk = problemsOf({ clusterName: name }).length === 0;
             const kubeconfigOk = (() => {
-                try { renderUserKubeconfig({ ...kubeconfigArgs, clusterName: name }); return true; } catch { return false; }
+                try {
+                    renderUserKubeconfig({ ...kubeconfigArgs, clusterName: name });
+                    return true;
+                } catch {
+                    return false;
+                }
             })();
             const patchOk = (() => {
-                try { validateSpecPatchOptions({ ...patchOptions, clusterName: name }); return true; } catch { return false; }
+                try {
+                    validateSpecPatchOptions({ ...patchOptions, clusterName: name });
+                    return true;
+                } catch {
+                    return false;
+                }
             })();
-            assert.deepStrictEqual({ configOk, kubeconfigOk, patchOk },
-                { configOk: isClusterName(name), kubeconfigOk: isClusterName(name), patchOk: isClusterName(name) });
+            assert.deepStrictEqual(
+                { configOk, kubeconfigOk, patchOk },
+                { configOk: isClusterName(name), kubeconfigOk: isClusterName(name), patchOk: isClusterName(name) },
+            );
         });
     }
 });

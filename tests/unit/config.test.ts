@@ -12,8 +12,9 @@ const region = "eu-west-1";
 const required = { clusterName: "dev.k8s.local", stateBucketName: "kops-state-test" };
 
 function parse(overrides: Record<string, unknown>, options: { region?: string; awsProfile?: string } = {}): StackSettings {
-    return parseStackSettings({ ...required, ...overrides }, "region" in options ? options.region : region,
-        { awsProfile: options.awsProfile });
+    return parseStackSettings({ ...required, ...overrides }, "region" in options ? options.region : region, {
+        awsProfile: options.awsProfile,
+    });
 }
 
 /** The problems parseStackSettings reports (none if it succeeds). */
@@ -33,8 +34,13 @@ function problemsOf(overrides: Record<string, unknown>, options: { region?: stri
  * Asserts that exactly one problem is reported, for `key`, showing `shownValue` and saying `accepted`;
  * and that the thrown error's message carries it.
  */
-function assertRejected(overrides: Record<string, unknown>, key: string, shownValue: string, accepted: string | RegExp,
-    options: { region?: string; awsProfile?: string } = {}): void {
+function assertRejected(
+    overrides: Record<string, unknown>,
+    key: string,
+    shownValue: string,
+    accepted: string | RegExp,
+    options: { region?: string; awsProfile?: string } = {},
+): void {
     const problems = problemsOf(overrides, options);
     assert.strictEqual(problems.length, 1, `expected one problem, got: ${JSON.stringify(problems, null, 2)}`);
     const [problem] = problems;
@@ -45,7 +51,10 @@ function assertRejected(overrides: Record<string, unknown>, key: string, shownVa
     } else {
         assert.match(problem, accepted);
     }
-    assert.throws(() => parse(overrides, options), (error: Error) => error.message.includes(problem));
+    assert.throws(
+        () => parse(overrides, options),
+        (error: Error) => error.message.includes(problem),
+    );
 }
 
 /** OpenSSH public key lines built from real keys (the blob: SSH strings and mpints, RFC 4253 §6.6). */
@@ -66,8 +75,11 @@ function ed25519PublicKeyLine(comment = "alice@laptop"): string {
 function rsaPublicKeyLine(): string {
     const { publicKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
     const jwk = publicKey.export({ format: "jwk" });
-    const blob = Buffer.concat([sshString(Buffer.from("ssh-rsa")),
-        sshMpint(Buffer.from(jwk.e!, "base64url")), sshMpint(Buffer.from(jwk.n!, "base64url"))]);
+    const blob = Buffer.concat([
+        sshString(Buffer.from("ssh-rsa")),
+        sshMpint(Buffer.from(jwk.e!, "base64url")),
+        sshMpint(Buffer.from(jwk.n!, "base64url")),
+    ]);
     return `ssh-rsa ${blob.toString("base64")}`;
 }
 
@@ -128,9 +140,14 @@ describe("parseStackSettings", () => {
         }
         const accepted = "a lowercase DNS name with at least one dot";
         for (const [name, why] of [
-            ["Dev.example.com", "uppercase"], ["dev", "no dot"], ["-dev.example.com", "leading hyphen"],
-            ["dev-.example.com", "trailing hyphen"], ["dev..example.com", "empty label"], ["dev_1.example.com", "underscore"],
-            [`${"a".repeat(64)}.example.com`, "label over 63"], ["dev.example.com.", "trailing dot"],
+            ["Dev.example.com", "uppercase"],
+            ["dev", "no dot"],
+            ["-dev.example.com", "leading hyphen"],
+            ["dev-.example.com", "trailing hyphen"],
+            ["dev..example.com", "empty label"],
+            ["dev_1.example.com", "underscore"],
+            [`${"a".repeat(64)}.example.com`, "label over 63"],
+            ["dev.example.com.", "trailing dot"],
         ]) {
             it(`rejects ${why}`, () => assertRejected({ clusterName: name }, "clusterName", JSON.stringify(name), accepted));
         }
@@ -159,8 +176,8 @@ describe("parseStackSettings", () => {
             }
         });
         for (const name of ["eu-west", "EU-WEST-1", "eu-west-1a", "europe"]) {
-            it(`rejects ${name}`, () => assertRejected({}, "aws:region", JSON.stringify(name), "an AWS region name like eu-west-1",
-                { region: name }));
+            it(`rejects ${name}`, () =>
+                assertRejected({}, "aws:region", JSON.stringify(name), "an AWS region name like eu-west-1", { region: name }));
         }
     });
 
@@ -171,21 +188,25 @@ describe("parseStackSettings", () => {
         });
         it("accept zones of the region, as a list or as pulumi config's JSON text", () => {
             assert.deepStrictEqual(parse({ zones: ["eu-west-1a", "eu-west-1c"] }).zones, ["eu-west-1a", "eu-west-1c"]);
-            assert.deepStrictEqual(parse({ zones: "[\"eu-west-1b\"]" }).zones, ["eu-west-1b"]);
+            assert.deepStrictEqual(parse({ zones: '["eu-west-1b"]' }).zones, ["eu-west-1b"]);
         });
         it("reject a zone of another region, naming the region", () => {
-            assertRejected({ zones: ["eu-west-1a", "us-east-1a"] }, "zones[1]", "\"us-east-1a\"",
-                "an availability zone of eu-west-1 (aws:region): eu-west-1 plus one letter, like eu-west-1a");
+            assertRejected(
+                { zones: ["eu-west-1a", "us-east-1a"] },
+                "zones[1]",
+                '"us-east-1a"',
+                "an availability zone of eu-west-1 (aws:region): eu-west-1 plus one letter, like eu-west-1a",
+            );
         });
         for (const zone of ["eu-west-1", "eu-west-1ab", "eu-west-1A", "eu-west-10a"]) {
-            it(`reject ${zone}`, () => assertRejected({ zones: [zone] }, "zones[0]", JSON.stringify(zone),
-                "an availability zone of eu-west-1"));
+            it(`reject ${zone}`, () =>
+                assertRejected({ zones: [zone] }, "zones[0]", JSON.stringify(zone), "an availability zone of eu-west-1"));
         }
         it("reject a zone listed twice", () => {
-            assertRejected({ zones: ["eu-west-1a", "eu-west-1a"] }, "zones[1]", "\"eu-west-1a\"", "each may appear once");
+            assertRejected({ zones: ["eu-west-1a", "eu-west-1a"] }, "zones[1]", '"eu-west-1a"', "each may appear once");
         });
         it("reject what is not a list", () => {
-            assertRejected({ zones: "eu-west-1a,eu-west-1b" }, "zones", "\"eu-west-1a,eu-west-1b\"", "a YAML list of");
+            assertRejected({ zones: "eu-west-1a,eu-west-1b" }, "zones", '"eu-west-1a,eu-west-1b"', "a YAML list of");
         });
         it("reject items that are not strings", () => {
             assertRejected({ zones: [7] }, "zones[0]", "7", "written as a quoted string");
@@ -193,7 +214,10 @@ describe("parseStackSettings", () => {
         it("are checked for their form when the region itself is bad", () => {
             const problems = problemsOf({ zones: ["eu-west-1a", "nowhere"] }, { region: "bad" });
             assert.strictEqual(problems.length, 2);
-            assert.match(problems[1], /^kops-iam-auth:zones\[1\]: "nowhere" is not allowed: an availability zone: a region name plus one letter/);
+            assert.match(
+                problems[1],
+                /^kops-iam-auth:zones\[1\]: "nowhere" is not allowed: an availability zone: a region name plus one letter/,
+            );
         });
     });
 
@@ -207,18 +231,29 @@ describe("parseStackSettings", () => {
             assertRejected({ nodeCount: "0" }, "nodeCount", "0", "an integer from 1 to 100");
         });
         for (const bad of [101, -1, 2.5, "two", "2.0", "", true]) {
-            it(`rejects ${JSON.stringify(bad)}`, () => assertRejected({ nodeCount: bad }, "nodeCount",
-                typeof bad === "string" ? JSON.stringify(bad) : String(bad), "an integer from 1 to 100"));
+            it(`rejects ${JSON.stringify(bad)}`, () =>
+                assertRejected(
+                    { nodeCount: bad },
+                    "nodeCount",
+                    typeof bad === "string" ? JSON.stringify(bad) : String(bad),
+                    "an integer from 1 to 100",
+                ));
         }
     });
 
     describe("controlPlaneCount", () => {
         for (const count of [1, 3, 5]) {
-            it(`accepts ${count}`, () => assert.strictEqual(parse({ controlPlaneCount: String(count) }).controlPlaneCount, count));
+            it(`accepts ${count}`, () =>
+                assert.strictEqual(parse({ controlPlaneCount: String(count) }).controlPlaneCount, count));
         }
         for (const count of [0, 2, 4, 7]) {
-            it(`rejects ${count} (etcd needs an odd member count)`, () => assertRejected({ controlPlaneCount: count },
-                "controlPlaneCount", String(count), "1, 3 or 5: an odd number, so etcd keeps a quorum"));
+            it(`rejects ${count} (etcd needs an odd member count)`, () =>
+                assertRejected(
+                    { controlPlaneCount: count },
+                    "controlPlaneCount",
+                    String(count),
+                    "1, 3 or 5: an odd number, so etcd keeps a quorum",
+                ));
         }
     });
 
@@ -233,27 +268,49 @@ describe("parseStackSettings", () => {
         for (const type of ["t3", "medium", "T3.medium", "t3.", ".medium", "t3 medium", "large.t"]) {
             it(`reject ${JSON.stringify(type)}`, () => {
                 assertRejected({ nodeSize: type }, "nodeSize", JSON.stringify(type), "an EC2 instance type kOps knows");
-                assertRejected({ controlPlaneSize: type }, "controlPlaneSize", JSON.stringify(type),
-                    "an EC2 instance type kOps knows");
+                assertRejected(
+                    { controlPlaneSize: type },
+                    "controlPlaneSize",
+                    JSON.stringify(type),
+                    "an EC2 instance type kOps knows",
+                );
             });
         }
     });
 
     describe("kubernetesVersion", () => {
-        for (const [version, stored] of [["1.31.0", "1.31.0"], ["v1.36.3", "1.36.3"], ["1.35.7", "1.35.7"], ["1.34.10", "1.34.10"]]) {
+        for (const [version, stored] of [
+            ["1.31.0", "1.31.0"],
+            ["v1.36.3", "1.36.3"],
+            ["1.35.7", "1.35.7"],
+            ["1.34.10", "1.34.10"],
+        ]) {
             it(`accepts ${version}`, () => assert.strictEqual(parse({ kubernetesVersion: version }).kubernetesVersion, stored));
         }
         it("rejects 1.30.14, below what kOps 1.36 supports, and says why", () => {
-            assertRejected({ kubernetesVersion: "1.30.14" }, "kubernetesVersion", "\"1.30.14\"",
-                "a version from 1.31.0 to 1.36.x written MAJOR.MINOR.PATCH (a leading v is allowed): kOps 1.36 refuses Kubernetes older than 1.31");
+            assertRejected(
+                { kubernetesVersion: "1.30.14" },
+                "kubernetesVersion",
+                '"1.30.14"',
+                "a version from 1.31.0 to 1.36.x written MAJOR.MINOR.PATCH (a leading v is allowed): kOps 1.36 refuses Kubernetes older than 1.31",
+            );
         });
         it("rejects 1.37.0, newer than any supported kOps, and says why", () => {
-            assertRejected({ kubernetesVersion: "1.37.0" }, "kubernetesVersion", "\"1.37.0\"",
-                "kOps refuses a minor newer than itself");
+            assertRejected(
+                { kubernetesVersion: "1.37.0" },
+                "kubernetesVersion",
+                '"1.37.0"',
+                "kOps refuses a minor newer than itself",
+            );
         });
         for (const version of ["1.34", "1.34.10-rc.1", "2.0.0", "1.034.1", "latest", "v 1.34.1"]) {
-            it(`rejects ${version}`, () => assertRejected({ kubernetesVersion: version }, "kubernetesVersion",
-                JSON.stringify(version), "a version from 1.31.0 to 1.36.x"));
+            it(`rejects ${version}`, () =>
+                assertRejected(
+                    { kubernetesVersion: version },
+                    "kubernetesVersion",
+                    JSON.stringify(version),
+                    "a version from 1.31.0 to 1.36.x",
+                ));
         }
         it("rejects a YAML number (1.35), asking for a quoted string", () => {
             assertRejected({ kubernetesVersion: 1.35 }, "kubernetesVersion", "1.35", "written as a quoted string");
@@ -261,12 +318,27 @@ describe("parseStackSettings", () => {
     });
 
     describe("networking", () => {
-        for (const mode of ["cilium", "cilium-eni", "calico", "flannel", "kindnet", "amazonvpc", "kube-router", "kubenet", "cni"]) {
+        for (const mode of [
+            "cilium",
+            "cilium-eni",
+            "calico",
+            "flannel",
+            "kindnet",
+            "amazonvpc",
+            "kube-router",
+            "kubenet",
+            "cni",
+        ]) {
             it(`accepts ${mode}`, () => assert.strictEqual(parse({ networking: mode }).networking, mode));
         }
         for (const mode of ["weave", "canal", "romana", "gce", "Cilium"]) {
-            it(`rejects ${mode}`, () => assertRejected({ networking: mode }, "networking", JSON.stringify(mode),
-                "one of kOps' networking modes on AWS: cilium, cilium-eni"));
+            it(`rejects ${mode}`, () =>
+                assertRejected(
+                    { networking: mode },
+                    "networking",
+                    JSON.stringify(mode),
+                    "one of kOps' networking modes on AWS: cilium, cilium-eni",
+                ));
         }
     });
 
@@ -276,7 +348,8 @@ describe("parseStackSettings", () => {
             assert.strictEqual(parse({ topology: "private" }).topology, "private");
         });
         for (const topology of ["hybrid", "Private"]) {
-            it(`rejects ${topology}`, () => assertRejected({ topology }, "topology", JSON.stringify(topology), "public or private"));
+            it(`rejects ${topology}`, () =>
+                assertRejected({ topology }, "topology", JSON.stringify(topology), "public or private"));
         }
     });
 
@@ -311,43 +384,72 @@ describe("parseStackSettings", () => {
         }
         const accepted = "an S3 bucket name: 3 to 63 characters of lowercase letters, digits, dots and hyphens";
         for (const [name, why] of [
-            ["ab", "too short"], ["a".repeat(64), "too long"], ["My-Bucket", "uppercase"], ["my_bucket", "underscore"],
-            ["-bucket", "leading hyphen"], ["bucket-", "trailing hyphen"], ["my..bucket", "two dots"],
-            ["192.168.1.1", "an IP address"], ["xn--bucket", "the xn-- prefix"], ["bucket-s3alias", "the -s3alias suffix"],
-            ["bucket--ol-s3", "the --ol-s3 suffix"], ["sthree-bucket", "the sthree- prefix"],
+            ["ab", "too short"],
+            ["a".repeat(64), "too long"],
+            ["My-Bucket", "uppercase"],
+            ["my_bucket", "underscore"],
+            ["-bucket", "leading hyphen"],
+            ["bucket-", "trailing hyphen"],
+            ["my..bucket", "two dots"],
+            ["192.168.1.1", "an IP address"],
+            ["xn--bucket", "the xn-- prefix"],
+            ["bucket-s3alias", "the -s3alias suffix"],
+            ["bucket--ol-s3", "the --ol-s3 suffix"],
+            ["sthree-bucket", "the sthree- prefix"],
         ]) {
-            it(`rejects ${why}`, () => assertRejected({ stateBucketName: name }, "stateBucketName", JSON.stringify(name), accepted));
+            it(`rejects ${why}`, () =>
+                assertRejected({ stateBucketName: name }, "stateBucketName", JSON.stringify(name), accepted));
         }
         it("is required", () => {
             const problems = problemsOf({ stateBucketName: undefined });
             assert.strictEqual(problems.length, 1);
-            assert.match(problems[0], /^kops-iam-auth:stateBucketName: not set; it is required: an S3 bucket name.*pulumi config set stateBucketName/);
+            assert.match(
+                problems[0],
+                /^kops-iam-auth:stateBucketName: not set; it is required: an S3 bucket name.*pulumi config set stateBucketName/,
+            );
         });
     });
 
     describe("createStateBucket and stateBucketForceDestroy", () => {
         it("accept booleans and pulumi config's true/false strings", () => {
-            assert.deepStrictEqual(parse({ createStateBucket: "false" }).stateBucket,
-                { name: "kops-state-test", create: false, forceDestroy: false });
-            assert.deepStrictEqual(parse({ createStateBucket: true, stateBucketForceDestroy: "true" }).stateBucket,
-                { name: "kops-state-test", create: true, forceDestroy: true });
+            assert.deepStrictEqual(parse({ createStateBucket: "false" }).stateBucket, {
+                name: "kops-state-test",
+                create: false,
+                forceDestroy: false,
+            });
+            assert.deepStrictEqual(parse({ createStateBucket: true, stateBucketForceDestroy: "true" }).stateBucket, {
+                name: "kops-state-test",
+                create: true,
+                forceDestroy: true,
+            });
         });
         for (const bad of ["yes", 1, "True"]) {
             it(`reject ${JSON.stringify(bad)}`, () => {
-                assertRejected({ createStateBucket: bad }, "createStateBucket", typeof bad === "string" ? JSON.stringify(bad) : String(bad),
-                    "true or false");
+                assertRejected(
+                    { createStateBucket: bad },
+                    "createStateBucket",
+                    typeof bad === "string" ? JSON.stringify(bad) : String(bad),
+                    "true or false",
+                );
             });
         }
         it("reject forceDestroy for a bucket the stack does not create", () => {
-            assertRejected({ createStateBucket: false, stateBucketForceDestroy: true }, "stateBucketForceDestroy", "true",
-                "false when createStateBucket is false");
+            assertRejected(
+                { createStateBucket: false, stateBucketForceDestroy: true },
+                "stateBucketForceDestroy",
+                "true",
+                "false when createStateBucket is false",
+            );
         });
     });
 
     describe("authenticatorImage and hookImage", () => {
         for (const image of [
-            "registry.example.com:5000/team/app:v1.2.3", "nginx:1.27", `repo@${digest}`,
-            `public.ecr.aws/aws-cli/aws-cli:2.31.23@${digest}`, "localhost:5000/authenticator:dev_1",
+            "registry.example.com:5000/team/app:v1.2.3",
+            "nginx:1.27",
+            `repo@${digest}`,
+            `public.ecr.aws/aws-cli/aws-cli:2.31.23@${digest}`,
+            "localhost:5000/authenticator:dev_1",
         ]) {
             it(`accept ${image}`, () => {
                 const settings = parse({ authenticatorImage: image, hookImage: image });
@@ -355,10 +457,15 @@ describe("parseStackSettings", () => {
                 assert.strictEqual(settings.hook.image, image);
             });
         }
-        const accepted = "a pinned image reference, [registry/]repository:tag or [registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest";
+        const accepted =
+            "a pinned image reference, [registry/]repository:tag or [registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest";
         for (const [image, why] of [
-            ["nginx", "no tag"], ["nginx:latest", "latest"], ["public.ecr.aws/aws-cli/aws-cli:latest", "latest with a registry"],
-            ["Nginx:1.0", "an uppercase repository"], ["nginx:1.0 ", "trailing space"], ["repo@sha256:abc", "a short digest"],
+            ["nginx", "no tag"],
+            ["nginx:latest", "latest"],
+            ["public.ecr.aws/aws-cli/aws-cli:latest", "latest with a registry"],
+            ["Nginx:1.0", "an uppercase repository"],
+            ["nginx:1.0 ", "trailing space"],
+            ["repo@sha256:abc", "a short digest"],
         ]) {
             it(`reject ${why}`, () => {
                 assertRejected({ authenticatorImage: image }, "authenticatorImage", JSON.stringify(image), accepted);
@@ -370,56 +477,94 @@ describe("parseStackSettings", () => {
     describe("authenticatorUid", () => {
         it("accepts a non-root uid", () => assert.strictEqual(parse({ authenticatorUid: "65532" }).authenticator.uid, 65532));
         for (const bad of [0, -1, 1.5, 2147483648]) {
-            it(`rejects ${bad}`, () => assertRejected({ authenticatorUid: bad }, "authenticatorUid", String(bad),
-                "an integer from 1 to 2147483647 (not 0: the authenticator does not run as root)"));
+            it(`rejects ${bad}`, () =>
+                assertRejected(
+                    { authenticatorUid: bad },
+                    "authenticatorUid",
+                    String(bad),
+                    "an integer from 1 to 2147483647 (not 0: the authenticator does not run as root)",
+                ));
         }
     });
 
     describe("authenticator resources", () => {
         it("accept Kubernetes quantities", () => {
-            assert.deepStrictEqual(parse({
-                authenticatorCpuRequest: "0.05", authenticatorCpuLimit: "1",
-                authenticatorMemoryRequest: "64M", authenticatorMemoryLimit: "1Gi",
-            }).authenticator.resources, { requests: { cpu: "0.05", memory: "64M" }, limits: { cpu: "1", memory: "1Gi" } });
+            assert.deepStrictEqual(
+                parse({
+                    authenticatorCpuRequest: "0.05",
+                    authenticatorCpuLimit: "1",
+                    authenticatorMemoryRequest: "64M",
+                    authenticatorMemoryLimit: "1Gi",
+                }).authenticator.resources,
+                { requests: { cpu: "0.05", memory: "64M" }, limits: { cpu: "1", memory: "1Gi" } },
+            );
         });
         it("accept a request equal to the limit written differently", () => {
-            assert.strictEqual(parse({ authenticatorCpuRequest: "1", authenticatorCpuLimit: "1000m" })
-                .authenticator.resources.requests.cpu, "1");
+            assert.strictEqual(
+                parse({ authenticatorCpuRequest: "1", authenticatorCpuLimit: "1000m" }).authenticator.resources.requests.cpu,
+                "1",
+            );
         });
         for (const bad of ["10 m", "0m", "1.5.0", "-10m", "ten"]) {
-            it(`reject CPU ${JSON.stringify(bad)}`, () => assertRejected({ authenticatorCpuLimit: bad }, "authenticatorCpuLimit",
-                JSON.stringify(bad), "a Kubernetes CPU quantity greater than zero"));
+            it(`reject CPU ${JSON.stringify(bad)}`, () =>
+                assertRejected(
+                    { authenticatorCpuLimit: bad },
+                    "authenticatorCpuLimit",
+                    JSON.stringify(bad),
+                    "a Kubernetes CPU quantity greater than zero",
+                ));
         }
         for (const bad of ["20MB", "0", "-20Mi", "20 Mi", "20mi"]) {
-            it(`reject memory ${JSON.stringify(bad)}`, () => assertRejected({ authenticatorMemoryLimit: bad },
-                "authenticatorMemoryLimit", JSON.stringify(bad), "a Kubernetes memory quantity greater than zero"));
+            it(`reject memory ${JSON.stringify(bad)}`, () =>
+                assertRejected(
+                    { authenticatorMemoryLimit: bad },
+                    "authenticatorMemoryLimit",
+                    JSON.stringify(bad),
+                    "a Kubernetes memory quantity greater than zero",
+                ));
         }
         it("reject a CPU request above its limit", () => {
-            assertRejected({ authenticatorCpuRequest: "200m" }, "authenticatorCpuRequest", "\"200m\"",
-                "at most authenticatorCpuLimit (\"100m\"): Kubernetes rejects a request above its limit");
+            assertRejected(
+                { authenticatorCpuRequest: "200m" },
+                "authenticatorCpuRequest",
+                '"200m"',
+                'at most authenticatorCpuLimit ("100m"): Kubernetes rejects a request above its limit',
+            );
         });
         it("reject a memory request above its limit", () => {
-            assertRejected({ authenticatorMemoryRequest: "64Mi" }, "authenticatorMemoryRequest", "\"64Mi\"",
-                "at most authenticatorMemoryLimit (\"20Mi\")");
+            assertRejected(
+                { authenticatorMemoryRequest: "64Mi" },
+                "authenticatorMemoryRequest",
+                '"64Mi"',
+                'at most authenticatorMemoryLimit ("20Mi")',
+            );
         });
     });
 
     describe("durations", () => {
         const cases: [string, string[], string[], string][] = [
-            ["webhookCacheTtl", ["30s", "0s", "1h", "1m30s", "5m0s"], ["2h", "5 minutes", "5", "-5m", "", "1d"],
-                "a Go duration from 0s to 1h"],
+            [
+                "webhookCacheTtl",
+                ["30s", "0s", "1h", "1m30s", "5m0s"],
+                ["2h", "5 minutes", "5", "-5m", "", "1d"],
+                "a Go duration from 0s to 1h",
+            ],
             ["validateTimeout", ["15m", "1h30m", "2h", "90s"], ["30s", "3h", "15"], "a Go duration from 1m to 2h"],
             ["adminCredentialTtl", ["1h", "24h", "1m", "0.5h"], ["25h", "30s", "1H"], "empty, or a Go duration from 1m to 24h"],
         ];
-        const read = (s: StackSettings, key: string) => (
-            { webhookCacheTtl: s.authenticator.webhookCacheTtl, validateTimeout: s.kops.validateTimeout, adminCredentialTtl: s.kops.adminTtl }
-        )[key];
+        const read = (s: StackSettings, key: string) =>
+            ({
+                webhookCacheTtl: s.authenticator.webhookCacheTtl,
+                validateTimeout: s.kops.validateTimeout,
+                adminCredentialTtl: s.kops.adminTtl,
+            })[key];
         for (const [key, good, bad, accepted] of cases) {
             for (const value of good) {
                 it(`${key} accepts ${value}`, () => assert.strictEqual(read(parse({ [key]: value }), key), value));
             }
             for (const value of bad) {
-                it(`${key} rejects ${JSON.stringify(value)}`, () => assertRejected({ [key]: value }, key, JSON.stringify(value), accepted));
+                it(`${key} rejects ${JSON.stringify(value)}`, () =>
+                    assertRejected({ [key]: value }, key, JSON.stringify(value), accepted));
             }
         }
     });
@@ -429,38 +574,63 @@ describe("parseStackSettings", () => {
             assert.strictEqual(parse({ hookRunner: "host" }).hook.runner, "host");
             assert.strictEqual(parse({ hookRunner: "container" }).hook.runner, "container");
         });
-        it("rejects anything else", () => assertRejected({ hookRunner: "docker" }, "hookRunner", "\"docker\"", "container or host"));
+        it("rejects anything else", () =>
+            assertRejected({ hookRunner: "docker" }, "hookRunner", '"docker"', "container or host"));
     });
 
     describe("kops settings", () => {
         it("accept a binary path, extra flags, adoption and aws:profile", () => {
-            assert.deepStrictEqual(parse({
-                kopsBinary: "/usr/local/bin/kops-1.36.2",
-                kopsExtraFlags: "[\"--node-volume-size=64\",\"--bastion\"]",
-                adoptExistingCluster: "true",
-            }, { awsProfile: "admin" }).kops, {
-                binary: "/usr/local/bin/kops-1.36.2", extraFlags: ["--node-volume-size=64", "--bastion"], adoptExisting: true,
-                validateTimeout: "15m", awsProfile: "admin",
-            });
+            assert.deepStrictEqual(
+                parse(
+                    {
+                        kopsBinary: "/usr/local/bin/kops-1.36.2",
+                        kopsExtraFlags: '["--node-volume-size=64","--bastion"]',
+                        adoptExistingCluster: "true",
+                    },
+                    { awsProfile: "admin" },
+                ).kops,
+                {
+                    binary: "/usr/local/bin/kops-1.36.2",
+                    extraFlags: ["--node-volume-size=64", "--bastion"],
+                    adoptExisting: true,
+                    validateTimeout: "15m",
+                    awsProfile: "admin",
+                },
+            );
         });
         for (const bad of ["kops --v=2", ""]) {
-            it(`reject the binary ${JSON.stringify(bad)}`, () => assertRejected({ kopsBinary: bad }, "kopsBinary",
-                JSON.stringify(bad), "a command name or path without whitespace"));
+            it(`reject the binary ${JSON.stringify(bad)}`, () =>
+                assertRejected(
+                    { kopsBinary: bad },
+                    "kopsBinary",
+                    JSON.stringify(bad),
+                    "a command name or path without whitespace",
+                ));
         }
         it("reject an extra flag that another setting sets", () => {
-            assertRejected({ kopsExtraFlags: ["--bastion", "--networking=calico"] }, "kopsExtraFlags[1]", "\"--networking=calico\"",
-                "flag --networking (value \"calico\") is set by this project: use the networking setting instead");
+            assertRejected(
+                { kopsExtraFlags: ["--bastion", "--networking=calico"] },
+                "kopsExtraFlags[1]",
+                '"--networking=calico"',
+                'flag --networking (value "calico") is set by this project: use the networking setting instead',
+            );
         });
-        for (const [bad, said] of [["-v=2", "verbose kops logs"], ["64", "is not a flag"], ["--Node-Size=x", "not one of"],
-            ["bastion", "is not a flag"]]) {
-            it(`reject the extra flag ${JSON.stringify(bad)}`, () => assertRejected({ kopsExtraFlags: [bad] }, "kopsExtraFlags[0]",
-                JSON.stringify(bad), said));
+        for (const [bad, said] of [
+            ["-v=2", "verbose kops logs"],
+            ["64", "is not a flag"],
+            ["--Node-Size=x", "not one of"],
+            ["bastion", "is not a flag"],
+        ]) {
+            it(`reject the extra flag ${JSON.stringify(bad)}`, () =>
+                assertRejected({ kopsExtraFlags: [bad] }, "kopsExtraFlags[0]", JSON.stringify(bad), said));
         }
         it("reject adoptExistingCluster that is not a boolean", () => {
-            assertRejected({ adoptExistingCluster: "sometimes" }, "adoptExistingCluster", "\"sometimes\"", "true or false");
+            assertRejected({ adoptExistingCluster: "sometimes" }, "adoptExistingCluster", '"sometimes"', "true or false");
         });
         it("reject an aws:profile with whitespace", () => {
-            assertRejected({}, "aws:profile", "\"my profile\"", "an AWS profile name without whitespace", { awsProfile: "my profile" });
+            assertRejected({}, "aws:profile", '"my profile"', "an AWS profile name without whitespace", {
+                awsProfile: "my profile",
+            });
         });
     });
 
@@ -470,25 +640,37 @@ describe("parseStackSettings", () => {
             assert.strictEqual(parse({ certValidityHours: 876000 }).certValidityHours, 876000);
         });
         for (const bad of [23, 876001, 0]) {
-            it(`rejects ${bad}`, () => assertRejected({ certValidityHours: bad }, "certValidityHours", String(bad),
-                "an integer from 24 to 876000"));
+            it(`rejects ${bad}`, () =>
+                assertRejected({ certValidityHours: bad }, "certValidityHours", String(bad), "an integer from 24 to 876000"));
         }
     });
 
     describe("user kubeconfig settings", () => {
         it("accept aws as token command and a profile", () => {
-            assert.deepStrictEqual(parse({ kubeconfigTokenCommand: "aws", kubeconfigAwsProfile: "dev" }).userKubeconfig,
-                { tokenCommand: "aws", awsProfile: "dev" });
+            assert.deepStrictEqual(parse({ kubeconfigTokenCommand: "aws", kubeconfigAwsProfile: "dev" }).userKubeconfig, {
+                tokenCommand: "aws",
+                awsProfile: "dev",
+            });
         });
-        it("reject another token command", () => assertRejected({ kubeconfigTokenCommand: "kubectl" }, "kubeconfigTokenCommand",
-            "\"kubectl\"", "aws-iam-authenticator or aws"));
-        it("reject a profile with whitespace", () => assertRejected({ kubeconfigAwsProfile: "my profile" }, "kubeconfigAwsProfile",
-            "\"my profile\"", "an AWS profile name without whitespace"));
+        it("reject another token command", () =>
+            assertRejected(
+                { kubeconfigTokenCommand: "kubectl" },
+                "kubeconfigTokenCommand",
+                '"kubectl"',
+                "aws-iam-authenticator or aws",
+            ));
+        it("reject a profile with whitespace", () =>
+            assertRejected(
+                { kubeconfigAwsProfile: "my profile" },
+                "kubeconfigAwsProfile",
+                '"my profile"',
+                "an AWS profile name without whitespace",
+            ));
     });
 
     describe("unknown keys", () => {
         it("are rejected, so typos do not pass silently", () => {
-            assertRejected({ nodecount: "3" }, "nodecount", "\"3\"", "no such setting");
+            assertRejected({ nodecount: "3" }, "nodecount", '"3"', "no such setting");
         });
     });
 
@@ -496,176 +678,324 @@ describe("parseStackSettings", () => {
         const viewer = { name: "KubernetesViewer", username: "viewer:{{SessionName}}", groups: ["viewers"] };
         it("accept every field, as a list or as pulumi config's JSON text", () => {
             const role = {
-                name: "KubernetesDeveloper", username: "developer", groups: ["developers", "team:{{AccountID}}"],
-                trustedPrincipals: ["arn:aws:iam::111122223333:role/sso/Engineering", "444455556666",
-                    "arn:aws:iam::111122223333:root", "arn:aws-cn:iam::111122223333:user/alice"],
-                requireMfa: true, maxSessionDurationSeconds: 7200,
+                name: "KubernetesDeveloper",
+                username: "developer",
+                groups: ["developers", "team:{{AccountID}}"],
+                trustedPrincipals: [
+                    "arn:aws:iam::111122223333:role/sso/Engineering",
+                    "444455556666",
+                    "arn:aws:iam::111122223333:root",
+                    "arn:aws-cn:iam::111122223333:user/alice",
+                ],
+                requireMfa: true,
+                maxSessionDurationSeconds: 7200,
             };
             assert.deepStrictEqual(parse({ accessRoles: [role, viewer] }).accessRoles, [role, viewer]);
             assert.deepStrictEqual(parse({ accessRoles: JSON.stringify([viewer]) }).accessRoles, [viewer]);
         });
         it("may be empty (no role is created)", () => assert.deepStrictEqual(parse({ accessRoles: [] }).accessRoles, []));
         for (const name of ["Kubernetes Admin", "a".repeat(65), "admin/role", ""]) {
-            it(`reject the role name ${JSON.stringify(name)}`, () => assertRejected({ accessRoles: [{ ...viewer, name }] },
-                "accessRoles[0].name", JSON.stringify(name), "an IAM role name: 1 to 64 letters, digits and + = , . @ _ -"));
+            it(`reject the role name ${JSON.stringify(name)}`, () =>
+                assertRejected(
+                    { accessRoles: [{ ...viewer, name }] },
+                    "accessRoles[0].name",
+                    JSON.stringify(name),
+                    "an IAM role name: 1 to 64 letters, digits and + = , . @ _ -",
+                ));
         }
         it("reject a role name used twice, ignoring case (IAM does)", () => {
-            assertRejected({ accessRoles: [viewer, { ...viewer, name: "kubernetesviewer" }] }, "accessRoles[1]",
-                JSON.stringify({ ...viewer, name: "kubernetesviewer" }), "IAM role names are unique per account, ignoring case");
+            assertRejected(
+                { accessRoles: [viewer, { ...viewer, name: "kubernetesviewer" }] },
+                "accessRoles[1]",
+                JSON.stringify({ ...viewer, name: "kubernetesviewer" }),
+                "IAM role names are unique per account, ignoring case",
+            );
         });
         it("reject a system: username", () => {
-            assertRejected({ accessRoles: [{ ...viewer, username: "system:admin" }] }, "accessRoles[0].username",
-                "\"system:admin\"", "not starting with the reserved system: prefix");
+            assertRejected(
+                { accessRoles: [{ ...viewer, username: "system:admin" }] },
+                "accessRoles[0].username",
+                '"system:admin"',
+                "not starting with the reserved system: prefix",
+            );
         });
         for (const username of ["two words", "", "user:{{SessionNme}}"]) {
-            it(`reject the username ${JSON.stringify(username)}`, () => assertRejected({ accessRoles: [{ ...viewer, username }] },
-                "accessRoles[0].username", JSON.stringify(username), "a Kubernetes username: not empty, no whitespace"));
+            it(`reject the username ${JSON.stringify(username)}`, () =>
+                assertRejected(
+                    { accessRoles: [{ ...viewer, username }] },
+                    "accessRoles[0].username",
+                    JSON.stringify(username),
+                    "a Kubernetes username: not empty, no whitespace",
+                ));
         }
         it("reject a group with whitespace", () => {
-            assertRejected({ accessRoles: [{ ...viewer, groups: ["view ers"] }] }, "accessRoles[0].groups[0]", "\"view ers\"",
-                "a Kubernetes group: not empty, no whitespace");
+            assertRejected(
+                { accessRoles: [{ ...viewer, groups: ["view ers"] }] },
+                "accessRoles[0].groups[0]",
+                '"view ers"',
+                "a Kubernetes group: not empty, no whitespace",
+            );
         });
         it("reject groups that are not a list", () => {
-            assertRejected({ accessRoles: [{ ...viewer, groups: "viewers" }] }, "accessRoles[0].groups", "\"viewers\"",
-                "a YAML list, each item a Kubernetes group");
+            assertRejected(
+                { accessRoles: [{ ...viewer, groups: "viewers" }] },
+                "accessRoles[0].groups",
+                '"viewers"',
+                "a YAML list, each item a Kubernetes group",
+            );
         });
         it("reject an unknown field (a typo), naming the fields", () => {
-            assertRejected({ accessRoles: [{ ...viewer, roleArn: "x" }] }, "accessRoles[0].roleArn", "\"x\"",
-                "no such field; an object with the fields name, username, groups, trustedPrincipals, requireMfa, maxSessionDurationSeconds");
+            assertRejected(
+                { accessRoles: [{ ...viewer, roleArn: "x" }] },
+                "accessRoles[0].roleArn",
+                '"x"',
+                "no such field; an object with the fields name, username, groups, trustedPrincipals, requireMfa, maxSessionDurationSeconds",
+            );
         });
         it("reject a missing required field", () => {
             const problems = problemsOf({ accessRoles: [{ name: "KubernetesViewer", groups: ["viewers"] }] });
             assert.deepStrictEqual(problems.length, 1);
-            assert.match(problems[0], /^kops-iam-auth:accessRoles\[0\]\.username: not set; it is required: a Kubernetes username/);
+            assert.match(
+                problems[0],
+                /^kops-iam-auth:accessRoles\[0\]\.username: not set; it is required: a Kubernetes username/,
+            );
         });
         for (const principal of ["*", "arn:aws:iam::111122223333:group/admins", "11112222333"]) {
-            it(`reject the trusted principal ${principal}`, () => assertRejected(
-                { accessRoles: [{ ...viewer, trustedPrincipals: [principal] }] }, "accessRoles[0].trustedPrincipals[0]",
-                JSON.stringify(principal), "an IAM principal: a 12-digit account ID (quoted), or an ARN of an account root"));
+            it(`reject the trusted principal ${principal}`, () =>
+                assertRejected(
+                    { accessRoles: [{ ...viewer, trustedPrincipals: [principal] }] },
+                    "accessRoles[0].trustedPrincipals[0]",
+                    JSON.stringify(principal),
+                    "an IAM principal: a 12-digit account ID (quoted), or an ARN of an account root",
+                ));
         }
         it("reject an empty trustedPrincipals list", () => {
-            assertRejected({ accessRoles: [{ ...viewer, trustedPrincipals: [] }] }, "accessRoles[0].trustedPrincipals", "[]",
-                "a non-empty list");
+            assertRejected(
+                { accessRoles: [{ ...viewer, trustedPrincipals: [] }] },
+                "accessRoles[0].trustedPrincipals",
+                "[]",
+                "a non-empty list",
+            );
         });
         it("reject requireMfa that is not a boolean", () => {
-            assertRejected({ accessRoles: [{ ...viewer, requireMfa: "yes" }] }, "accessRoles[0].requireMfa", "\"yes\"", "true or false");
+            assertRejected(
+                { accessRoles: [{ ...viewer, requireMfa: "yes" }] },
+                "accessRoles[0].requireMfa",
+                '"yes"',
+                "true or false",
+            );
         });
         for (const seconds of [3599, 43201, "3600"]) {
-            it(`reject maxSessionDurationSeconds ${JSON.stringify(seconds)}`, () => assertRejected(
-                { accessRoles: [{ ...viewer, maxSessionDurationSeconds: seconds }] }, "accessRoles[0].maxSessionDurationSeconds",
-                typeof seconds === "string" ? JSON.stringify(seconds) : String(seconds), "an integer from 3600 to 43200"));
+            it(`reject maxSessionDurationSeconds ${JSON.stringify(seconds)}`, () =>
+                assertRejected(
+                    { accessRoles: [{ ...viewer, maxSessionDurationSeconds: seconds }] },
+                    "accessRoles[0].maxSessionDurationSeconds",
+                    typeof seconds === "string" ? JSON.stringify(seconds) : String(seconds),
+                    "an integer from 3600 to 43200",
+                ));
         }
         it("reject what is not a list", () => {
-            assertRejected({ accessRoles: { name: "KubernetesViewer" } }, "accessRoles", "{\"name\":\"KubernetesViewer\"}",
-                "a list of access roles");
+            assertRejected(
+                { accessRoles: { name: "KubernetesViewer" } },
+                "accessRoles",
+                '{"name":"KubernetesViewer"}',
+                "a list of access roles",
+            );
         });
         it("reject an entry that is not an object", () => {
-            assertRejected({ accessRoles: ["KubernetesViewer"] }, "accessRoles[0]", "\"KubernetesViewer\"", "an object with the fields");
+            assertRejected(
+                { accessRoles: ["KubernetesViewer"] },
+                "accessRoles[0]",
+                '"KubernetesViewer"',
+                "an object with the fields",
+            );
         });
     });
 
     describe("mapRoles and mapUsers", () => {
         it("accept existing roles (with an IAM path) and users; groups default to none", () => {
             const settings = parse({
-                mapRoles: "[{\"rolearn\":\"arn:aws:iam::111122223333:role/ci/Deployer\",\"username\":\"deployer\"}]",
+                mapRoles: '[{"rolearn":"arn:aws:iam::111122223333:role/ci/Deployer","username":"deployer"}]',
                 mapUsers: [{ userarn: "arn:aws-us-gov:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }],
             });
-            assert.deepStrictEqual(settings.mapRoles, [{ rolearn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "deployer", groups: [] }]);
-            assert.deepStrictEqual(settings.mapUsers, [{ userarn: "arn:aws-us-gov:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }]);
+            assert.deepStrictEqual(settings.mapRoles, [
+                { rolearn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "deployer", groups: [] },
+            ]);
+            assert.deepStrictEqual(settings.mapUsers, [
+                { userarn: "arn:aws-us-gov:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
+            ]);
         });
-        for (const arn of ["arn:aws:iam::1234:role/x", "arn:aws:iam::111122223333:user/x",
-            "arn:aws:sts::111122223333:assumed-role/Dev/session", "Deployer"]) {
-            it(`mapRoles rejects ${arn}`, () => assertRejected({ mapRoles: [{ rolearn: arn, username: "u" }] }, "mapRoles[0].rolearn",
-                JSON.stringify(arn), "an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>"));
+        for (const arn of [
+            "arn:aws:iam::1234:role/x",
+            "arn:aws:iam::111122223333:user/x",
+            "arn:aws:sts::111122223333:assumed-role/Dev/session",
+            "Deployer",
+        ]) {
+            it(`mapRoles rejects ${arn}`, () =>
+                assertRejected(
+                    { mapRoles: [{ rolearn: arn, username: "u" }] },
+                    "mapRoles[0].rolearn",
+                    JSON.stringify(arn),
+                    "an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>",
+                ));
         }
         it("mapUsers rejects a role ARN", () => {
-            assertRejected({ mapUsers: [{ userarn: "arn:aws:iam::111122223333:role/x", username: "u" }] }, "mapUsers[0].userarn",
-                "\"arn:aws:iam::111122223333:role/x\"", "an IAM user ARN, arn:<partition>:iam::<12-digit account>:user/");
+            assertRejected(
+                { mapUsers: [{ userarn: "arn:aws:iam::111122223333:role/x", username: "u" }] },
+                "mapUsers[0].userarn",
+                '"arn:aws:iam::111122223333:role/x"',
+                "an IAM user ARN, arn:<partition>:iam::<12-digit account>:user/",
+            );
         });
         it("reject a role mapped twice", () => {
             const mapping = { rolearn: "arn:aws:iam::111122223333:role/x", username: "u" };
-            assertRejected({ mapRoles: [mapping, { ...mapping, username: "v" }] }, "mapRoles[1].rolearn",
-                JSON.stringify(mapping.rolearn), "the same identity as mapRoles[0].rolearn");
+            assertRejected(
+                { mapRoles: [mapping, { ...mapping, username: "v" }] },
+                "mapRoles[1].rolearn",
+                JSON.stringify(mapping.rolearn),
+                "the same identity as mapRoles[0].rolearn",
+            );
         });
         it("reject the camelCase roleArn spelling, naming the fields", () => {
             const problems = problemsOf({ mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/x", username: "u" }] });
             assert.strictEqual(problems.length, 2);
-            assert.match(problems[0], /^kops-iam-auth:mapRoles\[0\]\.roleArn: .* no such field; an object with the fields rolearn, username, groups/);
+            assert.match(
+                problems[0],
+                /^kops-iam-auth:mapRoles\[0\]\.roleArn: .* no such field; an object with the fields rolearn, username, groups/,
+            );
             assert.match(problems[1], /^kops-iam-auth:mapRoles\[0\]\.rolearn: not set/);
         });
         it("reject a system: username", () => {
-            assertRejected({ mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/bob", username: "system:kube-controller-manager" }] },
-                "mapUsers[0].username", "\"system:kube-controller-manager\"", "the reserved system: prefix");
+            assertRejected(
+                { mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/bob", username: "system:kube-controller-manager" }] },
+                "mapUsers[0].username",
+                '"system:kube-controller-manager"',
+                "the reserved system: prefix",
+            );
         });
     });
 
     describe("mapAccounts", () => {
         it("keeps account IDs as strings, leading zeros included", () => {
-            assert.deepStrictEqual(parse({ mapAccounts: ["012345678901", "444455556666"] }).mapAccounts, ["012345678901", "444455556666"]);
+            assert.deepStrictEqual(parse({ mapAccounts: ["012345678901", "444455556666"] }).mapAccounts, [
+                "012345678901",
+                "444455556666",
+            ]);
         });
         it("rejects a YAML number, asking to quote it", () => {
-            assertRejected({ mapAccounts: [123456789012] }, "mapAccounts[0]", "123456789012",
-                "a 12-digit AWS account ID, like \"123456789012\", written as a quoted string");
+            assertRejected(
+                { mapAccounts: [123456789012] },
+                "mapAccounts[0]",
+                "123456789012",
+                'a 12-digit AWS account ID, like "123456789012", written as a quoted string',
+            );
         });
         for (const id of ["12345678901", "1234567890123", "12345678901a"]) {
-            it(`rejects ${id}`, () => assertRejected({ mapAccounts: [id] }, "mapAccounts[0]", JSON.stringify(id), "a 12-digit AWS account ID"));
+            it(`rejects ${id}`, () =>
+                assertRejected({ mapAccounts: [id] }, "mapAccounts[0]", JSON.stringify(id), "a 12-digit AWS account ID"));
         }
         it("rejects an account listed twice", () => {
-            assertRejected({ mapAccounts: ["444455556666", "444455556666"] }, "mapAccounts[1]", "\"444455556666\"", "each may appear once");
+            assertRejected(
+                { mapAccounts: ["444455556666", "444455556666"] },
+                "mapAccounts[1]",
+                '"444455556666"',
+                "each may appear once",
+            );
         });
     });
 
     describe("clusterRoleBindings", () => {
         const accessRoles = [{ name: "KubernetesViewer", username: "viewer", groups: ["viewers"] }];
         it("accept bindings for groups a mapping grants", () => {
-            assert.deepStrictEqual(parse({
-                accessRoles,
-                mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["editors"] }],
-                clusterRoleBindings: [{ group: "viewers", clusterRole: "view" }, { group: "editors", clusterRole: "edit" }],
-            }).clusterRoleBindings, [{ group: "viewers", clusterRole: "view" }, { group: "editors", clusterRole: "edit" }]);
+            assert.deepStrictEqual(
+                parse({
+                    accessRoles,
+                    mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["editors"] }],
+                    clusterRoleBindings: [
+                        { group: "viewers", clusterRole: "view" },
+                        { group: "editors", clusterRole: "edit" },
+                    ],
+                }).clusterRoleBindings,
+                [
+                    { group: "viewers", clusterRole: "view" },
+                    { group: "editors", clusterRole: "edit" },
+                ],
+            );
         });
         it("reject a group no mapping grants, listing those granted", () => {
-            assertRejected({ accessRoles, clusterRoleBindings: [{ group: "viewer", clusterRole: "view" }] },
-                "clusterRoleBindings[0].group", "\"viewer\"",
-                "a group that some accessRoles, mapRoles or mapUsers entry grants (granted: viewers)");
+            assertRejected(
+                { accessRoles, clusterRoleBindings: [{ group: "viewer", clusterRole: "view" }] },
+                "clusterRoleBindings[0].group",
+                '"viewer"',
+                "a group that some accessRoles, mapRoles or mapUsers entry grants (granted: viewers)",
+            );
         });
         it("reject a bad ClusterRole name", () => {
-            assertRejected({ accessRoles, clusterRoleBindings: [{ group: "viewers", clusterRole: "a/b" }] },
-                "clusterRoleBindings[0].clusterRole", "\"a/b\"", "a ClusterRole name like view, edit or admin");
+            assertRejected(
+                { accessRoles, clusterRoleBindings: [{ group: "viewers", clusterRole: "a/b" }] },
+                "clusterRoleBindings[0].clusterRole",
+                '"a/b"',
+                "a ClusterRole name like view, edit or admin",
+            );
         });
         it("reject a missing clusterRole", () => {
             const problems = problemsOf({ accessRoles, clusterRoleBindings: [{ group: "viewers" }] });
             assert.strictEqual(problems.length, 1);
-            assert.match(problems[0], /^kops-iam-auth:clusterRoleBindings\[0\]\.clusterRole: not set; it is required: a ClusterRole name/);
+            assert.match(
+                problems[0],
+                /^kops-iam-auth:clusterRoleBindings\[0\]\.clusterRole: not set; it is required: a ClusterRole name/,
+            );
         });
     });
 
     describe("tags", () => {
         it("accept a map of strings", () => {
-            assert.deepStrictEqual(parse({ tags: { team: "platform", "cost-center": "1234" } }).tags, { team: "platform", "cost-center": "1234" });
-            assert.deepStrictEqual(parse({ tags: "{\"team\":\"platform\"}" }).tags, { team: "platform" });
+            assert.deepStrictEqual(parse({ tags: { team: "platform", "cost-center": "1234" } }).tags, {
+                team: "platform",
+                "cost-center": "1234",
+            });
+            assert.deepStrictEqual(parse({ tags: '{"team":"platform"}' }).tags, { team: "platform" });
         });
         it("reject a number value, asking to quote it", () => {
-            assertRejected({ tags: { "cost-center": 1234 } }, "tags[\"cost-center\"]", "1234", "written as a quoted string");
+            assertRejected({ tags: { "cost-center": 1234 } }, 'tags["cost-center"]', "1234", "written as a quoted string");
         });
         it("reject a reserved aws: key", () => {
-            assertRejected({ tags: { "aws:createdBy": "me" } }, "tags[\"aws:createdBy\"]", "\"aws:createdBy\"", "not starting with aws:");
+            assertRejected(
+                { tags: { "aws:createdBy": "me" } },
+                'tags["aws:createdBy"]',
+                '"aws:createdBy"',
+                "not starting with aws:",
+            );
         });
         it("reject a value over 256 characters", () => {
-            assertRejected({ tags: { note: "x".repeat(257) } }, "tags[\"note\"]", shownLong("x".repeat(257)),
-                "a tag value of at most 256 characters");
+            assertRejected(
+                { tags: { note: "x".repeat(257) } },
+                'tags["note"]',
+                shownLong("x".repeat(257)),
+                "a tag value of at most 256 characters",
+            );
         });
         it("reject what is not a map", () => {
-            assertRejected({ tags: ["team=platform"] }, "tags", "[\"team=platform\"]", "a map of tag key");
+            assertRejected({ tags: ["team=platform"] }, "tags", '["team=platform"]', "a map of tag key");
         });
     });
 
     it("reports many bad values in one error that lists them all", () => {
         const bad = {
-            clusterName: "Dev", zones: ["nowhere"], nodeCount: "0", nodeSize: "t3", controlPlaneCount: 2,
-            kubernetesVersion: "1.29.0", networking: "weave", topology: "hybrid", stateBucketName: "My..Bucket",
-            authenticatorImage: "foo:latest", webhookCacheTtl: "5 minutes", hookRunner: "docker",
-            mapAccounts: [123456789012], accessRoles: [{ name: "Bad Name", username: "system:x", groups: [] }],
+            clusterName: "Dev",
+            zones: ["nowhere"],
+            nodeCount: "0",
+            nodeSize: "t3",
+            controlPlaneCount: 2,
+            kubernetesVersion: "1.29.0",
+            networking: "weave",
+            topology: "hybrid",
+            stateBucketName: "My..Bucket",
+            authenticatorImage: "foo:latest",
+            webhookCacheTtl: "5 minutes",
+            hookRunner: "docker",
+            mapAccounts: [123456789012],
+            accessRoles: [{ name: "Bad Name", username: "system:x", groups: [] }],
             tags: { owner: 7 },
         };
         let caught: unknown;
@@ -677,33 +1007,50 @@ describe("parseStackSettings", () => {
         assert.ok(caught instanceof ConfigError, "one ConfigError is thrown");
         assert.ok(pulumi.RunError.isInstance(caught), "a RunError, which Pulumi prints without a stack trace");
         const expected = [
-            "aws:region: not set", "kops-iam-auth:clusterName: \"Dev\"", "kops-iam-auth:zones[0]: \"nowhere\"",
-            "kops-iam-auth:nodeCount: 0", "kops-iam-auth:nodeSize: \"t3\"", "kops-iam-auth:controlPlaneCount: 2",
-            "kops-iam-auth:kubernetesVersion: \"1.29.0\"", "kops-iam-auth:networking: \"weave\"",
-            "kops-iam-auth:topology: \"hybrid\"", "kops-iam-auth:stateBucketName: \"My..Bucket\"",
-            "kops-iam-auth:authenticatorImage: \"foo:latest\"", "kops-iam-auth:webhookCacheTtl: \"5 minutes\"",
-            "kops-iam-auth:hookRunner: \"docker\"", "kops-iam-auth:mapAccounts[0]: 123456789012",
-            "kops-iam-auth:accessRoles[0].name: \"Bad Name\"", "kops-iam-auth:accessRoles[0].username: \"system:x\"",
-            "kops-iam-auth:tags[\"owner\"]: 7",
+            "aws:region: not set",
+            'kops-iam-auth:clusterName: "Dev"',
+            'kops-iam-auth:zones[0]: "nowhere"',
+            "kops-iam-auth:nodeCount: 0",
+            'kops-iam-auth:nodeSize: "t3"',
+            "kops-iam-auth:controlPlaneCount: 2",
+            'kops-iam-auth:kubernetesVersion: "1.29.0"',
+            'kops-iam-auth:networking: "weave"',
+            'kops-iam-auth:topology: "hybrid"',
+            'kops-iam-auth:stateBucketName: "My..Bucket"',
+            'kops-iam-auth:authenticatorImage: "foo:latest"',
+            'kops-iam-auth:webhookCacheTtl: "5 minutes"',
+            'kops-iam-auth:hookRunner: "docker"',
+            "kops-iam-auth:mapAccounts[0]: 123456789012",
+            'kops-iam-auth:accessRoles[0].name: "Bad Name"',
+            'kops-iam-auth:accessRoles[0].username: "system:x"',
+            'kops-iam-auth:tags["owner"]: 7',
         ];
         assert.strictEqual(caught.problems.length, expected.length, caught.message);
         assert.match(caught.message, new RegExp(`^The stack configuration has ${expected.length} problems:\n`));
         for (const start of expected) {
-            assert.ok(caught.problems.some((p) => p.startsWith(start)), `a problem starts with ${start}`);
+            assert.ok(
+                caught.problems.some((p) => p.startsWith(start)),
+                `a problem starts with ${start}`,
+            );
             assert.ok(caught.message.includes(`\n  - ${start}`), `the message lists ${start}`);
         }
     });
 
     it("parses Pulumi.dev.yaml cleanly", () => {
         const stack = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8"));
-        const raw = Object.fromEntries(Object.entries(stack.config as Record<string, unknown>)
-            .filter(([key]) => key.startsWith("kops-iam-auth:"))
-            .map(([key, value]) => [key.slice("kops-iam-auth:".length), value]));
+        const raw = Object.fromEntries(
+            Object.entries(stack.config as Record<string, unknown>)
+                .filter(([key]) => key.startsWith("kops-iam-auth:"))
+                .map(([key, value]) => [key.slice("kops-iam-auth:".length), value]),
+        );
         const settings = parseStackSettings(raw, stack.config["aws:region"]);
         assert.strictEqual(settings.region, "eu-west-1");
         assert.strictEqual(settings.clusterName, "dev.k8s.local");
         assert.deepStrictEqual(settings.zones, ["eu-west-1a"]);
-        assert.deepStrictEqual(settings.accessRoles.map((r) => r.name), ["KubernetesAdmin", "KubernetesViewer"]);
+        assert.deepStrictEqual(
+            settings.accessRoles.map((r) => r.name),
+            ["KubernetesAdmin", "KubernetesViewer"],
+        );
         assert.deepStrictEqual(settings.clusterRoleBindings, [{ group: "viewers", clusterRole: "view" }]);
         assert.strictEqual(settings.mapUsers.length, 1);
         assert.deepStrictEqual(settings.mapAccounts, ["444455556666"]);
@@ -726,15 +1073,15 @@ describe("readStackSettings", () => {
             "aws:profile": "ops",
             "kops-iam-auth:clusterName": "prod.example.com",
             "kops-iam-auth:stateBucketName": "prod-kops-state",
-            "kops-iam-auth:zones": "[\"us-east-2a\",\"us-east-2b\",\"us-east-2c\"]",
+            "kops-iam-auth:zones": '["us-east-2a","us-east-2b","us-east-2c"]',
             "kops-iam-auth:nodeCount": "3",
             "kops-iam-auth:controlPlaneCount": "3",
             "kops-iam-auth:createStateBucket": "false",
-            "kops-iam-auth:kopsExtraFlags": "[\"--node-volume-size=64\"]",
+            "kops-iam-auth:kopsExtraFlags": '["--node-volume-size=64"]',
             "kops-iam-auth:accessRoles": JSON.stringify([{ name: "Ops", username: "ops", groups: ["ops"], requireMfa: true }]),
-            "kops-iam-auth:mapAccounts": "[\"444455556666\"]",
+            "kops-iam-auth:mapAccounts": '["444455556666"]',
             "kops-iam-auth:clusterRoleBindings": JSON.stringify([{ group: "ops", clusterRole: "admin" }]),
-            "kops-iam-auth:tags": "{\"env\":\"prod\"}",
+            "kops-iam-auth:tags": '{"env":"prod"}',
             "other-project:nodeCount": "not ours",
         });
         const settings = readStackSettings();
@@ -763,20 +1110,23 @@ describe("readStackSettings", () => {
             "kops-iam-auth:accessRoles": "KubernetesAdmin",
             "kops-iam-auth:mapAccounts": "[123456789012]",
         });
-        assert.throws(() => readStackSettings(), (error: unknown) => {
-            assert.ok(error instanceof ConfigError);
-            const expected = [
-                "kops-iam-auth:nodecount: \"3\" is not allowed: no such setting",
-                "aws:region: not set",
-                "kops-iam-auth:clusterName: \"prod\" is not allowed",
-                "kops-iam-auth:nodeCount: \"many\" is not allowed",
-                "kops-iam-auth:stateBucketName: not set",
-                "kops-iam-auth:accessRoles: \"KubernetesAdmin\" is not allowed: a list of access roles",
-                "kops-iam-auth:mapAccounts[0]: 123456789012 is not allowed",
-            ];
-            assert.strictEqual(error.problems.length, expected.length, error.message);
-            expected.forEach((start, index) => assert.ok(error.problems[index].startsWith(start), error.problems[index]));
-            return true;
-        });
+        assert.throws(
+            () => readStackSettings(),
+            (error: unknown) => {
+                assert.ok(error instanceof ConfigError);
+                const expected = [
+                    'kops-iam-auth:nodecount: "3" is not allowed: no such setting',
+                    "aws:region: not set",
+                    'kops-iam-auth:clusterName: "prod" is not allowed',
+                    'kops-iam-auth:nodeCount: "many" is not allowed',
+                    "kops-iam-auth:stateBucketName: not set",
+                    'kops-iam-auth:accessRoles: "KubernetesAdmin" is not allowed: a list of access roles',
+                    "kops-iam-auth:mapAccounts[0]: 123456789012 is not allowed",
+                ];
+                assert.strictEqual(error.problems.length, expected.length, error.message);
+                expected.forEach((start, index) => assert.ok(error.problems[index].startsWith(start), error.problems[index]));
+                return true;
+            },
+        );
     });
 });

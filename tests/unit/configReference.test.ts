@@ -6,7 +6,12 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { configNamespace, parseStackSettings, simpleSettings } from "../../components/config";
 import {
-    endMarker, extractConfigReference, renderConfigReference, startMarker, structuredExample, withConfigReference,
+    endMarker,
+    extractConfigReference,
+    renderConfigReference,
+    startMarker,
+    structuredExample,
+    withConfigReference,
 } from "../../tools/render-config-reference";
 
 const root = path.join(__dirname, "..", "..");
@@ -22,28 +27,38 @@ describe("Pulumi.yaml", () => {
     });
 
     it("declares exactly the simple settings of config/settings.ts, in order, with their types, defaults and descriptions", () => {
-        const expected = Object.fromEntries(Object.entries(simpleSettings).map(([key, setting]) => [key, {
-            type: setting.type,
-            ...(setting.type === "array" ? { items: { type: "string" } } : {}),
-            ...("default" in setting ? { default: setting.default } : {}),
-            description: setting.description,
-        }]));
+        const expected = Object.fromEntries(
+            Object.entries(simpleSettings).map(([key, setting]) => [
+                key,
+                {
+                    type: setting.type,
+                    ...(setting.type === "array" ? { items: { type: "string" } } : {}),
+                    ...("default" in setting ? { default: setting.default } : {}),
+                    description: setting.description,
+                },
+            ]),
+        );
         assert.deepStrictEqual(Object.keys(pulumiYaml.config), Object.keys(expected));
         assert.deepStrictEqual(pulumiYaml.config, expected);
     });
 
     it("has defaults that, passed on the way the Pulumi CLI does, give the same settings as config/settings.ts's", () => {
         // The CLI sets every missing key to its project default: scalars as text, lists as JSON.
-        const fromCli = Object.fromEntries(Object.entries(pulumiYaml.config as Record<string, { default?: unknown }>)
-            .filter(([, declaration]) => declaration.default !== undefined)
-            .map(([key, { default: value }]) => [key, typeof value === "object" ? JSON.stringify(value) : String(value)]));
-        assert.deepStrictEqual(parseStackSettings({ ...fromCli, ...required }, "eu-west-1"),
-            parseStackSettings(required, "eu-west-1"));
+        const fromCli = Object.fromEntries(
+            Object.entries(pulumiYaml.config as Record<string, { default?: unknown }>)
+                .filter(([, declaration]) => declaration.default !== undefined)
+                .map(([key, { default: value }]) => [key, typeof value === "object" ? JSON.stringify(value) : String(value)]),
+        );
+        assert.deepStrictEqual(
+            parseStackSettings({ ...fromCli, ...required }, "eu-west-1"),
+            parseStackSettings(required, "eu-west-1"),
+        );
     });
 
     it("leaves exactly the settings without a safe default required", () => {
         const requiredKeys = Object.entries(pulumiYaml.config as Record<string, { default?: unknown }>)
-            .filter(([, declaration]) => declaration.default === undefined).map(([key]) => key);
+            .filter(([, declaration]) => declaration.default === undefined)
+            .map(([key]) => key);
         assert.deepStrictEqual(requiredKeys, ["clusterName", "stateBucketName"]);
     });
 });
@@ -55,8 +70,11 @@ describe("README configuration reference", () => {
         assert.strictEqual(readme.split(startMarker).length, 2, "one start marker");
         assert.strictEqual(readme.split(endMarker).length, 2, "one end marker");
         assert.ok(readme.includes(`## Configuration reference\n${startMarker}`), "the markers sit under the heading");
-        assert.strictEqual(extractConfigReference(readme), renderConfigReference(),
-            "README.md is stale: npx ts-node --transpile-only tools/render-config-reference.ts");
+        assert.strictEqual(
+            extractConfigReference(readme),
+            renderConfigReference(),
+            "README.md is stale: npx ts-node --transpile-only tools/render-config-reference.ts",
+        );
     });
 
     it("has a row for every simple setting and a section for every structured one", () => {
@@ -78,10 +96,15 @@ describe("README configuration reference", () => {
         const example = (section: string) => YAML.parse(/```yaml\n([\s\S]*?)```/.exec(section)![1]);
         const config = example(renderConfigReference()).config as Record<string, unknown>;
         assert.deepStrictEqual(config, structuredExample);
-        const raw = Object.fromEntries(Object.entries(config).map(([key, value]) => [key.slice(`${configNamespace}:`.length), value]));
+        const raw = Object.fromEntries(
+            Object.entries(config).map(([key, value]) => [key.slice(`${configNamespace}:`.length), value]),
+        );
         const settings = parseStackSettings({ ...raw, ...required }, "eu-west-1");
         assert.deepStrictEqual(settings.mapAccounts, ["444455556666"]);
-        assert.deepStrictEqual(settings.clusterRoleBindings.map((b) => b.group), ["developers", "deployers"]);
+        assert.deepStrictEqual(
+            settings.clusterRoleBindings.map((b) => b.group),
+            ["developers", "deployers"],
+        );
         assert.strictEqual(settings.accessRoles[1].username, "developer:{{SessionName}}");
     });
 
@@ -89,6 +112,9 @@ describe("README configuration reference", () => {
         const inserted = withConfigReference("# Project\n\nText.\n", "\nfirst\n");
         assert.strictEqual(inserted, `# Project\n\nText.\n\n## Configuration reference\n${startMarker}\nfirst\n${endMarker}\n`);
         const replaced = withConfigReference(`${inserted}\n## Later section\n`, "\nsecond\n");
-        assert.strictEqual(replaced, `# Project\n\nText.\n\n## Configuration reference\n${startMarker}\nsecond\n${endMarker}\n\n## Later section\n`);
+        assert.strictEqual(
+            replaced,
+            `# Project\n\nText.\n\n## Configuration reference\n${startMarker}\nsecond\n${endMarker}\n\n## Later section\n`,
+        );
     });
 });

@@ -6,8 +6,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-    applyEnvironment, checkedCommandSettings, fingerprint, KopsCommandSettings, kopsCommandLines, kubeconfigEnvironment,
-    leaveAdoptedClusterRunning, parseKopsCommandLine, specEnvironment, stateBucketName,
+    applyEnvironment,
+    checkedCommandSettings,
+    fingerprint,
+    KopsCommandSettings,
+    kopsCommandLines,
+    kubeconfigEnvironment,
+    leaveAdoptedClusterRunning,
+    parseKopsCommandLine,
+    specEnvironment,
+    stateBucketName,
 } from "../../components/kops/commandEnvironment";
 import { immutableSettingsCheckFailures } from "../../components/kops/immutableGuard";
 import { diffCommandInputs } from "../../components/kops/lifecycle";
@@ -58,18 +66,30 @@ describe("kopsCommandLines", () => {
     });
 
     it("parseKopsCommandLine reads back the script and its arguments, and nothing else", () => {
-        assert.deepStrictEqual(parseKopsCommandLine(kopsCommandLines(false).apply.update), { script: "apply.sh", args: ["update"] });
-        assert.deepStrictEqual(parseKopsCommandLine(kopsCommandLines(false).kubeconfig.create), { script: "kubeconfig.sh", args: [] });
+        assert.deepStrictEqual(parseKopsCommandLine(kopsCommandLines(false).apply.update), {
+            script: "apply.sh",
+            args: ["update"],
+        });
+        assert.deepStrictEqual(parseKopsCommandLine(kopsCommandLines(false).kubeconfig.create), {
+            script: "kubeconfig.sh",
+            args: [],
+        });
         assert.strictEqual(parseKopsCommandLine(leaveAdoptedClusterRunning), undefined);
         assert.strictEqual(parseKopsCommandLine("bash apply.sh update"), undefined);
     });
 
     it("the line runs the helper from the project directory: this repository resolves itself by name", () => {
         const repoRoot = path.join(__dirname, "..", "..");
-        const result = spawnSync("bash", ["-c", kopsCommandLines(false).apply.update.replace(" run apply.sh update", " run nothing.sh")],
-            { cwd: repoRoot, encoding: "utf8" });
+        const result = spawnSync(
+            "bash",
+            ["-c", kopsCommandLines(false).apply.update.replace(" run apply.sh update", " run nothing.sh")],
+            { cwd: repoRoot, encoding: "utf8" },
+        );
         assert.strictEqual(result.status, 2, result.stderr);
-        assert.match(result.stderr, /^kops-iam-auth: error: run: unknown script "nothing.sh" \(accepted: upsert-spec.sh, apply.sh, kubeconfig.sh, delete.sh\)/);
+        assert.match(
+            result.stderr,
+            /^kops-iam-auth: error: run: unknown script "nothing.sh" \(accepted: upsert-spec.sh, apply.sh, kubeconfig.sh, delete.sh\)/,
+        );
     });
 
     it("the adopted cluster's delete only prints that the cluster stays", () => {
@@ -83,8 +103,11 @@ describe("kopsCommandLines", () => {
         });
         assert.ok(!fs.existsSync(calls), "the adopted cluster's delete called kops");
         fs.rmSync(bin, { recursive: true });
-        assert.strictEqual(out, "kops-iam-auth: cluster dev.example.com was adopted, not created, by this stack; it is left " +
-            "running (delete it with: kops delete cluster --name dev.example.com --state s3://kops-state-example --yes)\n");
+        assert.strictEqual(
+            out,
+            "kops-iam-auth: cluster dev.example.com was adopted, not created, by this stack; it is left " +
+                "running (delete it with: kops delete cluster --name dev.example.com --state s3://kops-state-example --yes)\n",
+        );
     });
 });
 
@@ -95,7 +118,10 @@ describe("stateBucketName", () => {
     });
 
     it("refuses other schemes and key prefixes, naming the value", () => {
-        assert.throws(() => stateBucketName("gs://kops-state"), /stateStoreUrl is "gs:\/\/kops-state"; expected s3:\/\/<bucket name>/);
+        assert.throws(
+            () => stateBucketName("gs://kops-state"),
+            /stateStoreUrl is "gs:\/\/kops-state"; expected s3:\/\/<bucket name>/,
+        );
         assert.throws(() => stateBucketName("s3://kops-state/prefix"), /no key prefix/);
         assert.throws(() => stateBucketName("kops-state"), /expected s3:\/\//);
     });
@@ -105,13 +131,25 @@ describe("the commands' environments", () => {
     it("spec: exactly the settings that shape the spec, the patch as JSON the patch CLI accepts", () => {
         const env = specEnvironment(settings);
         assert.deepStrictEqual(Object.keys(env).sort(), [
-            "ADOPT_EXISTING", "AWS_REGION", "CLUSTER_NAME", "CONTROL_PLANE_COUNT", "CONTROL_PLANE_SIZE", "KOPS_BIN",
-            "KOPS_EXTRA_FLAGS", "KUBERNETES_VERSION", "NETWORKING", "NODE_COUNT", "NODE_SIZE", "SPEC_PATCH", "STATE_STORE",
-            "TOPOLOGY", "ZONES",
+            "ADOPT_EXISTING",
+            "AWS_REGION",
+            "CLUSTER_NAME",
+            "CONTROL_PLANE_COUNT",
+            "CONTROL_PLANE_SIZE",
+            "KOPS_BIN",
+            "KOPS_EXTRA_FLAGS",
+            "KUBERNETES_VERSION",
+            "NETWORKING",
+            "NODE_COUNT",
+            "NODE_SIZE",
+            "SPEC_PATCH",
+            "STATE_STORE",
+            "TOPOLOGY",
+            "ZONES",
         ]);
         assert.strictEqual(env.ZONES, "eu-west-1a,eu-west-1b");
         assert.strictEqual(env.NODE_COUNT, "2");
-        assert.strictEqual(env.KOPS_EXTRA_FLAGS, "[\"--node-volume-size=64\"]");
+        assert.strictEqual(env.KOPS_EXTRA_FLAGS, '["--node-volume-size=64"]');
         assert.strictEqual(env.ADOPT_EXISTING, "false");
         assert.deepStrictEqual(parseSpecPatchOptions(env.SPEC_PATCH), {
             clusterName: "dev.example.com",
@@ -166,16 +204,29 @@ describe("the commands' environments", () => {
 
 describe("checkedCommandSettings", () => {
     it("returns the settings, the cache TTL spelled as Go prints it", () => {
-        assert.deepStrictEqual(checkedCommandSettings("KopsCluster kops", { ...settings, webhookCacheTtl: "2m" }),
-            { ...settings, webhookCacheTtl: "2m0s" });
+        assert.deepStrictEqual(checkedCommandSettings("KopsCluster kops", { ...settings, webhookCacheTtl: "2m" }), {
+            ...settings,
+            webhookCacheTtl: "2m0s",
+        });
     });
 
     it("refuses values the spec patch refuses, naming the component and each value", () => {
-        assert.throws(() => checkedCommandSettings("KopsCluster kops", { ...settings, nodeSize: "large", hookImage: "amazon/aws-cli:latest" }),
-            (err: Error) => /^KopsCluster kops: /.test(err.message) && /nodeSize: "large" is not valid/.test(err.message) &&
-                /hookImage: "amazon\/aws-cli:latest" is not valid/.test(err.message));
-        assert.throws(() => checkedCommandSettings("KopsCluster kops", { ...settings, stateStoreUrl: "s3://b/prefix" }),
-            /^Error: KopsCluster kops: stateStoreUrl is "s3:\/\/b\/prefix"/);
+        assert.throws(
+            () =>
+                checkedCommandSettings("KopsCluster kops", {
+                    ...settings,
+                    nodeSize: "large",
+                    hookImage: "amazon/aws-cli:latest",
+                }),
+            (err: Error) =>
+                /^KopsCluster kops: /.test(err.message) &&
+                /nodeSize: "large" is not valid/.test(err.message) &&
+                /hookImage: "amazon\/aws-cli:latest" is not valid/.test(err.message),
+        );
+        assert.throws(
+            () => checkedCommandSettings("KopsCluster kops", { ...settings, stateStoreUrl: "s3://b/prefix" }),
+            /^Error: KopsCluster kops: stateStoreUrl is "s3:\/\/b\/prefix"/,
+        );
     });
 });
 
@@ -234,10 +285,20 @@ describe("immutableSettingsCheckFailures", () => {
     });
 
     it("fails once per changed setting, naming the cluster, the setting and both values", () => {
-        const failures = immutableSettingsCheckFailures(inputs, { ...inputs, zones: ["eu-west-1a", "eu-west-1b"], topology: "private" });
+        const failures = immutableSettingsCheckFailures(inputs, {
+            ...inputs,
+            zones: ["eu-west-1a", "eu-west-1b"],
+            topology: "private",
+        });
         assert.strictEqual(failures.length, 2);
-        assert.deepStrictEqual(failures.map((f) => f.property), ["", ""]);
-        assert.match(failures[0].reason, /^cluster dev\.example\.com: zones cannot change from \[eu-west-1a\] to \[eu-west-1a, eu-west-1b\]/);
+        assert.deepStrictEqual(
+            failures.map((f) => f.property),
+            ["", ""],
+        );
+        assert.match(
+            failures[0].reason,
+            /^cluster dev\.example\.com: zones cannot change from \[eu-west-1a\] to \[eu-west-1a, eu-west-1b\]/,
+        );
         assert.match(failures[1].reason, /^cluster dev\.example\.com: topology cannot change from "public" to "private"/);
         for (const failure of failures) {
             assert.match(failure.reason, /Nothing was changed; put the setting back/);

@@ -45,8 +45,9 @@ function expectedExec(args: UserKubeconfigArgs) {
 
 function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        const child = execFile(binary, args, { env, timeout: 60000 },
-            (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+        const child = execFile(binary, args, { env, timeout: 60000 }, (error, stdout, stderr) =>
+            resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
         child.stdin?.end();
     });
 }
@@ -71,11 +72,15 @@ describe("user kubeconfigs", () => {
             const name = "kops-iam-auth.example.com-KubernetesAdmin";
             assert.strictEqual(kubeconfig.apiVersion, "v1");
             assert.strictEqual(kubeconfig.kind, "Config");
-            assert.deepStrictEqual(kubeconfig.clusters, [{
-                name: "kops-iam-auth.example.com",
-                cluster: { server: baseArgs.server, "certificate-authority-data": baseArgs.certificateAuthorityData },
-            }]);
-            assert.deepStrictEqual(kubeconfig.contexts, [{ name, context: { cluster: "kops-iam-auth.example.com", user: name } }]);
+            assert.deepStrictEqual(kubeconfig.clusters, [
+                {
+                    name: "kops-iam-auth.example.com",
+                    cluster: { server: baseArgs.server, "certificate-authority-data": baseArgs.certificateAuthorityData },
+                },
+            ]);
+            assert.deepStrictEqual(kubeconfig.contexts, [
+                { name, context: { cluster: "kops-iam-auth.example.com", user: name } },
+            ]);
             assert.strictEqual(kubeconfig["current-context"], name);
             assert.strictEqual(kubeconfig.users.length, 1);
             assert.strictEqual(kubeconfig.users[0].name, name);
@@ -86,23 +91,45 @@ describe("user kubeconfigs", () => {
     }
 
     it("names the user after the role without its IAM path", () => {
-        const kubeconfig = YAML.parse(renderUserKubeconfig({ ...baseArgs, roleArn: "arn:aws:iam::123456789012:role/platform/Reader" }));
+        const kubeconfig = YAML.parse(
+            renderUserKubeconfig({ ...baseArgs, roleArn: "arn:aws:iam::123456789012:role/platform/Reader" }),
+        );
         assert.strictEqual(kubeconfig.users[0].name, "kops-iam-auth.example.com-Reader");
-        assert.deepStrictEqual(kubeconfig.users[0].user.exec.args.slice(3), ["-r", "arn:aws:iam::123456789012:role/platform/Reader"]);
+        assert.deepStrictEqual(kubeconfig.users[0].user.exec.args.slice(3), [
+            "-r",
+            "arn:aws:iam::123456789012:role/platform/Reader",
+        ]);
     });
 
     it("refuses bad settings, naming each one and its value", () => {
-        assert.throws(() => renderUserKubeconfig({
-            clusterName: "", server: "http://api", certificateAuthorityData: "bm90IGEgY2VydA==", clusterId: "a b",
-            roleArn: "arn:aws:iam::123456789012:user/alice", awsProfile: " ", tokenCommand: "kubectl" as any, region: "mars",
-        }), (err: Error) => {
-            for (const part of ["clusterName is \"\"", "server is \"http://api\"", "certificateAuthorityData is \"bm90IGEgY2VydA==\"",
-                "clusterId is \"a b\"", "roleArn is \"arn:aws:iam::123456789012:user/alice\"", "awsProfile is \" \"",
-                "tokenCommand is \"kubectl\"", "region is \"mars\""]) {
-                assert.ok(err.message.includes(part), `expected ${JSON.stringify(part)} in:\n${err.message}`);
-            }
-            return true;
-        });
+        assert.throws(
+            () =>
+                renderUserKubeconfig({
+                    clusterName: "",
+                    server: "http://api",
+                    certificateAuthorityData: "bm90IGEgY2VydA==",
+                    clusterId: "a b",
+                    roleArn: "arn:aws:iam::123456789012:user/alice",
+                    awsProfile: " ",
+                    tokenCommand: "kubectl" as any,
+                    region: "mars",
+                }),
+            (err: Error) => {
+                for (const part of [
+                    'clusterName is ""',
+                    'server is "http://api"',
+                    'certificateAuthorityData is "bm90IGEgY2VydA=="',
+                    'clusterId is "a b"',
+                    'roleArn is "arn:aws:iam::123456789012:user/alice"',
+                    'awsProfile is " "',
+                    'tokenCommand is "kubectl"',
+                    'region is "mars"',
+                ]) {
+                    assert.ok(err.message.includes(part), `expected ${JSON.stringify(part)} in:\n${err.message}`);
+                }
+                return true;
+            },
+        );
     });
 
     for (const { label, args } of variants) {
@@ -117,7 +144,10 @@ describe("user kubeconfigs", () => {
             const json = JSON.parse(view.stdout);
             const name = "kops-iam-auth.example.com-KubernetesAdmin";
             assert.strictEqual(json["current-context"], name);
-            assert.deepStrictEqual(json.users.map((u: any) => u.name), [name]);
+            assert.deepStrictEqual(
+                json.users.map((u: any) => u.name),
+                [name],
+            );
             const exec = json.users[0].user.exec;
             const expected = expectedExec(args);
             assert.strictEqual(exec.apiVersion, expected.apiVersion);

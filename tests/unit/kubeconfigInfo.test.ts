@@ -10,7 +10,9 @@ const caData = Buffer.from("-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICAT
  * What `kops export kubecfg --auth-plugin --kubeconfig F` writes (pkg/kubeconfig/kubecfg_builder.go,
  * v1.36.2: cluster, user and context named after the cluster, the context current).
  */
-function kopsKubeconfig(cluster: Record<string, unknown> = { "certificate-authority-data": caData, server }): Record<string, any> {
+function kopsKubeconfig(
+    cluster: Record<string, unknown> = { "certificate-authority-data": caData, server },
+): Record<string, any> {
     return {
         apiVersion: "v1",
         clusters: [{ cluster, name: clusterName }],
@@ -18,27 +20,35 @@ function kopsKubeconfig(cluster: Record<string, unknown> = { "certificate-author
         "current-context": clusterName,
         kind: "Config",
         preferences: {},
-        users: [{
-            name: clusterName,
-            user: {
-                exec: {
-                    apiVersion: "client.authentication.k8s.io/v1beta1",
-                    args: ["helpers", "kubectl-auth", `--cluster=${clusterName}`, "--state=s3://kops-state-example"],
-                    command: "kops",
+        users: [
+            {
+                name: clusterName,
+                user: {
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        args: ["helpers", "kubectl-auth", `--cluster=${clusterName}`, "--state=s3://kops-state-example"],
+                        command: "kops",
+                    },
                 },
             },
-        }],
+        ],
     };
 }
 
 describe("parseKubeconfigCluster", () => {
     it("reads the server and CA of kOps' exported kubeconfig", () => {
-        assert.deepStrictEqual(parseKubeconfigCluster(YAML.stringify(kopsKubeconfig())), { server, certificateAuthorityData: caData });
+        assert.deepStrictEqual(parseKubeconfigCluster(YAML.stringify(kopsKubeconfig())), {
+            server,
+            certificateAuthorityData: caData,
+        });
     });
 
     it("follows the current context when there are several clusters", () => {
         const config = kopsKubeconfig();
-        config.clusters.unshift({ name: "other", cluster: { server: "https://other.example", "certificate-authority-data": "T1RIRVI=" } });
+        config.clusters.unshift({
+            name: "other",
+            cluster: { server: "https://other.example", "certificate-authority-data": "T1RIRVI=" },
+        });
         config.contexts.unshift({ name: "other", context: { cluster: "other", user: "other" } });
         assert.deepStrictEqual(parseKubeconfigCluster(YAML.stringify(config)), { server, certificateAuthorityData: caData });
     });
@@ -56,8 +66,10 @@ describe("parseKubeconfigCluster", () => {
     });
 
     it("refuses text that is not a kubeconfig, saying what is missing", () => {
-        assert.throws(() => parseKubeconfigCluster("kOps has set your kubectl context to dev.example.com"),
-            /the kubeconfig has no clusters/);
+        assert.throws(
+            () => parseKubeconfigCluster("kOps has set your kubectl context to dev.example.com"),
+            /the kubeconfig has no clusters/,
+        );
         assert.throws(() => parseKubeconfigCluster(""), /no clusters/);
         assert.throws(() => parseKubeconfigCluster("clusters: [\n"), /not YAML/);
     });
@@ -77,9 +89,13 @@ describe("parseKubeconfigCluster", () => {
         const missing = kopsKubeconfig();
         missing.contexts[0].context.cluster = "gone";
         assert.throws(() => parseKubeconfigCluster(YAML.stringify(missing)), /cluster "gone" is not in clusters/);
-        assert.throws(() => parseKubeconfigCluster(YAML.stringify(kopsKubeconfig({ server: "http://insecure.example" }))),
-            /has server "http:\/\/insecure.example"; expected an https:\/\/ URL/);
-        assert.throws(() => parseKubeconfigCluster(YAML.stringify(kopsKubeconfig({ server, "certificate-authority-data": "" }))),
-            /empty or non-string certificate-authority-data/);
+        assert.throws(
+            () => parseKubeconfigCluster(YAML.stringify(kopsKubeconfig({ server: "http://insecure.example" }))),
+            /has server "http:\/\/insecure.example"; expected an https:\/\/ URL/,
+        );
+        assert.throws(
+            () => parseKubeconfigCluster(YAML.stringify(kopsKubeconfig({ server, "certificate-authority-data": "" }))),
+            /empty or non-string certificate-authority-data/,
+        );
     });
 });

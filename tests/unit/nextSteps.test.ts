@@ -10,12 +10,14 @@ import { NextStepsArgs, renderNextSteps } from "../../components/authenticator/n
 const base: NextStepsArgs = {
     clusterName: "dev.k8s.local",
     stateStoreUrl: "s3://kops-state-example",
-    roles: [{
-        name: "KubernetesAdmin",
-        roleArn: "arn:aws:iam::123456789012:role/KubernetesAdmin",
-        username: "kubernetes-admin",
-        groups: ["system:masters"],
-    }],
+    roles: [
+        {
+            name: "KubernetesAdmin",
+            roleArn: "arn:aws:iam::123456789012:role/KubernetesAdmin",
+            username: "kubernetes-admin",
+            groups: ["system:masters"],
+        },
+    ],
     kubeconfigsOutput: "kubeconfigs",
 };
 
@@ -50,7 +52,10 @@ describe("renderNextSteps", () => {
 
     it("says who each role signs in as, and what the token command needs", () => {
         const text = renderNextSteps(base);
-        assert.match(text, /^# KubernetesAdmin \(arn:aws:iam::123456789012:role\/KubernetesAdmin\): Kubernetes user kubernetes-admin, groups system:masters$/m);
+        assert.match(
+            text,
+            /^# KubernetesAdmin \(arn:aws:iam::123456789012:role\/KubernetesAdmin\): Kubernetes user kubernetes-admin, groups system:masters$/m,
+        );
         assert.match(text, /aws-iam-authenticator on PATH/);
         const aws = renderNextSteps({ ...base, tokenCommand: "aws", awsProfile: "people" });
         assert.match(aws, /the AWS CLI \(aws eks get-token\) on PATH/);
@@ -60,8 +65,10 @@ describe("renderNextSteps", () => {
 
     it("the kops commands run with kOps' AWS profile when it has one", () => {
         const kopsLines = commandsOf(renderNextSteps({ ...base, kopsAwsProfile: "deploy" })).filter((l) => l.includes("kops "));
-        assert.deepStrictEqual(kopsLines.map((l) => l.split(" ").slice(0, 3).join(" ")),
-            ["AWS_PROFILE=deploy kops export", "AWS_PROFILE=deploy kops validate"]);
+        assert.deepStrictEqual(
+            kopsLines.map((l) => l.split(" ").slice(0, 3).join(" ")),
+            ["AWS_PROFILE=deploy kops export", "AWS_PROFILE=deploy kops validate"],
+        );
     });
 
     it("each role's next command works for it: get nodes for system:masters, auth can-i --list for any other role", () => {
@@ -69,18 +76,28 @@ describe("renderNextSteps", () => {
         // runs these very lines against a real kube-apiserver.
         const text = renderNextSteps({
             ...base,
-            roles: [...base.roles,
-                { name: "KubernetesViewer", roleArn: "arn:aws:iam::123456789012:role/KubernetesViewer", username: "kubernetes-viewer", groups: ["viewers"] },
-                { name: "Nobody", roleArn: "arn:aws:iam::123456789012:role/Nobody", username: "nobody", groups: [] }],
+            roles: [
+                ...base.roles,
+                {
+                    name: "KubernetesViewer",
+                    roleArn: "arn:aws:iam::123456789012:role/KubernetesViewer",
+                    username: "kubernetes-viewer",
+                    groups: ["viewers"],
+                },
+                { name: "Nobody", roleArn: "arn:aws:iam::123456789012:role/Nobody", username: "nobody", groups: [] },
+            ],
         });
-        assert.deepStrictEqual(commandsOf(text).filter((l) => l.startsWith("KUBECONFIG=")), [
-            "KUBECONFIG=KubernetesAdmin.kubeconfig kubectl auth whoami",
-            "KUBECONFIG=KubernetesAdmin.kubeconfig kubectl get nodes",
-            "KUBECONFIG=KubernetesViewer.kubeconfig kubectl auth whoami",
-            "KUBECONFIG=KubernetesViewer.kubeconfig kubectl auth can-i --list",
-            "KUBECONFIG=Nobody.kubeconfig kubectl auth whoami",
-            "KUBECONFIG=Nobody.kubeconfig kubectl auth can-i --list",
-        ]);
+        assert.deepStrictEqual(
+            commandsOf(text).filter((l) => l.startsWith("KUBECONFIG=")),
+            [
+                "KUBECONFIG=KubernetesAdmin.kubeconfig kubectl auth whoami",
+                "KUBECONFIG=KubernetesAdmin.kubeconfig kubectl get nodes",
+                "KUBECONFIG=KubernetesViewer.kubeconfig kubectl auth whoami",
+                "KUBECONFIG=KubernetesViewer.kubeconfig kubectl auth can-i --list",
+                "KUBECONFIG=Nobody.kubeconfig kubectl auth whoami",
+                "KUBECONFIG=Nobody.kubeconfig kubectl auth can-i --list",
+            ],
+        );
         assert.match(text, /^# What RBAC lets it do: only the basics until a \(Cluster\)RoleBinding names its user or a group$/m);
         // Said once per role that is not in system:masters.
         assert.strictEqual(text.split("# What RBAC lets it do").length - 1, 2);
@@ -89,27 +106,40 @@ describe("renderNextSteps", () => {
     it("one block per role, in order; a role without groups says so", () => {
         const text = renderNextSteps({
             ...base,
-            roles: [...base.roles, { name: "Viewer", roleArn: "arn:aws:iam::123456789012:role/Viewer", username: "viewer", groups: [] }],
+            roles: [
+                ...base.roles,
+                { name: "Viewer", roleArn: "arn:aws:iam::123456789012:role/Viewer", username: "viewer", groups: [] },
+            ],
         });
-        assert.deepStrictEqual(commandsOf(text).filter((l) => l.startsWith("pulumi")).map((l) => l.split("> ")[1]),
-            ["KubernetesAdmin.kubeconfig", "Viewer.kubeconfig"]);
+        assert.deepStrictEqual(
+            commandsOf(text)
+                .filter((l) => l.startsWith("pulumi"))
+                .map((l) => l.split("> ")[1]),
+            ["KubernetesAdmin.kubeconfig", "Viewer.kubeconfig"],
+        );
         assert.match(text, /^# Viewer \(.*\): Kubernetes user viewer, no groups$/m);
     });
 
     it("without roles: no sign-in commands, only the kOps admin way in", () => {
         const text = renderNextSteps({ ...base, roles: [] });
         assert.match(text, /No IAM access roles were created/);
-        assert.deepStrictEqual(commandsOf(text).map((l) => l.split(" ").slice(0, 2).join(" ")), ["kops export", "kops validate"]);
+        assert.deepStrictEqual(
+            commandsOf(text).map((l) => l.split(" ").slice(0, 2).join(" ")),
+            ["kops export", "kops validate"],
+        );
     });
 
     it("role names with any character IAM allows reach the shell as one word each", () => {
         const name = "ops+admin=1,team.a@corp_x-y";
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "next-steps-"));
         try {
-            const ran = runInBash(renderNextSteps({
-                ...base,
-                roles: [{ name, roleArn: `arn:aws:iam::123456789012:role/${name}`, username: "ops", groups: [] }],
-            }), dir);
+            const ran = runInBash(
+                renderNextSteps({
+                    ...base,
+                    roles: [{ name, roleArn: `arn:aws:iam::123456789012:role/${name}`, username: "ops", groups: [] }],
+                }),
+                dir,
+            );
             assert.deepStrictEqual(ran, [
                 `kubectl KUBECONFIG=[${name}.kubeconfig] [auth] [whoami]`,
                 `kubectl KUBECONFIG=[${name}.kubeconfig] [auth] [can-i] [--list]`,
@@ -118,7 +148,10 @@ describe("renderNextSteps", () => {
                 "kops [validate] [cluster] [--name] [dev.k8s.local] [--state] [s3://kops-state-example]",
             ]);
             // The pipeline wrote jq's output (the role's kubeconfig) to the file kubectl then reads.
-            assert.strictEqual(fs.readFileSync(path.join(dir, `${name}.kubeconfig`), "utf8"), `jq [-r] [.[${JSON.stringify(name)}]]\n`);
+            assert.strictEqual(
+                fs.readFileSync(path.join(dir, `${name}.kubeconfig`), "utf8"),
+                `jq [-r] [.[${JSON.stringify(name)}]]\n`,
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -8,11 +8,13 @@ describe("renderTrustPolicy", () => {
     it("trusts the account root by default (the 2018 recipe)", () => {
         assert.deepStrictEqual(asAwsReadsIt(renderTrustPolicy({ accountId: "123456789012" })), {
             Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Principal: { AWS: "arn:aws:iam::123456789012:root" },
-                Action: "sts:AssumeRole",
-            }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::123456789012:root" },
+                    Action: "sts:AssumeRole",
+                },
+            ],
         });
     });
 
@@ -30,28 +32,35 @@ describe("renderTrustPolicy", () => {
         const principals = ["arn:aws:iam::111122223333:role/Ops", "arn:aws:iam::111122223333:user/alice"];
         assert.deepStrictEqual(asAwsReadsIt(renderTrustPolicy({ accountId: "123456789012", trustedPrincipals: principals })), {
             Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Principal: { AWS: principals },
-                Action: "sts:AssumeRole",
-            }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: principals },
+                    Action: "sts:AssumeRole",
+                },
+            ],
         });
     });
 
     it("writes a single listed principal as a string, as IAM returns it", () => {
-        const policy = renderTrustPolicy({ accountId: "123456789012", trustedPrincipals: ["arn:aws:iam::111122223333:role/Ops"] });
+        const policy = renderTrustPolicy({
+            accountId: "123456789012",
+            trustedPrincipals: ["arn:aws:iam::111122223333:role/Ops"],
+        });
         assert.deepStrictEqual(policy.Statement[0].Principal, { AWS: "arn:aws:iam::111122223333:role/Ops" });
     });
 
     it("adds the MFA condition when required", () => {
         assert.deepStrictEqual(asAwsReadsIt(renderTrustPolicy({ accountId: "123456789012", requireMfa: true })), {
             Version: "2012-10-17",
-            Statement: [{
-                Effect: "Allow",
-                Principal: { AWS: "arn:aws:iam::123456789012:root" },
-                Action: "sts:AssumeRole",
-                Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
-            }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: "arn:aws:iam::123456789012:root" },
+                    Action: "sts:AssumeRole",
+                    Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+                },
+            ],
         });
     });
 });
@@ -60,14 +69,16 @@ describe("renderTlsOnlyBucketPolicy", () => {
     it("denies every S3 action over plain HTTP on the bucket and its objects", () => {
         assert.deepStrictEqual(asAwsReadsIt(renderTlsOnlyBucketPolicy("arn:aws:s3:::kops-state")), {
             Version: "2012-10-17",
-            Statement: [{
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: ["arn:aws:s3:::kops-state", "arn:aws:s3:::kops-state/*"],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            }],
+            Statement: [
+                {
+                    Sid: "DenyInsecureTransport",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::kops-state", "arn:aws:s3:::kops-state/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
         });
     });
 });

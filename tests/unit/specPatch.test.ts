@@ -8,8 +8,13 @@ import { authenticatorStateHostPath } from "../../components/authenticator/manif
 import { authenticatorCertDir, certFetchSteps, renderCertFetchScript } from "../../components/kops/certFetchHook";
 import { extractImmutableSettings } from "../../components/kops/immutableSettings";
 import {
-    canonicalGoDuration, certFetchHookName, parseSpecPatchOptions, patchClusterSpec, SpecPatchOptions,
-    webhookFileAssetName, webhookKubeconfigPath,
+    canonicalGoDuration,
+    certFetchHookName,
+    parseSpecPatchOptions,
+    patchClusterSpec,
+    SpecPatchOptions,
+    webhookFileAssetName,
+    webhookKubeconfigPath,
 } from "../../components/kops/specPatch";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { assertGolden } from "../helpers/golden";
@@ -18,10 +23,12 @@ import { kopsCaseFile, kopsCases, kopsFixturesDir, readKopsInput } from "../help
 // kOps' own outputs, one folder per case in tests/fixtures/kops/, each with its expected patch beside it.
 const fixtures = kopsCases;
 const refusedFixtures = ["existing-complex"];
-const patchableFixtures = fixtures.filter(name => !refusedFixtures.includes(name));
+const patchableFixtures = fixtures.filter((name) => !refusedFixtures.includes(name));
 const repoRoot = path.join(__dirname, "../..");
 
-const webhookKubeconfig = renderWebhookKubeconfig("-----BEGIN CERTIFICATE-----\nMIIBfakeCertificateForGoldenFiles\n-----END CERTIFICATE-----\n");
+const webhookKubeconfig = renderWebhookKubeconfig(
+    "-----BEGIN CERTIFICATE-----\nMIIBfakeCertificateForGoldenFiles\n-----END CERTIFICATE-----\n",
+);
 
 function readFixture(name: string): string {
     return readKopsInput(name);
@@ -48,15 +55,15 @@ function optionsFor(kopsYaml: string, overrides: Partial<SpecPatchOptions> = {})
 }
 
 function docs(kopsYaml: string): any[] {
-    return YAML.parseAllDocuments(kopsYaml).map(doc => doc.toJS());
+    return YAML.parseAllDocuments(kopsYaml).map((doc) => doc.toJS());
 }
 
 function clusterSpec(kopsYaml: string): any {
-    return docs(kopsYaml).find(doc => doc.kind === "Cluster").spec;
+    return docs(kopsYaml).find((doc) => doc.kind === "Cluster").spec;
 }
 
 function instanceGroups(kopsYaml: string): any[] {
-    return docs(kopsYaml).filter(doc => doc.kind === "InstanceGroup");
+    return docs(kopsYaml).filter((doc) => doc.kind === "InstanceGroup");
 }
 
 function ourHook(kopsYaml: string): any {
@@ -68,8 +75,8 @@ function ourHook(kopsYaml: string): any {
 /** Edits the Cluster document of a fixture through the Document API (for specs no fixture has). */
 function withClusterEdit(kopsYaml: string, edit: (cluster: YAML.Document) => void): string {
     const all = YAML.parseAllDocuments(kopsYaml);
-    edit(all.find(doc => doc.get("kind") === "Cluster")!);
-    return all.map(doc => doc.toString()).join("");
+    edit(all.find((doc) => doc.get("kind") === "Cluster")!);
+    return all.map((doc) => doc.toString()).join("");
 }
 
 describe("kOps spec patch", () => {
@@ -82,11 +89,16 @@ describe("kOps spec patch", () => {
         }
         it("create-cluster-minimal-1.36 with the host runner", () => {
             const input = readFixture("create-cluster-minimal-1.36");
-            assertGolden(kopsCaseFile("create-cluster-minimal-1.36", "expected.host-runner.yaml"),
-                patchClusterSpec(input, optionsFor(input, { hookRunner: "host", stateBucketRegion: "eu-west-1" })));
+            assertGolden(
+                kopsCaseFile("create-cluster-minimal-1.36", "expected.host-runner.yaml"),
+                patchClusterSpec(input, optionsFor(input, { hookRunner: "host", stateBucketRegion: "eu-west-1" })),
+            );
         });
         it("covers every fixture: only existing-complex is refused", () => {
-            assert.ok(patchableFixtures.length >= 13, `found ${patchableFixtures.length} patchable fixtures in ${kopsFixturesDir}`);
+            assert.ok(
+                patchableFixtures.length >= 13,
+                `found ${patchableFixtures.length} patchable fixtures in ${kopsFixturesDir}`,
+            );
             assert.ok(fixtures.includes("existing-complex"));
         });
     });
@@ -113,7 +125,10 @@ describe("kOps spec patch", () => {
             assert.match(ourHook(second).execContainer.command[2], /s3:\/\/other-bucket\//);
             assert.doesNotMatch(ourHook(second).execContainer.command[2], /example-kops-state/);
             assert.strictEqual(spec.kubeAPIServer.authenticationTokenWebhookCacheTtl, "2m0s");
-            assert.strictEqual(second, patchClusterSpec(input, optionsFor(input, { stateBucket: "other-bucket", webhookCacheTtl: "2m0s" })));
+            assert.strictEqual(
+                second,
+                patchClusterSpec(input, optionsFor(input, { stateBucket: "other-bucket", webhookCacheTtl: "2m0s" })),
+            );
         });
     });
 
@@ -129,8 +144,18 @@ describe("kOps spec patch", () => {
         });
 
         it("keeps foreign fileAssets and kube-apiserver settings, and comments", () => {
-            const input = withClusterEdit(readFixture("existing-externalpolicies"), cluster => {
-                cluster.setIn(["spec", "fileAssets"], [{ name: "audit-policy", path: "/srv/kubernetes/kube-apiserver/audit.yaml", roles: ["ControlPlane"], content: "rules: []\n" }]);
+            const input = withClusterEdit(readFixture("existing-externalpolicies"), (cluster) => {
+                cluster.setIn(
+                    ["spec", "fileAssets"],
+                    [
+                        {
+                            name: "audit-policy",
+                            path: "/srv/kubernetes/kube-apiserver/audit.yaml",
+                            roles: ["ControlPlane"],
+                            content: "rules: []\n",
+                        },
+                    ],
+                );
                 (cluster.getIn(["spec", "kubeAPIServer"], true) as YAML.YAMLMap).commentBefore = " tuned by the platform team";
             });
             const beforeSpec = clusterSpec(input);
@@ -148,35 +173,43 @@ describe("kOps spec patch", () => {
         it("changes nothing but our entries, the version and the instance-group sizes", () => {
             const input = readFixture("create-cluster-ha");
             const output = patchClusterSpec(input, optionsFor(input));
-            const strip = (yaml: string) => docs(yaml).map(doc => {
-                const copy = JSON.parse(JSON.stringify(doc));
-                if (copy.kind === "Cluster") {
-                    for (const key of ["fileAssets", "hooks", "kubeAPIServer", "kubernetesVersion"]) {
-                        delete copy.spec[key];
+            const strip = (yaml: string) =>
+                docs(yaml).map((doc) => {
+                    const copy = JSON.parse(JSON.stringify(doc));
+                    if (copy.kind === "Cluster") {
+                        for (const key of ["fileAssets", "hooks", "kubeAPIServer", "kubernetesVersion"]) {
+                            delete copy.spec[key];
+                        }
+                    } else {
+                        for (const key of ["machineType", "minSize", "maxSize"]) {
+                            delete copy.spec[key];
+                        }
                     }
-                } else {
-                    for (const key of ["machineType", "minSize", "maxSize"]) {
-                        delete copy.spec[key];
-                    }
-                }
-                return copy;
-            });
+                    return copy;
+                });
             assert.deepStrictEqual(strip(output), strip(input));
         });
 
         it("keeps other documents (an SSHCredential) in place", () => {
-            const input = readFixture("create-cluster-minimal-1.36") +
+            const input =
+                readFixture("create-cluster-minimal-1.36") +
                 "\n---\n\napiVersion: kops.k8s.io/v1alpha2\nkind: SSHCredential\nmetadata:\n  name: admin\nspec:\n  publicKey: ssh-ed25519 AAAAC3Nza example\n";
             const output = patchClusterSpec(input, optionsFor(input));
-            const kinds = docs(output).map(doc => doc.kind);
+            const kinds = docs(output).map((doc) => doc.kind);
             assert.deepStrictEqual(kinds, ["Cluster", "InstanceGroup", "InstanceGroup", "SSHCredential"]);
             assert.strictEqual(docs(output)[3].spec.publicKey, "ssh-ed25519 AAAAC3Nza example");
         });
 
         it("keeps the spec's spelling of an equal Kubernetes version", () => {
             const input = readFixture("create-cluster-minimal-1.36");
-            assert.strictEqual(clusterSpec(patchClusterSpec(input, optionsFor(input, { kubernetesVersion: "1.36.0" }))).kubernetesVersion, "v1.36.0");
-            assert.strictEqual(clusterSpec(patchClusterSpec(input, optionsFor(input, { kubernetesVersion: "1.36.3" }))).kubernetesVersion, "1.36.3");
+            assert.strictEqual(
+                clusterSpec(patchClusterSpec(input, optionsFor(input, { kubernetesVersion: "1.36.0" }))).kubernetesVersion,
+                "v1.36.0",
+            );
+            assert.strictEqual(
+                clusterSpec(patchClusterSpec(input, optionsFor(input, { kubernetesVersion: "1.36.3" }))).kubernetesVersion,
+                "1.36.3",
+            );
         });
     });
 
@@ -185,12 +218,14 @@ describe("kOps spec patch", () => {
 
         it("delivers the webhook kubeconfig as a ControlPlane fileAsset under /srv/kubernetes/kube-apiserver/", () => {
             const assets = clusterSpec(patchClusterSpec(input, optionsFor(input))).fileAssets;
-            assert.deepStrictEqual(assets, [{
-                content: webhookKubeconfig,
-                name: webhookFileAssetName,
-                path: "/srv/kubernetes/kube-apiserver/aws-iam-authenticator-webhook.yaml",
-                roles: ["ControlPlane"],
-            }]);
+            assert.deepStrictEqual(assets, [
+                {
+                    content: webhookKubeconfig,
+                    name: webhookFileAssetName,
+                    path: "/srv/kubernetes/kube-apiserver/aws-iam-authenticator-webhook.yaml",
+                    roles: ["ControlPlane"],
+                },
+            ]);
         });
 
         it("points kube-apiserver at it, with the cache TTL as Go prints it", () => {
@@ -228,25 +263,30 @@ describe("kOps spec patch", () => {
         });
 
         it("host runner: a oneshot [Service] section whose ExecStart lines run the host's aws", () => {
-            const hook = ourHook(patchClusterSpec(input, optionsFor(input, { hookRunner: "host", stateBucketRegion: "eu-west-1" })));
+            const hook = ourHook(
+                patchClusterSpec(input, optionsFor(input, { hookRunner: "host", stateBucketRegion: "eu-west-1" })),
+            );
             assert.deepStrictEqual(Object.keys(hook), ["before", "manifest", "name", "roles"]);
             assert.deepStrictEqual(hook.before, ["kubelet.service"]);
             assert.deepStrictEqual(hook.roles, ["Master"]);
             const lines = hook.manifest.trimEnd().split("\n");
             assert.strictEqual(lines[0], "Type=oneshot");
             const dir = "/srv/kubernetes/aws-iam-authenticator";
-            assert.deepStrictEqual(lines.slice(1), [
-                `mkdir -p ${dir}`,
-                `chown 10000:10000 ${dir}`,
-                `chmod 0700 ${dir}`,
-                `aws s3 cp --region eu-west-1 --only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/cert.pem ${dir}/cert.pem.download`,
-                `aws s3 cp --region eu-west-1 --only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/key.pem ${dir}/key.pem.download`,
-                `chown 10000:10000 ${dir}/cert.pem.download ${dir}/key.pem.download`,
-                `chmod 0644 ${dir}/cert.pem.download`,
-                `chmod 0600 ${dir}/key.pem.download`,
-                `mv -f ${dir}/cert.pem.download ${dir}/cert.pem`,
-                `mv -f ${dir}/key.pem.download ${dir}/key.pem`,
-            ].map(line => `ExecStart=${line}`));
+            assert.deepStrictEqual(
+                lines.slice(1),
+                [
+                    `mkdir -p ${dir}`,
+                    `chown 10000:10000 ${dir}`,
+                    `chmod 0700 ${dir}`,
+                    `aws s3 cp --region eu-west-1 --only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/cert.pem ${dir}/cert.pem.download`,
+                    `aws s3 cp --region eu-west-1 --only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/key.pem ${dir}/key.pem.download`,
+                    `chown 10000:10000 ${dir}/cert.pem.download ${dir}/key.pem.download`,
+                    `chmod 0644 ${dir}/cert.pem.download`,
+                    `chmod 0600 ${dir}/key.pem.download`,
+                    `mv -f ${dir}/cert.pem.download ${dir}/cert.pem`,
+                    `mv -f ${dir}/key.pem.download ${dir}/key.pem`,
+                ].map((line) => `ExecStart=${line}`),
+            );
             assert.doesNotMatch(hook.manifest, /[$%"'\\]/);
         });
 
@@ -257,7 +297,13 @@ describe("kOps spec patch", () => {
         it("spreads nodeCount over the node groups as kops create cluster does, and sizes every group", () => {
             const ha = readFixture("create-cluster-complex-private");
             const groups = instanceGroups(patchClusterSpec(ha, optionsFor(ha, { nodeCount: 10 })));
-            const sizes = groups.map(ig => [ig.metadata.name, ig.spec.role, ig.spec.machineType, ig.spec.minSize, ig.spec.maxSize]);
+            const sizes = groups.map((ig) => [
+                ig.metadata.name,
+                ig.spec.role,
+                ig.spec.machineType,
+                ig.spec.minSize,
+                ig.spec.maxSize,
+            ]);
             assert.deepStrictEqual(sizes, [
                 ["bastions", "Bastion", "t2.micro", 1, 1],
                 ["control-plane-us-test-1a", "Master", "m6i.large", 1, 1],
@@ -267,13 +313,20 @@ describe("kOps spec patch", () => {
                 ["nodes-us-test-1b", "Node", "t3.large", 3, 3],
                 ["nodes-us-test-1c", "Node", "t3.large", 3, 3],
             ]);
-            const two = instanceGroups(patchClusterSpec(ha, optionsFor(ha, { nodeCount: 2 }))).filter(ig => ig.spec.role === "Node");
-            assert.deepStrictEqual(two.map(ig => ig.spec.minSize), [1, 1, 0]);
+            const two = instanceGroups(patchClusterSpec(ha, optionsFor(ha, { nodeCount: 2 }))).filter(
+                (ig) => ig.spec.role === "Node",
+            );
+            assert.deepStrictEqual(
+                two.map((ig) => ig.spec.minSize),
+                [1, 1, 0],
+            );
         });
 
         it("gives a Karpenter-managed node group minSize and machineType only", () => {
             const karpenter = readFixture("create-cluster-karpenter");
-            const nodes = instanceGroups(patchClusterSpec(karpenter, optionsFor(karpenter, { nodeCount: 6 }))).find(ig => ig.spec.role === "Node");
+            const nodes = instanceGroups(patchClusterSpec(karpenter, optionsFor(karpenter, { nodeCount: 6 }))).find(
+                (ig) => ig.spec.role === "Node",
+            );
             assert.strictEqual(nodes.spec.minSize, 6);
             assert.strictEqual(nodes.spec.maxSize, undefined);
             assert.strictEqual(nodes.spec.machineType, "t3.large");
@@ -289,13 +342,17 @@ describe("kOps spec patch", () => {
             work = fs.mkdtempSync(path.join(os.tmpdir(), "cert-fetch-"));
             const bin = path.join(work, "bin");
             fs.mkdirSync(bin);
-            fs.writeFileSync(path.join(bin, "aws"), [
-                "#!/bin/sh",
-                "# aws s3 cp [--region R] --only-show-errors s3://BUCKET/KEY DEST: copy from $STUB_BUCKETS/BUCKET/KEY",
-                "for last; do :; done",
-                "for arg; do case $arg in s3://*) src=${arg#s3://};; esac; done",
-                "exec cp \"$STUB_BUCKETS/$src\" \"$last\"",
-            ].join("\n"), { mode: 0o755 });
+            fs.writeFileSync(
+                path.join(bin, "aws"),
+                [
+                    "#!/bin/sh",
+                    "# aws s3 cp [--region R] --only-show-errors s3://BUCKET/KEY DEST: copy from $STUB_BUCKETS/BUCKET/KEY",
+                    "for last; do :; done",
+                    "for arg; do case $arg in s3://*) src=${arg#s3://};; esac; done",
+                    'exec cp "$STUB_BUCKETS/$src" "$last"',
+                ].join("\n"),
+                { mode: 0o755 },
+            );
             const objects = path.join(work, "buckets/example-kops-state/minimal.example.com/addons/authenticator");
             fs.mkdirSync(objects, { recursive: true });
             fs.writeFileSync(path.join(objects, "cert.pem"), "CERT\n");
@@ -304,10 +361,11 @@ describe("kOps spec patch", () => {
         afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
         const source = () => ({ stateBucket: "example-kops-state", clusterName: "minimal.example.com", authenticatorUid: uid });
-        const run = (script: string) => spawnSync("/bin/sh", ["-c", script], {
-            encoding: "utf8",
-            env: { PATH: `${path.join(work, "bin")}:/usr/bin:/bin`, STUB_BUCKETS: path.join(work, "buckets") },
-        });
+        const run = (script: string) =>
+            spawnSync("/bin/sh", ["-c", script], {
+                encoding: "utf8",
+                env: { PATH: `${path.join(work, "bin")}:/usr/bin:/bin`, STUB_BUCKETS: path.join(work, "buckets") },
+            });
         const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
 
         it("puts cert.pem (0644) and key.pem (0600), owned by the uid, in a 0700 directory; re-running converges", () => {
@@ -318,7 +376,10 @@ describe("kOps spec patch", () => {
                 assert.strictEqual(result.status, 0, result.stderr);
                 assert.strictEqual(fs.readFileSync(path.join(target, "cert.pem"), "utf8"), "CERT\n");
                 assert.strictEqual(fs.readFileSync(path.join(target, "key.pem"), "utf8"), "KEY\n");
-                assert.deepStrictEqual([mode(target), mode(path.join(target, "cert.pem")), mode(path.join(target, "key.pem"))], ["700", "644", "600"]);
+                assert.deepStrictEqual(
+                    [mode(target), mode(path.join(target, "cert.pem")), mode(path.join(target, "key.pem"))],
+                    ["700", "644", "600"],
+                );
                 for (const file of [target, path.join(target, "cert.pem"), path.join(target, "key.pem")]) {
                     assert.strictEqual(fs.statSync(file).uid, uid, file);
                     assert.strictEqual(fs.statSync(file).gid, uid, file);
@@ -341,7 +402,9 @@ describe("kOps spec patch", () => {
         it("the host runner's steps are the same commands with absolute paths", () => {
             const target = path.join(work, "host/aws-iam-authenticator");
             for (const argv of certFetchSteps(source(), { targetDir: target, awsCommand: "aws" })) {
-                execFileSync(argv[0], argv.slice(1), { env: { PATH: `${path.join(work, "bin")}:/usr/bin:/bin`, STUB_BUCKETS: path.join(work, "buckets") } });
+                execFileSync(argv[0], argv.slice(1), {
+                    env: { PATH: `${path.join(work, "bin")}:/usr/bin:/bin`, STUB_BUCKETS: path.join(work, "buckets") },
+                });
             }
             assert.strictEqual(fs.readFileSync(path.join(target, "key.pem"), "utf8"), "KEY\n");
             assert.strictEqual(mode(path.join(target, "key.pem")), "600");
@@ -351,73 +414,111 @@ describe("kOps spec patch", () => {
     describe("what it refuses", () => {
         it("refuses existing-complex: spec.authentication.aws makes kOps overwrite the webhook path", () => {
             const input = readFixture("existing-complex");
-            assert.throws(() => patchClusterSpec(input, optionsFor(input)), (e: Error) => {
-                assert.match(e.message, /^spec\.authentication\.aws is set/);
-                assert.match(e.message, /authenticationTokenWebhookConfigFile/);
-                assert.match(e.message, /kops#6321/);
-                return true;
-            });
+            assert.throws(
+                () => patchClusterSpec(input, optionsFor(input)),
+                (e: Error) => {
+                    assert.match(e.message, /^spec\.authentication\.aws is set/);
+                    assert.match(e.message, /authenticationTokenWebhookConfigFile/);
+                    assert.match(e.message, /kops#6321/);
+                    return true;
+                },
+            );
         });
 
         it("refuses spec.authentication.kopeio likewise", () => {
-            const input = withClusterEdit(readFixture("create-cluster-minimal-1.36"),
-                cluster => cluster.setIn(["spec", "authentication"], { kopeio: {} }));
+            const input = withClusterEdit(readFixture("create-cluster-minimal-1.36"), (cluster) =>
+                cluster.setIn(["spec", "authentication"], { kopeio: {} }),
+            );
             assert.throws(() => patchClusterSpec(input, optionsFor(input)), /^Error: spec\.authentication\.kopeio is set/);
         });
 
         it("refuses a token webhook that points elsewhere, naming it", () => {
-            const input = withClusterEdit(readFixture("create-cluster-minimal-1.36"),
-                cluster => cluster.setIn(["spec", "kubeAPIServer", "authenticationTokenWebhookConfigFile"], "/srv/kubernetes/kube-apiserver/other.yaml"));
-            assert.throws(() => patchClusterSpec(input, optionsFor(input)),
-                /authenticationTokenWebhookConfigFile is already "\/srv\/kubernetes\/kube-apiserver\/other.yaml"/);
+            const input = withClusterEdit(readFixture("create-cluster-minimal-1.36"), (cluster) =>
+                cluster.setIn(
+                    ["spec", "kubeAPIServer", "authenticationTokenWebhookConfigFile"],
+                    "/srv/kubernetes/kube-apiserver/other.yaml",
+                ),
+            );
+            assert.throws(
+                () => patchClusterSpec(input, optionsFor(input)),
+                /authenticationTokenWebhookConfigFile is already "\/srv\/kubernetes\/kube-apiserver\/other.yaml"/,
+            );
         });
 
         it("refuses a foreign fileAsset at our path and an instance-group hook that would shadow ours", () => {
-            const asset = withClusterEdit(readFixture("create-cluster-minimal-1.36"),
-                cluster => cluster.setIn(["spec", "fileAssets"], [{ name: "mine", path: webhookKubeconfigPath, content: "x" }]));
+            const asset = withClusterEdit(readFixture("create-cluster-minimal-1.36"), (cluster) =>
+                cluster.setIn(["spec", "fileAssets"], [{ name: "mine", path: webhookKubeconfigPath, content: "x" }]),
+            );
             assert.throws(() => patchClusterSpec(asset, optionsFor(asset)), /fileAssets entry "mine" already writes/);
             const all = YAML.parseAllDocuments(readFixture("create-cluster-minimal-1.36"));
             all[1].setIn(["spec", "hooks"], [{ name: certFetchHookName, manifest: "Type=oneshot\n" }]);
-            const shadowed = all.map(doc => doc.toString()).join("");
-            assert.throws(() => patchClusterSpec(shadowed, optionsFor(shadowed)), /InstanceGroup "control-plane-us-test-1a" has a hook named/);
+            const shadowed = all.map((doc) => doc.toString()).join("");
+            assert.throws(
+                () => patchClusterSpec(shadowed, optionsFor(shadowed)),
+                /InstanceGroup "control-plane-us-test-1a" has a hook named/,
+            );
         });
 
         it("refuses a control-plane count the spec does not have", () => {
             const input = readFixture("create-cluster-ha");
-            assert.throws(() => patchClusterSpec(input, optionsFor(input, { controlPlaneCount: 5 })),
-                /^Error: controlPlaneCount is 5 but the spec has 3 control-plane instance group\(s\) \(control-plane-us-test-1a, control-plane-us-test-1b, control-plane-us-test-1c\)/);
+            assert.throws(
+                () => patchClusterSpec(input, optionsFor(input, { controlPlaneCount: 5 })),
+                /^Error: controlPlaneCount is 5 but the spec has 3 control-plane instance group\(s\) \(control-plane-us-test-1a, control-plane-us-test-1b, control-plane-us-test-1c\)/,
+            );
         });
 
         it("refuses a spec for another cluster, and input that is not one kOps Cluster", () => {
             const input = readFixture("create-cluster-minimal-1.36");
-            assert.throws(() => patchClusterSpec(input, optionsFor(input, { clusterName: "other.example.com" })),
-                /the spec is for cluster "minimal.example.com", but clusterName is "other.example.com"/);
-            assert.throws(() => patchClusterSpec("kind: InstanceGroup\n", optionsFor(input)), /exactly one document of kind Cluster, found 0/);
-            assert.throws(() => patchClusterSpec(input + "\n---\n" + input, optionsFor(input)), /exactly one document of kind Cluster, found 2/);
+            assert.throws(
+                () => patchClusterSpec(input, optionsFor(input, { clusterName: "other.example.com" })),
+                /the spec is for cluster "minimal.example.com", but clusterName is "other.example.com"/,
+            );
+            assert.throws(
+                () => patchClusterSpec("kind: InstanceGroup\n", optionsFor(input)),
+                /exactly one document of kind Cluster, found 0/,
+            );
+            assert.throws(
+                () => patchClusterSpec(input + "\n---\n" + input, optionsFor(input)),
+                /exactly one document of kind Cluster, found 2/,
+            );
             assert.throws(() => patchClusterSpec("a: [\n", optionsFor(input)), /does not parse/);
-            assert.throws(() => patchClusterSpec(input.replace("kops.k8s.io/v1alpha2", "kops.k8s.io/v1alpha3"), optionsFor(input)),
-                /apiVersion "kops.k8s.io\/v1alpha3"; only kops.k8s.io\/v1alpha2/);
+            assert.throws(
+                () => patchClusterSpec(input.replace("kops.k8s.io/v1alpha2", "kops.k8s.io/v1alpha3"), optionsFor(input)),
+                /apiVersion "kops.k8s.io\/v1alpha3"; only kops.k8s.io\/v1alpha2/,
+            );
         });
 
         it("refuses bad options, naming each one, its value and what is accepted", () => {
             const input = readFixture("create-cluster-minimal-1.36");
-            assert.throws(() => patchClusterSpec(input, optionsFor(input, {
-                stateBucket: "s3://example", webhookCacheTtl: "5 minutes", hookImage: "amazon/aws-cli:latest",
-                nodeCount: -1, kubernetesVersion: "latest", webhookKubeconfig: "-----BEGIN RSA PRIVATE KEY-----", authenticatorUid: 0,
-            })), (e: Error) => {
-                for (const expected of [
-                    /stateBucket: "s3:\/\/example" is not valid; expected an S3 bucket name/,
-                    /webhookCacheTtl: "5 minutes" is not valid; expected a Go duration/,
-                    /hookImage: "amazon\/aws-cli:latest" is not valid; expected an image reference pinned/,
-                    /nodeCount: -1 is not valid/,
-                    /kubernetesVersion: "latest" is not valid/,
-                    /webhookKubeconfig: .* is not valid; expected the webhook kubeconfig as YAML text with clusters and no private key/,
-                    /authenticatorUid: 0 is not valid; expected a uid from 1 to 2147483647/,
-                ]) {
-                    assert.match(e.message, expected);
-                }
-                return true;
-            });
+            assert.throws(
+                () =>
+                    patchClusterSpec(
+                        input,
+                        optionsFor(input, {
+                            stateBucket: "s3://example",
+                            webhookCacheTtl: "5 minutes",
+                            hookImage: "amazon/aws-cli:latest",
+                            nodeCount: -1,
+                            kubernetesVersion: "latest",
+                            webhookKubeconfig: "-----BEGIN RSA PRIVATE KEY-----",
+                            authenticatorUid: 0,
+                        }),
+                    ),
+                (e: Error) => {
+                    for (const expected of [
+                        /stateBucket: "s3:\/\/example" is not valid; expected an S3 bucket name/,
+                        /webhookCacheTtl: "5 minutes" is not valid; expected a Go duration/,
+                        /hookImage: "amazon\/aws-cli:latest" is not valid; expected an image reference pinned/,
+                        /nodeCount: -1 is not valid/,
+                        /kubernetesVersion: "latest" is not valid/,
+                        /webhookKubeconfig: .* is not valid; expected the webhook kubeconfig as YAML text with clusters and no private key/,
+                        /authenticatorUid: 0 is not valid; expected a uid from 1 to 2147483647/,
+                    ]) {
+                        assert.match(e.message, expected);
+                    }
+                    return true;
+                },
+            );
         });
 
         it("reads options from JSON, rejecting unknown keys, wrong types and missing values", () => {
@@ -425,21 +526,35 @@ describe("kOps spec patch", () => {
             const options = optionsFor(input);
             assert.deepStrictEqual(parseSpecPatchOptions(JSON.stringify({ ...options, webhookCacheTtl: "5m" })), options);
             const { nodeSize: _omitted, ...missing } = options;
-            assert.throws(() => parseSpecPatchOptions(JSON.stringify({ ...missing, nodecount: 3, nodeCount: "3" })), (e: Error) => {
-                assert.match(e.message, /nodecount: unknown option/);
-                assert.match(e.message, /nodeCount: must be a number, got "3"/);
-                assert.match(e.message, /nodeSize: missing/);
-                return true;
-            });
+            assert.throws(
+                () => parseSpecPatchOptions(JSON.stringify({ ...missing, nodecount: 3, nodeCount: "3" })),
+                (e: Error) => {
+                    assert.match(e.message, /nodecount: unknown option/);
+                    assert.match(e.message, /nodeCount: must be a number, got "3"/);
+                    assert.match(e.message, /nodeSize: missing/);
+                    return true;
+                },
+            );
             assert.throws(() => parseSpecPatchOptions("{"), /not JSON/);
         });
     });
 
     it("writes durations as Go's Duration.String() does", () => {
         const cases: [string, string | undefined][] = [
-            ["5m", "5m0s"], ["5m0s", "5m0s"], ["90s", "1m30s"], ["1h", "1h0m0s"], ["1.5h", "1h30m0s"], ["0", "0s"],
-            ["500ms", "500ms"], ["1500ms", "1.5s"], ["2h45m30.25s", "2h45m30.25s"], ["10us", "10µs"],
-            ["5 m", undefined], ["-5m", undefined], ["5", undefined], ["", undefined],
+            ["5m", "5m0s"],
+            ["5m0s", "5m0s"],
+            ["90s", "1m30s"],
+            ["1h", "1h0m0s"],
+            ["1.5h", "1h30m0s"],
+            ["0", "0s"],
+            ["500ms", "500ms"],
+            ["1500ms", "1.5s"],
+            ["2h45m30.25s", "2h45m30.25s"],
+            ["10us", "10µs"],
+            ["5 m", undefined],
+            ["-5m", undefined],
+            ["5", undefined],
+            ["", undefined],
         ];
         for (const [text, expected] of cases) {
             assert.strictEqual(canonicalGoDuration(text), expected, text);
@@ -450,7 +565,10 @@ describe("kOps spec patch", () => {
         const helper = path.join(repoRoot, "dist/kops/kopsHelper.js");
         const runCli = (args: string[], input: string, env: NodeJS.ProcessEnv) =>
             spawnSync(process.execPath, [helper, "patch-spec", ...args], {
-                cwd: os.tmpdir(), input, encoding: "utf8", env: { PATH: process.env.PATH, ...env },
+                cwd: os.tmpdir(),
+                input,
+                encoding: "utf8",
+                env: { PATH: process.env.PATH, ...env },
             });
 
         it("patches stdin to stdout with the options from SPEC_PATCH", () => {
@@ -470,7 +588,10 @@ describe("kOps spec patch", () => {
             const input = readFixture("create-cluster-ha");
             const bad = runCli([], input, { SPEC_PATCH: JSON.stringify({ ...optionsFor(input), hookRunner: "docker" }) });
             assert.strictEqual(bad.status, 1);
-            assert.match(bad.stderr, /^kops-iam-auth: error: invalid spec patch options:\n {2}- hookRunner: "docker" is not valid; expected container or host/);
+            assert.match(
+                bad.stderr,
+                /^kops-iam-auth: error: invalid spec patch options:\n {2}- hookRunner: "docker" is not valid; expected container or host/,
+            );
             const empty = runCli([], "", { SPEC_PATCH: JSON.stringify(optionsFor(input)) });
             assert.strictEqual(empty.status, 1);
             assert.match(empty.stderr, /^kops-iam-auth: error: no kOps YAML on stdin/);

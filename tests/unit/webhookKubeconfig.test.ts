@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import {
-    authenticatorPort, authenticatorWebhookUrl, renderWebhookKubeconfig,
+    authenticatorPort,
+    authenticatorWebhookUrl,
+    renderWebhookKubeconfig,
 } from "../../components/authenticator/webhookKubeconfig";
 
 const certPem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIQTESTCERT\n-----END CERTIFICATE-----\n";
@@ -12,13 +14,15 @@ describe("renderWebhookKubeconfig", () => {
         assert.deepStrictEqual(parsed, {
             apiVersion: "v1",
             kind: "Config",
-            clusters: [{
-                name: "aws-iam-authenticator",
-                cluster: {
-                    "certificate-authority-data": Buffer.from(certPem).toString("base64"),
-                    server: "https://127.0.0.1:21362/authenticate",
+            clusters: [
+                {
+                    name: "aws-iam-authenticator",
+                    cluster: {
+                        "certificate-authority-data": Buffer.from(certPem).toString("base64"),
+                        server: "https://127.0.0.1:21362/authenticate",
+                    },
                 },
-            }],
+            ],
             users: [{ name: "apiserver" }],
             "current-context": "webhook",
             contexts: [{ name: "webhook", context: { cluster: "aws-iam-authenticator", user: "apiserver" } }],
@@ -37,7 +41,9 @@ describe("renderWebhookKubeconfig", () => {
     });
 
     it("refuses something that is not a PEM certificate, saying what it got", () => {
-        assert.throws(() => renderWebhookKubeconfig("-----BEGIN RSA PRIVATE KEY-----\nX\n"),
-            /certPem must be a PEM certificate.*BEGIN RSA PRIVATE KEY/);
+        assert.throws(
+            () => renderWebhookKubeconfig("-----BEGIN RSA PRIVATE KEY-----\nX\n"),
+            /certPem must be a PEM certificate.*BEGIN RSA PRIVATE KEY/,
+        );
     });
 });
