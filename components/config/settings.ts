@@ -1,9 +1,15 @@
 // The stack's settings: their types, and every setting described once, in the tables below (what it
 // does, its default, what is accepted and its check). Pulumi.yaml's `config:` block and the README's
 // configuration reference are checked against them; ./parse.ts reads and validates a stack with them.
-import { AuthenticatorResources } from "../authenticator/manifests";
+import {
+    AuthenticatorResources,
+    defaultAuthenticatorImage,
+    defaultAuthenticatorResources,
+    defaultAuthenticatorUid,
+} from "../authenticator/manifests";
 import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "../authenticator/mappings";
 import { TokenCommand } from "../authenticator/userKubeconfig";
+import { kopsClusterDefaults } from "../kops/defaults";
 import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../kops/extraFlags";
 import { ClusterTopology } from "../kops/immutableSettings";
 import { HookRunner } from "../kops/specPatch";
@@ -201,7 +207,7 @@ export const simpleSettings = {
     },
     nodeCount: {
         type: "integer",
-        default: 2,
+        default: kopsClusterDefaults.nodeCount,
         description:
             "Number of worker nodes. At least one: CoreDNS cannot run on the tainted control plane, " +
             "so a cluster without nodes never validates.",
@@ -210,21 +216,21 @@ export const simpleSettings = {
     },
     nodeSize: {
         type: "string",
-        default: "t3.medium",
+        default: kopsClusterDefaults.nodeSize,
         description: "EC2 instance type of the worker nodes.",
         accepted: instanceTypeAccepted,
         check: isInstanceTypeShape,
     },
     controlPlaneCount: {
         type: "integer",
-        default: 1,
+        default: kopsClusterDefaults.controlPlaneCount,
         description: "Number of control-plane instances (etcd members).",
         accepted: "1, 3 or 5: an odd number, so etcd keeps a quorum when a member is lost",
         check: (value) => [1, 3, 5].includes(value),
     },
     controlPlaneSize: {
         type: "string",
-        default: "t3.medium",
+        default: kopsClusterDefaults.controlPlaneSize,
         description: "EC2 instance type of the control-plane instances.",
         accepted: instanceTypeAccepted,
         check: isInstanceTypeShape,
@@ -251,14 +257,14 @@ export const simpleSettings = {
     },
     networking: {
         type: "string",
-        default: "cilium",
+        default: kopsClusterDefaults.networking,
         description: "Pod networking (kops create cluster --networking).",
         accepted: `one of kOps' networking modes on AWS: ${networkingModes.join(", ")}`,
         check: oneOf(networkingModes),
     },
     topology: {
         type: "string",
-        default: "public",
+        default: kopsClusterDefaults.topology,
         description: "Subnet topology: public puts instances in public subnets; private adds NAT gateways.",
         accepted: "public or private",
         check: oneOf(["public", "private"]),
@@ -291,56 +297,56 @@ export const simpleSettings = {
     },
     authenticatorImage: {
         type: "string",
-        default: "public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7",
+        default: defaultAuthenticatorImage,
         description: "aws-iam-authenticator server image (the default is the one kOps 1.36 uses).",
         accepted: pinnedImageAccepted,
         check: isPinnedImage,
     },
     authenticatorUid: {
         type: "integer",
-        default: 10000,
+        default: defaultAuthenticatorUid,
         description: "User and group ID the authenticator runs as; the hook makes its certificate and key readable by it.",
         accepted: "an integer from 1 to 2147483647 (not 0: the authenticator does not run as root)",
         check: integerRange(1, 2147483647),
     },
     authenticatorCpuRequest: {
         type: "string",
-        default: "10m",
+        default: defaultAuthenticatorResources.requests.cpu,
         description: "CPU request of the authenticator container.",
         accepted: `${cpuAccepted}, at most authenticatorCpuLimit`,
         check: (value) => cpuCores(value) !== undefined,
     },
     authenticatorMemoryRequest: {
         type: "string",
-        default: "20Mi",
+        default: defaultAuthenticatorResources.requests.memory,
         description: "Memory request of the authenticator container.",
         accepted: `${memoryAccepted}, at most authenticatorMemoryLimit`,
         check: (value) => memoryBytes(value) !== undefined,
     },
     authenticatorCpuLimit: {
         type: "string",
-        default: "100m",
+        default: defaultAuthenticatorResources.limits.cpu,
         description: "CPU limit of the authenticator container.",
         accepted: cpuAccepted,
         check: (value) => cpuCores(value) !== undefined,
     },
     authenticatorMemoryLimit: {
         type: "string",
-        default: "20Mi",
+        default: defaultAuthenticatorResources.limits.memory,
         description: "Memory limit of the authenticator container.",
         accepted: memoryAccepted,
         check: (value) => memoryBytes(value) !== undefined,
     },
     webhookCacheTtl: {
         type: "string",
-        default: "5m0s",
+        default: kopsClusterDefaults.webhookCacheTtl,
         description: "How long kube-apiserver caches a token's sign-in result (authenticationTokenWebhookCacheTtl).",
         accepted: "a Go duration from 0s to 1h, like 5m0s or 30s: a removed mapping keeps working for up to this long",
         check: durationRange(0, 3600),
     },
     hookRunner: {
         type: "string",
-        default: "container",
+        default: kopsClusterDefaults.hookRunner,
         description:
             "How the control-plane hook fetches the certificate and key from S3: in an aws-cli container, " +
             "or with the aws CLI installed on the host image.",
@@ -349,21 +355,21 @@ export const simpleSettings = {
     },
     hookImage: {
         type: "string",
-        default: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
+        default: kopsClusterDefaults.hookImage,
         description: "aws-cli image the hook runs when hookRunner is container.",
         accepted: pinnedImageAccepted,
         check: isPinnedImage,
     },
     kopsBinary: {
         type: "string",
-        default: "kops",
+        default: kopsClusterDefaults.kopsBinary,
         description: "The kops command (on PATH) or a path to it, on the machine running pulumi.",
         accepted: "a command name or path without whitespace",
         check: noWhitespace,
     },
     kopsExtraFlags: {
         type: "array",
-        default: [],
+        default: [...kopsClusterDefaults.extraFlags],
         description: "Extra flags for kops create cluster, one flag per item, like --node-volume-size=64.",
         accepted: kopsExtraFlagsAccepted,
         // The allow-list is kops/extraFlags.ts, shared with the KopsCluster component.
@@ -371,13 +377,13 @@ export const simpleSettings = {
     },
     adoptExistingCluster: {
         type: "boolean",
-        default: false,
+        default: kopsClusterDefaults.adoptExisting,
         description: "Manage a cluster of this name that already exists in the state store instead of failing.",
         accepted: "true or false",
     },
     validateTimeout: {
         type: "string",
-        default: "15m",
+        default: kopsClusterDefaults.validateTimeout,
         description: "How long kops validate cluster --wait waits for the cluster to become healthy.",
         accepted: "a Go duration from 1m to 2h, like 15m or 1h30m",
         check: durationRange(60, 7200),

@@ -19,6 +19,7 @@ import {
 } from "./commandEnvironment";
 import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../config/rules";
 import { kopsExtraFlagsProblems } from "./extraFlags";
+import { kopsClusterDefaults } from "./defaults";
 import { ImmutableSettingsGuard } from "./immutableGuard";
 import { ClusterTopology, immutableSettingsFromConfig } from "./immutableSettings";
 import { parseKubeconfigCluster } from "./kubeconfigInfo";
@@ -125,26 +126,6 @@ export interface KopsClusterArgs {
     /** Timeouts of each command; see KopsCommandTimeouts for the defaults. */
     timeouts?: KopsCommandTimeouts;
 }
-
-/** Defaults of the optional KopsClusterArgs; the same as the stack config's (components/config/settings.ts). */
-export const kopsClusterDefaults = {
-    nodeCount: 2,
-    nodeSize: "t3.medium",
-    controlPlaneCount: 1,
-    controlPlaneSize: "t3.medium",
-    networking: "cilium",
-    topology: "public",
-    extraFlags: [] as string[],
-    adoptExisting: false,
-    validateTimeout: "15m",
-    kubeconfigMode: "auth-plugin",
-    adminTtl: "1h",
-    kopsBinary: "kops",
-    webhookCacheTtl: "5m0s",
-    hookRunner: "container",
-    hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
-    authenticatorUid: 10000,
-} as const;
 
 /**
  * Checks, before anything runs, that the commands will find this package: they run in the Pulumi

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Prints on stdout a kubeconfig for the cluster (for the Pulumi Kubernetes provider); progress
 # goes to stderr. Nothing is left on disk.
-#   KUBECONFIG_MODE=auth-plugin (default): `kops export kubecfg --auth-plugin`. The user runs
+#   KUBECONFIG_MODE=auth-plugin (KopsCluster's default): `kops export kubecfg --auth-plugin`. The user runs
 #     `kops helpers kubectl-auth --cluster=X --state=S` (pkg/kubeconfig/create_kubecfg.go,
 #     v1.36.2), which issues a short-lived client certificate from the state store on each use
 #     (pkg/commands/helpers/kubectl_auth.go), so the kubeconfig kept in the Pulumi state holds no
 #     credential and never expires. kOps writes the command as plain `kops`; we point it at
 #     KOPS_BIN and give it the AWS_PROFILE/AWS_REGION kops runs with here, so the provider
 #     reaches the same state store with the same identity.
-#   KUBECONFIG_MODE=admin: `kops export kubecfg --admin=$ADMIN_TTL` (default 18h, kOps' own
-#     default): a static admin client certificate that EXPIRES after ADMIN_TTL; later Pulumi runs
-#     then fail to reach the cluster until this command runs again.
+#   KUBECONFIG_MODE=admin: `kops export kubecfg --admin=$ADMIN_TTL` (required; KopsCluster passes
+#     its adminTtl): a static admin client certificate that EXPIRES after ADMIN_TTL; later Pulumi
+#     runs then fail to reach the cluster until this command runs again.
 # Environment: KOPS_BIN (default kops), CLUSTER_NAME, STATE_STORE, KUBECONFIG_MODE, ADMIN_TTL.
 #
 # kOps fact (v1.36.2): `export kubecfg` prints "kOps has set your kubectl context to X" on stdout
@@ -20,11 +20,11 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-KUBECONFIG_MODE=${KUBECONFIG_MODE:-auth-plugin}
-ADMIN_TTL=${ADMIN_TTL:-18h}
+require_env KUBECONFIG_MODE
 case "$KUBECONFIG_MODE" in
   auth-plugin) flags=(--auth-plugin) ;;
   admin)
+    require_env ADMIN_TTL
     [[ "$ADMIN_TTL" =~ ^([0-9]+(\.[0-9]+)?(h|m|s))+$ ]] ||
       die "ADMIN_TTL is \"$ADMIN_TTL\"; expected a duration such as 18h or 720h"
     flags=(--admin="$ADMIN_TTL")
