@@ -5,9 +5,8 @@
 // part way; the caller stops the rest with stop(), which never throws.
 import * as fs from "fs";
 import * as https from "https";
-import * as net from "net";
 import * as path from "path";
-import { BackgroundProcess, runOk, startBackground, waitUntil } from "./processes";
+import { BackgroundProcess, freeLoopbackPort, runOk, startBackground, waitUntil } from "./processes";
 
 export interface KubeApiserverOptions {
     /** Paths of the binaries (requireTool). */
@@ -48,17 +47,6 @@ export interface KubeApiserver {
     controllerManagerLog(): string;
     /** Stops every process it started, the controller manager and apiserver before etcd. Never throws. */
     stop(): Promise<void>;
-}
-
-export async function freeLoopbackPort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
 }
 
 function httpGet(url: string, options: https.RequestOptions = {}): Promise<{ status: number; body: string }> {

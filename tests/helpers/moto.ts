@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { freeLoopbackPort } from "./processes";
 
 export interface Moto {
     /** e.g. http://127.0.0.1:43117 */
@@ -15,17 +16,6 @@ export interface Moto {
 }
 
 export const testRegion = "us-east-1";
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const address = server.address() as net.AddressInfo;
-            server.close(() => resolve(address.port));
-        });
-    });
-}
 
 async function waitForPort(port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -74,7 +64,7 @@ export function awsClientEnv(endpoint: string): NodeJS.ProcessEnv {
 
 /** Starts moto_server (path from requireTool) on a free loopback port. */
 export async function startMoto(motoServer: string): Promise<Moto> {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const child = spawn(motoServer, ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr?.on("data", (d) => {

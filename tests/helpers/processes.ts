@@ -1,6 +1,7 @@
 // Running real programs from tests: bounded in time, output captured, and every long-running
 // server stopped by the test that started it.
 import { ChildProcess, spawn, SpawnOptions } from "child_process";
+import * as net from "net";
 
 export interface RunResult {
     /** Exit code; null when the process was killed (see signal). */
@@ -185,4 +186,16 @@ export async function waitUntil(
         await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`${what}: not ready within ${timeoutMs} ms` + (proc ? `; its output so far:\n${proc.output()}` : ""));
+}
+
+/** A port on 127.0.0.1 that was free a moment ago (nothing listens on it when this returns). */
+export async function freeLoopbackPort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
 }

@@ -6,12 +6,12 @@ import * as assert from "assert";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import { defaultAuthenticatorUid, renderAuthenticatorDaemonSet } from "../../components/authenticator/manifests";
 import { awsClientEnv } from "../helpers/moto";
+import { freeLoopbackPort } from "../helpers/processes";
 import { requireTool } from "../helpers/tools";
 
 const clusterId = "server-test.example.com";
@@ -29,17 +29,6 @@ const mappings = {
 };
 
 const runningAsRoot = process.getuid?.() === 0;
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 function httpsGet(url: string, ca: string): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -191,7 +180,7 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
             console.warn("\n  !!! not root: the server runs as this user, not as uid 10000 (the rest is checked)\n");
         }
         provisionStateFiles();
-        const port = await freePort();
+        const port = await freeLoopbackPort();
         const run = startServer(binary, dir, port, { readOnlyState: true });
         try {
             let health = "";
@@ -244,7 +233,7 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
         if (runningAsRoot) {
             fs.chownSync(path.join(dir, "state"), defaultAuthenticatorUid, defaultAuthenticatorUid);
         }
-        const run = startServer(binary, dir, await freePort(), { readOnlyState: false });
+        const run = startServer(binary, dir, await freeLoopbackPort(), { readOnlyState: false });
         try {
             for (let i = 0; i < 100 && !fs.existsSync(path.join(dir, "state", "key.pem")); i++) {
                 await new Promise((r) => setTimeout(r, 100));
@@ -257,7 +246,7 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
     });
 
     it("without cert.pem and key.pem, the read-only state directory makes the server exit, saying why", async () => {
-        const run = startServer(binary, dir, await freePort(), { readOnlyState: true });
+        const run = startServer(binary, dir, await freeLoopbackPort(), { readOnlyState: true });
         const code = await Promise.race([run.exited, new Promise<string>((r) => setTimeout(() => r("still running"), 20000))]);
         await stopServer(run);
         assert.notStrictEqual(code, "still running", "the server must not keep running without its certificate");

@@ -12,24 +12,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as net from "net";
-import { run, RunResult } from "../helpers/processes";
+import { freeLoopbackPort, run, RunResult } from "../helpers/processes";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const engineBin = path.join(repoRoot, ".cache", "pulumi", "bin");
 const project = "unreachable-test";
-
-/** A loopback port that was free a moment ago (nothing listens on it afterwards). */
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 /** A kubeconfig for a cluster at `server`, its user a credential or an exec plugin. */
 function kubeconfig(server: string, user: Record<string, unknown>): string {
@@ -62,7 +49,7 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
         }
         work = fs.mkdtempSync(path.join(os.tmpdir(), "delete-unreachable-"));
         // A loopback port nothing listens on: the cluster's API endpoint, gone.
-        port = await freePort();
+        port = await freeLoopbackPort();
     });
 
     after(() => {
