@@ -18,81 +18,15 @@ import { KopsStateStore } from "./aws/stateStore";
  * stack program, or `parseStackSettings({ clusterName, stateBucketName, ... }, region)` to fill in
  * the defaults and check a hand-made set. What each value means, its default and what is accepted
  * is documented once, per stack config key, in components/config/settings.ts and the README's configuration
- * reference; below, each field says which config keys it holds and which part it drives.
+ * reference; StackSettings' fields say which config keys each holds and which part it drives (this
+ * is StackSettings itself, not an interface restating it).
  *
  * Several clusters in one program need different component names, cluster names, and either
  * different state buckets or one existing bucket (`stateBucket.create: false`) shared between
  * them: objects and kOps state are kept per cluster name. IAM role names are global in an AWS
  * account, so clusters in one account also need different `accessRoles` names.
  */
-export interface KopsIamClusterArgs extends StackSettings {
-    /**
-     * `clusterName`: the kOps cluster name (fixed once created), the authenticator's cluster ID
-     * that every token is signed for, the prefix of the state store objects, and the cluster's
-     * name in the user kubeconfigs.
-     */
-    clusterName: StackSettings["clusterName"];
-    /**
-     * `aws:region`: where kOps builds the cluster and the token commands sign. It must be the
-     * region of the AWS provider the component's AWS resources use (the default provider, unless
-     * `providers` says otherwise).
-     */
-    region: StackSettings["region"];
-    /** `zones` (defaulted to the region's zone a): the cluster's zones, fixed once created. */
-    zones: StackSettings["zones"];
-    /** `nodeCount`: worker nodes. A change updates and rolls the cluster. */
-    nodeCount: StackSettings["nodeCount"];
-    /** `nodeSize`: worker instance type. A change updates and rolls the cluster. */
-    nodeSize: StackSettings["nodeSize"];
-    /** `controlPlaneCount`: control-plane instances, fixed once created. */
-    controlPlaneCount: StackSettings["controlPlaneCount"];
-    /** `controlPlaneSize`: control-plane instance type. A change updates and rolls the cluster. */
-    controlPlaneSize: StackSettings["controlPlaneSize"];
-    /** `kubernetesVersion`. A change upgrades the cluster (update, rolling-update). */
-    kubernetesVersion: StackSettings["kubernetesVersion"];
-    /** `networking`, fixed once created. */
-    networking: StackSettings["networking"];
-    /** `topology`, fixed once created. */
-    topology: StackSettings["topology"];
-    /** `sshPublicKey`: the key text; undefined for none. */
-    sshPublicKey?: StackSettings["sshPublicKey"];
-    /**
-     * `stateBucketName`, `createStateBucket`, `stateBucketForceDestroy`: the kOps state store,
-     * which also holds the authenticator's cert.pem, key.pem and webhook kubeconfig.
-     */
-    stateBucket: StackSettings["stateBucket"];
-    /** `accessRoles`: the IAM roles to create; each gets a kubeconfig in `kubeconfigs`. */
-    accessRoles: StackSettings["accessRoles"];
-    /** `mapRoles`: existing roles that may sign in (no kubeconfig is made for them). */
-    mapRoles: StackSettings["mapRoles"];
-    /** `mapUsers`: existing IAM users that may sign in. */
-    mapUsers: StackSettings["mapUsers"];
-    /** `mapAccounts`: accounts whose every identity may sign in. */
-    mapAccounts: StackSettings["mapAccounts"];
-    /** `clusterRoleBindings`: mapped groups bound to ClusterRoles by the authenticator component. */
-    clusterRoleBindings: StackSettings["clusterRoleBindings"];
-    /**
-     * `authenticatorImage`, `authenticatorUid`, `authenticator{Cpu,Memory}{Request,Limit}`,
-     * `webhookCacheTtl`. The uid goes both to the DaemonSet (runAsUser) and to the control-plane
-     * hook (the owner of cert.pem and key.pem), which is why one component sets both; the cache
-     * TTL goes to kube-apiserver through the cluster spec.
-     */
-    authenticator: StackSettings["authenticator"];
-    /** `hookRunner`, `hookImage`: how control-plane nodes fetch the authenticator's files. */
-    hook: StackSettings["hook"];
-    /**
-     * `kopsBinary`, `kopsExtraFlags`, `adoptExistingCluster`, `validateTimeout`,
-     * `adminCredentialTtl` (set: the provider's kubeconfig is a static admin certificate of that
-     * lifetime; unset: kOps' auth plugin), and `aws:profile` (the profile kOps runs with).
-     */
-    kops: StackSettings["kops"];
-    /** `kubeconfigTokenCommand`, `kubeconfigAwsProfile`: what the user kubeconfigs run for a token. */
-    userKubeconfig: StackSettings["userKubeconfig"];
-    /** `certValidityHours`: lifetime of the authenticator's certificate. */
-    certValidityHours: StackSettings["certValidityHours"];
-    /** `tags`: tags of the created bucket and IAM roles. */
-    tags: StackSettings["tags"];
-}
+export type KopsIamClusterArgs = StackSettings;
 
 /**
  * The stack output the next steps fetch kubeconfigs from: index.ts exports `kubeconfigs` under this

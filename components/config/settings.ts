@@ -88,29 +88,71 @@ export interface UserKubeconfigSettings {
  * with enums as `as const` objects: what a component schema (PulumiPlugin.yaml) can express.
  */
 export interface StackSettings {
+    /**
+     * `clusterName`: the kOps cluster name (fixed once created), the authenticator's cluster ID
+     * that every token is signed for, the prefix of the state store objects, and the cluster's
+     * name in the user kubeconfigs.
+     */
     clusterName: string;
+    /**
+     * `aws:region`: where kOps builds the cluster and the token commands sign. It must be the
+     * region of the AWS provider the component's AWS resources use (the default provider, unless
+     * `providers` says otherwise).
+     */
     region: string;
+    /** `zones` (defaulted to the region's zone a): the cluster's zones, fixed once created. */
     zones: string[];
+    /** `nodeCount`: worker nodes. A change updates and rolls the cluster. */
     nodeCount: number;
+    /** `nodeSize`: worker instance type. A change updates and rolls the cluster. */
     nodeSize: string;
+    /** `controlPlaneCount`: control-plane instances, fixed once created. */
     controlPlaneCount: number;
+    /** `controlPlaneSize`: control-plane instance type. A change updates and rolls the cluster. */
     controlPlaneSize: string;
-    /** MAJOR.MINOR.PATCH without a leading `v`. */
+    /** `kubernetesVersion`, MAJOR.MINOR.PATCH without a leading `v`. A change upgrades the cluster (update, rolling-update). */
     kubernetesVersion: string;
+    /** `networking`, fixed once created. */
     networking: string;
+    /** `topology`, fixed once created. */
     topology: ClusterTopology;
+    /** `sshPublicKey`: the key text; undefined for none. */
     sshPublicKey?: string;
+    /**
+     * `stateBucketName`, `createStateBucket`, `stateBucketForceDestroy`: the kOps state store,
+     * which also holds the authenticator's cert.pem, key.pem and webhook kubeconfig.
+     */
     stateBucket: StateBucketSettings;
+    /** `accessRoles`: the IAM roles to create; each gets a kubeconfig in `kubeconfigs`. */
     accessRoles: AccessRole[];
+    /** `mapRoles`: existing roles that may sign in (no kubeconfig is made for them). */
     mapRoles: RoleMapping[];
+    /** `mapUsers`: existing IAM users that may sign in. */
     mapUsers: UserMapping[];
+    /** `mapAccounts`: accounts whose every identity may sign in. */
     mapAccounts: string[];
+    /** `clusterRoleBindings`: mapped groups bound to ClusterRoles by the authenticator component. */
     clusterRoleBindings: ClusterRoleBindingSetting[];
+    /**
+     * `authenticatorImage`, `authenticatorUid`, `authenticator{Cpu,Memory}{Request,Limit}`,
+     * `webhookCacheTtl`. The uid goes both to the DaemonSet (runAsUser) and to the control-plane
+     * hook (the owner of cert.pem and key.pem), which is why one component sets both; the cache
+     * TTL goes to kube-apiserver through the cluster spec.
+     */
     authenticator: AuthenticatorSettings;
+    /** `hookRunner`, `hookImage`: how control-plane nodes fetch the authenticator's files. */
     hook: HookSettings;
+    /**
+     * `kopsBinary`, `kopsExtraFlags`, `adoptExistingCluster`, `validateTimeout`,
+     * `adminCredentialTtl` (set: the provider's kubeconfig is a static admin certificate of that
+     * lifetime; unset: kOps' auth plugin), and `aws:profile` (the profile kOps runs with).
+     */
     kops: KopsSettings;
+    /** `kubeconfigTokenCommand`, `kubeconfigAwsProfile`: what the user kubeconfigs run for a token. */
     userKubeconfig: UserKubeconfigSettings;
+    /** `certValidityHours`: lifetime of the authenticator's certificate. */
     certValidityHours: number;
+    /** `tags`: tags of the created bucket and IAM roles. */
     tags: Record<string, string>;
 }
 
