@@ -3,6 +3,7 @@
 // mapped groups. Modelled on upstream's deploy/example.yaml and kOps' authentication.aws addon,
 // with the choices explained where they differ.
 import { createHash } from "crypto";
+import { cpuCores, memoryBytes } from "../config/rules";
 import { authenticatorPort } from "./webhookKubeconfig";
 
 export const authenticatorName = "aws-iam-authenticator";
@@ -85,29 +86,8 @@ export interface AuthenticatorDaemonSetArgs<Checksum = string> {
     resources?: AuthenticatorResourceOverrides;
 }
 
-// Kubernetes quantity suffixes (apimachinery resource.Quantity), as multipliers.
-const quantitySuffixes: Record<string, number> = {
-    "": 1,
-    m: 1e-3,
-    k: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    P: 1e15,
-    E: 1e18,
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    Pi: 2 ** 50,
-    Ei: 2 ** 60,
-};
-const quantityPattern = /^(\d+(?:\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-
-function quantityValue(quantity: string): number | undefined {
-    const match = quantityPattern.exec(quantity);
-    return match ? Number(match[1]) * quantitySuffixes[match[2] ?? ""] : undefined;
-}
+// A quantity's value by resource: the stack config's rules (bytes, cores), undefined when malformed or zero.
+const quantityValue = { memory: memoryBytes, cpu: cpuCores };
 
 /** Defaults filled in and every value checked; all problems reported at once. */
 export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetArgs["resources"] = {}): AuthenticatorResources {
@@ -123,8 +103,8 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
     for (const resource of ["memory", "cpu"] as const) {
         const request = resolved.requests[resource];
         const limit = resolved.limits[resource];
-        const requestValue = quantityValue(String(request));
-        const limitValue = quantityValue(String(limit));
+        const requestValue = quantityValue[resource](String(request));
+        const limitValue = quantityValue[resource](String(limit));
         for (const [setting, value, parsed] of [
             [`requests.${resource}`, request, requestValue],
             [`limits.${resource}`, limit, limitValue],
