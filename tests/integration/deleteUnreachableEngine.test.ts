@@ -12,10 +12,12 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { freeLoopbackPort, run, RunResult } from "../helpers/processes";
+import { engineToolHint } from "../helpers/engineStage";
+import { freeLoopbackPort, RunResult } from "../helpers/processes";
+import { findPulumi, PulumiEngine, pulumiEngine } from "../helpers/pulumiEngine";
+import { requireTool } from "../helpers/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
-const engineBin = path.join(repoRoot, ".cache", "pulumi", "bin");
 const project = "unreachable-test";
 
 /** A kubeconfig for a cluster at `server`, its user a credential or an exec plugin. */
@@ -34,25 +36,18 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
     this.timeout(600000);
     let work: string;
     let port: number;
+    let cli: string;
+    const engines: PulumiEngine[] = [];
 
     before(async function () {
-        for (const binary of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes"]) {
-            if (!fs.existsSync(path.join(engineBin, binary))) {
-                if (process.env.CI) {
-                    throw new Error(
-                        `CI must run every test, but ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)`,
-                    );
-                }
-                console.warn(`\n  !!! SKIPPED: ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)\n`);
-                this.skip();
-            }
-        }
+        cli = findPulumi() ?? requireTool(this, "pulumi", engineToolHint);
         work = fs.mkdtempSync(path.join(os.tmpdir(), "delete-unreachable-"));
         // A loopback port nothing listens on: the cluster's API endpoint, gone.
         port = await freeLoopbackPort();
     });
 
     after(() => {
+        engines.forEach((engine) => engine.stopStrays());
         if (work) {
             fs.rmSync(work, { recursive: true, force: true });
         }
@@ -82,33 +77,14 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
                 '    data: { "config.yaml": "clusterID: gone.example.com\\n" } }, { provider });',
             ].join("\n") + "\n",
         );
-        const home = path.join(dir, "home");
-        const state = path.join(dir, "state");
-        fs.mkdirSync(home);
-        fs.mkdirSync(state);
-        const env: NodeJS.ProcessEnv = {
-            ...process.env,
-            PATH: [
-                engineBin,
-                path.dirname(require.resolve("@pulumi/pulumi/package.json")),
-                path.dirname(process.execPath),
-                process.env.PATH,
-            ].join(":"),
-            PULUMI_HOME: home,
-            PULUMI_BACKEND_URL: `file://${state}`,
-            PULUMI_CONFIG_PASSPHRASE: "unreachable-test",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            PULUMI_SKIP_CONFIRMATIONS: "true",
+        const engine = await pulumiEngine(cli, dir, {
             // A client timeout short enough for a test (the address refuses at once anyway).
             PULUMI_K8S_CLIENT_TIMEOUT: "5",
-            NO_COLOR: "1",
-        };
-        delete env.PULUMI_ACCESS_TOKEN;
-        delete env.PULUMI_K8S_DELETE_UNREACHABLE;
-        delete env.KUBECONFIG;
-        const pulumi = (args: string[]) =>
-            run(path.join(engineBin, "pulumi"), [...args, "--non-interactive"], { cwd: projectDir, env, timeoutMs: 300000 });
+            PULUMI_K8S_DELETE_UNREACHABLE: undefined,
+            KUBECONFIG: undefined,
+        });
+        engines.push(engine);
+        const pulumi = (args: string[]) => engine.cli(args, projectDir);
         const ok = (result: RunResult, what: string) =>
             assert.equal(result.status, 0, `${what}:\n${result.stdout}\n${result.stderr}`);
 

@@ -10,10 +10,11 @@ import * as os from "os";
 import * as path from "path";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { run, runOk, RunResult } from "../helpers/processes";
+import { engineToolHint } from "../helpers/engineStage";
+import { findPulumi, PulumiEngine, pulumiEngine } from "../helpers/pulumiEngine";
 import { requireTool } from "../helpers/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
-const engineBin = path.join(repoRoot, ".cache", "pulumi", "bin");
 const bucket = "kops-iam-auth-engine-purge";
 const clusterName = "engine.example.com";
 
@@ -22,21 +23,11 @@ describe("the purge command through the real Pulumi engine (pulumi up, then pulu
     let aws: string;
     let moto: Moto;
     let work: string;
+    let engine: PulumiEngine | undefined;
     let pulumi: (args: string[]) => Promise<RunResult>;
 
     before(async function () {
-        const cli = path.join(engineBin, "pulumi");
-        for (const binary of ["pulumi", "pulumi-language-nodejs", "pulumi-resource-command"]) {
-            if (!fs.existsSync(path.join(engineBin, binary))) {
-                if (process.env.CI) {
-                    throw new Error(
-                        `CI must run every test, but ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)`,
-                    );
-                }
-                console.warn(`\n  !!! SKIPPED: ${binary} is not in ${engineBin} (bash tests/setup/install-tools.sh)\n`);
-                this.skip();
-            }
-        }
+        const cli = findPulumi() ?? requireTool(this, "pulumi", engineToolHint);
         aws = requireTool(this, "aws", "pip install awscli");
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         requireTool(this, "jq", "apt-get install jq");
@@ -59,33 +50,15 @@ describe("the purge command through the real Pulumi engine (pulumi up, then pulu
                 `    region: ${JSON.stringify(testRegion)} }, {});`,
             ].join("\n") + "\n",
         );
-        const home = path.join(work, "pulumi-home");
-        const state = path.join(work, "state");
-        fs.mkdirSync(home);
-        fs.mkdirSync(state);
-        const env: NodeJS.ProcessEnv = {
-            ...moto.env,
-            PATH: [
-                engineBin,
-                path.dirname(require.resolve("@pulumi/pulumi/package.json")),
-                path.dirname(process.execPath),
-                process.env.PATH,
-            ].join(":"),
-            PULUMI_HOME: home,
-            PULUMI_BACKEND_URL: `file://${state}`,
-            PULUMI_CONFIG_PASSPHRASE: "purge-engine-test",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-            PULUMI_SKIP_CONFIRMATIONS: "true",
-            NO_COLOR: "1",
-        };
-        delete env.PULUMI_ACCESS_TOKEN;
-        pulumi = (args) => run(cli, [...args, "--non-interactive"], { cwd: project, env, timeoutMs: 300000 });
+        const created = await pulumiEngine(cli, work, moto.env);
+        engine = created;
+        pulumi = (args) => created.cli(args, project);
         const init = await pulumi(["stack", "init", "test"]);
         assert.equal(init.status, 0, init.stderr);
     });
 
     after(async () => {
+        engine?.stopStrays();
         await moto?.stop();
         if (work) {
             fs.rmSync(work, { recursive: true, force: true });
