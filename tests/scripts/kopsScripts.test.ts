@@ -19,40 +19,10 @@ import {
     kubeconfigEnvironment,
     specEnvironment,
 } from "../../components/kops/commandEnvironment";
-import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { requireTool } from "../helpers/tools";
+import { baseSettings, clusterName, scriptsDir, stateStore, stubsDir, testCaPem } from "../helpers/stubKops";
 
 const repoRoot = path.join(__dirname, "..", "..");
-const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");
-const stubsDir = path.join(repoRoot, "tests", "stubs");
-const clusterName = "dev.example.com";
-const stateStore = "s3://kops-state-test";
-const testCaPem = "-----BEGIN CERTIFICATE-----\nTESTCAMATERIAL\n-----END CERTIFICATE-----\n";
-
-const baseSettings: KopsCommandSettings = {
-    kopsBinary: "kops",
-    clusterName,
-    stateStoreUrl: stateStore,
-    region: "us-east-1",
-    zones: ["us-east-1a", "us-east-1b"],
-    nodeCount: 2,
-    nodeSize: "t3.medium",
-    controlPlaneCount: 1,
-    controlPlaneSize: "m6i.large",
-    kubernetesVersion: "1.34.10",
-    networking: "cilium",
-    topology: "public",
-    extraFlags: [],
-    adoptExisting: false,
-    validateTimeout: "15m",
-    kubeconfigMode: "auth-plugin",
-    adminTtl: "18h",
-    webhookKubeconfig: renderWebhookKubeconfig(testCaPem),
-    webhookCacheTtl: "5m",
-    hookRunner: "container",
-    hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
-    authenticatorUid: 10000,
-};
 
 interface Run {
     status: number | null;
