@@ -7,15 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
 import {
-    applyEnvironment,
     checkedCommandSettings,
-    fingerprint,
+    kopsCommandEnvironments,
     KopsCommandSettings,
     kopsCommandLines,
     kopsHelperModule,
     KubeconfigMode,
-    kubeconfigEnvironment,
-    specEnvironment,
 } from "./commandEnvironment";
 import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../config/rules";
 import { kopsExtraFlagsProblems } from "./extraFlags";
@@ -205,14 +202,15 @@ export class KopsCluster extends pulumi.ComponentResource {
 
         const guard = new ImmutableSettingsGuard(`${name}-immutable`, immutableSettingsFromConfig(plain), { parent: this });
 
-        const specEnv = settings.apply(specEnvironment);
+        // Read with apply(): `environments.apply` would be Output's own method, not the lifted property.
+        const environments = settings.apply(kopsCommandEnvironments);
         const spec = new command.local.Command(
             `${name}-spec`,
             {
                 create: lines.spec.create,
                 update: lines.spec.update,
                 delete: lines.spec.delete,
-                environment: specEnv,
+                environment: environments.apply((e) => e.spec),
                 addPreviousOutputInEnv: false,
             },
             {
@@ -224,15 +222,12 @@ export class KopsCluster extends pulumi.ComponentResource {
             },
         );
 
-        const specFingerprint = specEnv.apply((environment) =>
-            fingerprint({ create: lines.spec.create, update: lines.spec.update, environment }),
-        );
         const apply = new command.local.Command(
             `${name}-apply`,
             {
                 create: lines.apply.create,
                 update: lines.apply.update,
-                environment: pulumi.all([settings, specFingerprint]).apply(([s, f]) => applyEnvironment(s, f)),
+                environment: environments.apply((e) => e.apply),
                 addPreviousOutputInEnv: false,
             },
             { parent: this, dependsOn: [spec], customTimeouts: timeouts },
@@ -243,7 +238,7 @@ export class KopsCluster extends pulumi.ComponentResource {
             {
                 create: lines.kubeconfig.create,
                 update: lines.kubeconfig.update,
-                environment: settings.apply(kubeconfigEnvironment),
+                environment: environments.apply((e) => e.kubeconfig),
                 addPreviousOutputInEnv: false,
                 // Its stdout is a credential (in admin mode) or the way to get one: never in the logs.
                 logging: "none",

@@ -204,6 +204,27 @@ export function applyEnvironment(s: KopsCommandSettings, specFingerprint: string
     };
 }
 
+/** The three commands' environments, as KopsCluster sets them. */
+export interface KopsCommandEnvironments {
+    spec: Record<string, string>;
+    apply: Record<string, string>;
+    kubeconfig: Record<string, string>;
+}
+
+/**
+ * Each command's environment. The apply command's SPEC_FINGERPRINT covers the spec command's lines
+ * and environment: whatever re-runs the spec command re-runs apply after it.
+ */
+export function kopsCommandEnvironments(s: KopsCommandSettings): KopsCommandEnvironments {
+    const lines = kopsCommandLines(s.adoptExisting);
+    const spec = specEnvironment(s);
+    return {
+        spec,
+        apply: applyEnvironment(s, fingerprint({ create: lines.spec.create, update: lines.spec.update, environment: spec })),
+        kubeconfig: kubeconfigEnvironment(s),
+    };
+}
+
 /** The kubeconfig command's environment (kubeconfig.sh). ADMIN_TTL only counts in admin mode. */
 export function kubeconfigEnvironment(s: KopsCommandSettings): Record<string, string> {
     return {

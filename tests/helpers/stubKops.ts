@@ -1,5 +1,9 @@
-// What the tests of the kOps scripts share: where the scripts and the stub kops are, and one
-// cluster's command settings as KopsCluster resolves them (checkedCommandSettings' input).
+// What the tests of the kOps scripts share: where the scripts and the stub kops are, a sandbox in
+// which the stub keeps its state and records its calls, and one cluster's command settings as
+// KopsCluster resolves them (checkedCommandSettings' input).
+import { spawnSync, SpawnSyncReturns } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { KopsCommandSettings } from "../../components/kops/commandEnvironment";
@@ -36,3 +40,95 @@ export const baseSettings: KopsCommandSettings = {
     hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
     authenticatorUid: 10000,
 };
+
+/** One kops call the stub recorded: its argv. */
+export type StubCall = string[];
+
+/** Every call the stub kops recorded in its state directory (KOPS_STUB_STATE), oldest first. */
+export function readStubCalls(stateDir: string): StubCall[] {
+    const file = path.join(stateDir, "calls.jsonl");
+    return fs.existsSync(file)
+        ? fs
+              .readFileSync(file, "utf8")
+              .split("\n")
+              .filter(Boolean)
+              .map((line) => JSON.parse(line))
+        : [];
+}
+
+/** `["create","cluster","--name",...,"--dry-run",...]` → `create cluster --dry-run`: the command and the flags that matter. */
+export function stubOperation(argv: StubCall): string {
+    const firstFlag = argv.findIndex((a) => a.startsWith("-"));
+    const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
+    const notable = argv.filter(
+        (a) =>
+            ["--dry-run", "--force", "--yes", "--auth-plugin", "--wait", "-i", "--interactive"].includes(a) ||
+            a.startsWith("--admin"),
+    );
+    return [...words, ...notable].join(" ");
+}
+
+/** A stub kOps world: its state folder, a HOME and a TMPDIR, all temporary. */
+export class StubKopsSandbox {
+    readonly root: string;
+    readonly state: string;
+    readonly home: string;
+    readonly tmp: string;
+    private callsSeen = 0;
+
+    constructor(prefix: string) {
+        this.root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+        this.state = path.join(this.root, "state");
+        this.home = path.join(this.root, "home");
+        this.tmp = path.join(this.root, "tmp");
+        for (const dir of [this.state, this.home, this.tmp]) {
+            fs.mkdirSync(dir);
+        }
+    }
+
+    /**
+     * Runs a command line as local.Command runs it: `bash -c` in the Pulumi project directory (from
+     * which the line resolves the package), with only `env` and the sandbox around it, the stub first on PATH.
+     */
+    run(commandLine: string, env: Record<string, string>, extra: Record<string, string> = {}): SpawnSyncReturns<string> {
+        return spawnSync("bash", ["-c", commandLine], {
+            cwd: repoRoot,
+            encoding: "utf8",
+            env: {
+                PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+                HOME: this.home,
+                TMPDIR: this.tmp,
+                KOPS_STUB_STATE: this.state,
+                ...env,
+                ...extra,
+            },
+        });
+    }
+
+    /** Every kops call so far, as argv arrays. */
+    calls(): StubCall[] {
+        return readStubCalls(this.state);
+    }
+
+    /** The kops operations (stubOperation) since the last call of this method. */
+    newOperations(): string[] {
+        const calls = this.calls();
+        const fresh = calls.slice(this.callsSeen);
+        this.callsSeen = calls.length;
+        return fresh.map(stubOperation);
+    }
+
+    /** What kops holds for the cluster: its spec in the state store and what `update` applied to the "cloud". */
+    snapshot(): { spec?: string; cloud?: { applied: string; needsRolling: boolean } } {
+        const spec = path.join(this.state, "clusters", `${clusterName}.yaml`);
+        const cloud = path.join(this.state, "cloud", `${clusterName}.json`);
+        return {
+            ...(fs.existsSync(spec) ? { spec: fs.readFileSync(spec, "utf8") } : {}),
+            ...(fs.existsSync(cloud) ? { cloud: JSON.parse(fs.readFileSync(cloud, "utf8")) } : {}),
+        };
+    }
+
+    remove(): void {
+        fs.rmSync(this.root, { recursive: true, force: true });
+    }
+}

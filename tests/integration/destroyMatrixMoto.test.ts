@@ -13,7 +13,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { applyEnvironment, fingerprint, KopsCommandSettings, specEnvironment } from "../../components/kops/commandEnvironment";
+import { kopsCommandEnvironments, KopsCommandSettings } from "../../components/kops/commandEnvironment";
 import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
@@ -123,12 +123,12 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
 
             // The first up: spec create, then apply create; a failure stops it, a failed command records nothing.
             const upStarted = Date.now();
-            const specEnv = specEnvironment(settings);
+            const environments = kopsCommandEnvironments(settings);
             const recorded: string[] = [];
             let failedIn = "";
             for (const [name, args, commandEnv] of [
-                ["spec", ["upsert-spec.sh", "create"], specEnv],
-                ["apply", ["apply.sh", "create"], applyEnvironment(settings, fingerprint({ environment: specEnv }))],
+                ["spec", ["upsert-spec.sh", "create"], environments.spec],
+                ["apply", ["apply.sh", "create"], environments.apply],
             ] as const) {
                 const result = await run("bash", [path.join(scriptsDir, args[0]), args[1]], {
                     env: { ...env, ...commandEnv, KOPS_FAIL_AT: String(failAt) },
@@ -167,7 +167,7 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
             if (recorded.includes("spec")) {
                 const started = Date.now();
                 const result = await run("bash", [path.join(scriptsDir, "delete.sh")], {
-                    env: { ...env, ...specEnv, KOPS_BIN: kops },
+                    env: { ...env, ...environments.spec, KOPS_BIN: kops },
                     cwd: repoRoot,
                     timeoutMs: 240000,
                 });

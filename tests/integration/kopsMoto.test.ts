@@ -1,7 +1,7 @@
 // Stage 2 of the real-tools loop: our kOps scripts (components/kops/scripts/*.sh, unchanged) with
 // the real kops (the pinned build from tests/setup/install-tools.sh) against moto_server on
 // 127.0.0.1, as far as kops and moto go. The scripts get exactly the environment KopsCluster gives
-// its commands (specEnvironment/applyEnvironment), plus what keeps kops on this machine
+// its commands (kopsCommandEnvironments), plus what keeps kops on this machine
 // (tests/helpers/kopsOnMoto.ts: moto's endpoint and fake credentials for the AWS SDK and kops' own
 // S3 client, a KOPS_BASE_URL mirror of placeholders), and:
 // - the channel: `--channel file://<tests/fixtures/kops/channel-stable.yaml>` through
@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { applyEnvironment, fingerprint, KopsCommandSettings, specEnvironment } from "../../components/kops/commandEnvironment";
+import { kopsCommandEnvironments, KopsCommandSettings, specEnvironment } from "../../components/kops/commandEnvironment";
 import { certFetchHookName, webhookFileAssetName, webhookKubeconfigPath } from "../../components/kops/specPatch";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
@@ -211,7 +211,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
 
     it("apply.sh create: kops update cluster --yes builds the cluster in moto; validate stops at the API endpoint (documented)", async function () {
         needs("spec");
-        const result = await script("apply.sh", ["create"], applyEnvironment(settings, fingerprint(specEnvironment(settings))));
+        const result = await script("apply.sh", ["create"], kopsCommandEnvironments(settings).apply);
         const text = output(result);
         assert.match(text, /Cluster changes have been applied to the cloud\./, text);
         // STOP (recorded): `kops validate cluster --name stage2.example.com --state s3://... --wait 5s`
@@ -256,7 +256,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         const upsert = await script("upsert-spec.sh", ["update"], specEnvironment(changed));
         assert.equal(upsert.status, 0, output(upsert));
         assert.match(upsert.stdout, /replaced the spec of cluster/);
-        const apply = await script("apply.sh", ["update"], applyEnvironment(changed, fingerprint(specEnvironment(changed))));
+        const apply = await script("apply.sh", ["update"], kopsCommandEnvironments(changed).apply);
         const text = output(apply);
         assert.match(text, /Cluster changes have been applied to the cloud\./, text);
         const templates = await awsJson(

@@ -14,19 +14,10 @@
 // instances are still outdated) must equal what a clean run reaches.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import {
-    applyEnvironment,
-    fingerprint,
-    KopsCommandSettings,
-    kubeconfigEnvironment,
-    specEnvironment,
-} from "../../components/kops/commandEnvironment";
-import { baseSettings, clusterName, scriptsDir, stateStore, stubsDir } from "../helpers/stubKops";
+import { kopsCommandEnvironments, kopsCommandLines, KopsCommandSettings } from "../../components/kops/commandEnvironment";
+import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubsDir } from "../helpers/stubKops";
 
-const repoRoot = path.join(__dirname, "..", "..");
 const stubKops = path.join(stubsDir, "kops");
 
 /** kops calls that change the cloud or the state store; everything else only reads. */
@@ -40,28 +31,14 @@ interface CommandInputs {
     environment: Record<string, string>;
 }
 
-/** A kOps command line as KopsCluster's commands run it: the script with its mode, the environment alone. */
-const script = (name: string, ...args: string[]) => ["bash", `'${scriptsDir}/${name}'`, ...args].join(" ");
-
+/** The three commands' inputs as KopsCluster registers them: its lines and environments. */
 function commandInputs(settings: KopsCommandSettings): Record<CommandName, CommandInputs> {
-    const spec = specEnvironment(settings);
+    const lines = kopsCommandLines(settings.adoptExisting);
+    const environments = kopsCommandEnvironments(settings);
     return {
-        spec: {
-            create: script("upsert-spec.sh", "create"),
-            update: script("upsert-spec.sh", "update"),
-            delete: script("delete.sh"),
-            environment: spec,
-        },
-        apply: {
-            create: script("apply.sh", settings.adoptExisting ? "update" : "create"),
-            update: script("apply.sh", "update"),
-            environment: applyEnvironment(settings, fingerprint({ environment: spec })),
-        },
-        kubeconfig: {
-            create: script("kubeconfig.sh"),
-            update: script("kubeconfig.sh"),
-            environment: kubeconfigEnvironment(settings),
-        },
+        spec: { ...lines.spec, environment: environments.spec },
+        apply: { ...lines.apply, environment: environments.apply },
+        kubeconfig: { ...lines.kubeconfig, environment: environments.kubeconfig },
     };
 }
 
@@ -77,52 +54,12 @@ interface UpResult {
 }
 
 /** A stub kOps world plus the Pulumi state of the three commands. */
-class World {
-    readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "kops-failures-"));
-    readonly state = path.join(this.root, "state");
-    readonly home = path.join(this.root, "home");
-    readonly tmp = path.join(this.root, "tmp");
+class World extends StubKopsSandbox {
     /** The inputs each command's state records (only after a success). */
     readonly pulumiState = new Map<CommandName, CommandInputs>();
-    private seen = 0;
 
     constructor() {
-        for (const dir of [this.state, this.home, this.tmp]) {
-            fs.mkdirSync(dir);
-        }
-    }
-
-    private run(line: string, environment: Record<string, string>, extra: Record<string, string>) {
-        return spawnSync("bash", ["-c", line], {
-            cwd: repoRoot,
-            encoding: "utf8",
-            env: {
-                PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-                HOME: this.home,
-                TMPDIR: this.tmp,
-                KOPS_STUB_STATE: this.state,
-                ...environment,
-                ...extra,
-            },
-        });
-    }
-
-    calls(): string[][] {
-        const file = path.join(this.state, "calls.jsonl");
-        return fs.existsSync(file)
-            ? fs
-                  .readFileSync(file, "utf8")
-                  .split("\n")
-                  .filter(Boolean)
-                  .map((l) => JSON.parse(l))
-            : [];
-    }
-
-    private newOperations(): string[] {
-        const calls = this.calls();
-        const fresh = calls.slice(this.seen);
-        this.seen = calls.length;
-        return fresh.map(operation);
+        super("kops-failures-");
     }
 
     /** `pulumi up` with these settings; `failAt` makes the Nth kops call of this up fail. */
@@ -179,28 +116,6 @@ class World {
         }
         return { ran, operations: this.newOperations(), stderr, seconds: (Date.now() - started) / 1000 };
     }
-
-    /** What kops holds: the stored spec, and what `update` applied and whether instances are outdated. */
-    snapshot(): { spec?: string; cloud?: { applied: string; needsRolling: boolean } } {
-        const spec = path.join(this.state, "clusters", `${clusterName}.yaml`);
-        const cloud = path.join(this.state, "cloud", `${clusterName}.json`);
-        return {
-            ...(fs.existsSync(spec) ? { spec: fs.readFileSync(spec, "utf8") } : {}),
-            ...(fs.existsSync(cloud) ? { cloud: JSON.parse(fs.readFileSync(cloud, "utf8")) } : {}),
-        };
-    }
-
-    remove(): void {
-        fs.rmSync(this.root, { recursive: true, force: true });
-    }
-}
-
-/** `["update","cluster","--name",...,"--yes"]` → `update cluster --yes`. */
-function operation(argv: string[]): string {
-    const firstFlag = argv.findIndex((a) => a.startsWith("-"));
-    const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
-    const notable = argv.filter((a) => ["--dry-run", "--force", "--yes", "--auth-plugin", "--wait"].includes(a));
-    return [...words, ...notable].join(" ");
 }
 
 const cloudChanges = (operations: string[]) => operations.filter((o) => changing.includes(o));

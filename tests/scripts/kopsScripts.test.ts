@@ -1,100 +1,41 @@
 // The kOps lifecycle scripts (components/kops/scripts/*.sh) against a stub kops on PATH
 // (tests/stubs/kops: state in a temp folder, kops' messages and exit codes, every call recorded,
 // failure on the Nth call). The scripts run exactly as KopsCluster runs them: the command lines
-// of kopsCommandLines() and the environments of specEnvironment()/applyEnvironment()/
-// kubeconfigEnvironment(), in `bash -c` with a clean environment. The real parts: the scripts,
+// of kopsCommandLines() and the environments of kopsCommandEnvironments(), in `bash -c` with a
+// clean environment. The real parts: the scripts,
 // the compiled helper (components/kops/kopsHelper.ts, built to dist/), bash, node, jq. The double: kops.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import {
-    applyEnvironment,
-    fingerprint,
+    kopsCommandEnvironments,
     KopsCommandLines,
     kopsCommandLines,
     KopsCommandSettings,
-    kubeconfigEnvironment,
-    specEnvironment,
 } from "../../components/kops/commandEnvironment";
 import { requireTool } from "../helpers/tools";
-import { baseSettings, clusterName, scriptsDir, stateStore, stubsDir, testCaPem } from "../helpers/stubKops";
+import { baseSettings, clusterName, scriptsDir, stateStore, StubKopsSandbox, stubsDir, testCaPem } from "../helpers/stubKops";
 
-const repoRoot = path.join(__dirname, "..", "..");
+type Run = SpawnSyncReturns<string>;
 
-interface Run {
-    status: number | null;
-    stdout: string;
-    stderr: string;
-}
-
-/** A stub kOps world: its state folder, a HOME and a TMPDIR, all temporary. */
-class Sandbox {
-    readonly root = fs.mkdtempSync(path.join(os.tmpdir(), "kops-scripts-"));
-    readonly state = path.join(this.root, "state");
-    readonly home = path.join(this.root, "home");
-    readonly tmp = path.join(this.root, "tmp");
-    private callsSeen = 0;
-
+/** The stub's sandbox, with a user's stray kOps variables around every run and no temporary file left after it. */
+class Sandbox extends StubKopsSandbox {
     constructor() {
-        for (const dir of [this.state, this.home, this.tmp]) {
-            fs.mkdirSync(dir);
-        }
+        super("kops-scripts-");
     }
 
-    /** Runs a command line as local.Command would, with only `env` and the sandbox around it. */
-    run(commandLine: string, env: Record<string, string>, extra: Record<string, string> = {}): Run {
-        const result = spawnSync("bash", ["-c", commandLine], {
-            // As local.Command runs it: in the Pulumi project directory, from which the line resolves the package.
-            cwd: repoRoot,
-            encoding: "utf8",
-            env: {
-                PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
-                HOME: this.home,
-                TMPDIR: this.tmp,
-                KOPS_STUB_STATE: this.state,
-                // Left over in a user's shell; the scripts must neither use nor pass them on.
-                KOPS_CLUSTER_NAME: "stray.example.com",
-                KOPS_STATE_STORE: "s3://stray-bucket",
-                ...env,
-                ...extra,
-            },
+    override run(commandLine: string, env: Record<string, string>, extra: Record<string, string> = {}): Run {
+        const result = super.run(commandLine, env, {
+            // Left over in a user's shell; the scripts must neither use nor pass them on.
+            KOPS_CLUSTER_NAME: "stray.example.com",
+            KOPS_STATE_STORE: "s3://stray-bucket",
+            ...extra,
         });
         const leftovers = fs.readdirSync(this.tmp);
         assert.deepEqual(leftovers, [], `temporary files left behind by: ${commandLine}\n${result.stderr}`);
-        return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-    }
-
-    /** Every kops call so far, as argv arrays. */
-    calls(): string[][] {
-        const file = path.join(this.state, "calls.jsonl");
-        return fs.existsSync(file)
-            ? fs
-                  .readFileSync(file, "utf8")
-                  .split("\n")
-                  .filter(Boolean)
-                  .map((l) => JSON.parse(l))
-            : [];
-    }
-
-    /** The kops operations since the last call of this method. */
-    newOperations(): string[] {
-        const calls = this.calls();
-        const fresh = calls.slice(this.callsSeen);
-        this.callsSeen = calls.length;
-        return fresh.map(operation);
-    }
-
-    /** What kops holds for the cluster: its spec in the state store and what `update` applied to the "cloud". */
-    snapshot(): { spec?: string; cloud?: { applied: string; needsRolling: boolean } } {
-        const spec = path.join(this.state, "clusters", `${clusterName}.yaml`);
-        const cloud = path.join(this.state, "cloud", `${clusterName}.json`);
-        return {
-            ...(fs.existsSync(spec) ? { spec: fs.readFileSync(spec, "utf8") } : {}),
-            ...(fs.existsSync(cloud) ? { cloud: JSON.parse(fs.readFileSync(cloud, "utf8")) } : {}),
-        };
+        return result;
     }
 
     /** The stored documents of the cluster. */
@@ -103,22 +44,6 @@ class Sandbox {
         assert.ok(spec, `cluster ${clusterName} is not in the stub's state store`);
         return YAML.parseAllDocuments(spec).map((d) => d.toJS());
     }
-
-    remove(): void {
-        fs.rmSync(this.root, { recursive: true, force: true });
-    }
-}
-
-/** `["create","cluster","--name",...,"--dry-run",...]` → `create cluster --dry-run`: the command and the flags that matter. */
-function operation(argv: string[]): string {
-    const firstFlag = argv.findIndex((a) => a.startsWith("-"));
-    const words = firstFlag === -1 ? argv : argv.slice(0, firstFlag);
-    const notable = argv.filter(
-        (a) =>
-            ["--dry-run", "--force", "--yes", "--auth-plugin", "--wait", "-i", "--interactive"].includes(a) ||
-            a.startsWith("--admin"),
-    );
-    return [...words, ...notable].join(" ");
 }
 
 interface Commands {
@@ -130,13 +55,7 @@ interface Commands {
 
 function commandsFor(overrides: Partial<KopsCommandSettings> = {}): Commands {
     const settings = { ...baseSettings, ...overrides };
-    const spec = specEnvironment(settings);
-    return {
-        lines: kopsCommandLines(settings.adoptExisting),
-        spec,
-        apply: applyEnvironment(settings, fingerprint(spec)),
-        kubeconfig: kubeconfigEnvironment(settings),
-    };
+    return { lines: kopsCommandLines(settings.adoptExisting), ...kopsCommandEnvironments(settings) };
 }
 
 function assertSucceeded(run: Run, what: string): void {
