@@ -12,10 +12,10 @@ import { IamAuthenticator } from "../../components/authenticator/iamAuthenticato
 import { KopsCluster } from "../../components/kops/cluster";
 import { IdentityMappings } from "../../components/authenticator/mappings";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
-import { engineToolHint, kopsLifecycleCalls, linkPackages, readStubCalls, stubApiserverFile } from "../helpers/engineStage";
-import { KubeApiserver, startKubeApiserver } from "../helpers/kubeApiserver";
-import { findPulumi, pulumiEngine, PulumiEngine, tempDir } from "../helpers/pulumiEngine";
-import { requireTool } from "../helpers/tools";
+import { kopsLifecycleCalls, linkPackages, startBootedClusterEngine } from "../helpers/engineStage";
+import { readStubCalls } from "../helpers/stubKops";
+import { KubeApiserver } from "../helpers/kubeApiserver";
+import { PulumiEngine, tempDir } from "../helpers/pulumiEngine";
 
 const clusterName = "automation.k8s.local";
 const admin = {
@@ -78,28 +78,9 @@ describe("engine stage: an Automation API program whose workspace directory is e
     });
 
     before(async function () {
-        const pulumiPath = findPulumi() ?? requireTool(this, "pulumi", engineToolHint);
-        const etcd = requireTool(this, "etcd", "bash tests/setup/install-tools.sh");
-        const kubeApiserver = requireTool(this, "kube-apiserver", "bash tests/setup/install-tools.sh");
-        const kubeControllerManager = requireTool(this, "kube-controller-manager", "bash tests/setup/install-tools.sh");
         const dir = tempDir("engine-automation-");
-        apiserver = await startKubeApiserver({
-            etcd,
-            kubeApiserver,
-            kubeControllerManager,
-            dir: path.join(dir, "apiserver"),
-            controllers: ["daemonset-controller", "garbage-collector-controller"],
-        });
-        stubState = path.join(dir, "kops-state");
-        engine = await pulumiEngine(
-            pulumiPath,
-            dir,
-            {
-                KOPS_STUB_STATE: stubState,
-                KOPS_STUB_APISERVER: stubApiserverFile(dir, apiserver),
-            },
-            [path.join(__dirname, "..", "stubs")],
-        );
+        let pulumiPath: string;
+        ({ engine, apiserver, stubState, pulumi: pulumiPath } = await startBootedClusterEngine(this, dir));
         // The CLI may be older than this SDK (the built engine is 3.274): the engine protocol is what counts.
         command = await PulumiCommand.get({ root: path.dirname(path.dirname(pulumiPath)), skipVersionCheck: true });
         workDir = path.join(dir, "workspace");

@@ -11,20 +11,19 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { KubeApiserver, startKubeApiserver } from "../helpers/kubeApiserver";
+import { KubeApiserver } from "../helpers/kubeApiserver";
 import { runOk } from "../helpers/processes";
-import { findPulumi, PulumiEngine, pulumiEngine, tempDir } from "../helpers/pulumiEngine";
+import { PulumiEngine, tempDir } from "../helpers/pulumiEngine";
 import { requireTool } from "../helpers/tools";
 import {
     consumerProject,
-    engineToolHint,
     kopsLifecycleCalls,
     previewSteps,
-    readStubCalls,
     resourceCounts,
     stackConfigFile,
-    stubApiserverFile,
+    startBootedClusterEngine,
 } from "../helpers/engineStage";
+import { readStubCalls } from "../helpers/stubKops";
 
 const project = "kops-iam-auth-engine-test";
 const stack = "engine";
@@ -64,32 +63,10 @@ describe("engine stage: `pulumi up` in a project directory (real engine, real ku
     const setConfig = (config: Record<string, unknown>) => stackConfigFile(projectDir, project, stack, config);
 
     before(async function () {
-        const pulumi = findPulumi() ?? requireTool(this, "pulumi", engineToolHint);
         kubectl = requireTool(this, "kubectl", "https://kubernetes.io/docs/tasks/tools/");
-        const etcd = requireTool(this, "etcd", "bash tests/setup/install-tools.sh");
-        const kubeApiserver = requireTool(this, "kube-apiserver", "bash tests/setup/install-tools.sh");
-        const kubeControllerManager = requireTool(this, "kube-controller-manager", "bash tests/setup/install-tools.sh");
         const dir = tempDir("engine-cli-");
-        apiserver = await startKubeApiserver({
-            etcd,
-            kubeApiserver,
-            kubeControllerManager,
-            dir: path.join(dir, "apiserver"),
-            // daemonset: the DaemonSet's status, which the kubernetes provider awaits; garbage-collector:
-            // the foreground deletion the provider asks for on destroy.
-            controllers: ["daemonset-controller", "garbage-collector-controller"],
-        });
+        ({ engine, apiserver, stubState } = await startBootedClusterEngine(this, dir));
         figures.push(`kube-apiserver ready: ${(apiserver.readyMs / 1000).toFixed(1)} s`);
-        stubState = path.join(dir, "kops-state");
-        engine = await pulumiEngine(
-            pulumi,
-            dir,
-            {
-                KOPS_STUB_STATE: stubState,
-                KOPS_STUB_APISERVER: stubApiserverFile(dir, apiserver),
-            },
-            [path.join(__dirname, "..", "stubs")],
-        );
         projectDir = consumerProject(path.join(dir, "project"), path.join(__dirname, "project"));
         const init = await engine.cli(["stack", "init", stack], projectDir);
         assert.equal(init.status, 0, init.stderr);

@@ -7,9 +7,7 @@ import { strict as assert } from "assert";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as fs from "fs";
 import * as path from "path";
-import { engineToolHint } from "../helpers/engineStage";
-import { findPulumi, pulumiEngine, tempDir } from "../helpers/pulumiEngine";
-import { requireTool } from "../helpers/tools";
+import { pulumiEngine, requirePulumi, tempDir } from "../helpers/pulumiEngine";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const pluginDir = path.join(repoRoot, "plugin");
@@ -108,7 +106,7 @@ describe("the component schema other languages get (plugin/)", function () {
     });
 
     it("the real CLI runs the plugin and gets the same schema (pulumi package get-schema plugin/)", async function () {
-        const pulumi = findPulumi() ?? requireTool(this, "pulumi", engineToolHint);
+        const pulumi = requirePulumi(this);
         // The CLI installs the plugin's dependencies first; npm answers from its cache (no network here).
         const engine = await pulumiEngine(pulumi, tempDir("engine-schema-"), { npm_config_offline: "true" });
         const result = await engine.cli(["package", "get-schema", "."], pluginDir, { timeoutMs: 500000 });

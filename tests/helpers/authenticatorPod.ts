@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { BackgroundProcess, startBackground } from "./processes";
+import { skipOrFail } from "./tools";
 
 /** The parts of a rendered DaemonSet this reads (renderAuthenticatorDaemonSet's shape). */
 export interface DaemonSetLike {
@@ -130,6 +131,20 @@ export function canActAsAnyUid(): boolean {
     }
     const map = fs.readFileSync("/proc/self/uid_map", "utf8").trim().split(/\s+/);
     return map[0] === "0" && map[1] === "0" && Number(map[2]) >= 65536;
+}
+
+/**
+ * Skips (or under CI fails) the stage unless this process can act as any uid: the stage gives the
+ * files to the DaemonSet's uid and runs the server as it.
+ */
+export function requireAnyUid(ctx: Mocha.Context, stage: string): void {
+    if (!canActAsAnyUid()) {
+        skipOrFail(
+            ctx,
+            `${stage} must run as root (tests/offline.sh keeps root when run as root) to give the ` +
+                "files to the DaemonSet's uid and run the server as it",
+        );
+    }
 }
 
 /** Fails with a clear message when a TCP port on 127.0.0.1 is taken. */

@@ -1,15 +1,15 @@
-// What the engine tests share: a consumer-shaped project directory, the stack's config file, the
-// stub kops' record of calls and the booted cluster it stands for, and the engine's own preview.
+// What the engine tests share: an engine whose stub kops' booted cluster is a real kube-apiserver, a
+// consumer-shaped project directory, the stack's config file, the stub kops' record of calls, and the
+// engine's own preview.
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { KubeApiserver } from "./kubeApiserver";
-import { PulumiEngine } from "./pulumiEngine";
+import { KubeApiserver, startKubeApiserver } from "./kubeApiserver";
+import { PulumiEngine, pulumiEngine, requirePulumi } from "./pulumiEngine";
+import { StubCall } from "./stubKops";
+import { requireTool } from "./tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
-
-export const engineToolHint =
-    "bash tests/setup/install-tools.sh (a pulumi on PATH, or the engine it builds into .cache/pulumi/bin)";
 
 /**
  * A project directory at `dir` made from the files of `template`, whose node_modules holds this
@@ -48,8 +48,50 @@ export function stackConfigFile(projectDir: string, project: string, stack: stri
     fs.writeFileSync(file, YAML.stringify(existing));
 }
 
+/** An engine whose stub kops' "booted cluster" is a real kube-apiserver, and what it was made from. */
+export interface BootedClusterEngine {
+    engine: PulumiEngine;
+    apiserver: KubeApiserver;
+    /** The stub kops' state directory (KOPS_STUB_STATE): its record of calls is read from there. */
+    stubState: string;
+    /** The pulumi CLI the engine runs. */
+    pulumi: string;
+}
+
+/**
+ * Starts etcd and kube-apiserver (with the daemonset and garbage-collector controllers, which the
+ * kubernetes provider awaits on create and on destroy) under `dir`, and an engine whose processes
+ * find the stub kops first on PATH, the stub standing for a cluster booted on that apiserver.
+ * Skips (or under CI fails) when a tool is missing; the caller stops `apiserver` and the engine's
+ * strays after its tests.
+ */
+export async function startBootedClusterEngine(ctx: Mocha.Context, dir: string): Promise<BootedClusterEngine> {
+    const pulumi = requirePulumi(ctx);
+    const installHint = "bash tests/setup/install-tools.sh";
+    const apiserver = await startKubeApiserver({
+        etcd: requireTool(ctx, "etcd", installHint),
+        kubeApiserver: requireTool(ctx, "kube-apiserver", installHint),
+        kubeControllerManager: requireTool(ctx, "kube-controller-manager", installHint),
+        dir: path.join(dir, "apiserver"),
+        controllers: ["daemonset-controller", "garbage-collector-controller"],
+    });
+    try {
+        const stubState = path.join(dir, "kops-state");
+        const engine = await pulumiEngine(
+            pulumi,
+            dir,
+            { KOPS_STUB_STATE: stubState, KOPS_STUB_APISERVER: stubApiserverFile(dir, apiserver) },
+            [path.join(repoRoot, "tests", "stubs")],
+        );
+        return { engine, apiserver, stubState, pulumi };
+    } catch (err) {
+        await apiserver.stop();
+        throw err;
+    }
+}
+
 /** The file KOPS_STUB_APISERVER names: the real apiserver the stub's "booted cluster" is, and an admin certificate for it. */
-export function stubApiserverFile(dir: string, apiserver: KubeApiserver): string {
+function stubApiserverFile(dir: string, apiserver: KubeApiserver): string {
     const admin = JSON.parse(fs.readFileSync(apiserver.adminKubeconfig, "utf8")).users[0].user;
     const file = path.join(dir, "booted-cluster.json");
     fs.writeFileSync(
@@ -63,20 +105,6 @@ export function stubApiserverFile(dir: string, apiserver: KubeApiserver): string
         { mode: 0o600 },
     );
     return file;
-}
-
-export type StubCall = string[];
-
-/** Every call the stub kops recorded, oldest first. */
-export function readStubCalls(stateDir: string): StubCall[] {
-    const file = path.join(stateDir, "calls.jsonl");
-    return fs.existsSync(file)
-        ? fs
-              .readFileSync(file, "utf8")
-              .split("\n")
-              .filter(Boolean)
-              .map((line) => JSON.parse(line))
-        : [];
 }
 
 /**

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { run, RunResult } from "./processes";
+import { skipOrFail } from "./tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
 /** Where install-tools.sh builds the engine when no `pulumi` is on PATH. */
@@ -17,8 +18,21 @@ const installedPluginsDir = path.join(repoRoot, ".cache", "pulumi", "home", "plu
 /** The SDK's dynamic-provider host (pulumi-resource-pulumi-nodejs) ships in the npm package. */
 const dynamicProviderHostDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 
-/** The `pulumi` to use: the one on PATH (a user's install), else the built one; undefined if neither. */
-export function findPulumi(): string | undefined {
+/**
+ * The `pulumi` to use: the one on PATH (a user's install), else the one install-tools.sh built.
+ * Without either the test skips loudly, or under CI fails.
+ */
+export function requirePulumi(ctx: Mocha.Context): string {
+    return (
+        findPulumi() ??
+        skipOrFail(
+            ctx,
+            "pulumi is not installed (bash tests/setup/install-tools.sh: a pulumi on PATH, or the engine it builds into .cache/pulumi/bin)",
+        )
+    );
+}
+
+function findPulumi(): string | undefined {
     try {
         const onPath = execFileSync("bash", ["-c", "command -v pulumi"], { encoding: "utf8" }).trim();
         if (onPath) {

@@ -29,10 +29,14 @@ export function requireTool(ctx: Mocha.Context, name: string, installHint: strin
     if (found) {
         return found;
     }
-    const message = `${name} is not installed (${installHint})`;
+    skipOrFail(ctx, `${name} is not installed (${installHint})`);
+}
+
+/** Skips the current test (loudly) for the reason given; under CI (`CI` set) fails with it instead. */
+export function skipOrFail(ctx: Mocha.Context, reason: string): never {
     if (process.env.CI) {
-        throw new Error(`CI must run every test, but ${message}`);
+        throw new Error(`CI must run every test, but ${reason}`);
     }
-    console.warn(`\n  !!! SKIPPED: ${message}\n`);
+    console.warn(`\n  !!! SKIPPED: ${reason}\n`);
     ctx.skip();
 }

@@ -43,7 +43,7 @@ import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
 import {
     assertPortFree,
-    canActAsAnyUid,
+    requireAnyUid,
     DaemonSetLike,
     Mount,
     projectVolumes,
@@ -170,16 +170,7 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         requireTool(this, "openssl", "apt-get install openssl");
         requireTool(this, "setpriv", "apt-get install util-linux");
-        if (!canActAsAnyUid()) {
-            const message =
-                "this stage must run as root (tests/offline.sh keeps root when run as root) to give the " +
-                "files to the DaemonSet's uid and run the server as it";
-            if (process.env.CI) {
-                throw new Error(`CI must run every test, but ${message}`);
-            }
-            console.warn(`\n  !!! SKIPPED: ${message}\n`);
-            this.skip();
-        }
+        requireAnyUid(this, "this stage");
 
         // The stack's own values: settings as `pulumi up` reads them, the PKI and the access roles
         // under Pulumi's mocks (openssl making the real key and certificate from the tls inputs).

@@ -39,7 +39,7 @@ import { authenticatorPort } from "../../components/authenticator/webhookKubecon
 import {
     assertPortFree,
     authenticatorContainer,
-    canActAsAnyUid,
+    requireAnyUid,
     DaemonSetLike,
     hostPathOf,
     Mount,
@@ -192,16 +192,7 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         requireTool(this, "openssl", "apt-get install openssl");
         requireTool(this, "setpriv", "apt-get install util-linux");
-        if (!canActAsAnyUid()) {
-            const message =
-                "stage 1 must run as root (tests/offline.sh keeps root when run as root) to give the " +
-                "files to the DaemonSet's uid and run the server as it";
-            if (process.env.CI) {
-                throw new Error(`CI must run every test, but ${message}`);
-            }
-            console.warn(`\n  !!! SKIPPED: ${message}\n`);
-            this.skip();
-        }
+        requireAnyUid(this, "stage 1");
 
         recorder = await installMocks({ extraState: opensslTlsState });
         const pki = new AuthenticatorPki("stage1");

@@ -12,10 +12,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { engineToolHint } from "../helpers/engineStage";
 import { freeLoopbackPort, RunResult } from "../helpers/processes";
-import { findPulumi, PulumiEngine, pulumiEngine } from "../helpers/pulumiEngine";
-import { requireTool } from "../helpers/tools";
+import { PulumiEngine, pulumiEngine, requirePulumi } from "../helpers/pulumiEngine";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const project = "unreachable-test";
@@ -40,7 +38,7 @@ describe("pulumi destroy with the cluster gone: the real engine and Kubernetes p
     const engines: PulumiEngine[] = [];
 
     before(async function () {
-        cli = findPulumi() ?? requireTool(this, "pulumi", engineToolHint);
+        cli = requirePulumi(this);
         work = fs.mkdtempSync(path.join(os.tmpdir(), "delete-unreachable-"));
         // A loopback port nothing listens on: the cluster's API endpoint, gone.
         port = await freeLoopbackPort();

@@ -10,8 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { run, runOk, RunResult } from "../helpers/processes";
-import { engineToolHint } from "../helpers/engineStage";
-import { findPulumi, PulumiEngine, pulumiEngine } from "../helpers/pulumiEngine";
+import { PulumiEngine, pulumiEngine, requirePulumi } from "../helpers/pulumiEngine";
 import { requireTool } from "../helpers/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
@@ -27,7 +26,7 @@ describe("the purge command through the real Pulumi engine (pulumi up, then pulu
     let pulumi: (args: string[]) => Promise<RunResult>;
 
     before(async function () {
-        const cli = findPulumi() ?? requireTool(this, "pulumi", engineToolHint);
+        const cli = requirePulumi(this);
         aws = requireTool(this, "aws", "pip install awscli");
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         requireTool(this, "jq", "apt-get install jq");
