@@ -1,5 +1,6 @@
 // The real kops (the pinned build from tests/setup/install-tools.sh) on this machine against
-// moto_server on 127.0.0.1, for tests/integration/kopsMoto.test.ts and kopsContract.test.ts:
+// moto_server on 127.0.0.1, for the tests that run it (kopsMoto, kopsContract, destroyMatrixMoto,
+// statePurgeMoto): one cluster's settings for it (kopsOnMotoSettings), and its environment:
 // - AWS SDK: moto's environment (AWS_ENDPOINT_URL, fake static credentials, no IMDS, a region);
 // - kops' own S3 client: S3_ENDPOINT/S3_REGION/S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY (with only
 //   AWS_ENDPOINT_URL it fails: "Cannot set dual-stack in combination with a custom endpoint");
@@ -12,6 +13,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { KopsCommandSettings } from "../../components/kops/commandEnvironment";
 import { Moto, testRegion } from "./moto";
 
 export const kopsVersion = "1.36.2";
@@ -51,5 +53,36 @@ export function kopsOnMotoEnv(moto: Moto, work: string): NodeJS.ProcessEnv {
         KOPS_BASE_URL: `file://${mirror}/`,
         HOME: path.join(work, "home"),
         KUBECONFIG: path.join(work, "home", "kubeconfig"),
+    };
+}
+
+/**
+ * One cluster's command settings as KopsCluster resolves them, for the real kops on moto: one zone,
+ * one node, explicit instance sizes (kops picks none itself under moto), our channel file as an
+ * extra flag, a short validate timeout (nothing boots here).
+ */
+export function kopsOnMotoSettings(
+    values: Pick<KopsCommandSettings, "kopsBinary" | "clusterName" | "stateStoreUrl" | "webhookKubeconfig">,
+): KopsCommandSettings {
+    return {
+        ...values,
+        region: testRegion,
+        zones: [`${testRegion}a`],
+        nodeCount: 1,
+        nodeSize: "t3.medium",
+        controlPlaneCount: 1,
+        controlPlaneSize: "t3.medium",
+        kubernetesVersion: "1.34.8",
+        networking: "cilium",
+        topology: "public",
+        extraFlags: ["--channel", `file://${channelFile}`],
+        adoptExisting: false,
+        validateTimeout: "5s",
+        kubeconfigMode: "auth-plugin",
+        adminTtl: "18h",
+        webhookCacheTtl: "5m0s",
+        hookRunner: "container",
+        hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
+        authenticatorUid: 10000,
     };
 }

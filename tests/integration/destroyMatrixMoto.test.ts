@@ -13,11 +13,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { kopsCommandEnvironments, KopsCommandSettings } from "../../components/kops/commandEnvironment";
+import { kopsCommandEnvironments } from "../../components/kops/commandEnvironment";
 import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { channelFile, kopsOnMotoEnv, kopsVersion } from "../helpers/kopsOnMoto";
+import { kopsOnMotoEnv, kopsOnMotoSettings, kopsVersion } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { describeExit, run, runOk } from "../helpers/processes";
 import { requireTool } from "../helpers/tools";
@@ -81,30 +81,12 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
         it(`call ${failAt} (${firstUpCalls[failAt - 1]}) fails; destroy deletes everything and the bucket goes`, async () => {
             const bucket = `kops-iam-auth-matrix-${failAt}`;
             const callsFile = path.join(work, `calls-${failAt}`);
-            const settings: KopsCommandSettings = {
+            const settings = kopsOnMotoSettings({
                 kopsBinary: path.join(work, "kops-failing"),
                 clusterName,
                 stateStoreUrl: `s3://${bucket}`,
-                region: testRegion,
-                zones: [`${testRegion}a`],
-                nodeCount: 1,
-                nodeSize: "t3.medium",
-                controlPlaneCount: 1,
-                controlPlaneSize: "t3.medium",
-                kubernetesVersion: "1.34.8",
-                networking: "cilium",
-                topology: "public",
-                extraFlags: ["--channel", `file://${channelFile}`],
-                adoptExisting: false,
-                validateTimeout: "5s",
-                kubeconfigMode: "auth-plugin",
-                adminTtl: "18h",
                 webhookKubeconfig: renderWebhookKubeconfig("-----BEGIN CERTIFICATE-----\nMATRIXCA\n-----END CERTIFICATE-----\n"),
-                webhookCacheTtl: "5m0s",
-                hookRunner: "container",
-                hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
-                authenticatorUid: 10000,
-            };
+            });
             const env = { ...baseEnv, KOPS_CALLS_FILE: callsFile };
             // The state store component: the bucket (versioned) and the three objects, before the spec.
             await runOk(aws, ["s3api", "create-bucket", "--bucket", bucket], { env: moto.env });

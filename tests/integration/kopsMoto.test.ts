@@ -21,7 +21,7 @@ import { kopsCommandEnvironments, KopsCommandSettings, specEnvironment } from ".
 import { certFetchHookName, webhookFileAssetName, webhookKubeconfigPath } from "../../components/kops/specPatch";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
-import { channelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";
+import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { opensslTlsState } from "../helpers/opensslTls";
 import { describeExit, run, runOk, RunOptions, RunResult } from "../helpers/processes";
@@ -122,30 +122,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
             });
         }
 
-        settings = {
-            kopsBinary: kops,
-            clusterName,
-            stateStoreUrl: `s3://${stateBucket}`,
-            region: testRegion,
-            zones: [`${testRegion}a`],
-            nodeCount: 1,
-            nodeSize: "t3.medium",
-            controlPlaneCount: 1,
-            controlPlaneSize: "t3.medium",
-            kubernetesVersion: "1.34.8",
-            networking: "cilium",
-            topology: "public",
-            extraFlags: ["--channel", `file://${channelFile}`],
-            adoptExisting: false,
-            validateTimeout: "5s",
-            kubeconfigMode: "auth-plugin",
-            adminTtl: "18h",
-            webhookKubeconfig,
-            webhookCacheTtl: "5m0s",
-            hookRunner: "container",
-            hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
-            authenticatorUid: 10000,
-        };
+        settings = kopsOnMotoSettings({ kopsBinary: kops, clusterName, stateStoreUrl: `s3://${stateBucket}`, webhookKubeconfig });
         baseEnv = kopsOnMotoEnv(moto, work);
     });
 
