@@ -108,6 +108,20 @@ function stubApiserverFile(dir: string, apiserver: KubeApiserver): string {
 }
 
 /**
+ * The first up's row of the lifecycle table, as kopsLifecycleCalls reads the stub's record: the
+ * spec created, `update --yes`, `validate`, a `rolling-update` dry run (nothing to roll), the kubeconfig.
+ */
+export const firstUpKopsCalls: readonly string[] = [
+    "get cluster",
+    "create cluster",
+    "replace",
+    "update cluster --yes",
+    "validate cluster",
+    "rolling-update cluster",
+    "export kubecfg",
+];
+
+/**
  * The kOps operations among the calls, as `<verb> [<noun>]` plus ` --yes` where kops was told to act
  * (`update cluster` alone is a dry run): without `kops version` (the scripts' preflight) and `kops
  * helpers kubectl-auth` (the Kubernetes provider signing in through the kubeconfig's exec plugin).

@@ -39,7 +39,6 @@ import { renderUserKubeconfig, TokenCommand } from "../../components/authenticat
 import { IdentityMappings } from "../../components/authenticator/mappings";
 import { renderNextSteps } from "../../components/authenticator/nextSteps";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
-import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
 import {
     assertPortFree,
@@ -50,12 +49,13 @@ import {
     startContainerProcess,
 } from "../helpers/authenticatorPod";
 import { KubeApiserver, startKubeApiserver } from "../helpers/kubeApiserver";
-import { Moto, startMoto, testRegion } from "../helpers/moto";
+import { Moto, testRegion } from "../helpers/moto";
+import { execCredentialToken, signInEnv, startSignInAws } from "../helpers/signInAws";
 import { opensslTlsState } from "../helpers/opensslTls";
 import { BackgroundProcess, describeExit, run, RunResult, runOk, waitUntil } from "../helpers/processes";
 import { installMocks, valueOf } from "../helpers/pulumiMocks";
-import { inHostsNamespace, startStsFront, StsFront } from "../helpers/stsFront";
-import { requireTool, toolCacheBin } from "../helpers/tools";
+import { inHostsNamespace, StsFront } from "../helpers/stsFront";
+import { requireTool } from "../helpers/tools";
 
 const clusterName = "apiserver.example.com";
 const stateBucket = "kops-iam-auth-apiserver-state";
@@ -230,22 +230,16 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         cacheTtl = patchedSpec.kubeAPIServer.authenticationTokenWebhookCacheTtl;
 
         // AWS: moto, the state store holding cert.pem and key.pem, STS at its real name through the front.
-        moto = await startMoto(motoServer);
-        await assertPortFree(443, "the STS front of stage 3");
-        const stsDir = path.join(work, "sts");
-        fs.mkdirSync(stsDir, { mode: 0o755 });
-        sts = await startStsFront(moto.endpoint, testRegion, stsDir);
-        await runOk(aws, ["s3api", "create-bucket", "--bucket", stateBucket], { env: moto.env });
-        const keys = authenticatorObjectKeys(clusterName);
-        for (const [file, content, key] of [
-            ["cert.pem", certPem, keys.certPem],
-            ["key.pem", keyPem, keys.keyPem],
-        ]) {
-            fs.writeFileSync(path.join(work, file), content, { mode: 0o600 });
-            await runOk(aws, ["s3", "cp", "--only-show-errors", path.join(work, file), `s3://${stateBucket}/${key}`], {
-                env: moto.env,
-            });
-        }
+        ({ moto, sts } = await startSignInAws({
+            motoServer,
+            aws,
+            work,
+            stage: "stage 3",
+            clusterName,
+            stateBucket,
+            certPem,
+            keyPem,
+        }));
         // The mapped IAM user, with an access key of its own.
         await runOk(aws, ["iam", "create-user", "--path", "/ops/", "--user-name", "alice"], { env: moto.env });
         const accessKey = JSON.parse(
@@ -394,37 +388,14 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
     ): Promise<RunResult> {
         const file = path.join(work, `user-${kubeconfigCount++}.kubeconfig`);
         fs.writeFileSync(file, kubeconfig);
-        const env: NodeJS.ProcessEnv = {
-            ...moto.env,
-            PATH: `${toolCacheBin}:${path.dirname(aws)}:${moto.env.PATH}`,
-            HOME: work,
-            SSL_CERT_FILE: sts.caFile,
-            AWS_CA_BUNDLE: sts.caFile,
-            ...(credentials ? { AWS_ACCESS_KEY_ID: credentials.id, AWS_SECRET_ACCESS_KEY: credentials.secret } : {}),
-        };
-        // The real STS host name, not moto's address: the server accepts no other.
-        delete env.AWS_ENDPOINT_URL;
+        const env = { ...signInEnv({ moto, sts }, aws, credentials), HOME: work };
         const [command, commandArgs] = inHostsNamespace(sts.hostsFile, kubectl, ["--kubeconfig", file, ...args]);
         return run(command, commandArgs, { env, timeoutMs: 90000 });
     }
 
     /** A token from the kubeconfig's own exec command, run as kubectl runs it. */
     async function tokenFrom(kubeconfig: string): Promise<string> {
-        const exec = YAML.parse(kubeconfig).users[0].user.exec;
-        const env: NodeJS.ProcessEnv = {
-            ...moto.env,
-            PATH: `${toolCacheBin}:${path.dirname(aws)}:${moto.env.PATH}`,
-            SSL_CERT_FILE: sts.caFile,
-            AWS_CA_BUNDLE: sts.caFile,
-            KUBERNETES_EXEC_INFO: JSON.stringify({
-                apiVersion: exec.apiVersion,
-                kind: "ExecCredential",
-                spec: { interactive: false },
-            }),
-        };
-        delete env.AWS_ENDPOINT_URL;
-        const [command, args] = inHostsNamespace(sts.hostsFile, exec.command, exec.args);
-        return JSON.parse(await runOk(command, args, { env, timeoutMs: 60000 })).status.token;
+        return execCredentialToken({ moto, sts }, aws, YAML.parse(kubeconfig).users[0].user.exec);
     }
 
     /** A kubeconfig that presents `token` as it is (what kubectl sends once it has run the exec command). */

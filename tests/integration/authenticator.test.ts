@@ -34,7 +34,6 @@ import { authenticatorCertDir, certFetchSteps } from "../../components/kops/cert
 import { renderUserKubeconfig, TokenCommand } from "../../components/authenticator/userKubeconfig";
 import { IdentityMappings } from "../../components/authenticator/mappings";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
-import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
 import {
     assertPortFree,
@@ -46,10 +45,11 @@ import {
     projectVolumes,
     startContainerProcess,
 } from "../helpers/authenticatorPod";
-import { Moto, startMoto, testRegion } from "../helpers/moto";
+import { Moto, testRegion } from "../helpers/moto";
+import { execCredentialToken, startSignInAws } from "../helpers/signInAws";
 import { opensslTlsState, privateKeyType, selfSignedCertType } from "../helpers/opensslTls";
 import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "../helpers/processes";
-import { inHostsNamespace, startStsFront, StsFront } from "../helpers/stsFront";
+import { inHostsNamespace, StsFront } from "../helpers/stsFront";
 import { installMocks, MockRecorder, valueOf } from "../helpers/pulumiMocks";
 import { requireTool, toolCacheBin } from "../helpers/tools";
 
@@ -207,23 +207,16 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         fs.chmodSync(work, 0o711);
         roots.push(work);
 
-        moto = await startMoto(motoServer);
-        await assertPortFree(443, "the STS front of stage 1");
-        // Readable by the server's uid: it reads the front's certificate (SSL_CERT_FILE).
-        const stsDir = path.join(work, "sts");
-        fs.mkdirSync(stsDir, { mode: 0o755 });
-        sts = await startStsFront(moto.endpoint, testRegion, stsDir);
-        await runOk(aws, ["s3api", "create-bucket", "--bucket", stateBucket], { env: moto.env });
-        const keys = authenticatorObjectKeys(clusterId);
-        for (const [file, content, key] of [
-            ["cert.pem", certPem, keys.certPem],
-            ["key.pem", keyPem, keys.keyPem],
-        ]) {
-            fs.writeFileSync(path.join(work, file), content, { mode: 0o600 });
-            await runOk(aws, ["s3", "cp", "--only-show-errors", path.join(work, file), `s3://${stateBucket}/${key}`], {
-                env: moto.env,
-            });
-        }
+        ({ moto, sts } = await startSignInAws({
+            motoServer,
+            aws,
+            work,
+            stage: "stage 1",
+            clusterName: clusterId,
+            stateBucket,
+            certPem,
+            keyPem,
+        }));
         ({ root, mounts } = await prepareNode(configYaml));
         server = await startServer(mounts);
     });
@@ -303,49 +296,18 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
     });
 
     it("a TokenReview with a bogus token, posted to /authenticate through our webhook kubeconfig, answers authenticated: false", async () => {
-        const kubeconfigPath = path.join(work, "webhook.kubeconfig");
-        fs.writeFileSync(kubeconfigPath, webhookKubeconfig);
-        const reviewPath = path.join(work, "review.json");
-        // What the apiserver sends (authentication.k8s.io/v1beta1, its default webhook version).
-        fs.writeFileSync(
-            reviewPath,
-            JSON.stringify({
-                apiVersion: "authentication.k8s.io/v1beta1",
-                kind: "TokenReview",
-                spec: { token: "k8s-aws-v1.bm90LWEtcHJlc2lnbmVkLXVybA" },
-            }),
-        );
+        const token = "k8s-aws-v1.bm90LWEtcHJlc2lnbmVkLXVybA";
         const kubeconfig = YAML.parse(webhookKubeconfig);
         const serverUrl: string = kubeconfig.clusters[0].cluster.server;
         assert.equal(new URL(serverUrl).pathname, "/authenticate");
-        // -v=8 makes kubectl log the response body: the server denies with 403, which kubectl
-        // reports as an error (exit 1) after reading the body.
-        const result = await run(
-            kubectl,
-            [
-                "--kubeconfig",
-                kubeconfigPath,
-                "--token",
-                "ignored-by-the-webhook",
-                "create",
-                "--raw",
-                "/authenticate",
-                "-f",
-                reviewPath,
-                "-v=8",
-            ],
-            { timeoutMs: 30000, env: { PATH: process.env.PATH, HOME: work } },
-        );
-        assert.equal(result.status, 1, `kubectl ${describeExit(result)}: ${result.stderr}`);
-        assert.match(result.stderr, /Error from server \(Forbidden\)/);
-        const logged = /"Response Body" body="((?:[^"\\]|\\.)*)"/.exec(result.stderr);
-        assert.ok(logged, `kubectl logged the response body:\n${result.stderr}`);
-        const review = JSON.parse(JSON.parse(`"${logged[1]}"`));
+        const { status, review, stderr } = await reviewThroughWebhookKubeconfig(token);
+        assert.equal(status, 1, `kubectl: ${stderr}`);
+        assert.match(stderr, /Error from server \(Forbidden\)/);
         assert.notEqual(review.status?.authenticated, true);
         assert.deepEqual(review.status?.user, {});
         // The same request with the CA data and URL from our kubeconfig, without kubectl: status and body.
         const caPem = Buffer.from(kubeconfig.clusters[0].cluster["certificate-authority-data"], "base64").toString("utf8");
-        const answer = await httpsRequest(serverUrl, caPem, fs.readFileSync(reviewPath, "utf8"));
+        const answer = await httpsRequest(serverUrl, caPem, tokenReviewRequest(token));
         assert.equal(answer.status, 403);
         assert.deepEqual(JSON.parse(answer.body), { metadata: {}, spec: {}, status: { user: {} } });
         assert.match(server!.output(), /access denied.*input token was not properly formatted/);
@@ -367,37 +329,25 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
                 region: testRegion,
             }),
         ).users[0].user.exec;
-        const env: NodeJS.ProcessEnv = {
-            ...moto.env,
-            PATH: `${toolCacheBin}:${path.dirname(aws)}:${moto.env.PATH}`,
-            // Go (aws-iam-authenticator) and botocore (aws) trust the front's certificate.
-            SSL_CERT_FILE: sts.caFile,
-            AWS_CA_BUNDLE: sts.caFile,
-            KUBERNETES_EXEC_INFO: JSON.stringify({
-                apiVersion: exec.apiVersion,
-                kind: "ExecCredential",
-                spec: { interactive: false },
-            }),
-        };
-        // The real STS host name, not moto's address: the server accepts no other.
-        delete env.AWS_ENDPOINT_URL;
-        const [command, args] = inHostsNamespace(sts.hostsFile, exec.command, exec.args);
-        const result = await run(command, args, { env, timeoutMs: 60000 });
-        assert.equal(result.status, 0, `${exec.command} ${exec.args.join(" ")} ${describeExit(result)}: ${result.stderr}`);
-        return JSON.parse(result.stdout).status.token;
+        return execCredentialToken({ moto, sts }, aws, exec);
     }
 
-    /** Posts a TokenReview through our webhook kubeconfig with kubectl; the server's answer. */
+    /** What the apiserver sends the webhook (authentication.k8s.io/v1beta1, its default webhook version). */
+    function tokenReviewRequest(token: string): string {
+        return JSON.stringify({ apiVersion: "authentication.k8s.io/v1beta1", kind: "TokenReview", spec: { token } });
+    }
+
+    /**
+     * Posts a TokenReview through our webhook kubeconfig with kubectl; the server's answer. A denial is
+     * an HTTP 403, which kubectl reports as an error (exit 1) after logging the body (-v=8).
+     */
     async function reviewThroughWebhookKubeconfig(
         token: string,
     ): Promise<{ status: number | null; review: any; stderr: string }> {
         const kubeconfigPath = path.join(work, "webhook.kubeconfig");
         fs.writeFileSync(kubeconfigPath, webhookKubeconfig);
         const reviewPath = path.join(work, "review.json");
-        fs.writeFileSync(
-            reviewPath,
-            JSON.stringify({ apiVersion: "authentication.k8s.io/v1beta1", kind: "TokenReview", spec: { token } }),
-        );
+        fs.writeFileSync(reviewPath, tokenReviewRequest(token));
         const result = await run(
             kubectl,
             [

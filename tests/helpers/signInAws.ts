@@ -1,0 +1,101 @@
+// The AWS side of a sign-in stage: moto_server, STS at its real host name through the HTTPS front
+// (./stsFront.ts), and the state bucket holding cert.pem and key.pem where the control-plane hook
+// fetches them from (components/aws/stateStoreLayout.ts).
+import * as fs from "fs";
+import * as path from "path";
+import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
+import { assertPortFree } from "./authenticatorPod";
+import { Moto, startMoto, testRegion } from "./moto";
+import { describeExit, run, runOk } from "./processes";
+import { inHostsNamespace, startStsFront, StsFront } from "./stsFront";
+import { toolCacheBin } from "./tools";
+
+export interface SignInAwsOptions {
+    motoServer: string;
+    /** The aws CLI. */
+    aws: string;
+    /** A directory of the stage's own; the front's files go in `<work>/sts`, readable by the server's uid. */
+    work: string;
+    /** Who needs the front's port 443, for the message when it is taken. */
+    stage: string;
+    clusterName: string;
+    stateBucket: string;
+    certPem: string;
+    keyPem: string;
+}
+
+/** Starts moto and the STS front and uploads the authenticator's files; stops what it started if a step fails. */
+export async function startSignInAws(options: SignInAwsOptions): Promise<{ moto: Moto; sts: StsFront }> {
+    const moto = await startMoto(options.motoServer);
+    let sts: StsFront | undefined;
+    try {
+        await assertPortFree(443, `the STS front of ${options.stage}`);
+        const stsDir = path.join(options.work, "sts");
+        fs.mkdirSync(stsDir, { mode: 0o755 });
+        sts = await startStsFront(moto.endpoint, testRegion, stsDir);
+        await runOk(options.aws, ["s3api", "create-bucket", "--bucket", options.stateBucket], { env: moto.env });
+        const keys = authenticatorObjectKeys(options.clusterName);
+        for (const [file, content, key] of [
+            ["cert.pem", options.certPem, keys.certPem],
+            ["key.pem", options.keyPem, keys.keyPem],
+        ]) {
+            fs.writeFileSync(path.join(options.work, file), content, { mode: 0o600 });
+            await runOk(
+                options.aws,
+                ["s3", "cp", "--only-show-errors", path.join(options.work, file), `s3://${options.stateBucket}/${key}`],
+                {
+                    env: moto.env,
+                },
+            );
+        }
+        return { moto, sts };
+    } catch (err) {
+        await sts?.stop();
+        await moto.stop();
+        throw err;
+    }
+}
+
+/**
+ * The environment a user's token command runs in, as on their machine: AWS credentials (moto's
+ * fake ones, or the given user's), the built aws-iam-authenticator and the aws CLI on PATH, and
+ * STS at its real name through the front (its CA trusted by Go and by botocore; no
+ * AWS_ENDPOINT_URL, since the server accepts tokens for no other host).
+ */
+export function signInEnv(
+    signIn: { moto: Moto; sts: StsFront },
+    aws: string,
+    credentials?: { id: string; secret: string },
+): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {
+        ...signIn.moto.env,
+        PATH: `${toolCacheBin}:${path.dirname(aws)}:${signIn.moto.env.PATH}`,
+        SSL_CERT_FILE: signIn.sts.caFile,
+        AWS_CA_BUNDLE: signIn.sts.caFile,
+        ...(credentials ? { AWS_ACCESS_KEY_ID: credentials.id, AWS_SECRET_ACCESS_KEY: credentials.secret } : {}),
+    };
+    delete env.AWS_ENDPOINT_URL;
+    return env;
+}
+
+/** A kubeconfig user's `exec` command run as kubectl runs it, in signInEnv; resolves to the token it prints. */
+export async function execCredentialToken(
+    signIn: { moto: Moto; sts: StsFront },
+    aws: string,
+    exec: { apiVersion: string; command: string; args: string[] },
+): Promise<string> {
+    const env = {
+        ...signInEnv(signIn, aws),
+        KUBERNETES_EXEC_INFO: JSON.stringify({
+            apiVersion: exec.apiVersion,
+            kind: "ExecCredential",
+            spec: { interactive: false },
+        }),
+    };
+    const [command, args] = inHostsNamespace(signIn.sts.hostsFile, exec.command, exec.args);
+    const result = await run(command, args, { env, timeoutMs: 60000 });
+    if (result.status !== 0) {
+        throw new Error(`${exec.command} ${exec.args.join(" ")} ${describeExit(result)}: ${result.stderr}`);
+    }
+    return JSON.parse(result.stdout).status.token;
+}
