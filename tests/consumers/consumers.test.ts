@@ -7,14 +7,12 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { checkedCommandSettings, kopsCommandLines, specEnvironment } from "../../components/kops/commandEnvironment";
-import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
+import { checkedCommandSettings, kopsCommandEnvironments, kopsCommandLines } from "../../components/kops/commandEnvironment";
 import { renderProgram, RecordedResource } from "../../tools/plan/mockRuntime";
 import { kopsLifecycleCalls } from "../helpers/engineStage";
-import { readStubCalls } from "../helpers/stubKops";
+import { baseSettings, readStubCalls, stubsDir } from "../helpers/stubKops";
 import { runOk } from "../helpers/processes";
 import { tempDir } from "../helpers/pulumiEngine";
-import { fakeCertPem } from "../helpers/pulumiMocks";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
@@ -237,38 +235,15 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         });
         assert.equal(resolved.stdout.trim(), path.join(tsDir, "node_modules", "kops-iam-auth", "dist", "kops", "kopsHelper.js"));
         const stubState = path.join(dir, "kops-state");
-        const settings = checkedCommandSettings("consumer", {
-            kopsBinary: "kops",
-            clusterName: "ci.k8s.local",
-            stateStoreUrl: "s3://my-kops-state",
-            region: "eu-west-1",
-            zones: ["eu-west-1a"],
-            nodeCount: 2,
-            nodeSize: "t3.medium",
-            controlPlaneCount: 1,
-            controlPlaneSize: "t3.medium",
-            kubernetesVersion: "1.34.10",
-            networking: "cilium",
-            topology: "public",
-            extraFlags: [],
-            adoptExisting: false,
-            validateTimeout: "15m",
-            kubeconfigMode: "auth-plugin",
-            adminTtl: "1h",
-            webhookKubeconfig: renderWebhookKubeconfig(fakeCertPem),
-            webhookCacheTtl: "5m0s",
-            hookRunner: "container",
-            hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
-            authenticatorUid: 10000,
-        });
+        const settings = checkedCommandSettings("consumer", baseSettings);
         const result = spawnSync("bash", ["-c", kopsCommandLines(false).spec.create], {
             cwd: tsDir,
             encoding: "utf8",
             env: {
-                PATH: `${path.join(repoRoot, "tests", "stubs")}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
+                PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
                 HOME: dir,
                 KOPS_STUB_STATE: stubState,
-                ...specEnvironment(settings),
+                ...kopsCommandEnvironments(settings).spec,
             },
         });
         assert.equal(result.status, 0, result.stderr);

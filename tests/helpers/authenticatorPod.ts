@@ -3,6 +3,7 @@
 // files the way the kubelet does), its args are the container's args with every path remapped
 // through the volume mounts, and it runs as the container's runAsUser/runAsGroup.
 import * as fs from "fs";
+import * as https from "https";
 import * as net from "net";
 import * as path from "path";
 import { BackgroundProcess, startBackground } from "./processes";
@@ -186,4 +187,29 @@ export function startContainerProcess(
     const [command, commandArgs] = wrap("setpriv", [...setprivArgs, "--", binary, ...args]);
     const proc = startBackground(command, commandArgs, { env, cwd: "/" });
     return { process: proc, args };
+}
+
+/** GET (or POST `body`) over TLS, trusting only `caPem`: the authenticator's /healthz and /authenticate. */
+export function httpsRequest(url: string, caPem: string, body?: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+        const request = https.request(
+            url,
+            {
+                method: body === undefined ? "GET" : "POST",
+                ca: caPem,
+                headers: body === undefined ? {} : { "content-type": "application/json" },
+                timeout: 5000,
+            },
+            (response) => {
+                let text = "";
+                response.on("data", (d) => {
+                    text += d;
+                });
+                response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+            },
+        );
+        request.once("timeout", () => request.destroy(new Error(`${url}: no answer within 5 s`)));
+        request.once("error", reject);
+        request.end(body);
+    });
 }

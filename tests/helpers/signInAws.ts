@@ -1,12 +1,14 @@
 // The AWS side of a sign-in stage: moto_server, STS at its real host name through the HTTPS front
 // (./stsFront.ts), and the state bucket holding cert.pem and key.pem where the control-plane hook
-// fetches them from (components/aws/stateStoreLayout.ts).
+// fetches them from (components/aws/stateStoreLayout.ts); the authenticator server started on it, and
+// a user's token command run against it.
 import * as fs from "fs";
 import * as path from "path";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
-import { assertPortFree } from "./authenticatorPod";
+import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
+import { assertPortFree, DaemonSetLike, httpsRequest, Mount, startContainerProcess } from "./authenticatorPod";
 import { Moto, startMoto, testRegion } from "./moto";
-import { describeExit, run, runOk } from "./processes";
+import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "./processes";
 import { inHostsNamespace, startStsFront, StsFront } from "./stsFront";
 import { toolCacheBin } from "./tools";
 
@@ -98,4 +100,50 @@ export async function execCredentialToken(
         throw new Error(`${exec.command} ${exec.args.join(" ")} ${describeExit(result)}: ${result.stderr}`);
     }
     return JSON.parse(result.stdout).status.token;
+}
+
+/**
+ * Starts `binary` as the DaemonSet's container on a node laid out in `mounts`, with a pod's
+ * environment: moto's fake credentials, no IMDS (the server asks it for its region, server.go
+ * getHandler, and without IMDS must not even try), STS at its real name through the front. Resolves
+ * once /healthz answers over TLS with `certPem`; fails with the server's own output when it exits first.
+ */
+export async function startAuthenticatorServer(options: {
+    binary: string;
+    daemonSet: DaemonSetLike;
+    mounts: Mount[];
+    sts: StsFront;
+    certPem: string;
+    /** Who needs the port, for the message when it is taken. */
+    stage: string;
+    readyTimeoutMs: number;
+}): Promise<BackgroundProcess> {
+    await assertPortFree(authenticatorPort, `the authenticator server of ${options.stage}`);
+    const env: NodeJS.ProcessEnv = {
+        PATH: "/usr/local/bin:/usr/bin:/bin",
+        HOME: "/nonexistent",
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_REGION: testRegion,
+        AWS_DEFAULT_REGION: testRegion,
+        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        AWS_CONFIG_FILE: "/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+        SSL_CERT_FILE: options.sts.caFile,
+    };
+    const { process: proc } = startContainerProcess(options.binary, options.daemonSet, options.mounts, env, (command, args) =>
+        inHostsNamespace(options.sts.hostsFile, command, args),
+    );
+    try {
+        await waitUntil(
+            `aws-iam-authenticator server (${path.basename(options.binary)})`,
+            async () => (await httpsRequest(`https://127.0.0.1:${authenticatorPort}/healthz`, options.certPem)).body === "ok",
+            options.readyTimeoutMs,
+            proc,
+        );
+    } catch (err) {
+        await proc.stop(1000).catch(() => undefined);
+        throw err;
+    }
+    return proc;
 }

@@ -18,7 +18,6 @@
 // Only 127.0.0.1 is used; after() stops every process, whatever failed.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -39,18 +38,10 @@ import { renderUserKubeconfig, TokenCommand } from "../../components/authenticat
 import { IdentityMappings } from "../../components/authenticator/mappings";
 import { renderNextSteps } from "../../components/authenticator/nextSteps";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
-import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
-import {
-    assertPortFree,
-    requireAnyUid,
-    DaemonSetLike,
-    Mount,
-    projectVolumes,
-    startContainerProcess,
-} from "../helpers/authenticatorPod";
+import { requireAnyUid, DaemonSetLike, Mount, projectVolumes } from "../helpers/authenticatorPod";
 import { KubeApiserver, startKubeApiserver } from "../helpers/kubeApiserver";
 import { Moto, testRegion } from "../helpers/moto";
-import { execCredentialToken, signInEnv, startSignInAws } from "../helpers/signInAws";
+import { execCredentialToken, signInEnv, startAuthenticatorServer, startSignInAws } from "../helpers/signInAws";
 import { opensslTlsState } from "../helpers/opensslTls";
 import { BackgroundProcess, describeExit, run, RunResult, runOk, waitUntil } from "../helpers/processes";
 import { installMocks, valueOf } from "../helpers/pulumiMocks";
@@ -90,20 +81,6 @@ const changedAccessRoles = [
 /** A kOps `kops create cluster --dry-run -o yaml` output to patch (tests/fixtures/kops/). */
 function kopsClusterYaml(): string {
     return fs.readFileSync(path.join(__dirname, "..", "fixtures", "kops", "create-cluster-minimal-1.36", "input.yaml"), "utf8");
-}
-
-function httpsGet(url: string, caPem: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const request = https.get(url, { ca: caPem, timeout: 5000 }, (response) => {
-            let body = "";
-            response.on("data", (d) => {
-                body += d;
-            });
-            response.on("end", () => resolve(body));
-        });
-        request.once("timeout", () => request.destroy(new Error(`${url}: no answer within 5 s`)));
-        request.once("error", reject);
-    });
 }
 
 /** Flattens RBAC rules into comparable strings: one per (group, resource, verb, name) or (URL, verb). */
@@ -321,32 +298,16 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         server = undefined;
         // The kubelet rewrites the projected ConfigMap; a new checksum is a new pod.
         projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap({ configYaml })]);
-        await assertPortFree(authenticatorPort, "the authenticator server of stage 3");
-        const { process: proc } = startContainerProcess(
-            servers[version],
+        const proc = await startAuthenticatorServer({
+            binary: servers[version],
             daemonSet,
             mounts,
-            {
-                PATH: "/usr/local/bin:/usr/bin:/bin",
-                HOME: "/nonexistent",
-                AWS_EC2_METADATA_DISABLED: "true",
-                AWS_REGION: testRegion,
-                AWS_DEFAULT_REGION: testRegion,
-                AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-                AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                AWS_CONFIG_FILE: "/dev/null",
-                AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-                SSL_CERT_FILE: sts.caFile,
-            },
-            (command, args) => inHostsNamespace(sts.hostsFile, command, args),
-        );
+            sts,
+            certPem,
+            stage: "stage 3",
+            readyTimeoutMs: 30000,
+        });
         started.push(proc);
-        await waitUntil(
-            `aws-iam-authenticator ${version}`,
-            async () => (await httpsGet(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)) === "ok",
-            30000,
-            proc,
-        );
         server = proc;
         return proc;
     }

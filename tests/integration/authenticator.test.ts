@@ -20,7 +20,6 @@
 // 127.0.0.1:443). Servers are stopped in after hooks; every wait is bounded.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -36,20 +35,19 @@ import { IdentityMappings } from "../../components/authenticator/mappings";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
 import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
 import {
-    assertPortFree,
     authenticatorContainer,
     requireAnyUid,
     DaemonSetLike,
     hostPathOf,
+    httpsRequest,
     Mount,
     projectVolumes,
-    startContainerProcess,
 } from "../helpers/authenticatorPod";
 import { Moto, testRegion } from "../helpers/moto";
-import { execCredentialToken, startSignInAws } from "../helpers/signInAws";
+import { execCredentialToken, startAuthenticatorServer, startSignInAws } from "../helpers/signInAws";
 import { opensslTlsState, privateKeyType, selfSignedCertType } from "../helpers/opensslTls";
-import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "../helpers/processes";
-import { inHostsNamespace, StsFront } from "../helpers/stsFront";
+import { BackgroundProcess, describeExit, run, runOk } from "../helpers/processes";
+import { StsFront } from "../helpers/stsFront";
 import { installMocks, MockRecorder, valueOf } from "../helpers/pulumiMocks";
 import { requireTool, toolCacheBin } from "../helpers/tools";
 
@@ -68,48 +66,6 @@ const mappings: IdentityMappings = {
 const installHint = "bash tests/setup/install-tools.sh";
 /** How long the server gets to listen, and to fail on a bad config. */
 const serverStartMs = 20000;
-
-/** The environment of the server process: nothing but what a pod would have, and no way to IMDS. */
-function serverEnv(): NodeJS.ProcessEnv {
-    return {
-        PATH: "/usr/local/bin:/usr/bin:/bin",
-        HOME: "/nonexistent",
-        // The server asks IMDS for its region (server.go getHandler) and falls back to us-east-1;
-        // without IMDS it must not even try.
-        AWS_EC2_METADATA_DISABLED: "true",
-        AWS_REGION: testRegion,
-        AWS_DEFAULT_REGION: testRegion,
-        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    };
-}
-
-/** GET or POST over TLS to the authenticator, trusting only `caPem`. */
-function httpsRequest(url: string, caPem: string, body?: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const request = https.request(
-            url,
-            {
-                method: body === undefined ? "GET" : "POST",
-                ca: caPem,
-                headers: body === undefined ? {} : { "content-type": "application/json" },
-                timeout: 5000,
-            },
-            (response) => {
-                let text = "";
-                response.on("data", (d) => {
-                    text += d;
-                });
-                response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
-            },
-        );
-        request.once("timeout", () => request.destroy(new Error(`${url}: no answer within 5 s`)));
-        request.once("error", reject);
-        request.end(body);
-    });
-}
 
 describe("stage 1: the real aws-iam-authenticator on our certificate, config, webhook kubeconfig and DaemonSet", function () {
     this.timeout(120000);
@@ -166,22 +122,16 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
      * with the server's own output when it exits first.
      */
     async function startServer(nodeMounts: Mount[]): Promise<BackgroundProcess> {
-        await assertPortFree(authenticatorPort, "the authenticator server of stage 1");
-        // The server verifies tokens at https://sts.<region>.amazonaws.com: moto, through the front.
-        const { process: proc } = startContainerProcess(
-            authenticator,
+        const proc = await startAuthenticatorServer({
+            binary: authenticator,
             daemonSet,
-            nodeMounts,
-            { ...serverEnv(), SSL_CERT_FILE: sts.caFile },
-            (command, args) => inHostsNamespace(sts.hostsFile, command, args),
-        );
+            mounts: nodeMounts,
+            sts,
+            certPem,
+            stage: "stage 1",
+            readyTimeoutMs: serverStartMs,
+        });
         started.push(proc);
-        await waitUntil(
-            "aws-iam-authenticator server",
-            async () => (await httpsRequest(`https://127.0.0.1:${authenticatorPort}/healthz`, certPem)).body === "ok",
-            serverStartMs,
-            proc,
-        );
         return proc;
     }
 

@@ -5,11 +5,11 @@
 import * as assert from "assert";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import { defaultAuthenticatorUid, renderAuthenticatorDaemonSet } from "../../components/authenticator/manifests";
+import { httpsRequest } from "../helpers/authenticatorPod";
 import { awsClientEnv } from "../helpers/moto";
 import { freeLoopbackPort } from "../helpers/processes";
 import { requireTool } from "../helpers/tools";
@@ -29,20 +29,6 @@ const mappings = {
 };
 
 const runningAsRoot = process.getuid?.() === 0;
-
-function httpsGet(url: string, ca: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-        https
-            .get(url, { ca, timeout: 2000 }, (res) => {
-                let body = "";
-                res.on("data", (chunk) => {
-                    body += chunk;
-                });
-                res.on("end", () => resolve(body));
-            })
-            .on("error", reject);
-    });
-}
 
 interface ServerRun {
     child: ChildProcess;
@@ -186,7 +172,10 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
             let health = "";
             for (let i = 0; i < 100 && health !== "ok"; i++) {
                 assert.strictEqual(run.child.exitCode, null, `the server exited:\n${JSON.stringify(run.logs(), null, 1)}`);
-                health = await httpsGet(`https://127.0.0.1:${port}/healthz`, certPem).catch(() => "");
+                health = await httpsRequest(`https://127.0.0.1:${port}/healthz`, certPem).then(
+                    (answer) => answer.body,
+                    () => "",
+                );
                 if (health !== "ok") {
                     await new Promise((r) => setTimeout(r, 100));
                 }

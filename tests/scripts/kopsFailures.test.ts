@@ -118,6 +118,24 @@ class World extends StubKopsSandbox {
     }
 }
 
+/**
+ * A node count or size change, call by call. spec update: version, get cluster, get instancegroups,
+ * replace; apply update: version, update (dry run), update --yes, rolling-update (dry run),
+ * rolling-update --yes, validate.
+ */
+const changeOperations = [
+    "version",
+    "get cluster",
+    "get instancegroups",
+    "replace --force",
+    "version",
+    "update cluster",
+    "update cluster --yes",
+    "rolling-update cluster",
+    "rolling-update cluster --yes",
+    "validate cluster --wait",
+];
+
 const cloudChanges = (operations: string[]) => operations.filter((o) => changing.includes(o));
 
 describe("kOps scripts: failures during a change, re-runs, tool-only settings, destroy after a partial up (stub kops)", function () {
@@ -157,37 +175,12 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         const up = w.up(changed);
         assert.equal(up.failed, undefined, up.stderr);
         assert.deepEqual(up.ran, ["spec update", "apply update"]);
-        assert.deepEqual(up.operations, [
-            "version",
-            "get cluster",
-            "get instancegroups",
-            "replace --force",
-            "version",
-            "update cluster",
-            "update cluster --yes",
-            "rolling-update cluster",
-            "rolling-update cluster --yes",
-            "validate cluster --wait",
-        ]);
+        assert.deepEqual(up.operations, changeOperations);
         assert.deepEqual(w.snapshot(), cleanState(changed));
         report.push(`clean change (node count and size): ${up.operations.join(" → ")} (${up.seconds.toFixed(1)} s)`);
     });
 
     describe("a failure at each kops call of a change, then a re-run of `pulumi up`", () => {
-        // spec update: version, get cluster, get instancegroups, replace; apply update: version,
-        // update (dry run), update --yes, rolling-update (dry run), rolling-update --yes, validate.
-        const changeOperations = [
-            "version",
-            "get cluster",
-            "get instancegroups",
-            "replace --force",
-            "version",
-            "update cluster",
-            "update cluster --yes",
-            "rolling-update cluster",
-            "rolling-update cluster --yes",
-            "validate cluster --wait",
-        ];
         for (let failAt = 1; failAt <= changeOperations.length; failAt++) {
             it(`call ${failAt} (${changeOperations[failAt - 1]}) fails; the re-run converges, rolling what the failed run owed`, () => {
                 const w = world();
