@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
+import { writeSelfSignedCertificate } from "./opensslTls";
 import { BackgroundProcess, freeLoopbackPort, runOk, startBackground, waitUntil } from "./processes";
 
 export interface KubeApiserverOptions {
@@ -68,25 +69,12 @@ function httpGet(url: string, options: https.RequestOptions = {}): Promise<{ sta
 async function makePki(dir: string) {
     const file = (name: string) => path.join(dir, name);
     const openssl = (args: string[]) => runOk("openssl", args, { timeoutMs: 60000 });
-    await openssl([
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-keyout",
-        file("ca.key"),
-        "-out",
-        file("ca.crt"),
-        "-subj",
-        "/CN=kops-iam-auth-test-ca",
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
-    ]);
+    writeSelfSignedCertificate({
+        keyFile: file("ca.key"),
+        certFile: file("ca.crt"),
+        commonName: "kops-iam-auth-test-ca",
+        extensions: ["basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"],
+    });
     const signed = async (name: string, subject: string, extensions: string) => {
         fs.writeFileSync(file(`${name}.ext`), extensions);
         await openssl([

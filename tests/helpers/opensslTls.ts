@@ -37,6 +37,35 @@ function openssl(args: string[], input?: string): string {
     return execFileSync("openssl", args, { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
 }
 
+/**
+ * A throw-away RSA-2048 key (unencrypted) and a one-day self-signed certificate for `/CN=<commonName>`
+ * with the given `-addext` extensions (subjectAltName, basicConstraints, ...), written to `keyFile`
+ * and `certFile`: the test servers' certificates and the test CA.
+ */
+export function writeSelfSignedCertificate(options: {
+    keyFile: string;
+    certFile: string;
+    commonName: string;
+    extensions: string[];
+}): void {
+    openssl([
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-keyout",
+        options.keyFile,
+        "-out",
+        options.certFile,
+        "-subj",
+        `/CN=${options.commonName}`,
+        ...options.extensions.flatMap((extension) => ["-addext", extension]),
+    ]);
+}
+
 function makePrivateKey(inputs: Record<string, any>): Record<string, any> {
     const known = new Set(["algorithm", "rsaBits"]);
     const unknown = Object.keys(inputs).filter((k) => !known.has(k));

@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import * as path from "path";
-import { runOk } from "./processes";
+import { writeSelfSignedCertificate } from "./opensslTls";
 
 export const stsHost = (region: string) => `sts.${region}.amazonaws.com`;
 
@@ -53,23 +53,12 @@ export async function startStsFront(motoEndpoint: string, region: string, dir: s
     const host = stsHost(region);
     const keyFile = path.join(dir, "sts-front.key");
     const caFile = path.join(dir, "sts-front.pem");
-    await runOk("openssl", [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
+    writeSelfSignedCertificate({
         keyFile,
-        "-out",
-        caFile,
-        "-days",
-        "1",
-        "-subj",
-        `/CN=${host}`,
-        "-addext",
-        `subjectAltName=DNS:${host},DNS:sts.amazonaws.com`,
-    ]);
+        certFile: caFile,
+        commonName: host,
+        extensions: [`subjectAltName=DNS:${host},DNS:sts.amazonaws.com`],
+    });
     const hostsFile = path.join(dir, "hosts");
     fs.writeFileSync(hostsFile, `127.0.0.1 localhost ${host} sts.amazonaws.com\n`);
     const moto = new URL(motoEndpoint);

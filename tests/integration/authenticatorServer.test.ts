@@ -3,7 +3,7 @@
 // read-only (a read-only bind mount in a private mount namespace, as the kubelet does), and, when
 // the test runs as root, as uid 10000 over a key only that uid can read.
 import * as assert from "assert";
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,6 +11,7 @@ import { renderAuthenticatorConfig } from "../../components/authenticator/config
 import { defaultAuthenticatorUid, renderAuthenticatorDaemonSet } from "../../components/authenticator/manifests";
 import { httpsRequest } from "../helpers/authenticatorPod";
 import { awsClientEnv } from "../helpers/moto";
+import { writeSelfSignedCertificate } from "../helpers/opensslTls";
 import { freeLoopbackPort } from "../helpers/processes";
 import { requireTool } from "../helpers/tools";
 
@@ -97,7 +98,6 @@ async function stopServer(run: ServerRun): Promise<void> {
 
 describe("the real aws-iam-authenticator server with the rendered config and DaemonSet args", function () {
     let binary: string;
-    let openssl: string;
     /** Empty until a test has made it (and when the tools are missing, so none was). */
     let dir = "";
     let certPem: string;
@@ -106,7 +106,7 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
     // (requireTool), before any directory exists for the hooks below to clean up.
     before(function () {
         binary = requireTool(this, "aws-iam-authenticator", "bash tests/setup/install-tools.sh");
-        openssl = requireTool(this, "openssl", "apt-get install openssl");
+        requireTool(this, "openssl", "apt-get install openssl");
     });
 
     beforeEach(async function () {
@@ -129,28 +129,12 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
     /** Puts cert.pem and key.pem (0600) in the state directory as the hook does, owned by the uid when root. */
     function provisionStateFiles(): void {
         const state = path.join(dir, "state");
-        const made = spawnSync(
-            openssl,
-            [
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-keyout",
-                path.join(state, "key.pem"),
-                "-out",
-                path.join(state, "cert.pem"),
-                "-subj",
-                "/CN=aws-iam-authenticator",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1,DNS:localhost",
-            ],
-            { encoding: "utf8" },
-        );
-        assert.strictEqual(made.status, 0, made.stderr);
+        writeSelfSignedCertificate({
+            keyFile: path.join(state, "key.pem"),
+            certFile: path.join(state, "cert.pem"),
+            commonName: "aws-iam-authenticator",
+            extensions: ["subjectAltName=IP:127.0.0.1,DNS:localhost"],
+        });
         fs.chmodSync(path.join(state, "key.pem"), 0o600);
         fs.chmodSync(path.join(state, "cert.pem"), 0o644);
         if (runningAsRoot) {

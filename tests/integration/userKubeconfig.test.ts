@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
 import { startMoto } from "../helpers/moto";
+import { writeSelfSignedCertificate } from "../helpers/opensslTls";
 import { requireTool, toolCacheBin } from "../helpers/tools";
 
 function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -35,31 +36,15 @@ describe("kubectl runs each kubeconfig's token command (moto as STS, openssl, lo
     });
 
     /** A self-signed certificate for 127.0.0.1, made by openssl. */
-    async function makeServerCertificate(openssl: string): Promise<{ certPem: string; keyPem: string }> {
+    function makeServerCertificate(): { certPem: string; keyPem: string } {
         const cert = path.join(dir, "cert.pem");
         const key = path.join(dir, "key.pem");
-        const made = await run(
-            openssl,
-            [
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                key,
-                "-out",
-                cert,
-                "-days",
-                "1",
-                "-subj",
-                "/CN=e2e-apiserver",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-            ],
-            { PATH: process.env.PATH ?? "" },
-        );
-        assert.strictEqual(made.code, 0, made.stderr);
+        writeSelfSignedCertificate({
+            keyFile: key,
+            certFile: cert,
+            commonName: "e2e-apiserver",
+            extensions: ["subjectAltName=IP:127.0.0.1"],
+        });
         return { certPem: fs.readFileSync(cert, "utf8"), keyPem: fs.readFileSync(key, "utf8") };
     }
 
@@ -69,7 +54,7 @@ describe("kubectl runs each kubeconfig's token command (moto as STS, openssl, lo
      */
     async function tokenThroughKubeconfig(ctx: Mocha.Context, tokenCommand: "aws-iam-authenticator" | "aws") {
         const kubectl = requireTool(ctx, "kubectl", "install kubectl, https://kubernetes.io/docs/tasks/tools/");
-        const openssl = requireTool(ctx, "openssl", "apt-get install openssl");
+        requireTool(ctx, "openssl", "apt-get install openssl");
         const aws = requireTool(ctx, "aws", "pip install awscli");
         const motoServer = requireTool(ctx, "moto_server", "pip install 'moto[server]'");
         const tokenBinary = requireTool(
@@ -78,7 +63,7 @@ describe("kubectl runs each kubeconfig's token command (moto as STS, openssl, lo
             tokenCommand === "aws" ? "pip install awscli" : "bash tests/setup/install-tools.sh",
         );
 
-        const { certPem, keyPem } = await makeServerCertificate(openssl);
+        const { certPem, keyPem } = makeServerCertificate();
         const authorizations: string[] = [];
         const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
             authorizations.push(req.headers.authorization ?? "");
