@@ -11,17 +11,22 @@
 // ARNs keep their paths: an IAM user's caller ARN is its full ARN, path included, and the server
 // compares it unchanged (StripPath leaves user ARNs alone too).
 import * as YAML from "yaml";
-import { duplicateReason, findDuplicateIdentities, IdentityEntry } from "./identityRules";
+import { accountIdPattern, iamName } from "../config/rules";
+import {
+    duplicateProblem,
+    findDuplicateIdentities,
+    iamArnParts,
+    IamArnParts,
+    IdentityEntry,
+    roleArnWithoutPath,
+} from "./identityRules";
 import { IdentityMappings, RoleMapping, UserMapping } from "./mappings";
 
 /** Partitions the server recognises (AIA pkg/endpoints/partitions.go). */
 const awsPartitions = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
-/** IAM role and user names: 1-64 of these characters (IAM API reference, CreateRole/CreateUser). */
-const iamNamePattern = /^[\w+=,.@-]{1,64}$/;
 /** An IAM path segment: printable ASCII without `/` (IAM path pattern \u0021-\u007E). */
 const iamPathSegmentPattern = /^[\x21-\x2e\x30-\x7e]+$/;
-const accountIdPattern = /^\d{12}$/;
 
 export interface RenderedAuthenticatorConfig {
     /** The config.yaml text for the ConfigMap. */
@@ -30,40 +35,28 @@ export interface RenderedAuthenticatorConfig {
     warnings: string[];
 }
 
-interface ParsedIamArn {
-    partition: string;
-    account: string;
-    kind: "role" | "user";
-    path: string[];
-    name: string;
-}
-
-/** Parses `arn:<partition>:iam::<account>:<kind>/[<path>/]<name>`, or returns a reason it is not one. */
-function parseIamArn(arn: string, kind: "role" | "user"): ParsedIamArn | string {
-    const parts = arn.split(":");
-    if (parts.length !== 6 || parts[0] !== "arn" || parts[2] !== "iam" || parts[3] !== "") {
+/** Parses `arn:<partition>:iam::<account>:<kind>/[<path>/]<name>` (identityRules' shape), or returns a reason it is not one. */
+function parseIamArn(arn: string, kind: "role" | "user"): IamArnParts | string {
+    const parts = iamArnParts(arn);
+    if (!parts) {
         return `it is not an IAM ${kind} ARN`;
     }
-    const [, partition, , , account, resource] = parts;
-    if (!awsPartitions.includes(partition)) {
-        return `partition ${JSON.stringify(partition)} is not one of ${awsPartitions.join(", ")}`;
+    if (!awsPartitions.includes(parts.partition)) {
+        return `partition ${JSON.stringify(parts.partition)} is not one of ${awsPartitions.join(", ")}`;
     }
-    if (!accountIdPattern.test(account)) {
-        return `account ${JSON.stringify(account)} is not 12 digits`;
+    if (!accountIdPattern.test(parts.account)) {
+        return `account ${JSON.stringify(parts.account)} is not 12 digits`;
     }
-    const segments = resource.split("/");
-    if (segments[0] !== kind || segments.length < 2) {
+    if (parts.kind !== kind) {
         return `the resource must start with ${kind}/`;
     }
-    const name = segments[segments.length - 1];
-    const path = segments.slice(1, -1);
-    if (!iamNamePattern.test(name)) {
-        return `${kind} name ${JSON.stringify(name)} must be 1-64 letters, digits or +=,.@_-`;
+    if (!iamName.test(parts.name)) {
+        return `${kind} name ${JSON.stringify(parts.name)} must be 1-64 letters, digits or +=,.@_-`;
     }
-    if (path.some((segment) => !iamPathSegmentPattern.test(segment))) {
+    if (parts.path.some((segment) => !iamPathSegmentPattern.test(segment))) {
         return "its IAM path has an empty segment or a character outside printable ASCII";
     }
-    return { partition, account, kind, path, name };
+    return parts;
 }
 
 function isNonEmptyString(value: unknown): value is string {
@@ -111,7 +104,7 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
             );
             return mapping;
         }
-        const rolearn = `arn:${parsed.partition}:iam::${parsed.account}:role/${parsed.name}`;
+        const rolearn = roleArnWithoutPath(mapping.rolearn);
         if (parsed.path.length > 0) {
             warnings.push(
                 `${setting}.rolearn ${mapping.rolearn} has an IAM path; config.yaml maps ${rolearn}, ` +
@@ -151,7 +144,7 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
     });
 
     for (const duplicate of findDuplicateIdentities(identities)) {
-        problems.push(`${duplicate.entry.label} is ${JSON.stringify(duplicate.entry.value)}, ${duplicateReason(duplicate)}`);
+        problems.push(duplicateProblem(duplicate));
     }
     if (problems.length > 0) {
         throw new Error(`aws-iam-authenticator identity mappings are invalid:\n  - ${problems.join("\n  - ")}`);

@@ -104,3 +104,8 @@ export function duplicateReason({ entry, first }: DuplicateIdentity): string {
         "would silently replace the first; keep one entry (merge their groups)"
     );
 }
+
+/** The duplicate as one problem line of a component's error: where, what, and duplicateReason. */
+export function duplicateProblem(duplicate: DuplicateIdentity): string {
+    return `${duplicate.entry.label} is ${JSON.stringify(duplicate.entry.value)}, ${duplicateReason(duplicate)}`;
+}

@@ -2,7 +2,7 @@
 // existing roles, users and accounts) into Kubernetes users and groups.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { duplicateReason, findDuplicateIdentities, IdentityEntry } from "../authenticator/identityRules";
+import { duplicateProblem, findDuplicateIdentities, IdentityEntry } from "../authenticator/identityRules";
 import { AccessRole, defaultAccessRoles, IdentityMappings, RoleMapping, UserMapping } from "../authenticator/mappings";
 import { renderTrustPolicy } from "./policies";
 
@@ -99,10 +99,7 @@ export class AccessRoles extends pulumi.ComponentResource {
                         value: mapping.rolearn,
                     })),
                 ];
-                const problems = findDuplicateIdentities(entries).map(
-                    (duplicate) =>
-                        `${duplicate.entry.label} is ${JSON.stringify(duplicate.entry.value)}, ${duplicateReason(duplicate)}`,
-                );
+                const problems = findDuplicateIdentities(entries).map(duplicateProblem);
                 if (problems.length > 0) {
                     throw new Error(`AccessRoles ${name}: ${problems.join("; ")}`);
                 }

@@ -20,6 +20,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { canonicalJson } from "./lifecycle";
 import { parseSpecPatchOptions, patchClusterSpec } from "./specPatch";
 
 /** The annotation that says kops-iam-auth created the cluster (a re-run after a failure converges on it). */
@@ -51,24 +52,9 @@ function documents(text: string): YAML.Document[] {
     return YAML.parseAllDocuments(text).filter((d) => d.contents !== null) as YAML.Document[];
 }
 
-function canonical(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(canonical);
-    }
-    if (value && typeof value === "object") {
-        const record = value as Record<string, unknown>;
-        return Object.fromEntries(
-            Object.keys(record)
-                .sort()
-                .map((key) => [key, canonical(record[key])]),
-        );
-    }
-    return value;
-}
-
 function canonicalObjects(file: string): string[] {
     return documents(fs.readFileSync(file, "utf8"))
-        .map((d) => JSON.stringify(canonical(d.toJS())))
+        .map((d) => canonicalJson(d.toJS()))
         .sort();
 }
 
