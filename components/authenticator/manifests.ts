@@ -3,7 +3,7 @@
 // mapped groups. Modelled on upstream's deploy/example.yaml and kOps' authentication.aws addon,
 // with the choices explained where they differ.
 import { createHash } from "crypto";
-import { cpuCores, memoryBytes } from "../config/rules";
+import { cpuCores, isAuthenticatorUid, memoryBytes } from "../config/rules";
 import { authenticatorPort } from "./webhookKubeconfig";
 
 export const authenticatorName = "aws-iam-authenticator";
@@ -109,7 +109,7 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
             [`requests.${resource}`, request, requestValue],
             [`limits.${resource}`, limit, limitValue],
         ] as const) {
-            if (parsed === undefined || parsed === 0) {
+            if (parsed === undefined) {
                 problems.push(
                     `resources.${setting} is ${JSON.stringify(value)}; it must be a positive Kubernetes ` +
                         `quantity such as ${defaults.requests[resource]} or ${defaults.limits[resource]}`,
@@ -143,8 +143,7 @@ export function checkAuthenticatorImage(image: string): string {
 }
 
 export function checkAuthenticatorUid(uid: number): number {
-    // runAsNonRoot forbids 0; Kubernetes accepts uids up to 2^31-1.
-    if (!Number.isInteger(uid) || uid < 1 || uid > 2147483647) {
+    if (!isAuthenticatorUid(uid)) {
         throw new Error(
             `aws-iam-authenticator uid is ${JSON.stringify(uid)}; it must be a whole number from 1 to 2147483647 ` +
                 `(not root), the owner the hook gives cert.pem and key.pem (default ${defaultAuthenticatorUid})`,

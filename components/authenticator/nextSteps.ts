@@ -36,18 +36,6 @@ function shellWord(value: string): string {
 const superuserGroup = "system:masters";
 
 /**
- * A command that works for the role as soon as it signs in. `kubectl auth whoami` works for every
- * signed-in user (system:basic-user), so it comes first for all. Then: `get nodes` for a
- * system:masters role; for any other role `auth can-i --list`, which every signed-in user may run
- * and which shows what its RBAC bindings allow. Not `get nodes`: a role bound to view, edit or admin
- * is forbidden to list nodes (the real kube-apiserver says so), and bindings made outside this
- * stack are unknown here.
- */
-function firstCommandFor(role: SignInRole): string {
-    return role.groups.includes(superuserGroup) ? "get nodes" : "auth can-i --list";
-}
-
-/**
  * Renders the next steps as shell lines with `#` comments, one block per role, so the text can be
  * read on the terminal and pasted. Role names are used as file names: IAM allows only letters,
  * digits and `+=,.@_-` in them.
@@ -74,19 +62,26 @@ export function renderNextSteps(args: NextStepsArgs): string {
         const file = `${role.name}.kubeconfig`;
         // jq's .["name"] form takes any key; .name would choke on a `-` or `.` in the role name.
         const jqFilter = shellWord(`.[${JSON.stringify(role.name)}]`);
+        // Commands that work for the role as soon as it signs in. `kubectl auth whoami` works for every
+        // signed-in user (system:basic-user), so it comes first for all. Then: `get nodes` for a
+        // system:masters role; for any other role `auth can-i --list`, which every signed-in user may
+        // run and which shows what its RBAC bindings allow. Not `get nodes`: a role bound to view, edit
+        // or admin is forbidden to list nodes (the real kube-apiserver says so), and bindings made
+        // outside this stack are unknown here.
+        const superuser = role.groups.includes(superuserGroup);
         lines.push(
             "",
             `# ${role.name} (${role.roleArn}): Kubernetes user ${role.username}` +
                 (role.groups.length > 0 ? `, groups ${role.groups.join(", ")}` : ", no groups"),
             `pulumi stack output ${shellWord(args.kubeconfigsOutput)} --json | jq -r ${jqFilter} > ${shellWord(file)}`,
             `KUBECONFIG=${shellWord(file)} kubectl auth whoami`,
-            ...(role.groups.includes(superuserGroup)
+            ...(superuser
                 ? []
                 : [
                       "# What RBAC lets it do: only the basics until a (Cluster)RoleBinding names its user or a group",
                       "# (clusterRoleBindings); listing nodes is not among what view, edit or admin allow.",
                   ]),
-            `KUBECONFIG=${shellWord(file)} kubectl ${firstCommandFor(role)}`,
+            `KUBECONFIG=${shellWord(file)} kubectl ${superuser ? "get nodes" : "auth can-i --list"}`,
         );
     }
     const kops = `${args.kopsAwsProfile ? `AWS_PROFILE=${shellWord(args.kopsAwsProfile)} ` : ""}kops`;

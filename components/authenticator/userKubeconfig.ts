@@ -5,13 +5,11 @@ import * as YAML from "yaml";
 import { clusterNameAccepted, isClusterName, isRegion, regionAccepted } from "../config/rules";
 
 /**
- * Which program makes the token. `aws-iam-authenticator` is the upstream client. `aws` is
- * `aws eks get-token`, for people who have only the AWS CLI: it makes no EKS call, it presigns the
- * same request with the same `x-k8s-aws-id` header, so the authenticator accepts its tokens too.
- */
-/**
- * The command a user kubeconfig runs for a token. An `as const` object rather than a bare union, so
- * that the component schema (PulumiPlugin.yaml) can declare it as an enum.
+ * Which program a user kubeconfig runs for a token. `aws-iam-authenticator` is the upstream client.
+ * `aws` is `aws eks get-token`, for people who have only the AWS CLI: it makes no EKS call, it
+ * presigns the same request with the same `x-k8s-aws-id` header, so the authenticator accepts its
+ * tokens too. An `as const` object rather than a bare union, so that the component schema
+ * (PulumiPlugin.yaml) can declare it as an enum.
  */
 export const TokenCommand = { AwsIamAuthenticator: "aws-iam-authenticator", Aws: "aws" } as const;
 export type TokenCommand = (typeof TokenCommand)[keyof typeof TokenCommand];
@@ -123,7 +121,7 @@ function checkUserKubeconfigArgs(args: UserKubeconfigArgs): void {
     if (args.awsProfile !== undefined && (typeof args.awsProfile !== "string" || args.awsProfile.trim() === "")) {
         problems.push(`awsProfile is ${describe(args.awsProfile)}; it must be a profile name or left unset`);
     }
-    if (args.tokenCommand !== undefined && args.tokenCommand !== "aws-iam-authenticator" && args.tokenCommand !== "aws") {
+    if (args.tokenCommand !== undefined && !(Object.values(TokenCommand) as unknown[]).includes(args.tokenCommand)) {
         problems.push(`tokenCommand is ${describe(args.tokenCommand)}; it must be "aws-iam-authenticator" or "aws"`);
     }
     if (args.region !== undefined && !isRegion(args.region)) {

@@ -13,14 +13,7 @@
 // the AWS CLI and jq on the machine running `pulumi destroy` (jq the kOps scripts already need).
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-
-/** The prefix of everything kOps and the state store component keep for one cluster. */
-export function clusterStatePrefix(clusterName: string): string {
-    if (clusterName === "" || clusterName.includes("/")) {
-        throw new Error(`clusterStatePrefix: cluster name ${JSON.stringify(clusterName)} is empty or contains "/"`);
-    }
-    return `${clusterName}/`;
-}
+import { clusterStatePrefix } from "./stateStoreLayout";
 
 /**
  * The script (bash) that deletes every object version and delete marker under

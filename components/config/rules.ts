@@ -131,7 +131,7 @@ export function similarInstanceTypes(type: string, limit = 6): string[] {
 export const oldestKubernetesMinor = 31;
 /** Newest: kOps refuses a Kubernetes minor newer than itself, and 1.36 is the newest kOps supported. */
 export const newestKubernetesMinor = 36;
-export const kubernetesVersionPattern = /^v?1\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+const kubernetesVersionPattern = /^v?1\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
 export function isSupportedKubernetesVersion(version: string): boolean {
     const match = kubernetesVersionPattern.exec(version);
@@ -163,9 +163,9 @@ export const networkingModes = [
 ];
 
 export const iamName = /^[\w+=,.@-]{1,64}$/;
-export const partition = "aws(?:-[a-z]+)*";
+const partition = "aws(?:-[a-z]+)*";
 // An IAM path is `/` or `/seg/.../`: printable ASCII; inside an ARN it sits between the type and the name.
-export const iamPath = "(?:[\\x21-\\x2E\\x30-\\x7E]+/)*";
+const iamPath = "(?:[\\x21-\\x2E\\x30-\\x7E]+/)*";
 export const roleArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:role/${iamPath}[\\w+=,.@-]{1,64}$`);
 export const userArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:user/${iamPath}[\\w+=,.@-]{1,64}$`);
 export const rootArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:root$`);
@@ -174,7 +174,7 @@ export const accountIdPattern = /^\d{12}$/;
 // aws-iam-authenticator fills these in usernames and groups (server.go renderTemplate); any other
 // {{...}} would stay literal.
 export const identityTemplates = ["AccountID", "SessionName", "SessionNameRaw", "AccessKeyID", "EC2PrivateDNSName"];
-export const usesKnownTemplates = (text: string) =>
+const usesKnownTemplates = (text: string) =>
     [...text.matchAll(/\{\{(.*?)\}\}/g)].every(([, name]) => identityTemplates.includes(name));
 export const isKubernetesGroup = (group: string) => /^\S+$/.test(group) && usesKnownTemplates(group);
 // `system:` is reserved for Kubernetes' own components; people get rights through groups instead.
@@ -184,9 +184,9 @@ export const isKubernetesUsername = (username: string) =>
 export const isClusterRoleName = (name: string) => /^[^\s/%]+$/.test(name) && name !== "." && name !== "..";
 
 // The distribution reference grammar (github.com/distribution/reference), with a tag or digest required.
-export const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-export const pathComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-export const imagePattern = new RegExp(
+const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const pathComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const imagePattern = new RegExp(
     `^(?:${domainComponent}(?:\\.${domainComponent})*(?::\\d+)?/)?${pathComponent}(?:/${pathComponent})*` +
         "(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$",
 );
@@ -200,7 +200,7 @@ export function isPinnedImage(image: string): boolean {
     return digest !== undefined || (tag !== undefined && tag !== "latest");
 }
 
-export const durationUnitSeconds: Record<string, number> = {
+const durationUnitSeconds: Record<string, number> = {
     ns: 1e-9,
     us: 1e-6,
     "µs": 1e-6,
@@ -233,7 +233,7 @@ export function cpuCores(quantity: string): number | undefined {
     return cores > 0 ? cores : undefined;
 }
 
-export const memoryUnitBytes: Record<string, number> = {
+const memoryUnitBytes: Record<string, number> = {
     "": 1,
     k: 1e3,
     M: 1e6,
@@ -260,7 +260,7 @@ export function memoryBytes(quantity: string): number | undefined {
 }
 
 // EC2 key pairs import only RSA and ED25519 keys.
-export const sshKeyTypes = ["ssh-rsa", "ssh-ed25519"];
+const sshKeyTypes = ["ssh-rsa", "ssh-ed25519"];
 
 /** One OpenSSH public key line whose base64 blob really is a key of the type it names. */
 export function isSshPublicKey(line: string): boolean {
@@ -275,4 +275,9 @@ export function isSshPublicKey(line: string): boolean {
         blob.readUInt32BE(0) === match[1].length &&
         blob.subarray(4, 4 + match[1].length).toString("latin1") === match[1]
     );
+}
+
+/** A uid the authenticator may run as: runAsNonRoot forbids 0, and Kubernetes takes uids up to 2^31-1. */
+export function isAuthenticatorUid(uid: number): boolean {
+    return Number.isInteger(uid) && uid >= 1 && uid <= 2147483647;
 }

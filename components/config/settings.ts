@@ -21,6 +21,7 @@ import {
     identityTemplates,
     instanceTypeAccepted,
     instanceTypeShapeAccepted,
+    isAuthenticatorUid,
     isBucketName,
     isClusterName,
     isInstanceTypeShape,
@@ -309,7 +310,7 @@ export const simpleSettings = {
         default: kopsClusterDefaults.topology,
         description: "Subnet topology: public puts instances in public subnets; private adds NAT gateways.",
         accepted: "public or private",
-        check: oneOf(["public", "private"]),
+        check: oneOf(Object.values(ClusterTopology)),
     },
     sshPublicKey: {
         type: "string",
@@ -349,7 +350,7 @@ export const simpleSettings = {
         default: defaultAuthenticatorUid,
         description: "User and group ID the authenticator runs as; the hook makes its certificate and key readable by it.",
         accepted: "an integer from 1 to 2147483647 (not 0: the authenticator does not run as root)",
-        check: integerRange(1, 2147483647),
+        check: isAuthenticatorUid,
     },
     authenticatorCpuRequest: {
         type: "string",
@@ -393,7 +394,7 @@ export const simpleSettings = {
             "How the control-plane hook fetches the certificate and key from S3: in an aws-cli container, " +
             "or with the aws CLI installed on the host image.",
         accepted: "container or host",
-        check: oneOf(["container", "host"]),
+        check: oneOf(Object.values(HookRunner)),
     },
     hookImage: {
         type: "string",
@@ -455,7 +456,7 @@ export const simpleSettings = {
         default: "aws-iam-authenticator",
         description: "Command the user kubeconfigs run for a token: aws-iam-authenticator token, or aws eks get-token.",
         accepted: "aws-iam-authenticator or aws",
-        check: oneOf(["aws-iam-authenticator", "aws"]),
+        check: oneOf(Object.values(TokenCommand)),
     },
     kubeconfigAwsProfile: {
         type: "string",

@@ -301,7 +301,7 @@ function checkComponentSettings(
         }
     }
     problems.push(...kopsExtraFlagsProblems(s.extraFlags));
-    if (s.kubeconfigMode !== "auth-plugin" && s.kubeconfigMode !== "admin") {
+    if (!(Object.values(KubeconfigMode) as string[]).includes(s.kubeconfigMode)) {
         problems.push(`kubeconfigMode is ${JSON.stringify(s.kubeconfigMode)}; expected auth-plugin or admin`);
     }
     const goDuration = /^(\d+(\.\d+)?(h|m|s))+$/;

@@ -99,6 +99,7 @@ const renamedFlags: Readonly<Record<string, string>> = {
 /** Why some notable flags are refused. */
 const refusedFlags: Readonly<Record<string, string>> = {
     "--config": "it makes kops read another config file, which can point it at another state store or cluster",
+    // pflag reads `-v=10` and `--v=10` alike for a one-letter name (klog's verbosity): both are listed.
     "-v": "verbose kops logs land in the command output, which Pulumi stores unencrypted in the state",
     "--v": "verbose kops logs land in the command output, which Pulumi stores unencrypted in the state",
     "--vmodule": "verbose kops logs land in the command output, which Pulumi stores unencrypted in the state",
@@ -130,9 +131,6 @@ export const kopsExtraFlagsAccepted =
     "from the kops create cluster flags that only add to the spec: " +
     allowedList();
 
-/** The flags a setting manages instead (for the config reference). */
-export const kopsManagedFlags: readonly string[] = Object.keys(managedFlags).filter((f) => f.startsWith("--"));
-
 /**
  * Why `flag` (one item of the extra flags) is refused, naming it, its value and what is accepted; or
  * undefined when it is allowed.
@@ -148,9 +146,7 @@ export function kopsExtraFlagProblem(flag: unknown): string | undefined {
             "(a value in an item of its own would be read by kops as an argument)"
         );
     }
-    const [, rawName, value] = match;
-    // pflag reads `-v=10` and `--v=10` alike for a one-letter name, and klog's `-v` is that.
-    const name = rawName;
+    const [, name, value] = match;
     const shown = value === undefined ? `flag ${name}` : `flag ${name} (value ${JSON.stringify(value)})`;
     if (name in managedFlags) {
         const instead = managedFlags[name];

@@ -5,6 +5,7 @@ import {
     bucketNameAccepted,
     clusterNameAccepted,
     instanceTypeShapeAccepted,
+    isAuthenticatorUid,
     isBucketName,
     isClusterName,
     isInstanceTypeShape,
@@ -137,7 +138,7 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
         "an image reference pinned to a version tag or digest, e.g. public.ecr.aws/aws-cli/aws-cli:2.27.50",
     );
     check(
-        Number.isInteger(options.authenticatorUid) && options.authenticatorUid >= 1 && options.authenticatorUid < 2 ** 31,
+        isAuthenticatorUid(options.authenticatorUid),
         "authenticatorUid",
         "a uid from 1 to 2147483647 (the authenticator does not run as root)",
     );

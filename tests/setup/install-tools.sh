@@ -60,7 +60,7 @@ check_machine_tools() {
   done
 }
 
-# True when $1 exists and its version command ($2...) prints the text in $expected_version_text.
+# True when the binary $1 exists and its version command (the arguments after $2) prints the text $2.
 reports_version() {
   local binary=$1 expected=$2
   shift 2
@@ -130,30 +130,20 @@ build_pinned() {
   done
 }
 
+# aws-iam-authenticator $1 as .cache/bin/aws-iam-authenticator$2 (a suffix such as -v0.6.20, or none).
 install_authenticator() {
-  local binary="$bin_dir/aws-iam-authenticator"
-  if reports_version "$binary" "\"Version\":\"${AUTHENTICATOR_VERSION#v}\"" version; then
-    echo "install-tools: aws-iam-authenticator ${AUTHENTICATOR_VERSION} already in .cache/bin"
+  local version=$1 suffix=${2:-}
+  local binary="$bin_dir/aws-iam-authenticator$suffix"
+  if reports_version "$binary" "\"Version\":\"${version#v}\"" version; then
+    echo "install-tools: aws-iam-authenticator ${version} already in .cache/bin"
     return
   fi
   # Same ldflags as upstream's release build (.goreleaser.yaml).
-  build_pinned "$AUTHENTICATOR_MODULE" "$AUTHENTICATOR_VERSION" "$AUTHENTICATOR_MODULE/cmd/aws-iam-authenticator" \
-    "-s -w -X $AUTHENTICATOR_MODULE/pkg.Version=${AUTHENTICATOR_VERSION#v} -X $AUTHENTICATOR_MODULE/pkg.CommitID={{commit}}"
-  reports_version "$binary" "\"Version\":\"${AUTHENTICATOR_VERSION#v}\"" version ||
-    { echo "install-tools: built aws-iam-authenticator does not report ${AUTHENTICATOR_VERSION}" >&2; exit 1; }
-}
-
-install_deployed_authenticator() {
-  local binary="$bin_dir/aws-iam-authenticator-$DEPLOYED_AUTHENTICATOR_VERSION"
-  if reports_version "$binary" "\"Version\":\"${DEPLOYED_AUTHENTICATOR_VERSION#v}\"" version; then
-    echo "install-tools: aws-iam-authenticator ${DEPLOYED_AUTHENTICATOR_VERSION} already in .cache/bin"
-    return
-  fi
-  build_pinned "$AUTHENTICATOR_MODULE" "$DEPLOYED_AUTHENTICATOR_VERSION" "$AUTHENTICATOR_MODULE/cmd/aws-iam-authenticator" \
-    "-s -w -X $AUTHENTICATOR_MODULE/pkg.Version=${DEPLOYED_AUTHENTICATOR_VERSION#v} -X $AUTHENTICATOR_MODULE/pkg.CommitID={{commit}}" \
-    "" "-$DEPLOYED_AUTHENTICATOR_VERSION"
-  reports_version "$binary" "\"Version\":\"${DEPLOYED_AUTHENTICATOR_VERSION#v}\"" version ||
-    { echo "install-tools: built aws-iam-authenticator-${DEPLOYED_AUTHENTICATOR_VERSION} does not report it" >&2; exit 1; }
+  build_pinned "$AUTHENTICATOR_MODULE" "$version" "$AUTHENTICATOR_MODULE/cmd/aws-iam-authenticator" \
+    "-s -w -X $AUTHENTICATOR_MODULE/pkg.Version=${version#v} -X $AUTHENTICATOR_MODULE/pkg.CommitID={{commit}}" \
+    "" "$suffix"
+  reports_version "$binary" "\"Version\":\"${version#v}\"" version ||
+    { echo "install-tools: built aws-iam-authenticator$suffix does not report ${version}" >&2; exit 1; }
 }
 
 install_kops() {
@@ -274,8 +264,9 @@ main() {
   local engine_log="$build_root/pulumi-engine.log" engine_pid
   timed "pulumi engine" install_pulumi_engine >"$engine_log" 2>&1 &
   engine_pid=$!
-  timed "aws-iam-authenticator ${AUTHENTICATOR_VERSION}" install_authenticator
-  timed "aws-iam-authenticator ${DEPLOYED_AUTHENTICATOR_VERSION} (the default image's server)" install_deployed_authenticator
+  timed "aws-iam-authenticator ${AUTHENTICATOR_VERSION}" install_authenticator "$AUTHENTICATOR_VERSION"
+  timed "aws-iam-authenticator ${DEPLOYED_AUTHENTICATOR_VERSION} (the default image's server)" \
+    install_authenticator "$DEPLOYED_AUTHENTICATOR_VERSION" "-$DEPLOYED_AUTHENTICATOR_VERSION"
   timed "kops ${KOPS_VERSION}" install_kops
   timed "etcd ${ETCD_VERSION}" install_etcd
   timed "kube-apiserver and kube-controller-manager ${KUBERNETES_VERSION}" install_kubernetes
