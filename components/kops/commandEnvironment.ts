@@ -194,7 +194,8 @@ export const toolOnlyEnvironment: readonly string[] = ["KOPS_BIN", "AWS_PROFILE"
 /**
  * The apply command's environment (apply.sh). SPEC_FINGERPRINT is the fingerprint of the spec
  * command's inputs, so apply re-runs exactly when the spec command did (and when VALIDATE_TIMEOUT
- * changes); apply.sh then asks kops what is left to update and roll.
+ * changes); apply.sh then asks kops what is left to update and roll. KopsCluster adds
+ * SPEC_REVISION (withSpecRevision) once the spec command has run.
  */
 export function applyEnvironment(s: KopsCommandSettings, specFingerprint: string): Record<string, string> {
     return {
@@ -202,6 +203,27 @@ export function applyEnvironment(s: KopsCommandSettings, specFingerprint: string
         VALIDATE_TIMEOUT: s.validateTimeout,
         SPEC_FINGERPRINT: specFingerprint,
     };
+}
+
+/** What upsert-spec.sh prints before the spec's revision on stdout. */
+export const specRevisionPrefix = "spec revision: ";
+
+/** The last spec revision upsert-spec.sh printed on `stdout`; undefined when it printed none. */
+export function parseSpecRevision(stdout: string | undefined): string | undefined {
+    const lines = (stdout ?? "").split("\n").filter((line) => line.startsWith(specRevisionPrefix));
+    return lines.length > 0 ? lines[lines.length - 1].slice(specRevisionPrefix.length).trim() || undefined : undefined;
+}
+
+/**
+ * The apply command's environment with SPEC_REVISION, the revision the spec command's last
+ * successful run reported (its stdout). The revision is new each time upsert-spec.sh writes the
+ * spec to the state store and the same when it finds the spec unchanged, so apply re-runs after
+ * every write, also one that puts back the settings apply last succeeded with (a change whose
+ * roll failed, then reverted: SPEC_FINGERPRINT is then the same as recorded, the cloud is not).
+ */
+export function withSpecRevision(apply: Record<string, string>, specStdout: string | undefined): Record<string, string> {
+    const revision = parseSpecRevision(specStdout);
+    return revision === undefined ? apply : { ...apply, SPEC_REVISION: revision };
 }
 
 /** The three commands' environments, as KopsCluster sets them. */

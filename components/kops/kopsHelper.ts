@@ -10,12 +10,16 @@
 //                         order, formatting and document order ignored: kops re-serializes them)
 //   has-marker FILE       exit 0 when the Cluster carries the created-by annotation
 //   add-marker            stdin -> stdout, the Cluster annotated as created by kops-iam-auth
+//   spec-revision FILE    prints a new revision of the spec FILE about to be written: its objects'
+//                         sha256 (16 hex digits) and a random id, new at every write even of the
+//                         same spec (see withSpecRevision)
 //   kubeconfig-exec COMMAND [NAME=VALUE...]
 //                         stdin -> stdout, the kubeconfig with kOps' `kops helpers kubectl-auth`
 //                         exec user running COMMAND with the given environment
 // Exit codes: 0 done (or "yes" for same/has-marker), 1 failed (or "no"), 2 usage error. Errors go
 // to stderr as `kops-iam-auth: error: <message>`.
 import { spawnSync } from "child_process";
+import { createHash, randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -101,6 +105,14 @@ function addMarker(): string {
     return docs.map((d) => d.toString({ directives: false })).join("---\n");
 }
 
+function specRevision(args: string[]): string {
+    if (args.length !== 1) {
+        throw new UsageError("spec-revision: expected one file");
+    }
+    const digest = createHash("sha256").update(canonicalObjects(args[0]).join("\n")).digest("hex");
+    return `${digest.slice(0, 16)}-${randomUUID()}\n`;
+}
+
 function kubeconfigExec(args: string[]): string {
     const [command, ...env] = args;
     if (!command) {
@@ -161,12 +173,15 @@ export function runJob(argv: string[]): number {
             case "add-marker":
                 process.stdout.write(addMarker());
                 return 0;
+            case "spec-revision":
+                process.stdout.write(specRevision(args));
+                return 0;
             case "kubeconfig-exec":
                 process.stdout.write(kubeconfigExec(args));
                 return 0;
             default:
                 throw new UsageError(
-                    `unknown job ${JSON.stringify(job)} (accepted: run, patch-spec, same, has-marker, add-marker, kubeconfig-exec)`,
+                    `unknown job ${JSON.stringify(job)} (accepted: run, patch-spec, same, has-marker, add-marker, spec-revision, kubeconfig-exec)`,
                 );
         }
     } catch (err) {

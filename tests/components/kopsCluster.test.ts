@@ -77,10 +77,11 @@ interface Rendering {
  * `exportedKubeconfig`, and waits until every resource is registered. `before` registers other
  * resources first (for dependencies).
  */
-async function render(args: KopsClusterArgs, before?: () => pulumi.Resource[]): Promise<Rendering> {
+async function render(args: KopsClusterArgs, before?: () => pulumi.Resource[], specStdout?: string): Promise<Rendering> {
+    const stdout: Record<string, string | undefined> = { "kops-kubeconfig": exportedKubeconfig, "kops-spec": specStdout };
     const mocks = await installMocks({
         extraState: (type, name) =>
-            type === commandType && name === "kops-kubeconfig" ? { stdout: exportedKubeconfig, stderr: "" } : undefined,
+            type === commandType && stdout[name] !== undefined ? { stdout: stdout[name], stderr: "" } : undefined,
     });
     const dependencies = before?.() ?? [];
     const cluster = new KopsCluster("kops", { ...args, stateStoreObjects: args.stateStoreObjects ?? dependencies });
@@ -142,7 +143,8 @@ describe("KopsCluster", () => {
             create: run("upsert-spec.sh create"),
             update: run("upsert-spec.sh update"),
             delete: run("delete.sh"),
-            addPreviousOutputInEnv: false,
+            // Its last revision, reported again when the spec is unchanged.
+            addPreviousOutputInEnv: true,
         });
         const { SPEC_PATCH, ...values } = environment;
         assert.deepStrictEqual(values, {
@@ -397,6 +399,20 @@ describe("the lifecycle table", () => {
         // KopsClusterArgs), and the same args render the same commands.
         const sameArgs = { ...baseArgs, nodeCount: 3 };
         assert.deepStrictEqual(await rerunsBetween(sameArgs, { ...sameArgs }), []);
+    });
+
+    it("the spec written again with unchanged settings (a change whose roll failed, then reverted): apply re-runs", async () => {
+        const specRun = (revision: string) =>
+            `replaced the spec of cluster ${clusterName} in s3://kops-state-example\nspec revision: ${revision}\n`;
+        const a = await render(baseArgs, undefined, specRun("0a1b-first"));
+        const b = await render(baseArgs, undefined, specRun("0a1b-second"));
+        assert.strictEqual(b.apply.plainInputs.environment.SPEC_REVISION, "0a1b-second");
+        assert.deepStrictEqual(diffCommandInputs(a.commands, b.commands), [
+            { name: "kops-apply", change: "changed", changedInputs: ["environment.SPEC_REVISION"] },
+        ]);
+        // The spec found unchanged reports its last revision again: nothing re-runs.
+        const c = await render(baseArgs, undefined, `spec unchanged\nspec revision: 0a1b-second\n`);
+        assert.deepStrictEqual(diffCommandInputs(b.commands, c.commands), []);
     });
 
     const resizes: Array<[string, Partial<KopsClusterArgs>, string]> = [

@@ -9,13 +9,20 @@
 //   the old inputs (pulumi-go-provider returns partial state only for ResourceInitFailedError,
 //   which the command provider never returns), so the next `pulumi up` runs it again;
 // - the commands depend on each other (spec → apply → kubeconfig), so a failure skips the rest;
-// - destroy runs the `delete` of each command in state, in reverse order (only the spec has one).
+// - destroy runs the `delete` of each command in state, in reverse order (only the spec has one);
+// - the spec command's run gets its last recorded stdout (addPreviousOutputInEnv), and the apply
+//   command's environment carries the spec revision of the spec's recorded stdout (withSpecRevision).
 // The converged state (the spec kops stores, what `update` applied to the "cloud" and whether
 // instances are still outdated) must equal what a clean run reaches.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { kopsCommandEnvironments, kopsCommandLines, KopsCommandSettings } from "../../components/kops/commandEnvironment";
+import {
+    kopsCommandEnvironments,
+    kopsCommandLines,
+    KopsCommandSettings,
+    withSpecRevision,
+} from "../../components/kops/commandEnvironment";
 import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubsDir } from "../helpers/stubKops";
 
 const stubKops = path.join(stubsDir, "kops");
@@ -57,6 +64,8 @@ interface UpResult {
 class World extends StubKopsSandbox {
     /** The inputs each command's state records (only after a success). */
     readonly pulumiState = new Map<CommandName, CommandInputs>();
+    /** The stdout each command's state records (only after a success). */
+    readonly recordedStdout = new Map<CommandName, string>();
 
     constructor() {
         super("kops-failures-");
@@ -72,18 +81,24 @@ class World extends StubKopsSandbox {
         let stderr = "";
         for (const name of ["spec", "apply", "kubeconfig"] as const) {
             const previous = this.pulumiState.get(name);
-            const wanted = inputs[name];
+            const wanted =
+                name === "apply"
+                    ? { ...inputs.apply, environment: withSpecRevision(inputs.apply.environment, this.recordedStdout.get("spec")) }
+                    : inputs[name];
             if (previous && JSON.stringify(previous) === JSON.stringify(wanted)) {
                 continue;
             }
             const step = previous ? "update" : "create";
             ran.push(`${name} ${step}`);
-            const result = this.run(wanted[step], wanted.environment, extra);
+            const previousStdout = this.recordedStdout.get(name);
+            const previousOutput = name === "spec" && previous && previousStdout ? { PULUMI_COMMAND_STDOUT: previousStdout } : {};
+            const result = this.run(wanted[step], { ...wanted.environment, ...previousOutput }, extra);
             stderr += result.stderr;
             if (result.status !== 0) {
                 return { failed: name, ran, operations: this.newOperations(), stderr, seconds: (Date.now() - started) / 1000 };
             }
             this.pulumiState.set(name, wanted);
+            this.recordedStdout.set(name, result.stdout);
         }
         return { ran, operations: this.newOperations(), stderr, seconds: (Date.now() - started) / 1000 };
     }
@@ -113,6 +128,7 @@ class World extends StubKopsSandbox {
                 }
             }
             this.pulumiState.delete(name);
+            this.recordedStdout.delete(name);
         }
         return { ran, operations: this.newOperations(), stderr, seconds: (Date.now() - started) / 1000 };
     }
@@ -210,6 +226,35 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
                 report.push(
                     `change, kops fails at call ${failAt} (${changeOperations[failAt - 1]}): ${failing.failed} fails; ` +
                         `re-run: ${rerun.ran.join(", ")}: ${rerun.operations.join(" → ")}`,
+                );
+            });
+        }
+    });
+
+    describe("a failed change, then the change reverted in the config", () => {
+        // The failed run may have written the changed spec and applied it to the cloud; apply's
+        // recorded inputs are still the reverted settings', so only a new spec revision re-runs it.
+        for (let failAt = 1; failAt <= changeOperations.length; failAt++) {
+            it(`call ${failAt} (${changeOperations[failAt - 1]}) fails; the revert re-applies and the cloud ends on the reverted spec`, () => {
+                const w = world();
+                assert.equal(w.up(before).failed, undefined);
+                assert.ok(w.up(changed, failAt).failed, `the up must fail at call ${failAt}`);
+                const revert = w.up(before);
+                assert.equal(revert.failed, undefined, revert.stderr);
+                const cloud = w.snapshot().cloud;
+                const wanted = cleanState(before);
+                const runs = cloud?.applied === wanted.cloud!.applied ? "the reverted spec" : "the failed change's spec";
+                assert.ok(
+                    cloud?.applied === wanted.cloud!.applied && !cloud.needsRolling,
+                    `after the revert (${revert.ran.join(", ") || "no command ran"}: ${revert.operations.join(" → ")}) ` +
+                        `the cloud runs ${runs}${cloud?.needsRolling ? ", instances outdated" : ""}`,
+                );
+                assert.deepEqual(w.snapshot(), wanted);
+                const again = w.up(before);
+                assert.deepEqual(again.ran, [], "an up with nothing changed after the revert runs nothing");
+                report.push(
+                    `change fails at call ${failAt} (${changeOperations[failAt - 1]}), then reverted: ` +
+                        `${revert.ran.join(", ") || "nothing runs"}: ${revert.operations.join(" → ") || "no kops call"}`,
                 );
             });
         }

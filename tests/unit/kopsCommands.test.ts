@@ -16,7 +16,9 @@ import {
     parseKopsCommandLine,
     specEnvironment,
     stateBucketName,
+    withSpecRevision,
 } from "../../components/kops/commandEnvironment";
+import { runJob } from "../../components/kops/kopsHelper";
 import { immutableSettingsCheckFailures } from "../../components/kops/immutableGuard";
 import { diffCommandInputs } from "../../components/kops/lifecycle";
 import { parseSpecPatchOptions } from "../../components/kops/specPatch";
@@ -236,6 +238,37 @@ describe("fingerprint", () => {
         assert.match(a, /^[0-9a-f]{64}$/);
         assert.strictEqual(fingerprint({ create: "x", environment: { B: "2", A: "1" } }), a);
         assert.notStrictEqual(fingerprint({ create: "x", environment: { A: "1", B: "3" } }), a);
+    });
+});
+
+describe("the spec revision (apply re-runs after every write of the spec)", () => {
+    it("apply's environment carries the last revision upsert-spec.sh printed, none when it printed none", () => {
+        const printed = "running: kops replace\nspec revision: 1\nspec revision: 0f3e-2\n";
+        assert.deepStrictEqual(withSpecRevision({ A: "1" }, printed), { A: "1", SPEC_REVISION: "0f3e-2" });
+        assert.deepStrictEqual(withSpecRevision({ A: "1" }, "spec unchanged\n"), { A: "1" });
+        assert.deepStrictEqual(withSpecRevision({ A: "1" }, undefined), { A: "1" });
+    });
+
+    it("spec-revision: the spec's hash and a new id at each call", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spec-revision-"));
+        const file = path.join(dir, "spec.yaml");
+        const revisions: string[] = [];
+        const write = process.stdout.write.bind(process.stdout);
+        try {
+            for (const text of ["kind: Cluster\nspec: {a: 1, b: 2}\n", "kind: Cluster\nspec: {b: 2, a: 1}\n"]) {
+                fs.writeFileSync(file, text);
+                (process.stdout as any).write = (chunk: string) => revisions.push(chunk.trim());
+                assert.strictEqual(runJob(["spec-revision", file]), 0);
+                process.stdout.write = write;
+            }
+        } finally {
+            process.stdout.write = write;
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+        const [first, second] = revisions.map((r) => /^([0-9a-f]{16})-([0-9a-f-]{36})$/.exec(r));
+        assert.ok(first && second, revisions.join(", "));
+        assert.strictEqual(first[1], second[1], "the same objects, the same hash");
+        assert.notStrictEqual(first[2], second[2], "a new id at each write");
     });
 });
 

@@ -10,7 +10,10 @@
 # (comma-separated), NODE_COUNT, NODE_SIZE, CONTROL_PLANE_COUNT, CONTROL_PLANE_SIZE,
 # KUBERNETES_VERSION, NETWORKING, TOPOLOGY (public|private), SSH_PUBLIC_KEY (optional, key text),
 # KOPS_EXTRA_FLAGS (JSON array of strings for `kops create cluster`, default []),
-# ADOPT_EXISTING (true|false, default false), SPEC_PATCH (JSON options of the spec patch, kopsHelper.ts patch-spec).
+# ADOPT_EXISTING (true|false, default false), SPEC_PATCH (JSON options of the spec patch, kopsHelper.ts patch-spec),
+# PULUMI_COMMAND_STDOUT (this command's last stdout, set by local.Command).
+# Stdout ends with `spec revision: <revision>`: new whenever the spec is written, the last one
+# again when it is unchanged; the apply command re-runs when it changes (withSpecRevision).
 #
 # kOps facts (kubernetes/kops v1.36.2):
 # - `create cluster --dry-run -o yaml` prints the Cluster, its InstanceGroups and, with
@@ -59,6 +62,23 @@ umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# write_spec FILE: replaces the spec with FILE and reports a new revision, made before the write
+# so that a written spec always gets one.
+write_spec() {
+  local revision
+  revision=$(spec_tool spec-revision "$1")
+  kops_cmd replace -f - --force <"$1"
+  echo "$2"
+  echo "spec revision: $revision"
+}
+
+# The revision this command reported last (PULUMI_COMMAND_STDOUT); a new one when it reported none.
+report_unchanged_revision() {
+  local previous
+  previous=$(sed -n 's/^spec revision: //p' <<<"${PULUMI_COMMAND_STDOUT:-}" | tail -n 1)
+  echo "spec revision: ${previous:-$(spec_tool spec-revision "$1")}"
+}
+
 # Every step writes a file and the next reads it whole, so a failed step never feeds a truncated
 # spec to `kops replace`, and nothing is written to the state store before the last step.
 create_spec() {
@@ -72,8 +92,7 @@ create_spec() {
   kops_cmd create cluster "${flags[@]}" "${extra_flags[@]}" --dry-run -o yaml >"$work/generated.yaml"
   patch_spec <"$work/generated.yaml" >"$work/patched.yaml" || die "the spec patch refused the new spec of cluster $CLUSTER_NAME (error above)"
   spec_tool add-marker <"$work/patched.yaml" >"$work/desired.yaml"
-  kops_cmd replace -f - --force <"$work/desired.yaml"
-  echo "created the spec of cluster $CLUSTER_NAME in $STATE_STORE"
+  write_spec "$work/desired.yaml" "created the spec of cluster $CLUSTER_NAME in $STATE_STORE"
 }
 
 # The current Cluster (saved by cluster_state) and InstanceGroups, patched; replaced if that
@@ -85,10 +104,10 @@ converge_spec() {
     die "the spec patch refused the current spec of cluster $CLUSTER_NAME (error above); nothing was changed"
   if spec_tool same "$work/current.yaml" "$work/desired.yaml"; then
     echo "spec unchanged: cluster $CLUSTER_NAME already has the desired spec"
+    report_unchanged_revision "$work/current.yaml"
     return 0
   fi
-  kops_cmd replace -f - --force <"$work/desired.yaml"
-  echo "replaced the spec of cluster $CLUSTER_NAME in $STATE_STORE"
+  write_spec "$work/desired.yaml" "replaced the spec of cluster $CLUSTER_NAME in $STATE_STORE"
 }
 
 preflight
