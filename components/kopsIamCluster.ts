@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessRoles } from "./aws/accessRoles";
 import { IamAuthenticator } from "./authenticator/iamAuthenticator";
 import { StackSettings } from "./config/settings";
-import { KopsCluster } from "./kops/cluster";
+import { checkedKopsClusterSettings, KopsCluster, KopsClusterSettingsArgs } from "./kops/cluster";
 import { identityKey } from "./authenticator/identityRules";
 import { renderUserKubeconfig, TokenCommand } from "./authenticator/userKubeconfig";
 import { renderNextSteps } from "./authenticator/nextSteps";
@@ -27,6 +27,34 @@ import { KopsStateStore } from "./aws/stateStore";
  * account, so clusters in one account also need different `accessRoles` names.
  */
 export type KopsIamClusterArgs = StackSettings;
+
+/** The KopsCluster settings of a stack, all but those that come from other resources. */
+function kopsClusterSettings(args: KopsIamClusterArgs): KopsClusterSettingsArgs {
+    return {
+        clusterName: args.clusterName,
+        region: args.region,
+        awsProfile: args.kops.awsProfile,
+        zones: args.zones,
+        nodeCount: args.nodeCount,
+        nodeSize: args.nodeSize,
+        controlPlaneCount: args.controlPlaneCount,
+        controlPlaneSize: args.controlPlaneSize,
+        kubernetesVersion: args.kubernetesVersion,
+        networking: args.networking,
+        topology: args.topology,
+        sshPublicKey: args.sshPublicKey,
+        extraFlags: args.kops.extraFlags,
+        adoptExisting: args.kops.adoptExisting,
+        validateTimeout: args.kops.validateTimeout,
+        kubeconfigMode: args.kops.adminTtl === undefined ? "auth-plugin" : "admin",
+        adminTtl: args.kops.adminTtl,
+        kopsBinary: args.kops.binary,
+        webhookCacheTtl: args.authenticator.webhookCacheTtl,
+        hookRunner: args.hook.runner,
+        hookImage: args.hook.image,
+        authenticatorUid: args.authenticator.uid,
+    };
+}
 
 /**
  * The stack output the next steps fetch kubeconfigs from: index.ts exports `kubeconfigs` under this
@@ -82,6 +110,9 @@ export class KopsIamCluster extends pulumi.ComponentResource {
     public readonly provider: k8s.Provider;
 
     constructor(name: string, args: KopsIamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Every check of the cluster's settings fails here, before any resource is registered.
+        const kopsSettings = kopsClusterSettings(args);
+        checkedKopsClusterSettings(`${name}-kops`, kopsSettings);
         // The args hold no secret (the key is made inside), so they are recorded as they are.
         super("kops-iam-auth:index:KopsIamCluster", name, args, opts);
 
@@ -125,30 +156,9 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         const cluster = new KopsCluster(
             `${name}-kops`,
             {
-                clusterName: args.clusterName,
+                ...kopsSettings,
                 stateStoreUrl: stateStore.stateStoreUrl,
-                region: args.region,
-                awsProfile: args.kops.awsProfile,
-                zones: args.zones,
-                nodeCount: args.nodeCount,
-                nodeSize: args.nodeSize,
-                controlPlaneCount: args.controlPlaneCount,
-                controlPlaneSize: args.controlPlaneSize,
-                kubernetesVersion: args.kubernetesVersion,
-                networking: args.networking,
-                topology: args.topology,
-                sshPublicKey: args.sshPublicKey,
-                extraFlags: args.kops.extraFlags,
-                adoptExisting: args.kops.adoptExisting,
-                validateTimeout: args.kops.validateTimeout,
-                kubeconfigMode: args.kops.adminTtl === undefined ? "auth-plugin" : "admin",
-                adminTtl: args.kops.adminTtl,
-                kopsBinary: args.kops.binary,
                 webhookKubeconfig: pki.webhookKubeconfig,
-                webhookCacheTtl: args.authenticator.webhookCacheTtl,
-                hookRunner: args.hook.runner,
-                hookImage: args.hook.image,
-                authenticatorUid: args.authenticator.uid,
                 // The first control-plane boot fetches the files, so the spec waits for them; and
                 // destroy deletes the cluster before them and the bucket.
                 stateStoreObjects: [stateStore],

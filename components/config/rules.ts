@@ -211,9 +211,18 @@ const durationUnitSeconds: Record<string, number> = {
     h: 3600,
 };
 
-/** Seconds in a Go duration (`time.ParseDuration`: 5m, 1h30m, 15m0s), or undefined if it is not one. */
+/**
+ * Go's duration grammar (`time.ParseDuration`: 5m, 1h30m, 15m0s, .5h, 90000ms, 0), without the
+ * sign. The one rule for every duration: the config, KopsCluster, the spec patch, and the scripts'
+ * check (lib.sh is_go_duration spells the same pattern for bash; a test keeps them equal).
+ */
+export function isGoDuration(text: unknown): text is string {
+    return typeof text === "string" && /^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$|^0$/.test(text);
+}
+
+/** Seconds in a Go duration (isGoDuration), or undefined if it is not one. */
 export function goDurationSeconds(text: string): number | undefined {
-    if (!/^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(text)) {
+    if (!isGoDuration(text)) {
         return undefined;
     }
     let seconds = 0;
@@ -221,6 +230,25 @@ export function goDurationSeconds(text: string): number | undefined {
         seconds += Number(amount) * durationUnitSeconds[unit];
     }
     return seconds;
+}
+
+/** A Go duration within bounds, with the words that say what is accepted. */
+export interface DurationRule {
+    minSeconds: number;
+    maxSeconds: number;
+    accepted: string;
+}
+
+/** The durations kOps takes, the same rule for the stack config and for KopsCluster's arguments. */
+export const kopsDurationRules = {
+    validateTimeout: { minSeconds: 60, maxSeconds: 7200, accepted: "a Go duration from 1m to 2h, like 15m or 1h30m" },
+    adminTtl: { minSeconds: 60, maxSeconds: 86400, accepted: "a Go duration from 1m to 24h, like 1h or 30m" },
+} as const satisfies Record<string, DurationRule>;
+
+/** True when `text` is a Go duration within the rule's bounds. */
+export function isDurationWithin(text: string, rule: DurationRule): boolean {
+    const seconds = goDurationSeconds(text);
+    return seconds !== undefined && seconds >= rule.minSeconds && seconds <= rule.maxSeconds;
 }
 
 /** Cores in a Kubernetes CPU quantity (`10m`, `0.5`, `1`), or undefined. */

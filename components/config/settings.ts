@@ -17,19 +17,20 @@ import {
     bucketNameAccepted,
     clusterNameAccepted,
     cpuCores,
-    goDurationSeconds,
     identityTemplates,
     instanceTypeAccepted,
     instanceTypeShapeAccepted,
     isAuthenticatorUid,
     isBucketName,
     isClusterName,
+    isDurationWithin,
     isInstanceTypeShape,
     isPinnedImage,
     isSshPublicKey,
     isSupportedKubernetesVersion,
     isZone,
     isZoneOf,
+    kopsDurationRules,
     memoryBytes,
     networkingModes,
     newestKubernetesMinor,
@@ -213,10 +214,7 @@ const integerRange =
 const noWhitespace = (value: string) => /^\S+$/.test(value);
 
 function durationRange(minSeconds: number, maxSeconds: number): Check<string> {
-    return (text) => {
-        const seconds = goDurationSeconds(text);
-        return seconds !== undefined && seconds >= minSeconds && seconds <= maxSeconds;
-    };
+    return (text) => isDurationWithin(text, { minSeconds, maxSeconds, accepted: "" });
 }
 
 const pinnedImageAccepted =
@@ -428,8 +426,8 @@ export const simpleSettings = {
         type: "string",
         default: kopsClusterDefaults.validateTimeout,
         description: "How long kops validate cluster --wait waits for the cluster to become healthy.",
-        accepted: "a Go duration from 1m to 2h, like 15m or 1h30m",
-        check: durationRange(60, 7200),
+        accepted: kopsDurationRules.validateTimeout.accepted,
+        check: (value) => isDurationWithin(value, kopsDurationRules.validateTimeout),
     },
     adminCredentialTtl: {
         type: "string",
@@ -439,8 +437,8 @@ export const simpleSettings = {
             "(kops helpers kubectl-auth), which issues a short-lived certificate on each use, so nothing in the " +
             "Pulumi state expires. A duration: a static admin certificate of that lifetime (kops export kubecfg " +
             "--admin); after it the provider fails until the kubeconfig is exported again.",
-        accepted: "empty, or a Go duration from 1m to 24h, like 1h or 30m",
-        check: (value, context) => value === "" || durationRange(60, 86400)(value, context),
+        accepted: `empty, or ${kopsDurationRules.adminTtl.accepted}`,
+        check: (value) => value === "" || isDurationWithin(value, kopsDurationRules.adminTtl),
     },
     certValidityHours: {
         type: "integer",

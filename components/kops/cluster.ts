@@ -13,8 +13,9 @@ import {
     kopsCommandLines,
     kopsHelperModule,
     KubeconfigMode,
+    withSpecRevision,
 } from "./commandEnvironment";
-import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../config/rules";
+import { isDurationWithin, isRegion, isZoneOf, kopsDurationRules, regionAccepted, zoneOfAccepted } from "../config/rules";
 import { kopsExtraFlagsProblems } from "./extraFlags";
 import { kopsClusterDefaults } from "./defaults";
 import { ImmutableSettingsGuard } from "./immutableGuard";
@@ -163,33 +164,9 @@ export class KopsCluster extends pulumi.ComponentResource {
     public readonly certificateAuthorityData: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: KopsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything is registered, this component included.
+        const plain = checkedKopsClusterSettings(name, args);
         super("kops-iam-auth:index:KopsCluster", name, {}, opts);
-        const d = kopsClusterDefaults;
-        const plain = {
-            kopsBinary: args.kopsBinary ?? d.kopsBinary,
-            clusterName: args.clusterName,
-            region: args.region,
-            awsProfile: args.awsProfile,
-            zones: args.zones,
-            nodeCount: args.nodeCount ?? d.nodeCount,
-            nodeSize: args.nodeSize ?? d.nodeSize,
-            controlPlaneCount: args.controlPlaneCount ?? d.controlPlaneCount,
-            controlPlaneSize: args.controlPlaneSize ?? d.controlPlaneSize,
-            kubernetesVersion: args.kubernetesVersion,
-            networking: args.networking ?? d.networking,
-            topology: args.topology ?? d.topology,
-            sshPublicKey: args.sshPublicKey,
-            extraFlags: args.extraFlags ?? [...d.extraFlags],
-            adoptExisting: args.adoptExisting ?? d.adoptExisting,
-            validateTimeout: args.validateTimeout ?? d.validateTimeout,
-            kubeconfigMode: args.kubeconfigMode ?? d.kubeconfigMode,
-            adminTtl: args.adminTtl ?? d.adminTtl,
-            webhookCacheTtl: args.webhookCacheTtl ?? d.webhookCacheTtl,
-            hookRunner: args.hookRunner ?? d.hookRunner,
-            hookImage: args.hookImage ?? d.hookImage,
-            authenticatorUid: args.authenticatorUid ?? d.authenticatorUid,
-        };
-        checkComponentSettings(name, plain);
         const timeouts = { ...defaultKopsCommandTimeouts, ...args.timeouts };
         checkHelperResolvable(`KopsCluster ${name}`);
         const lines = kopsCommandLines(plain.adoptExisting);
@@ -211,7 +188,8 @@ export class KopsCluster extends pulumi.ComponentResource {
                 update: lines.spec.update,
                 delete: lines.spec.delete,
                 environment: environments.apply((e) => e.spec),
-                addPreviousOutputInEnv: false,
+                // upsert-spec.sh reads its last revision (PULUMI_COMMAND_STDOUT) to report it again when the spec is unchanged.
+                addPreviousOutputInEnv: true,
             },
             {
                 parent: this,
@@ -227,7 +205,7 @@ export class KopsCluster extends pulumi.ComponentResource {
             {
                 create: lines.apply.create,
                 update: lines.apply.update,
-                environment: environments.apply((e) => e.apply),
+                environment: pulumi.all([environments, spec.stdout]).apply(([e, stdout]) => withSpecRevision(e.apply, stdout)),
                 addPreviousOutputInEnv: false,
             },
             { parent: this, dependsOn: [spec], customTimeouts: timeouts },
@@ -267,6 +245,44 @@ export class KopsCluster extends pulumi.ComponentResource {
     }
 }
 
+/** KopsCluster's arguments that are known before any resource exists: all but the state store's and the PKI's outputs. */
+export type KopsClusterSettingsArgs = Omit<KopsClusterArgs, "stateStoreUrl" | "webhookKubeconfig" | "stateStoreObjects" | "timeouts">;
+
+/**
+ * KopsCluster's settings with the defaults filled in, checked; throws naming every problem. A
+ * component that builds a KopsCluster after other resources (KopsIamCluster) calls it first, so a
+ * bad setting fails before anything is registered.
+ */
+export function checkedKopsClusterSettings(name: string, args: KopsClusterSettingsArgs) {
+    const d = kopsClusterDefaults;
+    const plain = {
+        kopsBinary: args.kopsBinary ?? d.kopsBinary,
+        clusterName: args.clusterName,
+        region: args.region,
+        awsProfile: args.awsProfile,
+        zones: args.zones,
+        nodeCount: args.nodeCount ?? d.nodeCount,
+        nodeSize: args.nodeSize ?? d.nodeSize,
+        controlPlaneCount: args.controlPlaneCount ?? d.controlPlaneCount,
+        controlPlaneSize: args.controlPlaneSize ?? d.controlPlaneSize,
+        kubernetesVersion: args.kubernetesVersion,
+        networking: args.networking ?? d.networking,
+        topology: args.topology ?? d.topology,
+        sshPublicKey: args.sshPublicKey,
+        extraFlags: args.extraFlags ?? [...d.extraFlags],
+        adoptExisting: args.adoptExisting ?? d.adoptExisting,
+        validateTimeout: args.validateTimeout ?? d.validateTimeout,
+        kubeconfigMode: args.kubeconfigMode ?? d.kubeconfigMode,
+        adminTtl: args.adminTtl ?? d.adminTtl,
+        webhookCacheTtl: args.webhookCacheTtl ?? d.webhookCacheTtl,
+        hookRunner: args.hookRunner ?? d.hookRunner,
+        hookImage: args.hookImage ?? d.hookImage,
+        authenticatorUid: args.authenticatorUid ?? d.authenticatorUid,
+    };
+    checkComponentSettings(name, plain);
+    return plain;
+}
+
 /**
  * The checks only this component can make (the spec patch and the stack config check the rest):
  * zones in the region, the kubeconfig mode and the durations the scripts take. Throws naming
@@ -304,10 +320,10 @@ function checkComponentSettings(
     if (!(Object.values(KubeconfigMode) as string[]).includes(s.kubeconfigMode)) {
         problems.push(`kubeconfigMode is ${JSON.stringify(s.kubeconfigMode)}; expected auth-plugin or admin`);
     }
-    const goDuration = /^(\d+(\.\d+)?(h|m|s))+$/;
+    // The stack config's duration rules: a value the config accepts is accepted here, and the reverse.
     for (const key of ["validateTimeout", "adminTtl"] as const) {
-        if (!goDuration.test(s[key])) {
-            problems.push(`${key} is ${JSON.stringify(s[key])}; expected a Go duration like 15m or 1h30m`);
+        if (!isDurationWithin(s[key], kopsDurationRules[key])) {
+            problems.push(`${key} is ${JSON.stringify(s[key])}; expected ${kopsDurationRules[key].accepted}`);
         }
     }
     if (problems.length > 0) {

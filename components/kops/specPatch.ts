@@ -8,6 +8,7 @@ import {
     isAuthenticatorUid,
     isBucketName,
     isClusterName,
+    isGoDuration,
     isInstanceTypeShape,
     isRegion,
     regionAccepted,
@@ -363,7 +364,7 @@ const nanosecondsPerUnit: Record<string, bigint> = {
 
 /** A Go duration (`5m`, `1h30m`, `1.5s`) in the form Go's Duration.String() prints (`5m0s`), as kOps stores it; undefined if invalid. */
 export function canonicalGoDuration(text: unknown): string | undefined {
-    if (typeof text !== "string" || !/^((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$|^0$/.test(text)) {
+    if (!isGoDuration(text)) {
         return undefined;
     }
     let total = 0n;

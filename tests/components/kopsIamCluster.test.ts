@@ -411,6 +411,34 @@ describe("KopsIamCluster: a kOps export without a cluster CA", () => {
     });
 });
 
+describe("KopsIamCluster: durations, one rule for the config, the component and the scripts", () => {
+    it("validateTimeout .5h and adminCredentialTtl 90000ms, accepted by the config, register and reach the commands", async () => {
+        const args = settings({
+            clusterName: "dev.example.com",
+            stateBucketName: "kops-state-example",
+            validateTimeout: ".5h",
+            adminCredentialTtl: "90000ms",
+        });
+        const r = await render([{ name: "dev", args }]);
+        assert.strictEqual(r.one(commandType, "dev-kops-apply").plainInputs.environment.VALIDATE_TIMEOUT, ".5h");
+        assert.strictEqual(r.one(commandType, "dev-kops-kubeconfig").plainInputs.environment.ADMIN_TTL, "90000ms");
+    });
+
+    it("a validateTimeout outside the rule is refused naming the setting, the value and what is accepted, with nothing registered", async () => {
+        const mocks = await installMocks({});
+        const args = { ...defaultSettings, kops: { ...defaultSettings.kops, validateTimeout: "3h" } };
+        assert.throws(
+            () => new KopsIamCluster("dev", args),
+            /KopsCluster dev-kops \(cluster dev\.example\.com\): validateTimeout is "3h"; expected a Go duration from 1m to 2h/,
+        );
+        await settle();
+        assert.deepStrictEqual(
+            mocks.resources.map((x) => `${x.type}/${x.name}`),
+            [],
+        );
+    });
+});
+
 describe("KopsIamCluster: settings reach the parts", () => {
     const args: KopsIamClusterArgs = {
         ...settings({

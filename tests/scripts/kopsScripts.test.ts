@@ -15,6 +15,7 @@ import {
     kopsCommandLines,
     KopsCommandSettings,
 } from "../../components/kops/commandEnvironment";
+import { isGoDuration } from "../../components/config/rules";
 import { requireTool } from "../helpers/tools";
 import { baseSettings, clusterName, scriptsDir, stateStore, StubKopsSandbox, stubsDir, testCaPem } from "../helpers/stubKops";
 
@@ -277,6 +278,40 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             const user = YAML.parse(kubeconfig.stdout).users[0].user;
             assert.match(Buffer.from(user["client-certificate-data"], "base64").toString(), /valid 2h/);
             assert.match(Buffer.from(user["client-key-data"], "base64").toString(), /PRIVATE KEY/);
+        });
+
+        it("durations in forms the config accepts (validateTimeout .5h, adminCredentialTtl 90000ms) reach kops as they are", () => {
+            box.newOperations();
+            const apply = box.run(commands.lines.apply.update, commandsFor({ validateTimeout: ".5h" }).apply);
+            assertSucceeded(apply, "apply.sh update with VALIDATE_TIMEOUT=.5h");
+            assert.ok(box.newOperations().includes("validate cluster --wait"));
+            assert.ok(
+                box.calls().some((argv) => argv[0] === "validate" && argv[argv.indexOf("--wait") + 1] === ".5h"),
+                "kops validate got --wait .5h",
+            );
+            const kubeconfig = box.run(
+                commands.lines.kubeconfig.create,
+                commandsFor({ kubeconfigMode: "admin", adminTtl: "90000ms" }).kubeconfig,
+            );
+            assertSucceeded(kubeconfig, "kubeconfig.sh with ADMIN_TTL=90000ms");
+            assert.deepEqual(box.newOperations(), ["version", "export kubecfg --admin=90000ms"]);
+        });
+
+        it("the scripts' duration check (lib.sh is_go_duration) accepts exactly what the rule (isGoDuration) accepts", () => {
+            const samples = [
+                "15m", "1h30m", "15m0s", ".5h", "1.5h", "1.h", "90000ms", "0", "0s", "2h45m30.5s", "1µs", "1μs", "10us", "5ns",
+                "", "15", "1H", "1 h", "-5m", "+5m", "00", "1d", "h", ".h", "1.5.5h", "5m ", " 5m", "5m\n",
+            ];
+            const check = spawnSync(
+                "bash",
+                ["-c", `source '${scriptsDir}/lib.sh'; for d in "$@"; do if is_go_duration "$d"; then echo yes; else echo no; fi; done`, "-", ...samples],
+                { encoding: "utf8" },
+            );
+            assert.equal(check.status, 0, check.stderr);
+            const verdicts = check.stdout.trim().split("\n");
+            samples.forEach((sample, i) =>
+                assert.equal(verdicts[i] === "yes", isGoDuration(sample), `${JSON.stringify(sample)}: the script says ${verdicts[i]}`),
+            );
         });
 
         it("pulumi destroy: deletes the cluster, and a second delete finds it gone and succeeds", () => {

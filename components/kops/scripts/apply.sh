@@ -31,8 +31,8 @@ if [[ "$mode" != create && "$mode" != update ]]; then
   die "usage: apply.sh create|update (got \"$mode\")"
 fi
 VALIDATE_TIMEOUT=${VALIDATE_TIMEOUT:-15m}
-[[ "$VALIDATE_TIMEOUT" =~ ^([0-9]+(\.[0-9]+)?(h|m|s|ms))+$ ]] ||
-  die "VALIDATE_TIMEOUT is \"$VALIDATE_TIMEOUT\"; expected a duration such as 15m or 1h30m"
+is_go_duration "$VALIDATE_TIMEOUT" ||
+  die "VALIDATE_TIMEOUT is \"$VALIDATE_TIMEOUT\"; expected a Go duration such as 15m, 1h30m or .5h"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

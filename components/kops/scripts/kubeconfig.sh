@@ -25,8 +25,8 @@ case "$KUBECONFIG_MODE" in
   auth-plugin) flags=(--auth-plugin) ;;
   admin)
     require_env ADMIN_TTL
-    [[ "$ADMIN_TTL" =~ ^([0-9]+(\.[0-9]+)?(h|m|s))+$ ]] ||
-      die "ADMIN_TTL is \"$ADMIN_TTL\"; expected a duration such as 18h or 720h"
+    is_go_duration "$ADMIN_TTL" ||
+      die "ADMIN_TTL is \"$ADMIN_TTL\"; expected a Go duration such as 1h, 90m or 18h"
     flags=(--admin="$ADMIN_TTL")
     ;;
   *) die "KUBECONFIG_MODE is \"$KUBECONFIG_MODE\"; expected auth-plugin or admin" ;;

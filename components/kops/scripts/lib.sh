@@ -123,7 +123,7 @@ is_not_found() {
 # `npm run build`), run with plain node: small YAML jobs on kOps documents and the spec patch.
 KOPS_IAM_AUTH_HELPER="$KOPS_IAM_AUTH_SCRIPTS/../../../dist/kops/kopsHelper.js"
 
-# spec_tool JOB ARG... : same A B | has-marker FILE | add-marker | kubeconfig-exec COMMAND [NAME=VALUE...]
+# spec_tool JOB ARG... : same A B | has-marker FILE | add-marker | spec-revision FILE | kubeconfig-exec COMMAND [NAME=VALUE...]
 # (see kopsHelper.ts).
 spec_tool() {
   node "$KOPS_IAM_AUTH_HELPER" "$@"
@@ -133,4 +133,12 @@ spec_tool() {
 # the environment (SPEC_PATCH), never on the command line.
 patch_spec() {
   node "$KOPS_IAM_AUTH_HELPER" patch-spec
+}
+
+# is_go_duration TEXT: true for a Go duration (time.ParseDuration's grammar without the sign), the
+# pattern of isGoDuration in components/config/rules.ts (tests/scripts/kopsScripts.test.ts keeps
+# the two equal), so the scripts accept every duration the stack config accepts.
+is_go_duration() {
+  local pattern='^(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^0$'
+  [[ "$1" =~ $pattern ]]
 }
