@@ -244,9 +244,10 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
                     ],
                     volumes: [
                         { name: "config", configMap: { name: authenticatorName } },
-                        // Directory, not DirectoryOrCreate: the hook makes it. Until it has, the pod
-                        // waits in ContainerCreating with an event naming the path, and starts once it
-                        // exists, instead of starting against an empty root-owned directory.
+                        // Directory, not DirectoryOrCreate: the hook makes it, and only with cert.pem
+                        // and key.pem in it (it renames its staging directory into place). Until then
+                        // the pod waits in ContainerCreating with an event naming the path, however
+                        // long the hook retries, instead of crash-looping on an empty directory.
                         { name: "state", hostPath: { path: authenticatorStateHostPath, type: "Directory" as const } },
                     ],
                 },

@@ -4,8 +4,9 @@
 // kOps renders a hook into a systemd unit (nodeup/pkg/model/hooks.go): `manifest` becomes the
 // [Service] section verbatim; `execContainer` becomes `ctr run --net-host --privileged` with the
 // host's `/` at `/rootfs` and `command` as the whole process argv (it replaces the image entrypoint).
-// Either way systemd parses the command lines, expanding `$VAR` and `%x` itself, so the commands
-// built here contain neither: every value is a validated word, joined with spaces, no quoting.
+// Either way the hook is one `/bin/sh -c` script whose command line systemd parses, expanding
+// `$VAR` and `%x` itself, so the script contains neither, nor quotes: every value is a validated
+// word, joined with spaces, and the shell syntax around them is fixed text.
 import { authenticatorObjectKeys } from "../aws/stateStoreLayout";
 
 /** Host directory that receives cert.pem and key.pem; the DaemonSet mounts it as its state dir. */
@@ -30,37 +31,54 @@ export interface CertFetchTarget {
 }
 
 /**
- * The download as a list of argv vectors, run in order, stopping at the first failure.
- * Each file is downloaded to `<name>.download`, given its owner and mode, then renamed: a
- * rename within one directory is atomic, so cert.pem and key.pem are either the old or the new
- * complete file. The directory is made private to the authenticator's uid before the key lands
- * in it. Re-running replaces a leftover `.download` from a failed run.
+ * How long the hook keeps trying: 20 attempts 30 s apart, about 10 minutes. Long enough to outlast
+ * what fails for a moment at boot (instance-profile credentials that are not usable yet, the route
+ * or DNS to S3 coming up, a state store written moments ago); short enough that a real fault (a
+ * wrong bucket, a missing permission) still lets the kubelet, which starts after the hook, bring
+ * the control plane up well within kops validate's default 15m wait. After that the unit fails,
+ * and `systemctl restart aws-iam-authenticator-certs.service` tries again.
+ */
+export const certFetchRetry = { attempts: 20, pauseSeconds: 30 } as const;
+
+/** Where an attempt downloads: a private sibling of the target directory, on the same file system. */
+function stagingDir(targetDir: string): string {
+    return `${targetDir}.download`;
+}
+
+/**
+ * One attempt as a list of argv vectors, run in order, stopping at the first failure. Both files
+ * are downloaded into a private staging directory (uid-owned, 0700, the key 0600 before it is
+ * written over) and given their owner and modes; then the last step installs them. On a node
+ * without the target directory the staging directory is renamed to it, so the directory the
+ * DaemonSet mounts never exists without both files (the pod waits for it, see manifests.ts); on a
+ * node that has it, each file is renamed into it, so cert.pem and key.pem are always complete
+ * files. A re-run replaces whatever a failed attempt left in the staging directory.
  */
 export function certFetchSteps(source: CertFetchSource, target: CertFetchTarget): string[][] {
-    return checkedWords([...prepareSteps(source, target), ...fileSteps(source, target, `${target.targetDir}/`)]);
+    return [...checkedWords(stageSteps(source, target)), ["/bin/sh", "-c", installScript(target.targetDir)]];
 }
 
-/** The steps as one `sh -c` script (in the directory, to keep it short): `&&` stops at the first failure and exits with its status. */
+/**
+ * The hook's `sh -c` script, for both runners: attempts (certFetchSteps joined by `&&`) until one
+ * succeeds, certFetchRetry.attempts times, certFetchRetry.pauseSeconds apart; exits non-zero,
+ * saying so, when none did.
+ */
 export function renderCertFetchScript(source: CertFetchSource, target: CertFetchTarget): string {
-    const steps = [...prepareSteps(source, target), ["cd", target.targetDir], ...fileSteps(source, target, "")];
-    return checkedWords(steps)
-        .map((argv) => argv.join(" "))
-        .join(" && ");
+    const attempt = [...checkedWords(stageSteps(source, target)).map((argv) => argv.join(" ")), installScript(target.targetDir)];
+    const { attempts, pauseSeconds } = certFetchRetry;
+    const numbers = Array.from({ length: attempts }, (_, i) => i + 1).join(" ");
+    return (
+        `for attempt in ${numbers}; do ${attempt.join(" && ")} && exit 0; ` +
+        `echo aws-iam-authenticator-certs: download failed, retrying in ${pauseSeconds}s; sleep ${pauseSeconds}; done; ` +
+        `echo aws-iam-authenticator-certs: gave up after ${attempts} attempts; exit 1`
+    );
 }
 
-function prepareSteps(source: CertFetchSource, target: CertFetchTarget): string[][] {
-    const owner = `${source.authenticatorUid}:${source.authenticatorUid}`;
-    return [
-        ["mkdir", "-p", target.targetDir],
-        ["chown", owner, target.targetDir],
-        ["chmod", "0700", target.targetDir],
-    ];
-}
-
-function fileSteps(source: CertFetchSource, target: CertFetchTarget, dir: string): string[][] {
+function stageSteps(source: CertFetchSource, target: CertFetchTarget): string[][] {
     const keys = authenticatorObjectKeys(source.clusterName);
     const owner = `${source.authenticatorUid}:${source.authenticatorUid}`;
     const region = source.stateBucketRegion === undefined ? [] : ["--region", source.stateBucketRegion];
+    const staging = stagingDir(target.targetDir);
     const download = (key: string, file: string) => [
         target.awsCommand,
         "s3",
@@ -68,17 +86,28 @@ function fileSteps(source: CertFetchSource, target: CertFetchTarget, dir: string
         ...region,
         "--only-show-errors",
         `s3://${source.stateBucket}/${key}`,
-        `${dir}${file}.download`,
+        `${staging}/${file}`,
     ];
     return [
+        ["mkdir", "-p", staging],
+        ["chown", owner, staging],
+        ["chmod", "0700", staging],
         download(keys.certPem, "cert.pem"),
         download(keys.keyPem, "key.pem"),
-        ["chown", owner, `${dir}cert.pem.download`, `${dir}key.pem.download`],
-        ["chmod", "0644", `${dir}cert.pem.download`],
-        ["chmod", "0600", `${dir}key.pem.download`],
-        ["mv", "-f", `${dir}cert.pem.download`, `${dir}cert.pem`],
-        ["mv", "-f", `${dir}key.pem.download`, `${dir}key.pem`],
+        ["chown", owner, `${staging}/cert.pem`, `${staging}/key.pem`],
+        ["chmod", "0644", `${staging}/cert.pem`],
+        ["chmod", "0600", `${staging}/key.pem`],
     ];
+}
+
+/** Moves the staged files into place (see certFetchSteps); the paths are checked words. */
+function installScript(targetDir: string): string {
+    const [staging] = checkedWords([[stagingDir(targetDir), targetDir]])[0];
+    // A node with the directory gets the files one by one; a node without it gets the whole staging directory.
+    return (
+        `if test -d ${targetDir}; then mv -f ${staging}/cert.pem ${targetDir}/cert.pem && ` +
+        `mv -f ${staging}/key.pem ${targetDir}/key.pem && rmdir ${staging}; else mv ${staging} ${targetDir}; fi`
+    );
 }
 
 function checkedWords(steps: string[][]): string[][] {
@@ -93,12 +122,13 @@ function checkedWords(steps: string[][]): string[][] {
 }
 
 /**
- * The steps as a systemd [Service] section for a `manifest` hook on the host: a oneshot whose
- * ExecStart lines run in order, and the unit fails at the first one that fails. Bare command
- * names are resolved by systemd (>= 239, every distro kOps 1.34+ supports) on its fixed search
- * path, which covers /usr/local/bin/aws (AWS' installer) and /usr/bin/aws (distro packages).
+ * The hook as a systemd [Service] section for a `manifest` hook on the host: a oneshot running the
+ * same script as the container runner with the host's `/bin/sh` and `aws`. systemd parses the line
+ * (the double quotes make the script one argument) and expands `$` and `%`, which it has none of.
+ * The bare `aws` is found on the unit's PATH, which covers /usr/local/bin/aws (AWS' installer) and
+ * /usr/bin/aws (distro packages).
  */
 export function renderCertFetchServiceSection(source: CertFetchSource): string {
-    const steps = certFetchSteps(source, { targetDir: authenticatorCertDir, awsCommand: "aws" });
-    return ["Type=oneshot", ...steps.map((argv) => `ExecStart=${argv.join(" ")}`)].join("\n") + "\n";
+    const script = renderCertFetchScript(source, { targetDir: authenticatorCertDir, awsCommand: "aws" });
+    return ["Type=oneshot", `ExecStart=/bin/sh -c "${script}"`].join("\n") + "\n";
 }

@@ -4,13 +4,13 @@
 // The node's root is a temp folder: every path the hook touches is rewritten under it (the test
 // first checks there is no other path). Runs as root so the files can be given to uid 10000.
 //
-// host runner: the ExecStart= lines of the hook's systemd [Service] section, run one after the
-// other without a shell, as systemd runs them (stopping at the first failure).
+// host runner: the `/bin/sh -c` script of the hook's systemd [Service] section (one ExecStart=),
+// run by the host's sh.
 // container runner: the execContainer's `/bin/sh -c <script>`, run by the host's sh; the host's aws
 // CLI stands in for the one in the pinned aws-cli image, and <root> for the container's /rootfs
 // (where kOps mounts the host's /).
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -130,36 +130,29 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
         expect(path.join(dir, "cert.pem"), 0o644, cert);
         expect(path.join(dir, "key.pem"), 0o600, key);
         assert.deepEqual(fs.readdirSync(dir).sort(), ["cert.pem", "key.pem"], "no .download leftovers");
+        assert.ok(!fs.existsSync(`${dir.replace(/\/$/, "")}.download`), "no staging directory left");
     }
 
-    it("host runner (systemd ExecStart lines, the host's aws): files land owned by uid 10000, key 0600; a re-run over them succeeds", () => {
+    it("host runner (a oneshot running /bin/sh -c with the host's aws): files land owned by uid 10000, key 0600; a re-run over them succeeds", () => {
         const hook = certFetchHook(patchOptions("host", "us-east-1"));
         assert.equal(hook.execContainer, undefined);
         const lines: string[] = hook.manifest.split("\n").filter(Boolean);
         assert.equal(lines[0], "Type=oneshot");
-        const steps = lines.slice(1).map((line) => {
-            assert.match(
-                line,
-                /^ExecStart=[^$%"'\\]+$/,
-                "a plain ExecStart line: systemd would expand $ and %, and parse quotes",
-            );
-            return line.slice("ExecStart=".length).split(" ");
-        });
-        assert.ok(
-            steps.some((argv) => argv[0] === "aws" && argv.includes("--region")),
-            "the host runner downloads with the host's aws",
-        );
+        assert.equal(lines.length, 2);
+        // systemd parses the double quotes and would expand $ and %: the script has none of them.
+        const match = /^ExecStart=\/bin\/sh -c "([^$%"'\\]+)"$/.exec(lines[1]);
+        assert.ok(match, `one ExecStart running /bin/sh -c with a plain script: ${lines[1]}`);
+        const script = match[1];
+        assert.match(script, /(^|\s)aws s3 cp --region us-east-1 /, "the host runner downloads with the host's aws");
         const root = newRoot();
-        const runAll = () => {
-            for (const argv of steps) {
-                const rewritten = argv.map((word, i) => (i > 0 && word.startsWith("/") ? underRoot(root, word) : word));
-                const result = spawnSync(rewritten[0], rewritten.slice(1), { env: awsEnv, encoding: "utf8" });
-                assert.equal(result.status, 0, `ExecStart=${argv.join(" ")} failed: ${result.stderr}${result.error ?? ""}`);
-            }
+        const rewritten = script.replace(/(?<=^|\s)(\/[^\s;]*)/g, (nodePath: string) => underRoot(root, nodePath));
+        const runScript = () => {
+            const result = spawnSync("/bin/sh", ["-c", rewritten], { env: awsEnv, encoding: "utf8" });
+            assert.equal(result.status, 0, `the hook script failed: ${result.stdout}${result.stderr}`);
         };
-        runAll();
+        runScript();
         assertFilesLanded(root, certPem, keyPem);
-        runAll();
+        runScript();
         assertFilesLanded(root, certPem, keyPem);
     });
 
@@ -185,5 +178,35 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
         upload(rotatedCertPem, rotatedKeyPem);
         runScript();
         assertFilesLanded(root, rotatedCertPem, rotatedKeyPem);
+    });
+
+    it("container runner at a boot where the files are not in the state store yet: no directory meanwhile, retries, then the files land", async () => {
+        const hook = certFetchHook(patchOptions("container"));
+        const script: string = hook.execContainer.command[2];
+        const root = newRoot();
+        const keys = authenticatorObjectKeys(clusterName);
+        awsCli("s3", "rm", "--only-show-errors", `s3://${bucket}/${keys.certPem}`);
+        awsCli("s3", "rm", "--only-show-errors", `s3://${bucket}/${keys.keyPem}`);
+        // The pause between attempts, shortened for the test.
+        const rewritten = script
+            .replace(/\/rootfs(\/[^\s&;|]*)/g, (_: string, nodePath: string) => underRoot(root, nodePath))
+            .replace(/\bsleep \d+/g, "sleep 1");
+        const started = Date.now();
+        const run = spawn("/bin/sh", ["-c", rewritten], { env: awsEnv });
+        let output = "";
+        run.stdout.on("data", (chunk) => (output += chunk));
+        run.stderr.on("data", (chunk) => (output += chunk));
+        const exited = new Promise<number | null>((resolve) => run.on("close", resolve));
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+        assert.ok(
+            !fs.existsSync(path.join(root, authenticatorStateHostPath)),
+            "while the files are missing, the directory the DaemonSet mounts must not exist (an empty one crash-loops the server)",
+        );
+        upload(certPem, keyPem);
+        const status = await exited;
+        assert.equal(status, 0, `the hook gave up: ${output}`);
+        assert.match(output, /retrying/, "the first attempts failed and were retried");
+        assertFilesLanded(root, certPem, keyPem);
+        console.log(`      (the files landed after ${((Date.now() - started) / 1000).toFixed(1)} s of retries)`);
     });
 });

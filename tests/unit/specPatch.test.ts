@@ -244,50 +244,46 @@ describe("kOps spec patch", () => {
             assert.strictEqual(hook.execContainer.image, "public.ecr.aws/aws-cli/aws-cli:2.31.23");
             const [shell, flag, script] = hook.execContainer.command;
             assert.deepStrictEqual([shell, flag], ["/bin/sh", "-c"]);
-            const dir = "/rootfs/srv/kubernetes/aws-iam-authenticator";
-            assert.deepStrictEqual(script.split(" && "), [
-                `mkdir -p ${dir}`,
-                `chown 10000:10000 ${dir}`,
-                `chmod 0700 ${dir}`,
-                `cd ${dir}`,
-                "aws s3 cp --only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/cert.pem cert.pem.download",
-                "aws s3 cp --only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/key.pem key.pem.download",
-                "chown 10000:10000 cert.pem.download key.pem.download",
-                "chmod 0644 cert.pem.download",
-                "chmod 0600 key.pem.download",
-                "mv -f cert.pem.download cert.pem",
-                "mv -f key.pem.download key.pem",
-            ]);
+            assert.strictEqual(script, expectedScript("/rootfs/srv/kubernetes/aws-iam-authenticator", ""));
             // systemd expands $ and % in ExecStart, and kOps passes the command to it unescaped.
             assert.doesNotMatch(script, /[$%"'\\\n]/);
         });
 
-        it("host runner: a oneshot [Service] section whose ExecStart lines run the host's aws", () => {
+        /** The hook's script: 20 attempts 30 s apart, each staging both files, then installing them. */
+        function expectedScript(dir: string, region: string): string {
+            const staging = `${dir}.download`;
+            const attempt = [
+                `mkdir -p ${staging}`,
+                `chown 10000:10000 ${staging}`,
+                `chmod 0700 ${staging}`,
+                `aws s3 cp ${region}--only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/cert.pem ${staging}/cert.pem`,
+                `aws s3 cp ${region}--only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/key.pem ${staging}/key.pem`,
+                `chown 10000:10000 ${staging}/cert.pem ${staging}/key.pem`,
+                `chmod 0644 ${staging}/cert.pem`,
+                `chmod 0600 ${staging}/key.pem`,
+                `if test -d ${dir}; then mv -f ${staging}/cert.pem ${dir}/cert.pem && mv -f ${staging}/key.pem ${dir}/key.pem && rmdir ${staging}; ` +
+                    `else mv ${staging} ${dir}; fi`,
+            ].join(" && ");
+            return (
+                `for attempt in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do ${attempt} && exit 0; ` +
+                "echo aws-iam-authenticator-certs: download failed, retrying in 30s; sleep 30; done; " +
+                "echo aws-iam-authenticator-certs: gave up after 20 attempts; exit 1"
+            );
+        }
+
+        it("host runner: a oneshot [Service] section running the same script with the host's sh and aws", () => {
             const hook = ourHook(
                 patchClusterSpec(input, optionsFor(input, { hookRunner: "host", stateBucketRegion: "eu-west-1" })),
             );
             assert.deepStrictEqual(Object.keys(hook), ["before", "manifest", "name", "roles"]);
             assert.deepStrictEqual(hook.before, ["kubelet.service"]);
             assert.deepStrictEqual(hook.roles, ["Master"]);
-            const lines = hook.manifest.trimEnd().split("\n");
-            assert.strictEqual(lines[0], "Type=oneshot");
-            const dir = "/srv/kubernetes/aws-iam-authenticator";
-            assert.deepStrictEqual(
-                lines.slice(1),
-                [
-                    `mkdir -p ${dir}`,
-                    `chown 10000:10000 ${dir}`,
-                    `chmod 0700 ${dir}`,
-                    `aws s3 cp --region eu-west-1 --only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/cert.pem ${dir}/cert.pem.download`,
-                    `aws s3 cp --region eu-west-1 --only-show-errors s3://example-kops-state/minimal.example.com/addons/authenticator/key.pem ${dir}/key.pem.download`,
-                    `chown 10000:10000 ${dir}/cert.pem.download ${dir}/key.pem.download`,
-                    `chmod 0644 ${dir}/cert.pem.download`,
-                    `chmod 0600 ${dir}/key.pem.download`,
-                    `mv -f ${dir}/cert.pem.download ${dir}/cert.pem`,
-                    `mv -f ${dir}/key.pem.download ${dir}/key.pem`,
-                ].map((line) => `ExecStart=${line}`),
+            assert.strictEqual(
+                hook.manifest,
+                `Type=oneshot\nExecStart=/bin/sh -c "${expectedScript("/srv/kubernetes/aws-iam-authenticator", "--region eu-west-1 ")}"\n`,
             );
-            assert.doesNotMatch(hook.manifest, /[$%"'\\]/);
+            // The double quotes around the script are systemd's; nothing else it would expand or parse.
+            assert.doesNotMatch(hook.manifest.replace(/^ExecStart=\/bin\/sh -c "(.*)"$/m, "$1"), /[$%"'\\]/);
         });
 
         it("fills the directory the authenticator DaemonSet mounts", () => {
@@ -388,13 +384,17 @@ describe("kOps spec patch", () => {
             }
         });
 
-        it("fails non-zero when a download fails, leaving no half-made key.pem and the previous cert.pem", () => {
+        it("gives up non-zero after its attempts when a download keeps failing, leaving no half-made key.pem and the previous cert.pem", () => {
             const target = path.join(work, "srv/kubernetes/aws-iam-authenticator");
             fs.mkdirSync(target, { recursive: true });
             fs.writeFileSync(path.join(target, "cert.pem"), "OLD CERT\n");
             fs.rmSync(path.join(work, "buckets/example-kops-state/minimal.example.com/addons/authenticator/key.pem"));
-            const result = run(renderCertFetchScript(source(), { targetDir: target, awsCommand: "aws" }));
-            assert.notStrictEqual(result.status, 0);
+            // No pause between the attempts here.
+            const script = renderCertFetchScript(source(), { targetDir: target, awsCommand: "aws" }).replace(/sleep \d+/, "true");
+            const result = run(script);
+            assert.strictEqual(result.status, 1);
+            assert.strictEqual(result.stdout.match(/retrying/g)?.length, 20, result.stdout);
+            assert.match(result.stdout, /gave up after 20 attempts/);
             assert.strictEqual(fs.readFileSync(path.join(target, "cert.pem"), "utf8"), "OLD CERT\n");
             assert.ok(!fs.existsSync(path.join(target, "key.pem")));
         });
