@@ -436,7 +436,7 @@ export const simpleSettings = {
             "How the Kubernetes provider signs in to the cluster. Empty: kops' auth plugin " +
             "(kops helpers kubectl-auth), which issues a short-lived certificate on each use, so nothing in the " +
             "Pulumi state expires. A duration: a static admin certificate of that lifetime (kops export kubecfg " +
-            "--admin); after it the provider fails until the kubeconfig is exported again.",
+            "--admin), exported again by the first pulumi up after half of that lifetime, before the provider uses it.",
         accepted: `empty, or ${kopsDurationRules.adminTtl.accepted}`,
         check: (value) => value === "" || isDurationWithin(value, kopsDurationRules.adminTtl),
     },

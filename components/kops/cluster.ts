@@ -15,7 +15,16 @@ import {
     KubeconfigMode,
     withSpecRevision,
 } from "./commandEnvironment";
-import { isDurationWithin, isRegion, isZoneOf, kopsDurationRules, regionAccepted, zoneOfAccepted } from "../config/rules";
+import {
+    goDurationSeconds,
+    isDurationWithin,
+    isRegion,
+    isZoneOf,
+    kopsDurationRules,
+    regionAccepted,
+    zoneOfAccepted,
+} from "../config/rules";
+import { AdminCredentialRenewal } from "./adminCredential";
 import { kopsExtraFlagsProblems } from "./extraFlags";
 import { kopsClusterDefaults } from "./defaults";
 import { ImmutableSettingsGuard } from "./immutableGuard";
@@ -94,8 +103,8 @@ export interface KopsClusterArgs {
      * authenticates. `auth-plugin` (default): kOps' exec plugin (`kops helpers kubectl-auth`), which
      * issues a short-lived certificate from the state store on each use: nothing in the Pulumi
      * state expires, but kops and the state store must be reachable wherever the provider runs.
-     * `admin`: a static admin certificate valid for `adminTtl`; after that, the kubeconfig command
-     * must run again (change adminTtl or `pulumi up --replace` it) before the provider works.
+     * `admin`: a static admin certificate valid for `adminTtl`, exported again by the first
+     * `pulumi up` after half of that (AdminCredentialRenewal, ./adminCredential.ts).
      */
     kubeconfigMode?: KubeconfigMode;
     /** Lifetime of the admin certificate in `admin` mode (Go duration). Default 1h. Ignored otherwise. */
@@ -211,12 +220,25 @@ export class KopsCluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [spec], customTimeouts: timeouts },
         );
 
+        // A static admin credential expires on a running stack: the renewal re-exports it in time.
+        const renewal =
+            plain.kubeconfigMode === "admin"
+                ? new AdminCredentialRenewal(
+                      `${name}-admin-credential`,
+                      { clusterName: plain.clusterName, ttlSeconds: goDurationSeconds(plain.adminTtl)! },
+                      { parent: this },
+                  )
+                : undefined;
         const kubeconfigCommand = new command.local.Command(
             `${name}-kubeconfig`,
             {
                 create: lines.kubeconfig.create,
                 update: lines.kubeconfig.update,
-                environment: environments.apply((e) => e.kubeconfig),
+                environment: renewal
+                    ? pulumi
+                          .all([environments, renewal.renewal])
+                          .apply(([e, id]) => ({ ...e.kubeconfig, ADMIN_CREDENTIAL_RENEWAL: id }))
+                    : environments.apply((e) => e.kubeconfig),
                 addPreviousOutputInEnv: false,
                 // Its stdout is a credential (in admin mode) or the way to get one: never in the logs.
                 logging: "none",
@@ -246,7 +268,10 @@ export class KopsCluster extends pulumi.ComponentResource {
 }
 
 /** KopsCluster's arguments that are known before any resource exists: all but the state store's and the PKI's outputs. */
-export type KopsClusterSettingsArgs = Omit<KopsClusterArgs, "stateStoreUrl" | "webhookKubeconfig" | "stateStoreObjects" | "timeouts">;
+export type KopsClusterSettingsArgs = Omit<
+    KopsClusterArgs,
+    "stateStoreUrl" | "webhookKubeconfig" | "stateStoreObjects" | "timeouts"
+>;
 
 /**
  * KopsCluster's settings with the defaults filled in, checked; throws naming every problem. A

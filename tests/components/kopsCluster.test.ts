@@ -28,6 +28,7 @@ import { plainStringsContaining } from "../helpers/secretScan";
 
 const commandType = "command:local:Command";
 const guardType = "pulumi-nodejs:dynamic/kops:ImmutableClusterSettings";
+const renewalType = "pulumi-nodejs:dynamic/kops:AdminCredentialRenewal";
 /** The command line that runs a kOps script through the package's helper (kopsCommandLines). */
 const run = (script: string) => `node -e 'require("kops-iam-auth/kops-helper").main(process.argv.slice(1))' run ${script}`;
 const clusterName = "dev.example.com";
@@ -77,11 +78,19 @@ interface Rendering {
  * `exportedKubeconfig`, and waits until every resource is registered. `before` registers other
  * resources first (for dependencies).
  */
-async function render(args: KopsClusterArgs, before?: () => pulumi.Resource[], specStdout?: string): Promise<Rendering> {
-    const stdout: Record<string, string | undefined> = { "kops-kubeconfig": exportedKubeconfig, "kops-spec": specStdout };
+async function render(
+    args: KopsClusterArgs,
+    before?: () => pulumi.Resource[],
+    outputs: { specStdout?: string; renewal?: string } = {},
+): Promise<Rendering> {
+    const stdout: Record<string, string | undefined> = { "kops-kubeconfig": exportedKubeconfig, "kops-spec": outputs.specStdout };
     const mocks = await installMocks({
         extraState: (type, name) =>
-            type === commandType && stdout[name] !== undefined ? { stdout: stdout[name], stderr: "" } : undefined,
+            type === commandType && stdout[name] !== undefined
+                ? { stdout: stdout[name], stderr: "" }
+                : type === renewalType && outputs.renewal !== undefined
+                  ? { renewal: outputs.renewal }
+                  : undefined,
     });
     const dependencies = before?.() ?? [];
     const cluster = new KopsCluster("kops", { ...args, stateStoreObjects: args.stateStoreObjects ?? dependencies });
@@ -318,6 +327,41 @@ describe("KopsCluster options", () => {
         }
     });
 
+    it("admin mode: an up after half the credential's lifetime exports a new one (the renewal's diff; its id reaches the kubeconfig command)", async () => {
+        const admin: KopsClusterArgs = { ...baseArgs, kubeconfigMode: "admin", adminTtl: "2h" };
+        const a = await render(admin, undefined, { renewal: "first" });
+        const renewal = a.mocks.resources.find((x) => x.type === renewalType);
+        assert.ok(
+            renewal,
+            "nothing in the program notices that the admin credential expires: the kubeconfig command's inputs are " +
+                "the same at every up, so an up after adminTtl keeps the expired credential",
+        );
+        assert.strictEqual(a.kubeconfig.plainInputs.environment.ADMIN_CREDENTIAL_RENEWAL, "first");
+        const { __provider, ...inputs } = renewal.plainInputs;
+        assert.deepStrictEqual(inputs, { clusterName, ttlSeconds: 7200 });
+
+        // The provider as the engine runs it: a new credential now, due once less than half its lifetime is left.
+        const provider = loadSerializedProvider(renewal);
+        const created = await provider.create!(inputs);
+        assert.match(created.outs.renewal, /^[0-9a-f-]{36}$/);
+        assert.ok(Math.abs(Date.parse(created.outs.expiresAt) - (Date.now() + 7200_000)) < 60_000);
+        assert.strictEqual((await provider.diff!(created.id, created.outs, inputs)).changes, false, "a fresh credential");
+        const issuedAnHourAgo = { ...created.outs, expiresAt: new Date(Date.now() + 3590_000).toISOString() };
+        assert.strictEqual((await provider.diff!(created.id, issuedAnHourAgo, inputs)).changes, true, "half its lifetime gone");
+        const expired = { ...created.outs, expiresAt: new Date(Date.now() - 1000).toISOString() };
+        assert.strictEqual((await provider.diff!(created.id, expired, inputs)).changes, true, "expired");
+        const renewed = await provider.update!(created.id, expired, inputs);
+        assert.notStrictEqual(renewed.outs!.renewal, created.outs.renewal);
+
+        // A new renewal id re-runs the kubeconfig command, and nothing else.
+        const b = await render(admin, undefined, { renewal: "second" });
+        assert.deepStrictEqual(diffCommandInputs(a.commands, b.commands), [
+            { name: "kops-kubeconfig", change: "changed", changedInputs: ["environment.ADMIN_CREDENTIAL_RENEWAL"] },
+        ]);
+        // The auth plugin's kubeconfig holds no credential: nothing to renew.
+        assert.strictEqual((await render(baseArgs)).mocks.resources.filter((x) => x.type === renewalType).length, 0);
+    });
+
     it("defaults to what the stack config defaults to", () => {
         assert.deepStrictEqual(
             { ...kopsClusterDefaults, kubeconfigMode: undefined, adminTtl: undefined },
@@ -404,14 +448,14 @@ describe("the lifecycle table", () => {
     it("the spec written again with unchanged settings (a change whose roll failed, then reverted): apply re-runs", async () => {
         const specRun = (revision: string) =>
             `replaced the spec of cluster ${clusterName} in s3://kops-state-example\nspec revision: ${revision}\n`;
-        const a = await render(baseArgs, undefined, specRun("0a1b-first"));
-        const b = await render(baseArgs, undefined, specRun("0a1b-second"));
+        const a = await render(baseArgs, undefined, { specStdout: specRun("0a1b-first") });
+        const b = await render(baseArgs, undefined, { specStdout: specRun("0a1b-second") });
         assert.strictEqual(b.apply.plainInputs.environment.SPEC_REVISION, "0a1b-second");
         assert.deepStrictEqual(diffCommandInputs(a.commands, b.commands), [
             { name: "kops-apply", change: "changed", changedInputs: ["environment.SPEC_REVISION"] },
         ]);
         // The spec found unchanged reports its last revision again: nothing re-runs.
-        const c = await render(baseArgs, undefined, `spec unchanged\nspec revision: 0a1b-second\n`);
+        const c = await render(baseArgs, undefined, { specStdout: "spec unchanged\nspec revision: 0a1b-second\n" });
         assert.deepStrictEqual(diffCommandInputs(b.commands, c.commands), []);
     });
 
