@@ -83,7 +83,10 @@ class World extends StubKopsSandbox {
             const previous = this.pulumiState.get(name);
             const wanted =
                 name === "apply"
-                    ? { ...inputs.apply, environment: withSpecRevision(inputs.apply.environment, this.recordedStdout.get("spec")) }
+                    ? {
+                          ...inputs.apply,
+                          environment: withSpecRevision(inputs.apply.environment, this.recordedStdout.get("spec")),
+                      }
                     : inputs[name];
             if (previous && JSON.stringify(previous) === JSON.stringify(wanted)) {
                 continue;

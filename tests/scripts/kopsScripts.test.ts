@@ -299,18 +299,53 @@ describe("kOps lifecycle scripts (stub kops)", function () {
 
         it("the scripts' duration check (lib.sh is_go_duration) accepts exactly what the rule (isGoDuration) accepts", () => {
             const samples = [
-                "15m", "1h30m", "15m0s", ".5h", "1.5h", "1.h", "90000ms", "0", "0s", "2h45m30.5s", "1µs", "1μs", "10us", "5ns",
-                "", "15", "1H", "1 h", "-5m", "+5m", "00", "1d", "h", ".h", "1.5.5h", "5m ", " 5m", "5m\n",
+                "15m",
+                "1h30m",
+                "15m0s",
+                ".5h",
+                "1.5h",
+                "1.h",
+                "90000ms",
+                "0",
+                "0s",
+                "2h45m30.5s",
+                "1µs",
+                "1μs",
+                "10us",
+                "5ns",
+                "",
+                "15",
+                "1H",
+                "1 h",
+                "-5m",
+                "+5m",
+                "00",
+                "1d",
+                "h",
+                ".h",
+                "1.5.5h",
+                "5m ",
+                " 5m",
+                "5m\n",
             ];
             const check = spawnSync(
                 "bash",
-                ["-c", `source '${scriptsDir}/lib.sh'; for d in "$@"; do if is_go_duration "$d"; then echo yes; else echo no; fi; done`, "-", ...samples],
+                [
+                    "-c",
+                    `source '${scriptsDir}/lib.sh'; for d in "$@"; do if is_go_duration "$d"; then echo yes; else echo no; fi; done`,
+                    "-",
+                    ...samples,
+                ],
                 { encoding: "utf8" },
             );
             assert.equal(check.status, 0, check.stderr);
             const verdicts = check.stdout.trim().split("\n");
             samples.forEach((sample, i) =>
-                assert.equal(verdicts[i] === "yes", isGoDuration(sample), `${JSON.stringify(sample)}: the script says ${verdicts[i]}`),
+                assert.equal(
+                    verdicts[i] === "yes",
+                    isGoDuration(sample),
+                    `${JSON.stringify(sample)}: the script says ${verdicts[i]}`,
+                ),
             );
         });
 
