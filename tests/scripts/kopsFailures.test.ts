@@ -94,7 +94,8 @@ class World extends StubKopsSandbox {
             const step = previous ? "update" : "create";
             ran.push(`${name} ${step}`);
             const previousStdout = this.recordedStdout.get(name);
-            const previousOutput = name === "spec" && previous && previousStdout ? { PULUMI_COMMAND_STDOUT: previousStdout } : {};
+            const previousOutput: Record<string, string> =
+                name === "spec" && previous && previousStdout ? { PULUMI_COMMAND_STDOUT: previousStdout } : {};
             const result = this.run(wanted[step], { ...wanted.environment, ...previousOutput }, extra);
             stderr += result.stderr;
             if (result.status !== 0) {
