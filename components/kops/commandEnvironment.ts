@@ -2,9 +2,11 @@
 //
 // A `local.Command` re-runs exactly when one of its own inputs changes, so what goes into each
 // environment below *is* the lifecycle contract (docs/design.md): the spec gets every setting that shapes
-// the cluster spec and nothing else, the apply step gets a fingerprint of the spec command, and the
-// kubeconfig export gets only what the export needs. Values travel only through the environment;
-// command lines are fixed strings (see components/kops/scripts/*.sh for the variables they read).
+// the cluster spec and nothing else, the apply step gets a fingerprint of the spec command and the
+// revision of the spec it last wrote (withSpecRevision), and the kubeconfig export gets only what
+// the export needs (plus, in admin mode, the credential's renewal id: ./adminCredential.ts). Values
+// travel only through the environment; command lines are fixed strings (see
+// components/kops/scripts/*.sh for the variables they read).
 import { createHash } from "crypto";
 import { canonicalJson } from "./lifecycle";
 import { SpecPatchOptions, validateSpecPatchOptions } from "./specPatch";
