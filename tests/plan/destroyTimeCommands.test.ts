@@ -11,7 +11,14 @@ import { renderComparisonReport } from "../../tools/plan/report";
 const commandType = "command:local:Command";
 const stackUrn = "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev";
 
-function command(name: string, inputs: Record<string, unknown>, options: { parent?: string; deleteBeforeReplace?: boolean; replaceOnChanges?: string[] } = {}): RecordedResource {
+interface Options {
+    parent?: string;
+    deleteBeforeReplace?: boolean;
+    replaceOnChanges?: string[];
+    propertyDependencies?: Record<string, string[]>;
+}
+
+function command(name: string, inputs: Record<string, unknown>, options: Options = {}): RecordedResource {
     const parent = options.parent ?? stackUrn;
     return {
         type: commandType,
@@ -23,7 +30,8 @@ function command(name: string, inputs: Record<string, unknown>, options: { paren
         outputs: {},
         options: {
             parent,
-            dependencies: [],
+            dependencies: Object.values(options.propertyDependencies ?? {}).flat(),
+            propertyDependencies: options.propertyDependencies ?? {},
             provider: "",
             deleteBeforeReplace: options.deleteBeforeReplace ?? false,
             additionalSecretOutputs: [],
@@ -36,7 +44,7 @@ function command(name: string, inputs: Record<string, unknown>, options: { paren
 
 const rendering = (...resources: RecordedResource[]): ProgramRendering => ({ project: "p", stack: "dev", resources, outputs: {}, warnings: [] });
 
-const spec = (environment: Record<string, string>, extra: Record<string, unknown> = {}, options = {}) =>
+const spec = (environment: Record<string, string>, extra: Record<string, unknown> = {}, options: Options = {}) =>
     command("cluster-kops-spec", {
         ...kopsCommandLines(false).spec,
         environment,
@@ -100,6 +108,29 @@ describe("plan --compare: resources a change deletes or replaces, and the DANGER
         const report = renderComparisonReport({ before: "a", after: "b" }, comparison);
         assert.match(report, /^Change from a to b:\nDANGER: `pulumi up` would run the delete line of command:local:Command cluster-kops-spec, because it is replaced: kops delete cluster --yes/);
         assert.match(report, /\n {2}\+- command:local:Command cluster-kops-spec: triggers \(replaced, for triggers; the old one is deleted first\)\n/);
+    });
+
+    it("a replaced certificate's new outputs change the inputs that come from it (placeholders alike or not)", async () => {
+        const certType = "tls:index/selfSignedCert:SelfSignedCert";
+        const cert = (hours: number, earlyRenewal: number): RecordedResource => ({
+            ...command("cluster-pki-cert", {}),
+            type: certType,
+            urn: `urn:pulumi:dev::p::${certType}::cluster-pki-cert`,
+            inputs: { validityPeriodHours: hours, earlyRenewalHours: earlyRenewal },
+            plainInputs: { validityPeriodHours: hours, earlyRenewalHours: earlyRenewal },
+        });
+        const fromCert = { propertyDependencies: { environment: [cert(1, 0).urn] } };
+        const renewal = await compareRenderings(rendering(cert(8760, 0), spec({}, {}, fromCert)), rendering(cert(8760, 24), spec({}, {}, fromCert)));
+        assert.deepStrictEqual(renewal.resourceChanges.map((c) => [c.change, c.name]), [["changed", "cluster-pki-cert"]]);
+
+        const comparison = await compareRenderings(rendering(cert(8760, 0), spec({}, {}, fromCert)), rendering(cert(876000, 0), spec({}, {}, fromCert)));
+        assert.deepStrictEqual(comparison.resourceChanges.map((c) => [c.change, c.name, c.changedInputs, c.details]), [
+            ["replaced", "cluster-pki-cert", ["validityPeriodHours"], []],
+            ["changed", "cluster-kops-spec", ["environment"],
+                [`environment: from replaced ${certType} cluster-pki-cert (unknown until pulumi up)`]],
+        ]);
+        assert.deepStrictEqual(comparison.operations.map((o) => [o.resource, o.script]), [["cluster-kops-spec", "upsert-spec.sh update"]]);
+        assert.deepStrictEqual(comparison.destroyTimeRuns, []);
     });
 
     it("a refused change runs nothing: no DANGER, the deletions listed as what would happen", async () => {

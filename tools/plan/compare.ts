@@ -130,15 +130,38 @@ function pathsOverlap(changed: string, option: string): boolean {
 }
 
 /**
- * The changed inputs for which the engine replaces `resource` instead of updating it: those under
- * its `replaceOnChanges` option and, for a command, `triggers`. pulumi-command's local.Command marks
- * only `triggers` replaceOnChanges in its schema (v1.2.1, provider/pkg/provider/common/inputs.go),
- * and, having an Update, pulumi-go-provider's default diff (v1.3.0, infer/resource.go Diff) replaces
- * on no other input: a change to `create`, `update`, `delete` or `environment` is an update.
+ * The inputs for which a provider replaces a resource instead of updating it, for the types whose
+ * rule is known here. local.Command: pulumi-command marks only `triggers` replaceOnChanges in its
+ * schema (v1.2.1, provider/pkg/provider/common/inputs.go) and, the resource having an Update,
+ * pulumi-go-provider's default diff (v1.3.0, infer/resource.go Diff) replaces on no other input: a
+ * change to `create`, `update`, `delete` or `environment` is an update. SelfSignedCert: the tls
+ * provider's tls_self_signed_cert requires replacement for every input but earlyRenewalHours
+ * (terraform-provider-tls, internal/provider/resource_self_signed_cert.go).
  */
+const providerReplaceInputs: Record<string, string[]> = {
+    [commandType]: ["triggers"],
+    "tls:index/selfSignedCert:SelfSignedCert": [
+        "privateKeyPem", "validityPeriodHours", "allowedUses", "dnsNames", "ipAddresses", "uris",
+        "isCaCertificate", "setSubjectKeyId", "setAuthorityKeyId", "subject",
+    ],
+};
+
+/** The changed inputs for which the engine replaces `resource` (the provider's rule above, and its `replaceOnChanges` option). */
 export function replacementCauses(resource: RecordedResource, changedInputs: string[]): string[] {
-    const forced = [...resource.options.replaceOnChanges, ...(resource.type.startsWith("command:") ? ["triggers"] : [])];
+    const forced = [...resource.options.replaceOnChanges, ...(providerReplaceInputs[resource.type] ?? [])];
     return changedInputs.filter((changed) => forced.some((option) => pathsOverlap(changed, option)));
+}
+
+/**
+ * The inputs of `resource` whose values come from a resource in `renewed` (replaced, or created
+ * under a new URN): its outputs are new (a new certificate, say), unknown at preview, so those
+ * inputs change at `pulumi up` although the plan's placeholders for them are the same.
+ */
+function inputsFromRenewed(resource: RecordedResource, renewed: Map<string, RecordedResource>): { input: string; from: RecordedResource }[] {
+    return Object.entries(resource.options.propertyDependencies).flatMap(([input, urns]) => {
+        const from = urns.map((urn) => renewed.get(urn)).find((r) => r !== undefined);
+        return from ? [{ input, from }] : [];
+    });
 }
 
 /** The delete line of a command resource, if it has one: what `pulumi destroy` (or a removal or replacement) runs. */
@@ -192,12 +215,22 @@ export async function compareRenderings(before: ProgramRendering, after: Program
         }
         runCommand(old, "delete");
     };
-    const visit = (resource: RecordedResource, change: "added" | "changed" | "removed", changedInputs: string[]) => {
+    // Resources whose provider outputs are new: replaced, or created under another URN.
+    const renewed = new Map<string, RecordedResource>();
+    const visit = (resource: RecordedResource, change: "added" | "changed" | "removed", diffInputs: string[]) => {
         const old = beforeByUrn.get(resource.urn);
-        const details = resource.type === commandType && change === "changed" && old
-            ? changeDetails(old, resource, changedInputs) : [];
+        const fromRenewed = change === "changed" ? inputsFromRenewed(resource, renewed) : [];
+        const changedInputs = [...new Set([...diffInputs, ...fromRenewed.map((f) => f.input)])];
+        const details = [
+            ...(resource.type === commandType && change === "changed" && old ? changeDetails(old, resource, diffInputs) : []),
+            ...fromRenewed.map((f) => `${f.input}: from replaced ${f.from.type} ${f.from.name} (unknown until pulumi up)`),
+        ];
         const causes = change === "changed" ? replacementCauses(resource, changedInputs) : [];
+        if (change === "added" && before.resources.some((r) => r.type === resource.type && r.name === resource.name)) {
+            renewed.set(resource.urn, resource);
+        }
         if (causes.length > 0 && old) {
+            renewed.set(resource.urn, resource);
             const deleteBeforeReplace = resource.options.deleteBeforeReplace;
             resourceChanges.push({
                 type: resource.type, name: resource.name, custom: resource.custom, change: "replaced", changedInputs, details,
@@ -225,6 +258,8 @@ export async function compareRenderings(before: ProgramRendering, after: Program
         const change = changeByUrn.get(resource.urn);
         if (change) {
             visit(resource, change.change, change.changedInputs);
+        } else if (beforeByUrn.has(resource.urn) && inputsFromRenewed(resource, renewed).length > 0) {
+            visit(resource, "changed", []);
         }
     }
     for (const resource of dependencyOrder(before.resources).reverse()) {

@@ -32,6 +32,8 @@ export interface RecordedOptions {
     parent: string;
     /** URNs this resource depends on: dependsOn (expanded to a component's children) and the resources its inputs come from. */
     dependencies: string[];
+    /** Per input: the resources its value comes from (through outputs, apply included). */
+    propertyDependencies: Record<string, string[]>;
     /** The provider reference (`<provider urn>::<id>`), "" for the default provider. */
     provider: string;
     deleteBeforeReplace: boolean;
@@ -44,9 +46,14 @@ export interface RecordedOptions {
 
 function recordedOptions(request: any): RecordedOptions {
     const timeouts = request.getCustomtimeouts?.();
+    const propertyDependencies: Record<string, string[]> = {};
+    request.getPropertydependenciesMap().forEach((dependencies: any, input: string) => {
+        propertyDependencies[input] = dependencies.getUrnsList();
+    });
     return {
         parent: request.getParent(),
         dependencies: request.getDependenciesList(),
+        propertyDependencies,
         provider: request.getProvider(),
         deleteBeforeReplace: request.getDeletebeforereplace(),
         additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
