@@ -16,7 +16,8 @@ function resource(type: string, name: string, parent: string, inputs: Record<str
         inputs, plainInputs: unwrapSecrets(inputs) as Record<string, unknown>, outputs,
         options: {
             parent, dependencies: [], propertyDependencies: {}, provider: "", deleteBeforeReplace: false, additionalSecretOutputs: [],
-            replaceOnChanges: [], ignoreChanges: [], customTimeouts: { create: "", update: "", delete: "" },
+            replaceOnChanges: [], replacementTrigger: undefined, replaceWith: [], retainOnDelete: false, ignoreChanges: [],
+            customTimeouts: { create: "", update: "", delete: "" },
         },
     };
 }

@@ -16,6 +16,9 @@ interface Options {
     deleteBeforeReplace?: boolean;
     replaceOnChanges?: string[];
     propertyDependencies?: Record<string, string[]>;
+    replacementTrigger?: unknown;
+    replaceWith?: string[];
+    retainOnDelete?: boolean;
 }
 
 function command(name: string, inputs: Record<string, unknown>, options: Options = {}): RecordedResource {
@@ -36,6 +39,9 @@ function command(name: string, inputs: Record<string, unknown>, options: Options
             deleteBeforeReplace: options.deleteBeforeReplace ?? false,
             additionalSecretOutputs: [],
             replaceOnChanges: options.replaceOnChanges ?? [],
+            replacementTrigger: options.replacementTrigger,
+            replaceWith: options.replaceWith ?? [],
+            retainOnDelete: options.retainOnDelete ?? false,
             ignoreChanges: [],
             customTimeouts: { create: "", update: "", delete: "" },
         },
@@ -108,6 +114,23 @@ describe("plan --compare: resources a change deletes or replaces, and the DANGER
         const report = renderComparisonReport({ before: "a", after: "b" }, comparison);
         assert.match(report, /^Change from a to b:\nDANGER: `pulumi up` would run the delete line of command:local:Command cluster-kops-spec, because it is replaced: kops delete cluster --yes/);
         assert.match(report, /\n {2}\+- command:local:Command cluster-kops-spec: triggers \(replaced, for triggers; the old one is deleted first\)\n/);
+    });
+
+    it("the replacementTrigger and replaceWith options replace a command whatever its inputs; retainOnDelete keeps its delete line from running", async () => {
+        const triggered = await compareRenderings(rendering(spec({}, {}, { replacementTrigger: "1" })), rendering(spec({}, {}, { replacementTrigger: "2" })));
+        assert.deepStrictEqual(triggered.resourceChanges.map((c) => [c.change, c.replacement?.causes]), [["replaced", ["replacementTrigger"]]]);
+        assert.deepStrictEqual(triggered.destroyTimeRuns.map((r) => [r.name, r.cause]), [["cluster-kops-spec", "is replaced"]]);
+
+        const other = (trigger: string) => command("other", { create: "true", triggers: [trigger] });
+        const withOther = spec({}, {}, { replaceWith: [other("a").urn] });
+        const replacedWith = await compareRenderings(rendering(other("a"), withOther), rendering(other("b"), withOther));
+        assert.deepStrictEqual(replacedWith.resourceChanges.map((c) => [c.name, c.change, c.replacement?.causes]),
+            [["other", "replaced", ["triggers"]], ["cluster-kops-spec", "replaced", ["replaceWith other"]]]);
+
+        const retained = await compareRenderings(rendering(spec({}, {}, { retainOnDelete: true })), rendering());
+        assert.deepStrictEqual(retained.resourceChanges.map((c) => c.change), ["removed"]);
+        assert.deepStrictEqual(retained.destroyTimeRuns, []);
+        assert.deepStrictEqual(retained.operations, []);
     });
 
     it("a replaced certificate's new outputs change the inputs that come from it (placeholders alike or not)", async () => {

@@ -4,7 +4,7 @@
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import { toolOnlyEnvironment } from "../../components/kops/commandEnvironment";
-import { diffCommandInputs } from "../../components/kops/lifecycle";
+import { canonicalJson, diffCommandInputs } from "../../components/kops/lifecycle";
 import { isSecretValue, unwrapSecrets } from "./fakeProviders";
 import { dependencyOrder } from "./graph";
 import { CommandStep, KopsOperation, kopsImpact, kopsOperation } from "./kopsOperations";
@@ -152,6 +152,17 @@ export function replacementCauses(resource: RecordedResource, changedInputs: str
     return changedInputs.filter((changed) => forced.some((option) => pathsOverlap(changed, option)));
 }
 
+/** The resource options that replace `resource` whatever its inputs: a changed replacementTrigger, a replaced replaceWith resource. */
+function optionReplacementCauses(old: RecordedResource, resource: RecordedResource, renewed: Map<string, RecordedResource>): string[] {
+    const trigger = canonicalJson(old.options.replacementTrigger) !== canonicalJson(resource.options.replacementTrigger)
+        ? ["replacementTrigger"] : [];
+    const withReplaced = resource.options.replaceWith.flatMap((urn) => {
+        const replaced = renewed.get(urn);
+        return replaced ? [`replaceWith ${replaced.name}`] : [];
+    });
+    return [...trigger, ...withReplaced];
+}
+
 /**
  * The inputs of `resource` whose values come from a resource in `renewed` (replaced, or created
  * under a new URN): its outputs are new (a new certificate, say), unknown at preview, so those
@@ -208,6 +219,9 @@ export async function compareRenderings(before: ProgramRendering, after: Program
     };
     // The old resource's delete line runs with the inputs it was deployed with.
     const runDelete = (old: RecordedResource, cause: DestroyTimeRun["cause"]) => {
+        if (old.options.retainOnDelete) {
+            return;
+        }
         const line = deleteLine(old);
         if (line !== undefined) {
             const runs = kopsOperation(old.name, old.plainInputs, "delete")?.description ?? `runs: ${line}`;
@@ -225,7 +239,8 @@ export async function compareRenderings(before: ProgramRendering, after: Program
             ...(resource.type === commandType && change === "changed" && old ? changeDetails(old, resource, diffInputs) : []),
             ...fromRenewed.map((f) => `${f.input}: from replaced ${f.from.type} ${f.from.name} (unknown until pulumi up)`),
         ];
-        const causes = change === "changed" ? replacementCauses(resource, changedInputs) : [];
+        const causes = change === "changed" && old
+            ? [...replacementCauses(resource, changedInputs), ...optionReplacementCauses(old, resource, renewed)] : [];
         if (change === "added" && before.resources.some((r) => r.type === resource.type && r.name === resource.name)) {
             renewed.set(resource.urn, resource);
         }
@@ -258,8 +273,11 @@ export async function compareRenderings(before: ProgramRendering, after: Program
         const change = changeByUrn.get(resource.urn);
         if (change) {
             visit(resource, change.change, change.changedInputs);
-        } else if (beforeByUrn.has(resource.urn) && inputsFromRenewed(resource, renewed).length > 0) {
-            visit(resource, "changed", []);
+        } else {
+            const old = beforeByUrn.get(resource.urn);
+            if (old && (inputsFromRenewed(resource, renewed).length > 0 || optionReplacementCauses(old, resource, renewed).length > 0)) {
+                visit(resource, "changed", []);
+            }
         }
     }
     for (const resource of dependencyOrder(before.resources).reverse()) {

@@ -39,6 +39,12 @@ export interface RecordedOptions {
     deleteBeforeReplace: boolean;
     additionalSecretOutputs: string[];
     replaceOnChanges: string[];
+    /** The replacementTrigger option's value (a change replaces the resource); undefined when unset. */
+    replacementTrigger: unknown;
+    /** URNs whose replacement replaces this resource too (replaceWith). */
+    replaceWith: string[];
+    /** retainOnDelete: the provider's delete is never called. */
+    retainOnDelete: boolean;
     ignoreChanges: string[];
     /** customTimeouts; "" where unset. */
     customTimeouts: { create: string; update: string; delete: string };
@@ -58,6 +64,9 @@ function recordedOptions(request: any): RecordedOptions {
         deleteBeforeReplace: request.getDeletebeforereplace(),
         additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
         replaceOnChanges: request.getReplaceonchangesList(),
+        replacementTrigger: request.hasReplacementTrigger() ? request.getReplacementTrigger().toJavaScript() : undefined,
+        replaceWith: request.getReplaceWithList(),
+        retainOnDelete: request.getRetainondelete() ?? false,
         ignoreChanges: request.getIgnorechangesList(),
         customTimeouts: { create: timeouts?.getCreate() ?? "", update: timeouts?.getUpdate() ?? "", delete: timeouts?.getDelete() ?? "" },
     };
