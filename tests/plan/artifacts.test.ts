@@ -15,8 +15,9 @@ function resource(type: string, name: string, parent: string, inputs: Record<str
         type, name, urn: `urn:pulumi:s::p::${type}::${name}`, custom: !type.startsWith("test:"),
         inputs, plainInputs: unwrapSecrets(inputs) as Record<string, unknown>, outputs,
         options: {
-            parent, dependencies: [], provider: "", deleteBeforeReplace: false, additionalSecretOutputs: [],
-            replaceOnChanges: [], ignoreChanges: [], customTimeouts: { create: "", update: "", delete: "" },
+            parent, dependencies: [], propertyDependencies: {}, provider: "", deleteBeforeReplace: false, additionalSecretOutputs: [],
+            replaceOnChanges: [], replacementTrigger: undefined, replaceWith: [], retainOnDelete: false, ignoreChanges: [],
+            customTimeouts: { create: "", update: "", delete: "" },
         },
     };
 }

@@ -87,4 +87,13 @@ describe("npm run plan: exit statuses and messages", function () {
         assert.strictEqual(refused.status, 0, refused.stderr);
         assert.match(refused.stdout, /\nkOps operations: refused at preview; `pulumi up` stops before any change, nothing is touched\n {2}pulumi-nodejs:dynamic\/kops:ImmutableClusterSettings cluster-kops-immutable: cluster dev\.k8s\.local: networking cannot change from "cilium" to "calico"/);
     });
+
+    it("--compare: a change that drops a command with a delete line begins with DANGER and lists the deletion", async () => {
+        const result = await runPlan(["--config-a", "tests/fixtures/plan/base.yaml", "--config-b", "tests/fixtures/plan/cleanup-dropped.yaml",
+            "--program", "tests/fixtures/plan/destroy-time-command.ts"]);
+        assert.strictEqual(result.status, 0, result.stderr);
+        assert.strictEqual(result.stdout.split("\n")[1], "DANGER: `pulumi up` would run the delete line of command:local:Command cleanup, " +
+            "because it leaves the program: runs: echo cleaning up. Put the setting back, or make the change so that this resource stays.");
+        assert.match(result.stdout, /\nResources deleted or replaced \(1\):\n {2}- command:local:Command cleanup\n/);
+    });
 });

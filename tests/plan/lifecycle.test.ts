@@ -43,11 +43,11 @@ describe("plan: the lifecycle table of docs/design.md", function () {
     });
 
     it("pulumi up with nothing changed: no input changes, no kOps operation", async () => {
-        assert.deepStrictEqual(await changeTo("base"), { refusals: [], resourceChanges: [], operations: [], impact: "none" });
+        assert.deepStrictEqual(await changeTo("base"), { refusals: [], resourceChanges: [], operations: [], impact: "none", destroyTimeRuns: [] });
     });
 
     it("nothing changed, the defaults written out in other spellings (nodeCount 2, zone a, v1.34.10): still nothing", async () => {
-        assert.deepStrictEqual(await changeTo("restated"), { refusals: [], resourceChanges: [], operations: [], impact: "none" });
+        assert.deepStrictEqual(await changeTo("restated"), { refusals: [], resourceChanges: [], operations: [], impact: "none", destroyTimeRuns: [] });
     });
 
     it("role/user mapping change: no kOps operation; the ConfigMap changes and the DaemonSet rolls", async () => {

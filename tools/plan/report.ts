@@ -66,17 +66,25 @@ export function renderPlanReport(rendering: ProgramRendering, options: PlanRepor
 }
 
 function changeLine(change: ResourceChange): string {
-    const sign = { added: "+", removed: "-", changed: "~" }[change.change];
+    const sign = { added: "+", removed: "-", changed: "~", replaced: "+-" }[change.change];
     const inputs = change.changedInputs.length > 0 ? `: ${change.changedInputs.join(", ")}` : "";
+    const replaced = change.replacement
+        ? ` (replaced, for ${change.replacement.causes.join(", ")}; ${change.replacement.deleteBeforeReplace
+            ? "the old one is deleted first" : "the new one is created first"})`
+        : "";
     const rolls = change.type === "kubernetes:apps/v1:DaemonSet" && change.changedInputs.includes("spec.template")
         ? " (pod template changed: the pods roll)" : "";
     const component = change.custom ? "" : " (component: its recorded inputs only)";
-    return `  ${sign} ${change.type} ${change.name}${inputs}${component}${rolls}`;
+    return `  ${sign} ${change.type} ${change.name}${inputs}${component}${rolls}${replaced}`;
 }
 
 /** The report of a change from configuration `a` to `b`. */
 export function renderComparisonReport(labels: { before: string; after: string }, comparison: Comparison): string {
     const lines = [`Change from ${labels.before} to ${labels.after}:`];
+    // First and loud: a line meant for `pulumi destroy` that this change would run.
+    lines.push(...comparison.destroyTimeRuns.map((run) =>
+        `DANGER: \`pulumi up\` would run the delete line of ${run.type} ${run.name}, because it ${run.cause}: ${run.runs}. ` +
+        "Put the setting back, or make the change so that this resource stays."));
     if (comparison.refusals.length > 0) {
         lines.push("kOps operations: refused at preview; `pulumi up` stops before any change, nothing is touched",
             ...comparison.refusals.map((r) => `  ${r.type} ${r.name}: ${r.reason}`));
@@ -85,6 +93,11 @@ export function renderComparisonReport(labels: { before: string; after: string }
         lines.push(`kOps operations: ${comparison.impact}`, ...operationLines(comparison.operations, details));
     }
     const refused = comparison.refusals.length > 0;
+    const gone = comparison.resourceChanges.filter((c) => c.custom && (c.change === "removed" || c.change === "replaced"));
+    if (gone.length > 0) {
+        lines.push("", `Resources ${refused ? "that would be deleted or replaced, were the change allowed" : "deleted or replaced"} (${gone.length}):`,
+            ...gone.map(changeLine));
+    }
     lines.push("", comparison.resourceChanges.length === 0
         ? "No resource changes."
         : `Resources whose inputs ${refused ? "would change, were the change allowed" : "change"} (${comparison.resourceChanges.length}):`);
