@@ -200,7 +200,22 @@ export class KopsCluster extends pulumi.ComponentResource {
                 checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig }),
             );
 
-        const guard = new ImmutableSettingsGuard(`${name}-immutable`, immutableSettingsFromConfig(plain), { parent: this });
+        // Checked before any command runs: what the cluster is and where, its version steps, and the
+        // uid its running nodes and DaemonSet share (immutableSettings.ts says why for each).
+        const guard = new ImmutableSettingsGuard(
+            `${name}-immutable`,
+            immutableSettingsFromConfig({
+                clusterName: plain.clusterName,
+                zones: plain.zones,
+                networking: plain.networking,
+                topology: plain.topology,
+                controlPlaneCount: plain.controlPlaneCount,
+                region: plain.region,
+                kubernetesVersion: plain.kubernetesVersion,
+                authenticatorUid: plain.authenticatorUid,
+            }),
+            { parent: this },
+        );
 
         // Read with apply(): `environments.apply` would be Output's own method, not the lifted property.
         const environments = settings.apply(kopsCommandEnvironments);
@@ -220,6 +235,19 @@ export class KopsCluster extends pulumi.ComponentResource {
                 deleteBeforeReplace: true,
                 customTimeouts: timeouts,
             },
+        );
+
+        // What counts only when the cluster is created (or adopted), recorded once the spec command
+        // has done that: a first `pulumi up` that failed before may still change them.
+        new ImmutableSettingsGuard(
+            `${name}-creation-settings`,
+            {
+                cluster: plain.clusterName,
+                adoptExistingCluster: plain.adoptExisting,
+                sshPublicKey: plain.sshPublicKey ?? "",
+                kopsExtraFlags: plain.extraFlags,
+            },
+            { parent: this, dependsOn: [spec] },
         );
 
         const apply = new command.local.Command(
