@@ -211,7 +211,8 @@ export const immutableRules: Record<keyof ImmutableClusterSettings, ImmutableRul
                 kopsThenApply(clusterName, "`kops delete sshpublickey` and `kops create sshpublickey -i <key file>`") +
                 ".",
         }),
-        show: (key: string) => (key === "" ? "(none)" : JSON.stringify(key.length > 60 ? `${key.slice(0, 20)}…${key.slice(-28)}` : key)),
+        // The key's type, the ends of its blob and its comment: enough to tell two keys apart.
+        show: (key: string) => (key === "" ? "(none)" : JSON.stringify(key.replace(/^(\S+ \S{8})\S+(\S{8})/, "$1…$2"))),
     },
     kopsExtraFlags: {
         refuse: (_before, _after, clusterName) => ({

@@ -442,7 +442,7 @@ describe("the lifecycle table", () => {
         ["kubernetesVersion", { kubernetesVersion: "1.36.1" }, "guard", '"1.34.10" to "1.36.1"'],
         ["kubernetesVersion", { kubernetesVersion: "1.33.9" }, "guard", '"1.34.10" to "1.33.9"'],
         ["adoptExistingCluster", { adoptExisting: true }, "creationGuard", "false to true"],
-        ["sshPublicKey", { sshPublicKey: sshKey }, "creationGuard", '(none) to "ssh-ed25519 AAAAC3Nz…iqUFOkzvhG admin@example.com"'],
+        ["sshPublicKey", { sshPublicKey: sshKey }, "creationGuard", '(none) to "ssh-ed25519 AAAAC3Nz…UFOkzvhG admin@example.com"'],
         ["kopsExtraFlags", { extraFlags: ["--node-volume-size=64"] }, "creationGuard", "[] to [--node-volume-size=64]"],
     ];
     for (const [setting, change, which, values] of immutables) {
