@@ -134,8 +134,8 @@ interface ImmutableRule {
 const newCluster = "kOps cannot change it in place; create a new cluster (a new name or stack) instead.";
 const always = (why: string, instead: string) => (): Refusal => ({ why, instead });
 const kopsThenApply = (clusterName: string, change: string) =>
-    `${change} (kops --name ${clusterName} --state <the stack's stateStoreUrl output>), then \`kops update cluster --yes\` ` +
-    "and `kops rolling-update cluster --yes`";
+    `${change}, then \`kops update cluster --yes\` and \`kops rolling-update cluster --yes\` (each with ` +
+    `--name ${clusterName} --state <the stack's stateStoreUrl output>)`;
 
 /**
  * The rules, in the order messages come. Every rule's `refuse` is pure and self-contained: the
@@ -200,7 +200,8 @@ export const immutableRules: Record<keyof ImmutableClusterSettings, ImmutableRul
             why: "it is fixed when the cluster is first deployed: it decides whether pulumi destroy deletes the cluster (false) or leaves it running (true)",
             instead: before
                 ? `Keep true; to delete the adopted cluster after pulumi destroy, run \`kops delete cluster --name ${clusterName} --yes\` yourself.`
-                : `Keep false; to keep the cluster when the stack goes, run \`pulumi state delete\` on its ${clusterName} spec command before pulumi destroy.`,
+                : "Keep false; to keep the cluster when the stack goes, remove its spec command (the `<name>-spec` " +
+                  "command resource) from the state with `pulumi state delete <its URN>` before pulumi destroy.",
         }),
     },
     sshPublicKey: {
@@ -241,17 +242,17 @@ export const immutableRules: Record<keyof ImmutableClusterSettings, ImmutableRul
 
 /**
  * One message per setting recorded in both `before` (the deployed stack) and `after` (the wanted
- * one) whose change its rule refuses, naming the setting, both values, why and what to do
- * instead (its kops commands for `clusterName`, the running cluster); empty when none is refused. A setting absent from `before` has no record (a guard
- * deployed by an older version) and is accepted; one absent from `after` is not known yet.
+ * one) whose change its rule refuses, naming the setting, both values, why and what to do instead
+ * (kops commands name `clusterName`, the running cluster); empty when none is refused. A setting
+ * absent from `before` has no record (a guard deployed by an older version) and is accepted; one
+ * that is no plain value in `after` is not known yet (an unknown output at preview).
  */
 export function describeImmutableChanges(
     before: Partial<ImmutableClusterSettings>,
     after: Partial<ImmutableClusterSettings>,
     clusterName = String(before.clusterName ?? after.clusterName),
 ): string[] {
-    const recorded = (value: unknown) =>
-        ["string", "number", "boolean"].includes(typeof value) || Array.isArray(value);
+    const recorded = (value: unknown) => ["string", "number", "boolean"].includes(typeof value) || Array.isArray(value);
     return (Object.keys(immutableRules) as (keyof ImmutableClusterSettings)[]).flatMap((setting) => {
         const [old, wanted] = [before[setting], after[setting]];
         if (!recorded(old) || !recorded(wanted) || JSON.stringify(old) === JSON.stringify(wanted)) {
@@ -262,8 +263,7 @@ export function describeImmutableChanges(
         if (refusal === undefined) {
             return [];
         }
-        const show =
-            rule.show ?? ((value: unknown) => (Array.isArray(value) ? `[${value.join(", ")}]` : JSON.stringify(value)));
+        const show = rule.show ?? ((value: unknown) => (Array.isArray(value) ? `[${value.join(", ")}]` : JSON.stringify(value)));
         return [
             `${rule.label ?? setting} cannot change from ${show(old)} to ${show(wanted)}: ${refusal.why}. ${refusal.instead}`,
         ];

@@ -442,7 +442,12 @@ describe("the lifecycle table", () => {
         ["kubernetesVersion", { kubernetesVersion: "1.36.1" }, "guard", '"1.34.10" to "1.36.1"'],
         ["kubernetesVersion", { kubernetesVersion: "1.33.9" }, "guard", '"1.34.10" to "1.33.9"'],
         ["adoptExistingCluster", { adoptExisting: true }, "creationGuard", "false to true"],
-        ["sshPublicKey", { sshPublicKey: sshKey }, "creationGuard", '(none) to "ssh-ed25519 AAAAC3Nz…UFOkzvhG admin@example.com"'],
+        [
+            "sshPublicKey",
+            { sshPublicKey: sshKey },
+            "creationGuard",
+            '(none) to "ssh-ed25519 AAAAC3Nz…UFOkzvhG admin@example.com"',
+        ],
         ["kopsExtraFlags", { extraFlags: ["--node-volume-size=64"] }, "creationGuard", "[] to [--node-volume-size=64]"],
     ];
     for (const [setting, change, which, values] of immutables) {
@@ -460,7 +465,10 @@ describe("the lifecycle table", () => {
             if (which === "guard") {
                 assert.ok(b.spec.options.dependencies.includes(b.guard.urn), "the spec does not wait for the guard");
             } else {
-                assert.ok(b.creationGuard.options.dependencies.includes(b.spec.urn), "the creation guard records before the spec ran");
+                assert.ok(
+                    b.creationGuard.options.dependencies.includes(b.spec.urn),
+                    "the creation guard records before the spec ran",
+                );
             }
             // Creation and an unchanged deployment pass.
             assert.deepStrictEqual((await provider.check!({}, b[which].plainInputs)).failures, []);
@@ -480,7 +488,10 @@ describe("the lifecycle table", () => {
         const { region, authenticatorUid, kubernetesVersion, ...olderRecord } = a.guard.plainInputs;
         assert.deepStrictEqual([region, authenticatorUid, kubernetesVersion], ["eu-west-1", 10000, "1.34.10"]);
         // Same zones on both sides: only the settings the older record lacks differ.
-        const refused = await loadSerializedProvider(b.guard).check!({ ...olderRecord, zones: ["eu-central-1a"] }, b.guard.plainInputs);
+        const refused = await loadSerializedProvider(b.guard).check!(
+            { ...olderRecord, zones: ["eu-central-1a"] },
+            b.guard.plainInputs,
+        );
         assert.deepStrictEqual(refused.failures, []);
     });
 

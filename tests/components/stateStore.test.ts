@@ -338,7 +338,11 @@ describe("KopsStateStore's guard", () => {
     it("records the bucket and whether the stack created it, under the cluster's name", async () => {
         const { __provider, ...recorded } = (await guardOf("kops-state-example", true)).inputs;
         assert.strictEqual(typeof __provider, "string");
-        assert.deepStrictEqual(recorded, { cluster: clusterName, stateBucketName: "kops-state-example", createStateBucket: true });
+        assert.deepStrictEqual(recorded, {
+            cluster: clusterName,
+            stateBucketName: "kops-state-example",
+            createStateBucket: true,
+        });
     });
 
     for (const [setting, bucketName, createBucket, values] of [
@@ -352,7 +356,9 @@ describe("KopsStateStore's guard", () => {
             assert.strictEqual(refused.failures?.length, 1, JSON.stringify(refused.failures));
             assert.match(
                 refused.failures![0].reason,
-                new RegExp(`^cluster k8s\\.example\\.com: ${setting} cannot change from ${values}: .+\\. Keep .+ Nothing was changed`),
+                new RegExp(
+                    `^cluster k8s\\.example\\.com: ${setting} cannot change from ${values}: .+\\. Keep .+ Nothing was changed`,
+                ),
             );
             assert.deepStrictEqual((await after.provider.check!({}, after.inputs)).failures, []);
             assert.deepStrictEqual((await after.provider.check!(after.inputs, after.inputs)).failures, []);

@@ -152,28 +152,73 @@ describe("immutable cluster settings", () => {
             stateBucketName: "kops-state-dev",
             createStateBucket: true,
         };
-        const refusals = (change: Partial<ImmutableClusterSettings>) => describeImmutableChanges(running, { ...running, ...change });
+        const refusals = (change: Partial<ImmutableClusterSettings>) =>
+            describeImmutableChanges(running, { ...running, ...change });
 
         const changes: Array<[string, Partial<ImmutableClusterSettings>, string, RegExp, RegExp]> = [
-            ["aws:region", { region: "us-east-1" }, '"eu-west-1" to "us-east-1"', /kOps cannot move a cluster between regions/, /Keep the region/],
-            ["stateBucketName", { stateBucketName: "kops-state-new" }, '"kops-state-dev" to "kops-state-new"',
-                /would create a second cluster of the same name/, /Keep the bucket/],
-            ["createStateBucket", { createStateBucket: false }, "true to false",
-                /would delete the bucket this stack created, and with it the running cluster's kOps state/, /Keep it/],
-            ["authenticatorUid", { authenticatorUid: 20000 }, "10000 to 20000",
+            [
+                "aws:region",
+                { region: "us-east-1" },
+                '"eu-west-1" to "us-east-1"',
+                /kOps cannot move a cluster between regions/,
+                /Keep the region/,
+            ],
+            [
+                "stateBucketName",
+                { stateBucketName: "kops-state-new" },
+                '"kops-state-dev" to "kops-state-new"',
+                /would create a second cluster of the same name/,
+                /Keep the bucket/,
+            ],
+            [
+                "createStateBucket",
+                { createStateBucket: false },
+                "true to false",
+                /would delete the bucket this stack created, and with it the running cluster's kOps state/,
+                /Keep it/,
+            ],
+            [
+                "authenticatorUid",
+                { authenticatorUid: 20000 },
+                "10000 to 20000",
                 /new control-plane nodes get the authenticator's files owned by the new uid while its DaemonSet still runs as the old one/,
-                /Keep the uid of the running cluster/],
-            ["adoptExistingCluster", { adoptExistingCluster: true }, "false to true",
-                /decides whether pulumi destroy deletes the cluster/, /`pulumi state delete`/],
-            ["sshPublicKey", { sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKcN4R8S0Pnq2DAqrW2pSBd4D7cH1QvKqpiqUFOkzvhG me@host" },
-                '(none) to "ssh-ed25519 AAAAC3Nz…UFOkzvhG me@host"', /counts only when the cluster is created/,
-                /`kops create sshpublickey -i <key file>` \(kops --name dev\.k8s\.local /],
-            ["kopsExtraFlags", { kopsExtraFlags: ["--node-volume-size=64"] }, "[] to [--node-volume-size=64]",
-                /count only when the cluster is created/, /`kops edit cluster`/],
-            ["kubernetesVersion", { kubernetesVersion: "1.35.1" }, '"1.33.4" to "1.35.1"',
-                /upgrades the control plane one minor version at a time/, /set kubernetesVersion to a 1\.34 release first, then 1\.35\./],
-            ["kubernetesVersion", { kubernetesVersion: "1.32.9" }, '"1.33.4" to "1.32.9"',
-                /does not downgrade a running control plane/, /Keep 1\.33 \(any 1\.33 patch release, or 1\.34\)/],
+                /Keep the uid of the running cluster/,
+            ],
+            [
+                "adoptExistingCluster",
+                { adoptExistingCluster: true },
+                "false to true",
+                /decides whether pulumi destroy deletes the cluster/,
+                /`pulumi state delete <its URN>` before pulumi destroy/,
+            ],
+            [
+                "sshPublicKey",
+                { sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKcN4R8S0Pnq2DAqrW2pSBd4D7cH1QvKqpiqUFOkzvhG me@host" },
+                '(none) to "ssh-ed25519 AAAAC3Nz…UFOkzvhG me@host"',
+                /counts only when the cluster is created/,
+                /`kops create sshpublickey -i <key file>`, then `kops update cluster --yes` .*\(each with --name dev\.k8s\.local /,
+            ],
+            [
+                "kopsExtraFlags",
+                { kopsExtraFlags: ["--node-volume-size=64"] },
+                "[] to [--node-volume-size=64]",
+                /count only when the cluster is created/,
+                /`kops edit cluster`/,
+            ],
+            [
+                "kubernetesVersion",
+                { kubernetesVersion: "1.35.1" },
+                '"1.33.4" to "1.35.1"',
+                /upgrades the control plane one minor version at a time/,
+                /set kubernetesVersion to a 1\.34 release first, then 1\.35\./,
+            ],
+            [
+                "kubernetesVersion",
+                { kubernetesVersion: "1.32.9" },
+                '"1.33.4" to "1.32.9"',
+                /does not downgrade a running control plane/,
+                /Keep 1\.33 \(any 1\.33 patch release, or 1\.34\)/,
+            ],
         ];
         for (const [setting, change, values, why, instead] of changes) {
             it(`${setting} ${values}: refused, with both values, why and what to do instead`, () => {
@@ -203,7 +248,13 @@ describe("immutable cluster settings", () => {
         it("a setting missing from the old record (an older version's guard) or not known yet is accepted", () => {
             const { region, kubernetesVersion, authenticatorUid, stateBucketName, ...older } = running;
             void [region, kubernetesVersion, authenticatorUid, stateBucketName];
-            const wanted = { ...running, region: "us-east-1", kubernetesVersion: "1.30.1", authenticatorUid: 1, stateBucketName: "other" };
+            const wanted = {
+                ...running,
+                region: "us-east-1",
+                kubernetesVersion: "1.30.1",
+                authenticatorUid: 1,
+                stateBucketName: "other",
+            };
             assert.deepStrictEqual(describeImmutableChanges(older, wanted), []);
             // At preview an input from another resource can be unknown: not a value to compare.
             assert.deepStrictEqual(describeImmutableChanges(running, { ...running, stateBucketName: {} as never }), []);
