@@ -11,11 +11,12 @@ import { AuthenticatorObjectKeys, authenticatorObjectKeys, stateStoreUrl } from 
 export interface KopsStateStoreArgs {
     /** The kOps cluster name (a DNS name); the objects go under `<clusterName>/addons/authenticator/`. */
     clusterName: string;
-    /** The S3 bucket's name: the bucket to create, or the existing bucket to use. */
+    /** The S3 bucket's name: the bucket to create, or the existing bucket to use. Cannot change (refused at preview). */
     bucketName: pulumi.Input<string>;
     /**
      * true: create the bucket, versioned, encrypted, private, TLS-only. false: use the existing
      * bucket `bucketName` as it is; only the three objects are created (and deleted on destroy).
+     * Cannot change (refused at preview).
      */
     createBucket: boolean;
     /**

@@ -4,11 +4,15 @@
 //
 // The program cannot read the previous deployment's settings, but a provider can: the engine hands
 // a provider's `check` the resource's old inputs. This dynamic resource stores the settings as its
-// inputs, and its `check` fails when they changed; the spec command depends on it, so after a
-// refusal nothing of the cluster runs. Dynamic providers run in the Pulumi CLI's bundled Node.js
-// provider host (pulumi-resource-pulumi-nodejs), so no plugin needs installing. The SDK serializes
-// the provider's functions with what they reference (here the pure function below and
-// describeImmutableChanges with its rules), so they must stay small and self-contained: no Pulumi objects, no I/O.
+// inputs, and its `check` fails when a rule refuses their change. A refused preview runs nothing;
+// the resources a guard protects also depend on it (KopsCluster's spec command on
+// `<name>-immutable`, KopsStateStore's bucket and objects on its own), so nothing of them runs after
+// a refusal either. KopsCluster's `<name>-creation-settings` guard depends on the spec command
+// instead: it records the settings that count only at creation once the cluster exists. Dynamic
+// providers run in the Pulumi CLI's bundled Node.js provider host (pulumi-resource-pulumi-nodejs),
+// so no plugin needs installing. The SDK serializes the provider's functions with what they
+// reference (here the pure function below, describeImmutableChanges and its rules), so they must
+// stay small and self-contained: no Pulumi objects, no I/O.
 import * as pulumi from "@pulumi/pulumi";
 import { describeImmutableChanges, ImmutableClusterSettings } from "./immutableSettings";
 
