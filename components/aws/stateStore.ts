@@ -5,16 +5,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderTlsOnlyBucketPolicy } from "./policies";
 import { checkedStateBucketName } from "./stateBucketCheck";
 import { statePurgeCommand } from "./statePurge";
+import { ImmutableSettingsGuard } from "../kops/immutableGuard";
 import { AuthenticatorObjectKeys, authenticatorObjectKeys, stateStoreUrl } from "./stateStoreLayout";
 
 export interface KopsStateStoreArgs {
     /** The kOps cluster name (a DNS name); the objects go under `<clusterName>/addons/authenticator/`. */
     clusterName: string;
-    /** The S3 bucket's name: the bucket to create, or the existing bucket to use. */
+    /** The S3 bucket's name: the bucket to create, or the existing bucket to use. Cannot change (refused at preview). */
     bucketName: pulumi.Input<string>;
     /**
      * true: create the bucket, versioned, encrypted, private, TLS-only. false: use the existing
      * bucket `bucketName` as it is; only the three objects are created (and deleted on destroy).
+     * Cannot change (refused at preview).
      */
     createBucket: boolean;
     /**
@@ -62,12 +64,19 @@ export class KopsStateStore extends pulumi.ComponentResource {
         const privateKeyPem = pulumi.secret(args.privateKeyPem);
         super("kops-iam-auth:index:KopsStateStore", name, { ...args, privateKeyPem }, opts);
         const keys = authenticatorObjectKeys(args.clusterName);
+        // Checked before the bucket or an object is touched: another bucket, or flipping whether this
+        // stack owns it, would leave the running cluster's kOps state behind or delete it.
+        const guard = new ImmutableSettingsGuard(
+            `${name}-immutable`,
+            { cluster: args.clusterName, stateBucketName: args.bucketName, createStateBucket: args.createBucket },
+            { parent: this },
+        );
 
         let bucketName: pulumi.Output<string>;
         let bucketArn: pulumi.Output<string | undefined>;
         // The objects wait until the bucket's protections are in place: nothing lands in it before
         // it is encrypted, private and TLS-only.
-        let objectsDependOn: pulumi.Resource[] = [];
+        let objectsDependOn: pulumi.Resource[] = [guard];
         if (args.createBucket) {
             const bucket = new aws.s3.Bucket(
                 `${name}-bucket`,
@@ -76,7 +85,7 @@ export class KopsStateStore extends pulumi.ComponentResource {
                     forceDestroy: args.forceDestroy ?? false,
                     tags: args.tags,
                 },
-                { parent: this },
+                { parent: this, dependsOn: [guard] },
             );
             // kOps asks for versioning: it is how a broken state is rolled back.
             const versioning = new aws.s3.BucketVersioning(
@@ -137,7 +146,7 @@ export class KopsStateStore extends pulumi.ComponentResource {
                 .apply((name) => checkedStateBucketName(name, true, creating, { parent: this }));
             bucketName = pulumi.all([bucket.bucket, checked]).apply(([name]) => name);
             bucketArn = bucket.arn;
-            objectsDependOn = [versioning, encryption, publicAccessBlock, ownership, policy];
+            objectsDependOn = [guard, versioning, encryption, publicAccessBlock, ownership, policy];
             if (args.forceDestroy !== true) {
                 // Destroy runs backwards: the cluster (kops delete, which depends on this whole
                 // component), the objects, this purge of every version under <cluster>/, the bucket.

@@ -133,13 +133,15 @@ export const oldestKubernetesMinor = 31;
 export const newestKubernetesMinor = 36;
 const kubernetesVersionPattern = /^v?1\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
-export function isSupportedKubernetesVersion(version: string): boolean {
+/** The minor of a Kubernetes version (`1.34.10` or `v1.34.10` → 34), or undefined when it is not one. */
+export function kubernetesMinor(version: string): number | undefined {
     const match = kubernetesVersionPattern.exec(version);
-    if (!match) {
-        return false;
-    }
-    const minor = Number(match[1]);
-    return minor >= oldestKubernetesMinor && minor <= newestKubernetesMinor;
+    return match ? Number(match[1]) : undefined;
+}
+
+export function isSupportedKubernetesVersion(version: string): boolean {
+    const minor = kubernetesMinor(version);
+    return minor !== undefined && minor >= oldestKubernetesMinor && minor <= newestKubernetesMinor;
 }
 
 /** `kops create cluster --networking` modes for AWS (setupNetworking, new_cluster.go@v1.34.3..v1.36.2). */

@@ -56,7 +56,8 @@ export interface KopsClusterArgs {
     stateStoreUrl: pulumi.Input<string>;
     /**
      * The AWS region of the stack's AWS provider. kOps runs with AWS_REGION set to it, so it reads
-     * the state bucket in the same region the stack uses. The zones must be in it.
+     * the state bucket in the same region the stack uses. The zones must be in it. Cannot change
+     * after creation (refused at preview).
      */
     region: string;
     /**
@@ -76,24 +77,32 @@ export interface KopsClusterArgs {
     controlPlaneCount?: number;
     /** EC2 instance type of the control plane. Default t3.medium. A change rolls the control plane. */
     controlPlaneSize?: string;
-    /** Kubernetes version (`1.34.10`). A change upgrades the cluster (update, rolling-update). */
+    /**
+     * Kubernetes version (`1.34.10`). A change upgrades the cluster (update, rolling-update): a patch
+     * or one minor up; a downgrade or a skipped minor is refused at preview.
+     */
     kubernetesVersion: string;
     /** Pod networking (`kops create cluster --networking`). Default cilium. Cannot change after creation. */
     networking?: string;
     /** Subnet topology, public or private. Default public. Cannot change after creation. */
     topology?: ClusterTopology;
-    /** OpenSSH public key for every instance (the key text, not a path). Default: none. */
+    /**
+     * OpenSSH public key for every instance (the key text, not a path). Default: none. It counts only
+     * when the cluster is created; a later change is refused at preview (use `kops create sshpublickey`).
+     */
     sshPublicKey?: string;
     /**
      * Extra flags for `kops create cluster`, one per item (`--node-volume-size=64`). They count only
-     * when the cluster is created; an adopted or existing cluster keeps its spec for them.
+     * when the cluster is created; an adopted or existing cluster keeps its spec for them, and a later
+     * change is refused at preview (use `kops edit cluster`).
      */
     extraFlags?: string[];
     /**
      * Take over a cluster of this name that already exists in the state store (the 2018 recipe's
      * "adding this to an existing cluster"): its spec is patched, updated and rolled like ours.
      * `pulumi destroy` then leaves it running: its delete only prints that the cluster stays.
-     * Default false: `pulumi up` stops with an error naming the cluster and this setting.
+     * Default false: `pulumi up` stops with an error naming the cluster and this setting. Fixed once
+     * the cluster is created or adopted (a change is refused at preview).
      */
     adoptExisting?: boolean;
     /** How long `kops validate cluster --wait` waits for a healthy cluster (Go duration). Default 15m. */
@@ -122,7 +131,10 @@ export interface KopsClusterArgs {
     hookRunner?: HookRunner;
     /** The aws-cli image of the container hook, pinned. Default public.ecr.aws/aws-cli/aws-cli:2.31.23. */
     hookImage?: string;
-    /** Owner uid/gid of the downloaded files: the authenticator's runAsUser. Default 10000 (kOps' own). */
+    /**
+     * Owner uid/gid of the downloaded files: the authenticator's runAsUser. Default 10000 (kOps' own).
+     * Cannot change after creation (refused at preview: the roll to a new uid deadlocks).
+     */
     authenticatorUid?: number;
     /**
      * The state store's objects (or the KopsStateStore component): the spec waits for them, so the
@@ -186,7 +198,22 @@ export class KopsCluster extends pulumi.ComponentResource {
                 checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig }),
             );
 
-        const guard = new ImmutableSettingsGuard(`${name}-immutable`, immutableSettingsFromConfig(plain), { parent: this });
+        // Checked before any command runs: what the cluster is and where, its version steps, and the
+        // uid its running nodes and DaemonSet share (immutableSettings.ts says why for each).
+        const guard = new ImmutableSettingsGuard(
+            `${name}-immutable`,
+            immutableSettingsFromConfig({
+                clusterName: plain.clusterName,
+                zones: plain.zones,
+                networking: plain.networking,
+                topology: plain.topology,
+                controlPlaneCount: plain.controlPlaneCount,
+                region: plain.region,
+                kubernetesVersion: plain.kubernetesVersion,
+                authenticatorUid: plain.authenticatorUid,
+            }),
+            { parent: this },
+        );
 
         // Read with apply(): `environments.apply` would be Output's own method, not the lifted property.
         const environments = settings.apply(kopsCommandEnvironments);
@@ -207,6 +234,19 @@ export class KopsCluster extends pulumi.ComponentResource {
                 deleteBeforeReplace: true,
                 customTimeouts: timeouts,
             },
+        );
+
+        // What counts only when the cluster is created (or adopted), recorded once the spec command
+        // has done that: a first `pulumi up` that failed before may still change them.
+        new ImmutableSettingsGuard(
+            `${name}-creation-settings`,
+            {
+                cluster: plain.clusterName,
+                adoptExistingCluster: plain.adoptExisting,
+                sshPublicKey: plain.sshPublicKey ?? "",
+                kopsExtraFlags: plain.extraFlags,
+            },
+            { parent: this, dependsOn: [spec] },
         );
 
         const apply = new command.local.Command(

@@ -10,7 +10,6 @@ import { simpleSettings } from "../../components/config";
 import { KopsCluster, KopsClusterArgs } from "../../components/kops/cluster";
 import { kopsClusterDefaults } from "../../components/kops/defaults";
 import { fingerprint, leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/kops/commandEnvironment";
-import { describeImmutableChanges, ImmutableClusterSettings } from "../../components/kops/immutableSettings";
 import { diffCommandInputs, InputChange, RenderedResource } from "../../components/kops/lifecycle";
 import { parseSpecPatchOptions } from "../../components/kops/specPatch";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
@@ -32,6 +31,7 @@ const renewalType = "pulumi-nodejs:dynamic/kops:AdminCredentialRenewal";
 /** The command line that runs a kOps script through the package's helper (kopsCommandLines). */
 const run = (script: string) => `node -e 'require("kops-iam-auth/kops-helper").main(process.argv.slice(1))' run ${script}`;
 const clusterName = "dev.example.com";
+const sshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKcN4R8S0Pnq2DAqrW2pSBd4D7cH1QvKqpiqUFOkzvhG admin@example.com";
 const apiServer = "https://api-dev-example-com-abc123.elb.eu-west-1.amazonaws.com";
 const caData = Buffer.from("-----BEGIN CERTIFICATE-----\nKOPSCA\n-----END CERTIFICATE-----\n").toString("base64");
 
@@ -66,6 +66,8 @@ interface Rendering {
     cluster: KopsCluster;
     component: RecordedResource;
     guard: RecordedResource;
+    /** The guard of the settings that count only at creation, recorded after the spec command. */
+    creationGuard: RecordedResource;
     spec: RecordedResource;
     apply: RecordedResource;
     kubeconfig: RecordedResource;
@@ -102,6 +104,7 @@ async function render(
         cluster,
         component: mocks.one("kops-iam-auth:index:KopsCluster", "kops"),
         guard: mocks.one(guardType, "kops-immutable"),
+        creationGuard: mocks.one(guardType, "kops-creation-settings"),
         spec: mocks.one(commandType, "kops-spec"),
         apply: mocks.one(commandType, "kops-apply"),
         kubeconfig: mocks.one(commandType, "kops-kubeconfig"),
@@ -138,6 +141,7 @@ describe("KopsCluster", () => {
             `${commandType}/kops-kubeconfig`,
             `${commandType}/kops-spec`,
             "kops-iam-auth:index:KopsCluster/kops",
+            `${guardType}/kops-creation-settings`,
             `${guardType}/kops-immutable`,
             "test:index:StateObject/state-object",
         ]);
@@ -297,6 +301,16 @@ describe("KopsCluster", () => {
             networking: "cilium",
             topology: "public",
             controlPlaneCount: 1,
+            region: "eu-west-1",
+            kubernetesVersion: "1.34.10",
+            authenticatorUid: 10000,
+        });
+        const { __provider: _, ...creationSettings } = r.creationGuard.plainInputs;
+        assert.deepStrictEqual(creationSettings, {
+            cluster: clusterName,
+            adoptExistingCluster: false,
+            sshPublicKey: "",
+            kopsExtraFlags: [],
         });
     });
 });
@@ -416,13 +430,16 @@ describe("KopsCluster options", () => {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The commands that re-run, with the inputs that changed. Also checks that the guard's settings
- * stayed the same: these rows are the ones the guard lets through.
+ * The commands that re-run, with the inputs that changed. Also checks that the guards let the
+ * change through: these rows are the ones they accept.
  */
 async function rerunsBetween(before: KopsClusterArgs, after: KopsClusterArgs): Promise<InputChange[]> {
     const a = await render(before);
     const b = await render(after);
-    assert.deepStrictEqual(diffCommandInputs([a.guard], [b.guard]), [], "the immutable settings changed");
+    for (const guard of ["guard", "creationGuard"] as const) {
+        const check = await loadSerializedProvider(b[guard]).check!(a[guard].plainInputs, b[guard].plainInputs);
+        assert.deepStrictEqual(check.failures, [], `the ${guard} refuses the change`);
+    }
     return diffCommandInputs(a.commands, b.commands);
 }
 
@@ -474,40 +491,80 @@ describe("the lifecycle table", () => {
         });
     }
 
-    const immutables: Array<[keyof ImmutableClusterSettings, Partial<KopsClusterArgs>]> = [
-        ["zones", { zones: ["eu-west-1a", "eu-west-1b"] }],
-        ["networking", { networking: "calico" }],
-        ["topology", { topology: "private" }],
-        ["controlPlaneCount", { controlPlaneCount: 3 }],
-        ["clusterName", { clusterName: "prod.example.com" }],
+    const immutables: Array<[string, Partial<KopsClusterArgs>, "guard" | "creationGuard", string]> = [
+        ["zones", { zones: ["eu-west-1a", "eu-west-1b"] }, "guard", "[eu-west-1a] to [eu-west-1a, eu-west-1b]"],
+        ["networking", { networking: "calico" }, "guard", '"cilium" to "calico"'],
+        ["topology", { topology: "private" }, "guard", '"public" to "private"'],
+        ["controlPlaneCount", { controlPlaneCount: 3 }, "guard", "1 to 3"],
+        ["clusterName", { clusterName: "prod.example.com" }, "guard", '"dev.example.com" to "prod.example.com"'],
+        ["aws:region", { region: "eu-central-1", zones: ["eu-central-1a"] }, "guard", '"eu-west-1" to "eu-central-1"'],
+        ["authenticatorUid", { authenticatorUid: 10001 }, "guard", "10000 to 10001"],
+        ["kubernetesVersion", { kubernetesVersion: "1.36.1" }, "guard", '"1.34.10" to "1.36.1"'],
+        ["kubernetesVersion", { kubernetesVersion: "1.33.9" }, "guard", '"1.34.10" to "1.33.9"'],
+        ["adoptExistingCluster", { adoptExisting: true }, "creationGuard", "false to true"],
+        [
+            "sshPublicKey",
+            { sshPublicKey: sshKey },
+            "creationGuard",
+            '(none) to "ssh-ed25519 AAAAC3Nz…UFOkzvhG admin@example.com"',
+        ],
+        ["kopsExtraFlags", { extraFlags: ["--node-volume-size=64"] }, "creationGuard", "[] to [--node-volume-size=64]"],
     ];
-    for (const [setting, change] of immutables) {
-        it(`${setting} change: refused at preview by the guard's check, naming the setting`, async () => {
+    for (const [setting, change, which, values] of immutables) {
+        it(`${setting} change (${values}): refused at preview by the ${which === "guard" ? "" : "creation "}guard's check, naming the setting`, async () => {
             const a = await render(baseArgs);
             const b = await render({ ...baseArgs, ...change });
-            const settingsOf = (guard: RecordedResource): ImmutableClusterSettings => {
-                const { __provider, ...settings } = guard.plainInputs;
-                return settings as ImmutableClusterSettings;
-            };
-            const changes = describeImmutableChanges(settingsOf(a.guard), settingsOf(b.guard));
-            assert.strictEqual(changes.length, 1);
-            assert.match(changes[0], new RegExp(`^${setting} cannot change`));
-
             // The engine calls check(old inputs, new inputs) on the provider serialized into the
-            // new inputs; the failure stops the deployment before the spec command, which depends
-            // on the guard.
-            const provider = loadSerializedProvider(b.guard);
-            const refused = await provider.check!(a.guard.plainInputs, b.guard.plainInputs);
-            assert.strictEqual(refused.failures?.length, 1);
-            assert.match(
-                refused.failures![0].reason,
-                new RegExp(`^cluster ${clusterName.replace(/\./g, "\\.")}: ${setting} cannot change`),
-            );
-            assert.ok(b.spec.options.dependencies.includes(b.guard.urn), "the spec does not wait for the guard");
-
+            // new inputs; the failure stops the deployment at preview.
+            const provider = loadSerializedProvider(b[which]);
+            const refused = await provider.check!(a[which].plainInputs, b[which].plainInputs);
+            const reasons = refused.failures!.map((f) => f.reason);
+            const reason = reasons.find((r) => r.startsWith(`cluster ${clusterName}: ${setting} cannot change from ${values}`));
+            assert.ok(reason, `no refusal of ${setting} ${values}: ${JSON.stringify(reasons, null, 2)}`);
+            assert.match(reason, /: .+\. .+\. Nothing was changed; put the setting back to deploy other changes\.$/);
+            if (which === "guard") {
+                assert.ok(b.spec.options.dependencies.includes(b.guard.urn), "the spec does not wait for the guard");
+            } else {
+                assert.ok(
+                    b.creationGuard.options.dependencies.includes(b.spec.urn),
+                    "the creation guard records before the spec ran",
+                );
+            }
             // Creation and an unchanged deployment pass.
-            assert.deepStrictEqual((await provider.check!({}, b.guard.plainInputs)).failures, []);
-            assert.deepStrictEqual((await provider.check!(b.guard.plainInputs, b.guard.plainInputs)).failures, []);
+            assert.deepStrictEqual((await provider.check!({}, b[which].plainInputs)).failures, []);
+            assert.deepStrictEqual((await provider.check!(b[which].plainInputs, b[which].plainInputs)).failures, []);
+        });
+    }
+
+    it("a guard an older version deployed (no region, uid or version recorded) accepts their first record", async () => {
+        const a = await render(baseArgs);
+        const b = await render({
+            ...baseArgs,
+            region: "eu-central-1",
+            zones: ["eu-central-1a"],
+            authenticatorUid: 10001,
+            kubernetesVersion: "1.36.1",
+        });
+        const { region, authenticatorUid, kubernetesVersion, ...olderRecord } = a.guard.plainInputs;
+        assert.deepStrictEqual([region, authenticatorUid, kubernetesVersion], ["eu-west-1", 10000, "1.34.10"]);
+        // Same zones on both sides: only the settings the older record lacks differ.
+        const refused = await loadSerializedProvider(b.guard).check!(
+            { ...olderRecord, zones: ["eu-central-1a"] },
+            b.guard.plainInputs,
+        );
+        assert.deepStrictEqual(refused.failures, []);
+    });
+
+    for (const [from, to] of [
+        ["1.34.10", "1.34.2"],
+        ["1.34.10", "1.35.0"],
+        ["1.34.10", "v1.35.3"],
+    ]) {
+        it(`kubernetesVersion ${from} → ${to}: passes the guard (a patch change, or one minor up)`, async () => {
+            const a = await render({ ...baseArgs, kubernetesVersion: from });
+            const b = await render({ ...baseArgs, kubernetesVersion: to });
+            const refused = await loadSerializedProvider(b.guard).check!(a.guard.plainInputs, b.guard.plainInputs);
+            assert.deepStrictEqual(refused.failures, []);
         });
     }
 

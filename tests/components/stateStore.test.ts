@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { KopsStateStore } from "../../components/aws/stateStore";
+import * as path from "path";
+import { KopsStateStore, KopsStateStoreArgs } from "../../components/aws/stateStore";
 import {
     fakeCertPem,
     fakePrivateKeyPem,
@@ -24,9 +25,9 @@ const bucketTypes = [
 ];
 const objectType = "aws:s3/bucketObjectv2:BucketObjectv2";
 
-/** A state store over the fake PKI values; the key arrives as a secret, as AuthenticatorPki gives it. */
-function newStateStore(name: string, createBucket: boolean, extra: { forceDestroy?: boolean } = {}): KopsStateStore {
-    return new KopsStateStore(name, {
+/** A state store's args over the fake PKI values; the key arrives as a secret, as AuthenticatorPki gives it. */
+function storeArgs(createBucket: boolean): KopsStateStoreArgs {
+    return {
         clusterName,
         bucketName: "kops-state-example",
         createBucket,
@@ -34,8 +35,11 @@ function newStateStore(name: string, createBucket: boolean, extra: { forceDestro
         privateKeyPem: pulumi.secret(fakePrivateKeyPem),
         webhookKubeconfig,
         tags: { project: "kops-iam-auth" },
-        ...extra,
-    });
+    };
+}
+
+function newStateStore(name: string, createBucket: boolean, extra: { forceDestroy?: boolean } = {}): KopsStateStore {
+    return new KopsStateStore(name, { ...storeArgs(createBucket), ...extra });
 }
 
 async function settled(store: KopsStateStore): Promise<void> {
@@ -66,6 +70,7 @@ describe("KopsStateStore with a new bucket", () => {
             "aws:s3/bucketVersioning:BucketVersioning/state-versioning",
             "command:local:Command/state-purge-versions",
             "kops-iam-auth:index:KopsStateStore/state",
+            "pulumi-nodejs:dynamic/kops:ImmutableClusterSettings/state-immutable",
         ]);
     });
 
@@ -220,6 +225,7 @@ describe("KopsStateStore ordering", () => {
         // The objects also wait for the purge command, so destroy deletes them before it runs (components/aws/statePurge.ts).
         const protections = [
             "order-encryption",
+            "order-immutable",
             "order-ownership",
             "order-public-access-block",
             "order-purge-versions",
@@ -228,7 +234,8 @@ describe("KopsStateStore ordering", () => {
         ];
         assert.deepStrictEqual(await dependsOnByName(true), {
             order: [],
-            "order-bucket": [],
+            "order-immutable": [],
+            "order-bucket": ["order-immutable"],
             "order-versioning": [],
             "order-encryption": [],
             "order-public-access-block": [],
@@ -241,12 +248,13 @@ describe("KopsStateStore ordering", () => {
         });
     });
 
-    it("writes the objects into an existing bucket without waiting on anything", async () => {
+    it("writes the objects into an existing bucket after the guard's check only", async () => {
         assert.deepStrictEqual(await dependsOnByName(false), {
             order: [],
-            "order-cert-pem": [],
-            "order-key-pem": [],
-            "order-kubeconfig": [],
+            "order-immutable": [],
+            "order-cert-pem": ["order-immutable"],
+            "order-key-pem": ["order-immutable"],
+            "order-kubeconfig": ["order-immutable"],
         });
     });
 });
@@ -280,7 +288,7 @@ describe("KopsStateStore with an existing bucket", () => {
         ]);
         assert.ok(objects.every((r) => r.plainInputs.serverSideEncryption === "AES256"));
         assert.ok(isSecretValue(mocks.one(objectType, "existing-key-pem").inputs.content));
-        assert.strictEqual(mocks.resources.length, 4, "the component and its three objects");
+        assert.strictEqual(mocks.resources.length, 5, "the component, its guard and its three objects");
     });
 
     it("outputs the state store URL and no ARN", async () => {
@@ -309,5 +317,60 @@ describe("KopsStateStore forceDestroy and secrecy", () => {
         await settled(store);
         assert.ok(isSecretValue(mocks.one(objectType, "plain-key-key-pem").inputs.content));
         assert.deepStrictEqual(await plainStringsContaining("PRIVATE KEY", mocks.resources, {}), []);
+    });
+});
+
+describe("KopsStateStore's guard", () => {
+    const guardType = "pulumi-nodejs:dynamic/kops:ImmutableClusterSettings";
+
+    /** The guard's inputs as the state store records them, and its provider as the engine loads it. */
+    async function guardOf(bucketName: string, createBucket: boolean) {
+        const mocks = await installMocks();
+        await settled(new KopsStateStore("state", { ...storeArgs(createBucket), bucketName }));
+        const guard = mocks.one(guardType, "state-immutable");
+        const requireFromString = require(
+            require.resolve("require-from-string", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] }),
+        );
+        const provider: pulumi.dynamic.ResourceProvider = requireFromString(guard.plainInputs.__provider).handler();
+        return { inputs: guard.plainInputs, provider };
+    }
+
+    it("records the bucket and whether the stack created it, under the cluster's name", async () => {
+        const { __provider, ...recorded } = (await guardOf("kops-state-example", true)).inputs;
+        assert.strictEqual(typeof __provider, "string");
+        assert.deepStrictEqual(recorded, {
+            cluster: clusterName,
+            stateBucketName: "kops-state-example",
+            createStateBucket: true,
+        });
+    });
+
+    for (const [setting, bucketName, createBucket, values] of [
+        ["stateBucketName", "kops-state-other", true, '"kops-state-example" to "kops-state-other"'],
+        ["createStateBucket", "kops-state-example", false, "true to false"],
+    ] as const) {
+        it(`refuses a ${setting} change at preview (${values}), naming both values, why and what to do instead`, async () => {
+            const before = await guardOf("kops-state-example", true);
+            const after = await guardOf(bucketName, createBucket);
+            const refused = await after.provider.check!(before.inputs, after.inputs);
+            assert.strictEqual(refused.failures?.length, 1, JSON.stringify(refused.failures));
+            assert.match(
+                refused.failures![0].reason,
+                new RegExp(
+                    `^cluster k8s\\.example\\.com: ${setting} cannot change from ${values}: .+\\. Keep .+ Nothing was changed`,
+                ),
+            );
+            assert.deepStrictEqual((await after.provider.check!({}, after.inputs)).failures, []);
+            assert.deepStrictEqual((await after.provider.check!(after.inputs, after.inputs)).failures, []);
+        });
+    }
+
+    it("the bucket and every object wait for the guard", async () => {
+        const mocks = await installMocks();
+        await settled(newStateStore("state", true));
+        const guardUrn = mocks.one(guardType, "state-immutable").urn;
+        for (const resource of [mocks.one("aws:s3/bucket:Bucket"), ...mocks.byType(objectType)]) {
+            assert.ok(resource.options.dependencies.includes(guardUrn), `${resource.name} does not wait for the guard`);
+        }
     });
 });

@@ -186,6 +186,19 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         assert.doesNotMatch(result.stderr, /running: .* replace /);
     });
 
+    it("upsert-spec.sh update to a Kubernetes minor newer than kops (1.37 with kOps 1.36): refused before kops replace writes it", async () => {
+        needs("spec");
+        const result = await script("upsert-spec.sh", ["update"], specEnvironment({ ...settings, kubernetesVersion: "1.37.0" }));
+        assert.equal(result.status, 1, output(result));
+        assert.match(
+            result.stderr,
+            /kubernetesVersion 1\.37\.0 is newer than kOps 1\.36\.\d+ supports \(Kubernetes up to 1\.36\); use kOps 1\.37 or later .*nothing was changed/,
+        );
+        assert.doesNotMatch(result.stderr, /running: .* replace /);
+        const stored = await runOk(kops, kopsArgs("get", "cluster", "-o", "yaml"), { env: baseEnv });
+        assert.match(stored, new RegExp(`kubernetesVersion: v?${settings.kubernetesVersion.replace(/\./g, "\\.")}\n`));
+    });
+
     it("apply.sh create: kops update cluster --yes builds the cluster in moto; validate stops at the API endpoint (documented)", async function () {
         needs("spec");
         const result = await script("apply.sh", ["create"], kopsCommandEnvironments(settings).apply);

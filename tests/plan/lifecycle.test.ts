@@ -128,6 +128,30 @@ describe("plan: the lifecycle table of docs/design.md", function () {
         });
     }
 
+    // Settings that decide where and what the cluster is, or count only when it is created: refused
+    // by a guard's check (the cluster's, or the state store's for its bucket), naming both values.
+    for (const [setting, name, guard, change] of [
+        ["aws:region", "region", "cluster-kops-immutable", '"eu-west-1" to "eu-central-1"'],
+        ["stateBucketName", "state-bucket-name", "cluster-state-immutable", '"kops-iam-auth-plan-test" to "kops-iam-auth-plan-other"'],
+        ["createStateBucket", "create-state-bucket", "cluster-state-immutable", "true to false"],
+        ["authenticatorUid", "authenticator-uid", "cluster-kops-immutable", "10000 to 10001"],
+        ["adoptExistingCluster", "adopt-existing-cluster", "cluster-kops-creation-settings", "false to true"],
+        ["sshPublicKey", "ssh-public-key", "cluster-kops-creation-settings", '\\(none\\) to "ssh-ed25519 AAAAC3Nz.*admin@example\\.com"'],
+        ["kopsExtraFlags", "kops-extra-flags", "cluster-kops-creation-settings", "\\[\\] to \\[--node-volume-size=64\\]"],
+        ["kubernetesVersion", "version-skip", "cluster-kops-immutable", '"1\\.34\\.10" to "1\\.36\\.1"'],
+        ["kubernetesVersion", "version-downgrade", "cluster-kops-immutable", '"1\\.34\\.10" to "1\\.33\\.5"'],
+    ]) {
+        it(`${setting} change (${name}.yaml): refused at preview by ${guard}'s check, naming it and both values; no kOps operation`, async () => {
+            const comparison = await changeTo(name);
+            assert.strictEqual(comparison.impact, "refused");
+            assert.deepStrictEqual(comparison.operations, []);
+            const refusal = comparison.refusals.find((r) => r.reason.includes(`: ${setting} cannot change`));
+            assert.ok(refusal, `no refusal names ${setting}: ${JSON.stringify(comparison.refusals, null, 2)}`);
+            assert.strictEqual(refusal.name, guard);
+            assert.match(refusal.reason, new RegExp(`^cluster dev\\.k8s\\.local: ${setting} cannot change from ${change}: .+ Nothing was changed`));
+        });
+    }
+
     it("pulumi destroy: kops delete cluster --yes after the Kubernetes objects, before the state store objects, the purge of <cluster>/ and the bucket", async () => {
         const destroy = await compareRenderings(base.rendering, emptyRendering(base.rendering));
         const bucket = base.rendering.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;

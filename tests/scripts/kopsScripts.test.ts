@@ -536,6 +536,39 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             });
         }
 
+        it("upsert-spec.sh refuses a Kubernetes minor newer than the kops binary's before kops replace writes it", () => {
+            // kops update cluster would refuse it ("kops upgrade is required"), but only after the
+            // spec holding it is in the state store.
+            const box = sandbox();
+            const create = commandsFor({ kubernetesVersion: "1.36.1" });
+            const refused = box.run(create.lines.spec.create, create.spec, { KOPS_STUB_VERSION: "1.35.2" });
+            assert.equal(refused.status, 1, refused.stderr);
+            assert.match(
+                refused.stderr,
+                /kubernetesVersion 1\.36\.1 is newer than kOps 1\.35\.2 supports \(Kubernetes up to 1\.35\); use kOps 1\.36 or later \(KOPS_BIN="kops"\), or a 1\.35 or older Kubernetes version; nothing was changed/,
+            );
+            assert.deepEqual(box.newOperations(), ["version"]);
+            assert.equal(box.snapshot().spec, undefined);
+
+            // On a running cluster: the upgrade stops before the replace too.
+            assertSucceeded(
+                box.run(commandsFor().lines.spec.create, commandsFor().spec, { KOPS_STUB_VERSION: "1.35.2" }),
+                "create at 1.34",
+            );
+            box.newOperations();
+            const upgrade = commandsFor({ kubernetesVersion: "1.36.1" });
+            const stopped = box.run(upgrade.lines.spec.update, upgrade.spec, { KOPS_STUB_VERSION: "1.35.2" });
+            assert.equal(stopped.status, 1, stopped.stderr);
+            assert.deepEqual(box.newOperations(), ["version"]);
+            assert.match(box.snapshot().spec!, /kubernetesVersion: 1\.34\.10/);
+
+            // The kops minor itself, and older ones, pass.
+            for (const kubernetesVersion of ["1.35.0", "v1.35.4", "1.34.10"]) {
+                const next = commandsFor({ kubernetesVersion });
+                assertSucceeded(box.run(next.lines.spec.update, next.spec, { KOPS_STUB_VERSION: "1.35.2" }), kubernetesVersion);
+            }
+        });
+
         it("preflight accepts 1.34.0, 1.35.2 and 1.36.1", () => {
             const box = sandbox();
             for (const version of ["1.34.0", "1.35.2", "1.36.1"]) {

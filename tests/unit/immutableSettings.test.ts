@@ -3,6 +3,7 @@ import {
     describeImmutableChanges,
     extractImmutableSettings,
     ImmutableClusterSettings,
+    immutableRules,
     immutableSettingsFromConfig,
     networkingSpecKey,
 } from "../../components/kops/immutableSettings";
@@ -132,6 +133,135 @@ describe("immutable cluster settings", () => {
                 describeImmutableChanges(immutableSettingsFromConfig(config), changed).map((message) => message.split(":")[0]),
                 ['networking cannot change from "cilium" to "amazonvpc"', 'topology cannot change from "public" to "private"'],
             );
+        });
+    });
+
+    describe("the rules for settings a running stack records (the guard's check)", () => {
+        const running: ImmutableClusterSettings = {
+            clusterName: "dev.k8s.local",
+            zones: ["eu-west-1a"],
+            networking: "cilium",
+            topology: "public",
+            controlPlaneCount: 1,
+            region: "eu-west-1",
+            kubernetesVersion: "1.33.4",
+            authenticatorUid: 10000,
+            adoptExistingCluster: false,
+            sshPublicKey: "",
+            kopsExtraFlags: [],
+            stateBucketName: "kops-state-dev",
+            createStateBucket: true,
+        };
+        const refusals = (change: Partial<ImmutableClusterSettings>) =>
+            describeImmutableChanges(running, { ...running, ...change });
+
+        const changes: Array<[string, Partial<ImmutableClusterSettings>, string, RegExp, RegExp]> = [
+            [
+                "aws:region",
+                { region: "us-east-1" },
+                '"eu-west-1" to "us-east-1"',
+                /kOps cannot move a cluster between regions/,
+                /Keep the region/,
+            ],
+            [
+                "stateBucketName",
+                { stateBucketName: "kops-state-new" },
+                '"kops-state-dev" to "kops-state-new"',
+                /would create a second cluster of the same name/,
+                /Keep the bucket/,
+            ],
+            [
+                "createStateBucket",
+                { createStateBucket: false },
+                "true to false",
+                /would delete the bucket this stack created, and with it the running cluster's kOps state/,
+                /Keep it/,
+            ],
+            [
+                "authenticatorUid",
+                { authenticatorUid: 20000 },
+                "10000 to 20000",
+                /new control-plane nodes get the authenticator's files owned by the new uid while its DaemonSet still runs as the old one/,
+                /Keep the uid of the running cluster/,
+            ],
+            [
+                "adoptExistingCluster",
+                { adoptExistingCluster: true },
+                "false to true",
+                /decides whether pulumi destroy deletes the cluster/,
+                /`pulumi state delete <its URN>` before pulumi destroy/,
+            ],
+            [
+                "sshPublicKey",
+                { sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKcN4R8S0Pnq2DAqrW2pSBd4D7cH1QvKqpiqUFOkzvhG me@host" },
+                '(none) to "ssh-ed25519 AAAAC3Nz…UFOkzvhG me@host"',
+                /counts only when the cluster is created/,
+                /`kops create sshpublickey -i <key file>`, then `kops update cluster --yes` .*\(each with --name dev\.k8s\.local /,
+            ],
+            [
+                "kopsExtraFlags",
+                { kopsExtraFlags: ["--node-volume-size=64"] },
+                "[] to [--node-volume-size=64]",
+                /count only when the cluster is created/,
+                /`kops edit cluster`/,
+            ],
+            [
+                "kubernetesVersion",
+                { kubernetesVersion: "1.35.1" },
+                '"1.33.4" to "1.35.1"',
+                /upgrades the control plane one minor version at a time/,
+                /set kubernetesVersion to a 1\.34 release first, then 1\.35\./,
+            ],
+            [
+                "kubernetesVersion",
+                { kubernetesVersion: "1.32.9" },
+                '"1.33.4" to "1.32.9"',
+                /does not downgrade a running control plane/,
+                /Keep 1\.33 \(any 1\.33 patch release, or 1\.34\)/,
+            ],
+        ];
+        for (const [setting, change, values, why, instead] of changes) {
+            it(`${setting} ${values}: refused, with both values, why and what to do instead`, () => {
+                const messages = refusals(change);
+                assert.strictEqual(messages.length, 1, messages.join("\n"));
+                assert.ok(messages[0].startsWith(`${setting} cannot change from ${values}: `), messages[0]);
+                assert.match(messages[0], why);
+                assert.match(messages[0], instead);
+            });
+        }
+
+        it("createStateBucket false to true: refused too, the bucket is not this stack's", () => {
+            const messages = describeImmutableChanges({ ...running, createStateBucket: false }, running);
+            assert.match(messages[0], /^createStateBucket cannot change from false to true: true would create a bucket/);
+        });
+
+        it("kubernetesVersion: three minors up names each step", () => {
+            assert.match(refusals({ kubernetesVersion: "1.36.0" })[0], /a 1\.34 release first, then 1\.35, then 1\.36\.$/);
+        });
+
+        it("kubernetesVersion: a patch change (up or down), one minor up, or another spelling passes", () => {
+            for (const kubernetesVersion of ["1.33.9", "1.33.0", "1.34.0", "1.34.12", "v1.33.4", "v1.34.1"]) {
+                assert.deepStrictEqual(refusals({ kubernetesVersion }), [], kubernetesVersion);
+            }
+        });
+
+        it("a setting missing from the old record (an older version's guard) or not known yet is accepted", () => {
+            const { region, kubernetesVersion, authenticatorUid, stateBucketName, ...older } = running;
+            void [region, kubernetesVersion, authenticatorUid, stateBucketName];
+            const wanted = {
+                ...running,
+                region: "us-east-1",
+                kubernetesVersion: "1.30.1",
+                authenticatorUid: 1,
+                stateBucketName: "other",
+            };
+            assert.deepStrictEqual(describeImmutableChanges(older, wanted), []);
+            // At preview an input from another resource can be unknown: not a value to compare.
+            assert.deepStrictEqual(describeImmutableChanges(running, { ...running, stateBucketName: {} as never }), []);
+        });
+
+        it("has a rule for every recorded setting", () => {
+            assert.deepStrictEqual(Object.keys(immutableRules).sort(), Object.keys(running).sort());
         });
     });
 

@@ -85,6 +85,22 @@ preflight() {
     die "kOps $version found (KOPS_BIN=\"$KOPS_BIN\") is not supported: 1.36.0 drops aws-iam-authenticator identity mappings (kubernetes/kops#18619); $supported"
   fi
   log "using kOps $version ($KOPS_BIN)"
+  KOPS_VERSION=$version KOPS_MINOR=$((10#$minor))
+}
+
+# Refuses KUBERNETES_VERSION when it is newer than the kops binary (read by preflight) supports:
+# kOps 1.N runs Kubernetes up to 1.N.x. `kops update cluster` refuses 1.(N+1).0 and later ("kops
+# upgrade is required", validateKubernetesVersion in upup/pkg/fi/cloudup/apply_cluster.go@v1.36.2),
+# but `kops create cluster` and `kops replace` do not, so without this check the spec holding it
+# would already be in the state store.
+require_kubernetes_supported_by_kops() {
+  local pattern='^v?1\.([0-9]+)\.[0-9]+(-[0-9A-Za-z.-]+)?$'
+  [[ "$KUBERNETES_VERSION" =~ $pattern ]] || return 0
+  local minor=$((10#${BASH_REMATCH[1]}))
+  if ((minor > KOPS_MINOR)); then
+    die "kubernetesVersion $KUBERNETES_VERSION is newer than kOps $KOPS_VERSION supports (Kubernetes up to 1.$KOPS_MINOR);" \
+      "use kOps 1.$minor or later (KOPS_BIN=\"$KOPS_BIN\"), or a 1.$KOPS_MINOR or older Kubernetes version; nothing was changed"
+  fi
 }
 
 # Prints `present` or `absent`. With a file argument, saves the Cluster YAML there when present.

@@ -111,6 +111,7 @@ converge_spec() {
 }
 
 preflight
+require_kubernetes_supported_by_kops
 state=$(cluster_state "$work/cluster.yaml")
 if [[ "$state" == absent ]]; then
   if [[ "$mode" == update ]]; then
