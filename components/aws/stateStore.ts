@@ -18,10 +18,11 @@ export interface KopsStateStoreArgs {
      */
     createBucket: boolean;
     /**
-     * Let `pulumi destroy` delete a created bucket that still holds objects (every version of
-     * kOps' state included, and whatever other clusters keep there). Default false: destroy deletes
-     * every version and delete marker under `<clusterName>/` (this cluster's, left by kOps) and then
-     * the bucket, which S3 refuses while other clusters' state is in it. Ignored for an existing bucket.
+     * Let `pulumi destroy` delete a created bucket that still holds objects (whatever other
+     * clusters keep there). Either way destroy first deletes every version and delete marker under
+     * `<clusterName>/` (this cluster's, left by kOps); then, with this off (the default), S3
+     * refuses the bucket while other clusters' state is in it. A bucket attribute only: changing
+     * it on a running stack touches nothing else. Ignored for an existing bucket.
      */
     forceDestroy?: pulumi.Input<boolean>;
     /** The authenticator's certificate, PEM (AuthenticatorPki.certPem). */
@@ -34,7 +35,7 @@ export interface KopsStateStoreArgs {
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /**
      * The AWS region and profile of the stack's AWS provider. `pulumi destroy` of a created bucket
-     * (without forceDestroy) runs the AWS CLI with them to delete every version and delete marker
+     * runs the AWS CLI with them to delete every version and delete marker
      * under `<clusterName>/` that kOps leaves (statePurge.ts); unset, the CLI's own
      * defaults apply.
      */
@@ -138,22 +139,23 @@ export class KopsStateStore extends pulumi.ComponentResource {
             bucketName = pulumi.all([bucket.bucket, checked]).apply(([name]) => name);
             bucketArn = bucket.arn;
             objectsDependOn = [versioning, encryption, publicAccessBlock, ownership, policy];
-            if (args.forceDestroy !== true) {
-                // Destroy runs backwards: the cluster (kops delete, which depends on this whole
-                // component), the objects, this purge of every version under <cluster>/, the bucket.
-                objectsDependOn.push(
-                    statePurgeCommand(
-                        `${name}-purge-versions`,
-                        {
-                            bucketName: bucket.bucket,
-                            clusterName: args.clusterName,
-                            region: args.region,
-                            awsProfile: args.awsProfile,
-                        },
-                        { parent: this, dependsOn: [bucket, versioning] },
-                    ),
-                );
-            }
+            // Registered whatever forceDestroy says, with inputs that do not carry it: a command that
+            // leaves the program is deleted, and deleting this one runs the purge, so flipping
+            // forceDestroy on a running stack must neither drop nor replace it. Destroy runs
+            // backwards: the cluster (kops delete, which depends on this whole component), the
+            // objects, this purge of every version under <cluster>/, the bucket.
+            objectsDependOn.push(
+                statePurgeCommand(
+                    `${name}-purge-versions`,
+                    {
+                        bucketName: bucket.bucket,
+                        clusterName: args.clusterName,
+                        region: args.region,
+                        awsProfile: args.awsProfile,
+                    },
+                    { parent: this, dependsOn: [bucket, versioning] },
+                ),
+            );
         } else {
             // At preview: the existing bucket must exist and be private and encrypted (stateBucketCheck.ts).
             bucketName = pulumi

@@ -296,6 +296,27 @@ describe("KopsStateStore forceDestroy and secrecy", () => {
         assert.strictEqual(mocks.one("aws:s3/bucket:Bucket").plainInputs.forceDestroy, true);
     });
 
+    // The engine deletes a resource that leaves the program, and deleting the purge command runs its
+    // delete script: a forceDestroy flip on a running stack must neither drop it nor replace it.
+    it("registers the same resources, the purge command with the same inputs, whether forceDestroy is on or off", async () => {
+        const render = async (forceDestroy: boolean) => {
+            const mocks = await installMocks();
+            await settled(newStateStore("state", true, { forceDestroy }));
+            return mocks;
+        };
+        const off = await render(false);
+        const on = await render(true);
+        const urns = (mocks: MockRecorder) => mocks.resources.map((r) => r.urn).sort();
+        assert.deepStrictEqual(urns(on), urns(off));
+        const purge = (mocks: MockRecorder) => mocks.one("command:local:Command", "state-purge-versions");
+        assert.deepStrictEqual(purge(on).plainInputs, purge(off).plainInputs);
+        assert.strictEqual(
+            purge(on).plainInputs.triggers,
+            undefined,
+            "triggers would replace it (the command provider's only replacing input)",
+        );
+    });
+
     it("makes key.pem secret even when handed a plain key", async () => {
         const mocks = await installMocks();
         const store = new KopsStateStore("plain-key", {
