@@ -140,6 +140,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
                 sshPublicKey: args.sshPublicKey,
                 extraFlags: args.kops.extraFlags,
                 adoptExisting: args.kops.adoptExisting,
+                recreateMissingCluster: args.kops.recreateMissingCluster,
                 validateTimeout: args.kops.validateTimeout,
                 kubeconfigMode: args.kops.adminTtl === undefined ? "auth-plugin" : "admin",
                 adminTtl: args.kops.adminTtl,

@@ -86,6 +86,13 @@ export interface KopsClusterArgs {
      * Default false: `pulumi up` stops with an error naming the cluster and this setting.
      */
     adoptExisting?: boolean;
+    /**
+     * What an update does when the cluster is missing from the state store (deleted outside
+     * Pulumi, or the state store moved). Default false: it stops with an error that says so, since
+     * creating it could build a second cluster of the same name beside the live one. true: it is
+     * created again.
+     */
+    recreateMissingCluster?: boolean;
     /** How long `kops validate cluster --wait` waits for a healthy cluster (Go duration). Default 15m. */
     validateTimeout?: string;
     /**
@@ -181,6 +188,7 @@ export class KopsCluster extends pulumi.ComponentResource {
             sshPublicKey: args.sshPublicKey,
             extraFlags: args.extraFlags ?? [...d.extraFlags],
             adoptExisting: args.adoptExisting ?? d.adoptExisting,
+            recreateMissingCluster: args.recreateMissingCluster ?? d.recreateMissingCluster,
             validateTimeout: args.validateTimeout ?? d.validateTimeout,
             kubeconfigMode: args.kubeconfigMode ?? d.kubeconfigMode,
             adminTtl: args.adminTtl ?? d.adminTtl,

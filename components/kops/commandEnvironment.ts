@@ -32,6 +32,8 @@ export interface KopsCommandSettings {
     sshPublicKey?: string;
     extraFlags: string[];
     adoptExisting: boolean;
+    /** Create the cluster again when an update finds it missing from the state store. Default false: refused. */
+    recreateMissingCluster?: boolean;
     validateTimeout: string;
     kubeconfigMode: KubeconfigMode;
     adminTtl: string;
@@ -172,6 +174,8 @@ export function specEnvironment(s: KopsCommandSettings): Record<string, string> 
         ...(s.sshPublicKey ? { SSH_PUBLIC_KEY: s.sshPublicKey } : {}),
         KOPS_EXTRA_FLAGS: JSON.stringify(s.extraFlags),
         ADOPT_EXISTING: String(s.adoptExisting),
+        // Only when on: stacks deployed before the setting existed see no input change.
+        ...(s.recreateMissingCluster ? { RECREATE_MISSING_CLUSTER: "true" } : {}),
         SPEC_PATCH: JSON.stringify(specPatchOptions(s)),
     };
 }
@@ -189,7 +193,7 @@ export function fingerprint(value: unknown): string {
  * nothing to update or roll (kops decides, so a roll an earlier failed run owed still happens).
  * `npm run plan -- --compare` reports such a change as read-only checks.
  */
-export const toolOnlyEnvironment: readonly string[] = ["KOPS_BIN", "AWS_PROFILE", "VALIDATE_TIMEOUT"];
+export const toolOnlyEnvironment: readonly string[] = ["KOPS_BIN", "AWS_PROFILE", "VALIDATE_TIMEOUT", "RECREATE_MISSING_CLUSTER"];
 
 /**
  * The apply command's environment (apply.sh). SPEC_FINGERPRINT is the fingerprint of the spec

@@ -307,6 +307,17 @@ describe("KopsCluster options", () => {
         assert.strictEqual(r.apply.plainInputs.update, run("apply.sh update"));
     });
 
+    it("recreateMissingCluster: RECREATE_MISSING_CLUSTER in the spec's environment only when on (stacks from before it see no change)", async () => {
+        assert.strictEqual((await render(baseArgs)).spec.plainInputs.environment.RECREATE_MISSING_CLUSTER, undefined);
+        assert.strictEqual(
+            (await render({ ...baseArgs, recreateMissingCluster: false })).spec.plainInputs.environment.RECREATE_MISSING_CLUSTER,
+            undefined,
+        );
+        const on = await render({ ...baseArgs, recreateMissingCluster: true });
+        assert.strictEqual(on.spec.plainInputs.environment.RECREATE_MISSING_CLUSTER, "true");
+        assert.strictEqual(on.apply.plainInputs.environment.RECREATE_MISSING_CLUSTER, undefined);
+    });
+
     it("admin kubeconfig mode passes the TTL; custom timeouts reach every command", async () => {
         const r = await render({ ...baseArgs, kubeconfigMode: "admin", adminTtl: "2h", timeouts: { update: "3h" } });
         assert.strictEqual(r.kubeconfig.plainInputs.environment.KUBECONFIG_MODE, "admin");
@@ -328,6 +339,7 @@ describe("KopsCluster options", () => {
                 topology: simpleSettings.topology.default,
                 extraFlags: simpleSettings.kopsExtraFlags.default,
                 adoptExisting: simpleSettings.adoptExistingCluster.default,
+                recreateMissingCluster: simpleSettings.recreateMissingCluster.default,
                 validateTimeout: simpleSettings.validateTimeout.default,
                 // The stack config has no kubeconfig mode: an empty adminCredentialTtl (its default) means
                 // the auth plugin, and the component's adminTtl default counts only in admin mode.

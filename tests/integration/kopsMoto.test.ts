@@ -186,6 +186,25 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         assert.doesNotMatch(result.stderr, /running: .* replace /);
     });
 
+    it("stateBucketName changed on a running stack: upsert-spec.sh update finds no cluster in the new bucket and refuses; nothing written there", async () => {
+        needs("spec");
+        const movedBucket = `${stateBucket}-moved`;
+        await runOk(aws, ["s3api", "create-bucket", "--bucket", movedBucket], { env: moto.env });
+        const moved: KopsCommandSettings = { ...settings, stateStoreUrl: `s3://${movedBucket}` };
+        const result = await script("upsert-spec.sh", ["update"], specEnvironment(moved));
+        assert.equal(result.status, 1, output(result));
+        assert.match(
+            result.stderr,
+            new RegExp(
+                `cluster "${clusterName.replace(/\./g, "\\.")}" is not in the state store s3://${movedBucket}, but this stack created it`,
+            ),
+        );
+        assert.match(result.stderr, /recreateMissingCluster/);
+        assert.doesNotMatch(result.stderr, /running: .* (create cluster|replace) /);
+        const written = (await runOk(aws, ["s3", "ls", "--recursive", `s3://${movedBucket}/`], { env: moto.env })).trim();
+        assert.equal(written, "", "nothing in the new bucket");
+    });
+
     it("apply.sh create: kops update cluster --yes builds the cluster in moto; validate stops at the API endpoint (documented)", async function () {
         needs("spec");
         const result = await script("apply.sh", ["create"], kopsCommandEnvironments(settings).apply);

@@ -410,13 +410,36 @@ describe("kOps lifecycle scripts (stub kops)", function () {
     });
 
     describe("errors", () => {
-        it("update of a cluster deleted outside Pulumi: creates it again, saying why", () => {
+        // A cluster missing on an update was deleted outside Pulumi, or the state store moved
+        // (stateBucketName changed): creating it would build a second cluster of the same name
+        // beside the live one.
+        it("update of a cluster missing from its state store: refused, saying why and what to do; nothing created", () => {
             const box = sandbox();
             const commands = commandsFor();
             const run = box.run(commands.lines.spec.update, commands.spec);
-            assertSucceeded(run, "upsert-spec.sh update (absent)");
-            assert.match(run.stderr, /is not in s3:\/\/kops-state-test \(deleted outside Pulumi\?\); creating it again/);
-            assert.deepEqual(record("update of a cluster that is gone", box.newOperations()), createSpecOps);
+            assert.equal(run.status, 1, run.stderr);
+            assert.match(
+                run.stderr,
+                /error: cluster "dev\.example\.com" is not in the state store s3:\/\/kops-state-test, but this stack created it/,
+            );
+            assert.match(run.stderr, /deleted outside Pulumi, or the state store moved \(stateBucketName changed\)/);
+            assert.match(run.stderr, /set kops-iam-auth:recreateMissingCluster to true/);
+            assert.deepEqual(record("update of a cluster that is gone", box.newOperations()), ["version", "get cluster"]);
+            assert.deepEqual(box.snapshot(), {});
+        });
+
+        it("update of a missing cluster with recreateMissingCluster: creates it again, saying why", () => {
+            const box = sandbox();
+            const commands = commandsFor({ recreateMissingCluster: true });
+            assert.equal(commands.spec.RECREATE_MISSING_CLUSTER, "true");
+            assert.equal(commandsFor().spec.RECREATE_MISSING_CLUSTER, undefined, "off: not in the environment at all");
+            const run = box.run(commands.lines.spec.update, commands.spec);
+            assertSucceeded(run, "upsert-spec.sh update (absent, recreate)");
+            assert.match(run.stderr, /is not in s3:\/\/kops-state-test; recreateMissingCluster is on: creating it again/);
+            assert.deepEqual(
+                record("update of a cluster that is gone, recreateMissingCluster", box.newOperations()),
+                createSpecOps,
+            );
         });
 
         it("a kops error other than not-found fails loudly with kops' message: get cluster, delete, update", () => {

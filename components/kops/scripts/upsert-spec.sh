@@ -10,7 +10,8 @@
 # (comma-separated), NODE_COUNT, NODE_SIZE, CONTROL_PLANE_COUNT, CONTROL_PLANE_SIZE,
 # KUBERNETES_VERSION, NETWORKING, TOPOLOGY (public|private), SSH_PUBLIC_KEY (optional, key text),
 # KOPS_EXTRA_FLAGS (JSON array of strings for `kops create cluster`, default []),
-# ADOPT_EXISTING (true|false, default false), SPEC_PATCH (JSON options of the spec patch, kopsHelper.ts patch-spec).
+# ADOPT_EXISTING (true|false, default false), RECREATE_MISSING_CLUSTER (true|false, default false: an
+# update that finds no cluster stops), SPEC_PATCH (JSON options of the spec patch, kopsHelper.ts patch-spec).
 #
 # kOps facts (kubernetes/kops v1.36.2):
 # - `create cluster --dry-run -o yaml` prints the Cluster, its InstanceGroups and, with
@@ -31,6 +32,7 @@ fi
 require_env CLUSTER_NAME STATE_STORE ZONES NODE_COUNT NODE_SIZE CONTROL_PLANE_COUNT CONTROL_PLANE_SIZE \
   KUBERNETES_VERSION NETWORKING TOPOLOGY SPEC_PATCH
 ADOPT_EXISTING=${ADOPT_EXISTING:-false}
+RECREATE_MISSING_CLUSTER=${RECREATE_MISSING_CLUSTER:-false}
 KOPS_EXTRA_FLAGS=${KOPS_EXTRA_FLAGS:-[]}
 
 [[ "$NODE_COUNT" =~ ^[0-9]+$ ]] || die "NODE_COUNT is \"$NODE_COUNT\"; expected a whole number (0 or more)"
@@ -40,6 +42,8 @@ KOPS_EXTRA_FLAGS=${KOPS_EXTRA_FLAGS:-[]}
   die "TOPOLOGY is \"$TOPOLOGY\"; expected public or private"
 [[ "$ADOPT_EXISTING" == true || "$ADOPT_EXISTING" == false ]] ||
   die "ADOPT_EXISTING is \"$ADOPT_EXISTING\"; expected true or false"
+[[ "$RECREATE_MISSING_CLUSTER" == true || "$RECREATE_MISSING_CLUSTER" == false ]] ||
+  die "RECREATE_MISSING_CLUSTER is \"$RECREATE_MISSING_CLUSTER\"; expected true or false"
 
 if ! jq -e 'type == "array" and all(.[]; type == "string")' >/dev/null 2>&1 <<<"$KOPS_EXTRA_FLAGS"; then
   die "KOPS_EXTRA_FLAGS is $KOPS_EXTRA_FLAGS; expected a JSON array of strings, e.g. [\"--image\",\"ami-123\"]"
@@ -94,8 +98,17 @@ converge_spec() {
 preflight
 state=$(cluster_state "$work/cluster.yaml")
 if [[ "$state" == absent ]]; then
+  # On an update the stack made this cluster earlier: either it was deleted outside Pulumi, or the
+  # state store is another one now, and the cluster still runs from the old one. Creating it then
+  # would build a second cluster of the same name.
+  if [[ "$mode" == update && "$RECREATE_MISSING_CLUSTER" != true ]]; then
+    die "cluster \"$CLUSTER_NAME\" is not in the state store $STATE_STORE, but this stack created it:" \
+      "it was deleted outside Pulumi, or the state store moved (stateBucketName changed). Nothing was changed." \
+      "If the state store moved, set stateBucketName back, or copy the cluster's state (s3://<old bucket>/$CLUSTER_NAME/) into $STATE_STORE." \
+      "If the cluster is gone and should be built again, set kops-iam-auth:recreateMissingCluster to true and run pulumi up."
+  fi
   if [[ "$mode" == update ]]; then
-    log "cluster $CLUSTER_NAME is not in $STATE_STORE (deleted outside Pulumi?); creating it again"
+    log "cluster $CLUSTER_NAME is not in $STATE_STORE; recreateMissingCluster is on: creating it again"
   fi
   create_spec
 elif [[ "$mode" == update || "$ADOPT_EXISTING" == true ]]; then
