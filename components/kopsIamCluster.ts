@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessRoles } from "./aws/accessRoles";
 import { IamAuthenticator } from "./authenticator/iamAuthenticator";
 import { StackSettings } from "./config/settings";
-import { KopsCluster } from "./kops/cluster";
+import { clusterOwnerOf, KopsCluster } from "./kops/cluster";
 import { identityKey } from "./authenticator/identityRules";
 import { renderUserKubeconfig, TokenCommand } from "./authenticator/userKubeconfig";
 import { renderNextSteps } from "./authenticator/nextSteps";
@@ -93,6 +93,8 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // The KopsCluster's name is its owner marker's component: the state store claims the cluster for it.
+        const kopsClusterName = `${name}-kops`;
         const stateStore = new KopsStateStore(
             `${name}-state`,
             {
@@ -106,6 +108,11 @@ export class KopsIamCluster extends pulumi.ComponentResource {
                 tags: args.tags,
                 region: args.region,
                 awsProfile: args.kops.awsProfile,
+                claim: {
+                    owner: clusterOwnerOf(kopsClusterName),
+                    kopsBinary: args.kops.binary,
+                    adoptExisting: args.kops.adoptExisting,
+                },
             },
             { parent: this },
         );
@@ -123,7 +130,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         );
 
         const cluster = new KopsCluster(
-            `${name}-kops`,
+            kopsClusterName,
             {
                 clusterName: args.clusterName,
                 stateStoreUrl: stateStore.stateStoreUrl,

@@ -1,7 +1,10 @@
 // The kOps state store bucket (new and locked down, or an existing one) and the three authenticator
 // files the control-plane hook downloads from it at boot.
 import * as aws from "@pulumi/aws";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { claimEnvironment, kopsCommandLines } from "../kops/commandEnvironment";
+import { kopsClusterDefaults } from "../kops/defaults";
 import { renderTlsOnlyBucketPolicy } from "./policies";
 import { checkedStateBucketName } from "./stateBucketCheck";
 import { statePurgeCommand } from "./statePurge";
@@ -41,6 +44,25 @@ export interface KopsStateStoreArgs {
      */
     region?: string;
     awsProfile?: string;
+    /**
+     * Claim the cluster before the files are uploaded (the kOps script claim.sh, with `region` and
+     * `awsProfile` above): a cluster of this name in the state store that belongs to another stack
+     * or component (its owner marker, `owner`), or that kops-iam-auth did not create and is not
+     * being adopted, stops the update before anything of it is overwritten. KopsIamCluster sets
+     * it for its KopsCluster. Unset: no check (the KopsCluster's own spec step still refuses
+     * another owner, but after the upload).
+     */
+    claim?: ClusterClaimArgs;
+}
+
+/** Who claims the cluster, and how kops runs for the check (KopsClusterArgs' meaning and defaults). */
+export interface ClusterClaimArgs {
+    /** The owner marker of the KopsCluster that manages the cluster (clusterOwnerOf). */
+    owner: string;
+    /** The kops command on PATH, or a path to it. Default `kops`. */
+    kopsBinary?: string;
+    /** The KopsCluster adopts an existing cluster: one without a marker is accepted. Default false. */
+    adoptExisting?: boolean;
 }
 
 const pemContentType = "application/x-pem-file";
@@ -164,6 +186,10 @@ export class KopsStateStore extends pulumi.ComponentResource {
             bucketArn = pulumi.output(undefined);
         }
 
+        if (args.claim) {
+            objectsDependOn = [...objectsDependOn, this.claimCommand(name, args, args.claim, bucketName, objectsDependOn)];
+        }
+
         const objectArgs = {
             bucket: bucketName,
             // Explicit, so the files are encrypted even in an existing bucket without default encryption.
@@ -212,5 +238,41 @@ export class KopsStateStore extends pulumi.ComponentResource {
             stateStoreUrl: this.stateStoreUrl,
             objectKeys: this.objectKeys,
         });
+    }
+
+    /** The claim step (claim.sh): read-only, after the bucket is ready, before any object. */
+    private claimCommand(
+        name: string,
+        args: KopsStateStoreArgs,
+        claim: ClusterClaimArgs,
+        bucketName: pulumi.Output<string>,
+        after: pulumi.Resource[],
+    ): command.local.Command {
+        if (!args.region) {
+            throw new Error(`KopsStateStore ${name}: claim needs region (the AWS region kops runs with)`);
+        }
+        const adoptExisting = claim.adoptExisting ?? kopsClusterDefaults.adoptExisting;
+        const lines = kopsCommandLines(adoptExisting).claim;
+        const region = args.region;
+        return new command.local.Command(
+            `${name}-claim`,
+            {
+                create: lines.create,
+                update: lines.update,
+                environment: bucketName.apply((bucket) =>
+                    claimEnvironment({
+                        kopsBinary: claim.kopsBinary ?? kopsClusterDefaults.kopsBinary,
+                        clusterName: args.clusterName,
+                        clusterOwner: claim.owner,
+                        stateStoreUrl: stateStoreUrl(bucket),
+                        region,
+                        awsProfile: args.awsProfile,
+                        adoptExisting,
+                    }),
+                ),
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: after },
+        );
     }
 }

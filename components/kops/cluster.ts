@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import {
     checkedCommandSettings,
+    clusterOwnerMarker,
     kopsCommandEnvironments,
     KopsCommandSettings,
     kopsCommandLines,
@@ -155,6 +156,14 @@ function checkHelperResolvable(component: string): void {
     }
 }
 
+/**
+ * The owner marker of the KopsCluster named `componentName` in the running stack
+ * (clusterOwnerMarker: organization/project/stack/component).
+ */
+export function clusterOwnerOf(componentName: string): string {
+    return clusterOwnerMarker(pulumi.getOrganization(), pulumi.getProject(), pulumi.getStack(), componentName);
+}
+
 /** A kOps cluster created, changed and deleted by `kops` through `local.Command`, with aws-iam-authenticator wired in. */
 export class KopsCluster extends pulumi.ComponentResource {
     /** The kOps cluster name. */
@@ -175,6 +184,7 @@ export class KopsCluster extends pulumi.ComponentResource {
         const plain = {
             kopsBinary: args.kopsBinary ?? d.kopsBinary,
             clusterName: args.clusterName,
+            clusterOwner: clusterOwnerOf(name),
             region: args.region,
             awsProfile: args.awsProfile,
             zones: args.zones,

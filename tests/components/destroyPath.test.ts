@@ -110,7 +110,7 @@ describe("pulumi destroy of a KopsIamCluster", () => {
         });
     });
 
-    it("an existing bucket: no purge; nothing but the cluster's own objects and kops delete touch it", async () => {
+    it("an existing bucket: no purge; nothing but the cluster's own objects and kops delete touch it (the claim only reads)", async () => {
         const { mocks } = await render({
             clusterName: "dev.example.com",
             stateBucketName: "shared-kops-state",
@@ -121,7 +121,7 @@ describe("pulumi destroy of a KopsIamCluster", () => {
                 .byType(commandType)
                 .map((c) => c.name)
                 .sort(),
-            ["dev-kops-apply", "dev-kops-kubeconfig", "dev-kops-spec"],
+            ["dev-kops-apply", "dev-kops-kubeconfig", "dev-kops-spec", "dev-state-claim"],
         );
         assert.deepStrictEqual(
             mocks

@@ -148,6 +148,8 @@ describe("KopsCluster", () => {
         assert.deepStrictEqual(values, {
             KOPS_BIN: "kops",
             CLUSTER_NAME: clusterName,
+            // organization/project/stack of the mock runtime, and the KopsCluster's name.
+            CLUSTER_OWNER: "organization/kops-iam-auth/test/kops",
             STATE_STORE: "s3://kops-state-example",
             AWS_REGION: "eu-west-1",
             ZONES: "eu-west-1a",
@@ -196,10 +198,11 @@ describe("KopsCluster", () => {
             STATE_STORE: "s3://kops-state-example",
             AWS_REGION: "eu-west-1",
             VALIDATE_TIMEOUT: "15m",
+            // Everything of the spec command but the owner marker (which changes only the annotation).
             SPEC_FINGERPRINT: fingerprint({
                 create: r.spec.plainInputs.create,
                 update: r.spec.plainInputs.update,
-                environment: r.spec.plainInputs.environment,
+                environment: { ...r.spec.plainInputs.environment, CLUSTER_OWNER: undefined },
             }),
         });
         assert.deepStrictEqual(r.apply.options.dependencies, [r.spec.urn]);

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { KopsStateStore } from "../../components/aws/stateStore";
+import { ClusterClaimArgs, KopsStateStore } from "../../components/aws/stateStore";
 import {
     fakeCertPem,
     fakePrivateKeyPem,
@@ -189,7 +189,7 @@ describe("KopsStateStore with a new bucket", () => {
 
 describe("KopsStateStore ordering", () => {
     /** Each child's name → the names of the resources it explicitly depends on. */
-    async function dependsOnByName(createBucket: boolean): Promise<Record<string, string[]>> {
+    async function dependsOnByName(createBucket: boolean, claim?: ClusterClaimArgs): Promise<Record<string, string[]>> {
         await installMocks();
         const recorded: Array<{ name: string; dependsOn: pulumi.Resource[] }> = [];
         const record: pulumi.ResourceTransformation = ({ name, opts }) => {
@@ -206,6 +206,8 @@ describe("KopsStateStore ordering", () => {
                 certPem: fakeCertPem,
                 privateKeyPem: pulumi.secret(fakePrivateKeyPem),
                 webhookKubeconfig,
+                region: "eu-west-1",
+                claim,
             },
             { transformations: [record] },
         );
@@ -239,6 +241,25 @@ describe("KopsStateStore ordering", () => {
             "order-key-pem": protections,
             "order-kubeconfig": protections,
         });
+    });
+
+    it("with a claim: it runs after every protection and the objects wait for it (another stack's cluster is refused before any upload)", async () => {
+        const protections = [
+            "order-encryption",
+            "order-ownership",
+            "order-public-access-block",
+            "order-purge-versions",
+            "order-tls-only",
+            "order-versioning",
+        ];
+        const order = await dependsOnByName(true, { owner: "acme/kops-iam-auth/dev/dev-kops" });
+        assert.deepStrictEqual(order["order-claim"], protections);
+        for (const object of ["order-cert-pem", "order-key-pem", "order-kubeconfig"]) {
+            assert.deepStrictEqual(order[object], [...protections, "order-claim"].sort(), object);
+        }
+        const existing = await dependsOnByName(false, { owner: "acme/kops-iam-auth/dev/dev-kops" });
+        assert.deepStrictEqual(existing["order-claim"], []);
+        assert.deepStrictEqual(existing["order-cert-pem"], ["order-claim"]);
     });
 
     it("writes the objects into an existing bucket without waiting on anything", async () => {
@@ -330,5 +351,57 @@ describe("KopsStateStore forceDestroy and secrecy", () => {
         await settled(store);
         assert.ok(isSecretValue(mocks.one(objectType, "plain-key-key-pem").inputs.content));
         assert.deepStrictEqual(await plainStringsContaining("PRIVATE KEY", mocks.resources, {}), []);
+    });
+});
+
+describe("KopsStateStore claim", () => {
+    it("a read-only kops command: claim.sh create/update, no delete, the cluster, its owner and adoption in its environment", async () => {
+        const mocks = await installMocks();
+        await settled(
+            new KopsStateStore("shared", {
+                clusterName,
+                bucketName: "kops-state-example",
+                createBucket: false,
+                certPem: fakeCertPem,
+                privateKeyPem: pulumi.secret(fakePrivateKeyPem),
+                webhookKubeconfig,
+                region: "eu-west-1",
+                awsProfile: "ops",
+                claim: { owner: "acme/kops-iam-auth/dev/dev-kops", kopsBinary: "/opt/kops", adoptExisting: true },
+            }),
+        );
+        const claim = mocks.one("command:local:Command", "shared-claim");
+        const run = (script: string) =>
+            `node -e 'require("kops-iam-auth/kops-helper").main(process.argv.slice(1))' run ${script}`;
+        assert.deepStrictEqual(claim.plainInputs, {
+            create: run("claim.sh create"),
+            update: run("claim.sh update"),
+            environment: {
+                KOPS_BIN: "/opt/kops",
+                CLUSTER_NAME: clusterName,
+                STATE_STORE: "s3://kops-state-example",
+                AWS_REGION: "eu-west-1",
+                AWS_PROFILE: "ops",
+                CLUSTER_OWNER: "acme/kops-iam-auth/dev/dev-kops",
+                ADOPT_EXISTING: "true",
+            },
+            addPreviousOutputInEnv: false,
+        });
+    });
+
+    it("refuses a claim without a region", () => {
+        assert.throws(
+            () =>
+                new KopsStateStore("no-region", {
+                    clusterName,
+                    bucketName: "kops-state-example",
+                    createBucket: false,
+                    certPem: fakeCertPem,
+                    privateKeyPem: fakePrivateKeyPem,
+                    webhookKubeconfig,
+                    claim: { owner: "acme/kops-iam-auth/dev/dev-kops" },
+                }),
+            /KopsStateStore no-region: claim needs region/,
+        );
     });
 });
