@@ -164,7 +164,14 @@ export function clusterOwnerOf(componentName: string): string {
     return clusterOwnerMarker(pulumi.getOrganization(), pulumi.getProject(), pulumi.getStack(), componentName);
 }
 
-/** A kOps cluster created, changed and deleted by `kops` through `local.Command`, with aws-iam-authenticator wired in. */
+/**
+ * A kOps cluster created, changed and deleted by `kops` through `local.Command`, with aws-iam-authenticator wired in.
+ *
+ * The cluster is marked as this component's (clusterOwnerOf(name)): another stack, or another
+ * component, with the same cluster name and state store is refused. Keep the component's name: a
+ * renamed one is a new resource to Pulumi, which would delete the old one (`kops delete cluster`);
+ * rename with `aliases: [{ name: "<old name>" }]` (the new component's create is refused otherwise).
+ */
 export class KopsCluster extends pulumi.ComponentResource {
     /** The kOps cluster name. */
     public readonly clusterName: pulumi.Output<string>;
