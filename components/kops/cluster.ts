@@ -158,10 +158,17 @@ function checkHelperResolvable(component: string): void {
 
 /**
  * The owner marker of the KopsCluster named `componentName` in the running stack
- * (clusterOwnerMarker: organization/project/stack/component).
+ * (clusterOwnerMarker: organization/project/stack/component). A runtime that reports no
+ * organization gets `organization`, what self-managed backends report.
  */
 export function clusterOwnerOf(componentName: string): string {
-    return clusterOwnerMarker(pulumi.getOrganization(), pulumi.getProject(), pulumi.getStack(), componentName);
+    let organization: string;
+    try {
+        organization = pulumi.getOrganization();
+    } catch {
+        organization = "organization";
+    }
+    return clusterOwnerMarker(organization, pulumi.getProject(), pulumi.getStack(), componentName);
 }
 
 /**
