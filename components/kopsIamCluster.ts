@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessRoles } from "./aws/accessRoles";
 import { IamAuthenticator } from "./authenticator/iamAuthenticator";
 import { StackSettings } from "./config/settings";
-import { checkedKopsClusterSettings, KopsCluster, KopsClusterSettingsArgs } from "./kops/cluster";
+import { checkedKopsClusterSettings, clusterOwnerOf, KopsCluster, KopsClusterSettingsArgs } from "./kops/cluster";
 import { identityKey } from "./authenticator/identityRules";
 import { renderUserKubeconfig, TokenCommand } from "./authenticator/userKubeconfig";
 import { renderNextSteps } from "./authenticator/nextSteps";
@@ -45,6 +45,7 @@ function kopsClusterSettings(args: KopsIamClusterArgs): KopsClusterSettingsArgs 
         sshPublicKey: args.sshPublicKey,
         extraFlags: args.kops.extraFlags,
         adoptExisting: args.kops.adoptExisting,
+        recreateMissingCluster: args.kops.recreateMissingCluster,
         validateTimeout: args.kops.validateTimeout,
         kubeconfigMode: args.kops.adminTtl === undefined ? "auth-plugin" : "admin",
         adminTtl: args.kops.adminTtl,
@@ -124,6 +125,8 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // The KopsCluster's name is its owner marker's component: the state store claims the cluster for it.
+        const kopsClusterName = `${name}-kops`;
         const stateStore = new KopsStateStore(
             `${name}-state`,
             {
@@ -137,6 +140,11 @@ export class KopsIamCluster extends pulumi.ComponentResource {
                 tags: args.tags,
                 region: args.region,
                 awsProfile: args.kops.awsProfile,
+                claim: {
+                    owner: clusterOwnerOf(kopsClusterName),
+                    kopsBinary: args.kops.binary,
+                    adoptExisting: args.kops.adoptExisting,
+                },
             },
             { parent: this },
         );
@@ -154,7 +162,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         );
 
         const cluster = new KopsCluster(
-            `${name}-kops`,
+            kopsClusterName,
             {
                 ...kopsSettings,
                 stateStoreUrl: stateStore.stateStoreUrl,

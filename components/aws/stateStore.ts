@@ -1,7 +1,10 @@
 // The kOps state store bucket (new and locked down, or an existing one) and the three authenticator
 // files the control-plane hook downloads from it at boot.
 import * as aws from "@pulumi/aws";
+import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { claimEnvironment, kopsCommandLines } from "../kops/commandEnvironment";
+import { kopsClusterDefaults } from "../kops/defaults";
 import { renderTlsOnlyBucketPolicy } from "./policies";
 import { checkedStateBucketName } from "./stateBucketCheck";
 import { statePurgeCommand } from "./statePurge";
@@ -20,10 +23,11 @@ export interface KopsStateStoreArgs {
      */
     createBucket: boolean;
     /**
-     * Let `pulumi destroy` delete a created bucket that still holds objects (every version of
-     * kOps' state included, and whatever other clusters keep there). Default false: destroy deletes
-     * every version and delete marker under `<clusterName>/` (this cluster's, left by kOps) and then
-     * the bucket, which S3 refuses while other clusters' state is in it. Ignored for an existing bucket.
+     * Let `pulumi destroy` delete a created bucket that still holds objects (whatever other
+     * clusters keep there). Either way destroy first deletes every version and delete marker under
+     * `<clusterName>/` (this cluster's, left by kOps); then, with this off (the default), S3
+     * refuses the bucket while other clusters' state is in it. A bucket attribute only: changing
+     * it on a running stack touches nothing else. Ignored for an existing bucket.
      */
     forceDestroy?: pulumi.Input<boolean>;
     /** The authenticator's certificate, PEM (AuthenticatorPki.certPem). */
@@ -36,12 +40,31 @@ export interface KopsStateStoreArgs {
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /**
      * The AWS region and profile of the stack's AWS provider. `pulumi destroy` of a created bucket
-     * (without forceDestroy) runs the AWS CLI with them to delete every version and delete marker
+     * runs the AWS CLI with them to delete every version and delete marker
      * under `<clusterName>/` that kOps leaves (statePurge.ts); unset, the CLI's own
      * defaults apply.
      */
     region?: string;
     awsProfile?: string;
+    /**
+     * Claim the cluster before the files are uploaded (the kOps script claim.sh, with `region` and
+     * `awsProfile` above): a cluster of this name in the state store that belongs to another stack
+     * or component (its owner marker, `owner`), or that kops-iam-auth did not create and is not
+     * being adopted, stops the update before anything of it is overwritten. KopsIamCluster sets
+     * it for its KopsCluster. Unset: no check (the KopsCluster's own spec step still refuses
+     * another owner, but after the upload).
+     */
+    claim?: ClusterClaimArgs;
+}
+
+/** Who claims the cluster, and how kops runs for the check (KopsClusterArgs' meaning and defaults). */
+export interface ClusterClaimArgs {
+    /** The owner marker of the KopsCluster that manages the cluster (clusterOwnerOf). */
+    owner: string;
+    /** The kops command on PATH, or a path to it. Default `kops`. */
+    kopsBinary?: string;
+    /** The KopsCluster adopts an existing cluster: one without a marker is accepted. Default false. */
+    adoptExisting?: boolean;
 }
 
 const pemContentType = "application/x-pem-file";
@@ -147,28 +170,33 @@ export class KopsStateStore extends pulumi.ComponentResource {
             bucketName = pulumi.all([bucket.bucket, checked]).apply(([name]) => name);
             bucketArn = bucket.arn;
             objectsDependOn = [guard, versioning, encryption, publicAccessBlock, ownership, policy];
-            if (args.forceDestroy !== true) {
-                // Destroy runs backwards: the cluster (kops delete, which depends on this whole
-                // component), the objects, this purge of every version under <cluster>/, the bucket.
-                objectsDependOn.push(
-                    statePurgeCommand(
-                        `${name}-purge-versions`,
-                        {
-                            bucketName: bucket.bucket,
-                            clusterName: args.clusterName,
-                            region: args.region,
-                            awsProfile: args.awsProfile,
-                        },
-                        { parent: this, dependsOn: [bucket, versioning] },
-                    ),
-                );
-            }
+            // Registered whatever forceDestroy says, with inputs that do not carry it: a command that
+            // leaves the program is deleted, and deleting this one runs the purge, so flipping
+            // forceDestroy on a running stack must neither drop nor replace it. Destroy runs
+            // backwards: the cluster (kops delete, which depends on this whole component), the
+            // objects, this purge of every version under <cluster>/, the bucket.
+            objectsDependOn.push(
+                statePurgeCommand(
+                    `${name}-purge-versions`,
+                    {
+                        bucketName: bucket.bucket,
+                        clusterName: args.clusterName,
+                        region: args.region,
+                        awsProfile: args.awsProfile,
+                    },
+                    { parent: this, dependsOn: [bucket, versioning] },
+                ),
+            );
         } else {
             // At preview: the existing bucket must exist and be private and encrypted (stateBucketCheck.ts).
             bucketName = pulumi
                 .output(args.bucketName)
                 .apply((name) => checkedStateBucketName(name, false, Promise.resolve(false), { parent: this }));
             bucketArn = pulumi.output(undefined);
+        }
+
+        if (args.claim) {
+            objectsDependOn = [...objectsDependOn, this.claimCommand(name, args, args.claim, bucketName, objectsDependOn)];
         }
 
         const objectArgs = {
@@ -219,5 +247,41 @@ export class KopsStateStore extends pulumi.ComponentResource {
             stateStoreUrl: this.stateStoreUrl,
             objectKeys: this.objectKeys,
         });
+    }
+
+    /** The claim step (claim.sh): read-only, after the bucket is ready, before any object. */
+    private claimCommand(
+        name: string,
+        args: KopsStateStoreArgs,
+        claim: ClusterClaimArgs,
+        bucketName: pulumi.Output<string>,
+        after: pulumi.Resource[],
+    ): command.local.Command {
+        if (!args.region) {
+            throw new Error(`KopsStateStore ${name}: claim needs region (the AWS region kops runs with)`);
+        }
+        const adoptExisting = claim.adoptExisting ?? kopsClusterDefaults.adoptExisting;
+        const lines = kopsCommandLines(adoptExisting).claim;
+        const region = args.region;
+        return new command.local.Command(
+            `${name}-claim`,
+            {
+                create: lines.create,
+                update: lines.update,
+                environment: bucketName.apply((bucket) =>
+                    claimEnvironment({
+                        kopsBinary: claim.kopsBinary ?? kopsClusterDefaults.kopsBinary,
+                        clusterName: args.clusterName,
+                        clusterOwner: claim.owner,
+                        stateStoreUrl: stateStoreUrl(bucket),
+                        region,
+                        awsProfile: args.awsProfile,
+                        adoptExisting,
+                    }),
+                ),
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: after },
+        );
     }
 }

@@ -599,6 +599,7 @@ export function parseStackSettings(
             binary: values.kopsBinary,
             extraFlags: values.kopsExtraFlags,
             adoptExisting: values.adoptExistingCluster,
+            recreateMissingCluster: values.recreateMissingCluster,
             validateTimeout: values.validateTimeout,
             ...(values.adminCredentialTtl !== "" ? { adminTtl: values.adminCredentialTtl } : {}),
             ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),

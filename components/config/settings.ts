@@ -68,11 +68,15 @@ export interface HookSettings {
     image: string;
 }
 
-/** How kops runs (`kopsBinary`, `kopsExtraFlags`, `adoptExistingCluster`, `validateTimeout`, `adminCredentialTtl`, `aws:profile`). */
+/**
+ * How kops runs (`kopsBinary`, `kopsExtraFlags`, `adoptExistingCluster`, `recreateMissingCluster`,
+ * `validateTimeout`, `adminCredentialTtl`, `aws:profile`).
+ */
 export interface KopsSettings {
     binary: string;
     extraFlags: string[];
     adoptExisting: boolean;
+    recreateMissingCluster: boolean;
     validateTimeout: string;
     /** Set: the provider's kubeconfig is a static admin certificate of this lifetime; unset: kops' auth plugin. */
     adminTtl?: string;
@@ -145,7 +149,7 @@ export interface StackSettings {
     /** `hookRunner`, `hookImage`: how control-plane nodes fetch the authenticator's files. */
     hook: HookSettings;
     /**
-     * `kopsBinary`, `kopsExtraFlags`, `adoptExistingCluster`, `validateTimeout`,
+     * `kopsBinary`, `kopsExtraFlags`, `adoptExistingCluster`, `recreateMissingCluster`, `validateTimeout`,
      * `adminCredentialTtl` (set: the provider's kubeconfig is a static admin certificate of that
      * lifetime; unset: kOps' auth plugin), and `aws:profile` (the profile kOps runs with).
      */
@@ -420,6 +424,14 @@ export const simpleSettings = {
         type: "boolean",
         default: kopsClusterDefaults.adoptExisting,
         description: "Manage a cluster of this name that already exists in the state store instead of failing.",
+        accepted: "true or false",
+    },
+    recreateMissingCluster: {
+        type: "boolean",
+        default: kopsClusterDefaults.recreateMissingCluster,
+        description:
+            "Create the cluster again when a pulumi up finds it missing from the state store (deleted outside Pulumi) " +
+            "instead of failing. Leave it off when the state store moved: the live cluster would get a twin of the same name.",
         accepted: "true or false",
     },
     validateTimeout: {

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import {
     checkedCommandSettings,
+    clusterOwnerMarker,
     kopsCommandEnvironments,
     KopsCommandSettings,
     kopsCommandLines,
@@ -105,6 +106,13 @@ export interface KopsClusterArgs {
      * the cluster is created or adopted (a change is refused at preview).
      */
     adoptExisting?: boolean;
+    /**
+     * What an update does when the cluster is missing from the state store (deleted outside
+     * Pulumi, or the state store moved). Default false: it stops with an error that says so, since
+     * creating it could build a second cluster of the same name beside the live one. true: it is
+     * created again.
+     */
+    recreateMissingCluster?: boolean;
     /** How long `kops validate cluster --wait` waits for a healthy cluster (Go duration). Default 15m. */
     validateTimeout?: string;
     /**
@@ -170,7 +178,29 @@ function checkHelperResolvable(component: string): void {
     }
 }
 
-/** A kOps cluster created, changed and deleted by `kops` through `local.Command`, with aws-iam-authenticator wired in. */
+/**
+ * The owner marker of the KopsCluster named `componentName` in the running stack
+ * (clusterOwnerMarker: organization/project/stack/component). A runtime that reports no
+ * organization gets `organization`, what self-managed backends report.
+ */
+export function clusterOwnerOf(componentName: string): string {
+    let organization: string;
+    try {
+        organization = pulumi.getOrganization();
+    } catch {
+        organization = "organization";
+    }
+    return clusterOwnerMarker(organization, pulumi.getProject(), pulumi.getStack(), componentName);
+}
+
+/**
+ * A kOps cluster created, changed and deleted by `kops` through `local.Command`, with aws-iam-authenticator wired in.
+ *
+ * The cluster is marked as this component's (clusterOwnerOf(name)): another stack, or another
+ * component, with the same cluster name and state store is refused. Keep the component's name: a
+ * renamed one is a new resource to Pulumi, which would delete the old one (`kops delete cluster`);
+ * rename with `aliases: [{ name: "<old name>" }]` (the new component's create is refused otherwise).
+ */
 export class KopsCluster extends pulumi.ComponentResource {
     /** The kOps cluster name. */
     public readonly clusterName: pulumi.Output<string>;
@@ -186,7 +216,7 @@ export class KopsCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: KopsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered, this component included.
-        const plain = checkedKopsClusterSettings(name, args);
+        const plain = { ...checkedKopsClusterSettings(name, args), clusterOwner: clusterOwnerOf(name) };
         super("kops-iam-auth:index:KopsCluster", name, {}, opts);
         const timeouts = { ...defaultKopsCommandTimeouts, ...args.timeouts };
         checkHelperResolvable(`KopsCluster ${name}`);
@@ -336,6 +366,7 @@ export function checkedKopsClusterSettings(name: string, args: KopsClusterSettin
         sshPublicKey: args.sshPublicKey,
         extraFlags: args.extraFlags ?? [...d.extraFlags],
         adoptExisting: args.adoptExisting ?? d.adoptExisting,
+        recreateMissingCluster: args.recreateMissingCluster ?? d.recreateMissingCluster,
         validateTimeout: args.validateTimeout ?? d.validateTimeout,
         kubeconfigMode: args.kubeconfigMode ?? d.kubeconfigMode,
         adminTtl: args.adminTtl ?? d.adminTtl,

@@ -19,6 +19,8 @@ export type KubeconfigMode = (typeof KubeconfigMode)[keyof typeof KubeconfigMode
 export interface KopsCommandSettings {
     kopsBinary: string;
     clusterName: string;
+    /** Which stack and component owns the cluster (clusterOwnerMarker): the marker the spec writes and the scripts check. */
+    clusterOwner: string;
     /** `s3://<bucket>`. */
     stateStoreUrl: string;
     region: string;
@@ -34,6 +36,8 @@ export interface KopsCommandSettings {
     sshPublicKey?: string;
     extraFlags: string[];
     adoptExisting: boolean;
+    /** Create the cluster again when an update finds it missing from the state store. Default false: refused. */
+    recreateMissingCluster?: boolean;
     validateTimeout: string;
     kubeconfigMode: KubeconfigMode;
     adminTtl: string;
@@ -44,8 +48,31 @@ export interface KopsCommandSettings {
     authenticatorUid: number;
 }
 
+/**
+ * The owner marker a cluster carries (annotation kops-iam-auth/created-by):
+ * `<organization>/<project>/<stack>/<component>`, the component being the KopsCluster's resource
+ * name. Another stack, or another component of this one (a rename), is refused by it.
+ */
+export function clusterOwnerMarker(organization: string, project: string, stack: string, component: string): string {
+    for (const [what, value] of [
+        ["organization", organization],
+        ["project", project],
+        ["stack", stack],
+    ]) {
+        if (value === "" || value.includes("/")) {
+            throw new Error(`clusterOwnerMarker: the ${what} ${JSON.stringify(value)} is empty or contains "/"`);
+        }
+    }
+    if (component === "") {
+        throw new Error("clusterOwnerMarker: the component name is empty");
+    }
+    return `${organization}/${project}/${stack}/${component}`;
+}
+
 /** The shell commands each `local.Command` runs, per lifecycle step. */
 export interface KopsCommandLines {
+    /** Checks, before the authenticator's files are uploaded, that no other stack owns the cluster (claim.sh). */
+    claim: { create: string; update: string };
     spec: { create: string; update: string; delete: string };
     apply: { create: string; update: string };
     kubeconfig: { create: string; update: string };
@@ -87,6 +114,10 @@ export function parseKopsCommandLine(line: string): { script: string; args: stri
 export function kopsCommandLines(adoptExisting: boolean): KopsCommandLines {
     const script = (name: string, ...args: string[]) => [kopsScriptRunner, name, ...args].join(" ");
     return {
+        claim: {
+            create: script("claim.sh", "create"),
+            update: script("claim.sh", "update"),
+        },
         spec: {
             create: script("upsert-spec.sh", "create"),
             update: script("upsert-spec.sh", "update"),
@@ -116,7 +147,9 @@ export function stateBucketName(stateStoreUrl: string): string {
 }
 
 /** The environment every kOps call gets: the binary, the cluster, the state store, the AWS region and profile. */
-function kopsBaseEnvironment(s: KopsCommandSettings): Record<string, string> {
+function kopsBaseEnvironment(
+    s: Pick<KopsCommandSettings, "kopsBinary" | "clusterName" | "stateStoreUrl" | "region" | "awsProfile">,
+): Record<string, string> {
     return {
         KOPS_BIN: s.kopsBinary,
         CLUSTER_NAME: s.clusterName,
@@ -163,6 +196,7 @@ export function checkedCommandSettings(component: string, s: KopsCommandSettings
 export function specEnvironment(s: KopsCommandSettings): Record<string, string> {
     return {
         ...kopsBaseEnvironment(s),
+        CLUSTER_OWNER: s.clusterOwner,
         ZONES: s.zones.join(","),
         NODE_COUNT: String(s.nodeCount),
         NODE_SIZE: s.nodeSize,
@@ -174,7 +208,28 @@ export function specEnvironment(s: KopsCommandSettings): Record<string, string> 
         ...(s.sshPublicKey ? { SSH_PUBLIC_KEY: s.sshPublicKey } : {}),
         KOPS_EXTRA_FLAGS: JSON.stringify(s.extraFlags),
         ADOPT_EXISTING: String(s.adoptExisting),
+        // Only when on: stacks deployed before the setting existed see no input change.
+        ...(s.recreateMissingCluster ? { RECREATE_MISSING_CLUSTER: "true" } : {}),
         SPEC_PATCH: JSON.stringify(specPatchOptions(s)),
+    };
+}
+
+/** What the claim command needs of the settings: how kops runs, the cluster, its owner, adoption. */
+export type ClaimSettings = Pick<
+    KopsCommandSettings,
+    "kopsBinary" | "clusterName" | "clusterOwner" | "stateStoreUrl" | "region" | "awsProfile" | "adoptExisting"
+>;
+
+/**
+ * The claim command's environment (claim.sh): whose cluster it is, and whether an unmarked one may
+ * be adopted. It runs before the authenticator's files are uploaded, so another stack's cluster is
+ * refused before anything of it is overwritten.
+ */
+export function claimEnvironment(s: ClaimSettings): Record<string, string> {
+    return {
+        ...kopsBaseEnvironment(s),
+        CLUSTER_OWNER: s.clusterOwner,
+        ADOPT_EXISTING: String(s.adoptExisting),
     };
 }
 
@@ -191,7 +246,7 @@ export function fingerprint(value: unknown): string {
  * nothing to update or roll (kops decides, so a roll an earlier failed run owed still happens).
  * `npm run plan -- --compare` reports such a change as read-only checks.
  */
-export const toolOnlyEnvironment: readonly string[] = ["KOPS_BIN", "AWS_PROFILE", "VALIDATE_TIMEOUT"];
+export const toolOnlyEnvironment: readonly string[] = ["KOPS_BIN", "AWS_PROFILE", "VALIDATE_TIMEOUT", "RECREATE_MISSING_CLUSTER"];
 
 /**
  * The apply command's environment (apply.sh). SPEC_FINGERPRINT is the fingerprint of the spec
@@ -237,14 +292,19 @@ export interface KopsCommandEnvironments {
 
 /**
  * Each command's environment. The apply command's SPEC_FINGERPRINT covers the spec command's lines
- * and environment: whatever re-runs the spec command re-runs apply after it.
+ * and environment: whatever re-runs the spec command re-runs apply after it, except the owner
+ * marker, which changes only the annotation (stacks from before it get it without an apply).
  */
 export function kopsCommandEnvironments(s: KopsCommandSettings): KopsCommandEnvironments {
     const lines = kopsCommandLines(s.adoptExisting);
     const spec = specEnvironment(s);
+    const { CLUSTER_OWNER: _owner, ...specWithoutOwner } = spec;
     return {
         spec,
-        apply: applyEnvironment(s, fingerprint({ create: lines.spec.create, update: lines.spec.update, environment: spec })),
+        apply: applyEnvironment(
+            s,
+            fingerprint({ create: lines.spec.create, update: lines.spec.update, environment: specWithoutOwner }),
+        ),
         kubeconfig: kubeconfigEnvironment(s),
     };
 }

@@ -13,6 +13,7 @@ export const kopsClusterDefaults = {
     topology: "public",
     extraFlags: [] as string[],
     adoptExisting: false,
+    recreateMissingCluster: false,
     validateTimeout: "15m",
     kubeconfigMode: "auth-plugin",
     adminTtl: "1h",

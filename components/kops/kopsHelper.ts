@@ -8,15 +8,16 @@
 //                         SPEC_PATCH (values never go on a command line)
 //   same A B              exit 0 when two multi-document YAML files hold the same objects (key
 //                         order, formatting and document order ignored: kops re-serializes them)
-//   has-marker FILE       exit 0 when the Cluster carries the created-by annotation
-//   add-marker            stdin -> stdout, the Cluster annotated as created by kops-iam-auth
+//   owner FILE            prints the Cluster's created-by annotation (the owner marker), or an
+//                         empty line when it has none
+//   add-marker OWNER      stdin -> stdout, the Cluster annotated as created by OWNER
 //   spec-revision FILE    prints a new revision of the spec FILE about to be written: its objects'
 //                         sha256 (16 hex digits) and a random id, new at every write even of the
 //                         same spec (see withSpecRevision)
 //   kubeconfig-exec COMMAND [NAME=VALUE...]
 //                         stdin -> stdout, the kubeconfig with kOps' `kops helpers kubectl-auth`
 //                         exec user running COMMAND with the given environment
-// Exit codes: 0 done (or "yes" for same/has-marker), 1 failed (or "no"), 2 usage error. Errors go
+// Exit codes: 0 done (or "yes" for same), 1 failed (or "no"), 2 usage error. Errors go
 // to stderr as `kops-iam-auth: error: <message>`.
 import { spawnSync } from "child_process";
 import { createHash, randomUUID } from "crypto";
@@ -27,11 +28,15 @@ import * as YAML from "yaml";
 import { canonicalJson } from "./lifecycle";
 import { parseSpecPatchOptions, patchClusterSpec } from "./specPatch";
 
-/** The annotation that says kops-iam-auth created the cluster (a re-run after a failure converges on it). */
+/**
+ * The annotation that says which stack and component created the cluster (its owner marker,
+ * clusterOwnerMarker in ./commandEnvironment.ts): a re-run of that component after a failure
+ * converges on it, any other stack is refused.
+ */
 export const createdByAnnotation = "kops-iam-auth/created-by";
 
 /** The lifecycle scripts `run` accepts, in ./scripts next to this file's source. */
-export const lifecycleScripts = ["upsert-spec.sh", "apply.sh", "kubeconfig.sh", "delete.sh"] as const;
+export const lifecycleScripts = ["claim.sh", "upsert-spec.sh", "apply.sh", "kubeconfig.sh", "delete.sh"] as const;
 
 /**
  * Where the scripts are. They ship as source (components/kops/scripts); this file runs either from
@@ -87,21 +92,28 @@ function sameObjects(args: string[]): number {
     return a.length === b.length && a.every((object, i) => object === b[i]) ? 0 : 1;
 }
 
-function hasMarker(args: string[]): number {
+function owner(args: string[]): string {
     if (args.length !== 1) {
-        throw new UsageError("has-marker: expected one file");
+        throw new UsageError("owner: expected one file");
     }
     const cluster = clusterDocument(documents(fs.readFileSync(args[0], "utf8")));
-    return cluster && cluster.getIn(["metadata", "annotations", createdByAnnotation]) !== undefined ? 0 : 1;
+    if (!cluster) {
+        throw new Error(`no Cluster document in ${args[0]}`);
+    }
+    const marker = cluster.getIn(["metadata", "annotations", createdByAnnotation]);
+    return `${marker === undefined || marker === null ? "" : String(marker)}\n`;
 }
 
-function addMarker(): string {
+function addMarker(args: string[]): string {
+    if (args.length !== 1 || args[0] === "") {
+        throw new UsageError("add-marker: expected the owner");
+    }
     const docs = documents(fs.readFileSync(0, "utf8"));
     const cluster = clusterDocument(docs);
     if (!cluster) {
         throw new Error("no Cluster document in the spec");
     }
-    cluster.setIn(["metadata", "annotations", createdByAnnotation], "kops-iam-auth");
+    cluster.setIn(["metadata", "annotations", createdByAnnotation], args[0]);
     return docs.map((d) => d.toString({ directives: false })).join("---\n");
 }
 
@@ -168,10 +180,11 @@ export function runJob(argv: string[]): number {
                 return 0;
             case "same":
                 return sameObjects(args);
-            case "has-marker":
-                return hasMarker(args);
+            case "owner":
+                process.stdout.write(owner(args));
+                return 0;
             case "add-marker":
-                process.stdout.write(addMarker());
+                process.stdout.write(addMarker(args));
                 return 0;
             case "spec-revision":
                 process.stdout.write(specRevision(args));
@@ -181,7 +194,7 @@ export function runJob(argv: string[]): number {
                 return 0;
             default:
                 throw new UsageError(
-                    `unknown job ${JSON.stringify(job)} (accepted: run, patch-spec, same, has-marker, add-marker, spec-revision, kubeconfig-exec)`,
+                    `unknown job ${JSON.stringify(job)} (accepted: run, patch-spec, same, owner, add-marker, spec-revision, kubeconfig-exec)`,
                 );
         }
     } catch (err) {

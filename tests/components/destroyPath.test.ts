@@ -1,7 +1,7 @@
 // What `pulumi destroy` of a KopsIamCluster runs, under Pulumi's mocks: the Kubernetes objects
 // (through a provider that lets them go when the cluster is gone or unreachable), `kops delete
 // cluster` (the spec command), the authenticator's objects, the purge of every version and delete
-// marker under `<cluster>/` (only in a bucket the stack created without forceDestroy), and the
+// marker under `<cluster>/` (only in a bucket the stack created), and the
 // bucket. tests/integration/statePurgeMoto.test.ts runs the purge itself against moto_server.
 import * as assert from "assert";
 import * as YAML from "yaml";
@@ -110,7 +110,7 @@ describe("pulumi destroy of a KopsIamCluster", () => {
         });
     });
 
-    it("an existing bucket: no purge; nothing but the cluster's own objects and kops delete touch it", async () => {
+    it("an existing bucket: no purge; nothing but the cluster's own objects and kops delete touch it (the claim only reads)", async () => {
         const { mocks } = await render({
             clusterName: "dev.example.com",
             stateBucketName: "shared-kops-state",
@@ -121,7 +121,7 @@ describe("pulumi destroy of a KopsIamCluster", () => {
                 .byType(commandType)
                 .map((c) => c.name)
                 .sort(),
-            ["dev-kops-apply", "dev-kops-kubeconfig", "dev-kops-spec"],
+            ["dev-kops-apply", "dev-kops-kubeconfig", "dev-kops-spec", "dev-state-claim"],
         );
         assert.deepStrictEqual(
             mocks
@@ -133,13 +133,12 @@ describe("pulumi destroy of a KopsIamCluster", () => {
         );
     });
 
-    it("stateBucketForceDestroy: no purge (deleting the bucket removes every version anyway)", async () => {
-        const { mocks } = await render({
-            clusterName: "dev.example.com",
-            stateBucketName: "kops-state-example",
-            stateBucketForceDestroy: true,
-        });
-        assert.strictEqual(mocks.byType(commandType).filter((c) => c.name.endsWith("purge-versions")).length, 0);
-        assert.strictEqual(mocks.one("aws:s3/bucket:Bucket", "dev-state-bucket").plainInputs.forceDestroy, true);
+    it("stateBucketForceDestroy: the same purge command (flipping it on a running stack must not delete it, which would run it)", async () => {
+        const settings = { clusterName: "dev.example.com", stateBucketName: "kops-state-example" };
+        const forced = (await render({ ...settings, stateBucketForceDestroy: true })).mocks;
+        const forcedPurge = forced.one(commandType, "dev-state-purge-versions");
+        assert.strictEqual(forced.one("aws:s3/bucket:Bucket", "dev-state-bucket").plainInputs.forceDestroy, true);
+        const plain = (await render(settings)).mocks;
+        assert.deepStrictEqual(forcedPurge.plainInputs, plain.one(commandType, "dev-state-purge-versions").plainInputs);
     });
 });

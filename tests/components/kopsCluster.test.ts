@@ -163,6 +163,8 @@ describe("KopsCluster", () => {
         assert.deepStrictEqual(values, {
             KOPS_BIN: "kops",
             CLUSTER_NAME: clusterName,
+            // organization/project/stack of the mock runtime, and the KopsCluster's name.
+            CLUSTER_OWNER: "organization/kops-iam-auth/test/kops",
             STATE_STORE: "s3://kops-state-example",
             AWS_REGION: "eu-west-1",
             ZONES: "eu-west-1a",
@@ -211,10 +213,11 @@ describe("KopsCluster", () => {
             STATE_STORE: "s3://kops-state-example",
             AWS_REGION: "eu-west-1",
             VALIDATE_TIMEOUT: "15m",
+            // Everything of the spec command but the owner marker (which changes only the annotation).
             SPEC_FINGERPRINT: fingerprint({
                 create: r.spec.plainInputs.create,
                 update: r.spec.plainInputs.update,
-                environment: r.spec.plainInputs.environment,
+                environment: { ...r.spec.plainInputs.environment, CLUSTER_OWNER: undefined },
             }),
         });
         assert.deepStrictEqual(r.apply.options.dependencies, [r.spec.urn]);
@@ -332,6 +335,17 @@ describe("KopsCluster options", () => {
         assert.strictEqual(r.apply.plainInputs.update, run("apply.sh update"));
     });
 
+    it("recreateMissingCluster: RECREATE_MISSING_CLUSTER in the spec's environment only when on (stacks from before it see no change)", async () => {
+        assert.strictEqual((await render(baseArgs)).spec.plainInputs.environment.RECREATE_MISSING_CLUSTER, undefined);
+        assert.strictEqual(
+            (await render({ ...baseArgs, recreateMissingCluster: false })).spec.plainInputs.environment.RECREATE_MISSING_CLUSTER,
+            undefined,
+        );
+        const on = await render({ ...baseArgs, recreateMissingCluster: true });
+        assert.strictEqual(on.spec.plainInputs.environment.RECREATE_MISSING_CLUSTER, "true");
+        assert.strictEqual(on.apply.plainInputs.environment.RECREATE_MISSING_CLUSTER, undefined);
+    });
+
     it("admin kubeconfig mode passes the TTL; custom timeouts reach every command", async () => {
         const r = await render({ ...baseArgs, kubeconfigMode: "admin", adminTtl: "2h", timeouts: { update: "3h" } });
         assert.strictEqual(r.kubeconfig.plainInputs.environment.KUBECONFIG_MODE, "admin");
@@ -388,6 +402,7 @@ describe("KopsCluster options", () => {
                 topology: simpleSettings.topology.default,
                 extraFlags: simpleSettings.kopsExtraFlags.default,
                 adoptExisting: simpleSettings.adoptExistingCluster.default,
+                recreateMissingCluster: simpleSettings.recreateMissingCluster.default,
                 validateTimeout: simpleSettings.validateTimeout.default,
                 // The stack config has no kubeconfig mode: an empty adminCredentialTtl (its default) means
                 // the auth plugin, and the component's adminTtl default counts only in admin mode.

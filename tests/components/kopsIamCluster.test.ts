@@ -603,8 +603,8 @@ describe("KopsIamCluster: three instances in one program", () => {
         for (const { name } of instances) {
             const component = r.one(componentType, name);
             const commands = r.mocks.byType(commandType).filter((c) => c.name.startsWith(`${name}-`));
-            // The three kOps commands, and the destroy-time purge where the instance created its bucket.
-            assert.strictEqual(commands.length, name === "alpha" ? 4 : 3, name);
+            // The claim, the three kOps commands, and the destroy-time purge where the instance created its bucket.
+            assert.strictEqual(commands.length, name === "alpha" ? 5 : 4, name);
             assert.ok(
                 r.mocks.byType(providerType).some((p) => p.options.parent === component.urn),
                 name,

@@ -101,7 +101,7 @@ describe("index.ts with Pulumi.dev.yaml", () => {
             "kops-iam-auth:index:KopsCluster": 1,
             // The cluster's guard, its creation settings' guard, the state store's guard.
             "pulumi-nodejs:dynamic/kops:ImmutableClusterSettings": 3,
-            "command:local:Command": 4, // the three kOps commands and the destroy-time purge of <cluster>/ (aws/statePurge.ts)
+            "command:local:Command": 5, // the claim, the three kOps commands and the destroy-time purge of <cluster>/ (aws/statePurge.ts)
             "pulumi:providers:kubernetes": 1,
             "kops-iam-auth:index:IamAuthenticator": 1,
             "kubernetes:core/v1:ConfigMap": 1,

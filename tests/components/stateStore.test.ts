@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { KopsStateStore, KopsStateStoreArgs } from "../../components/aws/stateStore";
+import { ClusterClaimArgs, KopsStateStore, KopsStateStoreArgs } from "../../components/aws/stateStore";
 import {
     fakeCertPem,
     fakePrivateKeyPem,
@@ -194,7 +194,7 @@ describe("KopsStateStore with a new bucket", () => {
 
 describe("KopsStateStore ordering", () => {
     /** Each child's name → the names of the resources it explicitly depends on. */
-    async function dependsOnByName(createBucket: boolean): Promise<Record<string, string[]>> {
+    async function dependsOnByName(createBucket: boolean, claim?: ClusterClaimArgs): Promise<Record<string, string[]>> {
         await installMocks();
         const recorded: Array<{ name: string; dependsOn: pulumi.Resource[] }> = [];
         const record: pulumi.ResourceTransformation = ({ name, opts }) => {
@@ -211,6 +211,8 @@ describe("KopsStateStore ordering", () => {
                 certPem: fakeCertPem,
                 privateKeyPem: pulumi.secret(fakePrivateKeyPem),
                 webhookKubeconfig,
+                region: "eu-west-1",
+                claim,
             },
             { transformations: [record] },
         );
@@ -246,6 +248,26 @@ describe("KopsStateStore ordering", () => {
             "order-key-pem": protections,
             "order-kubeconfig": protections,
         });
+    });
+
+    it("with a claim: it runs after every protection and the objects wait for it (another stack's cluster is refused before any upload)", async () => {
+        const protections = [
+            "order-encryption",
+            "order-immutable",
+            "order-ownership",
+            "order-public-access-block",
+            "order-purge-versions",
+            "order-tls-only",
+            "order-versioning",
+        ];
+        const order = await dependsOnByName(true, { owner: "acme/kops-iam-auth/dev/dev-kops" });
+        assert.deepStrictEqual(order["order-claim"], protections);
+        for (const object of ["order-cert-pem", "order-key-pem", "order-kubeconfig"]) {
+            assert.deepStrictEqual(order[object], [...protections, "order-claim"].sort(), object);
+        }
+        const existing = await dependsOnByName(false, { owner: "acme/kops-iam-auth/dev/dev-kops" });
+        assert.deepStrictEqual(existing["order-claim"], ["order-immutable"]);
+        assert.deepStrictEqual(existing["order-cert-pem"], ["order-claim", "order-immutable"]);
     });
 
     it("writes the objects into an existing bucket after the guard's check only", async () => {
@@ -302,6 +324,27 @@ describe("KopsStateStore forceDestroy and secrecy", () => {
         const mocks = await installMocks();
         await settled(newStateStore("forced", true, { forceDestroy: true }));
         assert.strictEqual(mocks.one("aws:s3/bucket:Bucket").plainInputs.forceDestroy, true);
+    });
+
+    // The engine deletes a resource that leaves the program, and deleting the purge command runs its
+    // delete script: a forceDestroy flip on a running stack must neither drop it nor replace it.
+    it("registers the same resources, the purge command with the same inputs, whether forceDestroy is on or off", async () => {
+        const render = async (forceDestroy: boolean) => {
+            const mocks = await installMocks();
+            await settled(newStateStore("state", true, { forceDestroy }));
+            return mocks;
+        };
+        const off = await render(false);
+        const on = await render(true);
+        const urns = (mocks: MockRecorder) => mocks.resources.map((r) => r.urn).sort();
+        assert.deepStrictEqual(urns(on), urns(off));
+        const purge = (mocks: MockRecorder) => mocks.one("command:local:Command", "state-purge-versions");
+        assert.deepStrictEqual(purge(on).plainInputs, purge(off).plainInputs);
+        assert.strictEqual(
+            purge(on).plainInputs.triggers,
+            undefined,
+            "triggers would replace it (the command provider's only replacing input)",
+        );
     });
 
     it("makes key.pem secret even when handed a plain key", async () => {
@@ -372,5 +415,57 @@ describe("KopsStateStore's guard", () => {
         for (const resource of [mocks.one("aws:s3/bucket:Bucket"), ...mocks.byType(objectType)]) {
             assert.ok(resource.options.dependencies.includes(guardUrn), `${resource.name} does not wait for the guard`);
         }
+    });
+});
+
+describe("KopsStateStore claim", () => {
+    it("a read-only kops command: claim.sh create/update, no delete, the cluster, its owner and adoption in its environment", async () => {
+        const mocks = await installMocks();
+        await settled(
+            new KopsStateStore("shared", {
+                clusterName,
+                bucketName: "kops-state-example",
+                createBucket: false,
+                certPem: fakeCertPem,
+                privateKeyPem: pulumi.secret(fakePrivateKeyPem),
+                webhookKubeconfig,
+                region: "eu-west-1",
+                awsProfile: "ops",
+                claim: { owner: "acme/kops-iam-auth/dev/dev-kops", kopsBinary: "/opt/kops", adoptExisting: true },
+            }),
+        );
+        const claim = mocks.one("command:local:Command", "shared-claim");
+        const run = (script: string) =>
+            `node -e 'require("kops-iam-auth/kops-helper").main(process.argv.slice(1))' run ${script}`;
+        assert.deepStrictEqual(claim.plainInputs, {
+            create: run("claim.sh create"),
+            update: run("claim.sh update"),
+            environment: {
+                KOPS_BIN: "/opt/kops",
+                CLUSTER_NAME: clusterName,
+                STATE_STORE: "s3://kops-state-example",
+                AWS_REGION: "eu-west-1",
+                AWS_PROFILE: "ops",
+                CLUSTER_OWNER: "acme/kops-iam-auth/dev/dev-kops",
+                ADOPT_EXISTING: "true",
+            },
+            addPreviousOutputInEnv: false,
+        });
+    });
+
+    it("refuses a claim without a region", () => {
+        assert.throws(
+            () =>
+                new KopsStateStore("no-region", {
+                    clusterName,
+                    bucketName: "kops-state-example",
+                    createBucket: false,
+                    certPem: fakeCertPem,
+                    privateKeyPem: fakePrivateKeyPem,
+                    webhookKubeconfig,
+                    claim: { owner: "acme/kops-iam-auth/dev/dev-kops" },
+                }),
+            /KopsStateStore no-region: claim needs region/,
+        );
     });
 });

@@ -65,6 +65,7 @@ export function kopsOnMotoSettings(
     values: Pick<KopsCommandSettings, "kopsBinary" | "clusterName" | "stateStoreUrl" | "webhookKubeconfig">,
 ): KopsCommandSettings {
     return {
+        clusterOwner: "organization/kops-iam-auth/moto/moto-kops",
         ...values,
         region: testRegion,
         zones: [`${testRegion}a`],

@@ -19,6 +19,7 @@ export const testCaPem = "-----BEGIN CERTIFICATE-----\nTESTCAMATERIAL\n-----END 
 export const baseSettings: KopsCommandSettings = {
     kopsBinary: "kops",
     clusterName,
+    clusterOwner: "acme/kops-iam-auth/dev/dev-kops",
     stateStoreUrl: stateStore,
     region: "us-east-1",
     zones: ["us-east-1a", "us-east-1b"],

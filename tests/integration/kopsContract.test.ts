@@ -67,6 +67,18 @@ function createFlags(work: string): string[] {
     ];
 }
 
+/** The owner marker upsert-spec.sh adds to the Cluster (kopsHelper add-marker). */
+const ownerMarker = "organization/kops-iam-auth/contract/contract-kops";
+
+function withOwnerMarker(text: string): string {
+    const docs = YAML.parseAllDocuments(text).filter((doc) => doc.contents !== null);
+    docs.find((doc) => doc.get("kind") === "Cluster")!.setIn(
+        ["metadata", "annotations", "kops-iam-auth/created-by"],
+        ownerMarker,
+    );
+    return docs.map((doc) => doc.toString({ directives: false })).join("---\n");
+}
+
 /** What the scripts rely on in a kops YAML stream: each document's kind and name, and the sizes the patch reads. */
 function documentsOf(text: string): unknown[] {
     return YAML.parseAllDocuments(text)
@@ -88,6 +100,7 @@ function documentsOf(text: string): unknown[] {
                   ? {
                         kind: doc.kind,
                         name: doc.metadata.name,
+                        annotations: doc.metadata.annotations,
                         kubernetesVersion: doc.spec.kubernetesVersion,
                         networking: Object.keys(doc.spec.networking),
                         subnets: doc.spec.subnets.map((s: any) => ({ name: s.name, type: s.type, zone: s.zone })),
@@ -133,7 +146,8 @@ function steps(
         {
             step: "replace -f - --force",
             args: kopsArgs(appliedCluster, ["replace"], ["-f", "-", "--force"]),
-            input: (r) => r.get("create cluster --dry-run")!.stdout,
+            // As upsert-spec.sh writes it: with the owner marker the scripts read back (lib.sh check_ownership).
+            input: (r) => withOwnerMarker(r.get("create cluster --dry-run")!.stdout),
         },
         { step: "get cluster", args: kopsArgs(appliedCluster, ["get", "cluster"], ["-o", "yaml"]) },
         { step: "get instancegroups", args: kopsArgs(appliedCluster, ["get", "instancegroups"], ["-o", "yaml"]) },
@@ -338,7 +352,7 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
             );
         });
 
-        it("get cluster -o yaml and get instancegroups -o yaml: the stored documents (upsert-spec.sh converge_spec joins them)", () => {
+        it("get cluster -o yaml and get instancegroups -o yaml: the stored documents, the owner marker kept (upsert-spec.sh converge_spec joins them; claim.sh reads the marker)", () => {
             compare(
                 "get cluster",
                 (result) => {
@@ -347,6 +361,9 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
                         documentsOf(result.stdout).map((doc: any) => doc.kind),
                         ["Cluster"],
                     );
+                    assert.deepEqual((documentsOf(result.stdout)[0] as any).annotations, {
+                        "kops-iam-auth/created-by": ownerMarker,
+                    });
                 },
                 (result) => documentsOf(result.stdout),
             );

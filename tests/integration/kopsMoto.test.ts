@@ -17,7 +17,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { kopsCommandEnvironments, KopsCommandSettings, specEnvironment } from "../../components/kops/commandEnvironment";
+import {
+    claimEnvironment,
+    kopsCommandEnvironments,
+    KopsCommandSettings,
+    specEnvironment,
+} from "../../components/kops/commandEnvironment";
 import { certFetchHookName, webhookFileAssetName, webhookKubeconfigPath } from "../../components/kops/specPatch";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
@@ -197,6 +202,53 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         assert.doesNotMatch(result.stderr, /running: .* replace /);
         const stored = await runOk(kops, kopsArgs("get", "cluster", "-o", "yaml"), { env: baseEnv });
         assert.match(stored, new RegExp(`kubernetesVersion: v?${settings.kubernetesVersion.replace(/\./g, "\\.")}\n`));
+    });
+
+    it("stateBucketName changed on a running stack: upsert-spec.sh update finds no cluster in the new bucket and refuses; nothing written there", async () => {
+        needs("spec");
+        const movedBucket = `${stateBucket}-moved`;
+        await runOk(aws, ["s3api", "create-bucket", "--bucket", movedBucket], { env: moto.env });
+        const moved: KopsCommandSettings = { ...settings, stateStoreUrl: `s3://${movedBucket}` };
+        const result = await script("upsert-spec.sh", ["update"], specEnvironment(moved));
+        assert.equal(result.status, 1, output(result));
+        assert.match(
+            result.stderr,
+            new RegExp(
+                `cluster "${clusterName.replace(/\./g, "\\.")}" is not in the state store s3://${movedBucket}, but this stack created it`,
+            ),
+        );
+        assert.match(result.stderr, /recreateMissingCluster/);
+        assert.doesNotMatch(result.stderr, /running: .* (create cluster|replace) /);
+        const written = (await runOk(aws, ["s3", "ls", "--recursive", `s3://${movedBucket}/`], { env: moto.env })).trim();
+        assert.equal(written, "", "nothing in the new bucket");
+    });
+
+    it("a second stack with the same cluster name in the same bucket: its claim and its spec step are refused, naming the owner; the cluster is untouched", async () => {
+        needs("spec");
+        const ownerOf = async () => {
+            const text = await runOk(kops, kopsArgs("get", "cluster", "-o", "yaml"), { env: baseEnv });
+            return YAML.parse(text).metadata.annotations["kops-iam-auth/created-by"];
+        };
+        assert.equal(await ownerOf(), settings.clusterOwner, "the marker the real kops stored");
+        const before = await runOk(kops, kopsArgs("get", "cluster", "-o", "yaml"), { env: baseEnv });
+        const second: KopsCommandSettings = {
+            ...settings,
+            clusterOwner: "organization/other-project/prod/prod-kops",
+            nodeCount: 3,
+        };
+        const owner = new RegExp(
+            `belongs to stack organization/kops-iam-auth/moto \\(component moto-kops\\), not to this stack \\(organization/other-project/prod, component prod-kops\\)`,
+        );
+        const claim = await script("claim.sh", ["create"], claimEnvironment(second));
+        assert.equal(claim.status, 1, output(claim));
+        assert.match(claim.stderr, owner);
+        const spec = await script("upsert-spec.sh", ["create"], specEnvironment(second));
+        assert.equal(spec.status, 1, output(spec));
+        assert.match(spec.stderr, owner);
+        assert.doesNotMatch(spec.stderr, /running: .* (create cluster|replace|get instancegroups) /);
+        assert.equal(await runOk(kops, kopsArgs("get", "cluster", "-o", "yaml"), { env: baseEnv }), before);
+        const own = await script("claim.sh", ["create"], claimEnvironment(settings));
+        assert.equal(own.status, 0, output(own));
     });
 
     it("apply.sh create: kops update cluster --yes builds the cluster in moto; validate stops at the API endpoint (documented)", async function () {

@@ -35,6 +35,18 @@ describe("plan: kOps operations of the command lines", () => {
         assert.match(source, /patch_spec/);
     });
 
+    it("claim create and update: a read-only check; its only kops call (get cluster) is in claim.sh or lib.sh, and claim.sh writes nothing", () => {
+        for (const step of ["create", "update"] as const) {
+            const operation = kopsOperation("c-claim", { ...lines.claim, environment }, step)!;
+            assert.strictEqual(operation.script, `claim.sh ${step}`);
+            assert.deepStrictEqual(operation.kinds, ["check"]);
+            assert.deepStrictEqual(kopsCalls(operation.description), ["kops_cmd get cluster"]);
+        }
+        assert.match(script("lib.sh"), /kops_cmd get cluster -o yaml/);
+        assert.match(script("claim.sh"), /cluster_state/);
+        assert.doesNotMatch(script("claim.sh"), /kops_cmd|spec_tool add-marker/);
+    });
+
     it("spec update, and spec create of an adopted cluster: the current spec patched and replaced", () => {
         for (const [step, env] of [["update", environment], ["create", { ...environment, ADOPT_EXISTING: "true" }]] as const) {
             const operation = kopsOperation("c-spec", { ...lines.spec, environment: env }, step)!;

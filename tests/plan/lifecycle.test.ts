@@ -28,15 +28,17 @@ describe("plan: the lifecycle table of docs/design.md", function () {
     const changed = (comparison: Comparison, type?: string) =>
         comparison.resourceChanges.filter((c) => type === undefined || c.type === type).map((c) => `${c.name}: ${c.changedInputs.join(", ")}`);
 
-    it("first pulumi up: create spec, update --yes, validate --wait (and the kubeconfig export); zero rolling updates", async () => {
+    it("first pulumi up: the claim (read-only), create spec, update --yes, validate --wait (and the kubeconfig export); zero rolling updates", async () => {
         const firstUp = await compareRenderings(emptyRendering(base.rendering), base.rendering);
         assert.deepStrictEqual(firstUp.operations.map((o) => [o.resource, o.script, o.description]), [
+            ["cluster-state-claim", "claim.sh create", "read-only: kops get cluster → absent, this stack's (owner marker) or adopted; " +
+                "another owner stops the up before the authenticator's files are uploaded"],
             ["cluster-kops-spec", "upsert-spec.sh create", "kops create cluster --dry-run -o yaml → spec patch → kops replace -f - --force"],
             ["cluster-kops-apply", "apply.sh create", "kops update cluster --yes → kops validate cluster --wait 15m → kops rolling-update " +
                 "cluster (dry run; --yes and validate again only for instances an earlier, failed run left outdated)"],
             ["cluster-kops-kubeconfig", "kubeconfig.sh", "kops export kubecfg --auth-plugin"],
         ]);
-        assert.strictEqual(firstUp.impact, "spec + update + validate + kubeconfig");
+        assert.strictEqual(firstUp.impact, "check + spec + update + validate + kubeconfig");
         assert.ok(!firstUp.operations.some((o) => o.kinds.includes("rolling-update")));
         assert.strictEqual(firstUp.resourceChanges.length, base.rendering.resources.length);
         assert.ok(firstUp.resourceChanges.every((c) => c.change === "added"));
@@ -94,6 +96,8 @@ describe("plan: the lifecycle table of docs/design.md", function () {
         const comparison = await changeTo("tool-settings");
         assert.strictEqual(comparison.impact, "check + validate + kubeconfig");
         assert.deepStrictEqual(comparison.operations.map((o) => [o.resource, o.script, o.description]), [
+            ["cluster-state-claim", "claim.sh update", "read-only: kops get cluster → absent, this stack's (owner marker) or adopted; " +
+                "another owner stops the up before the authenticator's files are uploaded"],
             ["cluster-kops-spec", "upsert-spec.sh update", "read-only: kops get cluster + kops get instancegroups → spec patch changes nothing: no replace"],
             ["cluster-kops-apply", "apply.sh update", "read-only: kops update cluster (dry run: no change) → " +
                 "kops rolling-update cluster (dry run: nothing outdated) → kops validate cluster --wait 45m"],
@@ -103,6 +107,7 @@ describe("plan: the lifecycle table of docs/design.md", function () {
         // The commands re-run because they carry the values (destroy runs with the recorded ones).
         assert.deepStrictEqual(changed(comparison, commandType), [
             "cluster-state-purge-versions: environment.AWS_PROFILE",
+            "cluster-state-claim: environment.AWS_PROFILE, environment.KOPS_BIN",
             "cluster-kops-spec: environment.AWS_PROFILE, environment.KOPS_BIN",
             "cluster-kops-apply: environment.AWS_PROFILE, environment.KOPS_BIN, environment.SPEC_FINGERPRINT, environment.VALIDATE_TIMEOUT",
             "cluster-kops-kubeconfig: environment.AWS_PROFILE, environment.KOPS_BIN",

@@ -124,6 +124,7 @@ describe("npm run plan", function () {
             const row = (name: string) => table.split("\n").findIndex((line) => new RegExp(`\\s${name}\\s`).test(line));
             for (const [before, after] of [
                 ["cluster-pki-cert", "cluster-state-cert-pem"], ["cluster-state-kubeconfig", "cluster-kops-spec"],
+                ["cluster-state-claim", "cluster-state-cert-pem"],
                 ["cluster-kops-immutable", "cluster-kops-spec"], ["cluster-kops-spec", "cluster-kops-apply"],
                 ["cluster-kops-kubeconfig", "cluster-k8s"], ["cluster-k8s", "cluster-authenticator-config"],
                 ["cluster-authenticator-config", "cluster-authenticator-daemonset"],
@@ -132,11 +133,13 @@ describe("npm run plan", function () {
             }
             assert.match(table, /command:local:Command\s+cluster-kops-spec\s+cluster-kops\n/);
             assert.ok(stdout.includes([
-                "kOps operations of the first `pulumi up`, in order (spec + update + validate + kubeconfig):",
-                "  1. cluster-kops-spec (upsert-spec.sh create): kops create cluster --dry-run -o yaml → spec patch → kops replace -f - --force",
-                "  2. cluster-kops-apply (apply.sh create): kops update cluster --yes → kops validate cluster --wait 15m → kops rolling-update " +
+                "kOps operations of the first `pulumi up`, in order (check + spec + update + validate + kubeconfig):",
+                "  1. cluster-state-claim (claim.sh create): read-only: kops get cluster → absent, this stack's (owner marker) or adopted; " +
+                    "another owner stops the up before the authenticator's files are uploaded",
+                "  2. cluster-kops-spec (upsert-spec.sh create): kops create cluster --dry-run -o yaml → spec patch → kops replace -f - --force",
+                "  3. cluster-kops-apply (apply.sh create): kops update cluster --yes → kops validate cluster --wait 15m → kops rolling-update " +
                     "cluster (dry run; --yes and validate again only for instances an earlier, failed run left outdated)",
-                "  3. cluster-kops-kubeconfig (kubeconfig.sh): kops export kubecfg --auth-plugin",
+                "  4. cluster-kops-kubeconfig (kubeconfig.sh): kops export kubecfg --auth-plugin",
                 "  No rolling update: the cluster boots with the patched spec.",
             ].join("\n")), stdout);
             assert.match(stdout, /\d+\. command:local:Command cluster-kops-spec: kops delete cluster --yes/);

@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import {
+    claimEnvironment,
     kopsCommandEnvironments,
     KopsCommandLines,
     kopsCommandLines,
@@ -52,11 +53,17 @@ interface Commands {
     spec: Record<string, string>;
     apply: Record<string, string>;
     kubeconfig: Record<string, string>;
+    /** The state store's claim command (KopsStateStore), which runs before the uploads. */
+    claim: Record<string, string>;
 }
 
 function commandsFor(overrides: Partial<KopsCommandSettings> = {}): Commands {
     const settings = { ...baseSettings, ...overrides };
-    return { lines: kopsCommandLines(settings.adoptExisting), ...kopsCommandEnvironments(settings) };
+    return {
+        lines: kopsCommandLines(settings.adoptExisting),
+        ...kopsCommandEnvironments(settings),
+        claim: claimEnvironment(settings),
+    };
 }
 
 function assertSucceeded(run: Run, what: string): void {
@@ -160,7 +167,7 @@ describe("kOps lifecycle scripts (stub kops)", function () {
 
             const docs = box.documents();
             const cluster = docs.find((d) => d.kind === "Cluster");
-            assert.equal(cluster.metadata.annotations["kops-iam-auth/created-by"], "kops-iam-auth");
+            assert.equal(cluster.metadata.annotations["kops-iam-auth/created-by"], baseSettings.clusterOwner, "the owner marker");
             assert.equal(
                 cluster.spec.kubeAPIServer.authenticationTokenWebhookConfigFile,
                 "/srv/kubernetes/kube-apiserver/aws-iam-authenticator-webhook.yaml",
@@ -479,14 +486,189 @@ describe("kOps lifecycle scripts (stub kops)", function () {
         });
     });
 
+    describe("ownership: two stacks, one cluster name, one shared bucket; renamed components; upgrades", () => {
+        const firstOwner = "acme/kops-iam-auth/dev/dev-kops";
+        const secondOwner = "acme/other-project/prod/prod-kops";
+        const renamedOwner = "acme/kops-iam-auth/dev/renamed-kops";
+        const otherStack =
+            /cluster "dev\.example\.com" in s3:\/\/kops-state-test belongs to stack acme\/kops-iam-auth\/dev \(component dev-kops\), not to this stack \(acme\/other-project\/prod, component prod-kops\)/;
+
+        /** The first stack's cluster, created and applied. */
+        function firstStacksCluster(): Sandbox {
+            const box = sandbox();
+            const { spec, apply } = createAndApply(box, commandsFor({ clusterOwner: firstOwner }));
+            assertSucceeded(spec, "first stack: upsert-spec.sh create");
+            assertSucceeded(apply!, "first stack: apply.sh create");
+            box.newOperations();
+            return box;
+        }
+
+        const marker = (box: Sandbox) =>
+            box.documents().find((d) => d.kind === "Cluster").metadata.annotations?.["kops-iam-auth/created-by"];
+
+        /** Sets the stored Cluster's created-by annotation, as an older version or another tool left it. */
+        function setMarker(box: Sandbox, value: string | undefined): void {
+            const file = path.join(box.state, "clusters", `${clusterName}.yaml`);
+            const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS());
+            const cluster = docs.find((d) => d.kind === "Cluster");
+            cluster.metadata.annotations = value === undefined ? undefined : { "kops-iam-auth/created-by": value };
+            if (value === undefined) {
+                delete cluster.metadata.annotations;
+            }
+            fs.writeFileSync(file, docs.map((d) => YAML.stringify(d)).join("\n---\n\n"));
+        }
+
+        it("the second stack's first up is refused, naming the owner; the first stack's cluster is untouched", () => {
+            const box = firstStacksCluster();
+            const before = box.snapshot();
+            const second = commandsFor({ clusterOwner: secondOwner, nodeCount: 5 });
+            const run = box.run(second.lines.spec.create, second.spec);
+            assert.equal(run.status, 1, `the second stack must be refused:\n${run.stderr}`);
+            assert.match(run.stderr, otherStack);
+            assert.match(run.stderr, /Nothing was changed\. Choose another clusterName or another state store/);
+            assert.deepEqual(box.newOperations(), ["version", "get cluster"]);
+            assert.deepEqual(box.snapshot(), before);
+        });
+
+        it("the second stack's claim (before its uploads) is refused the same way, create or update; it only reads", () => {
+            const box = firstStacksCluster();
+            const before = box.snapshot();
+            const second = commandsFor({ clusterOwner: secondOwner });
+            for (const line of [second.lines.claim.create, second.lines.claim.update]) {
+                const run = box.run(line, second.claim);
+                assert.equal(run.status, 1, run.stderr);
+                assert.match(run.stderr, otherStack);
+                assert.deepEqual(record("another stack's claim", box.newOperations()), ["version", "get cluster"]);
+            }
+            // Adopting does not take another stack's cluster either.
+            const adopting = commandsFor({ clusterOwner: secondOwner, adoptExisting: true });
+            const adopt = box.run(adopting.lines.claim.create, adopting.claim);
+            assert.equal(adopt.status, 1, adopt.stderr);
+            assert.match(adopt.stderr, otherStack);
+            const update = box.run(second.lines.spec.update, second.spec);
+            assert.equal(update.status, 1, update.stderr);
+            assert.match(update.stderr, otherStack);
+            assert.deepEqual(box.snapshot(), before);
+        });
+
+        it("the owner's claim passes, create and update; a cluster not there yet is the stack's to create", () => {
+            const box = firstStacksCluster();
+            const first = commandsFor({ clusterOwner: firstOwner });
+            for (const line of [first.lines.claim.create, first.lines.claim.update]) {
+                const run = box.run(line, first.claim);
+                assertSucceeded(run, line);
+                assert.match(run.stdout, /may be managed by acme\/kops-iam-auth\/dev\/dev-kops/);
+            }
+            const empty = sandbox();
+            const run = empty.run(first.lines.claim.create, first.claim);
+            assertSucceeded(run, "claim.sh create, no cluster");
+            assert.match(run.stdout, /not in s3:\/\/kops-state-test: this stack will create it/);
+            assert.deepEqual(empty.snapshot(), {});
+        });
+
+        it("a component renamed without an alias: its new commands' create is refused (the old one's delete would be kops delete cluster)", () => {
+            const box = firstStacksCluster();
+            const before = box.snapshot();
+            const renamed = commandsFor({ clusterOwner: renamedOwner });
+            for (const [line, env] of [
+                [renamed.lines.claim.create, renamed.claim],
+                [renamed.lines.spec.create, renamed.spec],
+            ] as const) {
+                const run = box.run(line, env);
+                assert.equal(run.status, 1, run.stderr);
+                assert.match(
+                    run.stderr,
+                    /belongs to component dev-kops of this stack \(acme\/kops-iam-auth\/dev\), not to component renamed-kops\. Renamed the component\?/,
+                );
+                assert.match(run.stderr, /aliases: \[\{ name: "<old name>" \}\]/);
+            }
+            assert.deepEqual(box.snapshot(), before);
+        });
+
+        it("a component renamed with an alias (the engine updates the same commands): accepted, the marker rewritten, nothing to apply", () => {
+            const box = firstStacksCluster();
+            const renamed = commandsFor({ clusterOwner: renamedOwner });
+            assertSucceeded(box.run(renamed.lines.claim.update, renamed.claim), "claim.sh update (renamed)");
+            const spec = box.run(renamed.lines.spec.update, renamed.spec);
+            assertSucceeded(spec, "upsert-spec.sh update (renamed)");
+            assert.match(
+                spec.stderr,
+                /marked as created by "acme\/kops-iam-auth\/dev\/dev-kops"; marking it as this stack's: acme\/kops-iam-auth\/dev\/renamed-kops/,
+            );
+            assert.equal(marker(box), renamedOwner);
+            assert.deepEqual(
+                renamed.apply,
+                commandsFor({ clusterOwner: firstOwner }).apply,
+                "the apply command has no input change",
+            );
+        });
+
+        it("upgrade: a cluster with the old constant marker is this stack's; the spec's one re-run rewrites the marker, the apply does not re-run", () => {
+            const box = firstStacksCluster();
+            setMarker(box, "kops-iam-auth");
+            const first = commandsFor({ clusterOwner: firstOwner });
+            // The claim is new to an upgraded stack: its create runs.
+            assertSucceeded(box.run(first.lines.claim.create, first.claim), "claim.sh create (legacy marker)");
+            box.newOperations();
+            const spec = box.run(first.lines.spec.update, first.spec);
+            assertSucceeded(spec, "upsert-spec.sh update (legacy marker)");
+            assert.deepEqual(record("upgrade from the constant marker: spec", box.newOperations()), changedSpecOps);
+            assert.equal(marker(box), firstOwner);
+            // And a first up that stopped halfway under the old version: the create re-run converges too.
+            setMarker(box, "kops-iam-auth");
+            assertSucceeded(box.run(first.lines.spec.create, first.spec), "upsert-spec.sh create (legacy marker)");
+            assert.equal(marker(box), firstOwner);
+        });
+
+        it("an adopted cluster (no marker): claimed and converged with adoptExistingCluster, refused without; it stays unmarked", () => {
+            const box = firstStacksCluster();
+            setMarker(box, undefined);
+            const adopting = commandsFor({ clusterOwner: secondOwner, adoptExisting: true });
+            assertSucceeded(box.run(adopting.lines.claim.create, adopting.claim), "claim.sh create (adopt)");
+            assertSucceeded(box.run(adopting.lines.spec.create, adopting.spec), "upsert-spec.sh create (adopt)");
+            assert.equal(marker(box), undefined);
+            const notAdopting = commandsFor({ clusterOwner: secondOwner });
+            const run = box.run(notAdopting.lines.claim.create, notAdopting.claim);
+            assert.equal(run.status, 1);
+            assert.match(
+                run.stderr,
+                /already exists in the state store s3:\/\/kops-state-test and was not created by kops-iam-auth/,
+            );
+            assert.match(run.stderr, /kops-iam-auth:adoptExistingCluster/);
+        });
+    });
+
     describe("errors", () => {
-        it("update of a cluster deleted outside Pulumi: creates it again, saying why", () => {
+        // A cluster missing on an update was deleted outside Pulumi, or the state store moved
+        // (stateBucketName changed): creating it would build a second cluster of the same name
+        // beside the live one.
+        it("update of a cluster missing from its state store: refused, saying why and what to do; nothing created", () => {
             const box = sandbox();
             const commands = commandsFor();
             const run = box.run(commands.lines.spec.update, commands.spec);
-            assertSucceeded(run, "upsert-spec.sh update (absent)");
-            assert.match(run.stderr, /is not in s3:\/\/kops-state-test \(deleted outside Pulumi\?\); creating it again/);
-            assert.deepEqual(record("update of a cluster that is gone", box.newOperations()), createSpecOps);
+            assert.equal(run.status, 1, run.stderr);
+            assert.match(
+                run.stderr,
+                /error: cluster "dev\.example\.com" is not in the state store s3:\/\/kops-state-test, but this stack created it/,
+            );
+            assert.match(run.stderr, /deleted outside Pulumi, or the state store moved \(stateBucketName changed\)/);
+            assert.match(run.stderr, /set kops-iam-auth:recreateMissingCluster to true/);
+            assert.deepEqual(record("update of a cluster that is gone", box.newOperations()), ["version", "get cluster"]);
+            assert.deepEqual(box.snapshot(), {});
+        });
+
+        it("update of a missing cluster with recreateMissingCluster: creates it again, saying why", () => {
+            const box = sandbox();
+            const commands = commandsFor({ recreateMissingCluster: true });
+            assert.equal(commands.spec.RECREATE_MISSING_CLUSTER, "true");
+            assert.equal(commandsFor().spec.RECREATE_MISSING_CLUSTER, undefined, "off: not in the environment at all");
+            const run = box.run(commands.lines.spec.update, commands.spec);
+            assertSucceeded(run, "upsert-spec.sh update (absent, recreate)");
+            assert.match(run.stderr, /is not in s3:\/\/kops-state-test; recreateMissingCluster is on: creating it again/);
+            assert.deepEqual(
+                record("update of a cluster that is gone, recreateMissingCluster", box.newOperations()),
+                createSpecOps,
+            );
         });
 
         it("a kops error other than not-found fails loudly with kops' message: get cluster, delete, update", () => {
@@ -642,6 +824,7 @@ describe("kOps lifecycle scripts (stub kops)", function () {
             .map((f) => path.join(scriptsDir, f));
         assert.deepEqual(scripts.map((s) => path.basename(s)).sort(), [
             "apply.sh",
+            "claim.sh",
             "delete.sh",
             "kubeconfig.sh",
             "lib.sh",

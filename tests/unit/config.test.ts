@@ -117,7 +117,13 @@ describe("parseStackSettings", () => {
                     resources: { requests: { cpu: "10m", memory: "20Mi" }, limits: { cpu: "100m", memory: "20Mi" } },
                 },
                 hook: { runner: "container", image: "public.ecr.aws/aws-cli/aws-cli:2.31.23" },
-                kops: { binary: "kops", extraFlags: [], adoptExisting: false, validateTimeout: "15m" },
+                kops: {
+                    binary: "kops",
+                    extraFlags: [],
+                    adoptExisting: false,
+                    recreateMissingCluster: false,
+                    validateTimeout: "15m",
+                },
                 userKubeconfig: { tokenCommand: "aws-iam-authenticator" },
                 certValidityHours: 876000,
                 tags: {},
@@ -586,6 +592,7 @@ describe("parseStackSettings", () => {
                         kopsBinary: "/usr/local/bin/kops-1.36.2",
                         kopsExtraFlags: '["--node-volume-size=64","--bastion"]',
                         adoptExistingCluster: "true",
+                        recreateMissingCluster: "true",
                     },
                     { awsProfile: "admin" },
                 ).kops,
@@ -593,6 +600,7 @@ describe("parseStackSettings", () => {
                     binary: "/usr/local/bin/kops-1.36.2",
                     extraFlags: ["--node-volume-size=64", "--bastion"],
                     adoptExisting: true,
+                    recreateMissingCluster: true,
                     validateTimeout: "15m",
                     awsProfile: "admin",
                 },
@@ -626,6 +634,10 @@ describe("parseStackSettings", () => {
         }
         it("reject adoptExistingCluster that is not a boolean", () => {
             assertRejected({ adoptExistingCluster: "sometimes" }, "adoptExistingCluster", '"sometimes"', "true or false");
+        });
+
+        it("reject recreateMissingCluster that is not a boolean", () => {
+            assertRejected({ recreateMissingCluster: "maybe" }, "recreateMissingCluster", '"maybe"', "true or false");
         });
         it("reject an aws:profile with whitespace", () => {
             assertRejected({}, "aws:profile", '"my profile"', "an AWS profile name without whitespace", {

@@ -8,7 +8,10 @@ import * as path from "path";
 import {
     applyEnvironment,
     checkedCommandSettings,
+    claimEnvironment,
+    clusterOwnerMarker,
     fingerprint,
+    kopsCommandEnvironments,
     KopsCommandSettings,
     kopsCommandLines,
     kubeconfigEnvironment,
@@ -28,6 +31,7 @@ import { fakeCertPem } from "../helpers/pulumiMocks";
 const settings: KopsCommandSettings = {
     kopsBinary: "kops",
     clusterName: "dev.example.com",
+    clusterOwner: "acme/kops-iam-auth/dev/dev-kops",
     stateStoreUrl: "s3://kops-state-example",
     region: "eu-west-1",
     zones: ["eu-west-1a", "eu-west-1b"],
@@ -55,6 +59,7 @@ describe("kopsCommandLines", () => {
 
     it("runs each script through the package's helper, resolved by name: the same line on every machine", () => {
         assert.deepStrictEqual(kopsCommandLines(false), {
+            claim: { create: run("claim.sh create"), update: run("claim.sh update") },
             spec: { create: run("upsert-spec.sh create"), update: run("upsert-spec.sh update"), delete: run("delete.sh") },
             apply: { create: run("apply.sh create"), update: run("apply.sh update") },
             kubeconfig: { create: run("kubeconfig.sh"), update: run("kubeconfig.sh") },
@@ -90,7 +95,7 @@ describe("kopsCommandLines", () => {
         assert.strictEqual(result.status, 2, result.stderr);
         assert.match(
             result.stderr,
-            /^kops-iam-auth: error: run: unknown script "nothing.sh" \(accepted: upsert-spec.sh, apply.sh, kubeconfig.sh, delete.sh\)/,
+            /^kops-iam-auth: error: run: unknown script "nothing.sh" \(accepted: claim.sh, upsert-spec.sh, apply.sh, kubeconfig.sh, delete.sh\)/,
         );
     });
 
@@ -136,6 +141,7 @@ describe("the commands' environments", () => {
             "ADOPT_EXISTING",
             "AWS_REGION",
             "CLUSTER_NAME",
+            "CLUSTER_OWNER",
             "CONTROL_PLANE_COUNT",
             "CONTROL_PLANE_SIZE",
             "KOPS_BIN",
@@ -201,6 +207,37 @@ describe("the commands' environments", () => {
         const admin = kubeconfigEnvironment({ ...settings, kubeconfigMode: "admin", adminTtl: "2h" });
         assert.strictEqual(admin.KUBECONFIG_MODE, "admin");
         assert.strictEqual(admin.ADMIN_TTL, "2h");
+    });
+});
+
+describe("the owner marker and the claim", () => {
+    it("the marker is organization/project/stack/component; a part that would break it is refused", () => {
+        assert.strictEqual(clusterOwnerMarker("acme", "kops-iam-auth", "dev", "dev-kops"), "acme/kops-iam-auth/dev/dev-kops");
+        assert.strictEqual(clusterOwnerMarker("acme", "p", "s", "a/b c"), "acme/p/s/a/b c", "the component is the rest");
+        assert.throws(() => clusterOwnerMarker("acme", "p/q", "dev", "c"), /the project "p\/q" is empty or contains "\/"/);
+        assert.throws(() => clusterOwnerMarker("", "p", "dev", "c"), /the organization "" is empty/);
+        assert.throws(() => clusterOwnerMarker("acme", "p", "dev", ""), /the component name is empty/);
+    });
+
+    it("the spec gets the owner; the claim gets the cluster, the owner and adoption; the apply's fingerprint ignores the owner", () => {
+        assert.strictEqual(specEnvironment(settings).CLUSTER_OWNER, "acme/kops-iam-auth/dev/dev-kops");
+        assert.deepStrictEqual(claimEnvironment(settings), {
+            KOPS_BIN: "kops",
+            CLUSTER_NAME: "dev.example.com",
+            STATE_STORE: "s3://kops-state-example",
+            AWS_REGION: "eu-west-1",
+            CLUSTER_OWNER: "acme/kops-iam-auth/dev/dev-kops",
+            ADOPT_EXISTING: "false",
+        });
+        // A stack from before the marker named its owner gets CLUSTER_OWNER in the spec's environment:
+        // the spec re-runs once (and rewrites the marker), the apply does not.
+        const renamed = { ...settings, clusterOwner: "acme/kops-iam-auth/dev/renamed-kops" };
+        assert.notDeepStrictEqual(kopsCommandEnvironments(renamed).spec, kopsCommandEnvironments(settings).spec);
+        assert.deepStrictEqual(kopsCommandEnvironments(renamed).apply, kopsCommandEnvironments(settings).apply);
+        assert.notDeepStrictEqual(
+            kopsCommandEnvironments({ ...settings, nodeCount: 3 }).apply,
+            kopsCommandEnvironments(settings).apply,
+        );
     });
 });
 

@@ -50,6 +50,13 @@ function scriptStep(script: string, mode: string | undefined, environment: Recor
         };
     }
     switch (`${script} ${mode ?? ""}`.trim()) {
+        case "claim.sh create":
+        case "claim.sh update":
+            return {
+                description: "read-only: kops get cluster → absent, this stack's (owner marker) or adopted; another owner stops the up " +
+                    "before the authenticator's files are uploaded",
+                kinds: ["check"],
+            };
         case "upsert-spec.sh create":
             // An absent cluster is created; an adopted one is converged like on update.
             return environment.ADOPT_EXISTING === "true" ? convergeSpec : {

@@ -90,13 +90,16 @@ export interface FakeProviders {
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown>;
 }
 
+/** The organization a stack on a self-managed (DIY) backend reports, as `pulumi up` there does. */
+const defaultOrganization = "organization";
+
 /**
  * Installs Pulumi's mocks answering from `providers`, and records every registration (in order)
  * into the returned list: its inputs, the options the SDK sent, the URN the monitor made, and what a
  * component registers as outputs. Call it before any resource is constructed.
  */
 export async function installRecordingMocks(providers: FakeProviders,
-    target: { project: string; stack: string; preview?: boolean }, sdk: PulumiSdk = pulumi): Promise<RecordedResource[]> {
+    target: { project: string; stack: string; preview?: boolean; organization?: string }, sdk: PulumiSdk = pulumi): Promise<RecordedResource[]> {
     const resources: RecordedResource[] = [];
     // Handed from the monitor's registerResource to newResource, which the mock monitor calls synchronously.
     let pendingOptions: RecordedOptions | undefined;
@@ -115,7 +118,7 @@ export async function installRecordingMocks(providers: FakeProviders,
         call(args) {
             return providers.call(args);
         },
-    }, target.project, target.stack, target.preview ?? false);
+    }, target.project, target.stack, target.preview ?? false, target.organization ?? defaultOrganization);
 
     // The mock API gives newResource no options: read them from the request, the URN from the response.
     const monitor = sdk.runtime.getMonitor() as any;

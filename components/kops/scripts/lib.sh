@@ -139,7 +139,7 @@ is_not_found() {
 # `npm run build`), run with plain node: small YAML jobs on kOps documents and the spec patch.
 KOPS_IAM_AUTH_HELPER="$KOPS_IAM_AUTH_SCRIPTS/../../../dist/kops/kopsHelper.js"
 
-# spec_tool JOB ARG... : same A B | has-marker FILE | add-marker | spec-revision FILE | kubeconfig-exec COMMAND [NAME=VALUE...]
+# spec_tool JOB ARG... : same A B | owner FILE | add-marker OWNER | spec-revision FILE | kubeconfig-exec COMMAND [NAME=VALUE...]
 # (see kopsHelper.ts).
 spec_tool() {
   node "$KOPS_IAM_AUTH_HELPER" "$@"
@@ -157,4 +157,44 @@ patch_spec() {
 is_go_duration() {
   local pattern='^(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^0$'
   [[ "$1" =~ $pattern ]]
+}
+
+# The owner marker kops-iam-auth wrote before it named the owner: a cluster carrying it is taken as
+# this stack's (stacks made by that version upgrade), and the marker is rewritten at its next converge.
+LEGACY_OWNER_MARKER=kops-iam-auth
+
+# check_ownership MODE FILE: stops unless this stack (CLUSTER_OWNER, `<org>/<project>/<stack>/<component>`,
+# clusterOwnerMarker in commandEnvironment.ts) may manage the cluster whose Cluster YAML is FILE.
+# Accepted: its own marker; the legacy marker; no marker when adopting (ADOPT_EXISTING=true); on an
+# update (MODE update), the marker of another component of the same stack (a component renamed with
+# an alias: the engine kept the resource). Prints the cluster's marker (empty for none).
+check_ownership() {
+  local mode=$1 file=$2 marker
+  require_env CLUSTER_OWNER
+  marker=$(spec_tool owner "$file") || die "cannot read the owner marker of cluster $CLUSTER_NAME (error above)"
+  local this_org this_project this_stack this_component owner_org owner_project owner_stack owner_component
+  IFS=/ read -r this_org this_project this_stack this_component <<<"$CLUSTER_OWNER"
+  IFS=/ read -r owner_org owner_project owner_stack owner_component <<<"$marker"
+  if [[ -z "$marker" ]]; then
+    [[ "${ADOPT_EXISTING:-false}" == true ]] ||
+      die "cluster \"$CLUSTER_NAME\" already exists in the state store $STATE_STORE and was not created by kops-iam-auth." \
+        "Set kops-iam-auth:adoptExistingCluster to true to patch, update and roll it (pulumi destroy then leaves it running)," \
+        "or choose another cluster name or state store."
+  elif [[ "$marker" == "$CLUSTER_OWNER" || "$marker" == "$LEGACY_OWNER_MARKER" ]]; then
+    :
+  elif [[ "$owner_org/$owner_project/$owner_stack" == "$this_org/$this_project/$this_stack" && -n "$owner_component" ]]; then
+    [[ "$mode" == update ]] ||
+      die "cluster \"$CLUSTER_NAME\" in $STATE_STORE belongs to component $owner_component of this stack" \
+        "($owner_org/$owner_project/$owner_stack), not to component $this_component. Renamed the component? Pulumi would create" \
+        "the new one and then delete the old one, whose delete is kops delete cluster. Nothing was changed." \
+        "Keep the old name, or give the renamed component its old name as an alias (aliases: [{ name: \"<old name>\" }])" \
+        "and run pulumi up again."
+  else
+    die "cluster \"$CLUSTER_NAME\" in $STATE_STORE belongs to stack $owner_org/$owner_project/$owner_stack" \
+      "(component ${owner_component:-?}), not to this stack ($this_org/$this_project/$this_stack, component $this_component):" \
+      "two stacks cannot manage one cluster (each would overwrite the other's authenticator key, re-patch and roll it," \
+      "and either's destroy would delete it). Nothing was changed. Choose another clusterName or another state store" \
+      "for this stack, or manage the cluster from its own stack."
+  fi
+  printf '%s\n' "$marker"
 }

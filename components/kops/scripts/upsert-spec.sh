@@ -6,11 +6,13 @@
 # only SPEC_PATCH shapes the change (version, counts, sizes, the authenticator wiring); the create
 # flags (zones, networking, topology, SSH key, KOPS_EXTRA_FLAGS) count only when it is created.
 #
-# Environment: KOPS_BIN (default kops), CLUSTER_NAME, STATE_STORE (s3://bucket), ZONES
+# Environment: KOPS_BIN (default kops), CLUSTER_NAME, CLUSTER_OWNER (the owner marker, lib.sh
+# check_ownership), STATE_STORE (s3://bucket), ZONES
 # (comma-separated), NODE_COUNT, NODE_SIZE, CONTROL_PLANE_COUNT, CONTROL_PLANE_SIZE,
 # KUBERNETES_VERSION, NETWORKING, TOPOLOGY (public|private), SSH_PUBLIC_KEY (optional, key text),
 # KOPS_EXTRA_FLAGS (JSON array of strings for `kops create cluster`, default []),
-# ADOPT_EXISTING (true|false, default false), SPEC_PATCH (JSON options of the spec patch, kopsHelper.ts patch-spec),
+# ADOPT_EXISTING (true|false, default false), RECREATE_MISSING_CLUSTER (true|false, default false: an
+# update that finds no cluster stops), SPEC_PATCH (JSON options of the spec patch, kopsHelper.ts patch-spec),
 # PULUMI_COMMAND_STDOUT (this command's last stdout, set by local.Command).
 # Stdout ends with `spec revision: <revision>`: new whenever the spec is written, the last one
 # again when it is unchanged; the apply command re-runs when it changes (withSpecRevision).
@@ -31,9 +33,10 @@ mode=${1:-}
 if [[ "$mode" != create && "$mode" != update ]]; then
   die "usage: upsert-spec.sh create|update (got \"$mode\")"
 fi
-require_env CLUSTER_NAME STATE_STORE ZONES NODE_COUNT NODE_SIZE CONTROL_PLANE_COUNT CONTROL_PLANE_SIZE \
+require_env CLUSTER_NAME CLUSTER_OWNER STATE_STORE ZONES NODE_COUNT NODE_SIZE CONTROL_PLANE_COUNT CONTROL_PLANE_SIZE \
   KUBERNETES_VERSION NETWORKING TOPOLOGY SPEC_PATCH
 ADOPT_EXISTING=${ADOPT_EXISTING:-false}
+RECREATE_MISSING_CLUSTER=${RECREATE_MISSING_CLUSTER:-false}
 KOPS_EXTRA_FLAGS=${KOPS_EXTRA_FLAGS:-[]}
 
 [[ "$NODE_COUNT" =~ ^[0-9]+$ ]] || die "NODE_COUNT is \"$NODE_COUNT\"; expected a whole number (0 or more)"
@@ -43,6 +46,8 @@ KOPS_EXTRA_FLAGS=${KOPS_EXTRA_FLAGS:-[]}
   die "TOPOLOGY is \"$TOPOLOGY\"; expected public or private"
 [[ "$ADOPT_EXISTING" == true || "$ADOPT_EXISTING" == false ]] ||
   die "ADOPT_EXISTING is \"$ADOPT_EXISTING\"; expected true or false"
+[[ "$RECREATE_MISSING_CLUSTER" == true || "$RECREATE_MISSING_CLUSTER" == false ]] ||
+  die "RECREATE_MISSING_CLUSTER is \"$RECREATE_MISSING_CLUSTER\"; expected true or false"
 
 if ! jq -e 'type == "array" and all(.[]; type == "string")' >/dev/null 2>&1 <<<"$KOPS_EXTRA_FLAGS"; then
   die "KOPS_EXTRA_FLAGS is $KOPS_EXTRA_FLAGS; expected a JSON array of strings, e.g. [\"--image\",\"ami-123\"]"
@@ -91,17 +96,24 @@ create_spec() {
   fi
   kops_cmd create cluster "${flags[@]}" "${extra_flags[@]}" --dry-run -o yaml >"$work/generated.yaml"
   patch_spec <"$work/generated.yaml" >"$work/patched.yaml" || die "the spec patch refused the new spec of cluster $CLUSTER_NAME (error above)"
-  spec_tool add-marker <"$work/patched.yaml" >"$work/desired.yaml"
+  spec_tool add-marker "$CLUSTER_OWNER" <"$work/patched.yaml" >"$work/desired.yaml"
   write_spec "$work/desired.yaml" "created the spec of cluster $CLUSTER_NAME in $STATE_STORE"
 }
 
-# The current Cluster (saved by cluster_state) and InstanceGroups, patched; replaced if that
-# changes anything.
+# The current Cluster (saved by cluster_state) and InstanceGroups, patched, a marked cluster's
+# marker set to CLUSTER_OWNER ($1: its current marker); replaced if that changes anything.
 converge_spec() {
+  local marker=$1
   kops_cmd get instancegroups -o yaml >"$work/instancegroups.yaml"
   { cat "$work/cluster.yaml"; printf '\n---\n\n'; cat "$work/instancegroups.yaml"; } >"$work/current.yaml"
-  patch_spec <"$work/current.yaml" >"$work/desired.yaml" ||
+  patch_spec <"$work/current.yaml" >"$work/patched.yaml" ||
     die "the spec patch refused the current spec of cluster $CLUSTER_NAME (error above); nothing was changed"
+  if [[ -n "$marker" && "$marker" != "$CLUSTER_OWNER" ]]; then
+    log "cluster $CLUSTER_NAME is marked as created by \"$marker\"; marking it as this stack's: $CLUSTER_OWNER"
+    spec_tool add-marker "$CLUSTER_OWNER" <"$work/patched.yaml" >"$work/desired.yaml"
+  else
+    cp "$work/patched.yaml" "$work/desired.yaml"
+  fi
   if spec_tool same "$work/current.yaml" "$work/desired.yaml"; then
     echo "spec unchanged: cluster $CLUSTER_NAME already has the desired spec"
     report_unchanged_revision "$work/current.yaml"
@@ -114,17 +126,23 @@ preflight
 require_kubernetes_supported_by_kops
 state=$(cluster_state "$work/cluster.yaml")
 if [[ "$state" == absent ]]; then
+  # On an update the stack made this cluster earlier: either it was deleted outside Pulumi, or the
+  # state store is another one now, and the cluster still runs from the old one. Creating it then
+  # would build a second cluster of the same name.
+  if [[ "$mode" == update && "$RECREATE_MISSING_CLUSTER" != true ]]; then
+    die "cluster \"$CLUSTER_NAME\" is not in the state store $STATE_STORE, but this stack created it:" \
+      "it was deleted outside Pulumi, or the state store moved (stateBucketName changed). Nothing was changed." \
+      "If the state store moved, set stateBucketName back, or copy the cluster's state (s3://<old bucket>/$CLUSTER_NAME/) into $STATE_STORE." \
+      "If the cluster is gone and should be built again, set kops-iam-auth:recreateMissingCluster to true and run pulumi up."
+  fi
   if [[ "$mode" == update ]]; then
-    log "cluster $CLUSTER_NAME is not in $STATE_STORE (deleted outside Pulumi?); creating it again"
+    log "cluster $CLUSTER_NAME is not in $STATE_STORE; recreateMissingCluster is on: creating it again"
   fi
   create_spec
-elif [[ "$mode" == update || "$ADOPT_EXISTING" == true ]]; then
-  converge_spec
-elif spec_tool has-marker "$work/cluster.yaml"; then
-  log "cluster $CLUSTER_NAME carries the kops-iam-auth/created-by annotation: an earlier run created it and stopped halfway; converging"
-  converge_spec
 else
-  die "cluster \"$CLUSTER_NAME\" already exists in the state store $STATE_STORE and was not created by kops-iam-auth." \
-    "Set kops-iam-auth:adoptExistingCluster to true to patch, update and roll it (pulumi destroy then leaves it running)," \
-    "or choose another cluster name or state store."
+  marker=$(check_ownership "$mode" "$work/cluster.yaml")
+  if [[ "$mode" == create && -n "$marker" ]]; then
+    log "cluster $CLUSTER_NAME carries this stack's kops-iam-auth/created-by annotation: an earlier run created it and stopped halfway; converging"
+  fi
+  converge_spec "$marker"
 fi
