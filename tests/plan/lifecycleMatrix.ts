@@ -65,8 +65,8 @@ function sshEd25519Key(comment: string): string {
 const image = (tag: string) => `public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:${tag}`;
 
 /**
- * The matrix. A version going down is refused, so reverting an upgrade is refused too: the
- * version rows say so (revertOutcome).
+ * The matrix. A minor version going down is refused, so reverting a minor upgrade is refused too:
+ * that row says so (revertOutcome). A patch release may go either way within its minor.
  */
 export const matrixRows: MatrixRow[] = [
     // Refused: kOps cannot change these on a running cluster, or they count only at creation.
@@ -82,7 +82,7 @@ export const matrixRows: MatrixRow[] = [
     { setting: "adoptExistingCluster", value: true, outcome: Outcome.Refused },
     { setting: "sshPublicKey", value: sshEd25519Key("matrix@example"), outcome: Outcome.Refused },
     { setting: "kopsExtraFlags", value: ["--node-volume-size=64"], outcome: Outcome.Refused },
-    { setting: "kubernetesVersion", when: "down", value: "1.34.9", outcome: Outcome.Refused },
+    { setting: "kubernetesVersion", when: "a minor down", value: "1.33.7", outcome: Outcome.Refused },
     { setting: "kubernetesVersion", when: "skipping a minor", value: "1.36.0", outcome: Outcome.Refused },
     // Spec, update and rolling update.
     { setting: "nodeCount", value: 3, outcome: Outcome.SpecUpdateRoll },
@@ -93,7 +93,6 @@ export const matrixRows: MatrixRow[] = [
         when: "a patch",
         value: "1.34.11",
         outcome: Outcome.SpecUpdateRoll,
-        revertOutcome: Outcome.Refused,
     },
     {
         setting: "kubernetesVersion",
@@ -110,6 +109,8 @@ export const matrixRows: MatrixRow[] = [
     { setting: "kopsBinary", value: "/usr/local/bin/kops", outcome: Outcome.ReadOnlyChecks },
     { setting: "validateTimeout", value: "30m", outcome: Outcome.ReadOnlyChecks },
     { setting: "aws:profile", value: "platform", outcome: Outcome.ReadOnlyChecks },
+    // Read only, unless the cluster is missing from its state store: then the spec step creates it again.
+    { setting: "recreateMissingCluster", value: true, outcome: Outcome.ReadOnlyChecks },
     { setting: "adminCredentialTtl", value: "1h", outcome: Outcome.KubeconfigExport },
     // The authenticator's objects on the cluster.
     {
@@ -154,9 +155,6 @@ export const matrixRows: MatrixRow[] = [
     { setting: "kubeconfigTokenCommand", value: "aws", outcome: Outcome.NoCloudOperation },
     { setting: "kubeconfigAwsProfile", value: "platform", outcome: Outcome.NoCloudOperation },
     { setting: "extraInstanceTypes", value: ["m8a.large"], outcome: Outcome.NoCloudOperation },
-    // Added by the state store work (branch statestore): whether a cluster missing from the state
-    // store is created again. Setting it runs no kOps operation; provisional, for the lead to confirm.
-    { setting: "recreateMissingCluster", value: true, outcome: Outcome.NoCloudOperation },
 ];
 
 /** `kubernetesVersion (the next minor)`: the row's name in test titles and the README. */
