@@ -10,7 +10,8 @@ import * as path from "path";
 import { checkedCommandSettings, kopsCommandEnvironments, kopsCommandLines } from "../../components/kops/commandEnvironment";
 import { renderProgram, RecordedResource } from "../../tools/plan/mockRuntime";
 import { kopsLifecycleCalls } from "../helpers/engineStage";
-import { baseSettings, readStubCalls, stubsDir } from "../helpers/stubKops";
+import { requireKopsModule } from "../helpers/kopsFixtures";
+import { baseSettings, readStubCalls, stubKopsEnv, stubsDir } from "../helpers/stubKops";
 import { runOk } from "../helpers/processes";
 import { tempDir } from "../helpers/pulumiEngine";
 
@@ -228,7 +229,8 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         });
     });
 
-    it("the installed package's kOps commands find its scripts from the consumer's directory", async () => {
+    it("the installed package's kOps commands find its scripts from the consumer's directory", async function () {
+        requireKopsModule(this);
         const resolved = spawnSync(process.execPath, ["-p", "require.resolve('kops-iam-auth/kops-helper')"], {
             cwd: tsDir,
             encoding: "utf8",
@@ -242,7 +244,7 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
             env: {
                 PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
                 HOME: dir,
-                KOPS_STUB_STATE: stubState,
+                ...stubKopsEnv(stubState),
                 ...kopsCommandEnvironments(settings).spec,
             },
         });

@@ -16,7 +16,8 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { kopsCommandEnvironments, kopsCommandLines, KopsCommandSettings } from "../../components/kops/commandEnvironment";
-import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubsDir } from "../helpers/stubKops";
+import { requireKopsModule } from "../helpers/kopsFixtures";
+import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubKopsEnv, stubsDir } from "../helpers/stubKops";
 
 const stubKops = path.join(stubsDir, "kops");
 
@@ -140,6 +141,9 @@ const cloudChanges = (operations: string[]) => operations.filter((o) => changing
 
 describe("kOps scripts: failures during a change, re-runs, tool-only settings, destroy after a partial up (stub kops)", function () {
     this.timeout(600000);
+    before(function () {
+        requireKopsModule(this);
+    });
     const worlds: World[] = [];
     const world = () => {
         const w = new World();
@@ -350,7 +354,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
             assert.equal(w.up(before).failed, undefined);
             const outside = spawnSync("bash", ["-c", `kops delete cluster --name ${clusterName} --state ${stateStore} --yes`], {
                 encoding: "utf8",
-                env: { PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, KOPS_STUB_STATE: w.state },
+                env: { PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, ...stubKopsEnv(w.state) },
             });
             assert.equal(outside.status, 0, outside.stderr);
             const destroy = w.destroy();

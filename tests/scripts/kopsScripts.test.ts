@@ -16,6 +16,7 @@ import {
     KopsCommandSettings,
 } from "../../components/kops/commandEnvironment";
 import { requireTool } from "../helpers/tools";
+import { requireKopsModule } from "../helpers/kopsFixtures";
 import { baseSettings, clusterName, scriptsDir, stateStore, StubKopsSandbox, stubsDir, testCaPem } from "../helpers/stubKops";
 
 type Run = SpawnSyncReturns<string>;
@@ -108,6 +109,9 @@ function createAndApply(box: Sandbox, commands: Commands, extra: Record<string, 
 
 describe("kOps lifecycle scripts (stub kops)", function () {
     this.timeout(180000);
+    before(function () {
+        requireKopsModule(this);
+    });
     const boxes: Sandbox[] = [];
     const sandbox = () => {
         const box = new Sandbox();

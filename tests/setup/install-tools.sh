@@ -146,6 +146,9 @@ install_authenticator() {
 
 install_kops() {
   local binary="$bin_dir/kops"
+  # The tests read kOps' own golden-test outputs and channel from this module
+  # (tests/helpers/kopsFixtures.ts), also where the binary is already built.
+  go mod download "$KOPS_MODULE@$KOPS_VERSION"
   if reports_version "$binary" "Client version: ${KOPS_VERSION#v} " version; then
     echo "install-tools: kops ${KOPS_VERSION} already in .cache/bin"
     return
