@@ -91,8 +91,8 @@ export function kopsOnMotoEnv(moto: Moto, work: string): NodeJS.ProcessEnv {
 
 /**
  * One cluster's command settings as KopsCluster resolves them, for the real kops on moto: one zone,
- * one node, explicit instance sizes (kops picks none itself under moto), the channel (kopsChannelFile) as an
- * extra flag, a short validate timeout (nothing boots here).
+ * one node, explicit instance sizes (kops picks none itself under moto), the channel
+ * (kopsChannelFile) as an extra flag, a short validate timeout (nothing boots here).
  */
 export function kopsOnMotoSettings(
     values: Pick<KopsCommandSettings, "kopsBinary" | "clusterName" | "stateStoreUrl" | "webhookKubeconfig">,
