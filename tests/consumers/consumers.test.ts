@@ -2,7 +2,9 @@
 // projects (TypeScript with Pulumi's template tsconfig, and plain JavaScript), type-checked against
 // the shipped declarations, and each example of the README's "Use the components" section run
 // under Pulumi's mocks, with the consumer's own copy of the SDK (tools/plan/mockRuntime.ts). The
-// install is offline: npm takes every package from its cache, as this repository's `npm ci` left it.
+// consumer's @pulumi/pulumi is another version than the lock's, and the package must use it rather
+// than bring its own. The install is offline: npm takes every package from its cache, as this
+// repository's `npm ci` left it, and tests/setup/install-tools.sh for the consumer's SDK.
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -10,12 +12,20 @@ import * as path from "path";
 import { checkedCommandSettings, kopsCommandEnvironments, kopsCommandLines } from "../../components/kops/commandEnvironment";
 import { renderProgram, RecordedResource } from "../../tools/plan/mockRuntime";
 import { kopsLifecycleCalls } from "../helpers/engineStage";
-import { baseSettings, readStubCalls, stubsDir } from "../helpers/stubKops";
+import { requireKopsModule } from "../helpers/kopsFixtures";
+import { baseSettings, readStubCalls, stubKopsEnv, stubsDir } from "../helpers/stubKops";
 import { runOk } from "../helpers/processes";
 import { tempDir } from "../helpers/pulumiEngine";
+import { skipOrFail } from "../helpers/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+const repoManifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+const repoLock = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8"));
+/** The SDK the repository is locked to. */
+const lockedSdkVersion: string = repoLock.packages["node_modules/@pulumi/pulumi"].version;
+/** The consumer's own SDK: the oldest @pulumi/pulumi package.json accepts (its caret range's floor). */
+const consumerSdkVersion: string = repoManifest.dependencies["@pulumi/pulumi"].replace(/^\^/, "");
 
 /** The code blocks of the README's "Use the components from your own program" section, by language. */
 function readmeExamples(): { ts: string[]; js: string[] } {
@@ -49,19 +59,26 @@ const pulumiTemplateTsconfig = {
 };
 
 /**
- * package.json and package-lock.json of a consumer: this repository's dependencies at its pinned
- * versions plus the tarball, so that npm resolves everything from the lock and its cache offline.
+ * package.json and package-lock.json of a consumer: this repository's dependencies, its own
+ * @pulumi/pulumi (consumerSdkVersion) and the tarball, and this repository's lock, so that npm
+ * resolves everything from the lock and its cache offline.
  */
 function writeConsumerManifests(dir: string, name: string, tarball: string): void {
-    const repo = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
     const manifest = {
         name,
         private: true,
         main: "index.ts",
-        dependencies: { ...repo.dependencies, "kops-iam-auth": `file:${path.relative(dir, tarball)}` },
-        devDependencies: { typescript: repo.devDependencies.typescript, "@types/node": repo.devDependencies["@types/node"] },
+        dependencies: {
+            ...repoManifest.dependencies,
+            "@pulumi/pulumi": consumerSdkVersion,
+            "kops-iam-auth": `file:${path.relative(dir, tarball)}`,
+        },
+        devDependencies: {
+            typescript: repoManifest.devDependencies.typescript,
+            "@types/node": repoManifest.devDependencies["@types/node"],
+        },
     };
-    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8"));
+    const lock = structuredClone(repoLock);
     lock.name = name;
     lock.packages[""] = { name, dependencies: manifest.dependencies, devDependencies: manifest.devDependencies };
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
@@ -85,7 +102,14 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
     let tsDir: string;
     let jsDir: string;
 
-    before(async () => {
+    before(async function () {
+        const cached = await runOk("npm", ["cache", "ls", `@pulumi/pulumi@${consumerSdkVersion}`]);
+        if (!cached.includes(`/pulumi-${consumerSdkVersion}.tgz`)) {
+            skipOrFail(
+                this,
+                `@pulumi/pulumi ${consumerSdkVersion} is not in npm's cache (bash tests/setup/install-tools.sh puts it there)`,
+            );
+        }
         dir = tempDir("consumers-");
         let started = Date.now();
         packed = JSON.parse(
@@ -147,6 +171,34 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         ]) {
             assert.ok(files.includes(needed), `${needed} is not in the package`);
         }
+    });
+
+    it("the consumer has one @pulumi/pulumi, its own, which the package and the provider SDKs use", async () => {
+        assert.notEqual(
+            consumerSdkVersion,
+            lockedSdkVersion,
+            "package.json's @pulumi/pulumi floor is the locked version: this test needs another version to install beside the package",
+        );
+        const ls = await runOk("npm", ["ls", "@pulumi/pulumi", "--all", "--offline"], { cwd: tsDir });
+        figures.push(`npm ls @pulumi/pulumi:\n${ls.trimEnd()}`);
+        const installed = JSON.parse(await runOk("npm", ["query", "#@pulumi/pulumi", "--offline"], { cwd: tsDir })) as Array<{
+            location: string;
+            version: string;
+        }>;
+        assert.deepEqual(
+            installed.map((node) => `${node.location}@${node.version}`),
+            [`node_modules/@pulumi/pulumi@${consumerSdkVersion}`],
+        );
+        const fromPackage = spawnSync(
+            process.execPath,
+            ["-p", "require.resolve('@pulumi/pulumi', { paths: [require.resolve('kops-iam-auth')] })"],
+            { cwd: tsDir, encoding: "utf8" },
+        );
+        assert.equal(
+            fromPackage.stdout.trim(),
+            path.join(tsDir, "node_modules", "@pulumi", "pulumi", "index.js"),
+            fromPackage.stderr,
+        );
     });
 
     it("the TypeScript project type-checks against the shipped declarations (Pulumi's template tsconfig)", async () => {
@@ -228,7 +280,8 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         });
     });
 
-    it("the installed package's kOps commands find its scripts from the consumer's directory", async () => {
+    it("the installed package's kOps commands find its scripts from the consumer's directory", async function () {
+        requireKopsModule(this);
         const resolved = spawnSync(process.execPath, ["-p", "require.resolve('kops-iam-auth/kops-helper')"], {
             cwd: tsDir,
             encoding: "utf8",
@@ -242,7 +295,7 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
             env: {
                 PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
                 HOME: dir,
-                KOPS_STUB_STATE: stubState,
+                ...stubKopsEnv(stubState),
                 ...kopsCommandEnvironments(settings).spec,
             },
         });

@@ -6,7 +6,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { KubeApiserver, startKubeApiserver } from "./kubeApiserver";
 import { PulumiEngine, pulumiEngine, requirePulumi } from "./pulumiEngine";
-import { StubCall } from "./stubKops";
+import { requireKopsModule } from "./kopsFixtures";
+import { StubCall, stubKopsEnv } from "./stubKops";
 import { requireTool } from "./tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
@@ -67,6 +68,7 @@ export interface BootedClusterEngine {
  */
 export async function startBootedClusterEngine(ctx: Mocha.Context, dir: string): Promise<BootedClusterEngine> {
     const pulumi = requirePulumi(ctx);
+    requireKopsModule(ctx);
     const installHint = "bash tests/setup/install-tools.sh";
     const apiserver = await startKubeApiserver({
         etcd: requireTool(ctx, "etcd", installHint),
@@ -80,7 +82,7 @@ export async function startBootedClusterEngine(ctx: Mocha.Context, dir: string):
         const engine = await pulumiEngine(
             pulumi,
             dir,
-            { KOPS_STUB_STATE: stubState, KOPS_STUB_APISERVER: stubApiserverFile(dir, apiserver) },
+            { ...stubKopsEnv(stubState), KOPS_STUB_APISERVER: stubApiserverFile(dir, apiserver) },
             [path.join(repoRoot, "tests", "stubs")],
         );
         return { engine, apiserver, stubState, pulumi };

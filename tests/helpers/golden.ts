@@ -12,7 +12,7 @@ export function updatingGolden(): boolean {
 
 /**
  * Compares `actual` with the expected file `relativePath`, or rewrites it when UPDATE_GOLDEN=1. A
- * relative path is under tests/golden/; an absolute one (an expected file beside its input, as in
+ * relative path is under tests/golden/; an absolute one (an expected patch of a kOps case in
  * tests/fixtures/kops/<case>/) is used as it is.
  */
 export function assertGolden(relativePath: string, actual: string): void {

@@ -8,16 +8,49 @@
 //   whose files are placeholders with their real sha256 files. `kops update` records those hashes
 //   in the instances' user data; only a booting node would download the files, and nothing boots
 //   here. (KOPS_BASE_URL also stops kops looking up image digests on registry.k8s.io.)
-// - the channel: `--channel file://<tests/fixtures/kops/channel-stable.yaml>` on `create cluster`,
-//   so that kops reads no channel from the network.
+// - the channel: `--channel file://<kopsChannelFile()>` on `create cluster`, so that kops reads no
+//   channel from the network.
 import { createHash } from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { KopsCommandSettings } from "../../components/kops/commandEnvironment";
+import { kopsModuleFile, kopsVersion } from "./kopsFixtures";
 import { Moto, testRegion } from "./moto";
 
-export const kopsVersion = "1.36.2";
-export const channelFile = path.join(__dirname, "..", "fixtures", "kops", "channel-stable.yaml");
+/**
+ * The image the channel gives AWS clusters. `kops update cluster` looks the channel's image name up
+ * with ec2:DescribeImages, and moto_server knows only the AMIs it ships, whose only Canonical
+ * (owner 099720109477) x86_64 images are Ubuntu 14.04 and 16.04; kOps' stable channel names Ubuntu
+ * 24.04 ones. Nothing boots here, so which Ubuntu it is does not matter; that kops resolves a
+ * channel image by owner and name does.
+ */
+const motoKnownImage = {
+    name: "099720109477/ubuntu/images/hvm-ssd/ubuntu-xenial-16.04-amd64-server-20170721",
+    providerID: "aws",
+    architectureID: "amd64",
+    kubernetesVersion: ">=1.32.0",
+};
+
+let channelFile: string | undefined;
+
+/**
+ * kOps' own stable channel (channels/stable in the k8s.io/kops module: its Kubernetes and kOps
+ * version recommendations) with moto's image as its only image, written once per test process.
+ * Call requireKopsModule first to skip where the module is missing.
+ */
+export function kopsChannelFile(): string {
+    if (channelFile === undefined) {
+        const channel = YAML.parseDocument(fs.readFileSync(kopsModuleFile("channels/stable"), "utf8"));
+        channel.setIn(["spec", "images"], [motoKnownImage]);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kops-channel-"));
+        process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+        channelFile = path.join(dir, "stable");
+        fs.writeFileSync(channelFile, channel.toString());
+    }
+    return channelFile;
+}
 
 /** What kops fetches from KOPS_BASE_URL during `update cluster` (found by running it). */
 const kopsBaseUrlFiles = [
@@ -58,8 +91,8 @@ export function kopsOnMotoEnv(moto: Moto, work: string): NodeJS.ProcessEnv {
 
 /**
  * One cluster's command settings as KopsCluster resolves them, for the real kops on moto: one zone,
- * one node, explicit instance sizes (kops picks none itself under moto), our channel file as an
- * extra flag, a short validate timeout (nothing boots here).
+ * one node, explicit instance sizes (kops picks none itself under moto), the channel
+ * (kopsChannelFile) as an extra flag, a short validate timeout (nothing boots here).
  */
 export function kopsOnMotoSettings(
     values: Pick<KopsCommandSettings, "kopsBinary" | "clusterName" | "stateStoreUrl" | "webhookKubeconfig">,
@@ -76,7 +109,7 @@ export function kopsOnMotoSettings(
         kubernetesVersion: "1.34.8",
         networking: "cilium",
         topology: "public",
-        extraFlags: ["--channel", `file://${channelFile}`],
+        extraFlags: ["--channel", `file://${kopsChannelFile()}`],
         adoptExisting: false,
         validateTimeout: "5s",
         kubeconfigMode: "auth-plugin",

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { KopsCommandSettings } from "../../components/kops/commandEnvironment";
+import { kopsInputFile } from "./kopsFixtures";
 
 const repoRoot = path.join(__dirname, "..", "..");
 export const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");
@@ -41,6 +42,14 @@ export const baseSettings: KopsCommandSettings = {
     hookImage: "public.ecr.aws/aws-cli/aws-cli:2.27.50",
     authenticatorUid: 10000,
 };
+
+/**
+ * The stub's own variables: its state folder, and kOps' output for a minimal cluster, from which its
+ * `create cluster` derives specs (from the kOps module: call requireKopsModule first to skip without it).
+ */
+export function stubKopsEnv(stateDir: string): Record<string, string> {
+    return { KOPS_STUB_STATE: stateDir, KOPS_STUB_TEMPLATE: kopsInputFile("create-cluster-minimal-1.36") };
+}
 
 /** One kops call the stub recorded: its argv. */
 export type StubCall = string[];
@@ -99,7 +108,7 @@ export class StubKopsSandbox {
                 PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
                 HOME: this.home,
                 TMPDIR: this.tmp,
-                KOPS_STUB_STATE: this.state,
+                ...stubKopsEnv(this.state),
                 ...env,
                 ...extra,
             },

@@ -39,6 +39,7 @@ import { IdentityMappings } from "../../components/authenticator/mappings";
 import { renderNextSteps } from "../../components/authenticator/nextSteps";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
 import { requireAnyUid, DaemonSetLike, Mount, projectVolumes } from "../helpers/authenticatorPod";
+import { readKopsInput, requireKopsModule } from "../helpers/kopsFixtures";
 import { KubeApiserver, startKubeApiserver } from "../helpers/kubeApiserver";
 import { Moto, testRegion } from "../helpers/moto";
 import { execCredentialToken, signInEnv, startAuthenticatorServer, startSignInAws } from "../helpers/signInAws";
@@ -77,11 +78,6 @@ const changedAccessRoles = [
     { name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
     { name: "KubernetesEditor", username: "kubernetes-editor", groups: ["editors"] },
 ];
-
-/** A kOps `kops create cluster --dry-run -o yaml` output to patch (tests/fixtures/kops/). */
-function kopsClusterYaml(): string {
-    return fs.readFileSync(path.join(__dirname, "..", "fixtures", "kops", "create-cluster-minimal-1.36", "input.yaml"), "utf8");
-}
 
 /** Flattens RBAC rules into comparable strings: one per (group, resource, verb, name) or (URL, verb). */
 function flattenRules(resourceRules: any[], nonResourceRules: any[] = []): Set<string> {
@@ -148,6 +144,7 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         requireTool(this, "openssl", "apt-get install openssl");
         requireTool(this, "setpriv", "apt-get install util-linux");
         requireAnyUid(this, "this stage");
+        requireKopsModule(this);
 
         // The stack's own values: settings as `pulumi up` reads them, the PKI and the access roles
         // under Pulumi's mocks (openssl making the real key and certificate from the tls inputs).
@@ -181,7 +178,8 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         nodeRoot = path.join(work, "node");
         fs.mkdirSync(nodeRoot, { mode: 0o755 });
         patchedSpec = YAML.parseAllDocuments(
-            patchClusterSpec(kopsClusterYaml().replace(/minimal\.example\.com/g, clusterName), {
+            // A kOps `kops create cluster --dry-run -o yaml` output to patch (from the kOps module).
+            patchClusterSpec(readKopsInput("create-cluster-minimal-1.36").replace(/minimal\.example\.com/g, clusterName), {
                 clusterName,
                 stateBucket,
                 stateBucketRegion: testRegion,

@@ -17,7 +17,8 @@ import { kopsCommandEnvironments } from "../../components/kops/commandEnvironmen
 import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { kopsOnMotoEnv, kopsOnMotoSettings, kopsVersion } from "../helpers/kopsOnMoto";
+import { kopsVersion, requireKopsModule } from "../helpers/kopsFixtures";
+import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { describeExit, run, runOk } from "../helpers/processes";
 import { requireTool } from "../helpers/tools";
@@ -40,6 +41,7 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
 
     before(async function () {
         kops = requireTool(this, "kops", "bash tests/setup/install-tools.sh");
+        requireKopsModule(this);
         aws = requireTool(this, "aws", "pip install awscli");
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         requireTool(this, "jq", "apt-get install jq");

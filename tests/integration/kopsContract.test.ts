@@ -15,9 +15,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { channelFile, kopsOnMotoEnv, kopsVersion } from "../helpers/kopsOnMoto";
+import { kopsVersion, requireKopsModule } from "../helpers/kopsFixtures";
+import { kopsChannelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { run, runOk, RunResult } from "../helpers/processes";
+import { stubKopsEnv } from "../helpers/stubKops";
 import { requireTool } from "../helpers/tools";
 
 const stubKops = path.join(__dirname, "..", "stubs", "kops");
@@ -60,7 +62,7 @@ function createFlags(work: string): string[] {
         "--ssh-public-key",
         keyFile,
         "--channel",
-        `file://${channelFile}`,
+        `file://${kopsChannelFile()}`,
         "--dry-run",
         "-o",
         "yaml",
@@ -218,6 +220,7 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
     const implementations: Implementation[] = [];
 
     before(async function () {
+        requireKopsModule(this);
         work = fs.mkdtempSync(path.join(os.tmpdir(), "kops-contract-"));
         const stubState = path.join(work, "stub-state");
         const stub: Implementation = {
@@ -228,7 +231,7 @@ describe("kops contract: the stub and the real kops v1.36.2 (against moto) answe
                     env: {
                         PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
                         HOME: path.join(work, "stub-home"),
-                        KOPS_STUB_STATE: stubState,
+                        ...stubKopsEnv(stubState),
                     },
                 }),
             results: new Map(),

@@ -4,7 +4,8 @@
 // its commands (kopsCommandEnvironments), plus what keeps kops on this machine
 // (tests/helpers/kopsOnMoto.ts: moto's endpoint and fake credentials for the AWS SDK and kops' own
 // S3 client, a KOPS_BASE_URL mirror of placeholders), and:
-// - the channel: `--channel file://<tests/fixtures/kops/channel-stable.yaml>` through
+// - the channel: kOps' stable channel from its Go module with an image moto knows
+//   (tests/helpers/kopsOnMoto.ts kopsChannelFile), as `--channel file://...` through
 //   KOPS_EXTRA_FLAGS, the config's extra-flags setting;
 // - Kubernetes 1.34.8, not the config default 1.34.10: kops 1.36.2 knows the hashes of Kubernetes
 //   release files up to 1.34.8 (pkg/assets/assetdata/k8s-1.34.yaml) and fetches the .sha256 of
@@ -26,6 +27,7 @@ import {
 import { certFetchHookName, webhookFileAssetName, webhookKubeconfigPath } from "../../components/kops/specPatch";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
+import { requireKopsModule } from "../helpers/kopsFixtures";
 import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { opensslTlsState } from "../helpers/opensslTls";
@@ -98,6 +100,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
 
     before(async function () {
         kops = requireTool(this, "kops", "bash tests/setup/install-tools.sh");
+        requireKopsModule(this);
         aws = requireTool(this, "aws", "pip install awscli");
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         requireTool(this, "jq", "apt-get install jq");

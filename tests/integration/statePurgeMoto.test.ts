@@ -21,7 +21,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { KopsStateStore } from "../../components/aws/stateStore";
-import { channelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";
+import { requireKopsModule } from "../helpers/kopsFixtures";
+import { kopsChannelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";
 import { describeExit, run, runOk } from "../helpers/processes";
 import { fakeCertPem, fakePrivateKeyPem, installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
@@ -136,6 +137,7 @@ describe("pulumi destroy of the created state bucket: every version under <clust
 
     it("the real kops leaves versions and delete markers: BucketNotEmpty; the purge deletes all of <cluster>/ and the bucket goes; a second cluster's state survives", async function () {
         const kops = requireTool(this, "kops", "bash tests/setup/install-tools.sh");
+        requireKopsModule(this);
         const bucket = "kops-iam-auth-purge-real";
         const cluster = "purge.example.com";
         // Its name begins with the first one's: only the trailing slash of the prefix keeps them apart.
@@ -176,7 +178,7 @@ describe("pulumi destroy of the created state bucket: every version under <clust
                 "--kubernetes-version",
                 "1.34.8",
                 "--channel",
-                `file://${channelFile}`,
+                `file://${kopsChannelFile()}`,
                 "--dry-run",
                 "-o",
                 "yaml",

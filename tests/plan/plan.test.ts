@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { assertGolden, goldenDir, updatingGolden } from "../helpers/golden";
-import { kopsCaseFile } from "../helpers/kopsFixtures";
+import { kopsInputFile, requireKopsModule } from "../helpers/kopsFixtures";
 import { placeholderAccountId, placeholderPrivateKeyPem } from "../../tools/plan/placeholders";
 import { runPlan } from "./planTool";
 
@@ -39,8 +39,6 @@ function assertGoldenDirectory(name: string, dir: string): void {
     assert.deepStrictEqual(filesUnder(dir), filesUnder(golden), "the plan writes other files than the golden ones");
 }
 
-// kOps' own `create cluster --dry-run` output (tests/fixtures/kops/).
-const gossipSpec = kopsCaseFile("create-cluster-gossip-aws");
 const timings: string[] = [];
 
 describe("npm run plan", function () {
@@ -147,7 +145,10 @@ describe("npm run plan", function () {
         });
     });
 
-    it("--kops-spec: patches real `kops create cluster --dry-run` output as the spec command would (golden)", async () => {
+    it("--kops-spec: patches real `kops create cluster --dry-run` output as the spec command would (golden)", async function () {
+        requireKopsModule(this);
+        // kOps' own `create cluster --dry-run` output, from the kOps module.
+        const gossipSpec = kopsInputFile("create-cluster-gossip-aws");
         const dir = path.join(out, "gossip");
         const result = await runPlan(["--config", "tests/fixtures/plan/gossip.yaml", "--out", dir,
             "--kops-spec", gossipSpec]);

@@ -19,11 +19,10 @@ import { authenticatorStateHostPath, defaultAuthenticatorUid } from "../../compo
 import { certFetchHookName, HookRunner, patchClusterSpec, SpecPatchOptions } from "../../components/kops/specPatch";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { kopsCaseFile } from "../helpers/kopsFixtures";
+import { readKopsInput, requireKopsModule } from "../helpers/kopsFixtures";
 import { Moto, startMoto } from "../helpers/moto";
 import { requireTool, skipOrFail } from "../helpers/tools";
 
-const fixture = kopsCaseFile("create-cluster-minimal-1.36");
 const clusterName = "minimal.example.com";
 const bucket = "kops-state-test";
 const certPem = "-----BEGIN CERTIFICATE-----\nTESTCERTIFICATE\n-----END CERTIFICATE-----\n";
@@ -51,7 +50,7 @@ function patchOptions(hookRunner: HookRunner, stateBucketRegion?: string): SpecP
 
 /** Our hook, as it stands in the patched cluster spec. */
 function certFetchHook(options: SpecPatchOptions): any {
-    const patched = patchClusterSpec(fs.readFileSync(fixture, "utf8"), options);
+    const patched = patchClusterSpec(readKopsInput("create-cluster-minimal-1.36"), options);
     const cluster = YAML.parseAllDocuments(patched)
         .map((d) => d.toJS())
         .find((d) => d?.kind === "Cluster");
@@ -91,6 +90,7 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
     }
 
     before(async function () {
+        requireKopsModule(this);
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         aws = requireTool(this, "aws", "pip install awscli");
         if (process.getuid?.() !== 0) {

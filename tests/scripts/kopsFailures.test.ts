@@ -23,7 +23,8 @@ import {
     KopsCommandSettings,
     withSpecRevision,
 } from "../../components/kops/commandEnvironment";
-import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubsDir } from "../helpers/stubKops";
+import { requireKopsModule } from "../helpers/kopsFixtures";
+import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubKopsEnv, stubsDir } from "../helpers/stubKops";
 
 const stubKops = path.join(stubsDir, "kops");
 
@@ -160,6 +161,9 @@ const cloudChanges = (operations: string[]) => operations.filter((o) => changing
 
 describe("kOps scripts: failures during a change, re-runs, tool-only settings, destroy after a partial up (stub kops)", function () {
     this.timeout(600000);
+    before(function () {
+        requireKopsModule(this);
+    });
     const worlds: World[] = [];
     const world = () => {
         const w = new World();
@@ -174,7 +178,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         }
     });
 
-    const before = baseSettings;
+    const initial = baseSettings;
     const changed: KopsCommandSettings = { ...baseSettings, nodeCount: 3, nodeSize: "t3.large" };
     const clean = new Map<string, ReturnType<World["snapshot"]>>();
     /** The state a clean first `pulumi up` with `settings` reaches. */
@@ -191,7 +195,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
 
     it("a clean change rolls the changed instances once, and the cluster ends as a clean first up with the new settings would", () => {
         const w = world();
-        assert.equal(w.up(before).failed, undefined);
+        assert.equal(w.up(initial).failed, undefined);
         const up = w.up(changed);
         assert.equal(up.failed, undefined, up.stderr);
         assert.deepEqual(up.ran, ["spec update", "apply update"]);
@@ -204,7 +208,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         for (let failAt = 1; failAt <= changeOperations.length; failAt++) {
             it(`call ${failAt} (${changeOperations[failAt - 1]}) fails; the re-run converges, rolling what the failed run owed`, () => {
                 const w = world();
-                assert.equal(w.up(before).failed, undefined);
+                assert.equal(w.up(initial).failed, undefined);
                 const failing = w.up(changed, failAt);
                 assert.ok(failing.failed, `the up must fail at call ${failAt}`);
                 assert.match(failing.stderr, /injected failure/);
@@ -241,12 +245,12 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         for (let failAt = 1; failAt <= changeOperations.length; failAt++) {
             it(`call ${failAt} (${changeOperations[failAt - 1]}) fails; the revert re-applies and the cloud ends on the reverted spec`, () => {
                 const w = world();
-                assert.equal(w.up(before).failed, undefined);
+                assert.equal(w.up(initial).failed, undefined);
                 assert.ok(w.up(changed, failAt).failed, `the up must fail at call ${failAt}`);
-                const revert = w.up(before);
+                const revert = w.up(initial);
                 assert.equal(revert.failed, undefined, revert.stderr);
                 const cloud = w.snapshot().cloud;
-                const wanted = cleanState(before);
+                const wanted = cleanState(initial);
                 const runs = cloud?.applied === wanted.cloud!.applied ? "the reverted spec" : "the failed change's spec";
                 assert.ok(
                     cloud?.applied === wanted.cloud!.applied && !cloud.needsRolling,
@@ -254,7 +258,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
                         `the cloud runs ${runs}${cloud?.needsRolling ? ", instances outdated" : ""}`,
                 );
                 assert.deepEqual(w.snapshot(), wanted);
-                const again = w.up(before);
+                const again = w.up(initial);
                 assert.deepEqual(again.ran, [], "an up with nothing changed after the revert runs nothing");
                 report.push(
                     `change fails at call ${failAt} (${changeOperations[failAt - 1]}), then reverted: ` +
@@ -280,7 +284,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         for (let failAt = 1; failAt <= firstUpOperations.length; failAt++) {
             it(`call ${failAt} (${firstUpOperations[failAt - 1]}) of the first up fails; an up with new settings ends as their clean first up`, () => {
                 const w = world();
-                const failing = w.up(before, failAt);
+                const failing = w.up(initial, failAt);
                 assert.ok(failing.failed);
                 assert.equal(failing.operations[failAt - 1], firstUpOperations[failAt - 1]);
                 const up = w.up(changed);
@@ -305,9 +309,9 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         for (const [what, overrides] of toolOnly) {
             it(`${what}: the commands re-run read-only; the cluster is untouched`, () => {
                 const w = world();
-                assert.equal(w.up(before).failed, undefined);
+                assert.equal(w.up(initial).failed, undefined);
                 const snapshot = w.snapshot();
-                const up = w.up({ ...before, ...overrides });
+                const up = w.up({ ...initial, ...overrides });
                 assert.equal(up.failed, undefined, up.stderr);
                 assert.deepEqual(cloudChanges(up.operations), [], `cloud-changing calls: ${up.operations.join(", ")}`);
                 assert.deepEqual(w.snapshot(), snapshot);
@@ -334,9 +338,9 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         for (let failAt = 1; failAt <= toolOnlyCalls.length; failAt++) {
             it(`kopsBinary change, call ${failAt} (${toolOnlyCalls[failAt - 1]}) fails: neither run changes the cloud; the re-run records the new binary`, () => {
                 const w = world();
-                assert.equal(w.up(before).failed, undefined);
+                assert.equal(w.up(initial).failed, undefined);
                 const snapshot = w.snapshot();
-                const settings = { ...before, kopsBinary: stubKops };
+                const settings = { ...initial, kopsBinary: stubKops };
                 const failing = w.up(settings, failAt);
                 assert.ok(failing.failed);
                 assert.equal(failing.operations[failAt - 1], toolOnlyCalls[failAt - 1]);
@@ -351,7 +355,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
 
         it("but a re-check after a failed roll still rolls: kops, not the setting, decides", () => {
             const w = world();
-            assert.equal(w.up(before).failed, undefined);
+            assert.equal(w.up(initial).failed, undefined);
             // The change fails at its roll (call 9: rolling-update --yes).
             assert.ok(w.up(changed, 9).failed);
             const up = w.up({ ...changed, validateTimeout: "45m" });
@@ -378,7 +382,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
             const label = failAt <= firstUp.length ? `call ${failAt} (${firstUp[failAt - 1]}) fails` : "no failure";
             it(`${label}, then pulumi destroy: succeeds and leaves no cluster, no cloud resources and no command state`, () => {
                 const w = world();
-                const up = w.up(before, failAt <= firstUp.length ? failAt : undefined);
+                const up = w.up(initial, failAt <= firstUp.length ? failAt : undefined);
                 assert.equal(up.failed !== undefined, failAt <= firstUp.length);
                 const left = w.snapshot();
                 const destroy = w.destroy();
@@ -396,10 +400,10 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
 
         it("a cluster deleted outside Pulumi (or by an earlier, interrupted destroy): delete.sh finds it gone and destroy succeeds", () => {
             const w = world();
-            assert.equal(w.up(before).failed, undefined);
+            assert.equal(w.up(initial).failed, undefined);
             const outside = spawnSync("bash", ["-c", `kops delete cluster --name ${clusterName} --state ${stateStore} --yes`], {
                 encoding: "utf8",
-                env: { PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, KOPS_STUB_STATE: w.state },
+                env: { PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, ...stubKopsEnv(w.state) },
             });
             assert.equal(outside.status, 0, outside.stderr);
             const destroy = w.destroy();

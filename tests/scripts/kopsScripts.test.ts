@@ -18,6 +18,7 @@ import {
 } from "../../components/kops/commandEnvironment";
 import { isGoDuration } from "../../components/config/rules";
 import { requireTool } from "../helpers/tools";
+import { requireKopsModule } from "../helpers/kopsFixtures";
 import { baseSettings, clusterName, scriptsDir, stateStore, StubKopsSandbox, stubsDir, testCaPem } from "../helpers/stubKops";
 
 type Run = SpawnSyncReturns<string>;
@@ -116,6 +117,9 @@ function createAndApply(box: Sandbox, commands: Commands, extra: Record<string, 
 
 describe("kOps lifecycle scripts (stub kops)", function () {
     this.timeout(180000);
+    before(function () {
+        requireKopsModule(this);
+    });
     const boxes: Sandbox[] = [];
     const sandbox = () => {
         const box = new Sandbox();

@@ -146,6 +146,9 @@ install_authenticator() {
 
 install_kops() {
   local binary="$bin_dir/kops"
+  # The tests read kOps' own golden-test outputs and channel from this module
+  # (tests/helpers/kopsFixtures.ts), also where the binary is already built.
+  go mod download "$KOPS_MODULE@$KOPS_VERSION"
   if reports_version "$binary" "Client version: ${KOPS_VERSION#v} " version; then
     echo "install-tools: kops ${KOPS_VERSION} already in .cache/bin"
     return
@@ -248,6 +251,22 @@ install_node() {
   "$dir/bin/node" --version
 }
 
+# The consumer test (tests/consumers/consumers.test.ts) installs the packed package offline beside
+# the oldest @pulumi/pulumi package.json accepts (its caret range's floor), not the lock's version:
+# npm's cache gets that version and its dependencies here, through a throwaway project (npm ci
+# caches only the lock's).
+cache_consumer_sdk() {
+  local PATH=$PATH version work
+  if [[ -x "$repo_root/.cache/node/bin/node" ]]; then
+    PATH="$repo_root/.cache/node/bin:$PATH"
+  fi
+  version=$(node -p 'require(process.argv[1]).dependencies["@pulumi/pulumi"].replace(/^\^/, "")' "$repo_root/package.json")
+  work=$(mktemp -d "$build_root/consumer-sdk.XXXX")
+  echo '{"private": true}' >"$work/package.json"
+  (cd "$work" && npm install --prefer-offline --ignore-scripts --no-audit --no-fund --no-save "@pulumi/pulumi@$version" >/dev/null)
+  echo "install-tools: @pulumi/pulumi $version (the consumer test's SDK) is in npm's cache"
+}
+
 # Everything runs from one function called on the last line, so bash has read the whole file
 # before running any of it (an edit while it runs cannot change what runs).
 main() {
@@ -266,6 +285,7 @@ main() {
   timed "etcd ${ETCD_VERSION}" install_etcd
   timed "kube-apiserver and kube-controller-manager ${KUBERNETES_VERSION}" install_kubernetes
   timed "node" install_node
+  timed "the consumer test's SDK" cache_consumer_sdk
   local engine_status=0
   wait "$engine_pid" || engine_status=$?
   cat "$engine_log"

@@ -7,11 +7,16 @@ import {
     immutableSettingsFromConfig,
     networkingSpecKey,
 } from "../../components/kops/immutableSettings";
-import { kopsCases, readKopsInput, readKopsOptions } from "../helpers/kopsFixtures";
+import { kopsCasesWithOptions, readKopsInput, readKopsOptions, requireKopsModule } from "../helpers/kopsFixtures";
 
 const settingsOf = (caseName: string) => extractImmutableSettings(readKopsInput(caseName));
 
 describe("immutable cluster settings", () => {
+    // kOps' outputs and flags, from the kOps module.
+    before(function () {
+        requireKopsModule(this);
+    });
+
     it("reads name, zones, networking, topology and control-plane count from kOps YAML", () => {
         const expected: Record<string, ImmutableClusterSettings> = {
             "create-cluster-complex-private": {
@@ -56,8 +61,8 @@ describe("immutable cluster settings", () => {
     });
 
     describe("from the stack's desired values, equal to what kops create cluster made of the same flags", () => {
-        // Each create-cluster case comes with the flags that produced it (<case>/options.yaml).
-        const cases = kopsCases.filter((caseName) => readKopsOptions(caseName) !== undefined);
+        // Each create-cluster case comes with the flags that produced it (kOps' options.yaml).
+        const cases = kopsCasesWithOptions;
         it("has cases", () => assert.ok(cases.length >= 10));
         for (const caseName of cases) {
             it(caseName, () => {

@@ -18,9 +18,10 @@ import {
 } from "../../components/kops/specPatch";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { assertGolden } from "../helpers/golden";
-import { kopsCaseFile, kopsCases, kopsFixturesDir, readKopsInput } from "../helpers/kopsFixtures";
+import { expectedPatchDir, expectedPatchFile, kopsCases, readKopsInput, requireKopsModule } from "../helpers/kopsFixtures";
 
-// kOps' own outputs, one folder per case in tests/fixtures/kops/, each with its expected patch beside it.
+// kOps' own outputs (tests/helpers/kopsFixtures.ts: from the k8s.io/kops Go module), each with our
+// expected patch in tests/fixtures/kops/<case>/.
 const fixtures = kopsCases;
 const refusedFixtures = ["existing-complex"];
 const patchableFixtures = fixtures.filter((name) => !refusedFixtures.includes(name));
@@ -29,6 +30,11 @@ const repoRoot = path.join(__dirname, "../..");
 const webhookKubeconfig = renderWebhookKubeconfig(
     "-----BEGIN CERTIFICATE-----\nMIIBfakeCertificateForGoldenFiles\n-----END CERTIFICATE-----\n",
 );
+
+/** A `before` hook for the suites that read kOps' outputs: they skip (under CI: fail) without the kOps module. */
+function needsKopsInputs(this: Mocha.Context): void {
+    requireKopsModule(this);
+}
 
 function readFixture(name: string): string {
     return readKopsInput(name);
@@ -81,29 +87,34 @@ function withClusterEdit(kopsYaml: string, edit: (cluster: YAML.Document) => voi
 
 describe("kOps spec patch", () => {
     describe("golden files: every fixture patched with fixed options", () => {
+        before(needsKopsInputs);
         for (const name of patchableFixtures) {
             it(name, () => {
                 const input = readFixture(name);
-                assertGolden(kopsCaseFile(name, "expected.yaml"), patchClusterSpec(input, optionsFor(input)));
+                assertGolden(expectedPatchFile(name), patchClusterSpec(input, optionsFor(input)));
             });
         }
         it("create-cluster-minimal-1.36 with the host runner", () => {
             const input = readFixture("create-cluster-minimal-1.36");
             assertGolden(
-                kopsCaseFile("create-cluster-minimal-1.36", "expected.host-runner.yaml"),
+                expectedPatchFile("create-cluster-minimal-1.36", "expected.host-runner.yaml"),
                 patchClusterSpec(input, optionsFor(input, { hookRunner: "host", stateBucketRegion: "eu-west-1" })),
             );
         });
-        it("covers every fixture: only existing-complex is refused", () => {
-            assert.ok(
-                patchableFixtures.length >= 13,
-                `found ${patchableFixtures.length} patchable fixtures in ${kopsFixturesDir}`,
-            );
+        it("covers every fixture: only existing-complex is refused, and every expected patch is a case's", () => {
+            assert.ok(patchableFixtures.length >= 13, `found ${patchableFixtures.length} patchable fixtures`);
             assert.ok(fixtures.includes("existing-complex"));
+            const expectedFolders = fs
+                .readdirSync(expectedPatchDir, { withFileTypes: true })
+                .filter((entry) => entry.isDirectory())
+                .map((entry) => entry.name)
+                .sort();
+            assert.deepStrictEqual(expectedFolders, patchableFixtures);
         });
     });
 
     describe("idempotence: patch(patch(x)) is patch(x), byte for byte", () => {
+        before(needsKopsInputs);
         for (const name of patchableFixtures) {
             for (const hookRunner of ["container", "host"] as const) {
                 it(`${name} (${hookRunner} runner)`, () => {
@@ -133,6 +144,7 @@ describe("kOps spec patch", () => {
     });
 
     describe("what it keeps", () => {
+        before(needsKopsInputs);
         it("keeps foreign hooks as they were, with ours appended after them", () => {
             const input = readFixture("existing-conversion-aws-hooks-fileassets");
             const before = clusterSpec(input).hooks;
@@ -214,7 +226,11 @@ describe("kOps spec patch", () => {
     });
 
     describe("what it writes", () => {
-        const input = readFixture("create-cluster-minimal-1.36");
+        before(needsKopsInputs);
+        let input: string;
+        before(() => {
+            input = readFixture("create-cluster-minimal-1.36");
+        });
 
         it("delivers the webhook kubeconfig as a ControlPlane fileAsset under /srv/kubernetes/kube-apiserver/", () => {
             const assets = clusterSpec(patchClusterSpec(input, optionsFor(input))).fileAssets;
@@ -412,6 +428,7 @@ describe("kOps spec patch", () => {
     });
 
     describe("what it refuses", () => {
+        before(needsKopsInputs);
         it("refuses existing-complex: spec.authentication.aws makes kOps overwrite the webhook path", () => {
             const input = readFixture("existing-complex");
             assert.throws(
@@ -562,6 +579,7 @@ describe("kOps spec patch", () => {
     });
 
     describe("kopsHelper patch-spec (the compiled helper, a child process)", () => {
+        before(needsKopsInputs);
         const helper = path.join(repoRoot, "dist/kops/kopsHelper.js");
         const runCli = (args: string[], input: string, env: NodeJS.ProcessEnv) =>
             spawnSync(process.execPath, [helper, "patch-spec", ...args], {
