@@ -9,8 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkedCommandSettings, kopsCommandEnvironments, kopsCommandLines } from "../../components/kops/commandEnvironment";
 import { renderProgram, RecordedResource } from "../../tools/plan/mockRuntime";
-import { kopsLifecycleCalls } from "../helpers/engineStage";
-import { baseSettings, readStubCalls, stubsDir } from "../helpers/stubKops";
+import { baseSettings, kopsLifecycleCalls, readStubCalls, stubsDir } from "../helpers/stubKops";
 import { runOk } from "../helpers/processes";
 import { tempDir } from "../helpers/pulumiEngine";
 
