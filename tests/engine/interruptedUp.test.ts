@@ -163,7 +163,9 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
         // What the README asks first: that the killed run's command is not still running (here its
         // orphaned provider host; for a real stack, its kops process).
         engine.stopStrays();
-        await figures.timed("interrupted first up: cancel", () => stack.cancel());
+        const cancel = await figures.timed("interrupted first up: cancel", () => engine.cli(["cancel", "--yes", "--stack", stackName]));
+        assert.equal(cancel.status, 0, cancel.stderr);
+        assert.match(cancel.stdout, /The currently running update for 'interrupted' has been canceled!/);
         assert.deepEqual(engine.lockFiles(stackName), []);
         fs.writeFileSync(releaseFile, "");
         await figures.timed("interrupted first up: refresh --clear-pending-creates", () =>

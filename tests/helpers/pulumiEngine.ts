@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, LocalWorkspaceOptions, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { run, RunResult } from "./processes";
 import { skipOrFail } from "./tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
@@ -63,6 +64,8 @@ export interface PulumiEngine {
      * exists), in the engine's workspace directory or in `workDir`.
      */
     stack(name: string, program: PulumiFn, workDir?: string): Promise<Stack>;
+    /** Runs the CLI in the workspace directory, as a user would in their project; never throws (look at the result). */
+    cli(args: string[]): Promise<RunResult>;
     /** The stack's state file (the checkpoint) as text. */
     stateFileText(stack: string): string;
     /** The lock files the file backend holds for the stack (one while a CLI updates it, or after one was killed). */
@@ -173,6 +176,7 @@ export async function pulumiEngine(
                 { stackName: name, projectName: project, program },
                 { ...workspaceOptions, workDir: otherWorkDir ?? workDir },
             ),
+        cli: (args) => run(pulumi, [...args, "--non-interactive"], { cwd: workDir, env, timeoutMs: 300000 }),
         stateFileText: (stack) => fs.readFileSync(path.join(stateDir, ".pulumi", "stacks", project, `${stack}.json`), "utf8"),
         // The backend's file store keeps a `.attrs` file beside each lock.
         lockFiles: (stack) =>
