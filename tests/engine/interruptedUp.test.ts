@@ -16,8 +16,9 @@ import { IamAuthenticator } from "../../components/authenticator/iamAuthenticato
 import { IdentityMappings } from "../../components/authenticator/mappings";
 import { Figures, previewSteps, startApiserverEngine } from "../helpers/engineStage";
 import { KubeApiserver } from "../helpers/kubeApiserver";
-import { waitUntil } from "../helpers/processes";
+import { runOk, waitUntil } from "../helpers/processes";
 import { PulumiEngine, tempDir } from "../helpers/pulumiEngine";
+import { requireTool } from "../helpers/tools";
 
 const clusterName = "interrupted.k8s.local";
 const stackName = "interrupted";
@@ -76,6 +77,7 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
     let releaseFile: string;
     let runLog: string;
     let killedPid: number;
+    let kubectl: string;
     const figures = new Figures();
 
     const program = (generation: number, mapRoles: IdentityMappings["mapRoles"]) => async () => {
@@ -118,6 +120,7 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
     }
 
     before(async function () {
+        kubectl = requireTool(this, "kubectl", "bash tests/setup/install-tools.sh");
         const dir = tempDir("engine-interrupted-");
         releaseFile = path.join(dir, "release");
         runLog = path.join(dir, "steps.log");
@@ -163,7 +166,9 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
         // What the README asks first: that the killed run's command is not still running (here its
         // orphaned provider host; for a real stack, its kops process).
         engine.stopStrays();
-        const cancel = await figures.timed("interrupted first up: cancel", () => engine.cli(["cancel", "--yes", "--stack", stackName]));
+        const cancel = await figures.timed("interrupted first up: cancel", () =>
+            engine.cli(["cancel", "--yes", "--stack", stackName]),
+        );
         assert.equal(cancel.status, 0, cancel.stderr);
         assert.match(cancel.stdout, /The currently running update for 'interrupted' has been canceled!/);
         assert.deepEqual(engine.lockFiles(stackName), []);
@@ -197,6 +202,26 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
         assert.deepEqual(stepRuns().slice(2), ["update 2", "update 2"], "the update ran again");
         assert.deepEqual(pendingOperations(), [], "the pending update is cleared by the up that redid it");
         assert.deepEqual(await previewSteps(stack), []);
+        const configMap = await runOk(
+            kubectl,
+            [
+                "--kubeconfig",
+                apiserver!.adminKubeconfig,
+                "get",
+                "configmap",
+                "-n",
+                "kube-system",
+                "aws-iam-authenticator",
+                "-o",
+                "json",
+            ],
+            { timeoutMs: 60000 },
+        );
+        assert.match(
+            JSON.parse(configMap).data["config.yaml"],
+            /KubernetesViewer/,
+            "the change the killed up was making is applied",
+        );
     });
 
     it("destroy", async () => {

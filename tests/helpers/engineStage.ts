@@ -65,16 +65,21 @@ export async function startApiserverEngine(ctx: Mocha.Context, dir: string, proj
 }
 
 /**
- * The steps of the engine's preview that change something, as `<op> <type> <name>`: custom
- * resources and providers only (a component's "update" is its outputs being recomputed; it runs
- * nothing), sorted.
+ * The steps of the engine's preview that change something, as `<op> <type> <name>`, sorted:
+ * custom resources and providers only. Not components (their "update" is their outputs being
+ * recomputed; it runs nothing), nor the engine's own `pulumi:providers:pulumi` (an up of an inline
+ * program registers it and a preview does not, so every preview shows it deleted; it manages nothing).
  */
 export async function previewSteps(stack: Stack): Promise<string[]> {
     const steps: string[] = [];
     await stack.preview({
         onEvent: (event) => {
             const step = event.resourcePreEvent?.metadata;
-            if (step && step.op !== "same" && !/^(kops-iam-auth:|pulumi:pulumi:Stack$)/.test(step.type)) {
+            if (
+                step &&
+                step.op !== "same" &&
+                !/^(kops-iam-auth:|pulumi:pulumi:Stack$|pulumi:providers:pulumi$)/.test(step.type)
+            ) {
                 steps.push(`${step.op} ${step.type} ${step.urn.split("::").pop()}`);
             }
         },
