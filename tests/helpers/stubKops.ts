@@ -66,6 +66,22 @@ export function readStubCalls(stateDir: string): StubCall[] {
         : [];
 }
 
+/**
+ * The kOps operations among the calls, as `<verb> [<noun>]` plus ` --yes` where kops was told to act
+ * (`update cluster` alone is a dry run), without `kops version` (the scripts' preflight).
+ */
+export function kopsLifecycleCalls(calls: StubCall[]): string[] {
+    return calls
+        .map((argv) => {
+            const verb = argv
+                .slice(0, argv.findIndex((word) => word.startsWith("-")) >>> 0)
+                .slice(0, 2)
+                .join(" ");
+            return argv.includes("--yes") ? `${verb} --yes` : verb;
+        })
+        .filter((verb) => verb !== "version");
+}
+
 /** `["create","cluster","--name",...,"--dry-run",...]` → `create cluster --dry-run`: the command and the flags that matter. */
 export function stubOperation(argv: StubCall): string {
     const firstFlag = argv.findIndex((a) => a.startsWith("-"));
