@@ -11,6 +11,7 @@ import {
     mapRolesRepeatingCreatedRoles,
 } from "../authenticator/identityRules";
 import { clusterRoleBindingName } from "../authenticator/manifests";
+import { renderTrustPolicy } from "../aws/policies";
 import { mapsNoIdentity, noIdentityReason } from "../authenticator/signInReach";
 import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "../authenticator/mappings";
 import {
@@ -36,6 +37,7 @@ import {
     tagCountAccepted,
     tagKeyAccepted,
     tagValueAccepted,
+    trustPolicyMaxLength,
     userArnPattern,
 } from "./rules";
 import {
@@ -407,6 +409,25 @@ function parseAccessRoles(raw: unknown, region: string | undefined, problems: Pr
                 );
                 if (role.trustedPrincipals?.length === 0) {
                     problems.reject(`${path}.trustedPrincipals`, [], accepted("trustedPrincipals"));
+                }
+                const policyLength = role.trustedPrincipals?.length
+                    ? JSON.stringify(
+                          renderTrustPolicy({
+                              accountId: "000000000000",
+                              partition: region === undefined ? undefined : partitionOfRegion(region),
+                              trustedPrincipals: role.trustedPrincipals,
+                              requireMfa: entry.requireMfa === true,
+                          }),
+                      ).length
+                    : 0;
+                if (policyLength > trustPolicyMaxLength) {
+                    problems.reject(
+                        `${path}.trustedPrincipals`,
+                        `${role.trustedPrincipals!.length} principals`,
+                        `principals whose trust policy has at most ${trustPolicyMaxLength} characters (IAM's maximum, ` +
+                            `2048 unless the account's quota was raised); these make ${policyLength}: trust the account ` +
+                            "root instead (leave trustedPrincipals out) and let the account's IAM policies decide",
+                    );
                 }
             }
             if (entry.requireMfa !== undefined) {

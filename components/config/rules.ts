@@ -184,6 +184,9 @@ export const networkingModes = [
 // `/seg/.../`, at most 512 characters (CreateRole Path).
 export const iamName = /^[\w+=,.@-]{1,64}$/;
 export const iamPathMaxLength = 512;
+// A role's trust policy: at most 2,048 characters by default, adjustable up to 4,096 (IAM User Guide,
+// "IAM and AWS STS quotas"; whitespace does not count).
+export const trustPolicyMaxLength = 4096;
 const partition = "aws(?:-[a-z]+)*";
 // An IAM path is `/` or `/seg/.../`: printable ASCII; inside an ARN it sits between the type and the name.
 const iamPath = "(?:[\\x21-\\x2E\\x30-\\x7E]+/)*";
@@ -332,30 +335,36 @@ export const tagCountAccepted = `at most ${maxTags} tags (IAM roles and S3 bucke
 // ---------------------------------------------------------------------------------------------
 
 // What a secret pasted by mistake looks like: `pulumi up` prints a refused value and CI logs keep it, so
-// such parts of a message are replaced by what they look like.
-const secretPatterns: Array<[pattern: RegExp, looksLike: string]> = [
+// such parts of a message are replaced by what they look like. `random`: only a match mixing upper case,
+// lower case and digits counts, as random base64 does and words, paths and hex digests do not.
+const secretPatterns: Array<{ pattern: RegExp; looksLike: string; random: boolean }> = [
     // To its end marker; without one, to the end of the JSON string that shows it, or of the text.
-    [/-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|(?=(?<!\\)")|$)/g, "a private key"],
+    {
+        pattern: /-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|(?=(?<!\\)")|$)/g,
+        looksLike: "a private key",
+        random: false,
+    },
     // Access key IDs (long-term AKIA, temporary ASIA): 20 upper-case letters and digits.
-    [/(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g, "an AWS access key ID"],
+    { pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g, looksLike: "an AWS access key ID", random: false },
     // Session tokens and other long base64 credentials (SSH public key blobs start with AAAA and are not secret).
-    [/(?<![A-Za-z0-9+/=])(?!AAAA)[A-Za-z0-9+/]{100,}={0,2}(?![A-Za-z0-9+/=])/g, "a session token or another credential"],
+    {
+        pattern: /(?<![A-Za-z0-9+/=])(?!AAAA)[A-Za-z0-9+/]{100,}={0,2}(?![A-Za-z0-9+/=])/g,
+        looksLike: "a session token or another credential",
+        random: true,
+    },
     // Secret access keys: 40 base64 characters.
-    [/(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g, "an AWS secret access key"],
+    { pattern: /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g, looksLike: "an AWS secret access key", random: true },
 ];
+
+const looksRandom = (text: string) => /[A-Z]/.test(text) && /[a-z]/.test(text) && /\d/.test(text);
 
 /** `text` with every part that looks like a secret replaced by `[redacted: it looks like ...]`. */
 export function redactSecrets(text: string): string {
-    let redacted = text;
-    for (const [pattern, looksLike] of secretPatterns) {
-        redacted = redacted.replace(pattern, (match) =>
-            // Random base64 mixes upper case, lower case and digits; words, paths and hex digests do not.
-            looksLike === "a private key" ||
-            looksLike === "an AWS access key ID" ||
-            (/[A-Z]/.test(match) && /[a-z]/.test(match) && /\d/.test(match))
-                ? `[redacted: it looks like ${looksLike}, ${match.length} characters]`
-                : match,
-        );
-    }
-    return redacted;
+    return secretPatterns.reduce(
+        (redacted, { pattern, looksLike, random }) =>
+            redacted.replace(pattern, (match) =>
+                !random || looksRandom(match) ? `[redacted: it looks like ${looksLike}, ${match.length} characters]` : match,
+            ),
+        text,
+    );
 }

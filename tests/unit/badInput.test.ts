@@ -468,6 +468,24 @@ describe("bad input, second round (issue 17)", () => {
                 assert.match(problems.join("\n"), /\[redacted: (it looks like|looks like) /);
             });
         }
+        it("nor by the config.yaml renderer, which components call with values of their own", () => {
+            assert.throws(
+                () =>
+                    renderAuthenticatorConfig("dev.k8s.local", {
+                        mapRoles: [{ rolearn: secretKey, username: "u", groups: [] }],
+                        mapUsers: [],
+                        mapAccounts: [],
+                    }),
+                (error: Error) => {
+                    assert.match(
+                        error.message,
+                        /mapRoles\[0\]\.rolearn is "\[redacted: it looks like an AWS secret access key, 40 characters\]"/,
+                    );
+                    assert.ok(!error.message.includes(secretKey));
+                    return true;
+                },
+            );
+        });
         it("ordinary values are still shown whole", () => {
             const problem = only(problemsOf({ clusterName: "Dev.Example.com" }));
             assert.ok(problem.includes('"Dev.Example.com"'), problem);
@@ -492,6 +510,31 @@ describe("bad input, second round (issue 17)", () => {
             assert.match(
                 problems[1],
                 /^kops-iam-auth:tags\["owner"\]: "a;b" is not allowed: a tag value of at most 256 characters \(letters, digits, spaces/,
+            );
+        });
+        it("a trust policy of at most 4096 characters (IAM's maximum)", () => {
+            const trustedPrincipals = Array.from({ length: 90 }, (_, i) => `arn:aws:iam::111122223333:role/team/Role${i}`);
+            const problem = only(
+                problemsOf({
+                    accessRoles: [{ name: "Admin", username: "admin", groups: ["system:masters"], trustedPrincipals }],
+                }),
+            );
+            assert.match(
+                problem,
+                /^kops-iam-auth:accessRoles\[0\]\.trustedPrincipals: "90 principals" is not allowed: principals whose trust policy has at most 4096 characters/,
+            );
+            assert.deepStrictEqual(
+                problemsOf({
+                    accessRoles: [
+                        {
+                            name: "Admin",
+                            username: "admin",
+                            groups: ["system:masters"],
+                            trustedPrincipals: trustedPrincipals.slice(0, 40),
+                        },
+                    ],
+                }),
+                [],
             );
         });
         it("an IAM path of at most 512 characters in a role ARN", () => {
