@@ -14,7 +14,7 @@
 //   or letter case are one identity.
 // - User ARNs keep their path (the caller ARN of a user has it), compared ignoring case.
 
-import { iamPathMaxLength } from "../config/rules";
+import { iamName, iamPathMaxLength } from "../config/rules";
 
 /** `arn:<partition>:iam::<account>:role/[<path>/]<name>` → partition, account, path segments and name. */
 export interface IamArnParts {
@@ -172,6 +172,9 @@ export function iamArnMistake(value: string, expected: "role" | "user" | "princi
     const root = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(value);
     if (root && expected !== "principal") {
         return `this is the account root: to let every identity of account ${root[1]} sign in, list it in mapAccounts as "${root[1]}"`;
+    }
+    if (expected !== "principal" && iamName.test(value)) {
+        return `this is a name, not an ARN: arn:<partition>:iam::<12-digit account>:${expected}/${value}`;
     }
     const parts = iamArnParts(value);
     if (parts && expected !== "principal" && parts.kind !== expected) {

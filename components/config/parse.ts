@@ -10,7 +10,7 @@ import {
     iamPathTooLong,
     mapRolesRepeatingCreatedRoles,
 } from "../authenticator/identityRules";
-import { clusterRoleBindingName } from "../authenticator/manifests";
+import { clusterRoleBindingName, maxObjectNameLength } from "../authenticator/manifests";
 import { renderTrustPolicy } from "../aws/policies";
 import { mapsNoIdentity, noIdentityReason } from "../authenticator/signInReach";
 import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "../authenticator/mappings";
@@ -371,8 +371,9 @@ function iamArnCheck(expected: keyof typeof arnShapes, region: string | undefine
         const wanted = region === undefined ? undefined : partitionOfRegion(region);
         return partition === undefined || wanted === undefined || partition === wanted
             ? undefined
-            : `the partition of ${region} (aws:region) is ${wanted}, and an ARN of ${partition} can never match ` +
-                  `there: ${v.replace(/^arn:[^:]+:/, `arn:${wanted}:`)}`;
+            : `the partition of ${region} (aws:region) is ${wanted}: an identity of ${partition} never signs in ` +
+                  `there, nor may a trust policy there name it (one of ${wanted} is written ` +
+                  `${v.replace(/^arn:[^:]+:/, `arn:${wanted}:`)})`;
     };
     return {
         isValid: (v: string) => arnShapes[expected](v) && !iamPathTooLong(v) && partitionProblem(v) === undefined,
@@ -551,12 +552,12 @@ function parseClusterRoleBindings(raw: unknown, grantedGroups: Set<string> | und
     // The ClusterRoleBinding's name holds both; Kubernetes object names take at most 253 characters.
     bindings?.forEach((binding, index) => {
         const name = clusterRoleBindingName(binding);
-        if (name.length > 253) {
+        if (name.length > maxObjectNameLength) {
             problems.reject(
                 `clusterRoleBindings[${index}]`,
                 binding,
-                `a group and ClusterRole whose binding name (${name.slice(0, 40)}...) has at most 253 characters ` +
-                    "(Kubernetes' limit for object names)",
+                `a group and ClusterRole whose binding name (${name.slice(0, 40)}...) has at most ${maxObjectNameLength} ` +
+                    "characters (Kubernetes' limit for object names)",
             );
         }
     });

@@ -605,6 +605,13 @@ describe("bad input, second round (issue 17)", () => {
                 /mapRoles/,
             );
         });
+        it("a role name instead of its ARN: shows the ARN's form with the name", () => {
+            assert.ok(
+                only(problemsOf(mapRole("Deployer"))).includes(
+                    "this is a name, not an ARN: arn:<partition>:iam::<12-digit account>:role/Deployer",
+                ),
+            );
+        });
         it("an upper-case ARN prefix: says ARNs are written in lower case", () => {
             const problem = only(problemsOf(mapRole("ARN:AWS:IAM::111122223333:role/Ci")));
             assert.match(problem, /lower case/);
