@@ -512,7 +512,14 @@ function parseMapAccounts(raw: unknown, problems: ProblemList): string[] | undef
         return [];
     }
     const list = readList("mapAccounts", raw, problems);
-    return list && readStringList("mapAccounts", list, accountIdAccepted, (v) => accountIdPattern.test(v), problems);
+    // An ARN of the account (its root, or any identity in it) copied from the console instead of the ID.
+    const accountOfArn = (v: string) => {
+        const account = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(v)?.[1];
+        return account && `this is an ARN; the account ID alone is "${account}"`;
+    };
+    return (
+        list && readStringList("mapAccounts", list, accountIdAccepted, (v) => accountIdPattern.test(v), problems, accountOfArn)
+    );
 }
 
 /** `grantedGroups` is undefined when a mapping setting is bad: the groups are then not checked against it. */

@@ -593,6 +593,10 @@ describe("bad input, second round (issue 17)", () => {
             const problem = only(problemsOf({ mapAccounts: [12345678901] }));
             assert.ok(problem.includes('"012345678901"'), problem);
         });
+        it("an account's ARN in mapAccounts: names the account ID", () => {
+            const problem = only(problemsOf({ mapAccounts: ["arn:aws:iam::111122223333:root"] }));
+            assert.match(problem, /this is an ARN; the account ID alone is "111122223333"/);
+        });
         it("an account root ARN as a user: points to mapAccounts", () => {
             const problem = only(problemsOf({ mapUsers: [{ userarn: "arn:aws:iam::111122223333:root", username: "root" }] }));
             assert.match(problem, /mapAccounts/);
