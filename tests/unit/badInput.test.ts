@@ -489,6 +489,10 @@ describe("bad input, second round (issue 17)", () => {
         it("ordinary values are still shown whole", () => {
             const problem = only(problemsOf({ clusterName: "Dev.Example.com" }));
             assert.ok(problem.includes('"Dev.Example.com"'), problem);
+            // 40 characters of letters, digits and slashes after the colon: an ARN's resource, not a secret key.
+            const arn = "arn:aws:iam::111122223333:role/Engineering/Platform/Team42/Admins1";
+            const duplicate = only(problemsOf({ mapRoles: [mapRole(arn).mapRoles[0], mapRole(arn).mapRoles[0]] }));
+            assert.ok(duplicate.includes(`"${arn}"`), duplicate);
         });
     });
 
