@@ -7,7 +7,8 @@ import { AccessRoles } from "./aws/accessRoles";
 import { IamAuthenticator } from "./authenticator/iamAuthenticator";
 import { StackSettings } from "./config/settings";
 import { checkedKopsClusterSettings, clusterOwnerOf, KopsCluster, KopsClusterSettingsArgs } from "./kops/cluster";
-import { identityKey } from "./authenticator/identityRules";
+import { createdRoleRepeatReason, identityKey, mapRolesRepeatingCreatedRoles } from "./authenticator/identityRules";
+import { mapsNoIdentity, noIdentityReason, noIdentityWarning, noRightsWarning } from "./authenticator/signInReach";
 import { renderUserKubeconfig, TokenCommand } from "./authenticator/userKubeconfig";
 import { renderNextSteps } from "./authenticator/nextSteps";
 import { AuthenticatorPki } from "./authenticator/pki";
@@ -79,6 +80,22 @@ const userKubeconfigSources = new WeakMap<
     }
 >();
 
+/** What in the settings leaves nobody, or somebody twice, mapped: mapRoles repeating a created role, no mapping at all. */
+function signInProblems(args: KopsIamClusterArgs): string[] {
+    const problems = mapRolesRepeatingCreatedRoles(
+        args.accessRoles.map((role) => role.name),
+        args.mapRoles,
+    ).map(
+        ({ mapIndex, roleIndex }) =>
+            `mapRoles[${mapIndex}].rolearn is ${JSON.stringify(args.mapRoles[mapIndex].rolearn)}: ` +
+            createdRoleRepeatReason(roleIndex, args.accessRoles[roleIndex].name),
+    );
+    if (!args.allowNoIamSignIn && mapsNoIdentity(args)) {
+        problems.push(noIdentityReason);
+    }
+    return problems;
+}
+
 /**
  * A kOps cluster on AWS whose `kubectl` users sign in with IAM roles through aws-iam-authenticator:
  * AuthenticatorPki, KopsStateStore, AccessRoles, KopsCluster, a Kubernetes provider on the
@@ -111,11 +128,21 @@ export class KopsIamCluster extends pulumi.ComponentResource {
     public readonly provider: k8s.Provider;
 
     constructor(name: string, args: KopsIamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Refused before anything is registered (the AccessRoles check needs the account, which only the
+        // provider knows, and would fail the preview half-way): the same rules as the stack config's.
+        const problems = signInProblems(args);
+        if (problems.length > 0) {
+            throw new Error(`KopsIamCluster ${name}: ${problems.join("; ")}`);
+        }
         // Every check of the cluster's settings fails here, before any resource is registered.
         const kopsSettings = kopsClusterSettings(args);
         checkedKopsClusterSettings(`${name}-kops`, kopsSettings);
         // The args hold no secret (the key is made inside), so they are recorded as they are.
         super("kops-iam-auth:index:KopsIamCluster", name, args, opts);
+        const signInWarning = args.allowNoIamSignIn && mapsNoIdentity(args) ? noIdentityWarning : noRightsWarning(args);
+        if (signInWarning !== undefined) {
+            pulumi.log.warn(signInWarning, this);
+        }
 
         const pki = new AuthenticatorPki(
             `${name}-pki`,

@@ -11,7 +11,7 @@
 // ARNs keep their paths: an IAM user's caller ARN is its full ARN, path included, and the server
 // compares it unchanged (StripPath leaves user ARNs alone too).
 import * as YAML from "yaml";
-import { accountIdPattern, iamName } from "../config/rules";
+import { accountIdPattern, iamName, redactSecrets } from "../config/rules";
 import {
     duplicateProblem,
     findDuplicateIdentities,
@@ -147,7 +147,8 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
         problems.push(duplicateProblem(duplicate));
     }
     if (problems.length > 0) {
-        throw new Error(`aws-iam-authenticator identity mappings are invalid:\n  - ${problems.join("\n  - ")}`);
+        // The values may come from a stack's config: one that looks like a pasted secret is not echoed.
+        throw new Error(redactSecrets(`aws-iam-authenticator identity mappings are invalid:\n  - ${problems.join("\n  - ")}`));
     }
     return { mappings: { mapRoles, mapUsers, mapAccounts }, warnings };
 }

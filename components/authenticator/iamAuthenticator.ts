@@ -15,6 +15,7 @@ import {
     renderClusterRoleBindings,
 } from "./manifests";
 import { IdentityMappings } from "./mappings";
+import { unknownClusterRoleWarnings } from "./signInReach";
 
 export interface IamAuthenticatorArgs {
     /**
@@ -63,6 +64,9 @@ export class IamAuthenticator extends pulumi.ComponentResource {
         }
         // Everything plain is rendered (and so validated) now, before any child is registered.
         const bindings = renderClusterRoleBindings(args.clusterRoleBindings ?? []);
+        for (const warning of unknownClusterRoleWarnings(args.clusterRoleBindings ?? [])) {
+            pulumi.log.warn(warning, this);
+        }
         this.configYaml = pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
             const rendered = renderAuthenticatorConfig(clusterId, mappings);
             for (const warning of rendered.warnings) {

@@ -14,6 +14,8 @@
 //   or letter case are one identity.
 // - User ARNs keep their path (the caller ARN of a user has it), compared ignoring case.
 
+import { iamName, iamPathMaxLength } from "../config/rules";
+
 /** `arn:<partition>:iam::<account>:role/[<path>/]<name>` → partition, account, path segments and name. */
 export interface IamArnParts {
     partition: string;
@@ -108,4 +110,91 @@ export function duplicateReason({ entry, first }: DuplicateIdentity): string {
 /** The duplicate as one problem line of a component's error: where, what, and duplicateReason. */
 export function duplicateProblem(duplicate: DuplicateIdentity): string {
     return `${duplicate.entry.label} is ${JSON.stringify(duplicate.entry.value)}, ${duplicateReason(duplicate)}`;
+}
+
+/**
+ * mapRoles entries that name a role accessRoles creates: same name, ignoring letter case and the IAM
+ * path, as the authenticator compares. The account is not compared: the stack's account is known
+ * only once the AWS provider has answered, and the check must refuse before anything is registered.
+ */
+export function mapRolesRepeatingCreatedRoles(
+    createdRoleNames: readonly string[],
+    mapRoles: ReadonlyArray<{ rolearn: string }>,
+): Array<{ mapIndex: number; roleIndex: number }> {
+    const repeats: Array<{ mapIndex: number; roleIndex: number }> = [];
+    mapRoles.forEach(({ rolearn }, mapIndex) => {
+        const parts = iamArnParts(rolearn);
+        const roleIndex =
+            parts?.kind === "role" ? createdRoleNames.findIndex((n) => n.toLowerCase() === parts.name.toLowerCase()) : -1;
+        if (roleIndex >= 0) {
+            repeats.push({ mapIndex, roleIndex });
+        }
+    });
+    return repeats;
+}
+
+/** Why a mapRoles entry naming the created role accessRoles[roleIndex] is refused, and what to do instead. */
+export function createdRoleRepeatReason(roleIndex: number, roleName: string): string {
+    return (
+        `accessRoles[${roleIndex}] creates the role ${roleName}, which is mapped already; the authenticator ` +
+        "matches role ARNs by name, ignoring letter case and the IAM path, so in the stack's account this " +
+        "entry is the same identity and would silently replace the first mapping. To change what its " +
+        `sessions get, edit accessRoles[${roleIndex}] (username, groups) and remove this entry; to map a role ` +
+        `of that name in another account, give the created role another name (the stack's account is not ` +
+        "known before anything is created, so a same-named role of any account is refused)"
+    );
+}
+
+/**
+ * What a value copied from the console or the CLI is, when it is not the IAM ARN `expected` asks for
+ * and the mistake is a common one; undefined otherwise. `expected` "principal" takes roles, users,
+ * account roots and account IDs (a trust policy's principals).
+ */
+export function iamArnMistake(value: string, expected: "role" | "user" | "principal"): string | undefined {
+    if (value.trim() !== value) {
+        return undefined; // the whitespace is reported by the caller, for every setting alike
+    }
+    const lowered = value.replace(/^[^:]*:[^:]*:[^:]*:/, (prefix) => prefix.toLowerCase());
+    if (lowered !== value && /^arn:aws[a-z-]*:(iam|sts)::/.test(lowered)) {
+        return `ARNs are written with arn:, the partition and the service in lower case: ${lowered}`;
+    }
+    const assumed = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(value);
+    if (assumed) {
+        const [, partition, account, name] = assumed;
+        const roleArn = `arn:${partition}:iam::${account}:role/${name}`;
+        return expected === "user"
+            ? `this is a role session (aws sts get-caller-identity prints it): map the role in mapRoles as ${roleArn}`
+            : `this is a session of the role ${name} (aws sts get-caller-identity prints it), not the role: use ${roleArn}` +
+                  (expected === "role"
+                      ? " (if the role has an IAM path, it may be left out: the authenticator ignores it)"
+                      : ", adding its IAM path if it has one (aws iam get-role --role-name " + name + " shows the ARN)");
+    }
+    const root = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(value);
+    if (root && expected !== "principal") {
+        return `this is the account root: to let every identity of account ${root[1]} sign in, list it in mapAccounts as "${root[1]}"`;
+    }
+    if (expected !== "principal" && iamName.test(value)) {
+        return `this is a name, not an ARN: arn:<partition>:iam::<12-digit account>:${expected}/${value}`;
+    }
+    const parts = iamArnParts(value);
+    if (parts && expected !== "principal" && parts.kind !== expected) {
+        return parts.kind === "user"
+            ? "this is an IAM user ARN: map users in mapUsers"
+            : "this is an IAM role ARN: map roles in mapRoles";
+    }
+    if (iamPathTooLong(value)) {
+        return `its IAM path is longer than IAM's limit: an IAM path of at most ${iamPathMaxLength} characters`;
+    }
+    return undefined;
+}
+
+/** A role or user ARN whose IAM path (`/`, `/seg/.../`) is longer than IAM takes. */
+export function iamPathTooLong(value: string): boolean {
+    const parts = iamArnParts(value);
+    return parts !== undefined && parts.path.length > 0 && parts.path.join("/").length + 2 > iamPathMaxLength;
+}
+
+/** The partition of an ARN (`arn:<partition>:...`), or undefined if it is not one. */
+export function arnPartition(value: string): string | undefined {
+    return /^arn:([^:]+):/.exec(value)?.[1];
 }

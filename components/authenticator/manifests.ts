@@ -262,6 +262,9 @@ export interface GroupClusterRoleBinding {
     clusterRole: string;
 }
 
+/** Kubernetes' limit for the name of a ClusterRoleBinding (any object named like a DNS subdomain). */
+export const maxObjectNameLength = 253;
+
 /** The ClusterRoleBinding's name: `aws-iam-authenticator:<group>:<clusterRole>`. */
 export function clusterRoleBindingName(binding: GroupClusterRoleBinding): string {
     return `${authenticatorName}:${binding.group}:${binding.clusterRole}`;
@@ -283,8 +286,10 @@ export function renderClusterRoleBindings(bindings: GroupClusterRoleBinding[]) {
             }
         }
         const name = clusterRoleBindingName(binding);
-        if (name.length > 253) {
-            problems.push(`clusterRoleBindings[${i}] gives the name ${name}, longer than Kubernetes' 253 characters`);
+        if (name.length > maxObjectNameLength) {
+            problems.push(
+                `clusterRoleBindings[${i}] gives the name ${name}, longer than Kubernetes' ${maxObjectNameLength} characters`,
+            );
         }
         if (names.has(name)) {
             problems.push(`clusterRoleBindings[${i}] binds group ${binding.group} to ${binding.clusterRole} a second time`);

@@ -83,7 +83,10 @@ export class AccessRoles extends pulumi.ComponentResource {
 
         // A mapRoles entry for a role this component creates is the same identity twice (the
         // authenticator keeps only one). The created roles' ARNs are known before they exist (path /,
-        // fixed names), so this fails the preview, naming the entries as the stack config does.
+        // fixed names), so this fails the preview, naming the entries as the stack config does; but
+        // only once the account is known, after other resources may be registered. The stack config
+        // and KopsIamCluster therefore refuse such an entry first, by role name
+        // (identityRules.mapRolesRepeatingCreatedRoles); this check serves computed mapRoles.
         const duplicatesChecked = pulumi
             .all([identity.accountId, partition.partition, pulumi.output(args.mapRoles ?? [])])
             .apply(([accountId, partitionName, mapRoles]) => {

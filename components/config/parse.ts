@@ -1,7 +1,18 @@
 // Stack config -> typed, validated settings, by the tables of ./settings.ts and the rules of ./rules.ts.
 // Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
 import * as pulumi from "@pulumi/pulumi";
-import { duplicateReason, findDuplicateIdentities } from "../authenticator/identityRules";
+import {
+    arnPartition,
+    createdRoleRepeatReason,
+    duplicateReason,
+    findDuplicateIdentities,
+    iamArnMistake,
+    iamPathTooLong,
+    mapRolesRepeatingCreatedRoles,
+} from "../authenticator/identityRules";
+import { clusterRoleBindingName, maxObjectNameLength } from "../authenticator/manifests";
+import { renderTrustPolicy } from "../aws/policies";
+import { mapsNoIdentity, noIdentityReason } from "../authenticator/signInReach";
 import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "../authenticator/mappings";
 import {
     accountIdPattern,
@@ -13,11 +24,20 @@ import {
     isKubernetesGroup,
     isKubernetesUsername,
     isRegion,
+    isTagKey,
+    isTagValue,
+    maxTags,
     memoryBytes,
+    partitionOfRegion,
+    redactSecrets,
     regionAccepted,
     roleArnPattern,
     rootArnPattern,
     similarInstanceTypes,
+    tagCountAccepted,
+    tagKeyAccepted,
+    tagValueAccepted,
+    trustPolicyMaxLength,
     userArnPattern,
 } from "./rules";
 import {
@@ -53,16 +73,23 @@ export class ConfigError extends pulumi.RunError {
 // Parsing
 // ---------------------------------------------------------------------------------------------
 
-/** How a bad value is shown in a message: numbers and booleans bare, strings and the rest as JSON. */
+/**
+ * How a value is shown in a message: numbers and booleans bare, strings and the rest as JSON, parts
+ * that look like a secret redacted (before the cut, so that no cut-off secret slips through), and at
+ * most 200 characters.
+ */
 function show(value: unknown): string {
     if (typeof value === "number" || typeof value === "boolean") {
         return String(value);
     }
-    const text = JSON.stringify(value) ?? String(value);
+    const text = redactSecrets(JSON.stringify(value) ?? String(value));
     return text.length > 200 ? `${text.slice(0, 197)}...` : text;
 }
 
-/** Collects problems, each naming the config key (and the path inside it), the value and what is accepted. */
+/**
+ * Collects problems, each naming the config key (and the path inside it), the value and what is accepted.
+ * Every line is redacted as a whole too: what a check says is accepted may quote the value.
+ */
 class ProblemList {
     readonly problems: string[] = [];
     constructor(private readonly namespace: string) {}
@@ -74,7 +101,7 @@ class ProblemList {
 
     /** `fullKey` names its namespace, like `aws:region`. */
     rejectQualified(fullKey: string, value: unknown, accepted: string): void {
-        this.problems.push(`${fullKey}: ${show(value)} is not allowed: ${accepted}`);
+        this.problems.push(redactSecrets(`${fullKey}: ${show(value)} is not allowed: ${accepted}`));
     }
 
     missing(key: string, accepted: string): void {
@@ -154,7 +181,12 @@ function rejection(setting: SettingBase, result: boolean | string): string | und
 /** The value if nothing was said against it; else the problem is recorded and undefined returned. */
 function reportCheck<T>(key: string, value: T, accepted: string | undefined, problems: ProblemList): T | undefined {
     if (accepted !== undefined) {
-        problems.reject(key, value, accepted);
+        // A value copied from a console or a terminal often brings a space or a newline along.
+        const whitespace =
+            typeof value === "string" && value.trim() !== value
+                ? "; the value has leading or trailing whitespace (a space or newline copied with it): remove it"
+                : "";
+        problems.reject(key, value, `${accepted}${whitespace}`);
         return undefined;
     }
     return value;
@@ -218,22 +250,42 @@ function readEntry(
     return entry;
 }
 
-/** A string field; absent (already reported by readEntry if required) gives undefined. */
+/**
+ * A string field; absent (already reported by readEntry if required) gives undefined. `explain` says
+ * what a refused value is, when that helps (an ARN of the wrong kind, another partition).
+ */
 function readString(
     path: string,
     raw: unknown,
     accepted: string,
     isValid: (v: string) => boolean,
     problems: ProblemList,
+    explain?: (v: string) => string | undefined,
 ): string | undefined {
     if (raw === undefined || raw === null) {
         return undefined;
     }
     if (typeof raw !== "string") {
-        problems.reject(path, raw, `${accepted}, ${quotedNote}`);
+        problems.reject(path, raw, `${accepted}, ${quotedNote}${numberHint(raw, isValid)}`);
         return undefined;
     }
-    return reportCheck(path, raw, isValid(raw) ? undefined : accepted, problems);
+    if (isValid(raw)) {
+        return raw;
+    }
+    const explanation = explain?.(raw);
+    return reportCheck(path, raw, explanation ? `${accepted}; ${explanation}` : accepted, problems);
+}
+
+/** For a YAML number where a string is wanted: the quoted text to write, leading zeros YAML dropped restored. */
+function numberHint(raw: unknown, isValid: (v: string) => boolean): string {
+    if (typeof raw !== "number" || !Number.isSafeInteger(raw) || raw < 0) {
+        return "";
+    }
+    if (isValid(String(raw))) {
+        return `: write "${raw}"`;
+    }
+    const padded = String(raw).padStart(12, "0");
+    return isValid(padded) ? `; YAML dropped its leading zeros, so the account ID is most likely "${padded}"` : "";
 }
 
 /** A list of strings, each checked, none twice; absent gives undefined. */
@@ -243,6 +295,7 @@ function readStringList(
     itemAccepted: string,
     isValid: (v: string) => boolean,
     problems: ProblemList,
+    explain?: (v: string) => string | undefined,
 ): string[] | undefined {
     if (raw === undefined || raw === null) {
         return undefined;
@@ -252,7 +305,7 @@ function readStringList(
         return undefined;
     }
     const before = problems.problems.length;
-    const items = raw.map((item, index) => readString(`${path}[${index}]`, item, itemAccepted, isValid, problems));
+    const items = raw.map((item, index) => readString(`${path}[${index}]`, item, itemAccepted, isValid, problems, explain));
     reportDuplicates(path, raw, problems);
     return problems.problems.length === before ? (items as string[]) : undefined;
 }
@@ -302,7 +355,33 @@ function readObjectList<T>(
 const isPrincipal = (v: string) =>
     accountIdPattern.test(v) || rootArnPattern.test(v) || roleArnPattern.test(v) || userArnPattern.test(v);
 
-function parseAccessRoles(raw: unknown, problems: ProblemList): AccessRole[] | undefined {
+const arnShapes = {
+    role: (v: string) => roleArnPattern.test(v),
+    user: (v: string) => userArnPattern.test(v),
+    principal: isPrincipal,
+};
+
+/**
+ * The check of an IAM ARN setting (`principal`: a trust policy's principal, which may also be an
+ * account ID): the shape, IAM's path limit, and the partition of the stack's region when it is known.
+ */
+function iamArnCheck(expected: keyof typeof arnShapes, region: string | undefined) {
+    const partitionProblem = (v: string): string | undefined => {
+        const partition = arnPartition(v);
+        const wanted = region === undefined ? undefined : partitionOfRegion(region);
+        return partition === undefined || wanted === undefined || partition === wanted
+            ? undefined
+            : `the partition of ${region} (aws:region) is ${wanted}: an identity of ${partition} never signs in ` +
+                  `there, nor may a trust policy there name it (one of ${wanted} is written ` +
+                  `${v.replace(/^arn:[^:]+:/, `arn:${wanted}:`)})`;
+    };
+    return {
+        isValid: (v: string) => arnShapes[expected](v) && !iamPathTooLong(v) && partitionProblem(v) === undefined,
+        explain: (v: string) => iamArnMistake(v, expected) ?? partitionProblem(v),
+    };
+}
+
+function parseAccessRoles(raw: unknown, region: string | undefined, problems: ProblemList): AccessRole[] | undefined {
     if (raw === undefined || raw === null) {
         return structuredClone(defaultAccessRoles);
     }
@@ -320,15 +399,36 @@ function parseAccessRoles(raw: unknown, problems: ProblemList): AccessRole[] | u
                     readStringList(`${path}.groups`, entry.groups, kubernetesGroupAccepted, isKubernetesGroup, problems) ?? [],
             };
             if (entry.trustedPrincipals !== undefined) {
+                const principal = iamArnCheck("principal", region);
                 role.trustedPrincipals = readStringList(
                     `${path}.trustedPrincipals`,
                     entry.trustedPrincipals,
                     principalAccepted,
-                    isPrincipal,
+                    principal.isValid,
                     problems,
+                    principal.explain,
                 );
                 if (role.trustedPrincipals?.length === 0) {
                     problems.reject(`${path}.trustedPrincipals`, [], accepted("trustedPrincipals"));
+                }
+                const policyLength = role.trustedPrincipals?.length
+                    ? JSON.stringify(
+                          renderTrustPolicy({
+                              accountId: "000000000000",
+                              partition: region === undefined ? undefined : partitionOfRegion(region),
+                              trustedPrincipals: role.trustedPrincipals,
+                              requireMfa: entry.requireMfa === true,
+                          }),
+                      ).length
+                    : 0;
+                if (policyLength > trustPolicyMaxLength) {
+                    problems.reject(
+                        `${path}.trustedPrincipals`,
+                        `${role.trustedPrincipals!.length} principals`,
+                        `principals whose trust policy has at most ${trustPolicyMaxLength} characters (IAM's maximum, ` +
+                            `2048 unless the account's quota was raised); these make ${policyLength}: trust the account ` +
+                            "root instead (leave trustedPrincipals out) and let the account's IAM policies decide",
+                    );
                 }
             }
             if (entry.requireMfa !== undefined) {
@@ -355,13 +455,14 @@ function parseAccessRoles(raw: unknown, problems: ProblemList): AccessRole[] | u
 function parseMappings<T>(
     key: "mapRoles" | "mapUsers",
     arnField: "rolearn" | "userarn",
-    arnPattern: RegExp,
     raw: unknown,
+    region: string | undefined,
     problems: ProblemList,
 ): T[] | undefined {
     if (raw === undefined || raw === null) {
         return [];
     }
+    const arn = iamArnCheck(arnField === "rolearn" ? "role" : "user", region);
     const mappings = readObjectList(
         key,
         raw,
@@ -372,8 +473,9 @@ function parseMappings<T>(
                     `${path}.${arnField}`,
                     entry[arnField],
                     fieldAccepted(key, arnField),
-                    (v) => arnPattern.test(v),
+                    arn.isValid,
                     problems,
+                    arn.explain,
                 ),
                 username: readString(
                     `${path}.username`,
@@ -410,7 +512,14 @@ function parseMapAccounts(raw: unknown, problems: ProblemList): string[] | undef
         return [];
     }
     const list = readList("mapAccounts", raw, problems);
-    return list && readStringList("mapAccounts", list, accountIdAccepted, (v) => accountIdPattern.test(v), problems);
+    // An ARN of the account (its root, or any identity in it) copied from the console instead of the ID.
+    const accountOfArn = (v: string) => {
+        const account = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(v)?.[1];
+        return account && `this is an ARN; the account ID alone is "${account}"`;
+    };
+    return (
+        list && readStringList("mapAccounts", list, accountIdAccepted, (v) => accountIdPattern.test(v), problems, accountOfArn)
+    );
 }
 
 /** `grantedGroups` is undefined when a mapping setting is bad: the groups are then not checked against it. */
@@ -422,7 +531,7 @@ function parseClusterRoleBindings(raw: unknown, grantedGroups: Set<string> | und
     const groupAccepted = grantedGroups
         ? `${fieldAccepted("clusterRoleBindings", "group")} (granted: ${[...grantedGroups].join(", ") || "none"})`
         : kubernetesGroupAccepted;
-    return readObjectList(
+    const bindings = readObjectList(
         "clusterRoleBindings",
         raw,
         problems,
@@ -447,6 +556,19 @@ function parseClusterRoleBindings(raw: unknown, grantedGroups: Set<string> | und
         (entry) => JSON.stringify([entry.group, entry.clusterRole]),
         "a binding not listed before",
     );
+    // The ClusterRoleBinding's name holds both; Kubernetes object names take at most 253 characters.
+    bindings?.forEach((binding, index) => {
+        const name = clusterRoleBindingName(binding);
+        if (name.length > maxObjectNameLength) {
+            problems.reject(
+                `clusterRoleBindings[${index}]`,
+                binding,
+                `a group and ClusterRole whose binding name (${name.slice(0, 40)}...) has at most ${maxObjectNameLength} ` +
+                    "characters (Kubernetes' limit for object names)",
+            );
+        }
+    });
+    return bindings;
 }
 
 function parseTags(raw: unknown, problems: ProblemList): Record<string, string> | undefined {
@@ -459,13 +581,17 @@ function parseTags(raw: unknown, problems: ProblemList): Record<string, string> 
         return undefined;
     }
     const before = problems.problems.length;
-    for (const [tagKey, tagValue] of Object.entries(value)) {
-        const path = `tags[${JSON.stringify(tagKey)}]`;
-        if (tagKey.length < 1 || tagKey.length > 128 || tagKey.toLowerCase().startsWith("aws:")) {
-            problems.reject(path, tagKey, "a tag key of 1 to 128 characters, not starting with aws: (reserved)");
+    const entries = Object.entries(value);
+    if (entries.length > maxTags) {
+        problems.reject("tags", `${entries.length} tags`, tagCountAccepted);
+    }
+    for (const [tagKey, tagValue] of entries) {
+        const path = `tags[${show(tagKey)}]`;
+        if (!isTagKey(tagKey)) {
+            problems.reject(path, tagKey, tagKeyAccepted);
         }
-        if (typeof tagValue !== "string" || tagValue.length > 256) {
-            problems.reject(path, tagValue, `a tag value of at most 256 characters, ${quotedNote}`);
+        if (typeof tagValue !== "string" || !isTagValue(tagValue)) {
+            problems.reject(path, tagValue, `${tagValueAccepted}, ${quotedNote}`);
         }
     }
     return problems.problems.length === before ? (value as Record<string, string>) : undefined;
@@ -549,10 +675,27 @@ export function parseStackSettings(
         );
     }
 
-    const accessRoles = parseAccessRoles(raw.accessRoles, problems);
-    const mapRoles = parseMappings<RoleMapping>("mapRoles", "rolearn", roleArnPattern, raw.mapRoles, problems);
-    const mapUsers = parseMappings<UserMapping>("mapUsers", "userarn", userArnPattern, raw.mapUsers, problems);
+    const accessRoles = parseAccessRoles(raw.accessRoles, context.region, problems);
+    const mapRoles = parseMappings<RoleMapping>("mapRoles", "rolearn", raw.mapRoles, context.region, problems);
+    const mapUsers = parseMappings<UserMapping>("mapUsers", "userarn", raw.mapUsers, context.region, problems);
     const mapAccounts = parseMapAccounts(raw.mapAccounts, problems);
+    if (accessRoles && mapRoles) {
+        for (const { mapIndex, roleIndex } of mapRolesRepeatingCreatedRoles(
+            accessRoles.map((role) => role.name),
+            mapRoles,
+        )) {
+            problems.reject(
+                `mapRoles[${mapIndex}].rolearn`,
+                mapRoles[mapIndex].rolearn,
+                createdRoleRepeatReason(roleIndex, accessRoles[roleIndex].name),
+            );
+        }
+    }
+    if (accessRoles && mapRoles && mapUsers && mapAccounts && values.allowNoIamSignIn === false) {
+        if (mapsNoIdentity({ accessRoles, mapRoles, mapUsers, mapAccounts })) {
+            problems.reject("accessRoles", accessRoles, noIdentityReason);
+        }
+    }
     const grantedGroups =
         accessRoles && mapRoles && mapUsers
             ? new Set([...accessRoles, ...mapRoles, ...mapUsers].flatMap((mapping) => mapping.groups))
@@ -610,6 +753,7 @@ export function parseStackSettings(
         },
         certValidityHours: values.certValidityHours,
         tags: tags!,
+        ...(values.allowNoIamSignIn ? { allowNoIamSignIn: true } : {}),
     };
 }
 

@@ -44,6 +44,24 @@ export function isRegion(region: unknown): region is string {
 
 export const regionAccepted = "an AWS region name like eu-west-1, us-east-2, ap-southeast-1 or eusc-de-east-1";
 
+// The partition a region belongs to, by the regionRegex of the AWS SDKs' partitions.json; every other
+// region is in the commercial partition `aws`. An ARN of another partition than the stack's region
+// never matches a token signed there, and IAM refuses it in a trust policy.
+const regionPartitions: Array<[prefix: string, partition: string]> = [
+    ["us-gov-", "aws-us-gov"],
+    ["cn-", "aws-cn"],
+    ["us-isob-", "aws-iso-b"],
+    ["us-isof-", "aws-iso-f"],
+    ["eu-isoe-", "aws-iso-e"],
+    ["us-iso-", "aws-iso"],
+    ["eusc-", "aws-eusc"],
+];
+
+/** The AWS partition of `region`: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc. */
+export function partitionOfRegion(region: string): string {
+    return regionPartitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}
+
 /** An availability zone name: a region name plus one letter (eu-west-1a). */
 export function isZone(zone: unknown): zone is string {
     return typeof zone === "string" && /[a-z]$/.test(zone) && isRegion(zone.slice(0, -1));
@@ -164,7 +182,13 @@ export const networkingModes = [
     "external",
 ];
 
+// IAM role and user names: 1 to 64 of [\w+=,.@-] (IAM API reference, CreateRole RoleName); paths: `/` or
+// `/seg/.../`, at most 512 characters (CreateRole Path).
 export const iamName = /^[\w+=,.@-]{1,64}$/;
+export const iamPathMaxLength = 512;
+// A role's trust policy: at most 2,048 characters by default, adjustable up to 4,096 (IAM User Guide,
+// "IAM and AWS STS quotas"; whitespace does not count).
+export const trustPolicyMaxLength = 4096;
 const partition = "aws(?:-[a-z]+)*";
 // An IAM path is `/` or `/seg/.../`: printable ASCII; inside an ARN it sits between the type and the name.
 const iamPath = "(?:[\\x21-\\x2E\\x30-\\x7E]+/)*";
@@ -310,4 +334,68 @@ export function isSshPublicKey(line: string): boolean {
 /** A uid the authenticator may run as: runAsNonRoot forbids 0, and Kubernetes takes uids up to 2^31-1. */
 export function isAuthenticatorUid(uid: number): boolean {
     return Number.isInteger(uid) && uid >= 1 && uid <= 2147483647;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS tags (of the state bucket and the IAM roles)
+// ---------------------------------------------------------------------------------------------
+
+// IAM (TagRole) and S3 (PutBucketTagging) both take at most 50 tags per resource, keys of 1 to 128 and
+// values of 0 to 256 Unicode characters from letters, digits, spaces and _ . : / = + - @, and
+// refuse keys starting with aws: (IAM User Guide, "Tagging IAM resources"; S3 User Guide, "Categorizing
+// your storage using tags").
+export const maxTags = 50;
+const tagCharacters = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const tagCharactersText = "letters, digits, spaces and _ . : / = + - @";
+
+export function isTagKey(key: string): boolean {
+    return [...key].length >= 1 && [...key].length <= 128 && tagCharacters.test(key) && !key.toLowerCase().startsWith("aws:");
+}
+
+export function isTagValue(value: string): boolean {
+    return [...value].length <= 256 && tagCharacters.test(value);
+}
+
+export const tagKeyAccepted = `a tag key of 1 to 128 characters (${tagCharactersText}), not starting with aws: (reserved)`;
+export const tagValueAccepted = `a tag value of at most 256 characters (${tagCharactersText})`;
+export const tagCountAccepted = `at most ${maxTags} tags (IAM roles and S3 buckets take no more)`;
+
+// ---------------------------------------------------------------------------------------------
+// Values that must not be shown in an error message
+// ---------------------------------------------------------------------------------------------
+
+// What a secret pasted by mistake looks like: `pulumi up` prints a refused value and CI logs keep it, so
+// such parts of a message are replaced by what they look like. `random`: only a match mixing upper case,
+// lower case and digits counts, as random base64 does and words, paths and hex digests do not.
+const secretPatterns: Array<{ pattern: RegExp; looksLike: string; random: boolean }> = [
+    // To its end marker; without one, to the end of the JSON string that shows it, or of the text.
+    {
+        pattern: /-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|(?=(?<!\\)")|$)/g,
+        looksLike: "a private key",
+        random: false,
+    },
+    // Access key IDs (long-term AKIA, temporary ASIA): 20 upper-case letters and digits.
+    { pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g, looksLike: "an AWS access key ID", random: false },
+    // Session tokens and other long base64 credentials (SSH public key blobs start with AAAA and are not
+    // secret). Not after a colon: the resource part of an ARN (role/team/Name) is no secret.
+    {
+        pattern: /(?<![A-Za-z0-9+/=:])(?!AAAA)[A-Za-z0-9+/]{100,}={0,2}(?![A-Za-z0-9+/=])/g,
+        looksLike: "a session token or another credential",
+        random: true,
+    },
+    // Secret access keys: 40 base64 characters.
+    { pattern: /(?<![A-Za-z0-9+/=:])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g, looksLike: "an AWS secret access key", random: true },
+];
+
+const looksRandom = (text: string) => /[A-Z]/.test(text) && /[a-z]/.test(text) && /\d/.test(text);
+
+/** `text` with every part that looks like a secret replaced by `[redacted: it looks like ...]`. */
+export function redactSecrets(text: string): string {
+    return secretPatterns.reduce(
+        (redacted, { pattern, looksLike, random }) =>
+            redacted.replace(pattern, (match) =>
+                !random || looksRandom(match) ? `[redacted: it looks like ${looksLike}, ${match.length} characters]` : match,
+            ),
+        text,
+    );
 }

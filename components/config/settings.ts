@@ -31,10 +31,13 @@ import {
     isZone,
     isZoneOf,
     kopsDurationRules,
+    maxTags,
     memoryBytes,
     networkingModes,
     newestKubernetesMinor,
     oldestKubernetesMinor,
+    tagKeyAccepted,
+    tagValueAccepted,
     zoneAccepted,
 } from "./rules";
 
@@ -160,6 +163,11 @@ export interface StackSettings {
     certValidityHours: number;
     /** `tags`: tags of the created bucket and IAM roles. */
     tags: Record<string, string>;
+    /**
+     * `allowNoIamSignIn`: accept settings that map no IAM identity (no accessRoles, mapRoles, mapUsers
+     * or mapAccounts), which are otherwise refused: nobody could sign in through the authenticator.
+     */
+    allowNoIamSignIn?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,6 +483,15 @@ export const simpleSettings = {
         accepted: "empty, or an AWS profile name without whitespace",
         check: (value) => value === "" || noWhitespace(value),
     },
+    allowNoIamSignIn: {
+        type: "boolean",
+        default: false,
+        description:
+            "Accept settings that map no IAM identity (no accessRoles, mapRoles, mapUsers or mapAccounts entry), " +
+            "so that nobody signs in through aws-iam-authenticator and only kOps' admin credentials reach the cluster. " +
+            "Without it such settings are refused.",
+        accepted: "true or false",
+    },
 } satisfies Record<string, SimpleSetting>;
 
 export type SimpleSettingKey = keyof typeof simpleSettings;
@@ -521,7 +538,7 @@ const userArnAccepted = "an IAM user ARN, arn:<partition>:iam::<12-digit account
 export const accountIdAccepted = 'a 12-digit AWS account ID, like "123456789012"';
 export const principalAccepted =
     "an IAM principal: a 12-digit account ID (quoted), or an ARN of an account root " +
-    "(arn:<partition>:iam::<account>:root), a role or a user";
+    "(arn:<partition>:iam::<account>:root), a role or a user, in the partition of aws:region";
 
 export const structuredSettings = {
     accessRoles: {
@@ -565,8 +582,10 @@ export const structuredSettings = {
             rolearn: {
                 required: true,
                 accepted:
-                    `${roleArnAccepted}, not listed twice (ignoring letter case and the IAM path, as the ` +
-                    "authenticator matches them) and not a role accessRoles creates (it is mapped already)",
+                    `${roleArnAccepted} in the partition of aws:region, not listed twice (ignoring letter case and ` +
+                    "the IAM path, as the authenticator matches them) and not named like a role accessRoles " +
+                    "creates (it is mapped already; a same-named role of another account too, as the stack's " +
+                    "account is not known before anything is created)",
             },
             username: { required: true, accepted: kubernetesUsernameAccepted },
             groups: { required: false, accepted: `${kubernetesGroupsAccepted}; default none` },
@@ -579,7 +598,9 @@ export const structuredSettings = {
         fields: {
             userarn: {
                 required: true,
-                accepted: `${userArnAccepted}, not listed twice (ignoring letter case, as the authenticator matches them)`,
+                accepted:
+                    `${userArnAccepted} in the partition of aws:region, not listed twice (ignoring letter case, ` +
+                    "as the authenticator matches them)",
             },
             username: { required: true, accepted: kubernetesUsernameAccepted },
             groups: { required: false, accepted: `${kubernetesGroupsAccepted}; default none` },
@@ -607,9 +628,7 @@ export const structuredSettings = {
             "AWS tags for the state bucket and the IAM roles the stack creates (kOps tags the cluster's " +
             "own resources: pass --cloud-labels=... in kopsExtraFlags for those).",
         default: {},
-        accepted:
-            "a map of tag key (1 to 128 characters, not starting with aws:) to a quoted string value " +
-            "of at most 256 characters",
+        accepted: `a map of at most ${maxTags} tags, each ${tagKeyAccepted} to a quoted string value: ${tagValueAccepted}`,
     },
 } satisfies Record<string, StructuredSetting>;
 

@@ -279,3 +279,38 @@ describe("IamAuthenticator refuses bad settings", () => {
         );
     });
 });
+
+describe("IamAuthenticator with a binding to a ClusterRole that is not a Kubernetes built-in (issue 17)", () => {
+    it("binds it, and warns on the component naming the role and the group (another program may create the role)", async () => {
+        await installMocks();
+        const warnings: Array<{ message: string; resource?: pulumi.Resource }> = [];
+        const warn = pulumi.log.warn;
+        (pulumi.log as any).warn = (message: string, resource?: pulumi.Resource) => {
+            warnings.push({ message, resource });
+        };
+        try {
+            const provider = new k8s.Provider("custom-k8s", { kubeconfig: "{}" });
+            const authenticator = new IamAuthenticator("custom", {
+                provider,
+                clusterId,
+                mappings,
+                clusterRoleBindings: [
+                    { group: "readers", clusterRole: "view" },
+                    { group: "deployers", clusterRole: "deployer" },
+                    { group: "nodes", clusterRole: "system:node" },
+                ],
+            });
+            await valueOf(authenticator.configYaml);
+            await settle();
+            assert.strictEqual(warnings.length, 1, warnings.map((w) => w.message).join("\n"));
+            assert.match(
+                warnings[0].message,
+                /clusterRoleBindings\[1\] binds the group deployers to the ClusterRole deployer, which is not a Kubernetes built-in/,
+            );
+            assert.match(warnings[0].message, /kubectl get clusterrole deployer/);
+            assert.strictEqual(warnings[0].resource, authenticator);
+        } finally {
+            (pulumi.log as any).warn = warn;
+        }
+    });
+});

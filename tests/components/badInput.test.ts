@@ -3,6 +3,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessRoles } from "../../components/aws/accessRoles";
+import { parseStackSettings } from "../../components/config";
+import { KopsIamCluster } from "../../components/kopsIamCluster";
 import { KopsCluster, KopsClusterArgs } from "../../components/kops/cluster";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { fakeAccountId, fakeCertPem, installMocks, settle, valueOf } from "../helpers/pulumiMocks";
@@ -108,4 +110,40 @@ describe("AccessRoles refuses a mapRoles entry that repeats a role it creates", 
         assert.strictEqual(mappings.mapRoles.length, 2);
         await settle();
     });
+});
+
+describe("KopsIamCluster refuses a mapRoles entry repeating a created role before registering anything (issue 17)", () => {
+    // Settings made by hand (a program that skips parseStackSettings): the component checks them itself.
+    const settings = parseStackSettings({ clusterName: "dev.example.com", stateBucketName: "kops-state-example" }, "eu-west-1");
+    for (const [what, rolearn] of [
+        ["the created role's ARN", `arn:aws:iam::${fakeAccountId}:role/KubernetesAdmin`],
+        ["another letter case and an IAM path", `arn:aws:iam::${fakeAccountId}:role/people/kubernetesadmin`],
+    ]) {
+        it(`${what}: a plain refusal from the constructor, and no resource registered`, async () => {
+            const mocks = await installMocks();
+            assert.throws(
+                () =>
+                    new KopsIamCluster("dup", {
+                        ...settings,
+                        mapRoles: [{ rolearn, username: "admin-again", groups: ["system:masters"] }],
+                    }),
+                (error: Error) => {
+                    assert.match(
+                        error.message,
+                        new RegExp(
+                            `^KopsIamCluster dup: mapRoles\\[0\\]\\.rolearn is "${rolearn.replace(/[/.]/g, "\\$&")}": ` +
+                                "accessRoles\\[0\\] creates the role KubernetesAdmin",
+                        ),
+                    );
+                    assert.doesNotMatch(error.message, /serializ/);
+                    return true;
+                },
+            );
+            await settle();
+            assert.deepStrictEqual(
+                mocks.resources.map((r) => `${r.type} ${r.name}`),
+                [],
+            );
+        });
+    }
 });

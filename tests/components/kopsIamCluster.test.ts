@@ -744,3 +744,82 @@ describe("KopsIamCluster.getKubeconfig", () => {
         );
     });
 });
+
+describe("KopsIamCluster: who can still sign in (issue 17)", () => {
+    /** Constructs a KopsIamCluster under fresh mocks, recording pulumi.log.warn calls. */
+    async function construct(args: KopsIamClusterArgs): Promise<{ warnings: string[]; mocks: MockRecorder }> {
+        const mocks = await installMocks();
+        const warnings: string[] = [];
+        const warn = pulumi.log.warn;
+        (pulumi.log as any).warn = (message: string) => {
+            warnings.push(message);
+        };
+        try {
+            new KopsIamCluster("dev", args);
+            await settle();
+        } finally {
+            (pulumi.log as any).warn = warn;
+        }
+        return { warnings, mocks };
+    }
+    const none = { accessRoles: [], mapRoles: [], mapUsers: [], mapAccounts: [], clusterRoleBindings: [] };
+
+    it("no mapping at all is refused before anything is registered, naming kOps' admin way in and the opt-out", async () => {
+        const mocks = await installMocks();
+        assert.throws(
+            () => new KopsIamCluster("locked", { ...defaultSettings, ...none }),
+            (error: Error) => {
+                assert.match(error.message, /^KopsIamCluster locked: no accessRoles, mapRoles, mapUsers or mapAccounts entry/);
+                assert.match(error.message, /kops export kubecfg --admin/);
+                assert.match(error.message, /allowNoIamSignIn/);
+                return true;
+            },
+        );
+        await settle();
+        assert.deepStrictEqual(mocks.resources, []);
+    });
+
+    it("with allowNoIamSignIn it is built, with a warning saying nobody signs in through IAM", async () => {
+        const { warnings, mocks } = await construct({ ...defaultSettings, ...none, allowNoIamSignIn: true });
+        assert.strictEqual(mocks.byType(configMapType).length, 1);
+        assert.strictEqual(warnings.length, 1, warnings.join("\n"));
+        assert.match(warnings[0], /no IAM identity is mapped/);
+        assert.match(warnings[0], /kops export kubecfg --admin/);
+    });
+
+    it("mappings into groups nothing binds: a warning naming the groups, the consequence and kOps' admin way in", async () => {
+        const { warnings } = await construct({
+            ...defaultSettings,
+            accessRoles: [{ name: "KubernetesReader", username: "reader", groups: ["readers"] }],
+            mapAccounts: ["111122223333"],
+        });
+        assert.strictEqual(warnings.length, 1, warnings.join("\n"));
+        assert.match(
+            warnings[0],
+            /no mapped identity is in system:masters or in a group clusterRoleBindings binds \(mapped groups: readers; bound groups: none\)/,
+        );
+        assert.match(warnings[0], /kops export kubecfg --admin/);
+    });
+
+    it("a binding to a ClusterRole that is not a Kubernetes built-in: a warning naming the role and the group", async () => {
+        const { warnings } = await construct({
+            ...defaultSettings,
+            accessRoles: [
+                ...defaultSettings.accessRoles,
+                { name: "KubernetesOperator", username: "operator", groups: ["operators"] },
+            ],
+            clusterRoleBindings: [
+                { group: "operators", clusterRole: "operator-role" },
+                { group: "operators", clusterRole: "system:aggregate-to-view" },
+            ],
+        });
+        assert.strictEqual(warnings.length, 1, warnings.join("\n"));
+        assert.match(warnings[0], /clusterRoleBindings\[0\] binds the group operators to the ClusterRole operator-role/);
+        assert.match(warnings[0], /not a Kubernetes built-in/);
+    });
+
+    it("the default settings warn about nothing", async () => {
+        const { warnings } = await construct(defaultSettings);
+        assert.deepStrictEqual(warnings, []);
+    });
+});

@@ -155,6 +155,8 @@ export const matrixRows: MatrixRow[] = [
     { setting: "kubeconfigTokenCommand", value: "aws", outcome: Outcome.NoCloudOperation },
     { setting: "kubeconfigAwsProfile", value: "platform", outcome: Outcome.NoCloudOperation },
     { setting: "extraInstanceTypes", value: ["m8a.large"], outcome: Outcome.NoCloudOperation },
+    // Only lets a stack map nobody; the example stack maps identities, so nothing else changes.
+    { setting: "allowNoIamSignIn", value: true, outcome: Outcome.NoCloudOperation },
 ];
 
 /** `kubernetesVersion (the next minor)`: the row's name in test titles and the README. */

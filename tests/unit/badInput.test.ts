@@ -360,3 +360,269 @@ describe("one rule per value: the config, the spec patch, KopsCluster and the ku
         });
     }
 });
+
+// Issue 17: values copied from the AWS console and the CLI, and configurations that lock every IAM
+// identity out. Each is refused by the stack config parser, naming the setting, the value (redacted
+// when it looks like a secret) and what is accepted.
+describe("bad input, second round (issue 17)", () => {
+    const only = (problems: string[]): string => {
+        assert.strictEqual(problems.length, 1, problems.join("\n"));
+        return problems[0];
+    };
+    const mapRole = (rolearn: unknown) => ({ mapRoles: [{ rolearn, username: "u", groups: ["g"] }] });
+
+    describe("no IAM identity mapped", () => {
+        const none = { accessRoles: [], mapRoles: [], mapUsers: [], mapAccounts: [] };
+        it("is refused, naming the four settings, the consequence and kOps' admin way in", () => {
+            const problem = only(problemsOf(none));
+            assert.match(problem, /^kops-iam-auth:accessRoles: \[\] is not allowed: /);
+            assert.match(problem, /no accessRoles, mapRoles, mapUsers or mapAccounts entry/);
+            assert.match(problem, /nobody can sign in through aws-iam-authenticator/);
+            assert.match(problem, /kops export kubecfg --admin/);
+            assert.match(problem, /allowNoIamSignIn/);
+        });
+        it("is accepted with the explicit opt-out allowNoIamSignIn", () => {
+            assert.deepStrictEqual(problemsOf({ ...none, allowNoIamSignIn: "true" }), []);
+            assert.strictEqual(
+                parseStackSettings({ ...required, ...none, allowNoIamSignIn: "true" }, "eu-west-1").allowNoIamSignIn,
+                true,
+            );
+        });
+        it("a single mapping of any kind is enough", () => {
+            assert.deepStrictEqual(problemsOf({ ...none, mapAccounts: ["111122223333"] }), []);
+            assert.deepStrictEqual(problemsOf({ ...none, ...mapRole("arn:aws:iam::111122223333:role/Ci") }), []);
+        });
+    });
+
+    describe("a mapRoles entry for a role accessRoles creates", () => {
+        it("is refused by name (the stack's account is unknown before anything runs), ignoring case and path", () => {
+            const problem = only(problemsOf(mapRole("arn:aws:iam::111122223333:role/people/kubernetesadmin")));
+            assert.match(
+                problem,
+                /^kops-iam-auth:mapRoles\[0\]\.rolearn: "arn:aws:iam::111122223333:role\/people\/kubernetesadmin" is not allowed: /,
+            );
+            assert.match(problem, /accessRoles\[0\] creates the role KubernetesAdmin/);
+            assert.match(problem, /edit accessRoles\[0\]/);
+        });
+    });
+
+    describe("ARNs of another partition than the region's", () => {
+        for (const [region, partition] of [
+            ["us-gov-west-1", "aws-us-gov"],
+            ["cn-north-1", "aws-cn"],
+            ["eu-west-1", "aws"],
+        ]) {
+            const wrong = partition === "aws" ? "aws-cn" : "aws";
+            it(`in ${region}: ${wrong} is refused, naming ${partition}`, () => {
+                const arn = `arn:${wrong}:iam::111122223333:role/Ci`;
+                const problem = only(problemsOf(mapRole(arn), region));
+                assert.match(problem, /^kops-iam-auth:mapRoles\[0\]\.rolearn: /);
+                assert.ok(problem.includes(`the partition of ${region} (aws:region) is ${partition}`), problem);
+                assert.ok(problem.includes(`arn:${partition}:iam::111122223333:role/Ci`), problem);
+                assert.deepStrictEqual(problemsOf(mapRole(`arn:${partition}:iam::111122223333:role/Ci`), region), []);
+            });
+        }
+        it("mapUsers and trustedPrincipals are checked too", () => {
+            const problems = problemsOf(
+                {
+                    mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice" }],
+                    accessRoles: [
+                        {
+                            name: "Admin",
+                            username: "admin",
+                            groups: ["system:masters"],
+                            trustedPrincipals: ["arn:aws:iam::111122223333:root"],
+                        },
+                    ],
+                },
+                "us-gov-east-1",
+            );
+            assert.strictEqual(problems.length, 2, problems.join("\n"));
+            assert.match(problems[0], /^kops-iam-auth:accessRoles\[0\]\.trustedPrincipals\[0\]: .*aws-us-gov/);
+            assert.match(problems[1], /^kops-iam-auth:mapUsers\[0\]\.userarn: .*aws-us-gov/);
+        });
+    });
+
+    describe("values that look like secrets are not echoed", () => {
+        const secretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        const accessKeyId = "AKIAIOSFODNN7EXAMPLE";
+        const sessionToken = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDz" + "Ab3dE9fGh1JkLmN0pQrStUvWxYz".repeat(8);
+        const privateKey =
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n";
+        const cases: Array<[string, Record<string, unknown>, string]> = [
+            ["a secret access key as an unknown setting", { awsSecretAccessKey: secretKey }, secretKey],
+            ["a secret access key as the cluster name", { clusterName: secretKey }, secretKey],
+            ["an access key id as a role ARN", mapRole(accessKeyId), accessKeyId],
+            ["a session token as a tag value", { tags: { token: sessionToken } }, sessionToken.slice(0, 60)],
+            ["a private key as the SSH public key", { sshPublicKey: privateKey }, "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"],
+            ["a session token as a tag key", { tags: { [sessionToken]: "x" } }, sessionToken.slice(0, 60)],
+        ];
+        for (const [what, overrides, secret] of cases) {
+            it(what, () => {
+                const problems = problemsOf(overrides);
+                assert.ok(problems.length >= 1, what);
+                for (const problem of problems) {
+                    assert.ok(!problem.includes(secret), `echoed: ${problem}`);
+                    assert.ok(!problem.includes(secret.slice(0, 24)), `echoed in part: ${problem}`);
+                }
+                assert.match(problems.join("\n"), /\[redacted: (it looks like|looks like) /);
+            });
+        }
+        it("nor by the config.yaml renderer, which components call with values of their own", () => {
+            assert.throws(
+                () =>
+                    renderAuthenticatorConfig("dev.k8s.local", {
+                        mapRoles: [{ rolearn: secretKey, username: "u", groups: [] }],
+                        mapUsers: [],
+                        mapAccounts: [],
+                    }),
+                (error: Error) => {
+                    assert.match(
+                        error.message,
+                        /mapRoles\[0\]\.rolearn is "\[redacted: it looks like an AWS secret access key, 40 characters\]"/,
+                    );
+                    assert.ok(!error.message.includes(secretKey));
+                    return true;
+                },
+            );
+        });
+        it("ordinary values are still shown whole", () => {
+            const problem = only(problemsOf({ clusterName: "Dev.Example.com" }));
+            assert.ok(problem.includes('"Dev.Example.com"'), problem);
+            // 40 characters of letters, digits and slashes after the colon: an ARN's resource, not a secret key.
+            const arn = "arn:aws:iam::111122223333:role/Engineering/Platform/Team42/Admins1";
+            const duplicate = only(problemsOf({ mapRoles: [mapRole(arn).mapRoles[0], mapRole(arn).mapRoles[0]] }));
+            assert.ok(duplicate.includes(`"${arn}"`), duplicate);
+        });
+    });
+
+    describe("AWS' own limits, before anything is created", () => {
+        it("at most 50 tags (S3 buckets and IAM roles take 50)", () => {
+            const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
+            const problem = only(problemsOf({ tags }));
+            assert.match(problem, /^kops-iam-auth:tags: .* is not allowed: at most 50 tags/);
+            const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v"]));
+            assert.deepStrictEqual(problemsOf({ tags: fifty }), []);
+        });
+        it("tag keys and values of the characters IAM and S3 accept", () => {
+            const problems = problemsOf({ tags: { "team!": "ok", owner: "a;b" } });
+            assert.strictEqual(problems.length, 2, problems.join("\n"));
+            assert.match(
+                problems[0],
+                /^kops-iam-auth:tags\["team!"\]: "team!" is not allowed: a tag key of 1 to 128 characters \(letters, digits, spaces/,
+            );
+            assert.match(
+                problems[1],
+                /^kops-iam-auth:tags\["owner"\]: "a;b" is not allowed: a tag value of at most 256 characters \(letters, digits, spaces/,
+            );
+        });
+        it("a trust policy of at most 4096 characters (IAM's maximum)", () => {
+            const trustedPrincipals = Array.from({ length: 90 }, (_, i) => `arn:aws:iam::111122223333:role/team/Role${i}`);
+            const problem = only(
+                problemsOf({
+                    accessRoles: [{ name: "Admin", username: "admin", groups: ["system:masters"], trustedPrincipals }],
+                }),
+            );
+            assert.match(
+                problem,
+                /^kops-iam-auth:accessRoles\[0\]\.trustedPrincipals: "90 principals" is not allowed: principals whose trust policy has at most 4096 characters/,
+            );
+            assert.deepStrictEqual(
+                problemsOf({
+                    accessRoles: [
+                        {
+                            name: "Admin",
+                            username: "admin",
+                            groups: ["system:masters"],
+                            trustedPrincipals: trustedPrincipals.slice(0, 40),
+                        },
+                    ],
+                }),
+                [],
+            );
+        });
+        it("an IAM path of at most 512 characters in a role ARN", () => {
+            const arn = `arn:aws:iam::111122223333:role/${"p/".repeat(300)}Ci`;
+            const problem = only(problemsOf(mapRole(arn)));
+            assert.match(problem, /^kops-iam-auth:mapRoles\[0\]\.rolearn: .*IAM path of at most 512 characters/);
+        });
+        it("a ClusterRoleBinding name (aws-iam-authenticator:<group>:<clusterRole>) of at most 253 characters", () => {
+            const group = "g".repeat(200);
+            const problem = only(
+                problemsOf({
+                    accessRoles: [{ name: "Admin", username: "admin", groups: [group] }],
+                    clusterRoleBindings: [{ group, clusterRole: "c".repeat(60) }],
+                }),
+            );
+            assert.match(problem, /^kops-iam-auth:clusterRoleBindings\[0\]: .*at most 253 characters/);
+        });
+    });
+
+    describe("values copied from the console and the CLI", () => {
+        it("an assumed-role ARN from aws sts get-caller-identity: names the role ARN to use instead", () => {
+            const problem = only(problemsOf(mapRole("arn:aws:sts::111122223333:assumed-role/Admin/session")));
+            assert.match(
+                problem,
+                /^kops-iam-auth:mapRoles\[0\]\.rolearn: "arn:aws:sts::111122223333:assumed-role\/Admin\/session" is not allowed: /,
+            );
+            assert.ok(problem.includes("arn:aws:iam::111122223333:role/Admin"), problem);
+            assert.match(problem, /IAM path/);
+        });
+        it("the same in trustedPrincipals", () => {
+            const problem = only(
+                problemsOf({
+                    accessRoles: [
+                        {
+                            name: "Admin",
+                            username: "admin",
+                            groups: ["system:masters"],
+                            trustedPrincipals: ["arn:aws:sts::111122223333:assumed-role/Ops/alice"],
+                        },
+                    ],
+                }),
+            );
+            assert.ok(problem.includes("arn:aws:iam::111122223333:role/Ops"), problem);
+        });
+        it("an ARN with a trailing newline or spaces: says so", () => {
+            const problem = only(problemsOf(mapRole("arn:aws:iam::111122223333:role/Ci\n")));
+            assert.match(
+                problem,
+                /^kops-iam-auth:mapRoles\[0\]\.rolearn: "arn:aws:iam::111122223333:role\/Ci\\n" is not allowed: /,
+            );
+            assert.match(problem, /leading or trailing whitespace/);
+            const spaced = only(problemsOf({ clusterName: " dev.k8s.local" }));
+            assert.match(spaced, /leading or trailing whitespace/);
+        });
+        it("an account ID that YAML read as a number and lost its leading zero: names the quoted value", () => {
+            const problem = only(problemsOf({ mapAccounts: [12345678901] }));
+            assert.ok(problem.includes('"012345678901"'), problem);
+        });
+        it("an account's ARN in mapAccounts: names the account ID", () => {
+            const problem = only(problemsOf({ mapAccounts: ["arn:aws:iam::111122223333:root"] }));
+            assert.match(problem, /this is an ARN; the account ID alone is "111122223333"/);
+        });
+        it("an account root ARN as a user: points to mapAccounts", () => {
+            const problem = only(problemsOf({ mapUsers: [{ userarn: "arn:aws:iam::111122223333:root", username: "root" }] }));
+            assert.match(problem, /mapAccounts/);
+            assert.ok(problem.includes('"111122223333"'), problem);
+        });
+        it("a user ARN in mapRoles and a role ARN in mapUsers: points to the other setting", () => {
+            assert.match(only(problemsOf(mapRole("arn:aws:iam::111122223333:user/alice"))), /mapUsers/);
+            assert.match(
+                only(problemsOf({ mapUsers: [{ userarn: "arn:aws:iam::111122223333:role/Ci", username: "ci" }] })),
+                /mapRoles/,
+            );
+        });
+        it("a role name instead of its ARN: shows the ARN's form with the name", () => {
+            assert.ok(
+                only(problemsOf(mapRole("Deployer"))).includes(
+                    "this is a name, not an ARN: arn:<partition>:iam::<12-digit account>:role/Deployer",
+                ),
+            );
+        });
+        it("an upper-case ARN prefix: says ARNs are written in lower case", () => {
+            const problem = only(problemsOf(mapRole("ARN:AWS:IAM::111122223333:role/Ci")));
+            assert.match(problem, /lower case/);
+        });
+    });
+});

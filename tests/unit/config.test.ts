@@ -380,7 +380,10 @@ describe("parseStackSettings", () => {
             ["-----BEGIN OPENSSH PRIVATE KEY-----", "a private key"],
             [`ecdsa-sha2-nistp256 ${Buffer.from("ecdsa").toString("base64")}`, "an ECDSA key (EC2 does not import them)"],
         ]) {
-            it(`rejects ${why}`, () => assertRejected({ sshPublicKey: line }, "sshPublicKey", JSON.stringify(line), accepted));
+            // A private key pasted by mistake is not echoed (issue 17).
+            const shown =
+                why === "a private key" ? '"[redacted: it looks like a private key, 35 characters]"' : JSON.stringify(line);
+            it(`rejects ${why}`, () => assertRejected({ sshPublicKey: line }, "sshPublicKey", shown, accepted));
         }
     });
 
@@ -697,7 +700,7 @@ describe("parseStackSettings", () => {
                     "arn:aws:iam::111122223333:role/sso/Engineering",
                     "444455556666",
                     "arn:aws:iam::111122223333:root",
-                    "arn:aws-cn:iam::111122223333:user/alice",
+                    "arn:aws:iam::111122223333:user/alice",
                 ],
                 requireMfa: true,
                 maxSessionDurationSeconds: 7200,
@@ -705,7 +708,8 @@ describe("parseStackSettings", () => {
             assert.deepStrictEqual(parse({ accessRoles: [role, viewer] }).accessRoles, [role, viewer]);
             assert.deepStrictEqual(parse({ accessRoles: JSON.stringify([viewer]) }).accessRoles, [viewer]);
         });
-        it("may be empty (no role is created)", () => assert.deepStrictEqual(parse({ accessRoles: [] }).accessRoles, []));
+        it("may be empty (no role is created) when another setting maps an identity", () =>
+            assert.deepStrictEqual(parse({ accessRoles: [], mapAccounts: ["111122223333"] }).accessRoles, []));
         for (const name of ["Kubernetes Admin", "a".repeat(65), "admin/role", ""]) {
             it(`reject the role name ${JSON.stringify(name)}`, () =>
                 assertRejected(
@@ -828,13 +832,13 @@ describe("parseStackSettings", () => {
         it("accept existing roles (with an IAM path) and users; groups default to none", () => {
             const settings = parse({
                 mapRoles: '[{"rolearn":"arn:aws:iam::111122223333:role/ci/Deployer","username":"deployer"}]',
-                mapUsers: [{ userarn: "arn:aws-us-gov:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }],
+                mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }],
             });
             assert.deepStrictEqual(settings.mapRoles, [
                 { rolearn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "deployer", groups: [] },
             ]);
             assert.deepStrictEqual(settings.mapUsers, [
-                { userarn: "arn:aws-us-gov:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
+                { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
             ]);
         });
         for (const arn of [
@@ -988,7 +992,7 @@ describe("parseStackSettings", () => {
             );
         });
         it("reject what is not a map", () => {
-            assertRejected({ tags: ["team=platform"] }, "tags", '["team=platform"]', "a map of tag key");
+            assertRejected({ tags: ["team=platform"] }, "tags", '["team=platform"]', "a map of at most 50 tags");
         });
     });
 
