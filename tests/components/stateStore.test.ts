@@ -422,7 +422,7 @@ describe("KopsStateStore claim", () => {
     it("a read-only kops command: claim.sh create/update, no delete, the cluster, its owner and adoption in its environment", async () => {
         const mocks = await installMocks();
         await settled(
-            new KopsStateStore("shared", {
+            new KopsStateStore("claimed", {
                 clusterName,
                 bucketName: "kops-state-example",
                 createBucket: false,
@@ -434,7 +434,7 @@ describe("KopsStateStore claim", () => {
                 claim: { owner: "acme/kops-iam-auth/dev/dev-kops", kopsBinary: "/opt/kops", adoptExisting: true },
             }),
         );
-        const claim = mocks.one("command:local:Command", "shared-claim");
+        const claim = mocks.one("command:local:Command", "claimed-claim");
         const run = (script: string) =>
             `node -e 'require("kops-iam-auth/kops-helper").main(process.argv.slice(1))' run ${script}`;
         assert.deepStrictEqual(claim.plainInputs, {

@@ -5,28 +5,15 @@
 // provider, kube-apiserver with etcd (and kube-controller-manager's daemonset and garbage-collector
 // controllers). No double.
 import { strict as assert } from "assert";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
-import { IamAuthenticator } from "../../components/authenticator/iamAuthenticator";
-import { IdentityMappings } from "../../components/authenticator/mappings";
-import { Figures, previewSteps, startApiserverEngine } from "../helpers/engineStage";
+import { RoleMapping } from "../../components/authenticator/mappings";
+import { adminRole, deployAuthenticator, Figures, previewSteps, startApiserverEngine, viewerRole } from "../helpers/engineStage";
 import { KubeApiserver } from "../helpers/kubeApiserver";
 import { runOk } from "../helpers/processes";
 import { PulumiEngine, tempDir } from "../helpers/pulumiEngine";
 import { requireTool } from "../helpers/tools";
 
 const clusterName = "engine.k8s.local";
-const admin = {
-    rolearn: "arn:aws:iam::111122223333:role/KubernetesAdmin",
-    username: "kubernetes-admin",
-    groups: ["system:masters"],
-};
-const viewer = {
-    rolearn: "arn:aws:iam::111122223333:role/KubernetesViewer",
-    username: "viewer:{{SessionName}}",
-    groups: ["viewers"],
-};
 
 describe("engine stage: IamAuthenticator on a real kube-apiserver (inline program, real engine and kubernetes provider)", function () {
     this.timeout(20 * 60 * 1000);
@@ -38,17 +25,10 @@ describe("engine stage: IamAuthenticator on a real kube-apiserver (inline progra
     let stack: Stack;
     const figures = new Figures();
 
-    const program = (mappings: IdentityMappings) => async () => {
-        const provider = new k8s.Provider("cluster-k8s", {
-            kubeconfig: pulumi.secret(kubeconfig),
-            clusterIdentifier: clusterName,
-            enableConfigMapMutable: true,
-            deleteUnreachable: true,
-        });
-        const authenticator = new IamAuthenticator("authenticator", { provider, clusterId: clusterName, mappings });
+    const withMappings = (mapRoles: RoleMapping[]) => async () => {
+        const authenticator = deployAuthenticator(kubeconfig, clusterName, mapRoles);
         return { configMapName: authenticator.configMapName, daemonSetName: authenticator.daemonSetName };
     };
-    const withMappings = (mapRoles: IdentityMappings["mapRoles"]) => program({ mapRoles, mapUsers: [], mapAccounts: [] });
     const kubectlGet = async (kind: string) =>
         JSON.parse(
             await runOk(
@@ -90,7 +70,7 @@ describe("engine stage: IamAuthenticator on a real kube-apiserver (inline progra
     });
 
     it("first up: the provider, the ConfigMap and the DaemonSet on the apiserver", async () => {
-        stack = await engine.stack("authenticator", withMappings([admin]));
+        stack = await engine.stack("authenticator", withMappings([adminRole]));
         assert.deepEqual(await measuredPreview("first up"), [
             "create kubernetes:apps/v1:DaemonSet authenticator-daemonset",
             "create kubernetes:core/v1:ConfigMap authenticator-config",
@@ -127,7 +107,7 @@ describe("engine stage: IamAuthenticator on a real kube-apiserver (inline progra
     it("a mapping change: the ConfigMap and the DaemonSet are updated in place, nothing replaced", async () => {
         const configMapUid = (await kubectlGet("configmap")).metadata.uid;
         const daemonSetUid = (await kubectlGet("daemonset")).metadata.uid;
-        stack = await engine.stack("authenticator", withMappings([admin, viewer]));
+        stack = await engine.stack("authenticator", withMappings([adminRole, viewerRole]));
         assert.deepEqual(await measuredPreview("mapping change"), [
             "update kubernetes:apps/v1:DaemonSet authenticator-daemonset",
             "update kubernetes:core/v1:ConfigMap authenticator-config",

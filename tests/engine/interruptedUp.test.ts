@@ -7,14 +7,12 @@
 // call. Real: the pulumi CLI, the file backend's lock and pending operations, the kubernetes
 // provider, the dynamic-provider host, kube-apiserver.
 import { strict as assert } from "assert";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
-import { IamAuthenticator } from "../../components/authenticator/iamAuthenticator";
-import { IdentityMappings } from "../../components/authenticator/mappings";
-import { Figures, previewSteps, startApiserverEngine } from "../helpers/engineStage";
+import { RoleMapping } from "../../components/authenticator/mappings";
+import { adminRole, deployAuthenticator, Figures, previewSteps, startApiserverEngine, viewerRole } from "../helpers/engineStage";
 import { KubeApiserver } from "../helpers/kubeApiserver";
 import { runOk, waitUntil } from "../helpers/processes";
 import { PulumiEngine, tempDir } from "../helpers/pulumiEngine";
@@ -22,16 +20,6 @@ import { requireTool } from "../helpers/tools";
 
 const clusterName = "interrupted.k8s.local";
 const stackName = "interrupted";
-const admin = {
-    rolearn: "arn:aws:iam::111122223333:role/KubernetesAdmin",
-    username: "kubernetes-admin",
-    groups: ["system:masters"],
-};
-const viewer = {
-    rolearn: "arn:aws:iam::111122223333:role/KubernetesViewer",
-    username: "viewer:{{SessionName}}",
-    groups: ["viewers"],
-};
 
 interface LongStepInputs {
     /** What the step applies; a new value is an update, as a new spec is for the apply command. */
@@ -80,24 +68,10 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
     let kubectl: string;
     const figures = new Figures();
 
-    const program = (generation: number, mapRoles: IdentityMappings["mapRoles"]) => async () => {
+    const program = (generation: number, mapRoles: RoleMapping[]) => async () => {
         const step = new LongStep("cluster-apply", { generation, releaseFile, runLog });
         // After the cluster's command, as KopsIamCluster's provider comes after the kubeconfig.
-        const provider = new k8s.Provider(
-            "cluster-k8s",
-            {
-                kubeconfig: pulumi.secret(kubeconfig),
-                clusterIdentifier: clusterName,
-                enableConfigMapMutable: true,
-                deleteUnreachable: true,
-            },
-            { dependsOn: [step] },
-        );
-        new IamAuthenticator("authenticator", {
-            provider,
-            clusterId: clusterName,
-            mappings: { mapRoles, mapUsers: [], mapAccounts: [] },
-        });
+        deployAuthenticator(kubeconfig, clusterName, mapRoles, { dependsOn: [step] });
     };
     const stepRuns = () => (fs.existsSync(runLog) ? fs.readFileSync(runLog, "utf8").split("\n").filter(Boolean) : []);
     const pendingOperations = () =>
@@ -134,7 +108,7 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
     });
 
     it("a first up killed while the cluster's command runs leaves a lock and a pending create", async () => {
-        stack = await engine.stack(stackName, program(1, [admin]));
+        stack = await engine.stack(stackName, program(1, [adminRole]));
         const killed = await upKilledDuring("create 1");
         killedPid = killed.pid;
         assert.match(killed.error.message, /Command was killed with SIGKILL/);
@@ -185,7 +159,7 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
     });
 
     it("an up killed during an update: after pulumi cancel, the next up warns of the pending update, re-runs it and converges", async () => {
-        stack = await engine.stack(stackName, program(2, [admin, viewer]));
+        stack = await engine.stack(stackName, program(2, [adminRole, viewerRole]));
         await upKilledDuring("update 2");
         assert.deepEqual(pendingOperations(), ["updating cluster-apply"]);
         engine.stopStrays();

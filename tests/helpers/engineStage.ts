@@ -3,10 +3,54 @@
 // and the figures the README's lifecycle note quotes.
 import * as fs from "fs";
 import * as path from "path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
+import { IamAuthenticator } from "../../components/authenticator/iamAuthenticator";
+import { RoleMapping } from "../../components/authenticator/mappings";
 import { KubeApiserver, startKubeApiserver } from "./kubeApiserver";
 import { PulumiEngine, pulumiEngine, requirePulumi } from "./pulumiEngine";
 import { requireTool } from "./tools";
+
+/** The roles the engine tests map: the blog's admin, and a viewer whose user name carries the session. */
+export const adminRole: RoleMapping = {
+    rolearn: "arn:aws:iam::111122223333:role/KubernetesAdmin",
+    username: "kubernetes-admin",
+    groups: ["system:masters"],
+};
+export const viewerRole: RoleMapping = {
+    rolearn: "arn:aws:iam::111122223333:role/KubernetesViewer",
+    username: "viewer:{{SessionName}}",
+    groups: ["viewers"],
+};
+
+/**
+ * In an inline program: the authenticator as KopsIamCluster deploys it, through a Kubernetes
+ * provider made as KopsIamCluster makes its own (the admin kubeconfig a secret,
+ * enableConfigMapMutable, deleteUnreachable), mapping `mapRoles`.
+ */
+export function deployAuthenticator(
+    kubeconfig: string,
+    clusterName: string,
+    mapRoles: RoleMapping[],
+    opts?: pulumi.CustomResourceOptions,
+): IamAuthenticator {
+    const provider = new k8s.Provider(
+        "cluster-k8s",
+        {
+            kubeconfig: pulumi.secret(kubeconfig),
+            clusterIdentifier: clusterName,
+            enableConfigMapMutable: true,
+            deleteUnreachable: true,
+        },
+        opts,
+    );
+    return new IamAuthenticator("authenticator", {
+        provider,
+        clusterId: clusterName,
+        mappings: { mapRoles, mapUsers: [], mapAccounts: [] },
+    });
+}
 
 /** An engine and the kube-apiserver its Kubernetes provider deploys onto. */
 export interface ApiserverEngine {
