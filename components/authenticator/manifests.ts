@@ -3,7 +3,7 @@
 // mapped groups. Modelled on upstream's deploy/example.yaml and kOps' authentication.aws addon,
 // with the choices explained where they differ.
 import { createHash } from "crypto";
-import { cpuCores, isAuthenticatorUid, memoryBytes } from "../config/rules";
+import { cpuCores, isAuthenticatorUid, isPinnedImage, memoryBytes, pinnedImageAccepted } from "../config/rules";
 import { authenticatorPort } from "./webhookKubeconfig";
 
 export const authenticatorName = "aws-iam-authenticator";
@@ -131,12 +131,10 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
 
 /** Refuses an image that is not pinned: a moving tag would change the server under a running cluster. */
 export function checkAuthenticatorImage(image: string): string {
-    const lastSegment = image.split("/").pop() ?? "";
-    const pinned = image.includes("@sha256:") || (lastSegment.includes(":") && !lastSegment.endsWith(":latest"));
-    if (/\s/.test(image) || image === "" || !pinned) {
+    if (!isPinnedImage(image)) {
         throw new Error(
-            `aws-iam-authenticator image is ${JSON.stringify(image)}; it must be an image reference pinned ` +
-                `by a tag other than latest or by @sha256 digest, e.g. ${defaultAuthenticatorImage}`,
+            `aws-iam-authenticator image is ${JSON.stringify(image)}; it must be ${pinnedImageAccepted}, ` +
+                `like ${defaultAuthenticatorImage}`,
         );
     }
     return image;

@@ -217,7 +217,15 @@ const imagePattern = new RegExp(
         "(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$",
 );
 
-export function isPinnedImage(image: string): boolean {
+/**
+ * An image reference pinned by a tag other than latest or by a sha256 digest: a moving tag would change
+ * what runs under a running cluster. The one rule for the stack config, the authenticator's manifests
+ * and the spec patch's hook image.
+ */
+export function isPinnedImage(image: unknown): image is string {
+    if (typeof image !== "string") {
+        return false;
+    }
     const match = imagePattern.exec(image);
     if (!match?.groups) {
         return false;
@@ -225,6 +233,10 @@ export function isPinnedImage(image: string): boolean {
     const { tag, digest } = match.groups;
     return digest !== undefined || (tag !== undefined && tag !== "latest");
 }
+
+export const pinnedImageAccepted =
+    "a pinned image reference, [registry/]repository:tag or " +
+    "[registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest or a digest";
 
 const durationUnitSeconds: Record<string, number> = {
     ns: 1e-9,

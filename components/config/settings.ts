@@ -26,6 +26,7 @@ import {
     isDurationWithin,
     isInstanceTypeShape,
     isPinnedImage,
+    pinnedImageAccepted,
     isSshPublicKey,
     isSupportedKubernetesVersion,
     isZone,
@@ -229,9 +230,6 @@ function durationRange(minSeconds: number, maxSeconds: number): Check<string> {
     return (text) => isDurationWithin(text, { minSeconds, maxSeconds, accepted: "" });
 }
 
-const pinnedImageAccepted =
-    "a pinned image reference, [registry/]repository:tag or " +
-    "[registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest or a digest";
 const cpuAccepted = "a Kubernetes CPU quantity greater than zero, like 10m, 100m, 0.5 or 1";
 const memoryAccepted = "a Kubernetes memory quantity greater than zero, like 20Mi, 64Mi or 1Gi";
 export const quotedNote = "written as a quoted string (unquoted, YAML reads a number, dropping leading zeros, or a boolean)";

@@ -10,9 +10,12 @@ import {
     isClusterName,
     isGoDuration,
     isInstanceTypeShape,
+    isPinnedImage,
     isRegion,
+    pinnedImageAccepted,
     regionAccepted,
 } from "../config/rules";
+import { kopsClusterDefaults } from "./defaults";
 import { authenticatorCertDir, renderCertFetchScript, renderCertFetchServiceSection } from "./certFetchHook";
 import {
     instanceGroupRole,
@@ -136,7 +139,7 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
     check(
         options.hookRunner !== "container" || isPinnedImage(options.hookImage),
         "hookImage",
-        "an image reference pinned to a version tag or digest, e.g. public.ecr.aws/aws-cli/aws-cli:2.27.50",
+        `${pinnedImageAccepted}, like ${kopsClusterDefaults.hookImage}`,
     );
     check(
         isAuthenticatorUid(options.authenticatorUid),
@@ -338,17 +341,6 @@ function isWebhookKubeconfig(text: unknown): boolean {
     } catch {
         return false;
     }
-}
-
-function isPinnedImage(image: unknown): boolean {
-    if (typeof image !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(image)) {
-        return false;
-    }
-    if (/@sha256:[0-9a-f]{64}$/.test(image)) {
-        return true;
-    }
-    const tag = /:([A-Za-z0-9_.-]+)$/.exec(image.slice(image.lastIndexOf("/") + 1))?.[1];
-    return tag !== undefined && tag !== "latest";
 }
 
 const nanosecondsPerUnit: Record<string, bigint> = {

@@ -525,7 +525,7 @@ describe("kOps spec patch", () => {
                     for (const expected of [
                         /stateBucket: "s3:\/\/example" is not valid; expected an S3 bucket name/,
                         /webhookCacheTtl: "5 minutes" is not valid; expected a Go duration/,
-                        /hookImage: "amazon\/aws-cli:latest" is not valid; expected an image reference pinned/,
+                        /hookImage: "amazon\/aws-cli:latest" is not valid; expected a pinned image reference/,
                         /nodeCount: -1 is not valid/,
                         /kubernetesVersion: "latest" is not valid/,
                         /webhookKubeconfig: .* is not valid; expected the webhook kubeconfig as YAML text with clusters and no private key/,
