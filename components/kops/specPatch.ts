@@ -16,7 +16,8 @@ import {
     regionAccepted,
 } from "../config/rules";
 import { kopsClusterDefaults } from "./defaults";
-import { authenticatorCertDir, renderCertFetchScript, renderCertFetchServiceSection } from "./certFetchHook";
+import { authenticatorCertDir } from "../authenticator/manifests";
+import { renderCertFetchScript, renderCertFetchServiceSection } from "./certFetchHook";
 import {
     instanceGroupRole,
     isControlPlaneRole,

@@ -4,8 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { authenticatorStateHostPath } from "../../components/authenticator/manifests";
-import { authenticatorCertDir, certFetchSteps, renderCertFetchScript } from "../../components/kops/certFetchHook";
+import { certFetchSteps, renderCertFetchScript } from "../../components/kops/certFetchHook";
 import { extractImmutableSettings } from "../../components/kops/immutableSettings";
 import {
     canonicalGoDuration,
@@ -300,10 +299,6 @@ describe("kOps spec patch", () => {
             );
             // The double quotes around the script are systemd's; nothing else it would expand or parse.
             assert.doesNotMatch(hook.manifest.replace(/^ExecStart=\/bin\/sh -c "(.*)"$/m, "$1"), /[$%"'\\]/);
-        });
-
-        it("fills the directory the authenticator DaemonSet mounts", () => {
-            assert.strictEqual(`${authenticatorCertDir}/`, authenticatorStateHostPath);
         });
 
         it("spreads nodeCount over the node groups as kops create cluster does, and sizes every group", () => {
