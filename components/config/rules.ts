@@ -343,6 +343,17 @@ export function isSshPublicKey(line: string): boolean {
     );
 }
 
+/**
+ * Worker nodes: at least one (CoreDNS cannot run on the tainted control plane, so a cluster without
+ * nodes never validates), at most 100. The one rule for the stack config, the spec patch and
+ * upsert-spec.sh (lib.sh is_node_count spells the same bounds for bash; a test keeps them equal).
+ */
+export function isNodeCount(count: unknown): count is number {
+    return Number.isInteger(count) && (count as number) >= 1 && (count as number) <= 100;
+}
+
+export const nodeCountAccepted = "an integer from 1 to 100";
+
 /** A uid the authenticator may run as: runAsNonRoot forbids 0, and Kubernetes takes uids up to 2^31-1. */
 export function isAuthenticatorUid(uid: number): boolean {
     return Number.isInteger(uid) && uid >= 1 && uid <= 2147483647;

@@ -25,7 +25,9 @@ import {
     isClusterName,
     isDurationWithin,
     isInstanceTypeShape,
+    isNodeCount,
     isPinnedImage,
+    nodeCountAccepted,
     pinnedImageAccepted,
     isSshPublicKey,
     isSupportedKubernetesVersion,
@@ -262,8 +264,8 @@ export const simpleSettings = {
         description:
             "Number of worker nodes. At least one: CoreDNS cannot run on the tainted control plane, " +
             "so a cluster without nodes never validates.",
-        accepted: "an integer from 1 to 100",
-        check: integerRange(1, 100),
+        accepted: nodeCountAccepted,
+        check: isNodeCount,
     },
     nodeSize: {
         type: "string",

@@ -10,8 +10,10 @@ import {
     isClusterName,
     isGoDuration,
     isInstanceTypeShape,
+    isNodeCount,
     isPinnedImage,
     isRegion,
+    nodeCountAccepted,
     pinnedImageAccepted,
     regionAccepted,
 } from "../config/rules";
@@ -152,7 +154,7 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
         "kubernetesVersion",
         "a Kubernetes version such as 1.34.10",
     );
-    check(Number.isInteger(options.nodeCount) && options.nodeCount >= 0, "nodeCount", "an integer >= 0");
+    check(isNodeCount(options.nodeCount), "nodeCount", nodeCountAccepted);
     check(Number.isInteger(options.controlPlaneCount) && options.controlPlaneCount >= 1, "controlPlaneCount", "an integer >= 1");
     // The shape only: a spec may carry a type newer than the stack config's list (extraInstanceTypes).
     check(isInstanceTypeShape(options.nodeSize), "nodeSize", instanceTypeShapeAccepted);
