@@ -57,6 +57,9 @@ const regionPartitions: Array<[prefix: string, partition: string]> = [
     ["eusc-", "aws-eusc"],
 ];
 
+/** Every AWS partition (the ones aws-iam-authenticator recognises, pkg/endpoints/partitions.go). */
+export const awsPartitions = ["aws", ...regionPartitions.map(([, partition]) => partition)];
+
 /** The AWS partition of `region`: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc. */
 export function partitionOfRegion(region: string): string {
     return regionPartitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
@@ -189,7 +192,7 @@ export const iamPathMaxLength = 512;
 // A role's trust policy: at most 2,048 characters by default, adjustable up to 4,096 (IAM User Guide,
 // "IAM and AWS STS quotas"; whitespace does not count).
 export const trustPolicyMaxLength = 4096;
-const partition = "aws(?:-[a-z]+)*";
+const partition = `(?:${awsPartitions.join("|")})`;
 // An IAM path is `/` or `/seg/.../`: printable ASCII; inside an ARN it sits between the type and the name.
 const iamPath = "(?:[\\x21-\\x2E\\x30-\\x7E]+/)*";
 export const roleArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:role/${iamPath}[\\w+=,.@-]{1,64}$`);
