@@ -160,10 +160,16 @@ export function kubernetesMinor(version: string): number | undefined {
     return match ? Number(match[1]) : undefined;
 }
 
-export function isSupportedKubernetesVersion(version: string): boolean {
-    const minor = kubernetesMinor(version);
+export function isSupportedKubernetesVersion(version: unknown): version is string {
+    const minor = typeof version === "string" ? kubernetesMinor(version) : undefined;
     return minor !== undefined && minor >= oldestKubernetesMinor && minor <= newestKubernetesMinor;
 }
+
+export const kubernetesVersionAccepted =
+    `a version from 1.${oldestKubernetesMinor}.0 to 1.${newestKubernetesMinor}.x written ` +
+    "MAJOR.MINOR.PATCH (a leading v is allowed): kOps 1.36 refuses Kubernetes older than " +
+    `1.${oldestKubernetesMinor}, and kOps refuses a minor newer than itself, so run a kops binary ` +
+    "at least as new as the minor (kOps 1.34 to 1.36 are supported)";
 
 /** `kops create cluster --networking` modes for AWS (setupNetworking, new_cluster.go@v1.34.3..v1.36.2). */
 export const networkingModes = [
@@ -284,6 +290,7 @@ export interface DurationRule {
 export const kopsDurationRules = {
     validateTimeout: { minSeconds: 60, maxSeconds: 7200, accepted: "a Go duration from 1m to 2h, like 15m or 1h30m" },
     adminTtl: { minSeconds: 60, maxSeconds: 86400, accepted: "a Go duration from 1m to 24h, like 1h or 30m" },
+    webhookCacheTtl: { minSeconds: 0, maxSeconds: 3600, accepted: "a Go duration from 0s to 1h, like 5m0s or 30s" },
 } as const satisfies Record<string, DurationRule>;
 
 /** True when `text` is a Go duration within the rule's bounds. */
@@ -356,6 +363,16 @@ export function isNodeCount(count: unknown): count is number {
 }
 
 export const nodeCountAccepted = "an integer from 1 to 100";
+
+/**
+ * Control-plane instances (etcd members): an odd number, so etcd keeps a quorum when a member is lost.
+ * The one rule for the stack config, the spec patch and upsert-spec.sh (lib.sh is_control_plane_count).
+ */
+export function isControlPlaneCount(count: unknown): count is number {
+    return count === 1 || count === 3 || count === 5;
+}
+
+export const controlPlaneCountAccepted = "1, 3 or 5: an odd number, so etcd keeps a quorum when a member is lost";
 
 /** A uid the authenticator may run as: runAsNonRoot forbids 0, and Kubernetes takes uids up to 2^31-1. */
 export function isAuthenticatorUid(uid: number): boolean {

@@ -11,6 +11,12 @@ import {
     isGoDuration,
     isInstanceTypeShape,
     isNodeCount,
+    isControlPlaneCount,
+    controlPlaneCountAccepted,
+    isDurationWithin,
+    isSupportedKubernetesVersion,
+    kopsDurationRules,
+    kubernetesVersionAccepted,
     isPinnedImage,
     isRegion,
     nodeCountAccepted,
@@ -137,7 +143,11 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
         "the webhook kubeconfig as YAML text with clusters and no private key",
     );
     const ttl = canonicalGoDuration(options.webhookCacheTtl);
-    check(ttl !== undefined, "webhookCacheTtl", "a Go duration such as 5m0s, 2m or 30s");
+    check(
+        ttl !== undefined && isDurationWithin(options.webhookCacheTtl, kopsDurationRules.webhookCacheTtl),
+        "webhookCacheTtl",
+        kopsDurationRules.webhookCacheTtl.accepted,
+    );
     check(options.hookRunner === "container" || options.hookRunner === "host", "hookRunner", "container or host");
     check(
         options.hookRunner !== "container" || isPinnedImage(options.hookImage),
@@ -149,13 +159,9 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
         "authenticatorUid",
         "a uid from 1 to 2147483647 (the authenticator does not run as root)",
     );
-    check(
-        /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(options.kubernetesVersion),
-        "kubernetesVersion",
-        "a Kubernetes version such as 1.34.10",
-    );
+    check(isSupportedKubernetesVersion(options.kubernetesVersion), "kubernetesVersion", kubernetesVersionAccepted);
     check(isNodeCount(options.nodeCount), "nodeCount", nodeCountAccepted);
-    check(Number.isInteger(options.controlPlaneCount) && options.controlPlaneCount >= 1, "controlPlaneCount", "an integer >= 1");
+    check(isControlPlaneCount(options.controlPlaneCount), "controlPlaneCount", controlPlaneCountAccepted);
     // The shape only: a spec may carry a type newer than the stack config's list (extraInstanceTypes).
     check(isInstanceTypeShape(options.nodeSize), "nodeSize", instanceTypeShapeAccepted);
     check(isInstanceTypeShape(options.controlPlaneSize), "controlPlaneSize", instanceTypeShapeAccepted);

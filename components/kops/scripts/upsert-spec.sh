@@ -40,8 +40,8 @@ RECREATE_MISSING_CLUSTER=${RECREATE_MISSING_CLUSTER:-false}
 KOPS_EXTRA_FLAGS=${KOPS_EXTRA_FLAGS:-[]}
 
 is_node_count "$NODE_COUNT" || die "NODE_COUNT is \"$NODE_COUNT\"; expected a whole number from 1 to 100"
-[[ "$CONTROL_PLANE_COUNT" =~ ^[1-9][0-9]*$ ]] ||
-  die "CONTROL_PLANE_COUNT is \"$CONTROL_PLANE_COUNT\"; expected a whole number, 1 or more"
+is_control_plane_count "$CONTROL_PLANE_COUNT" ||
+  die "CONTROL_PLANE_COUNT is \"$CONTROL_PLANE_COUNT\"; expected 1, 3 or 5"
 [[ "$TOPOLOGY" == public || "$TOPOLOGY" == private ]] ||
   die "TOPOLOGY is \"$TOPOLOGY\"; expected public or private"
 [[ "$ADOPT_EXISTING" == true || "$ADOPT_EXISTING" == false ]] ||
