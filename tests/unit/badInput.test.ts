@@ -490,7 +490,7 @@ describe("one rule per value: the stack config, each component and the scripts a
             accepted: ["public", "private"],
             refused: ["Public", "gossip", ""],
             checks: { config: config("topology") },
-            script: script('[[ "$v" == public || "$v" == private ]]'),
+            script: script('is_topology "$v"'),
         },
     ];
 

@@ -171,6 +171,11 @@ is_control_plane_count() {
   [[ "$1" == 1 || "$1" == 3 || "$1" == 5 ]]
 }
 
+# is_topology TEXT: true for public or private, the topology setting's values (tests/unit/badInput.test.ts).
+is_topology() {
+  [[ "$1" == public || "$1" == private ]]
+}
+
 # The owner marker kops-iam-auth wrote before it named the owner: a cluster carrying it is taken as
 # this stack's (stacks made by that version upgrade), and the marker is rewritten at its next converge.
 LEGACY_OWNER_MARKER=kops-iam-auth

@@ -42,7 +42,7 @@ KOPS_EXTRA_FLAGS=${KOPS_EXTRA_FLAGS:-[]}
 is_node_count "$NODE_COUNT" || die "NODE_COUNT is \"$NODE_COUNT\"; expected a whole number from 1 to 100"
 is_control_plane_count "$CONTROL_PLANE_COUNT" ||
   die "CONTROL_PLANE_COUNT is \"$CONTROL_PLANE_COUNT\"; expected 1, 3 or 5"
-[[ "$TOPOLOGY" == public || "$TOPOLOGY" == private ]] ||
+is_topology "$TOPOLOGY" ||
   die "TOPOLOGY is \"$TOPOLOGY\"; expected public or private"
 [[ "$ADOPT_EXISTING" == true || "$ADOPT_EXISTING" == false ]] ||
   die "ADOPT_EXISTING is \"$ADOPT_EXISTING\"; expected true or false"
