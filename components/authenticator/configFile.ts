@@ -11,7 +11,7 @@
 // ARNs keep their paths: an IAM user's caller ARN is its full ARN, path included, and the server
 // compares it unchanged (StripPath leaves user ARNs alone too).
 import * as YAML from "yaml";
-import { accountIdPattern, iamName, redactSecrets } from "../config/rules";
+import { accountIdPattern, awsPartitions, iamName, redactSecrets, roleArnPattern, userArnPattern } from "../config/rules";
 import {
     duplicateProblem,
     findDuplicateIdentities,
@@ -21,12 +21,6 @@ import {
     roleArnWithoutPath,
 } from "./identityRules";
 import { IdentityMappings, RoleMapping, UserMapping } from "./mappings";
-
-/** Partitions the server recognises (AIA pkg/endpoints/partitions.go). */
-const awsPartitions = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
-
-/** An IAM path segment: printable ASCII without `/` (IAM path pattern \u0021-\u007E). */
-const iamPathSegmentPattern = /^[\x21-\x2e\x30-\x7e]+$/;
 
 export interface RenderedAuthenticatorConfig {
     /** The config.yaml text for the ConfigMap. */
@@ -53,7 +47,8 @@ function parseIamArn(arn: string, kind: "role" | "user"): IamArnParts | string {
     if (!iamName.test(parts.name)) {
         return `${kind} name ${JSON.stringify(parts.name)} must be 1-64 letters, digits or +=,.@_-`;
     }
-    if (parts.path.some((segment) => !iamPathSegmentPattern.test(segment))) {
+    // The reasons above name the usual mistakes; the rule itself is the stack config's pattern.
+    if (!(kind === "role" ? roleArnPattern : userArnPattern).test(arn)) {
         return "its IAM path has an empty segment or a character outside printable ASCII";
     }
     return parts;

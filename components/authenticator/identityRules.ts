@@ -124,8 +124,16 @@ export function mapRolesRepeatingCreatedRoles(
     const repeats: Array<{ mapIndex: number; roleIndex: number }> = [];
     mapRoles.forEach(({ rolearn }, mapIndex) => {
         const parts = iamArnParts(rolearn);
+        // The created role in the entry's own account: identityKey then compares as AccessRoles does
+        // once the account is known (name ignoring letter case and the IAM path).
+        const key = identityKey({ kind: "role", value: rolearn });
         const roleIndex =
-            parts?.kind === "role" ? createdRoleNames.findIndex((n) => n.toLowerCase() === parts.name.toLowerCase()) : -1;
+            parts?.kind === "role"
+                ? createdRoleNames.findIndex(
+                      (n) =>
+                          identityKey({ kind: "role", value: `arn:${parts.partition}:iam::${parts.account}:role/${n}` }) === key,
+                  )
+                : -1;
         if (roleIndex >= 0) {
             repeats.push({ mapIndex, roleIndex });
         }

@@ -3,7 +3,7 @@
 // mapped groups. Modelled on upstream's deploy/example.yaml and kOps' authentication.aws addon,
 // with the choices explained where they differ.
 import { createHash } from "crypto";
-import { cpuCores, isAuthenticatorUid, memoryBytes } from "../config/rules";
+import { cpuCores, isAuthenticatorUid, isPinnedImage, memoryBytes, pinnedImageAccepted } from "../config/rules";
 import { authenticatorPort } from "./webhookKubeconfig";
 
 export const authenticatorName = "aws-iam-authenticator";
@@ -11,8 +11,11 @@ export const authenticatorNamespace = "kube-system";
 export const authenticatorLabels = { "k8s-app": authenticatorName };
 /** The ConfigMap key the server reads (`--config`). */
 export const authenticatorConfigKey = "config.yaml";
-/** Where the control-plane hook puts cert.pem and key.pem on the host. */
-export const authenticatorStateHostPath = "/srv/kubernetes/aws-iam-authenticator/";
+/**
+ * The host directory where the control-plane hook (kops/certFetchHook.ts) puts cert.pem and key.pem,
+ * and which the DaemonSet mounts as the server's state directory.
+ */
+export const authenticatorCertDir = "/srv/kubernetes/aws-iam-authenticator";
 /**
  * The uid (and gid) the server runs as; the hook must chown cert.pem and key.pem to the same id.
  * 10000 is kOps' choice (nodeup creates that user for its own authenticator) and the user the
@@ -131,12 +134,10 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
 
 /** Refuses an image that is not pinned: a moving tag would change the server under a running cluster. */
 export function checkAuthenticatorImage(image: string): string {
-    const lastSegment = image.split("/").pop() ?? "";
-    const pinned = image.includes("@sha256:") || (lastSegment.includes(":") && !lastSegment.endsWith(":latest"));
-    if (/\s/.test(image) || image === "" || !pinned) {
+    if (!isPinnedImage(image)) {
         throw new Error(
-            `aws-iam-authenticator image is ${JSON.stringify(image)}; it must be an image reference pinned ` +
-                `by a tag other than latest or by @sha256 digest, e.g. ${defaultAuthenticatorImage}`,
+            `aws-iam-authenticator image is ${JSON.stringify(image)}; it must be ${pinnedImageAccepted}, ` +
+                `like ${defaultAuthenticatorImage}`,
         );
     }
     return image;
@@ -248,7 +249,7 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
                         // and key.pem in it (it renames its staging directory into place). Until then
                         // the pod waits in ContainerCreating with an event naming the path, however
                         // long the hook retries, instead of crash-looping on an empty directory.
-                        { name: "state", hostPath: { path: authenticatorStateHostPath, type: "Directory" as const } },
+                        { name: "state", hostPath: { path: `${authenticatorCertDir}/`, type: "Directory" as const } },
                     ],
                 },
             },

@@ -2,7 +2,8 @@
 // an STS GetCallerIdentity request for the cluster ID as that role, and the authenticator on the
 // control plane verifies it. The file holds no secret: the credentials stay in the user's AWS setup.
 import * as YAML from "yaml";
-import { clusterNameAccepted, isClusterName, isRegion, regionAccepted } from "../config/rules";
+import { clusterNameAccepted, isClusterName, isRegion, regionAccepted, roleArnPattern } from "../config/rules";
+import { iamArnParts } from "./identityRules";
 
 /**
  * Which program a user kubeconfig runs for a token. `aws-iam-authenticator` is the upstream client.
@@ -37,7 +38,6 @@ export interface UserKubeconfigArgs {
 }
 
 const execApiVersion = "client.authentication.k8s.io/v1beta1";
-const roleArnPattern = /^arn:[a-z-]+:iam::\d{12}:role\/(?:[^/\s]+\/)*([\w+=,.@-]{1,64})$/;
 
 /** The exec section: command, args and env for the chosen token command. */
 function tokenExecConfig(args: UserKubeconfigArgs) {
@@ -87,7 +87,7 @@ function tokenExecConfig(args: UserKubeconfigArgs) {
 
 /** The name of the role in its ARN (`arn:...:role/path/Admin` → `Admin`), or undefined if not a role ARN. */
 function roleNameOf(roleArn: string): string | undefined {
-    return roleArnPattern.exec(roleArn)?.[1];
+    return roleArnPattern.test(roleArn) ? iamArnParts(roleArn)?.name : undefined;
 }
 
 /** Every problem with the arguments, as one Error naming each setting and what is accepted. */

@@ -57,6 +57,9 @@ const regionPartitions: Array<[prefix: string, partition: string]> = [
     ["eusc-", "aws-eusc"],
 ];
 
+/** Every AWS partition (the ones aws-iam-authenticator recognises, pkg/endpoints/partitions.go). */
+export const awsPartitions = ["aws", ...regionPartitions.map(([, partition]) => partition)];
+
 /** The AWS partition of `region`: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc. */
 export function partitionOfRegion(region: string): string {
     return regionPartitions.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
@@ -157,10 +160,16 @@ export function kubernetesMinor(version: string): number | undefined {
     return match ? Number(match[1]) : undefined;
 }
 
-export function isSupportedKubernetesVersion(version: string): boolean {
-    const minor = kubernetesMinor(version);
+export function isSupportedKubernetesVersion(version: unknown): version is string {
+    const minor = typeof version === "string" ? kubernetesMinor(version) : undefined;
     return minor !== undefined && minor >= oldestKubernetesMinor && minor <= newestKubernetesMinor;
 }
+
+export const kubernetesVersionAccepted =
+    `a version from 1.${oldestKubernetesMinor}.0 to 1.${newestKubernetesMinor}.x written ` +
+    "MAJOR.MINOR.PATCH (a leading v is allowed): kOps 1.36 refuses Kubernetes older than " +
+    `1.${oldestKubernetesMinor}, and kOps refuses a minor newer than itself, so run a kops binary ` +
+    "at least as new as the minor (kOps 1.34 to 1.36 are supported)";
 
 /** `kops create cluster --networking` modes for AWS (setupNetworking, new_cluster.go@v1.34.3..v1.36.2). */
 export const networkingModes = [
@@ -189,7 +198,7 @@ export const iamPathMaxLength = 512;
 // A role's trust policy: at most 2,048 characters by default, adjustable up to 4,096 (IAM User Guide,
 // "IAM and AWS STS quotas"; whitespace does not count).
 export const trustPolicyMaxLength = 4096;
-const partition = "aws(?:-[a-z]+)*";
+const partition = `(?:${awsPartitions.join("|")})`;
 // An IAM path is `/` or `/seg/.../`: printable ASCII; inside an ARN it sits between the type and the name.
 const iamPath = "(?:[\\x21-\\x2E\\x30-\\x7E]+/)*";
 export const roleArnPattern = new RegExp(`^arn:${partition}:iam::\\d{12}:role/${iamPath}[\\w+=,.@-]{1,64}$`);
@@ -217,7 +226,15 @@ const imagePattern = new RegExp(
         "(?::(?<tag>[\\w][\\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$",
 );
 
-export function isPinnedImage(image: string): boolean {
+/**
+ * An image reference pinned by a tag other than latest or by a sha256 digest: a moving tag would change
+ * what runs under a running cluster. The one rule for the stack config, the authenticator's manifests
+ * and the spec patch's hook image.
+ */
+export function isPinnedImage(image: unknown): image is string {
+    if (typeof image !== "string") {
+        return false;
+    }
     const match = imagePattern.exec(image);
     if (!match?.groups) {
         return false;
@@ -225,6 +242,10 @@ export function isPinnedImage(image: string): boolean {
     const { tag, digest } = match.groups;
     return digest !== undefined || (tag !== undefined && tag !== "latest");
 }
+
+export const pinnedImageAccepted =
+    "a pinned image reference, [registry/]repository:tag or " +
+    "[registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest or a digest";
 
 const durationUnitSeconds: Record<string, number> = {
     ns: 1e-9,
@@ -269,6 +290,7 @@ export interface DurationRule {
 export const kopsDurationRules = {
     validateTimeout: { minSeconds: 60, maxSeconds: 7200, accepted: "a Go duration from 1m to 2h, like 15m or 1h30m" },
     adminTtl: { minSeconds: 60, maxSeconds: 86400, accepted: "a Go duration from 1m to 24h, like 1h or 30m" },
+    webhookCacheTtl: { minSeconds: 0, maxSeconds: 3600, accepted: "a Go duration from 0s to 1h, like 5m0s or 30s" },
 } as const satisfies Record<string, DurationRule>;
 
 /** True when `text` is a Go duration within the rule's bounds. */
@@ -330,6 +352,27 @@ export function isSshPublicKey(line: string): boolean {
         blob.subarray(4, 4 + match[1].length).toString("latin1") === match[1]
     );
 }
+
+/**
+ * Worker nodes: at least one (CoreDNS cannot run on the tainted control plane, so a cluster without
+ * nodes never validates), at most 100. The one rule for the stack config, the spec patch and
+ * upsert-spec.sh (lib.sh is_node_count spells the same bounds for bash; a test keeps them equal).
+ */
+export function isNodeCount(count: unknown): count is number {
+    return Number.isInteger(count) && (count as number) >= 1 && (count as number) <= 100;
+}
+
+export const nodeCountAccepted = "an integer from 1 to 100";
+
+/**
+ * Control-plane instances (etcd members): an odd number, so etcd keeps a quorum when a member is lost.
+ * The one rule for the stack config, the spec patch and upsert-spec.sh (lib.sh is_control_plane_count).
+ */
+export function isControlPlaneCount(count: unknown): count is number {
+    return count === 1 || count === 3 || count === 5;
+}
+
+export const controlPlaneCountAccepted = "1, 3 or 5: an odd number, so etcd keeps a quorum when a member is lost";
 
 /** A uid the authenticator may run as: runAsNonRoot forbids 0, and Kubernetes takes uids up to 2^31-1. */
 export function isAuthenticatorUid(uid: number): boolean {

@@ -25,7 +25,13 @@ import {
     isClusterName,
     isDurationWithin,
     isInstanceTypeShape,
+    isNodeCount,
+    isControlPlaneCount,
+    controlPlaneCountAccepted,
+    kubernetesVersionAccepted,
     isPinnedImage,
+    nodeCountAccepted,
+    pinnedImageAccepted,
     isSshPublicKey,
     isSupportedKubernetesVersion,
     isZone,
@@ -34,8 +40,6 @@ import {
     maxTags,
     memoryBytes,
     networkingModes,
-    newestKubernetesMinor,
-    oldestKubernetesMinor,
     tagKeyAccepted,
     tagValueAccepted,
     zoneAccepted,
@@ -225,13 +229,6 @@ const integerRange =
         value >= min && value <= max;
 const noWhitespace = (value: string) => /^\S+$/.test(value);
 
-function durationRange(minSeconds: number, maxSeconds: number): Check<string> {
-    return (text) => isDurationWithin(text, { minSeconds, maxSeconds, accepted: "" });
-}
-
-const pinnedImageAccepted =
-    "a pinned image reference, [registry/]repository:tag or " +
-    "[registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest or a digest";
 const cpuAccepted = "a Kubernetes CPU quantity greater than zero, like 10m, 100m, 0.5 or 1";
 const memoryAccepted = "a Kubernetes memory quantity greater than zero, like 20Mi, 64Mi or 1Gi";
 export const quotedNote = "written as a quoted string (unquoted, YAML reads a number, dropping leading zeros, or a boolean)";
@@ -264,8 +261,8 @@ export const simpleSettings = {
         description:
             "Number of worker nodes. At least one: CoreDNS cannot run on the tainted control plane, " +
             "so a cluster without nodes never validates.",
-        accepted: "an integer from 1 to 100",
-        check: integerRange(1, 100),
+        accepted: nodeCountAccepted,
+        check: isNodeCount,
     },
     nodeSize: {
         type: "string",
@@ -278,8 +275,8 @@ export const simpleSettings = {
         type: "integer",
         default: kopsClusterDefaults.controlPlaneCount,
         description: "Number of control-plane instances (etcd members).",
-        accepted: "1, 3 or 5: an odd number, so etcd keeps a quorum when a member is lost",
-        check: (value) => [1, 3, 5].includes(value),
+        accepted: controlPlaneCountAccepted,
+        check: isControlPlaneCount,
     },
     controlPlaneSize: {
         type: "string",
@@ -301,11 +298,7 @@ export const simpleSettings = {
         type: "string",
         default: "1.34.10",
         description: "Kubernetes version kOps installs. The default is kOps 1.34's stable-channel version.",
-        accepted:
-            `a version from 1.${oldestKubernetesMinor}.0 to 1.${newestKubernetesMinor}.x written ` +
-            "MAJOR.MINOR.PATCH (a leading v is allowed): kOps 1.36 refuses Kubernetes older than " +
-            `1.${oldestKubernetesMinor}, and kOps refuses a minor newer than itself, so run a kops binary ` +
-            "at least as new as the minor (kOps 1.34 to 1.36 are supported)",
+        accepted: kubernetesVersionAccepted,
         check: isSupportedKubernetesVersion,
     },
     networking: {
@@ -394,8 +387,8 @@ export const simpleSettings = {
         type: "string",
         default: kopsClusterDefaults.webhookCacheTtl,
         description: "How long kube-apiserver caches a token's sign-in result (authenticationTokenWebhookCacheTtl).",
-        accepted: "a Go duration from 0s to 1h, like 5m0s or 30s: a removed mapping keeps working for up to this long",
-        check: durationRange(0, 3600),
+        accepted: `${kopsDurationRules.webhookCacheTtl.accepted}: a removed mapping keeps working for up to this long`,
+        check: (value) => isDurationWithin(value, kopsDurationRules.webhookCacheTtl),
     },
     hookRunner: {
         type: "string",

@@ -412,6 +412,10 @@ function checkComponentSettings(
             );
         }
     }
+    // As the stack config: a zone listed twice would be one subnet asked for twice.
+    for (const zone of new Set(s.zones.filter((zone, index) => s.zones.indexOf(zone) !== index))) {
+        problems.push(`zones lists ${JSON.stringify(zone)} more than once; list each availability zone once`);
+    }
     problems.push(...kopsExtraFlagsProblems(s.extraFlags));
     if (!(Object.values(KubeconfigMode) as string[]).includes(s.kubeconfigMode)) {
         problems.push(`kubeconfigMode is ${JSON.stringify(s.kubeconfigMode)}; expected auth-plugin or admin`);

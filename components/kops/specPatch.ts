@@ -10,10 +10,22 @@ import {
     isClusterName,
     isGoDuration,
     isInstanceTypeShape,
+    isNodeCount,
+    isControlPlaneCount,
+    controlPlaneCountAccepted,
+    isDurationWithin,
+    isSupportedKubernetesVersion,
+    kopsDurationRules,
+    kubernetesVersionAccepted,
+    isPinnedImage,
     isRegion,
+    nodeCountAccepted,
+    pinnedImageAccepted,
     regionAccepted,
 } from "../config/rules";
-import { authenticatorCertDir, renderCertFetchScript, renderCertFetchServiceSection } from "./certFetchHook";
+import { kopsClusterDefaults } from "./defaults";
+import { authenticatorCertDir } from "../authenticator/manifests";
+import { renderCertFetchScript, renderCertFetchServiceSection } from "./certFetchHook";
 import {
     instanceGroupRole,
     isControlPlaneRole,
@@ -131,25 +143,25 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
         "the webhook kubeconfig as YAML text with clusters and no private key",
     );
     const ttl = canonicalGoDuration(options.webhookCacheTtl);
-    check(ttl !== undefined, "webhookCacheTtl", "a Go duration such as 5m0s, 2m or 30s");
+    check(
+        ttl !== undefined && isDurationWithin(options.webhookCacheTtl, kopsDurationRules.webhookCacheTtl),
+        "webhookCacheTtl",
+        kopsDurationRules.webhookCacheTtl.accepted,
+    );
     check(options.hookRunner === "container" || options.hookRunner === "host", "hookRunner", "container or host");
     check(
         options.hookRunner !== "container" || isPinnedImage(options.hookImage),
         "hookImage",
-        "an image reference pinned to a version tag or digest, e.g. public.ecr.aws/aws-cli/aws-cli:2.27.50",
+        `${pinnedImageAccepted}, like ${kopsClusterDefaults.hookImage}`,
     );
     check(
         isAuthenticatorUid(options.authenticatorUid),
         "authenticatorUid",
         "a uid from 1 to 2147483647 (the authenticator does not run as root)",
     );
-    check(
-        /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(options.kubernetesVersion),
-        "kubernetesVersion",
-        "a Kubernetes version such as 1.34.10",
-    );
-    check(Number.isInteger(options.nodeCount) && options.nodeCount >= 0, "nodeCount", "an integer >= 0");
-    check(Number.isInteger(options.controlPlaneCount) && options.controlPlaneCount >= 1, "controlPlaneCount", "an integer >= 1");
+    check(isSupportedKubernetesVersion(options.kubernetesVersion), "kubernetesVersion", kubernetesVersionAccepted);
+    check(isNodeCount(options.nodeCount), "nodeCount", nodeCountAccepted);
+    check(isControlPlaneCount(options.controlPlaneCount), "controlPlaneCount", controlPlaneCountAccepted);
     // The shape only: a spec may carry a type newer than the stack config's list (extraInstanceTypes).
     check(isInstanceTypeShape(options.nodeSize), "nodeSize", instanceTypeShapeAccepted);
     check(isInstanceTypeShape(options.controlPlaneSize), "controlPlaneSize", instanceTypeShapeAccepted);
@@ -338,17 +350,6 @@ function isWebhookKubeconfig(text: unknown): boolean {
     } catch {
         return false;
     }
-}
-
-function isPinnedImage(image: unknown): boolean {
-    if (typeof image !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/.test(image)) {
-        return false;
-    }
-    if (/@sha256:[0-9a-f]{64}$/.test(image)) {
-        return true;
-    }
-    const tag = /:([A-Za-z0-9_.-]+)$/.exec(image.slice(image.lastIndexOf("/") + 1))?.[1];
-    return tag !== undefined && tag !== "latest";
 }
 
 const nanosecondsPerUnit: Record<string, bigint> = {

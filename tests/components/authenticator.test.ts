@@ -243,7 +243,7 @@ describe("IamAuthenticator refuses bad settings", () => {
     it("with an unpinned image, a root uid or a bad binding", async () => {
         assert.throws(
             () => new IamAuthenticator("bad-image", { provider, clusterId, mappings, image: "aws-iam-authenticator" }),
-            /image is "aws-iam-authenticator"; it must be an image reference pinned/,
+            /image is "aws-iam-authenticator"; it must be a pinned image reference/,
         );
         assert.throws(() => new IamAuthenticator("bad-uid", { provider, clusterId, mappings, uid: 0 }), /uid is 0/);
         assert.throws(

@@ -32,7 +32,8 @@ import {
     renderClusterRoleBindings,
 } from "../../components/authenticator/manifests";
 import { parseStackSettings, StackSettings } from "../../components/config";
-import { authenticatorCertDir, certFetchSteps } from "../../components/kops/certFetchHook";
+import { authenticatorCertDir } from "../../components/authenticator/manifests";
+import { certFetchSteps } from "../../components/kops/certFetchHook";
 import { patchClusterSpec, webhookFileAssetName } from "../../components/kops/specPatch";
 import { renderUserKubeconfig, TokenCommand } from "../../components/authenticator/userKubeconfig";
 import { IdentityMappings } from "../../components/authenticator/mappings";

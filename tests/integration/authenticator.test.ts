@@ -29,7 +29,8 @@ import {
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
 } from "../../components/authenticator/manifests";
-import { authenticatorCertDir, certFetchSteps } from "../../components/kops/certFetchHook";
+import { authenticatorCertDir } from "../../components/authenticator/manifests";
+import { certFetchSteps } from "../../components/kops/certFetchHook";
 import { renderUserKubeconfig, TokenCommand } from "../../components/authenticator/userKubeconfig";
 import { IdentityMappings } from "../../components/authenticator/mappings";
 import { AuthenticatorPki } from "../../components/authenticator/pki";

@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { authenticatorStateHostPath, defaultAuthenticatorUid } from "../../components/authenticator/manifests";
+import { authenticatorCertDir, defaultAuthenticatorUid } from "../../components/authenticator/manifests";
 import { certFetchHookName, HookRunner, patchClusterSpec, SpecPatchOptions } from "../../components/kops/specPatch";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
@@ -116,7 +116,7 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
 
     /** Checks what the DaemonSet will read from its hostPath: the files, their owner and modes. */
     function assertFilesLanded(root: string, cert: string, key: string): void {
-        const dir = path.join(root, authenticatorStateHostPath);
+        const dir = path.join(root, authenticatorCertDir);
         const expect = (file: string, mode: number, content?: string) => {
             const stat = fs.statSync(file);
             assert.equal(stat.mode & 0o7777, mode, `mode of ${file}: ${(stat.mode & 0o7777).toString(8)}`);
@@ -199,7 +199,7 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
         const exited = new Promise<number | null>((resolve) => run.on("close", resolve));
         await new Promise((resolve) => setTimeout(resolve, 4000));
         assert.ok(
-            !fs.existsSync(path.join(root, authenticatorStateHostPath)),
+            !fs.existsSync(path.join(root, authenticatorCertDir)),
             "while the files are missing, the directory the DaemonSet mounts must not exist (an empty one crash-loops the server)",
         );
         upload(certPem, keyPem);

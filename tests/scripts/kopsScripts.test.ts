@@ -16,7 +16,7 @@ import {
     kopsCommandLines,
     KopsCommandSettings,
 } from "../../components/kops/commandEnvironment";
-import { isGoDuration } from "../../components/config/rules";
+import { isGoDuration, isNodeCount } from "../../components/config/rules";
 import { requireTool } from "../helpers/tools";
 import { requireKopsModule } from "../helpers/kopsFixtures";
 import { baseSettings, clusterName, scriptsDir, stateStore, StubKopsSandbox, stubsDir, testCaPem } from "../helpers/stubKops";
@@ -355,6 +355,49 @@ describe("kOps lifecycle scripts (stub kops)", function () {
                 assert.equal(
                     verdicts[i] === "yes",
                     isGoDuration(sample),
+                    `${JSON.stringify(sample)}: the script says ${verdicts[i]}`,
+                ),
+            );
+        });
+
+        it("the scripts' node count check (lib.sh is_node_count) accepts exactly what the rule (isNodeCount) accepts", () => {
+            const samples = [
+                "0",
+                "1",
+                "2",
+                "10",
+                "99",
+                "100",
+                "101",
+                "999",
+                "1000",
+                "01",
+                "007",
+                "-1",
+                "1.5",
+                "1e2",
+                "",
+                " 1",
+                "1\n",
+                "0x10",
+            ];
+            const check = spawnSync(
+                "bash",
+                [
+                    "-c",
+                    `source '${scriptsDir}/lib.sh'; for n in "$@"; do if is_node_count "$n"; then echo yes; else echo no; fi; done`,
+                    "-",
+                    ...samples,
+                ],
+                { encoding: "utf8" },
+            );
+            assert.equal(check.status, 0, check.stderr);
+            const verdicts = check.stdout.trim().split("\n");
+            // The environment carries String(nodeCount): a string that is not one is refused by both.
+            samples.forEach((sample, i) =>
+                assert.equal(
+                    verdicts[i] === "yes",
+                    String(Number(sample)) === sample && isNodeCount(Number(sample)),
                     `${JSON.stringify(sample)}: the script says ${verdicts[i]}`,
                 ),
             );

@@ -7,9 +7,20 @@ import { findDuplicateIdentities, identityKey } from "../../components/authentic
 import { allowedKopsExtraFlags, kopsExtraFlagProblem, kopsExtraFlagsProblems } from "../../components/kops/extraFlags";
 import { kopsInstanceTypes } from "../../components/kops/instanceTypes";
 import { validateSpecPatchOptions, SpecPatchOptions } from "../../components/kops/specPatch";
+import { checkedKopsClusterSettings, KopsClusterSettingsArgs } from "../../components/kops/cluster";
+import {
+    checkAuthenticatorImage,
+    checkAuthenticatorUid,
+    defaultAuthenticatorImage,
+    resolveAuthenticatorResources,
+} from "../../components/authenticator/manifests";
+import { spawnSync } from "child_process";
+import * as path from "path";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
-import { isClusterName, isInstanceTypeShape, isKnownInstanceType, isRegion } from "../../components/config/rules";
+import { isGoDuration, isInstanceTypeShape, isKnownInstanceType } from "../../components/config/rules";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
+
+const scriptsDir = path.join(__dirname, "../../components/kops/scripts");
 
 const required = { clusterName: "dev.k8s.local", stateBucketName: "kops-state-test" };
 
@@ -264,7 +275,7 @@ describe("instance types: kOps' list, pinned to v1.36.2, with a way to allow a n
     });
 });
 
-describe("one rule per value: the config, the spec patch, KopsCluster and the kubeconfig renderer agree", () => {
+describe("one rule per value: the stack config, each component and the scripts accept and refuse alike", () => {
     const kubeconfigArgs = {
         clusterName: "dev.k8s.local",
         server: "https://api.example.com",
@@ -286,38 +297,222 @@ describe("one rule per value: the config, the spec patch, KopsCluster and the ku
         controlPlaneCount: 1,
         controlPlaneSize: "t3.medium",
     };
-
-    for (const region of [
-        "eusc-de-east-1",
-        "us-isob-east-1",
-        "eu-west-1",
-        "us-gov-west-1",
-        "eu-west",
-        "EU-WEST-1",
-        "eu-west-1a",
-    ]) {
-        it(`region ${region}: the config, the kubeconfig renderer and the spec patch say the same`, () => {
-            const configOk = problemsOf({}, region).length === 0;
-            const kubeconfigOk = (() => {
-                try {
-                    renderUserKubeconfig({ ...kubeconfigArgs, region });
-                    return true;
-                } catch {
-                    return false;
-                }
-            })();
-            const patchOk = (() => {
-                try {
-                    validateSpecPatchOptions({ ...patchOptions, stateBucketRegion: region });
-                    return true;
-                } catch {
-                    return false;
-                }
-            })();
-            assert.deepStrictEqual(
-                { configOk, kubeconfigOk, patchOk },
-                { configOk: isRegion(region), kubeconfigOk: isRegion(region), patchOk: isRegion(region) },
+    const clusterArgs: KopsClusterSettingsArgs = {
+        clusterName: "dev.k8s.local",
+        region: "eu-west-1",
+        zones: ["eu-west-1a"],
+        kubernetesVersion: "1.34.10",
+    };
+    const accepts = (run: () => unknown) => {
+        try {
+            run();
+            return true;
+        } catch {
+            return false;
+        }
+    };
+    const config = (key: string) => (value: unknown) => problemsOf({ [key]: value }).length === 0;
+    const specPatch = (field: keyof SpecPatchOptions) => (value: unknown) =>
+        accepts(() => validateSpecPatchOptions({ ...patchOptions, [field]: value }));
+    const kopsCluster = (field: keyof KopsClusterSettingsArgs) => (value: unknown) =>
+        accepts(() => checkedKopsClusterSettings("c", { ...clusterArgs, [field]: value }));
+    const kubeconfig = (field: string) => (value: unknown) =>
+        accepts(() => renderUserKubeconfig({ ...kubeconfigArgs, [field]: value }));
+    // A script's check, run by bash on the values as the environment carries them (String(value)).
+    const script =
+        (check: string) =>
+        (values: unknown[]): boolean[] => {
+            const run = spawnSync(
+                "bash",
+                [
+                    "-c",
+                    `source '${scriptsDir}/lib.sh'; for v in "$@"; do if ${check}; then echo yes; else echo no; fi; done`,
+                    "-",
+                ].concat(values.map(String)),
+                { encoding: "utf8" },
             );
+            assert.strictEqual(run.status, 0, run.stderr);
+            return run.stdout
+                .trim()
+                .split("\n")
+                .map((verdict) => verdict === "yes");
+        };
+
+    interface Row {
+        setting: string;
+        accepted: unknown[];
+        refused: unknown[];
+        checks: Record<string, (value: unknown) => boolean>;
+        /** The scripts' check, when a script checks the value too. */
+        script?: (values: unknown[]) => boolean[];
+        /** The script checks the value's grammar only (a Go duration); its bounds are held before the script runs. */
+        scriptChecksShapeOnly?: (value: unknown) => boolean;
+    }
+    const table: Row[] = [
+        {
+            setting: "aws:region",
+            accepted: ["eu-west-1", "us-gov-west-1", "us-isob-east-1", "eusc-de-east-1"],
+            refused: ["eu-west", "EU-WEST-1", "eu-west-1a"],
+            checks: {
+                config: (region) => problemsOf({}, region as string).length === 0,
+                specPatch: specPatch("stateBucketRegion"),
+                kopsCluster: (region) =>
+                    accepts(() =>
+                        checkedKopsClusterSettings("c", { ...clusterArgs, region: region as string, zones: [`${region}a`] }),
+                    ),
+                kubeconfig: kubeconfig("region"),
+            },
+        },
+        {
+            setting: "clusterName",
+            accepted: ["dev.k8s.local", "dev.example.com"],
+            refused: ["Dev.example.com", "dev_1.example.com", "dev", `${"a".repeat(64)}.k8s.local`, "-dev.k8s.local"],
+            checks: { config: config("clusterName"), specPatch: specPatch("clusterName"), kubeconfig: kubeconfig("clusterName") },
+        },
+        {
+            setting: "stateBucketName",
+            accepted: ["kops-state-test", "a.b-c"],
+            refused: ["Kops", "ab", "a..b", "192.168.1.1", "xn--bucket", "bucket-s3alias"],
+            checks: { config: config("stateBucketName"), specPatch: specPatch("stateBucket") },
+        },
+        {
+            setting: "nodeCount",
+            accepted: [1, 2, 100],
+            refused: [0, -1, 101, 1.5],
+            checks: { config: config("nodeCount"), specPatch: specPatch("nodeCount") },
+            script: script('is_node_count "$v"'),
+        },
+        {
+            setting: "controlPlaneCount",
+            accepted: [1, 3, 5],
+            refused: [0, 2, 4, 7, -1, 1.5],
+            checks: { config: config("controlPlaneCount"), specPatch: specPatch("controlPlaneCount") },
+            script: script('is_control_plane_count "$v"'),
+        },
+        {
+            setting: "nodeSize",
+            accepted: ["t3.medium", "m7i-flex.large", "c7i.metal-24xl"],
+            refused: ["t3", "T3.medium", "t3.", "medium"],
+            checks: { config: config("nodeSize"), specPatch: specPatch("nodeSize") },
+        },
+        {
+            setting: "controlPlaneSize",
+            accepted: ["t3.medium", "m7i.large"],
+            refused: ["t3", "T3.medium"],
+            checks: { config: config("controlPlaneSize"), specPatch: specPatch("controlPlaneSize") },
+        },
+        {
+            setting: "webhookCacheTtl",
+            accepted: ["5m0s", "30s", "0s", "1h"],
+            refused: ["5", "1d", "-5m", "2h"],
+            checks: { config: config("webhookCacheTtl"), specPatch: specPatch("webhookCacheTtl") },
+        },
+        {
+            setting: "hookRunner",
+            accepted: ["container", "host"],
+            refused: ["docker", ""],
+            checks: { config: config("hookRunner"), specPatch: specPatch("hookRunner") },
+        },
+        {
+            setting: "hookImage",
+            accepted: ["public.ecr.aws/aws-cli/aws-cli:2.31.23", `amazon/aws-cli@sha256:${"a".repeat(64)}`],
+            refused: ["amazon/aws-cli", "amazon/aws-cli:latest", "amazon/AWS-cli:2.0.0", "amazon/aws-cli@sha256:abc", "a b:1"],
+            checks: { config: config("hookImage"), specPatch: specPatch("hookImage") },
+        },
+        {
+            setting: "authenticatorImage",
+            accepted: [defaultAuthenticatorImage, `registry.example.com:5000/team/authenticator@sha256:${"0".repeat(64)}`],
+            refused: ["aws-iam-authenticator", "x/aws-iam-authenticator:latest", "X/Authenticator:v1", ":v1", "a b:v1"],
+            checks: {
+                config: config("authenticatorImage"),
+                manifests: (image) => accepts(() => checkAuthenticatorImage(image as string)),
+            },
+        },
+        {
+            setting: "authenticatorUid",
+            accepted: [1, 10000, 2147483647],
+            refused: [0, -1, 2147483648, 1.5],
+            checks: {
+                config: config("authenticatorUid"),
+                specPatch: specPatch("authenticatorUid"),
+                manifests: (uid) => accepts(() => checkAuthenticatorUid(uid as number)),
+            },
+        },
+        {
+            setting: "kubernetesVersion",
+            accepted: ["1.34.10", "v1.31.0", "1.36.2"],
+            refused: ["1.30.5", "1.37.0", "1.34", "1.34.10-rc.1", "latest"],
+            checks: { config: config("kubernetesVersion"), specPatch: specPatch("kubernetesVersion") },
+        },
+        {
+            setting: "validateTimeout",
+            accepted: ["15m", "1h30m", "1m", "2h"],
+            refused: ["59s", "3h", "15", "1d"],
+            checks: { config: config("validateTimeout"), kopsCluster: kopsCluster("validateTimeout") },
+            script: script('is_go_duration "$v"'),
+            scriptChecksShapeOnly: isGoDuration,
+        },
+        {
+            setting: "adminCredentialTtl",
+            accepted: ["1h", "90m", "24h"],
+            refused: ["30s", "25h", "1", "1d"],
+            checks: { config: config("adminCredentialTtl"), kopsCluster: kopsCluster("adminTtl") },
+            script: script('is_go_duration "$v"'),
+            scriptChecksShapeOnly: isGoDuration,
+        },
+        {
+            setting: "zones",
+            accepted: [["eu-west-1a"], ["eu-west-1a", "eu-west-1b"]],
+            // [] is no refusal: the config reads it as the region's zone a, which is what the component gets.
+            refused: [["eu-west-2a"], ["eu-west-1"], ["EU-WEST-1A"], ["eu-west-1a", "eu-west-1a"]],
+            checks: { config: config("zones"), kopsCluster: kopsCluster("zones") },
+        },
+        {
+            setting: "authenticatorCpuLimit",
+            accepted: ["100m", "0.5", "1"],
+            refused: ["0", "-1", "1x", "abc"],
+            checks: {
+                config: config("authenticatorCpuLimit"),
+                manifests: (cpu) => accepts(() => resolveAuthenticatorResources({ limits: { cpu: cpu as string } })),
+            },
+        },
+        {
+            setting: "authenticatorMemoryLimit",
+            accepted: ["64Mi", "1Gi", "128M"],
+            refused: ["0", "1Xi", "-1Mi", "abc"],
+            checks: {
+                config: config("authenticatorMemoryLimit"),
+                manifests: (memory) => accepts(() => resolveAuthenticatorResources({ limits: { memory: memory as string } })),
+            },
+        },
+        {
+            setting: "topology",
+            accepted: ["public", "private"],
+            refused: ["Public", "gossip", ""],
+            checks: { config: config("topology") },
+            script: script('is_topology "$v"'),
+        },
+    ];
+
+    for (const row of table) {
+        it(`${row.setting}: ${[...Object.keys(row.checks), ...(row.script ? ["script"] : [])].join(", ")} accept and refuse alike`, () => {
+            const values = [...row.accepted, ...row.refused];
+            const scriptVerdicts = row.script?.(values);
+            values.forEach((value, i) => {
+                const expected = i < row.accepted.length;
+                const verdicts = Object.fromEntries(Object.entries(row.checks).map(([name, check]) => [name, check(value)]));
+                if (scriptVerdicts) {
+                    verdicts.script = row.scriptChecksShapeOnly?.(value) ? expected : scriptVerdicts[i];
+                    if (row.scriptChecksShapeOnly?.(value)) {
+                        assert.ok(scriptVerdicts[i], `the script refuses ${JSON.stringify(value)}, which is well formed`);
+                    }
+                }
+                assert.deepStrictEqual(
+                    verdicts,
+                    Object.fromEntries(Object.keys(verdicts).map((name) => [name, expected])),
+                    `${row.setting} ${JSON.stringify(value)} should be ${expected ? "accepted" : "refused"} by all`,
+                );
+            });
         });
     }
 
@@ -325,40 +520,6 @@ describe("one rule per value: the config, the spec patch, KopsCluster and the ku
         assert.deepStrictEqual(problemsOf({}, "eusc-de-east-1"), []);
         assert.match(renderUserKubeconfig({ ...kubeconfigArgs, region: "eusc-de-east-1" }), /- eusc-de-east-1/);
     });
-
-    for (const name of [
-        "dev.k8s.local",
-        "dev.example.com",
-        "Dev.example.com",
-        "dev_1.example.com",
-        "dev",
-        `${"a".repeat(64)}.k8s.local`,
-        "-dev.k8s.local",
-    ]) {
-        it(`cluster name ${JSON.stringify(name.slice(0, 20))}: the config, the kubeconfig renderer and the spec patch say the same`, () => {
-            const configOk = problemsOf({ clusterName: name }).length === 0;
-            const kubeconfigOk = (() => {
-                try {
-                    renderUserKubeconfig({ ...kubeconfigArgs, clusterName: name });
-                    return true;
-                } catch {
-                    return false;
-                }
-            })();
-            const patchOk = (() => {
-                try {
-                    validateSpecPatchOptions({ ...patchOptions, clusterName: name });
-                    return true;
-                } catch {
-                    return false;
-                }
-            })();
-            assert.deepStrictEqual(
-                { configOk, kubeconfigOk, patchOk },
-                { configOk: isClusterName(name), kubeconfigOk: isClusterName(name), patchOk: isClusterName(name) },
-            );
-        });
-    }
 });
 
 // Issue 17: values copied from the AWS console and the CLI, and configurations that lock every IAM

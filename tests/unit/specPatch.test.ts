@@ -4,8 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { authenticatorStateHostPath } from "../../components/authenticator/manifests";
-import { authenticatorCertDir, certFetchSteps, renderCertFetchScript } from "../../components/kops/certFetchHook";
+import { certFetchSteps, renderCertFetchScript } from "../../components/kops/certFetchHook";
 import { extractImmutableSettings } from "../../components/kops/immutableSettings";
 import {
     canonicalGoDuration,
@@ -302,10 +301,6 @@ describe("kOps spec patch", () => {
             assert.doesNotMatch(hook.manifest.replace(/^ExecStart=\/bin\/sh -c "(.*)"$/m, "$1"), /[$%"'\\]/);
         });
 
-        it("fills the directory the authenticator DaemonSet mounts", () => {
-            assert.strictEqual(`${authenticatorCertDir}/`, authenticatorStateHostPath);
-        });
-
         it("spreads nodeCount over the node groups as kops create cluster does, and sizes every group", () => {
             const ha = readFixture("create-cluster-complex-private");
             const groups = instanceGroups(patchClusterSpec(ha, optionsFor(ha, { nodeCount: 10 })));
@@ -525,7 +520,7 @@ describe("kOps spec patch", () => {
                     for (const expected of [
                         /stateBucket: "s3:\/\/example" is not valid; expected an S3 bucket name/,
                         /webhookCacheTtl: "5 minutes" is not valid; expected a Go duration/,
-                        /hookImage: "amazon\/aws-cli:latest" is not valid; expected an image reference pinned/,
+                        /hookImage: "amazon\/aws-cli:latest" is not valid; expected a pinned image reference/,
                         /nodeCount: -1 is not valid/,
                         /kubernetesVersion: "latest" is not valid/,
                         /webhookKubeconfig: .* is not valid; expected the webhook kubeconfig as YAML text with clusters and no private key/,

@@ -159,6 +159,23 @@ is_go_duration() {
   [[ "$1" =~ $pattern ]]
 }
 
+# is_node_count TEXT: true for a whole number from 1 to 100, the bounds of isNodeCount in
+# components/config/rules.ts (tests/scripts/kopsScripts.test.ts keeps the two equal).
+is_node_count() {
+  [[ "$1" =~ ^[1-9][0-9]{0,2}$ ]] && ((10#$1 <= 100))
+}
+
+# is_control_plane_count TEXT: true for 1, 3 or 5, isControlPlaneCount in components/config/rules.ts
+# (tests/unit/badInput.test.ts keeps the two equal).
+is_control_plane_count() {
+  [[ "$1" == 1 || "$1" == 3 || "$1" == 5 ]]
+}
+
+# is_topology TEXT: true for public or private, the topology setting's values (tests/unit/badInput.test.ts).
+is_topology() {
+  [[ "$1" == public || "$1" == private ]]
+}
+
 # The owner marker kops-iam-auth wrote before it named the owner: a cluster carrying it is taken as
 # this stack's (stacks made by that version upgrade), and the marker is rewritten at its next converge.
 LEGACY_OWNER_MARKER=kops-iam-auth

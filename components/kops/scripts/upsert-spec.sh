@@ -39,10 +39,10 @@ ADOPT_EXISTING=${ADOPT_EXISTING:-false}
 RECREATE_MISSING_CLUSTER=${RECREATE_MISSING_CLUSTER:-false}
 KOPS_EXTRA_FLAGS=${KOPS_EXTRA_FLAGS:-[]}
 
-[[ "$NODE_COUNT" =~ ^[0-9]+$ ]] || die "NODE_COUNT is \"$NODE_COUNT\"; expected a whole number (0 or more)"
-[[ "$CONTROL_PLANE_COUNT" =~ ^[1-9][0-9]*$ ]] ||
-  die "CONTROL_PLANE_COUNT is \"$CONTROL_PLANE_COUNT\"; expected a whole number, 1 or more"
-[[ "$TOPOLOGY" == public || "$TOPOLOGY" == private ]] ||
+is_node_count "$NODE_COUNT" || die "NODE_COUNT is \"$NODE_COUNT\"; expected a whole number from 1 to 100"
+is_control_plane_count "$CONTROL_PLANE_COUNT" ||
+  die "CONTROL_PLANE_COUNT is \"$CONTROL_PLANE_COUNT\"; expected 1, 3 or 5"
+is_topology "$TOPOLOGY" ||
   die "TOPOLOGY is \"$TOPOLOGY\"; expected public or private"
 [[ "$ADOPT_EXISTING" == true || "$ADOPT_EXISTING" == false ]] ||
   die "ADOPT_EXISTING is \"$ADOPT_EXISTING\"; expected true or false"
