@@ -158,3 +158,27 @@ export class StubKopsSandbox {
         fs.rmSync(this.root, { recursive: true, force: true });
     }
 }
+
+/**
+ * The verdicts of one of lib.sh's value checks (`is_go_duration "$v"`, with `$v` each value) on
+ * `values`, as bash gives them: true where the check accepts the value.
+ */
+export function libShVerdicts(check: string, values: string[]): boolean[] {
+    const run = spawnSync(
+        "bash",
+        [
+            "-c",
+            `source '${scriptsDir}/lib.sh'; for v in "$@"; do if ${check}; then echo yes; else echo no; fi; done`,
+            "-",
+            ...values,
+        ],
+        { encoding: "utf8" },
+    );
+    if (run.status !== 0) {
+        throw new Error(`lib.sh check ${check} failed: ${run.stderr}`);
+    }
+    return run.stdout
+        .trim()
+        .split("\n")
+        .map((verdict) => verdict === "yes");
+}

@@ -19,7 +19,16 @@ import {
 import { isGoDuration, isNodeCount } from "../../components/config/rules";
 import { requireTool } from "../helpers/tools";
 import { requireKopsModule } from "../helpers/kopsFixtures";
-import { baseSettings, clusterName, scriptsDir, stateStore, StubKopsSandbox, stubsDir, testCaPem } from "../helpers/stubKops";
+import {
+    baseSettings,
+    clusterName,
+    libShVerdicts,
+    scriptsDir,
+    stateStore,
+    StubKopsSandbox,
+    stubsDir,
+    testCaPem,
+} from "../helpers/stubKops";
 
 type Run = SpawnSyncReturns<string>;
 
@@ -339,24 +348,9 @@ describe("kOps lifecycle scripts (stub kops)", function () {
                 " 5m",
                 "5m\n",
             ];
-            const check = spawnSync(
-                "bash",
-                [
-                    "-c",
-                    `source '${scriptsDir}/lib.sh'; for d in "$@"; do if is_go_duration "$d"; then echo yes; else echo no; fi; done`,
-                    "-",
-                    ...samples,
-                ],
-                { encoding: "utf8" },
-            );
-            assert.equal(check.status, 0, check.stderr);
-            const verdicts = check.stdout.trim().split("\n");
+            const verdicts = libShVerdicts('is_go_duration "$v"', samples);
             samples.forEach((sample, i) =>
-                assert.equal(
-                    verdicts[i] === "yes",
-                    isGoDuration(sample),
-                    `${JSON.stringify(sample)}: the script says ${verdicts[i]}`,
-                ),
+                assert.equal(verdicts[i], isGoDuration(sample), `${JSON.stringify(sample)}: the script says ${verdicts[i]}`),
             );
         });
 
@@ -381,22 +375,11 @@ describe("kOps lifecycle scripts (stub kops)", function () {
                 "1\n",
                 "0x10",
             ];
-            const check = spawnSync(
-                "bash",
-                [
-                    "-c",
-                    `source '${scriptsDir}/lib.sh'; for n in "$@"; do if is_node_count "$n"; then echo yes; else echo no; fi; done`,
-                    "-",
-                    ...samples,
-                ],
-                { encoding: "utf8" },
-            );
-            assert.equal(check.status, 0, check.stderr);
-            const verdicts = check.stdout.trim().split("\n");
+            const verdicts = libShVerdicts('is_node_count "$v"', samples);
             // The environment carries String(nodeCount): a string that is not one is refused by both.
             samples.forEach((sample, i) =>
                 assert.equal(
-                    verdicts[i] === "yes",
+                    verdicts[i],
                     String(Number(sample)) === sample && isNodeCount(Number(sample)),
                     `${JSON.stringify(sample)}: the script says ${verdicts[i]}`,
                 ),

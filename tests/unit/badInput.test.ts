@@ -14,13 +14,10 @@ import {
     defaultAuthenticatorImage,
     resolveAuthenticatorResources,
 } from "../../components/authenticator/manifests";
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
 import { isGoDuration, isInstanceTypeShape, isKnownInstanceType } from "../../components/config/rules";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-
-const scriptsDir = path.join(__dirname, "../../components/kops/scripts");
+import { libShVerdicts } from "../helpers/stubKops";
 
 const required = { clusterName: "dev.k8s.local", stateBucketName: "kops-state-test" };
 
@@ -321,22 +318,8 @@ describe("one rule per value: the stack config, each component and the scripts a
     // A script's check, run by bash on the values as the environment carries them (String(value)).
     const script =
         (check: string) =>
-        (values: unknown[]): boolean[] => {
-            const run = spawnSync(
-                "bash",
-                [
-                    "-c",
-                    `source '${scriptsDir}/lib.sh'; for v in "$@"; do if ${check}; then echo yes; else echo no; fi; done`,
-                    "-",
-                ].concat(values.map(String)),
-                { encoding: "utf8" },
-            );
-            assert.strictEqual(run.status, 0, run.stderr);
-            return run.stdout
-                .trim()
-                .split("\n")
-                .map((verdict) => verdict === "yes");
-        };
+        (values: unknown[]): boolean[] =>
+            libShVerdicts(check, values.map(String));
 
     interface Row {
         setting: string;
