@@ -11,7 +11,7 @@
 // ARNs keep their paths: an IAM user's caller ARN is its full ARN, path included, and the server
 // compares it unchanged (StripPath leaves user ARNs alone too).
 import * as YAML from "yaml";
-import { accountIdPattern, awsPartitions, iamName, redactSecrets, roleArnPattern, userArnPattern } from "../config/rules";
+import { accountIdPattern, awsPartitions, iamName, redactSecrets, roleArnPattern, userArnPattern } from "../core/rules";
 import {
     duplicateProblem,
     findDuplicateIdentities,
@@ -19,8 +19,8 @@ import {
     IamArnParts,
     IdentityEntry,
     roleArnWithoutPath,
-} from "./identityRules";
-import { IdentityMappings, RoleMapping, UserMapping } from "./mappings";
+} from "../core/identityRules";
+import { IdentityMappings, RoleMapping, UserMapping } from "../core/mappings";
 
 export interface RenderedAuthenticatorConfig {
     /** The config.yaml text for the ConfigMap. */

@@ -14,7 +14,7 @@ import {
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
 } from "./manifests";
-import { IdentityMappings } from "./mappings";
+import { IdentityMappings } from "../core/mappings";
 import { unknownClusterRoleWarnings } from "./signInReach";
 
 export interface IamAuthenticatorArgs {

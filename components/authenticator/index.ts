@@ -1,5 +1,4 @@
-// aws-iam-authenticator: its key and certificate (pki.ts), who it maps (mappings.ts, identityRules.ts),
-// the config.yaml it reads (configFile.ts), its Kubernetes objects (manifests.ts, iamAuthenticator.ts),
+// aws-iam-authenticator: its key and certificate (pki.ts), the config.yaml it reads (configFile.ts), its Kubernetes objects (manifests.ts, iamAuthenticator.ts),
 // the kube-apiserver's webhook kubeconfig (webhookKubeconfig.ts), and what people sign in with
 // (userKubeconfig.ts, nextSteps.ts).
 export { AuthenticatorPki, authenticatorCertificateRequest } from "./pki";
@@ -7,9 +6,7 @@ export type { AuthenticatorPkiArgs } from "./pki";
 export { IamAuthenticator } from "./iamAuthenticator";
 export type { IamAuthenticatorArgs } from "./iamAuthenticator";
 
-// Identity mappings, and the config.yaml aws-iam-authenticator reads them from.
-export { defaultAccessRoles } from "./mappings";
-export type { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "./mappings";
+// The config.yaml aws-iam-authenticator reads its identity mappings from.
 export { canonicalizeIdentityMappings, parseAuthenticatorConfig, renderAuthenticatorConfig } from "./configFile";
 export type { RenderedAuthenticatorConfig } from "./configFile";
 
@@ -18,18 +15,15 @@ export {
     authenticatorName,
     authenticatorNamespace,
     configChecksum,
-    defaultAuthenticatorImage,
-    defaultAuthenticatorResources,
-    defaultAuthenticatorUid,
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
 } from "./manifests";
-export type { AuthenticatorDaemonSetArgs, AuthenticatorResources, GroupClusterRoleBinding } from "./manifests";
+export type { AuthenticatorDaemonSetArgs, GroupClusterRoleBinding } from "./manifests";
 
 // Kubeconfigs: the apiserver's webhook kubeconfig, one per IAM role for people, and what to run next.
 export { authenticatorPort, authenticatorWebhookUrl, renderWebhookKubeconfig } from "./webhookKubeconfig";
-export { renderUserKubeconfig, TokenCommand } from "./userKubeconfig";
+export { renderUserKubeconfig } from "./userKubeconfig";
 export type { UserKubeconfigArgs } from "./userKubeconfig";
 export { renderNextSteps } from "./nextSteps";
 export type { NextStepsArgs, SignInRole } from "./nextSteps";

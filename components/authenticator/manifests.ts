@@ -3,60 +3,17 @@
 // mapped groups. Modelled on upstream's deploy/example.yaml and kOps' authentication.aws addon,
 // with the choices explained where they differ.
 import { createHash } from "crypto";
-import { cpuCores, isAuthenticatorUid, isPinnedImage, memoryBytes, pinnedImageAccepted } from "../config/rules";
+import { cpuCores, isAuthenticatorUid, isPinnedImage, memoryBytes, pinnedImageAccepted } from "../core/rules";
 import { authenticatorPort } from "./webhookKubeconfig";
+import { AuthenticatorResourceOverrides, AuthenticatorResources } from "../core/types";
+import { defaultAuthenticatorImage, defaultAuthenticatorResources, defaultAuthenticatorUid } from "../core/defaults";
+import { authenticatorCertDir } from "../core/hostLayout";
 
 export const authenticatorName = "aws-iam-authenticator";
 export const authenticatorNamespace = "kube-system";
 export const authenticatorLabels = { "k8s-app": authenticatorName };
 /** The ConfigMap key the server reads (`--config`). */
 export const authenticatorConfigKey = "config.yaml";
-/**
- * The host directory where the control-plane hook (kops/certFetchHook.ts) puts cert.pem and key.pem,
- * and which the DaemonSet mounts as the server's state directory.
- */
-export const authenticatorCertDir = "/srv/kubernetes/aws-iam-authenticator";
-/**
- * The uid (and gid) the server runs as; the hook must chown cert.pem and key.pem to the same id.
- * 10000 is kOps' choice (nodeup creates that user for its own authenticator) and the user the
- * EKS Distro images had before v0.7.10.
- */
-export const defaultAuthenticatorUid = 10000;
-/**
- * The image kOps deploys for its own authenticator (kOps 1.29.1 to 1.36). It runs as uid 10000.
- * EKS Distro images from v0.7.10 on run as 65532 (aws/eks-anywhere#10504); they work here too, as
- * the pod sets runAsUser, as long as their binary is executable by that uid.
- */
-export const defaultAuthenticatorImage = "public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7";
-
-/** Kubernetes quantities for the container's CPU and memory. */
-export interface ResourceQuantities {
-    memory: string;
-    cpu: string;
-}
-
-export interface AuthenticatorResources {
-    requests: ResourceQuantities;
-    limits: ResourceQuantities;
-}
-
-/** Some of AuthenticatorResources; what is left out keeps its default. */
-export interface AuthenticatorResourceOverrides {
-    requests?: ResourceQuantityOverrides;
-    limits?: ResourceQuantityOverrides;
-}
-
-export interface ResourceQuantityOverrides {
-    memory?: string;
-    cpu?: string;
-}
-
-/** The 2018 recipe's figures, which upstream's example and kOps still use. */
-export const defaultAuthenticatorResources: AuthenticatorResources = {
-    requests: { memory: "20Mi", cpu: "10m" },
-    limits: { memory: "20Mi", cpu: "100m" },
-};
-
 const configMountPath = "/etc/aws-iam-authenticator/";
 const stateMountPath = "/var/aws-iam-authenticator/";
 

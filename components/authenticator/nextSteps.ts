@@ -1,6 +1,6 @@
 // The commands a person runs after `pulumi up`: fetch a role's kubeconfig from the stack outputs,
 // reach the cluster with it, and the kOps admin way in when IAM sign-in is not working.
-import type { TokenCommand } from "./userKubeconfig";
+import type { TokenCommand } from "../core/types";
 
 /** One IAM role people sign in with, as KopsIamCluster created it. */
 export interface SignInRole {

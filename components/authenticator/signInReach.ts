@@ -1,7 +1,7 @@
 // Who can still get into the cluster after a mapping or binding change: the stack config, KopsIamCluster
 // and IamAuthenticator check it before anything is registered, because the Kubernetes side accepts all
 // of it silently (an empty config.yaml, a ClusterRoleBinding to a ClusterRole that does not exist).
-import { AccessRole, RoleMapping, UserMapping } from "./mappings";
+import { AccessRole, RoleMapping, UserMapping } from "../core/mappings";
 
 /** kOps' own way in, which works whatever the authenticator maps. */
 export const kopsAdminWayIn =

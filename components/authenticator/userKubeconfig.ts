@@ -2,18 +2,9 @@
 // an STS GetCallerIdentity request for the cluster ID as that role, and the authenticator on the
 // control plane verifies it. The file holds no secret: the credentials stay in the user's AWS setup.
 import * as YAML from "yaml";
-import { clusterNameAccepted, isClusterName, isRegion, regionAccepted, roleArnPattern } from "../config/rules";
-import { iamArnParts } from "./identityRules";
-
-/**
- * Which program a user kubeconfig runs for a token. `aws-iam-authenticator` is the upstream client.
- * `aws` is `aws eks get-token`, for people who have only the AWS CLI: it makes no EKS call, it
- * presigns the same request with the same `x-k8s-aws-id` header, so the authenticator accepts its
- * tokens too. An `as const` object rather than a bare union, so that the component schema
- * (PulumiPlugin.yaml) can declare it as an enum.
- */
-export const TokenCommand = { AwsIamAuthenticator: "aws-iam-authenticator", Aws: "aws" } as const;
-export type TokenCommand = (typeof TokenCommand)[keyof typeof TokenCommand];
+import { clusterNameAccepted, isClusterName, isRegion, regionAccepted, roleArnPattern } from "../core/rules";
+import { iamArnParts } from "../core/identityRules";
+import { TokenCommand } from "../core/types";
 
 export interface UserKubeconfigArgs {
     /** The kOps cluster name; names the kubeconfig's cluster, user and context. */

@@ -2,8 +2,9 @@
 // existing roles, users and accounts) into Kubernetes users and groups.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { duplicateProblem, findDuplicateIdentities, IdentityEntry } from "../authenticator/identityRules";
-import { AccessRole, defaultAccessRoles, IdentityMappings, RoleMapping, UserMapping } from "../authenticator/mappings";
+import { duplicateProblem, findDuplicateIdentities, IdentityEntry } from "../core/identityRules";
+import { defaultAccessRoles } from "../core/defaults";
+import { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "../core/mappings";
 import { renderTrustPolicy } from "./policies";
 
 export interface AccessRolesArgs {

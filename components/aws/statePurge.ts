@@ -13,7 +13,7 @@
 // the AWS CLI and jq on the machine running `pulumi destroy` (jq the kOps scripts already need).
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { clusterStatePrefix } from "./stateStoreLayout";
+import { clusterStatePrefix } from "../core/stateStoreLayout";
 
 /**
  * The script (bash) that deletes every object version and delete marker under

@@ -3,13 +3,13 @@
 import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { claimEnvironment, kopsCommandLines } from "../kops/commandEnvironment";
-import { kopsClusterDefaults } from "../kops/defaults";
+import { claimEnvironment, kopsCommandLines } from "../core/kopsCommandLines";
+import { kopsClusterDefaults } from "../core/defaults";
 import { renderTlsOnlyBucketPolicy } from "./policies";
 import { checkedStateBucketName } from "./stateBucketCheck";
 import { statePurgeCommand } from "./statePurge";
-import { ImmutableSettingsGuard } from "../kops/immutableGuard";
-import { AuthenticatorObjectKeys, authenticatorObjectKeys, stateStoreUrl } from "./stateStoreLayout";
+import { ImmutableSettingsGuard } from "../core/immutableGuard";
+import { AuthenticatorObjectKeys, authenticatorObjectKeys, stateStoreUrl } from "../core/stateStoreLayout";
 
 export interface KopsStateStoreArgs {
     /** The kOps cluster name (a DNS name); the objects go under `<clusterName>/addons/authenticator/`. */

@@ -1,4 +1,4 @@
-// Stack config -> typed, validated settings, by the tables of ./settings.ts and the rules of ./rules.ts.
+// Stack config -> typed, validated settings, by the tables of ./settings.ts and the rules of ../core/.
 // Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -9,18 +9,18 @@ import {
     iamArnMistake,
     iamPathTooLong,
     mapRolesRepeatingCreatedRoles,
-} from "../authenticator/identityRules";
+} from "../core/identityRules";
 import { clusterRoleBindingName, maxObjectNameLength } from "../authenticator/manifests";
 import { renderTrustPolicy } from "../aws/policies";
 import { mapsNoIdentity, noIdentityReason } from "../authenticator/signInReach";
-import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "../authenticator/mappings";
+import { defaultAccessRoles } from "../core/defaults";
+import { AccessRole, RoleMapping, UserMapping } from "../core/mappings";
+import { instanceTypeAccepted, isKnownInstanceType, similarInstanceTypes } from "../core/instanceTypes";
 import {
     accountIdPattern,
     cpuCores,
     iamName,
-    instanceTypeAccepted,
     isClusterRoleName,
-    isKnownInstanceType,
     isKubernetesGroup,
     isKubernetesUsername,
     isRegion,
@@ -33,13 +33,12 @@ import {
     regionAccepted,
     roleArnPattern,
     rootArnPattern,
-    similarInstanceTypes,
     tagCountAccepted,
     tagKeyAccepted,
     tagValueAccepted,
     trustPolicyMaxLength,
     userArnPattern,
-} from "./rules";
+} from "../core/rules";
 import {
     accountIdAccepted,
     configNamespace,

@@ -2,28 +2,26 @@
 // does, its default, what is accepted and its check). Pulumi.yaml's `config:` block and the README's
 // configuration reference are checked against them; ./parse.ts reads and validates a stack with them.
 import {
-    AuthenticatorResources,
     defaultAuthenticatorImage,
     defaultAuthenticatorResources,
     defaultAuthenticatorUid,
-} from "../authenticator/manifests";
-import { AccessRole, defaultAccessRoles, RoleMapping, UserMapping } from "../authenticator/mappings";
-import { TokenCommand } from "../authenticator/userKubeconfig";
-import { kopsClusterDefaults } from "../kops/defaults";
-import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../kops/extraFlags";
-import { ClusterTopology } from "../kops/immutableSettings";
-import { HookRunner } from "../kops/specPatch";
+    defaultAccessRoles,
+    kopsClusterDefaults,
+} from "../core/defaults";
+import { AuthenticatorResources, TokenCommand, ClusterTopology, HookRunner } from "../core/types";
+import { AccessRole, RoleMapping, UserMapping } from "../core/mappings";
+import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../core/extraFlags";
+import { isDurationWithin, kopsDurationRules } from "../core/durations";
+import { instanceTypeAccepted } from "../core/instanceTypes";
 import {
     bucketNameAccepted,
     clusterNameAccepted,
     cpuCores,
     identityTemplates,
-    instanceTypeAccepted,
     instanceTypeShapeAccepted,
     isAuthenticatorUid,
     isBucketName,
     isClusterName,
-    isDurationWithin,
     isInstanceTypeShape,
     isNodeCount,
     isControlPlaneCount,
@@ -36,14 +34,13 @@ import {
     isSupportedKubernetesVersion,
     isZone,
     isZoneOf,
-    kopsDurationRules,
     maxTags,
     memoryBytes,
     networkingModes,
     tagKeyAccepted,
     tagValueAccepted,
     zoneAccepted,
-} from "./rules";
+} from "../core/rules";
 
 /** The project's config namespace (`name:` in Pulumi.yaml). */
 export const configNamespace = "kops-iam-auth";
@@ -290,7 +287,7 @@ export const simpleSettings = {
         default: [],
         description:
             "EC2 instance types to accept for nodeSize and controlPlaneSize although kOps' list " +
-            "(components/kops/instanceTypes.ts) does not have them yet: types newer than the pinned kOps release.",
+            "(components/core/instanceTypeList.ts) does not have them yet: types newer than the pinned kOps release.",
         accepted: `${instanceTypeShapeAccepted}; EC2 and kOps then decide at deploy time whether it exists`,
         checkItem: isInstanceTypeShape,
     },
@@ -418,7 +415,7 @@ export const simpleSettings = {
         default: [...kopsClusterDefaults.extraFlags],
         description: "Extra flags for kops create cluster, one flag per item, like --node-volume-size=64.",
         accepted: kopsExtraFlagsAccepted,
-        // The allow-list is kops/extraFlags.ts, shared with the KopsCluster component.
+        // The allow-list is core/extraFlags.ts, shared with the KopsCluster component.
         checkItem: (flag) => kopsExtraFlagProblem(flag) ?? true,
     },
     adoptExistingCluster: {

@@ -7,8 +7,8 @@
 // Either way the hook is one `/bin/sh -c` script whose command line systemd parses, expanding
 // `$VAR` and `%x` itself, so the script contains neither, nor quotes: every value is a validated
 // word, joined with spaces, and the shell syntax around them is fixed text.
-import { authenticatorCertDir } from "../authenticator/manifests";
-import { authenticatorObjectKeys } from "../aws/stateStoreLayout";
+import { authenticatorCertDir } from "../core/hostLayout";
+import { authenticatorObjectKeys } from "../core/stateStoreLayout";
 
 export interface CertFetchSource {
     /** State-store bucket name (no `s3://`). */

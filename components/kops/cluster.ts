@@ -6,44 +6,17 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import {
-    checkedCommandSettings,
-    clusterOwnerMarker,
-    kopsCommandEnvironments,
-    KopsCommandSettings,
-    kopsCommandLines,
-    kopsHelperModule,
-    KubeconfigMode,
-    withSpecRevision,
-} from "./commandEnvironment";
-import {
-    goDurationSeconds,
-    isDurationWithin,
-    isRegion,
-    isZoneOf,
-    kopsDurationRules,
-    regionAccepted,
-    zoneOfAccepted,
-} from "../config/rules";
+import { clusterOwnerMarker, kopsCommandLines, kopsHelperModule } from "../core/kopsCommandLines";
+import { KubeconfigMode, ClusterTopology, HookRunner } from "../core/types";
+import { checkedCommandSettings, kopsCommandEnvironments, KopsCommandSettings, withSpecRevision } from "./commandEnvironment";
+import { goDurationSeconds, isDurationWithin, kopsDurationRules } from "../core/durations";
+import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../core/rules";
 import { AdminCredentialRenewal } from "./adminCredential";
-import { kopsExtraFlagsProblems } from "./extraFlags";
-import { kopsClusterDefaults } from "./defaults";
-import { ImmutableSettingsGuard } from "./immutableGuard";
-import { ClusterTopology, immutableSettingsFromConfig } from "./immutableSettings";
+import { kopsExtraFlagsProblems } from "../core/extraFlags";
+import { kopsClusterDefaults, defaultKopsCommandTimeouts, KopsCommandTimeouts } from "../core/defaults";
+import { ImmutableSettingsGuard } from "../core/immutableGuard";
+import { immutableSettingsFromConfig } from "./immutableSettings";
 import { parseKubeconfigCluster } from "./kubeconfigInfo";
-import { HookRunner } from "./specPatch";
-
-/** Timeouts of each kOps command, as Pulumi durations ("60m", "2h"). */
-export interface KopsCommandTimeouts {
-    /** First deployment: spec, `update --yes`, `validate --wait`. Default 60m. */
-    create?: string;
-    /** A change: spec, `update --yes`, `rolling-update --yes` (every changed instance, one by one), validate. Default 120m. */
-    update?: string;
-    /** `kops delete cluster --yes`. Default 30m. */
-    delete?: string;
-}
-
-export const defaultKopsCommandTimeouts: Required<KopsCommandTimeouts> = { create: "60m", update: "120m", delete: "30m" };
 
 export interface KopsClusterArgs {
     /**
@@ -397,7 +370,7 @@ function checkComponentSettings(
     },
 ): void {
     const problems: string[] = [];
-    // Region, zones and extra flags: the stack config's rules (../config/rules.ts, ./extraFlags.ts).
+    // Region, zones and extra flags: the ground floor's rules (../core/rules.ts, ../core/extraFlags.ts).
     if (!isRegion(s.region)) {
         problems.push(`region is ${JSON.stringify(s.region)}; expected ${regionAccepted}`);
     }

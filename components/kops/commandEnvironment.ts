@@ -8,12 +8,10 @@
 // travel only through the environment; command lines are fixed strings (see
 // components/kops/scripts/*.sh for the variables they read).
 import { createHash } from "crypto";
-import { canonicalJson } from "./lifecycle";
-import { SpecPatchOptions, validateSpecPatchOptions } from "./specPatch";
-
-/** How the kubeconfig for the stack's Kubernetes provider authenticates (see KopsClusterArgs.kubeconfigMode). */
-export const KubeconfigMode = { AuthPlugin: "auth-plugin", Admin: "admin" } as const;
-export type KubeconfigMode = (typeof KubeconfigMode)[keyof typeof KubeconfigMode];
+import { canonicalJson } from "./canonicalJson";
+import { SpecPatchOptions, validateSpecPatchOptions } from "./specPatchOptions";
+import { KubeconfigMode } from "../core/types";
+import { kopsBaseEnvironment, kopsCommandLines } from "../core/kopsCommandLines";
 
 /** Everything the three commands need, resolved to plain values. */
 export interface KopsCommandSettings {
@@ -48,92 +46,6 @@ export interface KopsCommandSettings {
     authenticatorUid: number;
 }
 
-/**
- * The owner marker a cluster carries (annotation kops-iam-auth/created-by):
- * `<organization>/<project>/<stack>/<component>`, the component being the KopsCluster's resource
- * name. Another stack, or another component of this one (a rename), is refused by it.
- */
-export function clusterOwnerMarker(organization: string, project: string, stack: string, component: string): string {
-    for (const [what, value] of [
-        ["organization", organization],
-        ["project", project],
-        ["stack", stack],
-    ]) {
-        if (value === "" || value.includes("/")) {
-            throw new Error(`clusterOwnerMarker: the ${what} ${JSON.stringify(value)} is empty or contains "/"`);
-        }
-    }
-    if (component === "") {
-        throw new Error("clusterOwnerMarker: the component name is empty");
-    }
-    return `${organization}/${project}/${stack}/${component}`;
-}
-
-/** The shell commands each `local.Command` runs, per lifecycle step. */
-export interface KopsCommandLines {
-    /** Checks, before the authenticator's files are uploaded, that no other stack owns the cluster (claim.sh). */
-    claim: { create: string; update: string };
-    spec: { create: string; update: string; delete: string };
-    apply: { create: string; update: string };
-    kubeconfig: { create: string; update: string };
-}
-
-/**
- * What `pulumi destroy` runs for an adopted cluster: it only says that the cluster stays. The
- * cluster existed before this stack, so deleting it is its owner's call, not the stack's.
- * CLUSTER_NAME comes from the command's environment.
- */
-export const leaveAdoptedClusterRunning =
-    'echo "kops-iam-auth: cluster $CLUSTER_NAME was adopted, not created, by this stack; ' +
-    'it is left running (delete it with: kops delete cluster --name $CLUSTER_NAME --state $STATE_STORE --yes)"';
-
-/** The package's name and the export of its compiled helper program (kopsHelper.ts). */
-export const kopsHelperModule = "kops-iam-auth/kops-helper";
-
-/** What every command line starts with: the helper's `run` job, followed by the script and its arguments. */
-const kopsScriptRunner = `node -e 'require("${kopsHelperModule}").main(process.argv.slice(1))' run`;
-
-/** The script and arguments a command line runs (`... run apply.sh update` → apply.sh, [update]); undefined for another line. */
-export function parseKopsCommandLine(line: string): { script: string; args: string[] } | undefined {
-    if (!line.startsWith(`${kopsScriptRunner} `)) {
-        return undefined;
-    }
-    const [script, ...args] = line.slice(kopsScriptRunner.length + 1).split(" ");
-    return { script, args };
-}
-
-/**
- * The command lines, the same strings on every machine and checkout (a moved checkout or another
- * machine must not re-run kOps). Node resolves the package from the command provider's working
- * directory, the Pulumi project directory, as it resolves `@pulumi/pulumi` there for dynamic
- * providers: this repo itself (package self-reference) or a project that installed the package.
- * An adopted cluster is never deleted, and its first apply rolls the nodes: the patch changed a
- * running cluster, which `apply.sh update` (update, rolling-update, validate) is for; a new
- * cluster boots with the patched spec and needs no roll (`apply.sh create`).
- */
-export function kopsCommandLines(adoptExisting: boolean): KopsCommandLines {
-    const script = (name: string, ...args: string[]) => [kopsScriptRunner, name, ...args].join(" ");
-    return {
-        claim: {
-            create: script("claim.sh", "create"),
-            update: script("claim.sh", "update"),
-        },
-        spec: {
-            create: script("upsert-spec.sh", "create"),
-            update: script("upsert-spec.sh", "update"),
-            delete: adoptExisting ? leaveAdoptedClusterRunning : script("delete.sh"),
-        },
-        apply: {
-            create: script("apply.sh", adoptExisting ? "update" : "create"),
-            update: script("apply.sh", "update"),
-        },
-        kubeconfig: {
-            create: script("kubeconfig.sh"),
-            update: script("kubeconfig.sh"),
-        },
-    };
-}
-
 /** `s3://<bucket>` → `<bucket>`; anything else is refused, naming the value. */
 export function stateBucketName(stateStoreUrl: string): string {
     const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?$/.exec(stateStoreUrl);
@@ -144,21 +56,6 @@ export function stateBucketName(stateStoreUrl: string): string {
         );
     }
     return match[1];
-}
-
-/** The environment every kOps call gets: the binary, the cluster, the state store, the AWS region and profile. */
-function kopsBaseEnvironment(
-    s: Pick<KopsCommandSettings, "kopsBinary" | "clusterName" | "stateStoreUrl" | "region" | "awsProfile">,
-): Record<string, string> {
-    return {
-        KOPS_BIN: s.kopsBinary,
-        CLUSTER_NAME: s.clusterName,
-        STATE_STORE: s.stateStoreUrl,
-        // kOps reads the state bucket and calls EC2 through the AWS SDK's default chain: the same
-        // region (and profile) as the stack's AWS provider keeps both in one account and region.
-        AWS_REGION: s.region,
-        ...(s.awsProfile ? { AWS_PROFILE: s.awsProfile } : {}),
-    };
 }
 
 /** The patch the spec command applies to kOps' YAML (SPEC_PATCH, JSON). */
@@ -211,25 +108,6 @@ export function specEnvironment(s: KopsCommandSettings): Record<string, string> 
         // Only when on: stacks deployed before the setting existed see no input change.
         ...(s.recreateMissingCluster ? { RECREATE_MISSING_CLUSTER: "true" } : {}),
         SPEC_PATCH: JSON.stringify(specPatchOptions(s)),
-    };
-}
-
-/** What the claim command needs of the settings: how kops runs, the cluster, its owner, adoption. */
-export type ClaimSettings = Pick<
-    KopsCommandSettings,
-    "kopsBinary" | "clusterName" | "clusterOwner" | "stateStoreUrl" | "region" | "awsProfile" | "adoptExisting"
->;
-
-/**
- * The claim command's environment (claim.sh): whose cluster it is, and whether an unmarked one may
- * be adopted. It runs before the authenticator's files are uploaded, so another stack's cluster is
- * refused before anything of it is overwritten.
- */
-export function claimEnvironment(s: ClaimSettings): Record<string, string> {
-    return {
-        ...kopsBaseEnvironment(s),
-        CLUSTER_OWNER: s.clusterOwner,
-        ADOPT_EXISTING: String(s.adoptExisting),
     };
 }
 

@@ -25,8 +25,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { canonicalJson } from "./lifecycle";
-import { parseSpecPatchOptions, patchClusterSpec } from "./specPatch";
+import { canonicalJson } from "./canonicalJson";
+import { patchClusterSpec } from "./specPatch";
+import { parseSpecPatchOptions } from "./specPatchOptions";
 
 /**
  * The annotation that says which stack and component created the cluster (its owner marker,

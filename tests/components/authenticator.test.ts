@@ -16,7 +16,7 @@ import {
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
 } from "../../components/authenticator/manifests";
-import { IdentityMappings } from "../../components/authenticator/mappings";
+import { IdentityMappings } from "../../components/core/mappings";
 import { installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
 
 interface Registration {

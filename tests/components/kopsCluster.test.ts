@@ -8,10 +8,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { simpleSettings } from "../../components/config";
 import { KopsCluster, KopsClusterArgs } from "../../components/kops/cluster";
-import { kopsClusterDefaults } from "../../components/kops/defaults";
-import { fingerprint, leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/kops/commandEnvironment";
-import { diffCommandInputs, InputChange, RenderedResource } from "../../components/kops/lifecycle";
-import { parseSpecPatchOptions } from "../../components/kops/specPatch";
+import { kopsClusterDefaults } from "../../components/core/defaults";
+import { leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/core/kopsCommandLines";
+import { fingerprint } from "../../components/kops/commandEnvironment";
+import { diffCommandInputs, InputChange, RenderedResource } from "../../tools/plan/inputDiff";
+import { parseSpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import {
     fakeCertPem,

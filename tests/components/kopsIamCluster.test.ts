@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { parseStackSettings, StackSettings } from "../../components/config";
 import { KopsIamCluster, KopsIamClusterArgs } from "../../components/kopsIamCluster";
-import { kopsCommandLines } from "../../components/kops/commandEnvironment";
+import { kopsCommandLines } from "../../components/core/kopsCommandLines";
 import {
     fakeAccountId,
     fakePrivateKeyPem,

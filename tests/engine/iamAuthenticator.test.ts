@@ -6,7 +6,7 @@
 // controllers). No double.
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
-import { RoleMapping } from "../../components/authenticator/mappings";
+import { RoleMapping } from "../../components/core/mappings";
 import { adminRole, deployAuthenticator, Figures, previewSteps, startApiserverEngine, viewerRole } from "../helpers/engineStage";
 import { KubeApiserver } from "../helpers/kubeApiserver";
 import { runOk } from "../helpers/processes";

@@ -1,4 +1,4 @@
-// The immutable-settings guard (components/kops/immutableGuard.ts) through the real Pulumi engine:
+// The immutable-settings guard (components/core/immutableGuard.ts) through the real Pulumi engine:
 // a dynamic resource whose provider's `check` gets the old inputs from the engine, which is what
 // refuses, at preview, a change kOps cannot make. Registered on its own in an Automation API inline
 // program; its provider runs in Pulumi's dynamic-provider host (pulumi-resource-pulumi-nodejs, from
@@ -6,7 +6,7 @@
 // engine shows the refusal as a user meets it.
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
-import { ImmutableSettingsGuard } from "../../components/kops/immutableGuard";
+import { ImmutableSettingsGuard } from "../../components/core/immutableGuard";
 import { immutableSettingsFromConfig } from "../../components/kops/immutableSettings";
 import { Figures, previewSteps } from "../helpers/engineStage";
 import { PulumiEngine, pulumiEngine, requirePulumi, tempDir } from "../helpers/pulumiEngine";

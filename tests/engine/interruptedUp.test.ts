@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
-import { RoleMapping } from "../../components/authenticator/mappings";
+import { RoleMapping } from "../../components/core/mappings";
 import { adminRole, deployAuthenticator, Figures, previewSteps, startApiserverEngine, viewerRole } from "../helpers/engineStage";
 import { KubeApiserver } from "../helpers/kubeApiserver";
 import { runOk, waitUntil } from "../helpers/processes";

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
 import { IamAuthenticator } from "../../components/authenticator/iamAuthenticator";
-import { RoleMapping } from "../../components/authenticator/mappings";
+import { RoleMapping } from "../../components/core/mappings";
 import { KubeApiserver, startKubeApiserver } from "./kubeApiserver";
 import { PulumiEngine, pulumiEngine, requirePulumi } from "./pulumiEngine";
 import { requireTool } from "./tools";

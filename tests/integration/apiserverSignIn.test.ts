@@ -32,11 +32,12 @@ import {
     renderClusterRoleBindings,
 } from "../../components/authenticator/manifests";
 import { parseStackSettings, StackSettings } from "../../components/config";
-import { authenticatorCertDir } from "../../components/authenticator/manifests";
+import { authenticatorCertDir } from "../../components/core/hostLayout";
 import { certFetchSteps } from "../../components/kops/certFetchHook";
 import { patchClusterSpec, webhookFileAssetName } from "../../components/kops/specPatch";
-import { renderUserKubeconfig, TokenCommand } from "../../components/authenticator/userKubeconfig";
-import { IdentityMappings } from "../../components/authenticator/mappings";
+import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
+import { TokenCommand } from "../../components/core/types";
+import { IdentityMappings } from "../../components/core/mappings";
 import { renderNextSteps } from "../../components/authenticator/nextSteps";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
 import { requireAnyUid, DaemonSetLike, Mount, projectVolumes } from "../helpers/authenticatorPod";

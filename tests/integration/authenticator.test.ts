@@ -29,10 +29,11 @@ import {
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
 } from "../../components/authenticator/manifests";
-import { authenticatorCertDir } from "../../components/authenticator/manifests";
+import { authenticatorCertDir } from "../../components/core/hostLayout";
 import { certFetchSteps } from "../../components/kops/certFetchHook";
-import { renderUserKubeconfig, TokenCommand } from "../../components/authenticator/userKubeconfig";
-import { IdentityMappings } from "../../components/authenticator/mappings";
+import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
+import { TokenCommand } from "../../components/core/types";
+import { IdentityMappings } from "../../components/core/mappings";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
 import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
 import {

@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { kopsCommandEnvironments } from "../../components/kops/commandEnvironment";
 import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
-import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
+import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { kopsVersion, requireKopsModule } from "../helpers/kopsFixtures";
 import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/kopsOnMoto";

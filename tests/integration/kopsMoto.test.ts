@@ -18,15 +18,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-    claimEnvironment,
-    kopsCommandEnvironments,
-    KopsCommandSettings,
-    specEnvironment,
-} from "../../components/kops/commandEnvironment";
+import { claimEnvironment } from "../../components/core/kopsCommandLines";
+import { kopsCommandEnvironments, KopsCommandSettings, specEnvironment } from "../../components/kops/commandEnvironment";
 import { certFetchHookName, webhookFileAssetName, webhookKubeconfigPath } from "../../components/kops/specPatch";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
-import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
+import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout";
 import { requireKopsModule } from "../helpers/kopsFixtures";
 import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/moto";

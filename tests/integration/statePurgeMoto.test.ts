@@ -19,7 +19,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
+import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout";
 import { KopsStateStore } from "../../components/aws/stateStore";
 import { requireKopsModule } from "../helpers/kopsFixtures";
 import { kopsChannelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";

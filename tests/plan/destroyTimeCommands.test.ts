@@ -3,7 +3,7 @@
 // removes, moves or replaces such a command gets a DANGER line first. Synthetic renderings: the
 // provider rules themselves (what replaces a local.Command) are what is tested here.
 import * as assert from "assert";
-import { kopsCommandLines } from "../../components/kops/commandEnvironment";
+import { kopsCommandLines } from "../../components/core/kopsCommandLines";
 import { compareRenderings, replacementCauses } from "../../tools/plan/compare";
 import type { ProgramRendering, RecordedResource } from "../../tools/plan/mockRuntime";
 import { renderComparisonReport } from "../../tools/plan/report";

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { kopsCommandLines, leaveAdoptedClusterRunning } from "../../components/kops/commandEnvironment";
+import { kopsCommandLines, leaveAdoptedClusterRunning } from "../../components/core/kopsCommandLines";
 import { kopsImpact, kopsOperation } from "../../tools/plan/kopsOperations";
 
 const scriptsDir = "components/kops/scripts";

@@ -17,12 +17,8 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import {
-    kopsCommandEnvironments,
-    kopsCommandLines,
-    KopsCommandSettings,
-    withSpecRevision,
-} from "../../components/kops/commandEnvironment";
+import { kopsCommandLines } from "../../components/core/kopsCommandLines";
+import { kopsCommandEnvironments, KopsCommandSettings, withSpecRevision } from "../../components/kops/commandEnvironment";
 import { requireKopsModule } from "../helpers/kopsFixtures";
 import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubKopsEnv, stubsDir } from "../helpers/stubKops";
 

@@ -9,14 +9,10 @@ import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import {
-    claimEnvironment,
-    kopsCommandEnvironments,
-    KopsCommandLines,
-    kopsCommandLines,
-    KopsCommandSettings,
-} from "../../components/kops/commandEnvironment";
-import { isGoDuration, isNodeCount } from "../../components/config/rules";
+import { claimEnvironment, KopsCommandLines, kopsCommandLines } from "../../components/core/kopsCommandLines";
+import { kopsCommandEnvironments, KopsCommandSettings } from "../../components/kops/commandEnvironment";
+import { isGoDuration } from "../../components/core/durations";
+import { isNodeCount } from "../../components/core/rules";
 import { requireTool } from "../helpers/tools";
 import { requireKopsModule } from "../helpers/kopsFixtures";
 import {

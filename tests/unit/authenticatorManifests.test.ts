@@ -11,12 +11,12 @@ import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../compo
 import {
     AuthenticatorDaemonSetArgs,
     configChecksum,
-    defaultAuthenticatorImage,
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
 } from "../../components/authenticator/manifests";
-import { IdentityMappings } from "../../components/authenticator/mappings";
+import { defaultAuthenticatorImage } from "../../components/core/defaults";
+import { IdentityMappings } from "../../components/core/mappings";
 import { assertGolden } from "../helpers/golden";
 
 const clusterId = "kops-iam-auth.example.com";

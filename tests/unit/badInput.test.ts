@@ -3,19 +3,21 @@
 import * as assert from "assert";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import { ConfigError, parseStackSettings } from "../../components/config";
-import { findDuplicateIdentities, identityKey } from "../../components/authenticator/identityRules";
-import { allowedKopsExtraFlags, kopsExtraFlagProblem, kopsExtraFlagsProblems } from "../../components/kops/extraFlags";
-import { kopsInstanceTypes } from "../../components/kops/instanceTypes";
-import { validateSpecPatchOptions, SpecPatchOptions } from "../../components/kops/specPatch";
+import { findDuplicateIdentities, identityKey } from "../../components/core/identityRules";
+import { allowedKopsExtraFlags, kopsExtraFlagProblem, kopsExtraFlagsProblems } from "../../components/core/extraFlags";
+import { kopsInstanceTypes } from "../../components/core/instanceTypeList";
+import { validateSpecPatchOptions, SpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { checkedKopsClusterSettings, KopsClusterSettingsArgs } from "../../components/kops/cluster";
 import {
     checkAuthenticatorImage,
     checkAuthenticatorUid,
-    defaultAuthenticatorImage,
     resolveAuthenticatorResources,
 } from "../../components/authenticator/manifests";
+import { defaultAuthenticatorImage } from "../../components/core/defaults";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
-import { isGoDuration, isInstanceTypeShape, isKnownInstanceType } from "../../components/config/rules";
+import { isGoDuration } from "../../components/core/durations";
+import { isKnownInstanceType } from "../../components/core/instanceTypes";
+import { isInstanceTypeShape } from "../../components/core/rules";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { libShVerdicts } from "../helpers/stubKops";
 

@@ -1,9 +1,7 @@
 import * as assert from "assert";
+import { describeImmutableChanges, ImmutableClusterSettings, immutableRules } from "../../components/core/updateRules";
 import {
-    describeImmutableChanges,
     extractImmutableSettings,
-    ImmutableClusterSettings,
-    immutableRules,
     immutableSettingsFromConfig,
     networkingSpecKey,
 } from "../../components/kops/immutableSettings";

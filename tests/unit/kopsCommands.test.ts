@@ -6,25 +6,27 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-    applyEnvironment,
-    checkedCommandSettings,
     claimEnvironment,
     clusterOwnerMarker,
+    kopsCommandLines,
+    leaveAdoptedClusterRunning,
+    parseKopsCommandLine,
+} from "../../components/core/kopsCommandLines";
+import {
+    applyEnvironment,
+    checkedCommandSettings,
     fingerprint,
     kopsCommandEnvironments,
     KopsCommandSettings,
-    kopsCommandLines,
     kubeconfigEnvironment,
-    leaveAdoptedClusterRunning,
-    parseKopsCommandLine,
     specEnvironment,
     stateBucketName,
     withSpecRevision,
 } from "../../components/kops/commandEnvironment";
 import { runJob } from "../../components/kops/kopsHelper";
-import { immutableSettingsCheckFailures } from "../../components/kops/immutableGuard";
-import { diffCommandInputs } from "../../components/kops/lifecycle";
-import { parseSpecPatchOptions } from "../../components/kops/specPatch";
+import { immutableSettingsCheckFailures } from "../../components/core/immutableGuard";
+import { diffCommandInputs } from "../../tools/plan/inputDiff";
+import { parseSpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { fakeCertPem } from "../helpers/pulumiMocks";
 

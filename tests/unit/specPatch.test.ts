@@ -6,15 +6,14 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { certFetchSteps, renderCertFetchScript } from "../../components/kops/certFetchHook";
 import { extractImmutableSettings } from "../../components/kops/immutableSettings";
+import { canonicalGoDuration } from "../../components/core/durations";
 import {
-    canonicalGoDuration,
     certFetchHookName,
-    parseSpecPatchOptions,
     patchClusterSpec,
-    SpecPatchOptions,
     webhookFileAssetName,
     webhookKubeconfigPath,
 } from "../../components/kops/specPatch";
+import { parseSpecPatchOptions, SpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { assertGolden } from "../helpers/golden";
 import { expectedPatchDir, expectedPatchFile, kopsCases, readKopsInput, requireKopsModule } from "../helpers/kopsFixtures";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { authenticatorObjectKeys, authenticatorObjectPrefix, stateStoreUrl } from "../../components/aws/stateStoreLayout";
+import { authenticatorObjectKeys, authenticatorObjectPrefix, stateStoreUrl } from "../../components/core/stateStoreLayout";
 
 describe("state store layout", () => {
     it("puts the authenticator files at the 2018 recipe's keys", () => {

@@ -3,7 +3,8 @@
 // the IAM trust policies, the kubeconfigs, the state store's object keys and the stack outputs.
 // Secret values are never taken, and checkNoSecrets refuses a file that holds any secret of the rendering.
 import * as YAML from "yaml";
-import { patchClusterSpec, SpecPatchOptions } from "../../components/kops/specPatch";
+import { patchClusterSpec } from "../../components/kops/specPatch";
+import { SpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { commandScript, isSecretValue, mapSecrets } from "./fakeProviders";
 import { topLevelAncestor } from "./graph";
 import type { RecordedResource, ProgramRendering } from "./mockRuntime";

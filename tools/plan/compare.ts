@@ -4,7 +4,8 @@
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import { toolOnlyEnvironment } from "../../components/kops/commandEnvironment";
-import { canonicalJson, diffCommandInputs } from "../../components/kops/lifecycle";
+import { canonicalJson } from "../../components/kops/canonicalJson";
+import { diffCommandInputs } from "./inputDiff";
 import { isSecretValue, unwrapSecrets } from "./fakeProviders";
 import { dependencyOrder } from "./graph";
 import { CommandStep, KopsOperation, kopsImpact, kopsOperation } from "./kopsOperations";

@@ -2,7 +2,7 @@
 // inputs echoed back, plus the computed outputs the program reads (ARNs, the certificate, the key as
 // a secret, the kubeconfig kOps exports). Values only AWS or kOps can know are placeholders.
 import * as pulumi from "@pulumi/pulumi";
-import { parseKopsCommandLine } from "../../components/kops/commandEnvironment";
+import { parseKopsCommandLine } from "../../components/core/kopsCommandLines";
 import {
     placeholderAccountId, placeholderCertPem, placeholderExportedKubeconfig, placeholderPrivateKeyPem,
 } from "./placeholders";

@@ -2,7 +2,7 @@
 // components/kops/scripts/*.sh and a mode, its environment the values the script reads. Every kops
 // call also gets --name <cluster> --state <store> and is preceded by a `kops version` check.
 // tests/plan/kopsOperations.test.ts checks each description against the scripts themselves.
-import { leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/kops/commandEnvironment";
+import { leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/core/kopsCommandLines";
 import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
 
 /** A lifecycle step of a `local.Command`: which of its command lines the engine runs. */

@@ -152,7 +152,7 @@ patch_spec() {
 }
 
 # is_go_duration TEXT: true for a Go duration (time.ParseDuration's grammar without the sign), the
-# pattern of isGoDuration in components/config/rules.ts (tests/scripts/kopsScripts.test.ts keeps
+# pattern of isGoDuration in components/core/durations.ts (tests/scripts/kopsScripts.test.ts keeps
 # the two equal), so the scripts accept every duration the stack config accepts.
 is_go_duration() {
   local pattern='^(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^0$'
@@ -160,12 +160,12 @@ is_go_duration() {
 }
 
 # is_node_count TEXT: true for a whole number from 1 to 100, the bounds of isNodeCount in
-# components/config/rules.ts (tests/scripts/kopsScripts.test.ts keeps the two equal).
+# components/core/rules.ts (tests/scripts/kopsScripts.test.ts keeps the two equal).
 is_node_count() {
   [[ "$1" =~ ^[1-9][0-9]{0,2}$ ]] && ((10#$1 <= 100))
 }
 
-# is_control_plane_count TEXT: true for 1, 3 or 5, isControlPlaneCount in components/config/rules.ts
+# is_control_plane_count TEXT: true for 1, 3 or 5, isControlPlaneCount in components/core/rules.ts
 # (tests/unit/badInput.test.ts keeps the two equal).
 is_control_plane_count() {
   [[ "$1" == 1 || "$1" == 3 || "$1" == 5 ]]

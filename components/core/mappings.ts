@@ -41,8 +41,3 @@ export interface AccessRole {
     /** Maximum session length in seconds (IAM accepts 3600 to 43200). Default IAM's 3600. */
     maxSessionDurationSeconds?: number;
 }
-
-/** The 2018 recipe's role: `KubernetesAdmin`, signed in as `kubernetes-admin` in `system:masters`. */
-export const defaultAccessRoles: AccessRole[] = [
-    { name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
-];

@@ -1,6 +1,8 @@
-// Which commands a change re-runs. A `local.Command` runs again exactly when one of its inputs
-// changes (its `update`, or `create` without one), so comparing the commands' inputs between two
-// renderings of the program tells which kOps steps a configuration change will cause, without AWS.
+// Which commands a change re-runs, for the plan tool's comparison. A `local.Command` runs again
+// exactly when one of its inputs changes (its `update`, or `create` without one), so comparing the
+// commands' inputs between two renderings of the program tells which kOps steps a configuration
+// change will cause, without AWS.
+import { canonicalJson } from "../../components/kops/canonicalJson";
 
 /** One rendered resource: its name and its inputs, as the engine would receive them. */
 export interface RenderedResource {
@@ -18,24 +20,6 @@ export interface InputChange {
      * (`environment.NODE_COUNT`), so a report can say which variable changed. Empty unless `changed`.
      */
     changedInputs: string[];
-}
-
-/** JSON with object keys sorted: two values are equal iff their canonical texts are. */
-export function canonicalJson(value: unknown): string {
-    const canonical = (v: unknown): unknown => {
-        if (Array.isArray(v)) {
-            return v.map(canonical);
-        }
-        if (typeof v === "object" && v !== null) {
-            return Object.fromEntries(
-                Object.keys(v)
-                    .sort()
-                    .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-            );
-        }
-        return v;
-    };
-    return JSON.stringify(canonical(value)) ?? "undefined";
 }
 
 function isPlainMap(value: unknown): value is Record<string, unknown> {

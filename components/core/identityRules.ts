@@ -14,7 +14,7 @@
 //   or letter case are one identity.
 // - User ARNs keep their path (the caller ARN of a user has it), compared ignoring case.
 
-import { iamName, iamPathMaxLength } from "../config/rules";
+import { iamName, iamPathMaxLength } from "./rules";
 
 /** `arn:<partition>:iam::<account>:role/[<path>/]<name>` → partition, account, path segments and name. */
 export interface IamArnParts {

@@ -3,7 +3,6 @@
 // cluster name, the region, the zones, the bucket name and the instance types with these functions,
 // so a value one of them accepts is never refused later by another, after the cluster exists.
 // Each rule comes with the phrase errors use to say what is accepted.
-import { kopsInstanceTypes, kopsInstanceTypesSource } from "../kops/instanceTypes";
 
 // ---------------------------------------------------------------------------------------------
 // Cluster name
@@ -119,29 +118,7 @@ export function isInstanceTypeShape(type: unknown): type is string {
     return typeof type === "string" && instanceTypePattern.test(type);
 }
 
-const knownInstanceTypes = new Set(kopsInstanceTypes);
-
-/**
- * An EC2 instance type kOps v1.36.2 knows (kops/instanceTypes.ts), or one of `extra`: the types a
- * user vouches for that are newer than that list (the stack setting extraInstanceTypes).
- */
-export function isKnownInstanceType(type: unknown, extra: readonly string[] = []): type is string {
-    return isInstanceTypeShape(type) && (knownInstanceTypes.has(type) || extra.includes(type));
-}
-
 export const instanceTypeShapeAccepted = "an EC2 instance type written family.size, like t3.medium or m7i.large";
-
-export const instanceTypeAccepted =
-    `an EC2 instance type kOps knows (${kopsInstanceTypesSource}), like t3.medium ` +
-    "or m7i.large; a newer type than that list is accepted once it is listed in extraInstanceTypes";
-
-/** The known types closest to a refused one (same family, or same size), at most `limit`, for error messages. */
-export function similarInstanceTypes(type: string, limit = 6): string[] {
-    const [family, size] = type.split(".");
-    const sameFamily = kopsInstanceTypes.filter((t) => t.startsWith(`${family}.`));
-    const pool = sameFamily.length > 0 ? sameFamily : kopsInstanceTypes.filter((t) => t.endsWith(`.${size}`));
-    return pool.slice(0, limit);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The stack config's other values: Kubernetes version, networking, IAM names and ARNs, identity
@@ -246,58 +223,6 @@ export function isPinnedImage(image: unknown): image is string {
 export const pinnedImageAccepted =
     "a pinned image reference, [registry/]repository:tag or " +
     "[registry/]repository[:tag]@sha256:<64 hex digits>, with a tag other than latest or a digest";
-
-const durationUnitSeconds: Record<string, number> = {
-    ns: 1e-9,
-    us: 1e-6,
-    "µs": 1e-6,
-    "μs": 1e-6,
-    ms: 1e-3,
-    s: 1,
-    m: 60,
-    h: 3600,
-};
-
-/**
- * Go's duration grammar (`time.ParseDuration`: 5m, 1h30m, 15m0s, .5h, 90000ms, 0), without the
- * sign. The one rule for every duration: the config, KopsCluster, the spec patch, and the scripts'
- * check (lib.sh is_go_duration spells the same pattern for bash; a test keeps them equal).
- */
-export function isGoDuration(text: unknown): text is string {
-    return typeof text === "string" && /^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$|^0$/.test(text);
-}
-
-/** Seconds in a Go duration (isGoDuration), or undefined if it is not one. */
-export function goDurationSeconds(text: string): number | undefined {
-    if (!isGoDuration(text)) {
-        return undefined;
-    }
-    let seconds = 0;
-    for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
-        seconds += Number(amount) * durationUnitSeconds[unit];
-    }
-    return seconds;
-}
-
-/** A Go duration within bounds, with the words that say what is accepted. */
-export interface DurationRule {
-    minSeconds: number;
-    maxSeconds: number;
-    accepted: string;
-}
-
-/** The durations kOps takes, the same rule for the stack config and for KopsCluster's arguments. */
-export const kopsDurationRules = {
-    validateTimeout: { minSeconds: 60, maxSeconds: 7200, accepted: "a Go duration from 1m to 2h, like 15m or 1h30m" },
-    adminTtl: { minSeconds: 60, maxSeconds: 86400, accepted: "a Go duration from 1m to 24h, like 1h or 30m" },
-    webhookCacheTtl: { minSeconds: 0, maxSeconds: 3600, accepted: "a Go duration from 0s to 1h, like 5m0s or 30s" },
-} as const satisfies Record<string, DurationRule>;
-
-/** True when `text` is a Go duration within the rule's bounds. */
-export function isDurationWithin(text: string, rule: DurationRule): boolean {
-    const seconds = goDurationSeconds(text);
-    return seconds !== undefined && seconds >= rule.minSeconds && seconds <= rule.maxSeconds;
-}
 
 /** Cores in a Kubernetes CPU quantity (`10m`, `0.5`, `1`), or undefined. */
 export function cpuCores(quantity: string): number | undefined {

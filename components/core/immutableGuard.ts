@@ -14,7 +14,7 @@
 // reference (here the pure function below, describeImmutableChanges and its rules), so they must
 // stay small and self-contained: no Pulumi objects, no I/O.
 import * as pulumi from "@pulumi/pulumi";
-import { describeImmutableChanges, ImmutableClusterSettings } from "./immutableSettings";
+import { describeImmutableChanges, ImmutableClusterSettings } from "./updateRules";
 
 /**
  * The check the guard's provider runs: one failure per recorded setting whose change its rule

@@ -1,0 +1,63 @@
+// Every default, defined once: the components apply them to what their args leave out, and the
+// stack config's tables (components/config/settings.ts) take theirs from here.
+
+import { AccessRole } from "./mappings";
+import { AuthenticatorResources } from "./types";
+
+/**
+ * The uid (and gid) the server runs as; the hook must chown cert.pem and key.pem to the same id.
+ * 10000 is kOps' choice (nodeup creates that user for its own authenticator) and the user the
+ * EKS Distro images had before v0.7.10.
+ */
+export const defaultAuthenticatorUid = 10000;
+
+/**
+ * The image kOps deploys for its own authenticator (kOps 1.29.1 to 1.36). It runs as uid 10000.
+ * EKS Distro images from v0.7.10 on run as 65532 (aws/eks-anywhere#10504); they work here too, as
+ * the pod sets runAsUser, as long as their binary is executable by that uid.
+ */
+export const defaultAuthenticatorImage = "public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7";
+
+/** The 2018 recipe's figures, which upstream's example and kOps still use. */
+export const defaultAuthenticatorResources: AuthenticatorResources = {
+    requests: { memory: "20Mi", cpu: "10m" },
+    limits: { memory: "20Mi", cpu: "100m" },
+};
+
+/** The 2018 recipe's role: `KubernetesAdmin`, signed in as `kubernetes-admin` in `system:masters`. */
+export const defaultAccessRoles: AccessRole[] = [
+    { name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+];
+
+/** Defaults of the optional KopsClusterArgs. */
+export const kopsClusterDefaults = {
+    nodeCount: 2,
+    nodeSize: "t3.medium",
+    controlPlaneCount: 1,
+    controlPlaneSize: "t3.medium",
+    networking: "cilium",
+    topology: "public",
+    extraFlags: [] as string[],
+    adoptExisting: false,
+    recreateMissingCluster: false,
+    validateTimeout: "15m",
+    kubeconfigMode: "auth-plugin",
+    adminTtl: "1h",
+    kopsBinary: "kops",
+    webhookCacheTtl: "5m0s",
+    hookRunner: "container",
+    hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
+    authenticatorUid: defaultAuthenticatorUid,
+} as const;
+
+/** Timeouts of each kOps command, as Pulumi durations ("60m", "2h"). */
+export interface KopsCommandTimeouts {
+    /** First deployment: spec, `update --yes`, `validate --wait`. Default 60m. */
+    create?: string;
+    /** A change: spec, `update --yes`, `rolling-update --yes` (every changed instance, one by one), validate. Default 120m. */
+    update?: string;
+    /** `kops delete cluster --yes`. Default 30m. */
+    delete?: string;
+}
+
+export const defaultKopsCommandTimeouts: Required<KopsCommandTimeouts> = { create: "60m", update: "120m", delete: "30m" };
