@@ -18,4 +18,3 @@ export * from "./kops";
 
 // Stack config: read and validate it, or check a hand-made settings object.
 export { ConfigError, configNamespace, parseStackSettings, readStackSettings } from "./config";
-export type { StackSettings } from "./config";

@@ -3,9 +3,12 @@
 // Creation follows that order; `pulumi destroy` runs it backwards (docs/design.md, lifecycle table).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AuthenticatorResources } from "./core/types";
 import { AccessRoles } from "./aws/accessRoles";
 import { IamAuthenticator } from "./authenticator/iamAuthenticator";
-import { StackSettings } from "./config/settings";
+import { KopsIamClusterArgs, ResolvedKopsIamClusterArgs, withKopsIamClusterDefaults } from "./kopsIamClusterArgs";
+
+export type { KopsIamClusterArgs } from "./kopsIamClusterArgs";
 import { checkedKopsClusterSettings, clusterOwnerOf, KopsCluster, KopsClusterSettingsArgs } from "./kops/cluster";
 import { createdRoleRepeatReason, identityKey, mapRolesRepeatingCreatedRoles } from "./core/identityRules";
 import { mapsNoIdentity, noIdentityReason, noIdentityWarning, noRightsWarning } from "./authenticator/signInReach";
@@ -15,27 +18,12 @@ import { renderNextSteps } from "./authenticator/nextSteps";
 import { AuthenticatorPki } from "./authenticator/pki";
 import { KopsStateStore } from "./aws/stateStore";
 
-/**
- * A KopsIamCluster is built from the stack's settings as they are: `readStackSettings()` in a
- * stack program, or `parseStackSettings({ clusterName, stateBucketName, ... }, region)` to fill in
- * the defaults and check a hand-made set. What each value means, its default and what is accepted
- * is documented once, per stack config key, in components/config/settings.ts and the README's configuration
- * reference; StackSettings' fields say which config keys each holds and which part it drives (this
- * is StackSettings itself, not an interface restating it).
- *
- * Several clusters in one program need different component names, cluster names, and either
- * different state buckets or one existing bucket (`stateBucket.create: false`) shared between
- * them: objects and kOps state are kept per cluster name. IAM role names are global in an AWS
- * account, so clusters in one account also need different `accessRoles` names.
- */
-export type KopsIamClusterArgs = StackSettings;
-
 /** The KopsCluster settings of a stack, all but those that come from other resources. */
-function kopsClusterSettings(args: KopsIamClusterArgs): KopsClusterSettingsArgs {
+function kopsClusterSettings(args: ResolvedKopsIamClusterArgs): KopsClusterSettingsArgs {
     return {
         clusterName: args.clusterName,
         region: args.region,
-        awsProfile: args.kops.awsProfile,
+        awsProfile: args.awsProfile,
         zones: args.zones,
         nodeCount: args.nodeCount,
         nodeSize: args.nodeSize,
@@ -44,18 +32,26 @@ function kopsClusterSettings(args: KopsIamClusterArgs): KopsClusterSettingsArgs 
         kubernetesVersion: args.kubernetesVersion,
         networking: args.networking,
         topology: args.topology,
-        sshPublicKey: args.sshPublicKey,
-        extraFlags: args.kops.extraFlags,
-        adoptExisting: args.kops.adoptExisting,
-        recreateMissingCluster: args.kops.recreateMissingCluster,
-        validateTimeout: args.kops.validateTimeout,
-        kubeconfigMode: args.kops.adminTtl === undefined ? "auth-plugin" : "admin",
-        adminTtl: args.kops.adminTtl,
-        kopsBinary: args.kops.binary,
-        webhookCacheTtl: args.authenticator.webhookCacheTtl,
-        hookRunner: args.hook.runner,
-        hookImage: args.hook.image,
-        authenticatorUid: args.authenticator.uid,
+        sshPublicKey: args.sshPublicKey === "" ? undefined : args.sshPublicKey,
+        extraFlags: args.kopsExtraFlags,
+        adoptExisting: args.adoptExistingCluster,
+        recreateMissingCluster: args.recreateMissingCluster,
+        validateTimeout: args.validateTimeout,
+        kubeconfigMode: args.adminCredentialTtl === "" ? "auth-plugin" : "admin",
+        adminTtl: args.adminCredentialTtl === "" ? undefined : args.adminCredentialTtl,
+        kopsBinary: args.kopsBinary,
+        webhookCacheTtl: args.webhookCacheTtl,
+        hookRunner: args.hookRunner,
+        hookImage: args.hookImage,
+        authenticatorUid: args.authenticatorUid,
+    };
+}
+
+/** The authenticator container's requests and limits, from the four settings. */
+function authenticatorResources(args: ResolvedKopsIamClusterArgs): AuthenticatorResources {
+    return {
+        requests: { cpu: args.authenticatorCpuRequest, memory: args.authenticatorMemoryRequest },
+        limits: { cpu: args.authenticatorCpuLimit, memory: args.authenticatorMemoryLimit },
     };
 }
 
@@ -82,13 +78,13 @@ const userKubeconfigSources = new WeakMap<
 >();
 
 /** What in the settings leaves nobody, or somebody twice, mapped: mapRoles repeating a created role, no mapping at all. */
-function signInProblems(args: KopsIamClusterArgs): string[] {
+function signInProblems(args: ResolvedKopsIamClusterArgs): string[] {
     const problems = mapRolesRepeatingCreatedRoles(
         args.accessRoles.map((role) => role.name),
         args.mapRoles,
     ).map(
         ({ mapIndex, roleIndex }) =>
-            `mapRoles[${mapIndex}].rolearn is ${JSON.stringify(args.mapRoles[mapIndex].rolearn)}: ` +
+            `mapRoles[${mapIndex}].roleArn is ${JSON.stringify(args.mapRoles[mapIndex].roleArn)}: ` +
             createdRoleRepeatReason(roleIndex, args.accessRoles[roleIndex].name),
     );
     if (!args.allowNoIamSignIn && mapsNoIdentity(args)) {
@@ -128,7 +124,8 @@ export class KopsIamCluster extends pulumi.ComponentResource {
      */
     public readonly provider: k8s.Provider;
 
-    constructor(name: string, args: KopsIamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, givenArgs: KopsIamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const args = withKopsIamClusterDefaults(name, givenArgs, new pulumi.Config("aws").get("region"));
         // Refused before anything is registered (the AccessRoles check needs the account, which only the
         // provider knows, and would fail the preview half-way): the same rules as the stack config's.
         const problems = signInProblems(args);
@@ -139,7 +136,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         const kopsSettings = kopsClusterSettings(args);
         checkedKopsClusterSettings(`${name}-kops`, kopsSettings);
         // The args hold no secret (the key is made inside), so they are recorded as they are.
-        super("kops-iam-auth:index:KopsIamCluster", name, args, opts);
+        super("kops-iam-auth:index:KopsIamCluster", name, givenArgs, opts);
         const signInWarning = args.allowNoIamSignIn && mapsNoIdentity(args) ? noIdentityWarning : noRightsWarning(args);
         if (signInWarning !== undefined) {
             pulumi.log.warn(signInWarning, this);
@@ -159,19 +156,19 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             `${name}-state`,
             {
                 clusterName: args.clusterName,
-                bucketName: args.stateBucket.name,
-                createBucket: args.stateBucket.create,
-                forceDestroy: args.stateBucket.forceDestroy,
+                bucketName: args.stateBucketName,
+                createBucket: args.createStateBucket,
+                forceDestroy: args.stateBucketForceDestroy,
                 certPem: pki.certPem,
                 privateKeyPem: pki.privateKeyPem,
                 webhookKubeconfig: pki.webhookKubeconfig,
                 tags: args.tags,
                 region: args.region,
-                awsProfile: args.kops.awsProfile,
+                awsProfile: args.awsProfile,
                 claim: {
                     owner: clusterOwnerOf(kopsClusterName),
-                    kopsBinary: args.kops.binary,
-                    adoptExisting: args.kops.adoptExisting,
+                    kopsBinary: args.kopsBinary,
+                    adoptExisting: args.adoptExistingCluster,
                 },
             },
             { parent: this },
@@ -229,9 +226,9 @@ export class KopsIamCluster extends pulumi.ComponentResource {
                 provider: this.provider,
                 clusterId: args.clusterName,
                 mappings: roles.mappings,
-                image: args.authenticator.image,
-                uid: args.authenticator.uid,
-                resources: args.authenticator.resources,
+                image: args.authenticatorImage,
+                uid: args.authenticatorUid,
+                resources: authenticatorResources(args),
                 clusterRoleBindings: args.clusterRoleBindings,
             },
             { parent: this },
@@ -251,9 +248,15 @@ export class KopsIamCluster extends pulumi.ComponentResource {
                             "(an API load balancer with its own certificate); the user kubeconfigs need one",
                     );
                 }
-                return { server, certificateAuthorityData, mappedRoles: mappings.mapRoles.map((m) => m.rolearn) };
+                return { server, certificateAuthorityData, mappedRoles: mappings.mapRoles.map((m) => m.roleArn) };
             });
-        userKubeconfigSources.set(this, { source, clusterName: args.clusterName, region: args.region, ...args.userKubeconfig });
+        userKubeconfigSources.set(this, {
+            source,
+            clusterName: args.clusterName,
+            region: args.region,
+            tokenCommand: args.kubeconfigTokenCommand,
+            awsProfile: args.kubeconfigAwsProfile === "" ? undefined : args.kubeconfigAwsProfile,
+        });
         this.kubeconfigs = roles.roleArns.apply((roleArns) =>
             pulumi.all(
                 Object.fromEntries(
@@ -272,9 +275,9 @@ export class KopsIamCluster extends pulumi.ComponentResource {
                     groups: role.groups,
                 })),
                 kubeconfigsOutput,
-                tokenCommand: args.userKubeconfig.tokenCommand,
-                awsProfile: args.userKubeconfig.awsProfile,
-                kopsAwsProfile: args.kops.awsProfile,
+                tokenCommand: args.kubeconfigTokenCommand,
+                awsProfile: args.kubeconfigAwsProfile === "" ? undefined : args.kubeconfigAwsProfile,
+                kopsAwsProfile: args.awsProfile,
             }),
         );
 

@@ -1,10 +1,46 @@
-// Renders README.md's configuration reference from the settings tables in components/config/settings.ts.
+// Renders README.md's configuration reference: each setting's description from its KopsIamClusterArgs
+// comment (components/kopsIamClusterArgs.ts), its type, default and accepted values from the stack
+// config's tables (components/config/settings.ts).
 // Run: npx ts-node --transpile-only tools/render-config-reference.ts
 // (tests/unit/configReference.test.ts fails when README.md and the tables disagree).
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import * as ts from "typescript";
 import { configNamespace, simpleSettings, StructuredField, structuredSettings } from "../components/config";
+
+/** Where KopsIamClusterArgs is declared. */
+const argsSource = path.join(__dirname, "..", "components", "kopsIamClusterArgs.ts");
+
+/**
+ * Each KopsIamClusterArgs field's doc comment, as one line: the one description of a setting. Read
+ * from the source (parsed, not type-checked), as the README and Pulumi.yaml are generated from it.
+ */
+export function argsDescriptions(): Record<string, string> {
+    const source = ts.createSourceFile(argsSource, fs.readFileSync(argsSource, "utf8"), ts.ScriptTarget.Latest, true);
+    const descriptions: Record<string, string> = {};
+    source.forEachChild((node) => {
+        if (ts.isInterfaceDeclaration(node) && node.name.text === "KopsIamClusterArgs") {
+            for (const member of node.members) {
+                const comment = ts.getJSDocCommentsAndTags(member).find(ts.isJSDoc)?.comment;
+                const text = typeof comment === "string" ? comment : ts.getTextOfJSDocComment(comment);
+                if (member.name && text) {
+                    descriptions[member.name.getText(source)] = text.replace(/\s+/g, " ").trim();
+                }
+            }
+        }
+    });
+    return descriptions;
+}
+
+/** The description of `key`; throws when KopsIamClusterArgs does not document it. */
+export function describeSetting(key: string, descriptions = argsDescriptions()): string {
+    const description = descriptions[key];
+    if (description === undefined) {
+        throw new Error(`KopsIamClusterArgs has no documented field ${key} (components/kopsIamClusterArgs.ts)`);
+    }
+    return description;
+}
 
 export const startMarker = "<!-- config-reference:start -->";
 export const endMarker = "<!-- config-reference:end -->";
@@ -24,10 +60,10 @@ export const structuredExample: Record<string, unknown> = {
         },
     ],
     [`${configNamespace}:mapRoles`]: [
-        { rolearn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["deployers"] },
+        { roleArn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["deployers"] },
     ],
     [`${configNamespace}:mapUsers`]: [
-        { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["developers"] },
+        { userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["developers"] },
     ],
     [`${configNamespace}:mapAccounts`]: ["444455556666"],
     [`${configNamespace}:clusterRoleBindings`]: [
@@ -51,7 +87,7 @@ function code(value: unknown): string {
 export function renderConfigReference(): string {
     const lines: string[] = [
         "",
-        "<!-- Generated from components/config/settings.ts by " +
+        "<!-- Generated from components/kopsIamClusterArgs.ts and components/config/settings.ts by " +
             "`npx ts-node --transpile-only tools/render-config-reference.ts`. Do not edit by hand. -->",
         "",
         `Set a value with \`pulumi config set <key> <value>\` (keys live in the \`${configNamespace}\` namespace), ` +
@@ -67,10 +103,13 @@ export function renderConfigReference(): string {
         "| Key | Type | Default | Accepted values | Description |",
         "| --- | --- | --- | --- | --- |",
     ];
+    const descriptions = argsDescriptions();
     for (const [key, setting] of Object.entries(simpleSettings)) {
         const defaultText = "default" in setting ? code(setting.default) : "**required**";
         const type = setting.type === "array" ? "list of strings" : setting.type;
-        lines.push(`| \`${key}\` | ${type} | ${defaultText} | ${cell(setting.accepted)} | ${cell(setting.description)} |`);
+        lines.push(
+            `| \`${key}\` | ${type} | ${defaultText} | ${cell(setting.accepted)} | ${cell(describeSetting(key, descriptions))} |`,
+        );
     }
     lines.push(
         "",
@@ -84,7 +123,7 @@ export function renderConfigReference(): string {
             "",
             `#### \`${key}\``,
             "",
-            `${cell(setting.description)}`,
+            `${cell(describeSetting(key, descriptions))}`,
             "",
             `Default: ${code(setting.default)}. Accepted: ${cell(setting.accepted)}.`,
         );

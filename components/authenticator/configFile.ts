@@ -91,38 +91,38 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
     const mapRoles: RoleMapping[] = (mappings.mapRoles ?? []).map((mapping, i) => {
         const setting = `mapRoles[${i}]`;
         problems.push(...usernameAndGroupProblems(setting, mapping));
-        const parsed = parseIamArn(String(mapping.rolearn), "role");
+        const parsed = parseIamArn(String(mapping.roleArn), "role");
         if (typeof parsed === "string") {
             problems.push(
-                `${setting}.rolearn is ${JSON.stringify(mapping.rolearn)}: ${parsed} ` +
+                `${setting}.roleArn is ${JSON.stringify(mapping.roleArn)}: ${parsed} ` +
                     "(expected arn:<partition>:iam::<12-digit account>:role/<name>)",
             );
             return mapping;
         }
-        const rolearn = roleArnWithoutPath(mapping.rolearn);
+        const roleArn = roleArnWithoutPath(mapping.roleArn);
         if (parsed.path.length > 0) {
             warnings.push(
-                `${setting}.rolearn ${mapping.rolearn} has an IAM path; config.yaml maps ${rolearn}, ` +
+                `${setting}.roleArn ${mapping.roleArn} has an IAM path; config.yaml maps ${roleArn}, ` +
                     "because the authenticator matches role sessions by role name only (their ARN has no path)",
             );
         }
-        identities.push({ label: `${setting}.rolearn`, kind: "role", value: mapping.rolearn });
-        return { rolearn, username: mapping.username, groups: mapping.groups };
+        identities.push({ label: `${setting}.roleArn`, kind: "role", value: mapping.roleArn });
+        return { roleArn, username: mapping.username, groups: mapping.groups };
     });
 
     const mapUsers: UserMapping[] = (mappings.mapUsers ?? []).map((mapping, i) => {
         const setting = `mapUsers[${i}]`;
         problems.push(...usernameAndGroupProblems(setting, mapping));
-        const parsed = parseIamArn(String(mapping.userarn), "user");
+        const parsed = parseIamArn(String(mapping.userArn), "user");
         if (typeof parsed === "string") {
             problems.push(
-                `${setting}.userarn is ${JSON.stringify(mapping.userarn)}: ${parsed} ` +
+                `${setting}.userArn is ${JSON.stringify(mapping.userArn)}: ${parsed} ` +
                     "(expected arn:<partition>:iam::<12-digit account>:user/[<path>/]<name>)",
             );
         } else {
-            identities.push({ label: `${setting}.userarn`, kind: "user", value: mapping.userarn });
+            identities.push({ label: `${setting}.userArn`, kind: "user", value: mapping.userArn });
         }
-        return { userarn: mapping.userarn, username: mapping.username, groups: mapping.groups };
+        return { userArn: mapping.userArn, username: mapping.username, groups: mapping.groups };
     });
 
     const mapAccounts = (mappings.mapAccounts ?? []).map((account, i) => {
@@ -164,8 +164,8 @@ export function renderAuthenticatorConfig(clusterId: string, mappings: IdentityM
     const doc = new YAML.Document({
         clusterID: clusterId,
         server: {
-            mapRoles: canonical.mappings.mapRoles,
-            mapUsers: canonical.mappings.mapUsers,
+            mapRoles: canonical.mappings.mapRoles.map((m) => ({ rolearn: m.roleArn, username: m.username, groups: m.groups })),
+            mapUsers: canonical.mappings.mapUsers.map((m) => ({ userarn: m.userArn, username: m.username, groups: m.groups })),
             mapAccounts: canonical.mappings.mapAccounts,
         },
     });
@@ -189,12 +189,12 @@ export function parseAuthenticatorConfig(text: string): { clusterId: string; map
         clusterId: parsed.clusterID,
         mappings: {
             mapRoles: (server.mapRoles ?? []).map((m: any): RoleMapping => ({
-                rolearn: m.rolearn,
+                roleArn: m.rolearn,
                 username: m.username,
                 groups: m.groups ?? [],
             })),
             mapUsers: (server.mapUsers ?? []).map((m: any): UserMapping => ({
-                userarn: m.userarn,
+                userArn: m.userarn,
                 username: m.username,
                 groups: m.groups ?? [],
             })),

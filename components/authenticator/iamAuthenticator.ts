@@ -6,15 +6,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { renderAuthenticatorConfig } from "./configFile";
+import { GroupClusterRoleBinding, IdentityMappings } from "../core/mappings";
 import {
     AuthenticatorDaemonSetArgs,
     configChecksum,
-    GroupClusterRoleBinding,
     renderAuthenticatorConfigMap,
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
 } from "./manifests";
-import { IdentityMappings } from "../core/mappings";
 import { unknownClusterRoleWarnings } from "./signInReach";
 
 export interface IamAuthenticatorArgs {
@@ -32,7 +31,7 @@ export interface IamAuthenticatorArgs {
     /**
      * Roles, users and accounts that may sign in. Role ARNs with an IAM path are written without it
      * (with a warning): the server matches role sessions by role name only. Pass computed ARNs as one
-     * Output, e.g. `pulumi.output({ mapRoles: [{ rolearn: role.arn, ... }], mapUsers: [], mapAccounts: [] })`.
+     * Output, e.g. `pulumi.output({ mapRoles: [{ roleArn: role.arn, ... }], mapUsers: [], mapAccounts: [] })`.
      */
     mappings: pulumi.Input<IdentityMappings>;
     /** Server image, pinned by tag or digest. Default: defaultAuthenticatorImage (the one kOps uses). */

@@ -19,7 +19,8 @@ export {
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
 } from "./manifests";
-export type { AuthenticatorDaemonSetArgs, GroupClusterRoleBinding } from "./manifests";
+export type { GroupClusterRoleBinding } from "../core/mappings";
+export type { AuthenticatorDaemonSetArgs } from "./manifests";
 
 // Kubeconfigs: the apiserver's webhook kubeconfig, one per IAM role for people, and what to run next.
 export { authenticatorPort, authenticatorWebhookUrl, renderWebhookKubeconfig } from "./webhookKubeconfig";

@@ -8,6 +8,7 @@ import { authenticatorPort } from "./webhookKubeconfig";
 import { AuthenticatorResourceOverrides, AuthenticatorResources } from "../core/types";
 import { defaultAuthenticatorImage, defaultAuthenticatorResources, defaultAuthenticatorUid } from "../core/defaults";
 import { authenticatorCertDir } from "../core/hostLayout";
+import { GroupClusterRoleBinding } from "../core/mappings";
 
 export const authenticatorName = "aws-iam-authenticator";
 export const authenticatorNamespace = "kube-system";
@@ -212,12 +213,6 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
             },
         },
     };
-}
-
-/** A mapped Kubernetes group and the ClusterRole it is bound to (e.g. `{group: "readers", clusterRole: "view"}`). */
-export interface GroupClusterRoleBinding {
-    group: string;
-    clusterRole: string;
 }
 
 /** Kubernetes' limit for the name of a ClusterRoleBinding (any object named like a DNS subdomain). */

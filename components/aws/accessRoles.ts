@@ -75,7 +75,7 @@ export class AccessRoles extends pulumi.ComponentResource {
         const createdMappings: pulumi.Output<RoleMapping[]> = pulumi.all(
             created.map(({ role, resource }) =>
                 resource.arn.apply((arn): RoleMapping => ({
-                    rolearn: arn,
+                    roleArn: arn,
                     username: role.username,
                     groups: [...role.groups],
                 })),
@@ -98,9 +98,9 @@ export class AccessRoles extends pulumi.ComponentResource {
                         value: `arn:${partitionName}:iam::${accountId}:role/${role.name}`,
                     })),
                     ...mapRoles.map((mapping, index) => ({
-                        label: `mapRoles[${index}].rolearn`,
+                        label: `mapRoles[${index}].roleArn`,
                         kind: "role" as const,
-                        value: mapping.rolearn,
+                        value: mapping.roleArn,
                     })),
                 ];
                 const problems = findDuplicateIdentities(entries).map(duplicateProblem);

@@ -2,17 +2,4 @@
 // (parse.ts). The value rules they use are the ground floor's (core/).
 export { ConfigError, parseStackSettings, readStackSettings } from "./parse";
 export { configNamespace, simpleSettings, structuredSettings } from "./settings";
-export type {
-    AuthenticatorSettings,
-    ClusterRoleBindingSetting,
-    HookSettings,
-    KopsSettings,
-    SimpleSetting,
-    SimpleSettingKey,
-    StackSettings,
-    StateBucketSettings,
-    StructuredField,
-    StructuredSetting,
-    StructuredSettingKey,
-    UserKubeconfigSettings,
-} from "./settings";
+export type { SimpleSetting, SimpleSettingKey, StructuredField, StructuredSetting, StructuredSettingKey } from "./settings";

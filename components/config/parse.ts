@@ -50,12 +50,13 @@ import {
     SimpleSettingKey,
     SimpleValue,
     simpleSettings,
-    StackSettings,
     StructuredField,
     StructuredSettingKey,
     structuredSettings,
     ValidationContext,
 } from "./settings";
+import { KopsIamClusterArgs } from "../kopsIamClusterArgs";
+import { ClusterTopology, HookRunner, TokenCommand } from "../core/types";
 
 /** Thrown when the stack config has problems; `problems` lists each one. */
 export class ConfigError extends pulumi.RunError {
@@ -222,6 +223,34 @@ function fieldAccepted(key: ListOfObjectsKey, field: string): string {
  * missing required ones are problems. Returns the entry when it is an object, so that its known fields
  * are still checked.
  */
+/**
+ * The lowercase spelling of a mapping's ARN field (`rolearn`, `userarn`: the aws-auth ConfigMap's, and
+ * this project's before 0.2) is read as `roleArn`/`userArn`, so such stack configs keep working.
+ */
+const lowercaseArnFields: Partial<Record<ListOfObjectsKey, [lowercase: string, field: string]>> = {
+    mapRoles: ["rolearn", "roleArn"],
+    mapUsers: ["userarn", "userArn"],
+};
+
+function withCamelCaseArnField(
+    key: ListOfObjectsKey,
+    path: string,
+    entry: Record<string, unknown>,
+    problems: ProblemList,
+): Record<string, unknown> {
+    const spelling = lowercaseArnFields[key];
+    if (spelling === undefined || !(spelling[0] in entry)) {
+        return entry;
+    }
+    const [lowercase, field] = spelling;
+    const { [lowercase]: value, ...rest } = entry;
+    if (field in entry) {
+        problems.reject(`${path}.${lowercase}`, value, `no second ARN: ${field} is set; keep one of the two spellings`);
+        return rest;
+    }
+    return { ...rest, [field]: value };
+}
+
 function readEntry(
     key: ListOfObjectsKey,
     index: number,
@@ -235,7 +264,7 @@ function readEntry(
         problems.reject(path, raw, shape);
         return undefined;
     }
-    const entry = raw as Record<string, unknown>;
+    const entry = withCamelCaseArnField(key, path, raw as Record<string, unknown>, problems);
     for (const field of Object.keys(entry)) {
         if (!(field in fields)) {
             problems.reject(`${path}.${field}`, entry[field], `no such field; ${shape}`);
@@ -453,7 +482,7 @@ function parseAccessRoles(raw: unknown, region: string | undefined, problems: Pr
 
 function parseMappings<T>(
     key: "mapRoles" | "mapUsers",
-    arnField: "rolearn" | "userarn",
+    arnField: "roleArn" | "userArn",
     raw: unknown,
     region: string | undefined,
     problems: ProblemList,
@@ -461,7 +490,7 @@ function parseMappings<T>(
     if (raw === undefined || raw === null) {
         return [];
     }
-    const arn = iamArnCheck(arnField === "rolearn" ? "role" : "user", region);
+    const arn = iamArnCheck(arnField === "roleArn" ? "role" : "user", region);
     const mappings = readObjectList(
         key,
         raw,
@@ -496,7 +525,7 @@ function parseMappings<T>(
     // roles the IAM path, do not count.
     const entries = mappings.map((mapping, index) => ({
         label: `${key}[${index}].${arnField}`,
-        kind: arnField === "rolearn" ? ("role" as const) : ("user" as const),
+        kind: arnField === "roleArn" ? ("role" as const) : ("user" as const),
         value: (mapping as Record<string, string>)[arnField],
     }));
     const duplicates = findDuplicateIdentities(entries);
@@ -605,7 +634,7 @@ export function parseStackSettings(
     raw: Record<string, unknown>,
     region: string | undefined,
     options: { awsProfile?: string; namespace?: string } = {},
-): StackSettings {
+): KopsIamClusterArgs {
     const problems = new ProblemList(options.namespace ?? configNamespace);
     const knownKeys = new Set<string>([...Object.keys(simpleSettings), ...Object.keys(structuredSettings)]);
     for (const key of Object.keys(raw)) {
@@ -675,8 +704,8 @@ export function parseStackSettings(
     }
 
     const accessRoles = parseAccessRoles(raw.accessRoles, context.region, problems);
-    const mapRoles = parseMappings<RoleMapping>("mapRoles", "rolearn", raw.mapRoles, context.region, problems);
-    const mapUsers = parseMappings<UserMapping>("mapUsers", "userarn", raw.mapUsers, context.region, problems);
+    const mapRoles = parseMappings<RoleMapping>("mapRoles", "roleArn", raw.mapRoles, context.region, problems);
+    const mapUsers = parseMappings<UserMapping>("mapUsers", "userArn", raw.mapUsers, context.region, problems);
     const mapAccounts = parseMapAccounts(raw.mapAccounts, problems);
     if (accessRoles && mapRoles) {
         for (const { mapIndex, roleIndex } of mapRolesRepeatingCreatedRoles(
@@ -684,8 +713,8 @@ export function parseStackSettings(
             mapRoles,
         )) {
             problems.reject(
-                `mapRoles[${mapIndex}].rolearn`,
-                mapRoles[mapIndex].rolearn,
+                `mapRoles[${mapIndex}].roleArn`,
+                mapRoles[mapIndex].roleArn,
                 createdRoleRepeatReason(roleIndex, accessRoles[roleIndex].name),
             );
         }
@@ -705,54 +734,27 @@ export function parseStackSettings(
     if (problems.problems.length > 0) {
         throw new ConfigError(problems.problems);
     }
+    const { sshPublicKey, adminCredentialTtl, kubeconfigAwsProfile, allowNoIamSignIn, ...rest } = values;
+    // Empty means "none" in a stack config; the args leave such a setting out instead.
     return {
-        clusterName: values.clusterName,
+        ...rest,
         region: region!,
+        ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),
         zones: values.zones.length > 0 ? values.zones : [`${region}a`],
-        nodeCount: values.nodeCount,
-        nodeSize: values.nodeSize,
-        controlPlaneCount: values.controlPlaneCount,
-        controlPlaneSize: values.controlPlaneSize,
         kubernetesVersion: values.kubernetesVersion.replace(/^v/, ""),
-        networking: values.networking,
-        topology: values.topology as StackSettings["topology"],
-        ...(values.sshPublicKey !== "" ? { sshPublicKey: values.sshPublicKey } : {}),
-        stateBucket: {
-            name: values.stateBucketName,
-            create: values.createStateBucket,
-            forceDestroy: values.stateBucketForceDestroy,
-        },
+        topology: values.topology as ClusterTopology,
+        hookRunner: values.hookRunner as HookRunner,
+        kubeconfigTokenCommand: values.kubeconfigTokenCommand as TokenCommand,
+        ...(sshPublicKey !== "" ? { sshPublicKey } : {}),
+        ...(adminCredentialTtl !== "" ? { adminCredentialTtl } : {}),
+        ...(kubeconfigAwsProfile !== "" ? { kubeconfigAwsProfile } : {}),
+        ...(allowNoIamSignIn ? { allowNoIamSignIn } : {}),
         accessRoles: accessRoles!,
         mapRoles: mapRoles!,
         mapUsers: mapUsers!,
         mapAccounts: mapAccounts!,
         clusterRoleBindings: clusterRoleBindings!,
-        authenticator: {
-            image: values.authenticatorImage,
-            uid: values.authenticatorUid,
-            webhookCacheTtl: values.webhookCacheTtl,
-            resources: {
-                requests: { cpu: values.authenticatorCpuRequest, memory: values.authenticatorMemoryRequest },
-                limits: { cpu: values.authenticatorCpuLimit, memory: values.authenticatorMemoryLimit },
-            },
-        },
-        hook: { runner: values.hookRunner as StackSettings["hook"]["runner"], image: values.hookImage },
-        kops: {
-            binary: values.kopsBinary,
-            extraFlags: values.kopsExtraFlags,
-            adoptExisting: values.adoptExistingCluster,
-            recreateMissingCluster: values.recreateMissingCluster,
-            validateTimeout: values.validateTimeout,
-            ...(values.adminCredentialTtl !== "" ? { adminTtl: values.adminCredentialTtl } : {}),
-            ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),
-        },
-        userKubeconfig: {
-            tokenCommand: values.kubeconfigTokenCommand as StackSettings["userKubeconfig"]["tokenCommand"],
-            ...(values.kubeconfigAwsProfile !== "" ? { awsProfile: values.kubeconfigAwsProfile } : {}),
-        },
-        certValidityHours: values.certValidityHours,
         tags: tags!,
-        ...(values.allowNoIamSignIn ? { allowNoIamSignIn: true } : {}),
     };
 }
 
@@ -760,7 +762,7 @@ export function parseStackSettings(
  * Reads the stack's config (the project namespace, plus aws:region and aws:profile) and validates it.
  * Call it before creating any resource: a bad config then fails the update with nothing registered.
  */
-export function readStackSettings(): StackSettings {
+export function readStackSettings(): KopsIamClusterArgs {
     const config = new pulumi.Config();
     const raw: Record<string, unknown> = {};
     // Keys set in the stack but not in the tables (typos such as nodecount) are reported too.

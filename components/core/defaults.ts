@@ -1,8 +1,8 @@
 // Every default, defined once: the components apply them to what their args leave out, and the
 // stack config's tables (components/config/settings.ts) take theirs from here.
 
-import { AccessRole } from "./mappings";
-import { AuthenticatorResources } from "./types";
+import { AccessRole, GroupClusterRoleBinding, RoleMapping, UserMapping } from "./mappings";
+import { AuthenticatorResources, ClusterTopology, HookRunner, TokenCommand } from "./types";
 
 /**
  * The uid (and gid) the server runs as; the hook must chown cert.pem and key.pem to the same id.
@@ -36,7 +36,7 @@ export const kopsClusterDefaults = {
     controlPlaneCount: 1,
     controlPlaneSize: "t3.medium",
     networking: "cilium",
-    topology: "public",
+    topology: "public" as ClusterTopology,
     extraFlags: [] as string[],
     adoptExisting: false,
     recreateMissingCluster: false,
@@ -45,7 +45,7 @@ export const kopsClusterDefaults = {
     adminTtl: "1h",
     kopsBinary: "kops",
     webhookCacheTtl: "5m0s",
-    hookRunner: "container",
+    hookRunner: "container" as HookRunner,
     hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
     authenticatorUid: defaultAuthenticatorUid,
 } as const;
@@ -61,3 +61,53 @@ export interface KopsCommandTimeouts {
 }
 
 export const defaultKopsCommandTimeouts: Required<KopsCommandTimeouts> = { create: "60m", update: "120m", delete: "30m" };
+
+/**
+ * Defaults of the optional KopsIamClusterArgs, by the stack config key each setting has (the same
+ * name): KopsIamCluster applies them, the stack config's tables show them.
+ */
+export const kopsIamClusterDefaults = {
+    /** No zones: the region's zone a. */
+    zones: [] as string[],
+    nodeCount: kopsClusterDefaults.nodeCount,
+    nodeSize: kopsClusterDefaults.nodeSize,
+    controlPlaneCount: kopsClusterDefaults.controlPlaneCount,
+    controlPlaneSize: kopsClusterDefaults.controlPlaneSize,
+    extraInstanceTypes: [] as string[],
+    /** kOps 1.34's stable-channel version. */
+    kubernetesVersion: "1.34.10",
+    networking: kopsClusterDefaults.networking,
+    topology: kopsClusterDefaults.topology,
+    /** No SSH key. */
+    sshPublicKey: "",
+    createStateBucket: true,
+    stateBucketForceDestroy: false,
+    authenticatorImage: defaultAuthenticatorImage,
+    authenticatorUid: defaultAuthenticatorUid,
+    authenticatorCpuRequest: defaultAuthenticatorResources.requests.cpu,
+    authenticatorMemoryRequest: defaultAuthenticatorResources.requests.memory,
+    authenticatorCpuLimit: defaultAuthenticatorResources.limits.cpu,
+    authenticatorMemoryLimit: defaultAuthenticatorResources.limits.memory,
+    webhookCacheTtl: kopsClusterDefaults.webhookCacheTtl,
+    hookRunner: kopsClusterDefaults.hookRunner,
+    hookImage: kopsClusterDefaults.hookImage,
+    kopsBinary: kopsClusterDefaults.kopsBinary,
+    kopsExtraFlags: kopsClusterDefaults.extraFlags,
+    adoptExistingCluster: kopsClusterDefaults.adoptExisting,
+    recreateMissingCluster: kopsClusterDefaults.recreateMissingCluster,
+    validateTimeout: kopsClusterDefaults.validateTimeout,
+    /** No admin credential: the Kubernetes provider signs in with kops' auth plugin. */
+    adminCredentialTtl: "",
+    /** 100 years, as `aws-iam-authenticator init`. */
+    certValidityHours: 876000,
+    kubeconfigTokenCommand: "aws-iam-authenticator" as TokenCommand,
+    /** No AWS_PROFILE in the user kubeconfigs. */
+    kubeconfigAwsProfile: "",
+    allowNoIamSignIn: false,
+    accessRoles: defaultAccessRoles,
+    mapRoles: [] as RoleMapping[],
+    mapUsers: [] as UserMapping[],
+    mapAccounts: [] as string[],
+    clusterRoleBindings: [] as GroupClusterRoleBinding[],
+    tags: {} as Record<string, string>,
+};

@@ -52,7 +52,7 @@ export function roleArnWithoutPath(arn: string): string {
 
 /** One identity mapping entry as the user wrote it, with where they wrote it. */
 export interface IdentityEntry {
-    /** Where the entry is, as the user knows it: `mapRoles[2].rolearn`, `accessRoles[0] (role Admin)`. */
+    /** Where the entry is, as the user knows it: `mapRoles[2].roleArn`, `accessRoles[0] (role Admin)`. */
     label: string;
     kind: "role" | "user" | "account";
     /** A role or user ARN, or a 12-digit account ID. */
@@ -119,14 +119,14 @@ export function duplicateProblem(duplicate: DuplicateIdentity): string {
  */
 export function mapRolesRepeatingCreatedRoles(
     createdRoleNames: readonly string[],
-    mapRoles: ReadonlyArray<{ rolearn: string }>,
+    mapRoles: ReadonlyArray<{ roleArn: string }>,
 ): Array<{ mapIndex: number; roleIndex: number }> {
     const repeats: Array<{ mapIndex: number; roleIndex: number }> = [];
-    mapRoles.forEach(({ rolearn }, mapIndex) => {
-        const parts = iamArnParts(rolearn);
+    mapRoles.forEach(({ roleArn }, mapIndex) => {
+        const parts = iamArnParts(roleArn);
         // The created role in the entry's own account: identityKey then compares as AccessRoles does
         // once the account is known (name ignoring letter case and the IAM path).
-        const key = identityKey({ kind: "role", value: rolearn });
+        const key = identityKey({ kind: "role", value: roleArn });
         const roleIndex =
             parts?.kind === "role"
                 ? createdRoleNames.findIndex(

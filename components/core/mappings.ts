@@ -1,11 +1,12 @@
-// Who may sign in: the IAM roles this project creates for people, and the identity mappings
+// Who may sign in: the IAM roles this project creates for people, the identity mappings
 // aws-iam-authenticator's MountedFile backend reads (`server.mapRoles`, `mapUsers`, `mapAccounts` in
-// config.yaml). Keys are lowercase, as every backend accepts them.
+// config.yaml, where the keys are lowercase: authenticator/configFile.ts writes them), and the
+// ClusterRoleBindings that give mapped groups their rights.
 
 /** An IAM role whose sessions sign in as `username` with `groups`. */
 export interface RoleMapping {
     /** Role ARN. The server matches canonical ARNs only, so config.yaml gets it without its IAM path. */
-    rolearn: string;
+    roleArn: string;
     username: string;
     groups: string[];
 }
@@ -13,7 +14,7 @@ export interface RoleMapping {
 /** An IAM user who signs in as `username` with `groups`. */
 export interface UserMapping {
     /** User ARN, with its IAM path if it has one (the caller ARN of a user keeps it). */
-    userarn: string;
+    userArn: string;
     username: string;
     groups: string[];
 }
@@ -40,4 +41,10 @@ export interface AccessRole {
     requireMfa?: boolean;
     /** Maximum session length in seconds (IAM accepts 3600 to 43200). Default IAM's 3600. */
     maxSessionDurationSeconds?: number;
+}
+
+/** A mapped Kubernetes group and the ClusterRole it is bound to (e.g. `{group: "readers", clusterRole: "view"}`). */
+export interface GroupClusterRoleBinding {
+    group: string;
+    clusterRole: string;
 }

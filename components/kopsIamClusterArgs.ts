@@ -1,0 +1,182 @@
+// KopsIamCluster's arguments: one per stack config key, of the same name (the stack config is a way to
+// write them: config/parse.ts reads a stack into them). Each is documented here, once; the README's
+// configuration reference and Pulumi.yaml's descriptions are generated from these comments
+// (tools/render-config-reference.ts). Only the cluster name and the state bucket are required: the
+// component applies every other default from the ground floor (core/defaults.ts).
+import { kopsIamClusterDefaults } from "./core/defaults";
+import { AccessRole, GroupClusterRoleBinding, RoleMapping, UserMapping } from "./core/mappings";
+import { ClusterTopology, HookRunner, TokenCommand } from "./core/types";
+
+/**
+ * What a KopsIamCluster is made of. Several clusters in one program need different component names,
+ * cluster names, and either different state buckets or one existing bucket (`createStateBucket:
+ * false`) shared between them: objects and kOps state are kept per cluster name. IAM role names are
+ * global in an AWS account, so clusters in one account also need different `accessRoles` names.
+ */
+export interface KopsIamClusterArgs {
+    /** The kOps cluster name; also the authenticator's cluster ID and the state store prefix. */
+    clusterName: string;
+    /**
+     * S3 bucket of the kOps state store; it also holds the authenticator's certificate, key and
+     * kubeconfig.
+     */
+    stateBucketName: string;
+    /**
+     * The AWS region (in a stack: `aws:region`): where kOps builds the cluster and the token commands
+     * sign. It must be the region of the AWS provider the component's AWS resources use. Unset: the
+     * stack's `aws:region`.
+     */
+    region?: string;
+    /** The AWS profile kops runs with (in a stack: `aws:profile`). Unset: the AWS CLI's default chain. */
+    awsProfile?: string;
+    /** Availability zones for the cluster's subnets and instances. Empty means the region's zone a. */
+    zones?: string[];
+    /**
+     * Number of worker nodes. At least one: CoreDNS cannot run on the tainted control plane, so a
+     * cluster without nodes never validates.
+     */
+    nodeCount?: number;
+    /** EC2 instance type of the worker nodes. */
+    nodeSize?: string;
+    /** Number of control-plane instances (etcd members). */
+    controlPlaneCount?: number;
+    /** EC2 instance type of the control-plane instances. */
+    controlPlaneSize?: string;
+    /**
+     * EC2 instance types to accept for nodeSize and controlPlaneSize although kOps' list
+     * (components/core/instanceTypeList.ts) does not have them yet: types newer than the pinned kOps
+     * release.
+     */
+    extraInstanceTypes?: string[];
+    /** Kubernetes version kOps installs. The default is kOps 1.34's stable-channel version. */
+    kubernetesVersion?: string;
+    /** Pod networking (kops create cluster --networking). */
+    networking?: string;
+    /** Subnet topology: public puts instances in public subnets; private adds NAT gateways. */
+    topology?: ClusterTopology;
+    /** OpenSSH public key installed on every instance. Empty: no SSH key (kOps adds none by itself). */
+    sshPublicKey?: string;
+    /**
+     * Create the state bucket (versioned, encrypted, private, TLS only); false uses an existing bucket
+     * by name.
+     */
+    createStateBucket?: boolean;
+    /** Let pulumi destroy delete the created state bucket even when it still holds objects. */
+    stateBucketForceDestroy?: boolean;
+    /** aws-iam-authenticator server image (the default is the one kOps 1.36 uses). */
+    authenticatorImage?: string;
+    /**
+     * User and group ID the authenticator runs as; the hook makes its certificate and key readable by
+     * it.
+     */
+    authenticatorUid?: number;
+    /** CPU request of the authenticator container. */
+    authenticatorCpuRequest?: string;
+    /** Memory request of the authenticator container. */
+    authenticatorMemoryRequest?: string;
+    /** CPU limit of the authenticator container. */
+    authenticatorCpuLimit?: string;
+    /** Memory limit of the authenticator container. */
+    authenticatorMemoryLimit?: string;
+    /** How long kube-apiserver caches a token's sign-in result (authenticationTokenWebhookCacheTtl). */
+    webhookCacheTtl?: string;
+    /**
+     * How the control-plane hook fetches the certificate and key from S3: in an aws-cli container, or
+     * with the aws CLI installed on the host image.
+     */
+    hookRunner?: HookRunner;
+    /** aws-cli image the hook runs when hookRunner is container. */
+    hookImage?: string;
+    /** The kops command (on PATH) or a path to it, on the machine running pulumi. */
+    kopsBinary?: string;
+    /** Extra flags for kops create cluster, one flag per item, like --node-volume-size=64. */
+    kopsExtraFlags?: string[];
+    /** Manage a cluster of this name that already exists in the state store instead of failing. */
+    adoptExistingCluster?: boolean;
+    /**
+     * Create the cluster again when a pulumi up finds it missing from the state store (deleted outside
+     * Pulumi) instead of failing. Leave it off when the state store moved: the live cluster would get a
+     * twin of the same name.
+     */
+    recreateMissingCluster?: boolean;
+    /** How long kops validate cluster --wait waits for the cluster to become healthy. */
+    validateTimeout?: string;
+    /**
+     * How the Kubernetes provider signs in to the cluster. Empty: kops' auth plugin (kops helpers
+     * kubectl-auth), which issues a short-lived certificate on each use, so nothing in the Pulumi state
+     * expires. A duration: a static admin certificate of that lifetime (kops export kubecfg --admin),
+     * exported again by the first pulumi up after half of that lifetime, before the provider uses it.
+     */
+    adminCredentialTtl?: string;
+    /**
+     * Validity of the authenticator's self-signed certificate, in hours (876000 is 100 years, like
+     * aws-iam-authenticator init).
+     */
+    certValidityHours?: number;
+    /** Command the user kubeconfigs run for a token: aws-iam-authenticator token, or aws eks get-token. */
+    kubeconfigTokenCommand?: TokenCommand;
+    /** AWS profile (AWS_PROFILE) the user kubeconfigs set for the token command. Empty: none. */
+    kubeconfigAwsProfile?: string;
+    /**
+     * Accept settings that map no IAM identity (no accessRoles, mapRoles, mapUsers or mapAccounts
+     * entry), so that nobody signs in through aws-iam-authenticator and only kOps' admin credentials
+     * reach the cluster. Without it such settings are refused.
+     */
+    allowNoIamSignIn?: boolean;
+    /**
+     * IAM roles to create for people; each role's sessions sign in as its Kubernetes username and
+     * groups. The roles get no AWS permissions. Setting the list replaces the default.
+     */
+    accessRoles?: AccessRole[];
+    /**
+     * Existing IAM roles to map to Kubernetes users and groups (an IAM path in the ARN is removed, as
+     * the authenticator matches ARNs without one).
+     */
+    mapRoles?: RoleMapping[];
+    /** Existing IAM users to map to Kubernetes users and groups. */
+    mapUsers?: UserMapping[];
+    /** AWS accounts whose every IAM identity may sign in, as its ARN and with no groups. */
+    mapAccounts?: string[];
+    /** ClusterRoleBindings to create, giving a mapped group a ClusterRole (such as view or edit). */
+    clusterRoleBindings?: GroupClusterRoleBinding[];
+    /**
+     * AWS tags for the state bucket and the IAM roles the stack creates (kOps tags the cluster's own
+     * resources: pass --cloud-labels=... in kopsExtraFlags for those).
+     */
+    tags?: Record<string, string>;
+}
+
+/** The args with every default applied and the region known: what the component builds from. */
+export type ResolvedKopsIamClusterArgs = Required<Omit<KopsIamClusterArgs, "awsProfile">> & { awsProfile?: string };
+
+/**
+ * `args` with each default of core/defaults.ts where a value is left out (undefined), the region
+ * from `stackRegion` when `args.region` is unset, no zones as the region's zone a, and the
+ * Kubernetes version without a leading `v`. Throws, naming the setting, when no region is known.
+ */
+export function withKopsIamClusterDefaults(
+    component: string,
+    args: KopsIamClusterArgs,
+    stackRegion: string | undefined,
+): ResolvedKopsIamClusterArgs {
+    const region = args.region ?? stackRegion;
+    if (region === undefined || region === "") {
+        throw new Error(
+            `KopsIamCluster ${component}: region is not set, and the stack has no aws:region; ` +
+                "pass region (the AWS region of the cluster, like eu-west-1) or set it with: pulumi config set aws:region <region>",
+        );
+    }
+    const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
+    const resolved: ResolvedKopsIamClusterArgs = {
+        ...kopsIamClusterDefaults,
+        ...given,
+        clusterName: args.clusterName,
+        stateBucketName: args.stateBucketName,
+        region,
+    };
+    return {
+        ...resolved,
+        zones: resolved.zones.length > 0 ? resolved.zones : [`${region}a`],
+        kubernetesVersion: resolved.kubernetesVersion.replace(/^v/, ""),
+    };
+}
