@@ -17,7 +17,7 @@ import {
     renderClusterRoleBindings,
 } from "../../components/authenticator/manifests";
 import { IdentityMappings } from "../../components/authenticator/mappings";
-import { installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
+import { installMocks, MockRecorder, settle, valueOf } from "../helpers/mocks/pulumiMocks";
 
 interface Registration {
     type: string;

@@ -19,10 +19,10 @@ import {
     settle,
     unwrapSecrets,
     valueOf,
-} from "../helpers/pulumiMocks";
-import { registeredOutputs } from "../helpers/registeredOutputs";
-import { creationOrder, dependsOn, ResourceGraph, resourceGraph, runRecordingStack } from "../helpers/resourceGraph";
-import { plainStringsContaining } from "../helpers/secretScan";
+} from "../helpers/mocks/pulumiMocks";
+import { registeredOutputs } from "../helpers/mocks/registeredOutputs";
+import { creationOrder, dependsOn, ResourceGraph, resourceGraph, runRecordingStack } from "../helpers/mocks/resourceGraph";
+import { plainStringsContaining } from "../helpers/mocks/secretScan";
 
 const region = "eu-west-1";
 const componentType = "kops-iam-auth:index:KopsIamCluster";

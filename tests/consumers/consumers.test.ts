@@ -11,11 +11,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkedCommandSettings, kopsCommandEnvironments, kopsCommandLines } from "../../components/kops/commandEnvironment";
 import { renderProgram, RecordedResource } from "../../tools/plan/mockRuntime";
-import { requireKopsModule } from "../helpers/kopsFixtures";
-import { baseSettings, kopsLifecycleCalls, readStubCalls, stubKopsEnv, stubsDir } from "../helpers/stubKops";
-import { runOk } from "../helpers/processes";
-import { tempDir } from "../helpers/pulumiEngine";
-import { skipOrFail } from "../helpers/tools";
+import { requireKopsModule } from "../helpers/data/kopsFixtures";
+import { baseSettings, kopsLifecycleCalls, readStubCalls, stubKopsEnv, stubsDir } from "../helpers/processes/stubKops";
+import { runOk } from "../helpers/processes/processes";
+import { tempDir } from "../helpers/engine/pulumiEngine";
+import { skipOrFail } from "../helpers/processes/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");

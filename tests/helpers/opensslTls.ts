@@ -6,7 +6,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { secretValue, unwrapSecrets } from "./pulumiMocks";
+import { secretValue, unwrapSecrets } from "./mocks/pulumiMocks";
 
 export const privateKeyType = "tls:index/privateKey:PrivateKey";
 export const selfSignedCertType = "tls:index/selfSignedCert:SelfSignedCert";

@@ -11,7 +11,7 @@
 // - The server: the DaemonSet's container args with paths remapped through its volume mounts,
 //   run as its runAsUser/runAsGroup with no_new_privs and no capabilities (setpriv).
 // - STS: moto_server, reached by the server and the token commands at the real host name
-//   sts.us-east-1.amazonaws.com through tests/helpers/stsFront.ts (a private /etc/hosts, a test
+//   sts.us-east-1.amazonaws.com through tests/helpers/aws/stsFront.ts (a private /etc/hosts, a test
 //   certificate in SSL_CERT_FILE, and two translations of form only, described there). So a real
 //   token for a mapped role goes the whole way: token command → TokenReview → server → STS →
 //   our mapping → Kubernetes user and groups.
@@ -43,14 +43,14 @@ import {
     httpsRequest,
     Mount,
     projectVolumes,
-} from "../helpers/authenticatorPod";
-import { Moto, testRegion } from "../helpers/moto";
-import { execCredentialToken, startAuthenticatorServer, startSignInAws } from "../helpers/signInAws";
+} from "../helpers/kube/authenticatorPod";
+import { Moto, testRegion } from "../helpers/aws/moto";
+import { execCredentialToken, startAuthenticatorServer, startSignInAws } from "../helpers/aws/signInAws";
 import { opensslTlsState, privateKeyType, selfSignedCertType } from "../helpers/opensslTls";
-import { BackgroundProcess, describeExit, run, runOk } from "../helpers/processes";
-import { StsFront } from "../helpers/stsFront";
-import { installMocks, MockRecorder, valueOf } from "../helpers/pulumiMocks";
-import { requireTool, toolCacheBin } from "../helpers/tools";
+import { BackgroundProcess, describeExit, run, runOk } from "../helpers/processes/processes";
+import { StsFront } from "../helpers/aws/stsFront";
+import { installMocks, MockRecorder, valueOf } from "../helpers/mocks/pulumiMocks";
+import { requireTool, toolCacheBin } from "../helpers/processes/tools";
 
 const clusterId = "stage1.example.com";
 const stateBucket = "kops-iam-auth-stage1-state";

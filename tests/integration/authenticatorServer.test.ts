@@ -9,11 +9,11 @@ import * as os from "os";
 import * as path from "path";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import { defaultAuthenticatorUid, renderAuthenticatorDaemonSet } from "../../components/authenticator/manifests";
-import { httpsRequest } from "../helpers/authenticatorPod";
-import { awsClientEnv } from "../helpers/moto";
+import { httpsRequest } from "../helpers/kube/authenticatorPod";
+import { awsClientEnv } from "../helpers/aws/moto";
 import { writeSelfSignedCertificate } from "../helpers/opensslTls";
-import { freeLoopbackPort } from "../helpers/processes";
-import { requireTool } from "../helpers/tools";
+import { freeLoopbackPort } from "../helpers/processes/processes";
+import { requireTool } from "../helpers/processes/tools";
 
 const clusterId = "server-test.example.com";
 const mappings = {

@@ -19,9 +19,9 @@ import { authenticatorCertDir, defaultAuthenticatorUid } from "../../components/
 import { certFetchHookName, HookRunner, patchClusterSpec, SpecPatchOptions } from "../../components/kops/specPatch";
 import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { readKopsInput, requireKopsModule } from "../helpers/kopsFixtures";
-import { Moto, startMoto } from "../helpers/moto";
-import { requireTool, skipOrFail } from "../helpers/tools";
+import { readKopsInput, requireKopsModule } from "../helpers/data/kopsFixtures";
+import { Moto, startMoto } from "../helpers/aws/moto";
+import { requireTool, skipOrFail } from "../helpers/processes/tools";
 
 const clusterName = "minimal.example.com";
 const bucket = "kops-state-test";

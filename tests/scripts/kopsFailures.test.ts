@@ -23,8 +23,8 @@ import {
     KopsCommandSettings,
     withSpecRevision,
 } from "../../components/kops/commandEnvironment";
-import { requireKopsModule } from "../helpers/kopsFixtures";
-import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubKopsEnv, stubsDir } from "../helpers/stubKops";
+import { requireKopsModule } from "../helpers/data/kopsFixtures";
+import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubKopsEnv, stubsDir } from "../helpers/processes/stubKops";
 
 const stubKops = path.join(stubsDir, "kops");
 

@@ -17,8 +17,8 @@ import {
     KopsCommandSettings,
 } from "../../components/kops/commandEnvironment";
 import { isGoDuration, isNodeCount } from "../../components/config/rules";
-import { requireTool } from "../helpers/tools";
-import { requireKopsModule } from "../helpers/kopsFixtures";
+import { requireTool } from "../helpers/processes/tools";
+import { requireKopsModule } from "../helpers/data/kopsFixtures";
 import {
     baseSettings,
     clusterName,
@@ -28,7 +28,7 @@ import {
     StubKopsSandbox,
     stubsDir,
     testCaPem,
-} from "../helpers/stubKops";
+} from "../helpers/processes/stubKops";
 
 type Run = SpawnSyncReturns<string>;
 

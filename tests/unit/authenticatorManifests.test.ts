@@ -17,7 +17,7 @@ import {
     renderClusterRoleBindings,
 } from "../../components/authenticator/manifests";
 import { IdentityMappings } from "../../components/authenticator/mappings";
-import { assertGolden } from "../helpers/golden";
+import { assertGolden } from "../helpers/data/golden";
 
 const clusterId = "kops-iam-auth.example.com";
 const adminRole = "arn:aws:iam::123456789012:role/KubernetesAdmin";

@@ -17,7 +17,7 @@ import {
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
 import { isGoDuration, isInstanceTypeShape, isKnownInstanceType } from "../../components/config/rules";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { libShVerdicts } from "../helpers/stubKops";
+import { libShVerdicts } from "../helpers/processes/stubKops";
 
 const required = { clusterName: "dev.k8s.local", stateBucketName: "kops-state-test" };
 

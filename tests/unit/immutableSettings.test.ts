@@ -7,7 +7,7 @@ import {
     immutableSettingsFromConfig,
     networkingSpecKey,
 } from "../../components/kops/immutableSettings";
-import { kopsCasesWithOptions, readKopsInput, readKopsOptions, requireKopsModule } from "../helpers/kopsFixtures";
+import { kopsCasesWithOptions, readKopsInput, readKopsOptions, requireKopsModule } from "../helpers/data/kopsFixtures";
 
 const settingsOf = (caseName: string) => extractImmutableSettings(readKopsInput(caseName));
 

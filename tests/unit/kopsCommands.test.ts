@@ -26,7 +26,7 @@ import { immutableSettingsCheckFailures } from "../../components/kops/immutableG
 import { diffCommandInputs } from "../../components/kops/lifecycle";
 import { parseSpecPatchOptions } from "../../components/kops/specPatch";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { fakeCertPem } from "../helpers/pulumiMocks";
+import { fakeCertPem } from "../helpers/mocks/pulumiMocks";
 
 const settings: KopsCommandSettings = {
     kopsBinary: "kops",

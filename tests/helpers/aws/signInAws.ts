@@ -4,13 +4,13 @@
 // a user's token command run against it.
 import * as fs from "fs";
 import * as path from "path";
-import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
-import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
-import { assertPortFree, DaemonSetLike, httpsRequest, Mount, startContainerProcess } from "./authenticatorPod";
+import { authenticatorObjectKeys } from "../../../components/aws/stateStoreLayout";
+import { authenticatorPort } from "../../../components/authenticator/webhookKubeconfig";
+import { assertPortFree, DaemonSetLike, httpsRequest, Mount, startContainerProcess } from "../kube/authenticatorPod";
 import { Moto, startMoto, testRegion } from "./moto";
-import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "./processes";
+import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "../processes/processes";
 import { inHostsNamespace, startStsFront, StsFront } from "./stsFront";
-import { toolCacheBin } from "./tools";
+import { toolCacheBin } from "../processes/tools";
 
 export interface SignInAwsOptions {
     motoServer: string;
