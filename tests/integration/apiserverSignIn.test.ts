@@ -44,7 +44,7 @@ import { readKopsInput, requireKopsModule } from "../helpers/data/kopsFixtures";
 import { KubeApiserver, startKubeApiserver } from "../helpers/kube/kubeApiserver";
 import { Moto, testRegion } from "../helpers/aws/moto";
 import { execCredentialToken, signInEnv, startAuthenticatorServer, startSignInAws } from "../helpers/aws/signInAws";
-import { opensslTlsState } from "../helpers/opensslTls";
+import { opensslTlsState } from "../helpers/mocks/opensslTlsProvider";
 import { BackgroundProcess, describeExit, run, RunResult, runOk, waitUntil } from "../helpers/processes/processes";
 import { installMocks, valueOf } from "../helpers/mocks/pulumiMocks";
 import { inHostsNamespace, StsFront } from "../helpers/aws/stsFront";

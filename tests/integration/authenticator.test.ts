@@ -2,7 +2,7 @@
 // tests/setup/install-tools.sh), on what our code generates, reached by the real kubectl.
 //
 // - Key and certificate: AuthenticatorPki under Pulumi mocks, with openssl standing in for the tls
-//   provider (tests/helpers/opensslTls.ts): it makes them from exactly the inputs the component
+//   provider (tests/helpers/mocks/opensslTlsProvider.ts): it makes them from exactly the inputs the component
 //   gave the tls resources. The webhook kubeconfig is the component's own output for that cert.
 // - Files on the node: cert.pem and key.pem uploaded to a moto_server S3 state store at the keys
 //   the state store uses, then fetched by the control-plane hook's own steps (certFetchSteps, real
@@ -46,7 +46,7 @@ import {
 } from "../helpers/kube/authenticatorPod";
 import { Moto, testRegion } from "../helpers/aws/moto";
 import { execCredentialToken, startAuthenticatorServer, startSignInAws } from "../helpers/aws/signInAws";
-import { opensslTlsState, privateKeyType, selfSignedCertType } from "../helpers/opensslTls";
+import { opensslTlsState, privateKeyType, selfSignedCertType } from "../helpers/mocks/opensslTlsProvider";
 import { BackgroundProcess, describeExit, run, runOk } from "../helpers/processes/processes";
 import { StsFront } from "../helpers/aws/stsFront";
 import { installMocks, MockRecorder, valueOf } from "../helpers/mocks/pulumiMocks";

@@ -11,7 +11,7 @@ import { renderAuthenticatorConfig } from "../../components/authenticator/config
 import { defaultAuthenticatorUid, renderAuthenticatorDaemonSet } from "../../components/authenticator/manifests";
 import { httpsRequest } from "../helpers/kube/authenticatorPod";
 import { awsClientEnv } from "../helpers/aws/moto";
-import { writeSelfSignedCertificate } from "../helpers/opensslTls";
+import { writeSelfSignedCertificate } from "../helpers/processes/openssl";
 import { freeLoopbackPort } from "../helpers/processes/processes";
 import { requireTool } from "../helpers/processes/tools";
 

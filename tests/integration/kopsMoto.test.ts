@@ -30,7 +30,7 @@ import { authenticatorObjectKeys } from "../../components/aws/stateStoreLayout";
 import { requireKopsModule } from "../helpers/data/kopsFixtures";
 import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/aws/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/aws/moto";
-import { opensslTlsState } from "../helpers/opensslTls";
+import { opensslTlsState } from "../helpers/mocks/opensslTlsProvider";
 import { describeExit, run, runOk, RunOptions, RunResult } from "../helpers/processes/processes";
 import { installMocks, valueOf } from "../helpers/mocks/pulumiMocks";
 import { requireTool } from "../helpers/processes/tools";

@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
 import { startMoto } from "../helpers/aws/moto";
-import { writeSelfSignedCertificate } from "../helpers/opensslTls";
+import { writeSelfSignedCertificate } from "../helpers/processes/openssl";
 import { requireTool, toolCacheBin } from "../helpers/processes/tools";
 
 function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {

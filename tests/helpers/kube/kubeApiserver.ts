@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
-import { writeSelfSignedCertificate } from "../opensslTls";
+import { writeSelfSignedCertificate } from "../processes/openssl";
 import { BackgroundProcess, freeLoopbackPort, runOk, startBackground, waitUntil } from "../processes/processes";
 
 export interface KubeApiserverOptions {
