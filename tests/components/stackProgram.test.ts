@@ -7,7 +7,15 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { ConfigError } from "../../components/config";
-import { fakeAccountId, installMocks, MockRecorder, secretValue, settle, unwrapSecrets, valueOf } from "../helpers/mocks/pulumiMocks";
+import {
+    fakeAccountId,
+    installMocks,
+    MockRecorder,
+    secretValue,
+    settle,
+    unwrapSecrets,
+    valueOf,
+} from "../helpers/mocks/pulumiMocks";
 import { registeredOutputs } from "../helpers/mocks/registeredOutputs";
 import { runRecordingStack } from "../helpers/mocks/resourceGraph";
 import { plainStringsContaining } from "../helpers/mocks/secretScan";

@@ -7,7 +7,14 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
 import { RoleMapping } from "../../components/authenticator/mappings";
-import { adminRole, deployAuthenticator, Figures, previewSteps, startApiserverEngine, viewerRole } from "../helpers/engine/engineStage";
+import {
+    adminRole,
+    deployAuthenticator,
+    Figures,
+    previewSteps,
+    startApiserverEngine,
+    viewerRole,
+} from "../helpers/engine/engineStage";
 import { KubeApiserver } from "../helpers/kube/kubeApiserver";
 import { runOk } from "../helpers/processes/processes";
 import { PulumiEngine, tempDir } from "../helpers/engine/pulumiEngine";

@@ -12,7 +12,14 @@ import { Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
 import { RoleMapping } from "../../components/authenticator/mappings";
-import { adminRole, deployAuthenticator, Figures, previewSteps, startApiserverEngine, viewerRole } from "../helpers/engine/engineStage";
+import {
+    adminRole,
+    deployAuthenticator,
+    Figures,
+    previewSteps,
+    startApiserverEngine,
+    viewerRole,
+} from "../helpers/engine/engineStage";
 import { KubeApiserver } from "../helpers/kube/kubeApiserver";
 import { runOk, waitUntil } from "../helpers/processes/processes";
 import { PulumiEngine, tempDir } from "../helpers/engine/pulumiEngine";
