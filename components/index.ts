@@ -10,7 +10,7 @@
 
 // The whole recipe in one component; its parts, each usable on its own, come from the folders.
 export { KopsIamCluster } from "./kopsIamCluster";
-export type { KopsIamClusterArgs } from "./kopsIamCluster";
+export type { KopsIamClusterArgs } from "./kopsIamClusterArgs";
 export * from "./core";
 export * from "./authenticator";
 export * from "./aws";

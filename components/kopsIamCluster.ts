@@ -3,7 +3,7 @@
 // Creation follows that order; `pulumi destroy` runs it backwards (docs/design.md, lifecycle table).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AuthenticatorResources } from "./core/types";
+import { AuthenticatorResources, TokenCommand } from "./core/types";
 import { AccessRoles } from "./aws/accessRoles";
 import { IamAuthenticator } from "./authenticator/iamAuthenticator";
 import { KopsIamClusterArgs, ResolvedKopsIamClusterArgs, withKopsIamClusterDefaults } from "./kopsIamClusterArgs";
@@ -13,7 +13,6 @@ import { checkedKopsClusterSettings, clusterOwnerOf, KopsCluster, KopsClusterSet
 import { createdRoleRepeatReason, identityKey, mapRolesRepeatingCreatedRoles } from "./core/identityRules";
 import { mapsNoIdentity, noIdentityReason, noIdentityWarning, noRightsWarning } from "./authenticator/signInReach";
 import { renderUserKubeconfig } from "./authenticator/userKubeconfig";
-import { TokenCommand } from "./core/types";
 import { renderNextSteps } from "./authenticator/nextSteps";
 import { AuthenticatorPki } from "./authenticator/pki";
 import { KopsStateStore } from "./aws/stateStore";

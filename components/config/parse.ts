@@ -1,60 +1,15 @@
 // Stack config -> typed, validated settings, by the tables of ./settings.ts and the rules of ../core/.
 // Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
 import * as pulumi from "@pulumi/pulumi";
-import {
-    arnPartition,
-    createdRoleRepeatReason,
-    duplicateReason,
-    findDuplicateIdentities,
-    iamArnMistake,
-    iamPathTooLong,
-    mapRolesRepeatingCreatedRoles,
-} from "../core/identityRules";
+import { arnPartition, createdRoleRepeatReason, duplicateReason, findDuplicateIdentities, iamArnMistake, iamPathTooLong, mapRolesRepeatingCreatedRoles } from "../core/identityRules";
 import { clusterRoleBindingName, maxObjectNameLength } from "../authenticator/manifests";
 import { renderTrustPolicy } from "../aws/policies";
 import { mapsNoIdentity, noIdentityReason } from "../authenticator/signInReach";
 import { defaultAccessRoles } from "../core/defaults";
 import { AccessRole, RoleMapping, UserMapping } from "../core/mappings";
 import { instanceTypeAccepted, isKnownInstanceType, similarInstanceTypes } from "../core/instanceTypes";
-import {
-    accountIdPattern,
-    cpuCores,
-    iamName,
-    isClusterRoleName,
-    isKubernetesGroup,
-    isKubernetesUsername,
-    isRegion,
-    isTagKey,
-    isTagValue,
-    maxTags,
-    memoryBytes,
-    partitionOfRegion,
-    redactSecrets,
-    regionAccepted,
-    roleArnPattern,
-    rootArnPattern,
-    tagCountAccepted,
-    tagKeyAccepted,
-    tagValueAccepted,
-    trustPolicyMaxLength,
-    userArnPattern,
-} from "../core/rules";
-import {
-    accountIdAccepted,
-    configNamespace,
-    kubernetesGroupAccepted,
-    principalAccepted,
-    quotedNote,
-    SettingBase,
-    SimpleSetting,
-    SimpleSettingKey,
-    SimpleValue,
-    simpleSettings,
-    StructuredField,
-    StructuredSettingKey,
-    structuredSettings,
-    ValidationContext,
-} from "./settings";
+import { accountIdPattern, cpuCores, iamName, isClusterRoleName, isKubernetesGroup, isKubernetesUsername, isRegion, isTagKey, isTagValue, maxTags, memoryBytes, partitionOfRegion, redactSecrets, regionAccepted, roleArnPattern, rootArnPattern, tagCountAccepted, tagKeyAccepted, tagValueAccepted, trustPolicyMaxLength, userArnPattern } from "../core/rules";
+import { accountIdAccepted, configNamespace, kubernetesGroupAccepted, principalAccepted, quotedNote, SettingBase, SimpleSetting, SimpleSettingKey, SimpleValue, simpleSettings, StructuredField, StructuredSettingKey, structuredSettings, ValidationContext } from "./settings";
 import { KopsIamClusterArgs } from "../kopsIamClusterArgs";
 import { ClusterTopology, HookRunner, TokenCommand } from "../core/types";
 

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { AccessRoles } from "../../components/aws/accessRoles";
 import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import { fakeAccountId, installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
+import { fakeAccountId, installMocks, MockRecorder, settle, valueOf } from "../helpers/mocks/pulumiMocks";
 
 const roleType = "aws:iam/role:Role";
 

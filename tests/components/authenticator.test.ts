@@ -10,14 +10,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IamAuthenticator } from "../../components/authenticator/iamAuthenticator";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import {
-    configChecksum,
-    renderAuthenticatorConfigMap,
-    renderAuthenticatorDaemonSet,
-    renderClusterRoleBindings,
-} from "../../components/authenticator/manifests";
+import { configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings } from "../../components/authenticator/manifests";
 import { IdentityMappings } from "../../components/core/mappings";
-import { installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
+import { installMocks, MockRecorder, settle, valueOf } from "../helpers/mocks/pulumiMocks";
 
 interface Registration {
     type: string;

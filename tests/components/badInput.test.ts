@@ -7,7 +7,7 @@ import { parseStackSettings } from "../../components/config";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
 import { KopsCluster, KopsClusterArgs } from "../../components/kops/cluster";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { fakeAccountId, fakeCertPem, installMocks, settle, valueOf } from "../helpers/pulumiMocks";
+import { fakeAccountId, fakeCertPem, installMocks, settle, valueOf } from "../helpers/mocks/pulumiMocks";
 
 /** An output's value, or its error (valueOf waits forever on a failed output). */
 function outcome<T>(output: pulumi.Output<T>): Promise<T> {

@@ -8,8 +8,8 @@ import * as YAML from "yaml";
 import { parseStackSettings } from "../../components/config";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
 import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
-import { installMocks, MockRecorder, RecordedResource, secretValue, settle, unwrapSecrets } from "../helpers/pulumiMocks";
-import { creationOrder, dependsOn, ResourceGraph, resourceGraph, runRecordingStack } from "../helpers/resourceGraph";
+import { installMocks, MockRecorder, RecordedResource, secretValue, settle, unwrapSecrets } from "../helpers/mocks/pulumiMocks";
+import { creationOrder, dependsOn, ResourceGraph, resourceGraph, runRecordingStack } from "../helpers/mocks/resourceGraph";
 
 const region = "eu-west-1";
 const commandType = "command:local:Command";

@@ -23,8 +23,8 @@ import {
     RecordedResource,
     settle,
     valueOf,
-} from "../helpers/pulumiMocks";
-import { plainStringsContaining } from "../helpers/secretScan";
+} from "../helpers/mocks/pulumiMocks";
+import { plainStringsContaining } from "../helpers/mocks/secretScan";
 
 const commandType = "command:local:Command";
 const guardType = "pulumi-nodejs:dynamic/kops:ImmutableClusterSettings";

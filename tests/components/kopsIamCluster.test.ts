@@ -6,7 +6,8 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { parseStackSettings, StackSettings } from "../../components/config";
-import { KopsIamCluster, KopsIamClusterArgs } from "../../components/kopsIamCluster";
+import { KopsIamCluster } from "../../components/kopsIamCluster";
+import { KopsIamClusterArgs } from "../../components/kopsIamClusterArgs";
 import { kopsCommandLines } from "../../components/core/kopsCommandLines";
 import {
     fakeAccountId,
@@ -19,10 +20,10 @@ import {
     settle,
     unwrapSecrets,
     valueOf,
-} from "../helpers/pulumiMocks";
-import { registeredOutputs } from "../helpers/registeredOutputs";
-import { creationOrder, dependsOn, ResourceGraph, resourceGraph, runRecordingStack } from "../helpers/resourceGraph";
-import { plainStringsContaining } from "../helpers/secretScan";
+} from "../helpers/mocks/pulumiMocks";
+import { registeredOutputs } from "../helpers/mocks/registeredOutputs";
+import { creationOrder, dependsOn, ResourceGraph, resourceGraph, runRecordingStack } from "../helpers/mocks/resourceGraph";
+import { plainStringsContaining } from "../helpers/mocks/secretScan";
 
 const region = "eu-west-1";
 const componentType = "kops-iam-auth:index:KopsIamCluster";

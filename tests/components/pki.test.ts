@@ -11,8 +11,8 @@ import {
     MockRecorder,
     settle,
     valueOf,
-} from "../helpers/pulumiMocks";
-import { plainStringsContaining } from "../helpers/secretScan";
+} from "../helpers/mocks/pulumiMocks";
+import { plainStringsContaining } from "../helpers/mocks/secretScan";
 
 describe("AuthenticatorPki", () => {
     let mocks: MockRecorder;

@@ -7,10 +7,18 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { ConfigError } from "../../components/config";
-import { fakeAccountId, installMocks, MockRecorder, secretValue, settle, unwrapSecrets, valueOf } from "../helpers/pulumiMocks";
-import { registeredOutputs } from "../helpers/registeredOutputs";
-import { runRecordingStack } from "../helpers/resourceGraph";
-import { plainStringsContaining } from "../helpers/secretScan";
+import {
+    fakeAccountId,
+    installMocks,
+    MockRecorder,
+    secretValue,
+    settle,
+    unwrapSecrets,
+    valueOf,
+} from "../helpers/mocks/pulumiMocks";
+import { registeredOutputs } from "../helpers/mocks/registeredOutputs";
+import { runRecordingStack } from "../helpers/mocks/resourceGraph";
+import { plainStringsContaining } from "../helpers/mocks/secretScan";
 
 const projectDir = path.join(__dirname, "..", "..");
 const programPath = require.resolve(path.join(projectDir, "index"));

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { stateBucketProblem } from "../../components/aws/stateBucketCheck";
 import { KopsStateStore } from "../../components/aws/stateStore";
-import { fakeCertPem, fakePrivateKeyPem, installMocks, settle, valueOf } from "../helpers/pulumiMocks";
+import { fakeCertPem, fakePrivateKeyPem, installMocks, settle, valueOf } from "../helpers/mocks/pulumiMocks";
 
 /** An output's value, or its error (valueOf waits forever on a failed output). */
 function outcome<T>(output: pulumi.Output<T>): Promise<T> {

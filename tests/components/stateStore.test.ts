@@ -10,8 +10,8 @@ import {
     MockRecorder,
     settle,
     valueOf,
-} from "../helpers/pulumiMocks";
-import { plainStringsContaining } from "../helpers/secretScan";
+} from "../helpers/mocks/pulumiMocks";
+import { plainStringsContaining } from "../helpers/mocks/secretScan";
 
 const clusterName = "k8s.example.com";
 const webhookKubeconfig = "apiVersion: v1\nkind: Config\n";

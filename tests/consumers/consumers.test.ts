@@ -8,15 +8,15 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { kopsCommandLines } from "../../components/core/kopsCommandLines";
 import { checkedCommandSettings, kopsCommandEnvironments } from "../../components/kops/commandEnvironment";
 import { renderProgram, RecordedResource } from "../../tools/plan/mockRuntime";
-import { requireKopsModule } from "../helpers/kopsFixtures";
-import { baseSettings, kopsLifecycleCalls, readStubCalls, stubKopsEnv, stubsDir } from "../helpers/stubKops";
-import { runOk } from "../helpers/processes";
-import { tempDir } from "../helpers/pulumiEngine";
-import { skipOrFail } from "../helpers/tools";
+import { requireKopsModule } from "../helpers/data/kopsFixtures";
+import { baseSettings, kopsLifecycleCalls, readStubCalls, stubKopsEnv, stubsDir } from "../helpers/processes/stubKops";
+import { runOk } from "../helpers/processes/processes";
+import { skipOrFail } from "../helpers/processes/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
@@ -110,7 +110,7 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
                 `@pulumi/pulumi ${consumerSdkVersion} is not in npm's cache (bash tests/setup/install-tools.sh puts it there)`,
             );
         }
-        dir = tempDir("consumers-");
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "consumers-"));
         let started = Date.now();
         packed = JSON.parse(
             await runOk("npm", ["pack", "--json", "--pack-destination", dir], { cwd: repoRoot, timeoutMs: 300000 }),

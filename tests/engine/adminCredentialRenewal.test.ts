@@ -5,8 +5,8 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
 import { AdminCredentialRenewal } from "../../components/kops/adminCredential";
-import { previewSteps } from "../helpers/engineStage";
-import { PulumiEngine, pulumiEngine, requirePulumi, tempDir } from "../helpers/pulumiEngine";
+import { previewSteps } from "../helpers/engine/engineStage";
+import { PulumiEngine, pulumiEngine, requirePulumi, tempDir } from "../helpers/engine/pulumiEngine";
 
 const ttlSeconds = 60;
 

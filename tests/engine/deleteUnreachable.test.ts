@@ -12,9 +12,9 @@ import * as k8s from "@pulumi/kubernetes";
 import { DestroyResult } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
-import { Figures } from "../helpers/engineStage";
-import { freeLoopbackPort } from "../helpers/processes";
-import { PulumiEngine, pulumiEngine, requirePulumi, tempDir } from "../helpers/pulumiEngine";
+import { Figures } from "../helpers/engine/engineStage";
+import { freeLoopbackPort } from "../helpers/processes/processes";
+import { PulumiEngine, pulumiEngine, requirePulumi, tempDir } from "../helpers/engine/pulumiEngine";
 
 const project = "unreachable-test";
 

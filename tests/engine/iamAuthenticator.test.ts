@@ -7,11 +7,18 @@
 import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
 import { RoleMapping } from "../../components/core/mappings";
-import { adminRole, deployAuthenticator, Figures, previewSteps, startApiserverEngine, viewerRole } from "../helpers/engineStage";
-import { KubeApiserver } from "../helpers/kubeApiserver";
-import { runOk } from "../helpers/processes";
-import { PulumiEngine, tempDir } from "../helpers/pulumiEngine";
-import { requireTool } from "../helpers/tools";
+import {
+    adminRole,
+    deployAuthenticator,
+    Figures,
+    previewSteps,
+    startApiserverEngine,
+    viewerRole,
+} from "../helpers/engine/engineStage";
+import { KubeApiserver } from "../helpers/kube/kubeApiserver";
+import { runOk } from "../helpers/processes/processes";
+import { PulumiEngine, tempDir } from "../helpers/engine/pulumiEngine";
+import { requireTool } from "../helpers/processes/tools";
 
 const clusterName = "engine.k8s.local";
 

@@ -8,8 +8,8 @@ import { strict as assert } from "assert";
 import { Stack } from "@pulumi/pulumi/automation";
 import { ImmutableSettingsGuard } from "../../components/core/immutableGuard";
 import { immutableSettingsFromConfig } from "../../components/kops/immutableSettings";
-import { Figures, previewSteps } from "../helpers/engineStage";
-import { PulumiEngine, pulumiEngine, requirePulumi, tempDir } from "../helpers/pulumiEngine";
+import { Figures, previewSteps } from "../helpers/engine/engineStage";
+import { PulumiEngine, pulumiEngine, requirePulumi, tempDir } from "../helpers/engine/pulumiEngine";
 
 const clusterName = "guard.k8s.local";
 

@@ -12,11 +12,18 @@ import { Stack } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
 import { RoleMapping } from "../../components/core/mappings";
-import { adminRole, deployAuthenticator, Figures, previewSteps, startApiserverEngine, viewerRole } from "../helpers/engineStage";
-import { KubeApiserver } from "../helpers/kubeApiserver";
-import { runOk, waitUntil } from "../helpers/processes";
-import { PulumiEngine, tempDir } from "../helpers/pulumiEngine";
-import { requireTool } from "../helpers/tools";
+import {
+    adminRole,
+    deployAuthenticator,
+    Figures,
+    previewSteps,
+    startApiserverEngine,
+    viewerRole,
+} from "../helpers/engine/engineStage";
+import { KubeApiserver } from "../helpers/kube/kubeApiserver";
+import { runOk, waitUntil } from "../helpers/processes/processes";
+import { PulumiEngine, tempDir } from "../helpers/engine/pulumiEngine";
+import { requireTool } from "../helpers/processes/tools";
 
 const clusterName = "interrupted.k8s.local";
 const stackName = "interrupted";

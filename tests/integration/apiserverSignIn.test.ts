@@ -2,13 +2,13 @@
 //
 // A person runs kubectl with the kubeconfig of their IAM role; kube-apiserver sends the token to
 // aws-iam-authenticator through the webhook kubeconfig we put on the control plane; RBAC decides.
-// Everything here is real except AWS, which is moto_server behind tests/helpers/stsFront.ts:
+// Everything here is real except AWS, which is moto_server behind tests/helpers/aws/stsFront.ts:
 // - kube-apiserver v1.34.4 and etcd v3.6.4 (and kube-controller-manager running only the
 //   clusterrole-aggregation controller, which fills the aggregated `view` ClusterRole), built by
-//   tests/setup/install-tools.sh, on 127.0.0.1 free ports (tests/helpers/kubeApiserver.ts). The
+//   tests/setup/install-tools.sh, on 127.0.0.1 free ports (tests/helpers/kube/kubeApiserver.ts). The
 //   apiserver reads OUR webhook kubeconfig (AuthenticatorPki's output, byte for byte) from the
 //   fileAsset path our kOps spec patch writes, under the node's root, with the spec's cache TTL.
-// - aws-iam-authenticator's server run as the DaemonSet runs it (tests/helpers/authenticatorPod.ts)
+// - aws-iam-authenticator's server run as the DaemonSet runs it (tests/helpers/kube/authenticatorPod.ts)
 //   on the cert and key the control-plane hook fetched from the (moto) state store and config.yaml
 //   projected from our ConfigMap: once with v0.7.18 (what the tests build) and once with v0.6.20
 //   (what the default image, kOps 1.36's own, runs).
@@ -23,14 +23,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { AccessRoles } from "../../components/aws/accessRoles";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import {
-    authenticatorName,
-    authenticatorNamespace,
-    configChecksum,
-    renderAuthenticatorConfigMap,
-    renderAuthenticatorDaemonSet,
-    renderClusterRoleBindings,
-} from "../../components/authenticator/manifests";
+import { authenticatorName, authenticatorNamespace, configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings } from "../../components/authenticator/manifests";
 import { parseStackSettings, StackSettings } from "../../components/config";
 import { authenticatorCertDir } from "../../components/core/hostLayout";
 import { certFetchSteps } from "../../components/kops/certFetchHook";
@@ -40,16 +33,16 @@ import { TokenCommand } from "../../components/core/types";
 import { IdentityMappings } from "../../components/core/mappings";
 import { renderNextSteps } from "../../components/authenticator/nextSteps";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
-import { requireAnyUid, DaemonSetLike, Mount, projectVolumes } from "../helpers/authenticatorPod";
-import { readKopsInput, requireKopsModule } from "../helpers/kopsFixtures";
-import { KubeApiserver, startKubeApiserver } from "../helpers/kubeApiserver";
-import { Moto, testRegion } from "../helpers/moto";
-import { execCredentialToken, signInEnv, startAuthenticatorServer, startSignInAws } from "../helpers/signInAws";
-import { opensslTlsState } from "../helpers/opensslTls";
-import { BackgroundProcess, describeExit, run, RunResult, runOk, waitUntil } from "../helpers/processes";
-import { installMocks, valueOf } from "../helpers/pulumiMocks";
-import { inHostsNamespace, StsFront } from "../helpers/stsFront";
-import { requireTool } from "../helpers/tools";
+import { requireAnyUid, DaemonSetLike, Mount, projectVolumes } from "../helpers/kube/authenticatorPod";
+import { readKopsInput, requireKopsModule } from "../helpers/data/kopsFixtures";
+import { KubeApiserver, startKubeApiserver } from "../helpers/kube/kubeApiserver";
+import { Moto, testRegion } from "../helpers/aws/moto";
+import { execCredentialToken, signInEnv, startAuthenticatorServer, startSignInAws } from "../helpers/aws/signInAws";
+import { opensslTlsState } from "../helpers/mocks/opensslTlsProvider";
+import { BackgroundProcess, describeExit, run, RunResult, runOk, waitUntil } from "../helpers/processes/processes";
+import { installMocks, valueOf } from "../helpers/mocks/pulumiMocks";
+import { inHostsNamespace, StsFront } from "../helpers/aws/stsFront";
+import { requireTool } from "../helpers/processes/tools";
 
 const clusterName = "apiserver.example.com";
 const stateBucket = "kops-iam-auth-apiserver-state";

@@ -2,7 +2,7 @@
 // tests/setup/install-tools.sh), on what our code generates, reached by the real kubectl.
 //
 // - Key and certificate: AuthenticatorPki under Pulumi mocks, with openssl standing in for the tls
-//   provider (tests/helpers/opensslTls.ts): it makes them from exactly the inputs the component
+//   provider (tests/helpers/mocks/opensslTlsProvider.ts): it makes them from exactly the inputs the component
 //   gave the tls resources. The webhook kubeconfig is the component's own output for that cert.
 // - Files on the node: cert.pem and key.pem uploaded to a moto_server S3 state store at the keys
 //   the state store uses, then fetched by the control-plane hook's own steps (certFetchSteps, real
@@ -11,7 +11,7 @@
 // - The server: the DaemonSet's container args with paths remapped through its volume mounts,
 //   run as its runAsUser/runAsGroup with no_new_privs and no capabilities (setpriv).
 // - STS: moto_server, reached by the server and the token commands at the real host name
-//   sts.us-east-1.amazonaws.com through tests/helpers/stsFront.ts (a private /etc/hosts, a test
+//   sts.us-east-1.amazonaws.com through tests/helpers/aws/stsFront.ts (a private /etc/hosts, a test
 //   certificate in SSL_CERT_FILE, and two translations of form only, described there). So a real
 //   token for a mapped role goes the whole way: token command → TokenReview → server → STS →
 //   our mapping → Kubernetes user and groups.
@@ -24,11 +24,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import {
-    configChecksum,
-    renderAuthenticatorConfigMap,
-    renderAuthenticatorDaemonSet,
-} from "../../components/authenticator/manifests";
+import { configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet } from "../../components/authenticator/manifests";
 import { authenticatorCertDir } from "../../components/core/hostLayout";
 import { certFetchSteps } from "../../components/kops/certFetchHook";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
@@ -44,14 +40,14 @@ import {
     httpsRequest,
     Mount,
     projectVolumes,
-} from "../helpers/authenticatorPod";
-import { Moto, testRegion } from "../helpers/moto";
-import { execCredentialToken, startAuthenticatorServer, startSignInAws } from "../helpers/signInAws";
-import { opensslTlsState, privateKeyType, selfSignedCertType } from "../helpers/opensslTls";
-import { BackgroundProcess, describeExit, run, runOk } from "../helpers/processes";
-import { StsFront } from "../helpers/stsFront";
-import { installMocks, MockRecorder, valueOf } from "../helpers/pulumiMocks";
-import { requireTool, toolCacheBin } from "../helpers/tools";
+} from "../helpers/kube/authenticatorPod";
+import { Moto, testRegion } from "../helpers/aws/moto";
+import { execCredentialToken, startAuthenticatorServer, startSignInAws } from "../helpers/aws/signInAws";
+import { opensslTlsState, privateKeyType, selfSignedCertType } from "../helpers/mocks/opensslTlsProvider";
+import { BackgroundProcess, describeExit, run, runOk } from "../helpers/processes/processes";
+import { StsFront } from "../helpers/aws/stsFront";
+import { installMocks, MockRecorder, valueOf } from "../helpers/mocks/pulumiMocks";
+import { requireTool, toolCacheBin } from "../helpers/processes/tools";
 
 const clusterId = "stage1.example.com";
 const stateBucket = "kops-iam-auth-stage1-state";

@@ -10,11 +10,11 @@ import * as path from "path";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import { renderAuthenticatorDaemonSet } from "../../components/authenticator/manifests";
 import { defaultAuthenticatorUid } from "../../components/core/defaults";
-import { httpsRequest } from "../helpers/authenticatorPod";
-import { awsClientEnv } from "../helpers/moto";
-import { writeSelfSignedCertificate } from "../helpers/opensslTls";
-import { freeLoopbackPort } from "../helpers/processes";
-import { requireTool } from "../helpers/tools";
+import { httpsRequest } from "../helpers/kube/authenticatorPod";
+import { awsClientEnv } from "../helpers/aws/moto";
+import { writeSelfSignedCertificate } from "../helpers/processes/openssl";
+import { freeLoopbackPort } from "../helpers/processes/processes";
+import { requireTool } from "../helpers/processes/tools";
 
 const clusterId = "server-test.example.com";
 const mappings = {

@@ -1,5 +1,5 @@
 // Why a binding to a ClusterRole the stack does not know is warned about (issue 17), on a real
-// kube-apiserver (tests/helpers/kubeApiserver.ts, built by tests/setup/install-tools.sh): the API server
+// kube-apiserver (tests/helpers/kube/kubeApiserver.ts, built by tests/setup/install-tools.sh): the API server
 // accepts the ClusterRoleBinding our manifests render for a ClusterRole that does not exist, and the
 // group then gets nothing; the same binding to the built-in cluster-admin works at once. Only 127.0.0.1.
 import { strict as assert } from "assert";
@@ -8,9 +8,9 @@ import * as os from "os";
 import * as path from "path";
 import { renderClusterRoleBindings } from "../../components/authenticator/manifests";
 import { unknownClusterRoleWarnings } from "../../components/authenticator/signInReach";
-import { KubeApiserver, startKubeApiserver } from "../helpers/kubeApiserver";
-import { run, runOk } from "../helpers/processes";
-import { requireTool } from "../helpers/tools";
+import { KubeApiserver, startKubeApiserver } from "../helpers/kube/kubeApiserver";
+import { run, runOk } from "../helpers/processes/processes";
+import { requireTool } from "../helpers/processes/tools";
 
 const installHint = "bash tests/setup/install-tools.sh";
 

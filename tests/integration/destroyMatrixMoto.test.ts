@@ -17,11 +17,11 @@ import { kopsCommandEnvironments } from "../../components/kops/commandEnvironmen
 import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
 import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { kopsVersion, requireKopsModule } from "../helpers/kopsFixtures";
-import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/kopsOnMoto";
-import { Moto, startMoto, testRegion } from "../helpers/moto";
-import { describeExit, run, runOk } from "../helpers/processes";
-import { requireTool } from "../helpers/tools";
+import { kopsVersion, requireKopsModule } from "../helpers/data/kopsFixtures";
+import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/aws/kopsOnMoto";
+import { Moto, startMoto, testRegion } from "../helpers/aws/moto";
+import { describeExit, run, runOk } from "../helpers/processes/processes";
+import { requireTool } from "../helpers/processes/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");

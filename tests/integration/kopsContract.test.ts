@@ -15,12 +15,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { kopsVersion, requireKopsModule } from "../helpers/kopsFixtures";
-import { kopsChannelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";
-import { Moto, startMoto, testRegion } from "../helpers/moto";
-import { run, runOk, RunResult } from "../helpers/processes";
-import { stubKopsEnv } from "../helpers/stubKops";
-import { requireTool } from "../helpers/tools";
+import { kopsVersion, requireKopsModule } from "../helpers/data/kopsFixtures";
+import { kopsChannelFile, kopsOnMotoEnv } from "../helpers/aws/kopsOnMoto";
+import { Moto, startMoto, testRegion } from "../helpers/aws/moto";
+import { run, runOk, RunResult } from "../helpers/processes/processes";
+import { stubKopsEnv } from "../helpers/processes/stubKops";
+import { requireTool } from "../helpers/processes/tools";
 
 const stubKops = path.join(__dirname, "..", "stubs", "kops");
 const bucket = "kops-iam-auth-contract-state";

@@ -2,10 +2,10 @@
 // the real kops (the pinned build from tests/setup/install-tools.sh) against moto_server on
 // 127.0.0.1, as far as kops and moto go. The scripts get exactly the environment KopsCluster gives
 // its commands (kopsCommandEnvironments), plus what keeps kops on this machine
-// (tests/helpers/kopsOnMoto.ts: moto's endpoint and fake credentials for the AWS SDK and kops' own
+// (tests/helpers/aws/kopsOnMoto.ts: moto's endpoint and fake credentials for the AWS SDK and kops' own
 // S3 client, a KOPS_BASE_URL mirror of placeholders), and:
 // - the channel: kOps' stable channel from its Go module with an image moto knows
-//   (tests/helpers/kopsOnMoto.ts kopsChannelFile), as `--channel file://...` through
+//   (tests/helpers/aws/kopsOnMoto.ts kopsChannelFile), as `--channel file://...` through
 //   KOPS_EXTRA_FLAGS, the config's extra-flags setting;
 // - Kubernetes 1.34.8, not the config default 1.34.10: kops 1.36.2 knows the hashes of Kubernetes
 //   release files up to 1.34.8 (pkg/assets/assetdata/k8s-1.34.yaml) and fetches the .sha256 of
@@ -23,13 +23,13 @@ import { kopsCommandEnvironments, KopsCommandSettings, specEnvironment } from ".
 import { certFetchHookName, webhookFileAssetName, webhookKubeconfigPath } from "../../components/kops/specPatch";
 import { AuthenticatorPki } from "../../components/authenticator/pki";
 import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout";
-import { requireKopsModule } from "../helpers/kopsFixtures";
-import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/kopsOnMoto";
-import { Moto, startMoto, testRegion } from "../helpers/moto";
-import { opensslTlsState } from "../helpers/opensslTls";
-import { describeExit, run, runOk, RunOptions, RunResult } from "../helpers/processes";
-import { installMocks, valueOf } from "../helpers/pulumiMocks";
-import { requireTool } from "../helpers/tools";
+import { requireKopsModule } from "../helpers/data/kopsFixtures";
+import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/aws/kopsOnMoto";
+import { Moto, startMoto, testRegion } from "../helpers/aws/moto";
+import { opensslTlsState } from "../helpers/mocks/opensslTlsProvider";
+import { describeExit, run, runOk, RunOptions, RunResult } from "../helpers/processes/processes";
+import { installMocks, valueOf } from "../helpers/mocks/pulumiMocks";
+import { requireTool } from "../helpers/processes/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
 const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");

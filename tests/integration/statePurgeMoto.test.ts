@@ -21,12 +21,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout";
 import { KopsStateStore } from "../../components/aws/stateStore";
-import { requireKopsModule } from "../helpers/kopsFixtures";
-import { kopsChannelFile, kopsOnMotoEnv } from "../helpers/kopsOnMoto";
-import { Moto, startMoto, testRegion } from "../helpers/moto";
-import { describeExit, run, runOk } from "../helpers/processes";
-import { fakeCertPem, fakePrivateKeyPem, installMocks, MockRecorder, settle, valueOf } from "../helpers/pulumiMocks";
-import { requireTool } from "../helpers/tools";
+import { requireKopsModule } from "../helpers/data/kopsFixtures";
+import { kopsChannelFile, kopsOnMotoEnv } from "../helpers/aws/kopsOnMoto";
+import { Moto, startMoto, testRegion } from "../helpers/aws/moto";
+import { describeExit, run, runOk } from "../helpers/processes/processes";
+import { fakeCertPem, fakePrivateKeyPem, installMocks, MockRecorder, settle, valueOf } from "../helpers/mocks/pulumiMocks";
+import { requireTool } from "../helpers/processes/tools";
 
 const commandType = "command:local:Command";
 

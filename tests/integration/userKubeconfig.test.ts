@@ -10,9 +10,9 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
-import { startMoto } from "../helpers/moto";
-import { writeSelfSignedCertificate } from "../helpers/opensslTls";
-import { requireTool, toolCacheBin } from "../helpers/tools";
+import { startMoto } from "../helpers/aws/moto";
+import { writeSelfSignedCertificate } from "../helpers/processes/openssl";
+import { requireTool, toolCacheBin } from "../helpers/processes/tools";
 
 function run(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {

@@ -12,7 +12,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { authenticatorCertificateRequest } from "../../components/authenticator/pki";
 import { authenticatorWebhookUrl, renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { requireTool } from "../helpers/tools";
+import { requireTool } from "../helpers/processes/tools";
 
 /** tls provider allowedUses → openssl extension names: key usages and extended key usages. */
 const opensslKeyUsage: Record<string, string> = {

@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { assertGolden, goldenDir, updatingGolden } from "../helpers/golden";
-import { kopsInputFile, requireKopsModule } from "../helpers/kopsFixtures";
+import { assertGolden, goldenDir, updatingGolden } from "../helpers/data/golden";
+import { kopsInputFile, requireKopsModule } from "../helpers/data/kopsFixtures";
 import { placeholderAccountId, placeholderPrivateKeyPem } from "../../tools/plan/placeholders";
 import { runPlan } from "./planTool";
 

@@ -1,7 +1,7 @@
 // Runs `npm run plan` the way the package script does (ts-node, transpile only) as a child process,
 // so tests see its exit status, its output and its wall time.
 import * as path from "path";
-import { run, RunResult } from "../helpers/processes";
+import { run, RunResult } from "../helpers/processes/processes";
 
 export const projectDir = path.join(__dirname, "..", "..");
 

@@ -22,9 +22,9 @@ import { certFetchHookName, patchClusterSpec } from "../../components/kops/specP
 import { SpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { readKopsInput, requireKopsModule } from "../helpers/kopsFixtures";
-import { Moto, startMoto } from "../helpers/moto";
-import { requireTool, skipOrFail } from "../helpers/tools";
+import { readKopsInput, requireKopsModule } from "../helpers/data/kopsFixtures";
+import { Moto, startMoto } from "../helpers/aws/moto";
+import { requireTool, skipOrFail } from "../helpers/processes/tools";
 
 const clusterName = "minimal.example.com";
 const bucket = "kops-state-test";

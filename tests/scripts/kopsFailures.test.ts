@@ -19,8 +19,8 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { kopsCommandLines } from "../../components/core/kopsCommandLines";
 import { kopsCommandEnvironments, KopsCommandSettings, withSpecRevision } from "../../components/kops/commandEnvironment";
-import { requireKopsModule } from "../helpers/kopsFixtures";
-import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubKopsEnv, stubsDir } from "../helpers/stubKops";
+import { requireKopsModule } from "../helpers/data/kopsFixtures";
+import { baseSettings, clusterName, stateStore, StubKopsSandbox, stubKopsEnv, stubsDir } from "../helpers/processes/stubKops";
 
 const stubKops = path.join(stubsDir, "kops");
 

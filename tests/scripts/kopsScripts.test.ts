@@ -13,8 +13,8 @@ import { claimEnvironment, KopsCommandLines, kopsCommandLines } from "../../comp
 import { kopsCommandEnvironments, KopsCommandSettings } from "../../components/kops/commandEnvironment";
 import { isGoDuration } from "../../components/core/durations";
 import { isNodeCount } from "../../components/core/rules";
-import { requireTool } from "../helpers/tools";
-import { requireKopsModule } from "../helpers/kopsFixtures";
+import { requireTool } from "../helpers/processes/tools";
+import { requireKopsModule } from "../helpers/data/kopsFixtures";
 import {
     baseSettings,
     clusterName,
@@ -24,7 +24,7 @@ import {
     StubKopsSandbox,
     stubsDir,
     testCaPem,
-} from "../helpers/stubKops";
+} from "../helpers/processes/stubKops";
 
 type Run = SpawnSyncReturns<string>;
 

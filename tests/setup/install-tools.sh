@@ -2,7 +2,7 @@
 # Installs the real tools the tests run against. Idempotent: what is already there is kept.
 #
 # aws-iam-authenticator, kops, etcd, kube-apiserver and kube-controller-manager are built from their
-# pinned Go modules (through the Go module proxy) into .cache/bin, where tests/helpers/tools.ts
+# pinned Go modules (through the Go module proxy) into .cache/bin, where tests/helpers/processes/tools.ts
 # looks first. A binary that is already there and reports the pinned version is kept. Go's own
 # caches stay at their defaults (GOMODCACHE, GOCACHE), so a rebuild on a machine that built them
 # before takes seconds, not minutes. Then the Pulumi engine (install_pulumi_engine) and, where the
@@ -147,7 +147,7 @@ install_authenticator() {
 install_kops() {
   local binary="$bin_dir/kops"
   # The tests read kOps' own golden-test outputs and channel from this module
-  # (tests/helpers/kopsFixtures.ts), also where the binary is already built.
+  # (tests/helpers/data/kopsFixtures.ts), also where the binary is already built.
   go mod download "$KOPS_MODULE@$KOPS_VERSION"
   if reports_version "$binary" "Client version: ${KOPS_VERSION#v} " version; then
     echo "install-tools: kops ${KOPS_VERSION} already in .cache/bin"
@@ -197,7 +197,7 @@ install_etcd() {
 }
 
 # The Pulumi engine the engine tests drive, and the kubernetes plugin in .cache/pulumi/home at the
-# version the SDK in package.json asks for (tests/helpers/pulumiEngine.ts points PULUMI_HOME's
+# version the SDK in package.json asks for (tests/helpers/engine/pulumiEngine.ts points PULUMI_HOME's
 # plugins there, and never downloads). A `pulumi` on PATH (a user's normal install) is used as it is,
 # and the plugin is downloaded. Otherwise, on a machine that cannot download Pulumi, the
 # workplace's engine build tool (beside the project, in ../shared) builds the CLI and the kubernetes

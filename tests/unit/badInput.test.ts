@@ -8,18 +8,14 @@ import { allowedKopsExtraFlags, kopsExtraFlagProblem, kopsExtraFlagsProblems } f
 import { kopsInstanceTypes } from "../../components/core/instanceTypeList";
 import { validateSpecPatchOptions, SpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { checkedKopsClusterSettings, KopsClusterSettingsArgs } from "../../components/kops/cluster";
-import {
-    checkAuthenticatorImage,
-    checkAuthenticatorUid,
-    resolveAuthenticatorResources,
-} from "../../components/authenticator/manifests";
+import { checkAuthenticatorImage, checkAuthenticatorUid, resolveAuthenticatorResources } from "../../components/authenticator/manifests";
 import { defaultAuthenticatorImage } from "../../components/core/defaults";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
 import { isGoDuration } from "../../components/core/durations";
 import { isKnownInstanceType } from "../../components/core/instanceTypes";
 import { isInstanceTypeShape } from "../../components/core/rules";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { libShVerdicts } from "../helpers/stubKops";
+import { libShVerdicts } from "../helpers/processes/stubKops";
 
 const required = { clusterName: "dev.k8s.local", stateBucketName: "kops-state-test" };
 

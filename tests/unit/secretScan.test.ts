@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { secretValue } from "../helpers/pulumiMocks";
-import { plainStringsContaining } from "../helpers/secretScan";
+import { secretValue } from "../helpers/mocks/pulumiMocks";
+import { plainStringsContaining } from "../helpers/mocks/secretScan";
 
 // The component tests rely on this scan finding nothing; here it must find what is there.
 describe("plainStringsContaining (test helper)", () => {

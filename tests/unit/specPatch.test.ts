@@ -7,18 +7,13 @@ import * as YAML from "yaml";
 import { certFetchSteps, renderCertFetchScript } from "../../components/kops/certFetchHook";
 import { extractImmutableSettings } from "../../components/kops/immutableSettings";
 import { canonicalGoDuration } from "../../components/core/durations";
-import {
-    certFetchHookName,
-    patchClusterSpec,
-    webhookFileAssetName,
-    webhookKubeconfigPath,
-} from "../../components/kops/specPatch";
+import { certFetchHookName, patchClusterSpec, webhookFileAssetName, webhookKubeconfigPath } from "../../components/kops/specPatch";
 import { parseSpecPatchOptions, SpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { assertGolden } from "../helpers/golden";
-import { expectedPatchDir, expectedPatchFile, kopsCases, readKopsInput, requireKopsModule } from "../helpers/kopsFixtures";
+import { assertGolden } from "../helpers/data/golden";
+import { expectedPatchDir, expectedPatchFile, kopsCases, readKopsInput, requireKopsModule } from "../helpers/data/kopsFixtures";
 
-// kOps' own outputs (tests/helpers/kopsFixtures.ts: from the k8s.io/kops Go module), each with our
+// kOps' own outputs (tests/helpers/data/kopsFixtures.ts: from the k8s.io/kops Go module), each with our
 // expected patch in tests/fixtures/kops/<case>/.
 const fixtures = kopsCases;
 const refusedFixtures = ["existing-complex"];

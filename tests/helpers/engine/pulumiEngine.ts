@@ -10,10 +10,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, LocalWorkspaceOptions, PulumiCommand, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { run, RunResult } from "./processes";
-import { skipOrFail } from "./tools";
+import { run, RunResult } from "../processes/processes";
+import { skipOrFail } from "../processes/tools";
 
-const repoRoot = path.join(__dirname, "..", "..");
+const repoRoot = path.join(__dirname, "..", "..", "..");
 /** Where install-tools.sh builds the engine when no `pulumi` is on PATH. */
 const builtEngineBin = path.join(repoRoot, ".cache", "pulumi", "bin");
 /** The resource plugins install-tools.sh installed (downloaded for a PATH pulumi, or the built one). */

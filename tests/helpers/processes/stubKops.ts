@@ -5,11 +5,11 @@ import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { KopsCommandSettings } from "../../components/kops/commandEnvironment";
-import { kopsInputFile } from "./kopsFixtures";
+import { renderWebhookKubeconfig } from "../../../components/authenticator/webhookKubeconfig";
+import { KopsCommandSettings } from "../../../components/kops/commandEnvironment";
+import { kopsInputFile } from "../data/kopsFixtures";
 
-const repoRoot = path.join(__dirname, "..", "..");
+const repoRoot = path.join(__dirname, "..", "..", "..");
 export const scriptsDir = path.join(repoRoot, "components", "kops", "scripts");
 /** The directory holding the stub `kops`; put it first on PATH. */
 export const stubsDir = path.join(repoRoot, "tests", "stubs");

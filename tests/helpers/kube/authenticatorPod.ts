@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as https from "https";
 import * as net from "net";
 import * as path from "path";
-import { BackgroundProcess, startBackground } from "./processes";
-import { skipOrFail } from "./tools";
+import { BackgroundProcess, startBackground } from "../processes/processes";
+import { skipOrFail } from "../processes/tools";
 
 /** The parts of a rendered DaemonSet this reads (renderAuthenticatorDaemonSet's shape). */
 export interface DaemonSetLike {

@@ -8,14 +8,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { findTool, skipOrFail } from "./tools";
+import { findTool, skipOrFail } from "../processes/tools";
 
 /** The kOps release the tests run (tests/setup/install-tools.sh's KOPS_VERSION, without the v). */
 export const kopsVersion = "1.36.2";
 const kopsModule = `k8s.io/kops@v${kopsVersion}`;
 
 /** Where our expected patches of the cases are (tests/fixtures/kops/<case>/). */
-export const expectedPatchDir = path.join(__dirname, "..", "fixtures", "kops");
+export const expectedPatchDir = path.join(__dirname, "..", "..", "fixtures", "kops");
 
 interface KopsCase {
     /** What kops printed, relative to the module's root. */

@@ -6,11 +6,11 @@ import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Stack } from "@pulumi/pulumi/automation";
-import { IamAuthenticator } from "../../components/authenticator/iamAuthenticator";
-import { RoleMapping } from "../../components/core/mappings";
-import { KubeApiserver, startKubeApiserver } from "./kubeApiserver";
+import { IamAuthenticator } from "../../../components/authenticator/iamAuthenticator";
+import { RoleMapping } from "../../../components/core/mappings";
+import { KubeApiserver, startKubeApiserver } from "../kube/kubeApiserver";
 import { PulumiEngine, pulumiEngine, requirePulumi } from "./pulumiEngine";
-import { requireTool } from "./tools";
+import { requireTool } from "../processes/tools";
 
 /** The roles the engine tests map: the blog's admin, and a viewer whose user name carries the session. */
 export const adminRole: RoleMapping = {

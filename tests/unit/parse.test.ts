@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { ConfigError, parseStackSettings, readStackSettings, StackSettings } from "../../components/config";
-import { installMocks } from "../helpers/pulumiMocks";
+import { installMocks } from "../helpers/mocks/pulumiMocks";
 
 const region = "eu-west-1";
 /** The two settings without a default. */

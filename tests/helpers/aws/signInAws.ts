@@ -1,16 +1,16 @@
 // The AWS side of a sign-in stage: moto_server, STS at its real host name through the HTTPS front
 // (./stsFront.ts), and the state bucket holding cert.pem and key.pem where the control-plane hook
-// fetches them from (components/core/stateStoreLayout.ts); the authenticator server started on it, and
+// fetches them from (components/aws/stateStoreLayout.ts); the authenticator server started on it, and
 // a user's token command run against it.
 import * as fs from "fs";
 import * as path from "path";
-import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout";
-import { authenticatorPort } from "../../components/authenticator/webhookKubeconfig";
-import { assertPortFree, DaemonSetLike, httpsRequest, Mount, startContainerProcess } from "./authenticatorPod";
+import { authenticatorObjectKeys } from "../../../components/core/stateStoreLayout";
+import { authenticatorPort } from "../../../components/authenticator/webhookKubeconfig";
+import { assertPortFree, DaemonSetLike, httpsRequest, Mount, startContainerProcess } from "../kube/authenticatorPod";
 import { Moto, startMoto, testRegion } from "./moto";
-import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "./processes";
+import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "../processes/processes";
 import { inHostsNamespace, startStsFront, StsFront } from "./stsFront";
-import { toolCacheBin } from "./tools";
+import { toolCacheBin } from "../processes/tools";
 
 export interface SignInAwsOptions {
     motoServer: string;

@@ -4,7 +4,7 @@
 // a stack transform records each resource's parent, dependsOn and provider as the program passed
 // them. A resource is created after, and deleted before, everything it waits for.
 import * as pulumi from "@pulumi/pulumi";
-import { dependencyOrder, prerequisites } from "../../tools/plan/graph";
+import { dependencyOrder, prerequisites } from "../../../tools/plan/graph";
 import { MockRecorder, RecordedResource, valueOf } from "./pulumiMocks";
 
 /** One resource as the stack transform saw its options. */

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 /** The project's tool cache: `tests/setup/install-tools.sh` puts pinned binaries in .cache/bin. */
-export const toolCacheBin = path.join(__dirname, "..", "..", ".cache", "bin");
+export const toolCacheBin = path.join(__dirname, "..", "..", "..", ".cache", "bin");
 
 /** Absolute path of `name`, looked up in the tool cache first, then on PATH; undefined if absent. */
 export function findTool(name: string): string | undefined {

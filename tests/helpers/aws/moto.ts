@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { freeLoopbackPort } from "./processes";
+import { freeLoopbackPort } from "../processes/processes";
 
 export interface Moto {
     /** e.g. http://127.0.0.1:43117 */

@@ -1,11 +1,9 @@
 // A stand-in for the @pulumi/tls provider in mock runs: it makes the real key and certificate with
-// openssl, from exactly the inputs the component gave the tls resources, so that integration tests
-// can run real servers and clients on what the component asked for. Inputs it does not understand
-// make it fail, so that a new certificate parameter cannot be silently left out of the test.
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+// openssl (tests/helpers/processes/openssl.ts), from exactly the inputs the component gave the tls
+// resources, so that integration tests can run real servers and clients on what the component asked
+// for. Inputs it does not understand make it fail, so that a new certificate parameter cannot be
+// silently left out of the test.
+import { publicKeyPem, rsaPrivateKeyPem, selfSignedCertificatePem } from "../processes/openssl";
 import { secretValue, unwrapSecrets } from "./pulumiMocks";
 
 export const privateKeyType = "tls:index/privateKey:PrivateKey";
@@ -33,48 +31,17 @@ const extKeyUsages: Record<string, string> = {
     ocsp_signing: "OCSPSigning",
 };
 
-function openssl(args: string[], input?: string): string {
-    return execFileSync("openssl", args, { input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
-}
-
-/**
- * A throw-away RSA-2048 key (unencrypted) and a one-day self-signed certificate for `/CN=<commonName>`
- * with the given `-addext` extensions (subjectAltName, basicConstraints, ...), written to `keyFile`
- * and `certFile`: the test servers' certificates and the test CA.
- */
-export function writeSelfSignedCertificate(options: {
-    keyFile: string;
-    certFile: string;
-    commonName: string;
-    extensions: string[];
-}): void {
-    openssl([
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-keyout",
-        options.keyFile,
-        "-out",
-        options.certFile,
-        "-subj",
-        `/CN=${options.commonName}`,
-        ...options.extensions.flatMap((extension) => ["-addext", extension]),
-    ]);
-}
-
 function makePrivateKey(inputs: Record<string, any>): Record<string, any> {
     const known = new Set(["algorithm", "rsaBits"]);
     const unknown = Object.keys(inputs).filter((k) => !known.has(k));
     if (unknown.length > 0 || inputs.algorithm !== "RSA" || !Number.isInteger(inputs.rsaBits)) {
-        throw new Error(`opensslTls: cannot make a PrivateKey from ${JSON.stringify(inputs)} (only algorithm RSA with rsaBits)`);
+        throw new Error(
+            `opensslTlsProvider: cannot make a PrivateKey from ${JSON.stringify(inputs)} (only algorithm RSA with rsaBits)`,
+        );
     }
     // PKCS#1 ("RSA PRIVATE KEY"), the tls provider's privateKeyPem format for RSA.
-    const pem = openssl(["genrsa", "-traditional", String(inputs.rsaBits)]);
-    return { privateKeyPem: secretValue(pem), publicKeyPem: openssl(["rsa", "-pubout"], pem) };
+    const pem = rsaPrivateKeyPem(inputs.rsaBits);
+    return { privateKeyPem: secretValue(pem), publicKeyPem: publicKeyPem(pem) };
 }
 
 /** The openssl req config for the certificate the SelfSignedCert inputs describe. */
@@ -92,20 +59,22 @@ export function selfSignedCertConfig(inputs: Record<string, any>): { config: str
     ]);
     const unknown = Object.keys(inputs).filter((k) => !known.has(k));
     if (unknown.length > 0) {
-        throw new Error(`opensslTls: SelfSignedCert input(s) ${unknown.join(", ")} are not modelled here; add them`);
+        throw new Error(`opensslTlsProvider: SelfSignedCert input(s) ${unknown.join(", ")} are not modelled here; add them`);
     }
     const subjectKeys = Object.keys(inputs.subject ?? {});
     if (subjectKeys.length !== 1 || subjectKeys[0] !== "commonName") {
-        throw new Error(`opensslTls: only a subject with commonName alone is modelled, got ${JSON.stringify(inputs.subject)}`);
+        throw new Error(
+            `opensslTlsProvider: only a subject with commonName alone is modelled, got ${JSON.stringify(inputs.subject)}`,
+        );
     }
     const hours = inputs.validityPeriodHours;
     if (!Number.isInteger(hours) || hours % 24 !== 0) {
-        throw new Error(`opensslTls: validityPeriodHours ${hours} is not whole days, which openssl req -days needs`);
+        throw new Error(`opensslTlsProvider: validityPeriodHours ${hours} is not whole days, which openssl req -days needs`);
     }
     const uses: string[] = inputs.allowedUses ?? [];
     const unknownUses = uses.filter((u) => !(u in keyUsages) && !(u in extKeyUsages));
     if (unknownUses.length > 0) {
-        throw new Error(`opensslTls: allowed use(s) ${unknownUses.join(", ")} are not modelled`);
+        throw new Error(`opensslTlsProvider: allowed use(s) ${unknownUses.join(", ")} are not modelled`);
     }
     const ku = uses.filter((u) => u in keyUsages).map((u) => keyUsages[u]);
     const eku = uses.filter((u) => u in extKeyUsages).map((u) => extKeyUsages[u]);
@@ -123,7 +92,9 @@ export function selfSignedCertConfig(inputs: Record<string, any>): { config: str
     ];
     const commonName = String(inputs.subject.commonName);
     if (/[\n\\/=]/.test(commonName)) {
-        throw new Error(`opensslTls: commonName ${JSON.stringify(commonName)} has characters this double does not escape`);
+        throw new Error(
+            `opensslTlsProvider: commonName ${JSON.stringify(commonName)} has characters this double does not escape`,
+        );
     }
     const config =
         [
@@ -142,26 +113,7 @@ export function selfSignedCertConfig(inputs: Record<string, any>): { config: str
 function makeSelfSignedCert(rawInputs: Record<string, any>): Record<string, any> {
     const inputs = unwrapSecrets(rawInputs);
     const { config, days } = selfSignedCertConfig(inputs);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kops-iam-auth-openssl-"));
-    try {
-        fs.writeFileSync(path.join(dir, "req.cnf"), config);
-        fs.writeFileSync(path.join(dir, "key.pem"), inputs.privateKeyPem, { mode: 0o600 });
-        const certPem = openssl([
-            "req",
-            "-x509",
-            "-new",
-            "-sha256",
-            "-key",
-            path.join(dir, "key.pem"),
-            "-config",
-            path.join(dir, "req.cnf"),
-            "-days",
-            String(days),
-        ]);
-        return { certPem };
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+    return { certPem: selfSignedCertificatePem({ privateKeyPem: inputs.privateKeyPem, config, days }) };
 }
 
 /**

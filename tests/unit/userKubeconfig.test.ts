@@ -7,8 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { renderUserKubeconfig, UserKubeconfigArgs } from "../../components/authenticator/userKubeconfig";
-import { assertGolden } from "../helpers/golden";
-import { requireTool } from "../helpers/tools";
+import { assertGolden } from "../helpers/data/golden";
+import { requireTool } from "../helpers/processes/tools";
 
 const caPem = "-----BEGIN CERTIFICATE-----\nFAKECLUSTERCA\n-----END CERTIFICATE-----\n";
 const baseArgs: UserKubeconfigArgs = {

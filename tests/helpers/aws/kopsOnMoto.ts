@@ -15,8 +15,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { KopsCommandSettings } from "../../components/kops/commandEnvironment";
-import { kopsModuleFile, kopsVersion } from "./kopsFixtures";
+import { KopsCommandSettings } from "../../../components/kops/commandEnvironment";
+import { kopsModuleFile, kopsVersion } from "../data/kopsFixtures";
 import { Moto, testRegion } from "./moto";
 
 /**

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 
-export const goldenDir = path.join(__dirname, "..", "golden");
+export const goldenDir = path.join(__dirname, "..", "..", "golden");
 
 export function updatingGolden(): boolean {
     return process.env.UPDATE_GOLDEN === "1";

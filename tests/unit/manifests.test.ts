@@ -8,16 +8,10 @@ import { DaemonSet } from "kubernetes-models/apps/v1";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import * as YAML from "yaml";
 import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import {
-    AuthenticatorDaemonSetArgs,
-    configChecksum,
-    renderAuthenticatorConfigMap,
-    renderAuthenticatorDaemonSet,
-    renderClusterRoleBindings,
-} from "../../components/authenticator/manifests";
+import { AuthenticatorDaemonSetArgs, configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings } from "../../components/authenticator/manifests";
 import { defaultAuthenticatorImage } from "../../components/core/defaults";
 import { IdentityMappings } from "../../components/core/mappings";
-import { assertGolden } from "../helpers/golden";
+import { assertGolden } from "../helpers/data/golden";
 
 const clusterId = "kops-iam-auth.example.com";
 const adminRole = "arn:aws:iam::123456789012:role/KubernetesAdmin";

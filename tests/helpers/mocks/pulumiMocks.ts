@@ -8,8 +8,8 @@ import {
     isSecretValue,
     secretValue,
     unwrapSecrets as unwrapSecretValues,
-} from "../../tools/plan/fakeProviders";
-import { installRecordingMocks, RecordedOptions, RecordedResource, settleRegistrations } from "../../tools/plan/mockRuntime";
+} from "../../../tools/plan/fakeProviders";
+import { installRecordingMocks, RecordedOptions, RecordedResource, settleRegistrations } from "../../../tools/plan/mockRuntime";
 
 export { isSecretValue, secretValue };
 export type { RecordedOptions, RecordedResource };

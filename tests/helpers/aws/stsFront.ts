@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import * as path from "path";
-import { writeSelfSignedCertificate } from "./opensslTls";
+import { writeSelfSignedCertificate } from "../processes/openssl";
 
 export const stsHost = (region: string) => `sts.${region}.amazonaws.com`;
 

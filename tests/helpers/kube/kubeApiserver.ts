@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
-import { writeSelfSignedCertificate } from "./opensslTls";
-import { BackgroundProcess, freeLoopbackPort, runOk, startBackground, waitUntil } from "./processes";
+import { writeSelfSignedCertificate } from "../processes/openssl";
+import { BackgroundProcess, freeLoopbackPort, runOk, startBackground, waitUntil } from "../processes/processes";
 
 export interface KubeApiserverOptions {
     /** Paths of the binaries (requireTool). */

@@ -1,34 +1,16 @@
-// The pure parts behind KopsCluster's commands: command lines, environments, fingerprints, the
-// input diff the lifecycle tests and the plan tool use, and the immutable-settings check.
+// The pure parts behind KopsCluster's commands: command lines, environments, fingerprints and the
+// spec revision.
 import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import {
-    claimEnvironment,
-    clusterOwnerMarker,
-    kopsCommandLines,
-    leaveAdoptedClusterRunning,
-    parseKopsCommandLine,
-} from "../../components/core/kopsCommandLines";
-import {
-    applyEnvironment,
-    checkedCommandSettings,
-    fingerprint,
-    kopsCommandEnvironments,
-    KopsCommandSettings,
-    kubeconfigEnvironment,
-    specEnvironment,
-    stateBucketName,
-    withSpecRevision,
-} from "../../components/kops/commandEnvironment";
+import { claimEnvironment, clusterOwnerMarker, kopsCommandLines, leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/core/kopsCommandLines";
+import { applyEnvironment, checkedCommandSettings, fingerprint, kopsCommandEnvironments, KopsCommandSettings, kubeconfigEnvironment, specEnvironment, stateBucketName, withSpecRevision } from "../../components/kops/commandEnvironment";
 import { runJob } from "../../components/kops/kopsHelper";
-import { immutableSettingsCheckFailures } from "../../components/core/immutableGuard";
-import { diffCommandInputs } from "../../tools/plan/inputDiff";
 import { parseSpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
-import { fakeCertPem } from "../helpers/pulumiMocks";
+import { fakeCertPem } from "../helpers/mocks/pulumiMocks";
 
 const settings: KopsCommandSettings = {
     kopsBinary: "kops",
@@ -308,72 +290,5 @@ describe("the spec revision (apply re-runs after every write of the spec)", () =
         assert.ok(first && second, revisions.join(", "));
         assert.strictEqual(first[1], second[1], "the same objects, the same hash");
         assert.notStrictEqual(first[2], second[2], "a new id at each write");
-    });
-});
-
-describe("diffCommandInputs", () => {
-    const spec = { name: "kops-spec", inputs: { create: "c", environment: { NODE_COUNT: "2", ZONES: "a" } } };
-    const kubeconfig = { name: "kops-kubeconfig", inputs: { create: "k", logging: "none" } };
-
-    it("is empty when nothing differs, key order aside", () => {
-        const reordered = { name: "kops-spec", inputs: { environment: { ZONES: "a", NODE_COUNT: "2" }, create: "c" } };
-        assert.deepStrictEqual(diffCommandInputs([spec, kubeconfig], [kubeconfig, reordered]), []);
-    });
-
-    it("names each changed input, and each changed entry of a map input", () => {
-        const after = { name: "kops-spec", inputs: { create: "c2", environment: { NODE_COUNT: "3", ZONES: "a", NEW: "x" } } };
-        assert.deepStrictEqual(diffCommandInputs([spec, kubeconfig], [after, kubeconfig]), [
-            { name: "kops-spec", change: "changed", changedInputs: ["create", "environment.NEW", "environment.NODE_COUNT"] },
-        ]);
-    });
-
-    it("reports added and removed resources and inputs", () => {
-        const withDelete = { name: "kops-kubeconfig", inputs: { ...kubeconfig.inputs, delete: "d" } };
-        assert.deepStrictEqual(diffCommandInputs([spec, kubeconfig], [withDelete]), [
-            { name: "kops-kubeconfig", change: "changed", changedInputs: ["delete"] },
-            { name: "kops-spec", change: "removed", changedInputs: [] },
-        ]);
-        assert.deepStrictEqual(diffCommandInputs([], [spec]), [{ name: "kops-spec", change: "added", changedInputs: [] }]);
-    });
-
-    it("refuses a rendering with two resources of one name", () => {
-        assert.throws(() => diffCommandInputs([spec, spec], []), /two resources are named kops-spec/);
-    });
-});
-
-describe("immutableSettingsCheckFailures", () => {
-    const inputs = {
-        __provider: "exports.handler = ...",
-        clusterName: "dev.example.com",
-        zones: ["eu-west-1a"],
-        networking: "cilium",
-        topology: "public",
-        controlPlaneCount: 1,
-    };
-
-    it("passes on creation (no old inputs) and when nothing changed (the serialized provider aside)", () => {
-        assert.deepStrictEqual(immutableSettingsCheckFailures({}, inputs), []);
-        assert.deepStrictEqual(immutableSettingsCheckFailures(inputs, { ...inputs, __provider: "changed code" }), []);
-    });
-
-    it("fails once per changed setting, naming the cluster, the setting and both values", () => {
-        const failures = immutableSettingsCheckFailures(inputs, {
-            ...inputs,
-            zones: ["eu-west-1a", "eu-west-1b"],
-            topology: "private",
-        });
-        assert.strictEqual(failures.length, 2);
-        assert.deepStrictEqual(
-            failures.map((f) => f.property),
-            ["", ""],
-        );
-        assert.match(
-            failures[0].reason,
-            /^cluster dev\.example\.com: zones cannot change from \[eu-west-1a\] to \[eu-west-1a, eu-west-1b\]/,
-        );
-        assert.match(failures[1].reason, /^cluster dev\.example\.com: topology cannot change from "public" to "private"/);
-        for (const failure of failures) {
-            assert.match(failure.reason, /Nothing was changed; put the setting back/);
-        }
     });
 });
