@@ -1,8 +1,38 @@
-// ESLint for the whole project: ESLint's and typescript-eslint's recommended rules. Formatting is
-// Prettier's job (.prettierrc); `npm run lint` runs both.
+// ESLint for the whole project: ESLint's and typescript-eslint's recommended rules, and the floors of
+// components/ (below). Formatting is Prettier's job (.prettierrc); `npm run lint` runs both.
 const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 const { defineConfig, globalIgnores } = require("eslint/config");
+
+// components/ is built in floors, and a file imports only from its own folder and the floors below:
+// core/ (value rules, public types, defaults, layouts) imports nothing of ours; the concerns
+// authenticator/, aws/ and kops/ import only core/; the recipe (kopsIamCluster.ts) imports those;
+// the stack config (config/) sits on top. A test file's imports are not limited.
+const concerns = ["authenticator", "aws", "kops"];
+const floorRule = (message, ...regexes) => ({
+    "no-restricted-imports": ["error", { patterns: regexes.map((regex) => ({ regex, message })) }],
+});
+const floors = [
+    {
+        files: ["components/core/**/*.ts"],
+        rules: floorRule("core/ is the ground floor: it imports nothing of this package from outside core/.", "^\\.\\./"),
+    },
+    ...concerns.map((concern) => ({
+        files: [`components/${concern}/**/*.ts`],
+        rules: floorRule(
+            `${concern}/ is a concern: it imports only from itself and the ground floor, ../core.`,
+            "^\\.\\./(?!core(/|$))",
+            "^\\.\\./\\.\\./",
+        ),
+    })),
+    {
+        files: ["components/kopsIamCluster.ts"],
+        rules: floorRule(
+            "The recipe imports the concerns and the ground floor, never the stack config above it.",
+            "^\\./(config|index)(/|$)",
+        ),
+    },
+];
 
 module.exports = defineConfig([
     globalIgnores(["dist/", "bin/", ".cache/", "plan/", "tests/fixtures/", "tests/golden/"]),
@@ -20,6 +50,7 @@ module.exports = defineConfig([
             "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
         },
     },
+    ...floors,
     {
         // The JavaScript here is CommonJS run by Node.js (this file, the engine test's project).
         files: ["**/*.js"],

@@ -123,20 +123,21 @@ export class KopsIamCluster extends pulumi.ComponentResource {
      */
     public readonly provider: k8s.Provider;
 
-    constructor(name: string, givenArgs: KopsIamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const args = withKopsIamClusterDefaults(name, givenArgs, new pulumi.Config("aws").get("region"));
+    constructor(name: string, args: KopsIamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const settings = withKopsIamClusterDefaults(name, args, new pulumi.Config("aws").get("region"));
         // Refused before anything is registered (the AccessRoles check needs the account, which only the
         // provider knows, and would fail the preview half-way): the same rules as the stack config's.
-        const problems = signInProblems(args);
+        const problems = signInProblems(settings);
         if (problems.length > 0) {
             throw new Error(`KopsIamCluster ${name}: ${problems.join("; ")}`);
         }
         // Every check of the cluster's settings fails here, before any resource is registered.
-        const kopsSettings = kopsClusterSettings(args);
+        const kopsSettings = kopsClusterSettings(settings);
         checkedKopsClusterSettings(`${name}-kops`, kopsSettings);
-        // The args hold no secret (the key is made inside), so they are recorded as they are.
-        super("kops-iam-auth:index:KopsIamCluster", name, givenArgs, opts);
-        const signInWarning = args.allowNoIamSignIn && mapsNoIdentity(args) ? noIdentityWarning : noRightsWarning(args);
+        // The settings hold no secret (the key is made inside), so they are recorded as they are.
+        super("kops-iam-auth:index:KopsIamCluster", name, args, opts);
+        const signInWarning =
+            settings.allowNoIamSignIn && mapsNoIdentity(settings) ? noIdentityWarning : noRightsWarning(settings);
         if (signInWarning !== undefined) {
             pulumi.log.warn(signInWarning, this);
         }
@@ -144,7 +145,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         const pki = new AuthenticatorPki(
             `${name}-pki`,
             {
-                validityPeriodHours: args.certValidityHours,
+                validityPeriodHours: settings.certValidityHours,
             },
             { parent: this },
         );
@@ -154,20 +155,20 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         const stateStore = new KopsStateStore(
             `${name}-state`,
             {
-                clusterName: args.clusterName,
-                bucketName: args.stateBucketName,
-                createBucket: args.createStateBucket,
-                forceDestroy: args.stateBucketForceDestroy,
+                clusterName: settings.clusterName,
+                bucketName: settings.stateBucketName,
+                createBucket: settings.createStateBucket,
+                forceDestroy: settings.stateBucketForceDestroy,
                 certPem: pki.certPem,
                 privateKeyPem: pki.privateKeyPem,
                 webhookKubeconfig: pki.webhookKubeconfig,
-                tags: args.tags,
-                region: args.region,
-                awsProfile: args.awsProfile,
+                tags: settings.tags,
+                region: settings.region,
+                awsProfile: settings.awsProfile,
                 claim: {
                     owner: clusterOwnerOf(kopsClusterName),
-                    kopsBinary: args.kopsBinary,
-                    adoptExisting: args.adoptExistingCluster,
+                    kopsBinary: settings.kopsBinary,
+                    adoptExisting: settings.adoptExistingCluster,
                 },
             },
             { parent: this },
@@ -176,11 +177,11 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         const roles = new AccessRoles(
             `${name}-roles`,
             {
-                roles: args.accessRoles,
-                mapRoles: args.mapRoles,
-                mapUsers: args.mapUsers,
-                mapAccounts: args.mapAccounts,
-                tags: args.tags,
+                roles: settings.accessRoles,
+                mapRoles: settings.mapRoles,
+                mapUsers: settings.mapUsers,
+                mapAccounts: settings.mapAccounts,
+                tags: settings.tags,
             },
             { parent: this },
         );
@@ -204,7 +205,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
                 kubeconfig: cluster.kubeconfig,
                 // Only a different cluster replaces the provider (and with it every object on it); a
                 // re-exported kubeconfig is an update.
-                clusterIdentifier: args.clusterName,
+                clusterIdentifier: settings.clusterName,
                 // A mapping change then updates the authenticator's ConfigMap in place instead of
                 // deleting and recreating it (the lifecycle table's "ConfigMap update").
                 enableConfigMapMutable: true,
@@ -223,12 +224,12 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             `${name}-authenticator`,
             {
                 provider: this.provider,
-                clusterId: args.clusterName,
+                clusterId: settings.clusterName,
                 mappings: roles.mappings,
-                image: args.authenticatorImage,
-                uid: args.authenticatorUid,
-                resources: authenticatorResources(args),
-                clusterRoleBindings: args.clusterRoleBindings,
+                image: settings.authenticatorImage,
+                uid: settings.authenticatorUid,
+                resources: authenticatorResources(settings),
+                clusterRoleBindings: settings.clusterRoleBindings,
             },
             { parent: this },
         );
@@ -243,7 +244,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             .apply(([server, certificateAuthorityData, mappings]) => {
                 if (certificateAuthorityData === undefined) {
                     throw new Error(
-                        `KopsIamCluster ${name}: kOps exported no cluster CA for ${args.clusterName} ` +
+                        `KopsIamCluster ${name}: kOps exported no cluster CA for ${settings.clusterName} ` +
                             "(an API load balancer with its own certificate); the user kubeconfigs need one",
                     );
                 }
@@ -251,10 +252,10 @@ export class KopsIamCluster extends pulumi.ComponentResource {
             });
         userKubeconfigSources.set(this, {
             source,
-            clusterName: args.clusterName,
-            region: args.region,
-            tokenCommand: args.kubeconfigTokenCommand,
-            awsProfile: args.kubeconfigAwsProfile === "" ? undefined : args.kubeconfigAwsProfile,
+            clusterName: settings.clusterName,
+            region: settings.region,
+            tokenCommand: settings.kubeconfigTokenCommand,
+            awsProfile: settings.kubeconfigAwsProfile === "" ? undefined : settings.kubeconfigAwsProfile,
         });
         this.kubeconfigs = roles.roleArns.apply((roleArns) =>
             pulumi.all(
@@ -265,18 +266,18 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         );
         this.nextSteps = pulumi.all([stateStore.stateStoreUrl, roles.roleArns]).apply(([stateStoreUrl, roleArns]) =>
             renderNextSteps({
-                clusterName: args.clusterName,
+                clusterName: settings.clusterName,
                 stateStoreUrl,
-                roles: args.accessRoles.map((role) => ({
+                roles: settings.accessRoles.map((role) => ({
                     name: role.name,
                     roleArn: roleArns[role.name],
                     username: role.username,
                     groups: role.groups,
                 })),
                 kubeconfigsOutput,
-                tokenCommand: args.kubeconfigTokenCommand,
-                awsProfile: args.kubeconfigAwsProfile === "" ? undefined : args.kubeconfigAwsProfile,
-                kopsAwsProfile: args.awsProfile,
+                tokenCommand: settings.kubeconfigTokenCommand,
+                awsProfile: settings.kubeconfigAwsProfile === "" ? undefined : settings.kubeconfigAwsProfile,
+                kopsAwsProfile: settings.awsProfile,
             }),
         );
 

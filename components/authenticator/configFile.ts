@@ -12,7 +12,14 @@
 // compares it unchanged (StripPath leaves user ARNs alone too).
 import * as YAML from "yaml";
 import { accountIdPattern, awsPartitions, iamName, redactSecrets, roleArnPattern, userArnPattern } from "../core/rules";
-import { duplicateProblem, findDuplicateIdentities, iamArnParts, IamArnParts, IdentityEntry, roleArnWithoutPath } from "../core/identityRules";
+import {
+    duplicateProblem,
+    findDuplicateIdentities,
+    iamArnParts,
+    IamArnParts,
+    IdentityEntry,
+    roleArnWithoutPath,
+} from "../core/identityRules";
 import { IdentityMappings, RoleMapping, UserMapping } from "../core/mappings";
 
 export interface RenderedAuthenticatorConfig {

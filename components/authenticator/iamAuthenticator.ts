@@ -7,7 +7,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { renderAuthenticatorConfig } from "./configFile";
 import { GroupClusterRoleBinding, IdentityMappings } from "../core/mappings";
-import { AuthenticatorDaemonSetArgs, configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings } from "./manifests";
+import {
+    AuthenticatorDaemonSetArgs,
+    configChecksum,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+    renderClusterRoleBindings,
+} from "./manifests";
 import { unknownClusterRoleWarnings } from "./signInReach";
 
 export interface IamAuthenticatorArgs {

@@ -11,7 +11,14 @@ export { canonicalizeIdentityMappings, parseAuthenticatorConfig, renderAuthentic
 export type { RenderedAuthenticatorConfig } from "./configFile";
 
 // The authenticator's Kubernetes objects.
-export { authenticatorName, authenticatorNamespace, configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings } from "./manifests";
+export {
+    authenticatorName,
+    authenticatorNamespace,
+    configChecksum,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+    renderClusterRoleBindings,
+} from "./manifests";
 export type { GroupClusterRoleBinding } from "../core/mappings";
 export type { AuthenticatorDaemonSetArgs } from "./manifests";
 

@@ -1,16 +1,61 @@
 // Stack config -> typed, validated settings, by the tables of ./settings.ts and the rules of ../core/.
 // Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
 import * as pulumi from "@pulumi/pulumi";
-import { arnPartition, createdRoleRepeatReason, duplicateReason, findDuplicateIdentities, iamArnMistake, iamPathTooLong, mapRolesRepeatingCreatedRoles } from "../core/identityRules";
+import {
+    arnPartition,
+    createdRoleRepeatReason,
+    duplicateReason,
+    findDuplicateIdentities,
+    iamArnMistake,
+    iamPathTooLong,
+    mapRolesRepeatingCreatedRoles,
+} from "../core/identityRules";
 import { clusterRoleBindingName, maxObjectNameLength } from "../authenticator/manifests";
 import { renderTrustPolicy } from "../aws/policies";
 import { mapsNoIdentity, noIdentityReason } from "../authenticator/signInReach";
 import { defaultAccessRoles } from "../core/defaults";
 import { AccessRole, RoleMapping, UserMapping } from "../core/mappings";
 import { instanceTypeAccepted, isKnownInstanceType, similarInstanceTypes } from "../core/instanceTypes";
-import { accountIdPattern, cpuCores, iamName, isClusterRoleName, isKubernetesGroup, isKubernetesUsername, isRegion, isTagKey, isTagValue, maxTags, memoryBytes, partitionOfRegion, redactSecrets, regionAccepted, roleArnPattern, rootArnPattern, tagCountAccepted, tagKeyAccepted, tagValueAccepted, trustPolicyMaxLength, userArnPattern } from "../core/rules";
-import { accountIdAccepted, configNamespace, kubernetesGroupAccepted, principalAccepted, quotedNote, SettingBase, SimpleSetting, SimpleSettingKey, SimpleValue, simpleSettings, StructuredField, StructuredSettingKey, structuredSettings, ValidationContext } from "./settings";
-import { KopsIamClusterArgs } from "../kopsIamClusterArgs";
+import {
+    accountIdPattern,
+    cpuCores,
+    iamName,
+    isClusterRoleName,
+    isKubernetesGroup,
+    isKubernetesUsername,
+    isRegion,
+    isTagKey,
+    isTagValue,
+    maxTags,
+    memoryBytes,
+    partitionOfRegion,
+    redactSecrets,
+    regionAccepted,
+    roleArnPattern,
+    rootArnPattern,
+    tagCountAccepted,
+    tagKeyAccepted,
+    tagValueAccepted,
+    trustPolicyMaxLength,
+    userArnPattern,
+} from "../core/rules";
+import {
+    accountIdAccepted,
+    configNamespace,
+    kubernetesGroupAccepted,
+    principalAccepted,
+    quotedNote,
+    SettingBase,
+    SimpleSetting,
+    SimpleSettingKey,
+    SimpleValue,
+    simpleSettings,
+    StructuredField,
+    StructuredSettingKey,
+    structuredSettings,
+    ValidationContext,
+} from "./settings";
+import { ResolvedKopsIamClusterArgs } from "../kopsIamClusterArgs";
 import { ClusterTopology, HookRunner, TokenCommand } from "../core/types";
 
 /** Thrown when the stack config has problems; `problems` lists each one. */
@@ -581,15 +626,16 @@ function parseTags(raw: unknown, problems: ProblemList): Record<string, string> 
 }
 
 /**
- * Applies defaults to the raw stack config and validates all of it. `raw` maps config keys (without the
- * namespace) to config strings or YAML values; structured keys may also be JSON strings. Throws one
- * ConfigError listing every problem.
+ * Applies defaults to the raw stack config and validates all of it, returning KopsIamCluster's args
+ * with every setting given (an empty sshPublicKey, adminCredentialTtl or kubeconfigAwsProfile means
+ * none). `raw` maps config keys (without the namespace) to config strings or YAML values; structured
+ * keys may also be JSON strings. Throws one ConfigError listing every problem.
  */
 export function parseStackSettings(
     raw: Record<string, unknown>,
     region: string | undefined,
     options: { awsProfile?: string; namespace?: string } = {},
-): KopsIamClusterArgs {
+): ResolvedKopsIamClusterArgs {
     const problems = new ProblemList(options.namespace ?? configNamespace);
     const knownKeys = new Set<string>([...Object.keys(simpleSettings), ...Object.keys(structuredSettings)]);
     for (const key of Object.keys(raw)) {
@@ -689,10 +735,8 @@ export function parseStackSettings(
     if (problems.problems.length > 0) {
         throw new ConfigError(problems.problems);
     }
-    const { sshPublicKey, adminCredentialTtl, kubeconfigAwsProfile, allowNoIamSignIn, ...rest } = values;
-    // Empty means "none" in a stack config; the args leave such a setting out instead.
     return {
-        ...rest,
+        ...values,
         region: region!,
         ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),
         zones: values.zones.length > 0 ? values.zones : [`${region}a`],
@@ -700,10 +744,6 @@ export function parseStackSettings(
         topology: values.topology as ClusterTopology,
         hookRunner: values.hookRunner as HookRunner,
         kubeconfigTokenCommand: values.kubeconfigTokenCommand as TokenCommand,
-        ...(sshPublicKey !== "" ? { sshPublicKey } : {}),
-        ...(adminCredentialTtl !== "" ? { adminCredentialTtl } : {}),
-        ...(kubeconfigAwsProfile !== "" ? { kubeconfigAwsProfile } : {}),
-        ...(allowNoIamSignIn ? { allowNoIamSignIn } : {}),
         accessRoles: accessRoles!,
         mapRoles: mapRoles!,
         mapUsers: mapUsers!,
@@ -717,7 +757,7 @@ export function parseStackSettings(
  * Reads the stack's config (the project namespace, plus aws:region and aws:profile) and validates it.
  * Call it before creating any resource: a bad config then fails the update with nothing registered.
  */
-export function readStackSettings(): KopsIamClusterArgs {
+export function readStackSettings(): ResolvedKopsIamClusterArgs {
     const config = new pulumi.Config();
     const raw: Record<string, unknown> = {};
     // Keys set in the stack but not in the tables (typos such as nodecount) are reported too.

@@ -7,7 +7,34 @@ import { TokenCommand, ClusterTopology, HookRunner } from "../core/types";
 import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../core/extraFlags";
 import { isDurationWithin, kopsDurationRules } from "../core/durations";
 import { instanceTypeAccepted } from "../core/instanceTypes";
-import { bucketNameAccepted, clusterNameAccepted, cpuCores, identityTemplates, instanceTypeShapeAccepted, isAuthenticatorUid, isBucketName, isClusterName, isInstanceTypeShape, isNodeCount, isControlPlaneCount, controlPlaneCountAccepted, kubernetesVersionAccepted, isPinnedImage, nodeCountAccepted, pinnedImageAccepted, isSshPublicKey, isSupportedKubernetesVersion, isZone, isZoneOf, maxTags, memoryBytes, networkingModes, tagKeyAccepted, tagValueAccepted, zoneAccepted } from "../core/rules";
+import {
+    bucketNameAccepted,
+    clusterNameAccepted,
+    cpuCores,
+    identityTemplates,
+    instanceTypeShapeAccepted,
+    isAuthenticatorUid,
+    isBucketName,
+    isClusterName,
+    isInstanceTypeShape,
+    isNodeCount,
+    isControlPlaneCount,
+    controlPlaneCountAccepted,
+    kubernetesVersionAccepted,
+    isPinnedImage,
+    nodeCountAccepted,
+    pinnedImageAccepted,
+    isSshPublicKey,
+    isSupportedKubernetesVersion,
+    isZone,
+    isZoneOf,
+    maxTags,
+    memoryBytes,
+    networkingModes,
+    tagKeyAccepted,
+    tagValueAccepted,
+    zoneAccepted,
+} from "../core/rules";
 
 /** The project's config namespace (`name:` in Pulumi.yaml). */
 export const configNamespace = "kops-iam-auth";

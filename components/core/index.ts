@@ -8,9 +8,21 @@
 //   defaults.ts, types.ts, mappings.ts        every default; the public enums and shared types
 //   stateStoreLayout.ts, hostLayout.ts        where files live in the state store and on a host
 //   kopsCommandLines.ts                       how the kOps scripts are run, and the owner marker
-export { defaultAccessRoles, defaultAuthenticatorImage, defaultAuthenticatorResources, defaultAuthenticatorUid, defaultKopsCommandTimeouts, kopsClusterDefaults } from "./defaults";
+export {
+    defaultAccessRoles,
+    defaultAuthenticatorImage,
+    defaultAuthenticatorResources,
+    defaultAuthenticatorUid,
+    defaultKopsCommandTimeouts,
+    kopsClusterDefaults,
+} from "./defaults";
 export { ClusterTopology, HookRunner, KubeconfigMode, TokenCommand } from "./types";
-export type { AuthenticatorResourceOverrides, AuthenticatorResources, ResourceQuantities, ResourceQuantityOverrides } from "./types";
+export type {
+    AuthenticatorResourceOverrides,
+    AuthenticatorResources,
+    ResourceQuantities,
+    ResourceQuantityOverrides,
+} from "./types";
 export type { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "./mappings";
 export { authenticatorObjectKeys, authenticatorObjectPrefix, stateStoreUrl } from "./stateStoreLayout";
 export type { AuthenticatorObjectKeys } from "./stateStoreLayout";

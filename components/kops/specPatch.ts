@@ -3,7 +3,16 @@
 import { Document, isMap, isSeq, YAMLMap, YAMLSeq } from "yaml";
 import { authenticatorCertDir } from "../core/hostLayout";
 import { renderCertFetchScript, renderCertFetchServiceSection } from "./certFetchHook";
-import { instanceGroupRole, isControlPlaneRole, metadataName, parseKopsManifest, plainValue, serializeKopsManifest, setKeySorted, specOf } from "./kopsManifest";
+import {
+    instanceGroupRole,
+    isControlPlaneRole,
+    metadataName,
+    parseKopsManifest,
+    plainValue,
+    serializeKopsManifest,
+    setKeySorted,
+    specOf,
+} from "./kopsManifest";
 import { SpecPatchOptions, validateSpecPatchOptions } from "./specPatchOptions";
 
 /** Where the apiserver reads the webhook kubeconfig: since kOps 1.22 only this directory of /srv/kubernetes is mounted. */

@@ -4,7 +4,25 @@
 import { parse } from "yaml";
 import { kopsClusterDefaults } from "../core/defaults";
 import { canonicalGoDuration, isDurationWithin, kopsDurationRules } from "../core/durations";
-import { bucketNameAccepted, clusterNameAccepted, controlPlaneCountAccepted, instanceTypeShapeAccepted, isAuthenticatorUid, isBucketName, isClusterName, isControlPlaneCount, isInstanceTypeShape, isNodeCount, isPinnedImage, isRegion, isSupportedKubernetesVersion, kubernetesVersionAccepted, nodeCountAccepted, pinnedImageAccepted, regionAccepted } from "../core/rules";
+import {
+    bucketNameAccepted,
+    clusterNameAccepted,
+    controlPlaneCountAccepted,
+    instanceTypeShapeAccepted,
+    isAuthenticatorUid,
+    isBucketName,
+    isClusterName,
+    isControlPlaneCount,
+    isInstanceTypeShape,
+    isNodeCount,
+    isPinnedImage,
+    isRegion,
+    isSupportedKubernetesVersion,
+    kubernetesVersionAccepted,
+    nodeCountAccepted,
+    pinnedImageAccepted,
+    regionAccepted,
+} from "../core/rules";
 import { HookRunner } from "../core/types";
 
 export interface SpecPatchOptions {

@@ -17,8 +17,8 @@ describe("AccessRoles by default", () => {
     before(async () => {
         mocks = await installMocks();
         roles = new AccessRoles("access", {
-            mapRoles: [{ rolearn: "arn:aws:iam::111122223333:role/Existing", username: "existing", groups: ["viewers"] }],
-            mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["system:masters"] }],
+            mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/Existing", username: "existing", groups: ["viewers"] }],
+            mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["system:masters"] }],
             mapAccounts: ["111122223333"],
             tags: { project: "kops-iam-auth" },
         });
@@ -47,13 +47,13 @@ describe("AccessRoles by default", () => {
         assert.deepStrictEqual(await valueOf(roles.mappings), {
             mapRoles: [
                 {
-                    rolearn: "arn:aws:iam::123456789012:role/KubernetesAdmin",
+                    roleArn: "arn:aws:iam::123456789012:role/KubernetesAdmin",
                     username: "kubernetes-admin",
                     groups: ["system:masters"],
                 },
-                { rolearn: "arn:aws:iam::111122223333:role/Existing", username: "existing", groups: ["viewers"] },
+                { roleArn: "arn:aws:iam::111122223333:role/Existing", username: "existing", groups: ["viewers"] },
             ],
-            mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["system:masters"] }],
+            mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["system:masters"] }],
             mapAccounts: ["111122223333"],
         });
     });
@@ -87,7 +87,7 @@ describe("AccessRoles configured", () => {
                     trustedPrincipals: ["arn:aws:iam::111122223333:role/Dev", "arn:aws:iam::111122223333:user/bob"],
                 },
             ],
-            mapRoles: [{ rolearn: "arn:aws:iam::111122223333:role/teams/platform/Legacy", username: "legacy", groups: [] }],
+            mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/teams/platform/Legacy", username: "legacy", groups: [] }],
         });
         await valueOf(roles.mappings);
         await settle();
@@ -143,13 +143,13 @@ describe("AccessRoles configured", () => {
             parseAuthenticatorConfig(renderAuthenticatorConfig("team.k8s.local", mappings).configYaml).mappings,
             {
                 mapRoles: [
-                    { rolearn: "arn:aws:iam::123456789012:role/ClusterOps", username: "ops", groups: ["ops", "system:masters"] },
+                    { roleArn: "arn:aws:iam::123456789012:role/ClusterOps", username: "ops", groups: ["ops", "system:masters"] },
                     {
-                        rolearn: "arn:aws:iam::123456789012:role/ClusterViewer",
+                        roleArn: "arn:aws:iam::123456789012:role/ClusterViewer",
                         username: "viewer:{{SessionName}}",
                         groups: ["viewers"],
                     },
-                    { rolearn: "arn:aws:iam::111122223333:role/Legacy", username: "legacy", groups: [] },
+                    { roleArn: "arn:aws:iam::111122223333:role/Legacy", username: "legacy", groups: [] },
                 ],
                 mapUsers: [],
                 mapAccounts: [],

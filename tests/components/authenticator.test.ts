@@ -10,7 +10,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IamAuthenticator } from "../../components/authenticator/iamAuthenticator";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import { configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings } from "../../components/authenticator/manifests";
+import {
+    configChecksum,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+    renderClusterRoleBindings,
+} from "../../components/authenticator/manifests";
 import { IdentityMappings } from "../../components/core/mappings";
 import { installMocks, MockRecorder, settle, valueOf } from "../helpers/mocks/pulumiMocks";
 
@@ -50,7 +55,7 @@ const componentType = "kops-iam-auth:index:IamAuthenticator";
 const clusterId = "component.example.com";
 const mappings: IdentityMappings = {
     mapRoles: [
-        { rolearn: "arn:aws:iam::123456789012:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+        { roleArn: "arn:aws:iam::123456789012:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
     ],
     mapUsers: [],
     mapAccounts: ["123456789012"],
@@ -76,7 +81,7 @@ describe("IamAuthenticator", () => {
             clusterId: pulumi.output(clusterId),
             mappings: pulumi.output({
                 ...mappings,
-                mapRoles: [{ ...mappings.mapRoles[0], rolearn: pulumi.output(mappings.mapRoles[0].rolearn) }],
+                mapRoles: [{ ...mappings.mapRoles[0], roleArn: pulumi.output(mappings.mapRoles[0].roleArn) }],
             }),
             image: "example.com/aws-iam-authenticator:v0.7.18",
             uid: 65532,
@@ -195,7 +200,7 @@ describe("IamAuthenticator with a role ARN that has an IAM path", () => {
                 provider,
                 clusterId,
                 mappings: {
-                    mapRoles: [{ rolearn: "arn:aws:iam::123456789012:role/team/Reader", username: "reader", groups: [] }],
+                    mapRoles: [{ roleArn: "arn:aws:iam::123456789012:role/team/Reader", username: "reader", groups: [] }],
                     mapUsers: [],
                     mapAccounts: [],
                 },
@@ -205,7 +210,7 @@ describe("IamAuthenticator with a role ARN that has an IAM path", () => {
             assert.strictEqual(warnings.length, 1);
             assert.match(
                 warnings[0].message,
-                /mapRoles\[0\]\.rolearn arn:aws:iam::123456789012:role\/team\/Reader has an IAM path/,
+                /mapRoles\[0\]\.roleArn arn:aws:iam::123456789012:role\/team\/Reader has an IAM path/,
             );
             assert.strictEqual(warnings[0].resource, authenticator);
         } finally {
@@ -260,12 +265,12 @@ describe("IamAuthenticator refuses bad settings", () => {
             provider,
             clusterId,
             mappings: {
-                mapRoles: [{ rolearn: "KubernetesAdmin", username: "admin", groups: [] }],
+                mapRoles: [{ roleArn: "KubernetesAdmin", username: "admin", groups: [] }],
                 mapUsers: [],
                 mapAccounts: [],
             },
         });
-        await assert.rejects((authenticator.configYaml as any).promise(), /mapRoles\[0\]\.rolearn is "KubernetesAdmin"/);
+        await assert.rejects((authenticator.configYaml as any).promise(), /mapRoles\[0\]\.roleArn is "KubernetesAdmin"/);
         await settle();
         assert.deepStrictEqual(
             objectsNamed("bad-mappings").map((r) => r.type),

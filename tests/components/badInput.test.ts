@@ -75,23 +75,23 @@ describe("KopsCluster checks its extraFlags with the stack config's allow-list",
 });
 
 describe("AccessRoles refuses a mapRoles entry that repeats a role it creates", () => {
-    for (const [what, rolearn] of [
+    for (const [what, roleArn] of [
         ["the same ARN", `arn:aws:iam::${fakeAccountId}:role/KubernetesAdmin`],
         ["another letter case and an IAM path", `arn:aws:iam::${fakeAccountId}:role/people/kubernetesadmin`],
     ]) {
-        it(`${what}: named as mapRoles[1].rolearn and accessRoles[0], before the ConfigMap could render`, async () => {
+        it(`${what}: named as mapRoles[1].roleArn and accessRoles[0], before the ConfigMap could render`, async () => {
             await installMocks();
             const roles = new AccessRoles("dup", {
                 mapRoles: [
-                    { rolearn: "arn:aws:iam::111122223333:role/Other", username: "other", groups: [] },
-                    { rolearn, username: "admin-again", groups: ["system:masters"] },
+                    { roleArn: "arn:aws:iam::111122223333:role/Other", username: "other", groups: [] },
+                    { roleArn, username: "admin-again", groups: ["system:masters"] },
                 ],
             });
             await assert.rejects(outcome(roles.mappings), (error: Error) => {
                 assert.match(
                     error.message,
                     new RegExp(
-                        `^AccessRoles dup: mapRoles\\[1\\]\\.rolearn is "${rolearn.replace(/[/.]/g, "\\$&")}", ` +
+                        `^AccessRoles dup: mapRoles\\[1\\]\\.roleArn is "${roleArn.replace(/[/.]/g, "\\$&")}", ` +
                             "the same identity as accessRoles\\[0\\] \\(the role KubernetesAdmin this stack creates\\)",
                     ),
                 );
@@ -104,7 +104,7 @@ describe("AccessRoles refuses a mapRoles entry that repeats a role it creates", 
     it("a role of the same name in another account is another identity", async () => {
         await installMocks();
         const roles = new AccessRoles("other", {
-            mapRoles: [{ rolearn: "arn:aws:iam::111122223333:role/KubernetesAdmin", username: "theirs", groups: [] }],
+            mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/KubernetesAdmin", username: "theirs", groups: [] }],
         });
         const mappings = await valueOf(roles.mappings);
         assert.strictEqual(mappings.mapRoles.length, 2);
@@ -115,7 +115,7 @@ describe("AccessRoles refuses a mapRoles entry that repeats a role it creates", 
 describe("KopsIamCluster refuses a mapRoles entry repeating a created role before registering anything (issue 17)", () => {
     // Settings made by hand (a program that skips parseStackSettings): the component checks them itself.
     const settings = parseStackSettings({ clusterName: "dev.example.com", stateBucketName: "kops-state-example" }, "eu-west-1");
-    for (const [what, rolearn] of [
+    for (const [what, roleArn] of [
         ["the created role's ARN", `arn:aws:iam::${fakeAccountId}:role/KubernetesAdmin`],
         ["another letter case and an IAM path", `arn:aws:iam::${fakeAccountId}:role/people/kubernetesadmin`],
     ]) {
@@ -125,13 +125,13 @@ describe("KopsIamCluster refuses a mapRoles entry repeating a created role befor
                 () =>
                     new KopsIamCluster("dup", {
                         ...settings,
-                        mapRoles: [{ rolearn, username: "admin-again", groups: ["system:masters"] }],
+                        mapRoles: [{ roleArn, username: "admin-again", groups: ["system:masters"] }],
                     }),
                 (error: Error) => {
                     assert.match(
                         error.message,
                         new RegExp(
-                            `^KopsIamCluster dup: mapRoles\\[0\\]\\.rolearn is "${rolearn.replace(/[/.]/g, "\\$&")}": ` +
+                            `^KopsIamCluster dup: mapRoles\\[0\\]\\.roleArn is "${roleArn.replace(/[/.]/g, "\\$&")}": ` +
                                 "accessRoles\\[0\\] creates the role KubernetesAdmin",
                         ),
                     );

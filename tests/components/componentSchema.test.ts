@@ -5,6 +5,7 @@
 // outputs from their TypeScript sources; checked here in-process. (`pulumi package get-schema`
 // needs the Node.js language host to run the plugin, which this machine's engine does not have.)
 import { strict as assert } from "assert";
+import { simpleSettings, structuredSettings } from "../../components/config";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as fs from "fs";
 import * as path from "path";
@@ -47,24 +48,14 @@ describe("the component schema other languages get (plugin/)", function () {
         }
     });
 
-    it("KopsIamCluster: its settings as inputs (required where the Args require them), its outputs", () => {
+    it("KopsIamCluster: one input per setting, only clusterName and stateBucketName required; its outputs", () => {
         const cluster = schema.resources["kops-iam-auth:index:KopsIamCluster"];
-        for (const input of [
-            "clusterName",
-            "region",
-            "zones",
-            "nodeCount",
-            "topology",
-            "stateBucket",
-            "accessRoles",
-            "mapRoles",
-            "kops",
-            "userKubeconfig",
-        ]) {
-            assert.ok(cluster.inputProperties[input], `no input ${input}`);
-            assert.ok(cluster.requiredInputs.includes(input), `${input} is not required`);
-        }
-        assert.ok(!cluster.requiredInputs.includes("sshPublicKey"));
+        assert.deepStrictEqual([...cluster.requiredInputs].sort(), ["clusterName", "stateBucketName"]);
+        // Every stack config key is an input of the same name, plus the region and profile of aws:.
+        assert.deepStrictEqual(
+            Object.keys(cluster.inputProperties).sort(),
+            [...Object.keys(simpleSettings), ...Object.keys(structuredSettings), "region", "awsProfile"].sort(),
+        );
         for (const output of [
             "clusterName",
             "stateStoreUrl",
@@ -78,11 +69,15 @@ describe("the component schema other languages get (plugin/)", function () {
             assert.ok(cluster.properties[output], `no output ${output}`);
         }
         assert.equal(cluster.inputProperties.topology.$ref, "#/types/kops-iam-auth:index:ClusterTopology");
-        assert.deepEqual(
+        assert.deepStrictEqual(
             schema.types["kops-iam-auth:index:ClusterTopology"].enum.map((e: any) => e.value),
             ["public", "private"],
         );
-        assert.equal(cluster.inputProperties.stateBucket.$ref, "#/types/kops-iam-auth:index:StateBucketSettings");
+        // Mappings are camelCase, as pulumi-eks' RoleMapping; config.yaml's lowercase keys are the renderer's business.
+        const roleMapping = schema.types[cluster.inputProperties.mapRoles.items.$ref.replace("#/types/", "")];
+        assert.deepStrictEqual(Object.keys(roleMapping.properties).sort(), ["groups", "roleArn", "username"]);
+        // Each input carries its description from the args' comment.
+        assert.match(cluster.inputProperties.nodeCount.description, /^Number of worker nodes\./);
     });
 
     it("the parts: KopsCluster's and IamAuthenticator's inputs, and AuthenticatorPki's outputs", () => {

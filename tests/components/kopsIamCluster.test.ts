@@ -5,7 +5,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { parseStackSettings, StackSettings } from "../../components/config";
+import { parseStackSettings } from "../../components/config";
+import { ResolvedKopsIamClusterArgs } from "../../components/kopsIamClusterArgs";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
 import { KopsIamClusterArgs } from "../../components/kopsIamClusterArgs";
 import { kopsCommandLines } from "../../components/core/kopsCommandLines";
@@ -76,7 +77,7 @@ function exportedKubeconfig(clusterName: string): string {
 }
 
 /** Settings as the stack config would give them: config keys, defaults applied and checked. */
-function settings(raw: Record<string, unknown>): StackSettings {
+function settings(raw: Record<string, unknown>): ResolvedKopsIamClusterArgs {
     return parseStackSettings(raw, region);
 }
 
@@ -130,6 +131,51 @@ function outputsOf(cluster: KopsIamCluster): Record<string, pulumi.Output<unknow
         kubeconfig: cluster.kubeconfig,
     };
 }
+
+describe("KopsIamCluster with only the required args", () => {
+    let savedConfig: Record<string, string>;
+    beforeEach(() => {
+        savedConfig = pulumi.runtime.allConfig();
+    });
+    afterEach(() => {
+        pulumi.runtime.setAllConfig(savedConfig);
+    });
+
+    /**
+     * Every resource but the component itself (its recorded inputs are the args as given): type, name,
+     * inputs, options, in URN order (outputs resolve, and so resources register, in no fixed order).
+     */
+    const registered = (r: Rendering) =>
+        r.mocks.resources
+            .filter((x) => x.type !== componentType)
+            .map((x) => ({ type: x.type, name: x.name, urn: x.urn, inputs: x.inputs, options: x.options }))
+            .sort((a, b) => a.urn.localeCompare(b.urn));
+
+    it("registers exactly what a stack with only clusterName and stateBucketName registers, the region from aws:region", async () => {
+        const required = { clusterName: "dev.example.com", stateBucketName: "kops-state-example" };
+        pulumi.runtime.setAllConfig({ ...savedConfig, "aws:region": region });
+        const fromArgs = await render([{ name: "dev", args: required }]);
+        const fromStackConfig = await render([{ name: "dev", args: parseStackSettings(required, region) }]);
+        assert.ok(registered(fromArgs).length > 20, `only ${registered(fromArgs).length} resources`);
+        // As the engine would receive them: JSON has no undefined, and neither does the wire.
+        assert.deepStrictEqual(
+            JSON.parse(JSON.stringify(registered(fromArgs))),
+            JSON.parse(JSON.stringify(registered(fromStackConfig))),
+        );
+    });
+
+    it("without region and without aws:region, is refused naming the setting, with nothing registered", async () => {
+        const { "aws:region": _region, ...withoutRegion } = savedConfig;
+        pulumi.runtime.setAllConfig(withoutRegion);
+        const mocks = await installMocks({});
+        assert.throws(
+            () => new KopsIamCluster("dev", { clusterName: "dev.example.com", stateBucketName: "kops-state-example" }),
+            /KopsIamCluster dev: region is not set, and the stack has no aws:region; pass region/,
+        );
+        await settle();
+        assert.deepStrictEqual(mocks.resources, []);
+    });
+});
 
 describe("KopsIamCluster: the resource graph", () => {
     // A viewer role bound to `view`, so that a ClusterRoleBinding is in the graph too.
@@ -427,7 +473,7 @@ describe("KopsIamCluster: durations, one rule for the config, the component and 
 
     it("a validateTimeout outside the rule is refused naming the setting, the value and what is accepted, with nothing registered", async () => {
         const mocks = await installMocks({});
-        const args = { ...defaultSettings, kops: { ...defaultSettings.kops, validateTimeout: "3h" } };
+        const args = { ...defaultSettings, validateTimeout: "3h" };
         assert.throws(
             () => new KopsIamCluster("dev", args),
             /KopsCluster dev-kops \(cluster dev\.example\.com\): validateTimeout is "3h"; expected a Go duration from 1m to 2h/,
@@ -456,11 +502,12 @@ describe("KopsIamCluster: settings reach the parts", () => {
             kubeconfigAwsProfile: "people",
             adminCredentialTtl: "2h",
             accessRoles: [{ name: "OpsAdmin", username: "ops-admin", groups: ["system:masters"] }],
-            mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }],
+            mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }],
             mapAccounts: ["444455556666"],
             tags: { team: "platform" },
         }),
-        kops: { ...defaultSettings.kops, awsProfile: "deploy", adminTtl: "2h" },
+        awsProfile: "deploy",
+        adminCredentialTtl: "2h",
     };
     let r: Rendering;
     let cluster: KopsIamCluster;
@@ -625,7 +672,7 @@ describe("KopsIamCluster: three instances in one program", () => {
             const own = objects.filter((o) => o.key.startsWith(`${args.clusterName}/addons/authenticator/`));
             assert.deepStrictEqual(
                 own.map((o) => o.bucket),
-                [args.stateBucket.name, args.stateBucket.name, args.stateBucket.name],
+                [args.stateBucketName, args.stateBucketName, args.stateBucketName],
             );
         }
     });
@@ -641,7 +688,7 @@ describe("KopsIamCluster: three instances in one program", () => {
         );
         assert.deepStrictEqual(
             specs.map((e) => [e.CLUSTER_NAME, e.STATE_STORE]).sort(),
-            instances.map(({ args }) => [args.clusterName, `s3://${args.stateBucket.name}`]).sort(),
+            instances.map(({ args }) => [args.clusterName, `s3://${args.stateBucketName}`]).sort(),
         );
         for (const env of specs) {
             assert.strictEqual(JSON.parse(env.SPEC_PATCH).clusterName, env.CLUSTER_NAME);
@@ -696,7 +743,7 @@ describe("KopsIamCluster.getKubeconfig", () => {
     const args = settings({
         clusterName: "dev.example.com",
         stateBucketName: "kops-state-example",
-        mapRoles: [{ rolearn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["deployers"] }],
+        mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["deployers"] }],
         kubeconfigTokenCommand: "aws",
     });
     let cluster: KopsIamCluster;

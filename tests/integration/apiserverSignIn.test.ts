@@ -23,8 +23,16 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { AccessRoles } from "../../components/aws/accessRoles";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import { authenticatorName, authenticatorNamespace, configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings } from "../../components/authenticator/manifests";
-import { parseStackSettings, StackSettings } from "../../components/config";
+import {
+    authenticatorName,
+    authenticatorNamespace,
+    configChecksum,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+    renderClusterRoleBindings,
+} from "../../components/authenticator/manifests";
+import { parseStackSettings } from "../../components/config";
+import { ResolvedKopsIamClusterArgs } from "../../components/kopsIamClusterArgs";
 import { authenticatorCertDir } from "../../components/core/hostLayout";
 import { certFetchSteps } from "../../components/kops/certFetchHook";
 import { patchClusterSpec, webhookFileAssetName } from "../../components/kops/specPatch";
@@ -63,9 +71,9 @@ const stackConfig = {
     clusterRoleBindings: [{ group: "viewers", clusterRole: "view" }],
     // A role given with its IAM path: config.yaml carries it without.
     mapRoles: [
-        { rolearn: `arn:aws:iam::${account}:role/teams/Readers`, username: "reader:{{SessionName}}", groups: ["readers"] },
+        { roleArn: `arn:aws:iam::${account}:role/teams/Readers`, username: "reader:{{SessionName}}", groups: ["readers"] },
     ],
-    mapUsers: [{ userarn: `arn:aws:iam::${account}:user/ops/alice`, username: "alice", groups: ["ops"] }],
+    mapUsers: [{ userArn: `arn:aws:iam::${account}:user/ops/alice`, username: "alice", groups: ["ops"] }],
     mapAccounts: [otherAccount],
 };
 /** The mapping change: the viewer role is gone, an editor role is new. */
@@ -104,7 +112,7 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
     let kubectl: string;
     let aws: string;
     const servers: Record<string, string> = {};
-    let settings: StackSettings;
+    let settings: ResolvedKopsIamClusterArgs;
     let certPem: string;
     let keyPem: string;
     let webhookKubeconfig: string;
@@ -179,10 +187,10 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
                 stateBucket,
                 stateBucketRegion: testRegion,
                 webhookKubeconfig,
-                webhookCacheTtl: settings.authenticator.webhookCacheTtl,
-                hookRunner: settings.hook.runner,
-                hookImage: settings.hook.image,
-                authenticatorUid: settings.authenticator.uid,
+                webhookCacheTtl: settings.webhookCacheTtl,
+                hookRunner: settings.hookRunner,
+                hookImage: settings.hookImage,
+                authenticatorUid: settings.authenticatorUid,
                 kubernetesVersion: settings.kubernetesVersion,
                 nodeCount: settings.nodeCount,
                 nodeSize: settings.nodeSize,
@@ -221,12 +229,12 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         const configYaml = renderAuthenticatorConfig(clusterName, mappings).configYaml;
         daemonSet = renderAuthenticatorDaemonSet({
             configChecksum: configChecksum(configYaml),
-            image: settings.authenticator.image,
-            uid: settings.authenticator.uid,
+            image: settings.authenticatorImage,
+            uid: settings.authenticatorUid,
         });
         mounts = projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap({ configYaml })]);
         for (const [command, ...args] of certFetchSteps(
-            { stateBucket, clusterName, stateBucketRegion: testRegion, authenticatorUid: settings.authenticator.uid },
+            { stateBucket, clusterName, stateBucketRegion: testRegion, authenticatorUid: settings.authenticatorUid },
             { targetDir: path.join(nodeRoot, authenticatorCertDir), awsCommand: aws },
         )) {
             await runOk(command, args, { env: moto.env, timeoutMs: 60000 });
@@ -391,7 +399,7 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
             path.relative(nodeRoot, webhookFile),
             patchedSpec.kubeAPIServer.authenticationTokenWebhookConfigFile.replace(/^\//, ""),
         );
-        assert.equal(cacheTtl, settings.authenticator.webhookCacheTtl);
+        assert.equal(cacheTtl, settings.webhookCacheTtl);
         assert.equal(cacheTtl, "5m0s");
         // What the running process was given (its command line), not what the helper meant to give.
         const cmdline = fs.readFileSync(`/proc/${apiserver!.apiserverPid}/cmdline`, "utf8").split("\0");
@@ -405,9 +413,12 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
             renderAuthenticatorConfigMap({ configYaml }),
             renderAuthenticatorDaemonSet({
                 configChecksum: configChecksum(configYaml),
-                image: settings.authenticator.image,
-                uid: settings.authenticator.uid,
-                resources: settings.authenticator.resources,
+                image: settings.authenticatorImage,
+                uid: settings.authenticatorUid,
+                resources: {
+                    requests: { cpu: settings.authenticatorCpuRequest, memory: settings.authenticatorMemoryRequest },
+                    limits: { cpu: settings.authenticatorCpuLimit, memory: settings.authenticatorMemoryLimit },
+                },
             }),
             ...renderClusterRoleBindings(settings.clusterRoleBindings),
         ];

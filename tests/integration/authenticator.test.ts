@@ -24,7 +24,11 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import { configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet } from "../../components/authenticator/manifests";
+import {
+    configChecksum,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+} from "../../components/authenticator/manifests";
 import { authenticatorCertDir } from "../../components/core/hostLayout";
 import { certFetchSteps } from "../../components/kops/certFetchHook";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
@@ -54,11 +58,11 @@ const stateBucket = "kops-iam-auth-stage1-state";
 const adminRoleArn = "arn:aws:iam::123456789012:role/KubernetesAdmin";
 const mappings: IdentityMappings = {
     mapRoles: [
-        { rolearn: adminRoleArn, username: "kubernetes-admin", groups: ["system:masters"] },
+        { roleArn: adminRoleArn, username: "kubernetes-admin", groups: ["system:masters"] },
         // A role with an IAM path: config.yaml must carry it without the path.
-        { rolearn: "arn:aws:iam::123456789012:role/teams/Readers", username: "reader:{{SessionName}}", groups: ["readers"] },
+        { roleArn: "arn:aws:iam::123456789012:role/teams/Readers", username: "reader:{{SessionName}}", groups: ["readers"] },
     ],
-    mapUsers: [{ userarn: "arn:aws:iam::123456789012:user/ops/alice", username: "alice", groups: ["ops"] }],
+    mapUsers: [{ userArn: "arn:aws:iam::123456789012:user/ops/alice", username: "alice", groups: ["ops"] }],
     mapAccounts: ["012345678901"],
 };
 const installHint = "bash tests/setup/install-tools.sh";

@@ -19,14 +19,14 @@ import { requireTool } from "../helpers/processes/tools";
 const clusterId = "server-test.example.com";
 const mappings = {
     mapRoles: [
-        { rolearn: "arn:aws:iam::123456789012:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+        { roleArn: "arn:aws:iam::123456789012:role/KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
         {
-            rolearn: "arn:aws:iam::123456789012:role/platform/KubernetesReadOnly",
+            roleArn: "arn:aws:iam::123456789012:role/platform/KubernetesReadOnly",
             username: "reader:{{SessionName}}",
             groups: ["readers"],
         },
     ],
-    mapUsers: [{ userarn: "arn:aws:iam::123456789012:user/ops/alice", username: "alice", groups: ["system:masters"] }],
+    mapUsers: [{ userArn: "arn:aws:iam::123456789012:user/ops/alice", username: "alice", groups: ["system:masters"] }],
     mapAccounts: ["012345678901"],
 };
 

@@ -123,7 +123,7 @@ describe("kubectl runs each kubeconfig's token command (moto as STS, openssl, lo
             /\/us-west-2\/sts\/aws4_request$/,
             "signed for the regional STS",
         );
-        // The session is the role's, so the authenticator's canonical ARN is the mapped rolearn.
+        // The session is the role's, so the authenticator's canonical ARN is the mapped roleArn.
         assert.match(callerArn, /^arn:aws:sts::123456789012:assumed-role\/KubernetesAdmin\/[^/]+$/);
     }
 

@@ -115,14 +115,14 @@ export const matrixRows: MatrixRow[] = [
     // The authenticator's objects on the cluster.
     {
         setting: "mapRoles",
-        value: [{ rolearn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["viewers"] }],
+        value: [{ roleArn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["viewers"] }],
         outcome: Outcome.KubernetesObjects,
     },
     {
         setting: "mapUsers",
         value: [
-            { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
-            { userarn: "arn:aws:iam::111122223333:user/bob", username: "bob", groups: ["viewers"] },
+            { userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
+            { userArn: "arn:aws:iam::111122223333:user/bob", username: "bob", groups: ["viewers"] },
         ],
         outcome: Outcome.KubernetesObjects,
     },

@@ -8,7 +8,11 @@ import { allowedKopsExtraFlags, kopsExtraFlagProblem, kopsExtraFlagsProblems } f
 import { kopsInstanceTypes } from "../../components/core/instanceTypeList";
 import { validateSpecPatchOptions, SpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { checkedKopsClusterSettings, KopsClusterSettingsArgs } from "../../components/kops/cluster";
-import { checkAuthenticatorImage, checkAuthenticatorUid, resolveAuthenticatorResources } from "../../components/authenticator/manifests";
+import {
+    checkAuthenticatorImage,
+    checkAuthenticatorUid,
+    resolveAuthenticatorResources,
+} from "../../components/authenticator/manifests";
 import { defaultAuthenticatorImage } from "../../components/core/defaults";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
 import { isGoDuration } from "../../components/core/durations";
@@ -146,8 +150,8 @@ describe("kOps extra flags: one allow-list for the stack config and KopsCluster"
 });
 
 describe("duplicate identity mappings: the authenticator's own comparison, in validation", () => {
-    const role = (rolearn: string) => ({ rolearn, username: "u", groups: ["g"] });
-    const user = (userarn: string) => ({ userarn, username: "u", groups: ["g"] });
+    const role = (roleArn: string) => ({ roleArn, username: "u", groups: ["g"] });
+    const user = (userArn: string) => ({ userArn, username: "u", groups: ["g"] });
 
     it("two role ARNs that differ only by IAM path are one identity, named where the user wrote the second", () => {
         const problems = problemsOf({
@@ -160,7 +164,7 @@ describe("duplicate identity mappings: the authenticator's own comparison, in va
         assert.strictEqual(problems.length, 1, problems.join("\n"));
         assert.match(
             problems[0],
-            /^kops-iam-auth:mapRoles\[2\]\.rolearn: "arn:aws:iam::111122223333:role\/team\/Admin" is not allowed: the same identity as mapRoles\[0\]\.rolearn/,
+            /^kops-iam-auth:mapRoles\[2\]\.roleArn: "arn:aws:iam::111122223333:role\/team\/Admin" is not allowed: the same identity as mapRoles\[0\]\.roleArn/,
         );
         assert.match(problems[0], /ignoring letter case and the IAM path/);
     });
@@ -172,7 +176,7 @@ describe("duplicate identity mappings: the authenticator's own comparison, in va
         assert.strictEqual(problems.length, 1, problems.join("\n"));
         assert.match(
             problems[0],
-            /^kops-iam-auth:mapRoles\[1\]\.rolearn: "arn:aws:iam::111122223333:role\/ADMIN" is not allowed: the same identity as mapRoles\[0\]/,
+            /^kops-iam-auth:mapRoles\[1\]\.roleArn: "arn:aws:iam::111122223333:role\/ADMIN" is not allowed: the same identity as mapRoles\[0\]/,
         );
     });
 
@@ -187,7 +191,7 @@ describe("duplicate identity mappings: the authenticator's own comparison, in va
         assert.strictEqual(problems.length, 1, problems.join("\n"));
         assert.match(
             problems[0],
-            /^kops-iam-auth:mapUsers\[2\]\.userarn: "arn:aws:iam::111122223333:user\/Alice" is not allowed: the same identity as mapUsers\[0\]\.userarn/,
+            /^kops-iam-auth:mapUsers\[2\]\.userArn: "arn:aws:iam::111122223333:user\/Alice" is not allowed: the same identity as mapUsers\[0\]\.userArn/,
         );
     });
 
@@ -201,7 +205,7 @@ describe("duplicate identity mappings: the authenticator's own comparison, in va
         const mapRoles = [role("arn:aws:iam::111122223333:role/Admin"), role("arn:aws:iam::111122223333:role/x/admin")];
         assert.throws(
             () => renderAuthenticatorConfig("dev.k8s.local", { mapRoles, mapUsers: [], mapAccounts: [] }),
-            /mapRoles\[1\]\.rolearn is "arn:aws:iam::111122223333:role\/x\/admin", the same identity as mapRoles\[0\]\.rolearn/,
+            /mapRoles\[1\]\.roleArn is "arn:aws:iam::111122223333:role\/x\/admin", the same identity as mapRoles\[0\]\.roleArn/,
         );
         const fine = {
             mapRoles: [role("arn:aws:iam::111122223333:role/Admin"), role("arn:aws:iam::444455556666:role/Admin")],
@@ -511,7 +515,7 @@ describe("bad input, second round (issue 17)", () => {
         assert.strictEqual(problems.length, 1, problems.join("\n"));
         return problems[0];
     };
-    const mapRole = (rolearn: unknown) => ({ mapRoles: [{ rolearn, username: "u", groups: ["g"] }] });
+    const mapRole = (roleArn: unknown) => ({ mapRoles: [{ roleArn, username: "u", groups: ["g"] }] });
 
     describe("no IAM identity mapped", () => {
         const none = { accessRoles: [], mapRoles: [], mapUsers: [], mapAccounts: [] };
@@ -541,7 +545,7 @@ describe("bad input, second round (issue 17)", () => {
             const problem = only(problemsOf(mapRole("arn:aws:iam::111122223333:role/people/kubernetesadmin")));
             assert.match(
                 problem,
-                /^kops-iam-auth:mapRoles\[0\]\.rolearn: "arn:aws:iam::111122223333:role\/people\/kubernetesadmin" is not allowed: /,
+                /^kops-iam-auth:mapRoles\[0\]\.roleArn: "arn:aws:iam::111122223333:role\/people\/kubernetesadmin" is not allowed: /,
             );
             assert.match(problem, /accessRoles\[0\] creates the role KubernetesAdmin/);
             assert.match(problem, /edit accessRoles\[0\]/);
@@ -558,7 +562,7 @@ describe("bad input, second round (issue 17)", () => {
             it(`in ${region}: ${wrong} is refused, naming ${partition}`, () => {
                 const arn = `arn:${wrong}:iam::111122223333:role/Ci`;
                 const problem = only(problemsOf(mapRole(arn), region));
-                assert.match(problem, /^kops-iam-auth:mapRoles\[0\]\.rolearn: /);
+                assert.match(problem, /^kops-iam-auth:mapRoles\[0\]\.roleArn: /);
                 assert.ok(problem.includes(`the partition of ${region} (aws:region) is ${partition}`), problem);
                 assert.ok(problem.includes(`arn:${partition}:iam::111122223333:role/Ci`), problem);
                 assert.deepStrictEqual(problemsOf(mapRole(`arn:${partition}:iam::111122223333:role/Ci`), region), []);
@@ -567,7 +571,7 @@ describe("bad input, second round (issue 17)", () => {
         it("mapUsers and trustedPrincipals are checked too", () => {
             const problems = problemsOf(
                 {
-                    mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice" }],
+                    mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/alice", username: "alice" }],
                     accessRoles: [
                         {
                             name: "Admin",
@@ -581,7 +585,7 @@ describe("bad input, second round (issue 17)", () => {
             );
             assert.strictEqual(problems.length, 2, problems.join("\n"));
             assert.match(problems[0], /^kops-iam-auth:accessRoles\[0\]\.trustedPrincipals\[0\]: .*aws-us-gov/);
-            assert.match(problems[1], /^kops-iam-auth:mapUsers\[0\]\.userarn: .*aws-us-gov/);
+            assert.match(problems[1], /^kops-iam-auth:mapUsers\[0\]\.userArn: .*aws-us-gov/);
         });
     });
 
@@ -614,14 +618,14 @@ describe("bad input, second round (issue 17)", () => {
             assert.throws(
                 () =>
                     renderAuthenticatorConfig("dev.k8s.local", {
-                        mapRoles: [{ rolearn: secretKey, username: "u", groups: [] }],
+                        mapRoles: [{ roleArn: secretKey, username: "u", groups: [] }],
                         mapUsers: [],
                         mapAccounts: [],
                     }),
                 (error: Error) => {
                     assert.match(
                         error.message,
-                        /mapRoles\[0\]\.rolearn is "\[redacted: it looks like an AWS secret access key, 40 characters\]"/,
+                        /mapRoles\[0\]\.roleArn is "\[redacted: it looks like an AWS secret access key, 40 characters\]"/,
                     );
                     assert.ok(!error.message.includes(secretKey));
                     return true;
@@ -686,7 +690,7 @@ describe("bad input, second round (issue 17)", () => {
         it("an IAM path of at most 512 characters in a role ARN", () => {
             const arn = `arn:aws:iam::111122223333:role/${"p/".repeat(300)}Ci`;
             const problem = only(problemsOf(mapRole(arn)));
-            assert.match(problem, /^kops-iam-auth:mapRoles\[0\]\.rolearn: .*IAM path of at most 512 characters/);
+            assert.match(problem, /^kops-iam-auth:mapRoles\[0\]\.roleArn: .*IAM path of at most 512 characters/);
         });
         it("a ClusterRoleBinding name (aws-iam-authenticator:<group>:<clusterRole>) of at most 253 characters", () => {
             const group = "g".repeat(200);
@@ -705,7 +709,7 @@ describe("bad input, second round (issue 17)", () => {
             const problem = only(problemsOf(mapRole("arn:aws:sts::111122223333:assumed-role/Admin/session")));
             assert.match(
                 problem,
-                /^kops-iam-auth:mapRoles\[0\]\.rolearn: "arn:aws:sts::111122223333:assumed-role\/Admin\/session" is not allowed: /,
+                /^kops-iam-auth:mapRoles\[0\]\.roleArn: "arn:aws:sts::111122223333:assumed-role\/Admin\/session" is not allowed: /,
             );
             assert.ok(problem.includes("arn:aws:iam::111122223333:role/Admin"), problem);
             assert.match(problem, /IAM path/);
@@ -729,7 +733,7 @@ describe("bad input, second round (issue 17)", () => {
             const problem = only(problemsOf(mapRole("arn:aws:iam::111122223333:role/Ci\n")));
             assert.match(
                 problem,
-                /^kops-iam-auth:mapRoles\[0\]\.rolearn: "arn:aws:iam::111122223333:role\/Ci\\n" is not allowed: /,
+                /^kops-iam-auth:mapRoles\[0\]\.roleArn: "arn:aws:iam::111122223333:role\/Ci\\n" is not allowed: /,
             );
             assert.match(problem, /leading or trailing whitespace/);
             const spaced = only(problemsOf({ clusterName: " dev.k8s.local" }));
@@ -744,14 +748,14 @@ describe("bad input, second round (issue 17)", () => {
             assert.match(problem, /this is an ARN; the account ID alone is "111122223333"/);
         });
         it("an account root ARN as a user: points to mapAccounts", () => {
-            const problem = only(problemsOf({ mapUsers: [{ userarn: "arn:aws:iam::111122223333:root", username: "root" }] }));
+            const problem = only(problemsOf({ mapUsers: [{ userArn: "arn:aws:iam::111122223333:root", username: "root" }] }));
             assert.match(problem, /mapAccounts/);
             assert.ok(problem.includes('"111122223333"'), problem);
         });
         it("a user ARN in mapRoles and a role ARN in mapUsers: points to the other setting", () => {
             assert.match(only(problemsOf(mapRole("arn:aws:iam::111122223333:user/alice"))), /mapUsers/);
             assert.match(
-                only(problemsOf({ mapUsers: [{ userarn: "arn:aws:iam::111122223333:role/Ci", username: "ci" }] })),
+                only(problemsOf({ mapUsers: [{ userArn: "arn:aws:iam::111122223333:role/Ci", username: "ci" }] })),
                 /mapRoles/,
             );
         });

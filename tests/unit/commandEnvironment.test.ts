@@ -5,8 +5,24 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { claimEnvironment, clusterOwnerMarker, kopsCommandLines, leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/core/kopsCommandLines";
-import { applyEnvironment, checkedCommandSettings, fingerprint, kopsCommandEnvironments, KopsCommandSettings, kubeconfigEnvironment, specEnvironment, stateBucketName, withSpecRevision } from "../../components/kops/commandEnvironment";
+import {
+    claimEnvironment,
+    clusterOwnerMarker,
+    kopsCommandLines,
+    leaveAdoptedClusterRunning,
+    parseKopsCommandLine,
+} from "../../components/core/kopsCommandLines";
+import {
+    applyEnvironment,
+    checkedCommandSettings,
+    fingerprint,
+    kopsCommandEnvironments,
+    KopsCommandSettings,
+    kubeconfigEnvironment,
+    specEnvironment,
+    stateBucketName,
+    withSpecRevision,
+} from "../../components/kops/commandEnvironment";
 import { runJob } from "../../components/kops/kopsHelper";
 import { parseSpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";

@@ -12,6 +12,7 @@ import {
     startMarker,
     structuredExample,
     withConfigReference,
+    describeSetting,
 } from "../../tools/render-config-reference";
 
 const root = path.join(__dirname, "..", "..");
@@ -34,7 +35,7 @@ describe("Pulumi.yaml", () => {
                     type: setting.type,
                     ...(setting.type === "array" ? { items: { type: "string" } } : {}),
                     ...("default" in setting ? { default: setting.default } : {}),
-                    description: setting.description,
+                    description: describeSetting(key),
                 },
             ]),
         );

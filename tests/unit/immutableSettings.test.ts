@@ -1,6 +1,10 @@
 import * as assert from "assert";
 import { describeImmutableChanges, ImmutableClusterSettings, immutableRules } from "../../components/core/updateRules";
-import { extractImmutableSettings, immutableSettingsFromConfig, networkingSpecKey } from "../../components/kops/immutableSettings";
+import {
+    extractImmutableSettings,
+    immutableSettingsFromConfig,
+    networkingSpecKey,
+} from "../../components/kops/immutableSettings";
 import { kopsCasesWithOptions, readKopsInput, readKopsOptions, requireKopsModule } from "../helpers/data/kopsFixtures";
 
 const settingsOf = (caseName: string) => extractImmutableSettings(readKopsInput(caseName));

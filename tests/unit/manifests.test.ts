@@ -8,7 +8,13 @@ import { DaemonSet } from "kubernetes-models/apps/v1";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import * as YAML from "yaml";
 import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import { AuthenticatorDaemonSetArgs, configChecksum, renderAuthenticatorConfigMap, renderAuthenticatorDaemonSet, renderClusterRoleBindings } from "../../components/authenticator/manifests";
+import {
+    AuthenticatorDaemonSetArgs,
+    configChecksum,
+    renderAuthenticatorConfigMap,
+    renderAuthenticatorDaemonSet,
+    renderClusterRoleBindings,
+} from "../../components/authenticator/manifests";
 import { defaultAuthenticatorImage } from "../../components/core/defaults";
 import { IdentityMappings } from "../../components/core/mappings";
 import { assertGolden } from "../helpers/data/golden";
@@ -23,10 +29,10 @@ const opsUser = "arn:aws:iam::123456789012:user/ops/alice";
 function fixtureMappings(): IdentityMappings {
     return {
         mapRoles: [
-            { rolearn: adminRole, username: "kubernetes-admin", groups: ["system:masters"] },
-            { rolearn: pathedReaderRole, username: "reader:{{SessionName}}", groups: ["kops-iam-auth:readers"] },
+            { roleArn: adminRole, username: "kubernetes-admin", groups: ["system:masters"] },
+            { roleArn: pathedReaderRole, username: "reader:{{SessionName}}", groups: ["kops-iam-auth:readers"] },
         ],
-        mapUsers: [{ userarn: opsUser, username: "alice", groups: ["system:masters"] }],
+        mapUsers: [{ userArn: opsUser, username: "alice", groups: ["system:masters"] }],
         // A leading zero: a YAML integer would lose it.
         mapAccounts: ["012345678901"],
     };
@@ -59,7 +65,7 @@ describe("aws-iam-authenticator config.yaml", () => {
     it("parses back to the mapping entries, role paths stripped", () => {
         const parsed = parseAuthenticatorConfig(fixtureConfigYaml());
         const expected = fixtureMappings();
-        expected.mapRoles[1].rolearn = readerRole;
+        expected.mapRoles[1].roleArn = readerRole;
         assert.deepStrictEqual(parsed, { clusterId, mappings: expected });
         // And with a plain YAML reader, under the keys the server reads.
         const raw = YAML.parse(fixtureConfigYaml());
@@ -89,7 +95,7 @@ describe("aws-iam-authenticator config.yaml", () => {
         assert.ok(configYaml.includes(`userarn: ${opsUser}\n`), configYaml);
         assert.strictEqual(warnings.length, 1);
         assert.ok(
-            warnings[0].includes("mapRoles[1].rolearn") &&
+            warnings[0].includes("mapRoles[1].roleArn") &&
                 warnings[0].includes(pathedReaderRole) &&
                 warnings[0].includes(readerRole),
             warnings[0],
@@ -122,16 +128,16 @@ describe("aws-iam-authenticator config.yaml", () => {
             ["arn:aws:iam::123456789012:role/Ad min", 'role name "Ad min"'],
             ["KubernetesAdmin", "not an IAM role ARN"],
         ];
-        for (const [rolearn, reason] of cases) {
+        for (const [roleArn, reason] of cases) {
             assertThrowsMentioning(
                 () =>
                     renderAuthenticatorConfig(clusterId, {
-                        mapRoles: [{ rolearn, username: "u", groups: [] }],
+                        mapRoles: [{ roleArn, username: "u", groups: [] }],
                         mapUsers: [],
                         mapAccounts: [],
                     }),
-                "mapRoles[0].rolearn",
-                JSON.stringify(rolearn),
+                "mapRoles[0].roleArn",
+                JSON.stringify(roleArn),
                 reason,
                 "arn:<partition>:iam::<12-digit account>:role/<name>",
             );
@@ -140,10 +146,10 @@ describe("aws-iam-authenticator config.yaml", () => {
             () =>
                 renderAuthenticatorConfig(clusterId, {
                     mapRoles: [],
-                    mapUsers: [{ userarn: adminRole, username: "u", groups: [] }],
+                    mapUsers: [{ userArn: adminRole, username: "u", groups: [] }],
                     mapAccounts: [],
                 }),
-            "mapUsers[0].userarn",
+            "mapUsers[0].userArn",
             "must start with user/",
         );
     });
@@ -152,7 +158,7 @@ describe("aws-iam-authenticator config.yaml", () => {
         assertThrowsMentioning(
             () =>
                 renderAuthenticatorConfig(clusterId, {
-                    mapRoles: [{ rolearn: adminRole, username: " ", groups: ["ok", ""] }],
+                    mapRoles: [{ roleArn: adminRole, username: " ", groups: ["ok", ""] }],
                     mapUsers: [],
                     mapAccounts: [],
                 }),
@@ -166,31 +172,31 @@ describe("aws-iam-authenticator config.yaml", () => {
             () =>
                 renderAuthenticatorConfig(clusterId, {
                     mapRoles: [
-                        { rolearn: readerRole, username: "a", groups: [] },
-                        { rolearn: pathedReaderRole, username: "b", groups: [] },
+                        { roleArn: readerRole, username: "a", groups: [] },
+                        { roleArn: pathedReaderRole, username: "b", groups: [] },
                     ],
                     mapUsers: [],
                     mapAccounts: [],
                 }),
-            "mapRoles[1].rolearn",
-            "same identity as mapRoles[0].rolearn",
+            "mapRoles[1].roleArn",
+            "same identity as mapRoles[0].roleArn",
         );
         assertThrowsMentioning(
             () =>
                 renderAuthenticatorConfig(clusterId, {
                     mapRoles: [],
                     mapUsers: [
-                        { userarn: opsUser, username: "a", groups: [] },
+                        { userArn: opsUser, username: "a", groups: [] },
                         {
-                            userarn: opsUser.toUpperCase().replace("ARN:AWS:IAM", "arn:aws:iam").replace("USER/", "user/"),
+                            userArn: opsUser.toUpperCase().replace("ARN:AWS:IAM", "arn:aws:iam").replace("USER/", "user/"),
                             username: "b",
                             groups: [],
                         },
                     ],
                     mapAccounts: [],
                 }),
-            "mapUsers[1].userarn",
-            "same identity as mapUsers[0].userarn",
+            "mapUsers[1].userArn",
+            "same identity as mapUsers[0].userArn",
         );
         assertThrowsMentioning(
             () =>
@@ -222,7 +228,7 @@ describe("aws-iam-authenticator config.yaml", () => {
         assert.throws(
             () =>
                 renderAuthenticatorConfig(clusterId, {
-                    mapRoles: [{ rolearn: "nope", username: "", groups: [] }],
+                    mapRoles: [{ roleArn: "nope", username: "", groups: [] }],
                     mapUsers: [],
                     mapAccounts: ["1"],
                 }),

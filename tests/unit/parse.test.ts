@@ -4,17 +4,32 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { ConfigError, parseStackSettings, readStackSettings, StackSettings } from "../../components/config";
+import { ConfigError, parseStackSettings, readStackSettings } from "../../components/config";
+import { ResolvedKopsIamClusterArgs } from "../../components/kopsIamClusterArgs";
 import { installMocks } from "../helpers/mocks/pulumiMocks";
 
 const region = "eu-west-1";
 /** The two settings without a default. */
 const required = { clusterName: "dev.k8s.local", stateBucketName: "kops-state-test" };
 
-function parse(overrides: Record<string, unknown>, options: { region?: string; awsProfile?: string } = {}): StackSettings {
+function parse(
+    overrides: Record<string, unknown>,
+    options: { region?: string; awsProfile?: string } = {},
+): ResolvedKopsIamClusterArgs {
     return parseStackSettings({ ...required, ...overrides }, "region" in options ? options.region : region, {
         awsProfile: options.awsProfile,
     });
+}
+
+/** The settings named by `keys`, to compare a part of the args. */
+function pick(settings: ResolvedKopsIamClusterArgs, keys: readonly string[]): Record<string, unknown> {
+    return Object.fromEntries(keys.map((key) => [key, (settings as unknown as Record<string, unknown>)[key]]));
+}
+const stateBucketKeys = ["stateBucketName", "createStateBucket", "stateBucketForceDestroy"];
+
+/** Asserts the settings `expected` names have its values. */
+function assertSettings(settings: ResolvedKopsIamClusterArgs, expected: Record<string, unknown>): void {
+    assert.deepStrictEqual(pick(settings, Object.keys(expected)), expected);
 }
 
 /** The problems parseStackSettings reports (none if it succeeds). */
@@ -95,37 +110,44 @@ describe("parseStackSettings", () => {
         it("give a small working cluster when only the required settings are set", () => {
             assert.deepStrictEqual(parse({}), {
                 clusterName: "dev.k8s.local",
+                stateBucketName: "kops-state-test",
                 region: "eu-west-1",
                 zones: ["eu-west-1a"],
                 nodeCount: 2,
                 nodeSize: "t3.medium",
                 controlPlaneCount: 1,
                 controlPlaneSize: "t3.medium",
+                extraInstanceTypes: [],
                 kubernetesVersion: "1.34.10",
                 networking: "cilium",
                 topology: "public",
-                stateBucket: { name: "kops-state-test", create: true, forceDestroy: false },
+                sshPublicKey: "",
+                createStateBucket: true,
+                stateBucketForceDestroy: false,
+                authenticatorImage: "public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7",
+                authenticatorUid: 10000,
+                authenticatorCpuRequest: "10m",
+                authenticatorMemoryRequest: "20Mi",
+                authenticatorCpuLimit: "100m",
+                authenticatorMemoryLimit: "20Mi",
+                webhookCacheTtl: "5m0s",
+                hookRunner: "container",
+                hookImage: "public.ecr.aws/aws-cli/aws-cli:2.31.23",
+                kopsBinary: "kops",
+                kopsExtraFlags: [],
+                adoptExistingCluster: false,
+                recreateMissingCluster: false,
+                validateTimeout: "15m",
+                adminCredentialTtl: "",
+                certValidityHours: 876000,
+                kubeconfigTokenCommand: "aws-iam-authenticator",
+                kubeconfigAwsProfile: "",
+                allowNoIamSignIn: false,
                 accessRoles: [{ name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] }],
                 mapRoles: [],
                 mapUsers: [],
                 mapAccounts: [],
                 clusterRoleBindings: [],
-                authenticator: {
-                    image: "public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7",
-                    uid: 10000,
-                    webhookCacheTtl: "5m0s",
-                    resources: { requests: { cpu: "10m", memory: "20Mi" }, limits: { cpu: "100m", memory: "20Mi" } },
-                },
-                hook: { runner: "container", image: "public.ecr.aws/aws-cli/aws-cli:2.31.23" },
-                kops: {
-                    binary: "kops",
-                    extraFlags: [],
-                    adoptExisting: false,
-                    recreateMissingCluster: false,
-                    validateTimeout: "15m",
-                },
-                userKubeconfig: { tokenCommand: "aws-iam-authenticator" },
-                certValidityHours: 876000,
                 tags: {},
             });
         });
@@ -133,10 +155,10 @@ describe("parseStackSettings", () => {
         it("are not shared between results (mutating one leaves the next intact)", () => {
             const first = parse({});
             first.accessRoles[0].groups.push("extra");
-            first.kops.extraFlags.push("--bastion");
+            first.kopsExtraFlags.push("--bastion");
             const second = parse({});
             assert.deepStrictEqual(second.accessRoles[0].groups, ["system:masters"]);
-            assert.deepStrictEqual(second.kops.extraFlags, []);
+            assert.deepStrictEqual(second.kopsExtraFlags, []);
         });
     });
 
@@ -366,8 +388,8 @@ describe("parseStackSettings", () => {
             const rsa = rsaPublicKeyLine();
             assert.strictEqual(parse({ sshPublicKey: rsa }).sshPublicKey, rsa);
         });
-        it("is left out when empty (no SSH key)", () => {
-            assert.ok(!("sshPublicKey" in parse({ sshPublicKey: "" })));
+        it("is empty when unset (no SSH key)", () => {
+            assert.strictEqual(parse({}).sshPublicKey, "");
         });
         const accepted = "one OpenSSH public key line of type ssh-rsa or ssh-ed25519";
         it("rejects a key whose blob is not of the type it names", () => {
@@ -389,7 +411,7 @@ describe("parseStackSettings", () => {
 
     describe("stateBucketName", () => {
         for (const name of ["kops-state-test", "kops.state.example", "abc", "a".repeat(63), "1bucket"]) {
-            it(`accepts ${name}`, () => assert.strictEqual(parse({ stateBucketName: name }).stateBucket.name, name));
+            it(`accepts ${name}`, () => assert.strictEqual(parse({ stateBucketName: name }).stateBucketName, name));
         }
         const accepted = "an S3 bucket name: 3 to 63 characters of lowercase letters, digits, dots and hyphens";
         for (const [name, why] of [
@@ -421,15 +443,15 @@ describe("parseStackSettings", () => {
 
     describe("createStateBucket and stateBucketForceDestroy", () => {
         it("accept booleans and pulumi config's true/false strings", () => {
-            assert.deepStrictEqual(parse({ createStateBucket: "false" }).stateBucket, {
-                name: "kops-state-test",
-                create: false,
-                forceDestroy: false,
+            assert.deepStrictEqual(pick(parse({ createStateBucket: "false" }), stateBucketKeys), {
+                stateBucketName: "kops-state-test",
+                createStateBucket: false,
+                stateBucketForceDestroy: false,
             });
-            assert.deepStrictEqual(parse({ createStateBucket: true, stateBucketForceDestroy: "true" }).stateBucket, {
-                name: "kops-state-test",
-                create: true,
-                forceDestroy: true,
+            assert.deepStrictEqual(pick(parse({ createStateBucket: true, stateBucketForceDestroy: "true" }), stateBucketKeys), {
+                stateBucketName: "kops-state-test",
+                createStateBucket: true,
+                stateBucketForceDestroy: true,
             });
         });
         for (const bad of ["yes", 1, "True"]) {
@@ -462,8 +484,8 @@ describe("parseStackSettings", () => {
         ]) {
             it(`accept ${image}`, () => {
                 const settings = parse({ authenticatorImage: image, hookImage: image });
-                assert.strictEqual(settings.authenticator.image, image);
-                assert.strictEqual(settings.hook.image, image);
+                assert.strictEqual(settings.authenticatorImage, image);
+                assert.strictEqual(settings.hookImage, image);
             });
         }
         const accepted =
@@ -484,7 +506,7 @@ describe("parseStackSettings", () => {
     });
 
     describe("authenticatorUid", () => {
-        it("accepts a non-root uid", () => assert.strictEqual(parse({ authenticatorUid: "65532" }).authenticator.uid, 65532));
+        it("accepts a non-root uid", () => assert.strictEqual(parse({ authenticatorUid: "65532" }).authenticatorUid, 65532));
         for (const bad of [0, -1, 1.5, 2147483648]) {
             it(`rejects ${bad}`, () =>
                 assertRejected(
@@ -498,19 +520,24 @@ describe("parseStackSettings", () => {
 
     describe("authenticator resources", () => {
         it("accept Kubernetes quantities", () => {
-            assert.deepStrictEqual(
+            assertSettings(
                 parse({
                     authenticatorCpuRequest: "0.05",
                     authenticatorCpuLimit: "1",
                     authenticatorMemoryRequest: "64M",
                     authenticatorMemoryLimit: "1Gi",
-                }).authenticator.resources,
-                { requests: { cpu: "0.05", memory: "64M" }, limits: { cpu: "1", memory: "1Gi" } },
+                }),
+                {
+                    authenticatorCpuRequest: "0.05",
+                    authenticatorMemoryRequest: "64M",
+                    authenticatorCpuLimit: "1",
+                    authenticatorMemoryLimit: "1Gi",
+                },
             );
         });
         it("accept a request equal to the limit written differently", () => {
             assert.strictEqual(
-                parse({ authenticatorCpuRequest: "1", authenticatorCpuLimit: "1000m" }).authenticator.resources.requests.cpu,
+                parse({ authenticatorCpuRequest: "1", authenticatorCpuLimit: "1000m" }).authenticatorCpuRequest,
                 "1",
             );
         });
@@ -561,11 +588,11 @@ describe("parseStackSettings", () => {
             ["validateTimeout", ["15m", "1h30m", "2h", "90s"], ["30s", "3h", "15"], "a Go duration from 1m to 2h"],
             ["adminCredentialTtl", ["1h", "24h", "1m", "0.5h"], ["25h", "30s", "1H"], "empty, or a Go duration from 1m to 24h"],
         ];
-        const read = (s: StackSettings, key: string) =>
+        const read = (s: ResolvedKopsIamClusterArgs, key: string) =>
             ({
-                webhookCacheTtl: s.authenticator.webhookCacheTtl,
-                validateTimeout: s.kops.validateTimeout,
-                adminCredentialTtl: s.kops.adminTtl,
+                webhookCacheTtl: s.webhookCacheTtl,
+                validateTimeout: s.validateTimeout,
+                adminCredentialTtl: s.adminCredentialTtl,
             })[key];
         for (const [key, good, bad, accepted] of cases) {
             for (const value of good) {
@@ -580,8 +607,8 @@ describe("parseStackSettings", () => {
 
     describe("hookRunner", () => {
         it("accepts container and host", () => {
-            assert.strictEqual(parse({ hookRunner: "host" }).hook.runner, "host");
-            assert.strictEqual(parse({ hookRunner: "container" }).hook.runner, "container");
+            assert.strictEqual(parse({ hookRunner: "host" }).hookRunner, "host");
+            assert.strictEqual(parse({ hookRunner: "container" }).hookRunner, "container");
         });
         it("rejects anything else", () =>
             assertRejected({ hookRunner: "docker" }, "hookRunner", '"docker"', "container or host"));
@@ -589,7 +616,7 @@ describe("parseStackSettings", () => {
 
     describe("kops settings", () => {
         it("accept a binary path, extra flags, adoption and aws:profile", () => {
-            assert.deepStrictEqual(
+            assertSettings(
                 parse(
                     {
                         kopsBinary: "/usr/local/bin/kops-1.36.2",
@@ -598,11 +625,11 @@ describe("parseStackSettings", () => {
                         recreateMissingCluster: "true",
                     },
                     { awsProfile: "admin" },
-                ).kops,
+                ),
                 {
-                    binary: "/usr/local/bin/kops-1.36.2",
-                    extraFlags: ["--node-volume-size=64", "--bastion"],
-                    adoptExisting: true,
+                    kopsBinary: "/usr/local/bin/kops-1.36.2",
+                    kopsExtraFlags: ["--node-volume-size=64", "--bastion"],
+                    adoptExistingCluster: true,
                     recreateMissingCluster: true,
                     validateTimeout: "15m",
                     awsProfile: "admin",
@@ -662,10 +689,16 @@ describe("parseStackSettings", () => {
 
     describe("user kubeconfig settings", () => {
         it("accept aws as token command and a profile", () => {
-            assert.deepStrictEqual(parse({ kubeconfigTokenCommand: "aws", kubeconfigAwsProfile: "dev" }).userKubeconfig, {
-                tokenCommand: "aws",
-                awsProfile: "dev",
-            });
+            assert.deepStrictEqual(
+                pick(parse({ kubeconfigTokenCommand: "aws", kubeconfigAwsProfile: "dev" }), [
+                    "kubeconfigTokenCommand",
+                    "kubeconfigAwsProfile",
+                ]),
+                {
+                    kubeconfigTokenCommand: "aws",
+                    kubeconfigAwsProfile: "dev",
+                },
+            );
         });
         it("reject another token command", () =>
             assertRejected(
@@ -831,14 +864,14 @@ describe("parseStackSettings", () => {
     describe("mapRoles and mapUsers", () => {
         it("accept existing roles (with an IAM path) and users; groups default to none", () => {
             const settings = parse({
-                mapRoles: '[{"rolearn":"arn:aws:iam::111122223333:role/ci/Deployer","username":"deployer"}]',
-                mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }],
+                mapRoles: '[{"roleArn":"arn:aws:iam::111122223333:role/ci/Deployer","username":"deployer"}]',
+                mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }],
             });
             assert.deepStrictEqual(settings.mapRoles, [
-                { rolearn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "deployer", groups: [] },
+                { roleArn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "deployer", groups: [] },
             ]);
             assert.deepStrictEqual(settings.mapUsers, [
-                { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
+                { userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
             ]);
         });
         for (const arn of [
@@ -849,41 +882,69 @@ describe("parseStackSettings", () => {
         ]) {
             it(`mapRoles rejects ${arn}`, () =>
                 assertRejected(
-                    { mapRoles: [{ rolearn: arn, username: "u" }] },
-                    "mapRoles[0].rolearn",
+                    { mapRoles: [{ roleArn: arn, username: "u" }] },
+                    "mapRoles[0].roleArn",
                     JSON.stringify(arn),
                     "an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/[<path>/]<name>",
                 ));
         }
         it("mapUsers rejects a role ARN", () => {
             assertRejected(
-                { mapUsers: [{ userarn: "arn:aws:iam::111122223333:role/x", username: "u" }] },
-                "mapUsers[0].userarn",
+                { mapUsers: [{ userArn: "arn:aws:iam::111122223333:role/x", username: "u" }] },
+                "mapUsers[0].userArn",
                 '"arn:aws:iam::111122223333:role/x"',
                 "an IAM user ARN, arn:<partition>:iam::<12-digit account>:user/",
             );
         });
         it("reject a role mapped twice", () => {
-            const mapping = { rolearn: "arn:aws:iam::111122223333:role/x", username: "u" };
+            const mapping = { roleArn: "arn:aws:iam::111122223333:role/x", username: "u" };
             assertRejected(
                 { mapRoles: [mapping, { ...mapping, username: "v" }] },
-                "mapRoles[1].rolearn",
-                JSON.stringify(mapping.rolearn),
-                "the same identity as mapRoles[0].rolearn",
+                "mapRoles[1].roleArn",
+                JSON.stringify(mapping.roleArn),
+                "the same identity as mapRoles[0].roleArn",
             );
         });
-        it("reject the camelCase roleArn spelling, naming the fields", () => {
-            const problems = problemsOf({ mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/x", username: "u" }] });
+        it("read rolearn and userarn, aws-auth's spelling (and this project's before 0.2), as roleArn and userArn", () => {
+            const settings = parse({
+                mapRoles: [{ rolearn: "arn:aws:iam::111122223333:role/x", username: "u" }],
+                mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/y", username: "v", groups: ["g"] }],
+            });
+            assert.deepStrictEqual(settings.mapRoles, [
+                { roleArn: "arn:aws:iam::111122223333:role/x", username: "u", groups: [] },
+            ]);
+            assert.deepStrictEqual(settings.mapUsers, [
+                { userArn: "arn:aws:iam::111122223333:user/y", username: "v", groups: ["g"] },
+            ]);
+        });
+        it("reject an entry with both spellings, naming the field", () => {
+            assertRejected(
+                {
+                    mapRoles: [
+                        {
+                            roleArn: "arn:aws:iam::111122223333:role/x",
+                            rolearn: "arn:aws:iam::111122223333:role/z",
+                            username: "u",
+                        },
+                    ],
+                },
+                "mapRoles[0].rolearn",
+                JSON.stringify("arn:aws:iam::111122223333:role/z"),
+                "roleArn is set; keep one of the two spellings",
+            );
+        });
+        it("reject a field of neither spelling, naming the fields", () => {
+            const problems = problemsOf({ mapRoles: [{ roleARN: "arn:aws:iam::111122223333:role/x", username: "u" }] });
             assert.strictEqual(problems.length, 2);
             assert.match(
                 problems[0],
-                /^kops-iam-auth:mapRoles\[0\]\.roleArn: .* no such field; an object with the fields rolearn, username, groups/,
+                /^kops-iam-auth:mapRoles\[0\]\.roleARN: .* no such field; an object with the fields roleArn, username, groups/,
             );
-            assert.match(problems[1], /^kops-iam-auth:mapRoles\[0\]\.rolearn: not set/);
+            assert.match(problems[1], /^kops-iam-auth:mapRoles\[0\]\.roleArn: not set/);
         });
         it("reject a system: username", () => {
             assertRejected(
-                { mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/bob", username: "system:kube-controller-manager" }] },
+                { mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/bob", username: "system:kube-controller-manager" }] },
                 "mapUsers[0].username",
                 '"system:kube-controller-manager"',
                 "the reserved system: prefix",
@@ -926,7 +987,7 @@ describe("parseStackSettings", () => {
             assert.deepStrictEqual(
                 parse({
                     accessRoles,
-                    mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["editors"] }],
+                    mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["editors"] }],
                     clusterRoleBindings: [
                         { group: "viewers", clusterRole: "view" },
                         { group: "editors", clusterRole: "edit" },
@@ -1106,9 +1167,12 @@ describe("readStackSettings", () => {
         assert.deepStrictEqual(settings.zones, ["us-east-2a", "us-east-2b", "us-east-2c"]);
         assert.strictEqual(settings.nodeCount, 3);
         assert.strictEqual(settings.controlPlaneCount, 3);
-        assert.deepStrictEqual(settings.stateBucket, { name: "prod-kops-state", create: false, forceDestroy: false });
-        assert.deepStrictEqual(settings.kops.extraFlags, ["--node-volume-size=64"]);
-        assert.strictEqual(settings.kops.awsProfile, "ops");
+        assert.deepStrictEqual(
+            [settings.stateBucketName, settings.createStateBucket, settings.stateBucketForceDestroy],
+            ["prod-kops-state", false, false],
+        );
+        assert.deepStrictEqual(settings.kopsExtraFlags, ["--node-volume-size=64"]);
+        assert.strictEqual(settings.awsProfile, "ops");
         assert.deepStrictEqual(settings.accessRoles, [{ name: "Ops", username: "ops", groups: ["ops"], requireMfa: true }]);
         assert.deepStrictEqual(settings.mapAccounts, ["444455556666"]);
         assert.deepStrictEqual(settings.clusterRoleBindings, [{ group: "ops", clusterRole: "admin" }]);

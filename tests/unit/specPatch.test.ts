@@ -7,7 +7,12 @@ import * as YAML from "yaml";
 import { certFetchSteps, renderCertFetchScript } from "../../components/kops/certFetchHook";
 import { extractImmutableSettings } from "../../components/kops/immutableSettings";
 import { canonicalGoDuration } from "../../components/core/durations";
-import { certFetchHookName, patchClusterSpec, webhookFileAssetName, webhookKubeconfigPath } from "../../components/kops/specPatch";
+import {
+    certFetchHookName,
+    patchClusterSpec,
+    webhookFileAssetName,
+    webhookKubeconfigPath,
+} from "../../components/kops/specPatch";
 import { parseSpecPatchOptions, SpecPatchOptions } from "../../components/kops/specPatchOptions";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { assertGolden } from "../helpers/data/golden";

@@ -1,6 +1,10 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
-import { authenticatorPort, authenticatorWebhookUrl, renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
+import {
+    authenticatorPort,
+    authenticatorWebhookUrl,
+    renderWebhookKubeconfig,
+} from "../../components/authenticator/webhookKubeconfig";
 
 const certPem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIQTESTCERT\n-----END CERTIFICATE-----\n";
 

@@ -14,12 +14,12 @@ import { requireTool } from "../processes/tools";
 
 /** The roles the engine tests map: the blog's admin, and a viewer whose user name carries the session. */
 export const adminRole: RoleMapping = {
-    rolearn: "arn:aws:iam::111122223333:role/KubernetesAdmin",
+    roleArn: "arn:aws:iam::111122223333:role/KubernetesAdmin",
     username: "kubernetes-admin",
     groups: ["system:masters"],
 };
 export const viewerRole: RoleMapping = {
-    rolearn: "arn:aws:iam::111122223333:role/KubernetesViewer",
+    roleArn: "arn:aws:iam::111122223333:role/KubernetesViewer",
     username: "viewer:{{SessionName}}",
     groups: ["viewers"],
 };

@@ -1,0 +1,75 @@
+// The floors of components/ (eslint.config.js): a file imports only from its own folder and the floors
+// below it. Here the lint rule is shown refusing each upward or sideways import, and the helper
+// program that runs on every kops call is shown loading only kops/ and the ground floor, without the
+// 1,100-entry instance-type list or the stack config.
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ESLint } from "eslint";
+
+const repoRoot = path.join(__dirname, "..", "..");
+
+/** The messages of the floor rule for `source` as if it were the file `file` (relative to the repository). */
+async function floorProblems(file: string, source: string): Promise<string[]> {
+    const eslint = new ESLint({ cwd: repoRoot });
+    const [result] = await eslint.lintText(source, { filePath: path.join(repoRoot, file) });
+    return result.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+}
+
+describe("the floors of components/ (npm run lint)", function () {
+    this.timeout(120_000);
+
+    const cases: Array<[file: string, importPath: string, refusedBecause: RegExp | undefined]> = [
+        ["components/core/example.ts", "./rules", undefined],
+        ["components/core/example.ts", "../kops/cluster", /core\/ is the ground floor/],
+        ["components/core/example.ts", "../config/parse", /core\/ is the ground floor/],
+        ["components/kops/example.ts", "../core/rules", undefined],
+        ["components/kops/example.ts", "./cluster", undefined],
+        [
+            "components/kops/example.ts",
+            "../authenticator/manifests",
+            /kops\/ is a concern: it imports only from itself and the ground floor/,
+        ],
+        ["components/aws/example.ts", "../kops/commandEnvironment", /aws\/ is a concern/],
+        ["components/authenticator/example.ts", "../config/settings", /authenticator\/ is a concern/],
+        ["components/authenticator/example.ts", "../kopsIamCluster", /authenticator\/ is a concern/],
+        ["components/kopsIamCluster.ts", "./kops/cluster", undefined],
+        ["components/kopsIamCluster.ts", "./config/settings", /never the stack config above it/],
+        ["components/config/example.ts", "../kopsIamCluster", undefined],
+    ];
+    for (const [file, importPath, refusedBecause] of cases) {
+        it(`${file} importing ${importPath}: ${refusedBecause ? "refused" : "allowed"}`, async () => {
+            const problems = await floorProblems(file, `import { x } from "${importPath}";\nexport const y = x;\n`);
+            if (refusedBecause) {
+                assert.strictEqual(problems.length, 1, `expected one refusal, got ${JSON.stringify(problems)}`);
+                assert.match(problems[0], refusedBecause);
+            } else {
+                assert.deepStrictEqual(problems, []);
+            }
+        });
+    }
+});
+
+describe("the kops helper program's modules", () => {
+    it("loads only kops/ and core/ of this package: not the instance-type list, the stack config or another concern", () => {
+        const helper = path.join(repoRoot, "dist", "kops", "kopsHelper.js");
+        assert.ok(fs.existsSync(helper), `${helper} is missing: run npm run build first (npm test does it)`);
+        const loaded: string[] = JSON.parse(
+            execFileSync(
+                process.execPath,
+                ["-e", `require(${JSON.stringify(helper)}); console.log(JSON.stringify(Object.keys(require.cache)))`],
+                { encoding: "utf8" },
+            ),
+        );
+        const ours = loaded
+            .filter((file) => file.startsWith(path.join(repoRoot, "dist") + path.sep))
+            .map((file) => path.relative(path.join(repoRoot, "dist"), file));
+        assert.ok(ours.includes(path.join("kops", "specPatch.js")), ours.join(", "));
+        assert.deepStrictEqual(
+            ours.filter((file) => !file.startsWith(`kops${path.sep}`) && !file.startsWith(`core${path.sep}`)),
+            [],
+        );
+        assert.ok(!ours.includes(path.join("core", "instanceTypeList.js")), ours.join(", "));
+    });
+});
