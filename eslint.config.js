@@ -6,8 +6,9 @@ const { defineConfig, globalIgnores } = require("eslint/config");
 
 // components/ is built in floors, and a file imports only from its own folder and the floors below:
 // core/ (value rules, public types, defaults, layouts) imports nothing of ours; the concerns
-// authenticator/, aws/ and kops/ import only core/; the recipe (kopsIamCluster.ts) imports those;
-// the stack config (config/) sits on top. A test file's imports are not limited.
+// authenticator/, aws/ and kops/ import only core/; settings/ (KopsIamCluster's args, their table
+// and check) imports those; the recipe (kopsIamCluster.ts) imports all of them; the stack config
+// (config/) sits on top. A test file's imports are not limited.
 const concerns = ["authenticator", "aws", "kops"];
 const floorRule = (message, ...regexes) => ({
     "no-restricted-imports": ["error", { patterns: regexes.map((regex) => ({ regex, message })) }],
@@ -25,6 +26,14 @@ const floors = [
             "^\\.\\./\\.\\./",
         ),
     })),
+    {
+        files: ["components/settings/**/*.ts"],
+        rules: floorRule(
+            "settings/ imports the concerns and the ground floor, never the recipe or the stack config above it.",
+            "^\\.\\./(kopsIamCluster|config|index)(/|$)",
+            "^\\.\\./\\.\\./",
+        ),
+    },
     {
         files: ["components/kopsIamCluster.ts"],
         rules: floorRule(

@@ -6,12 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { AuthenticatorResources, TokenCommand } from "./core/types";
 import { AccessRoles } from "./aws/accessRoles";
 import { IamAuthenticator } from "./authenticator/iamAuthenticator";
-import { KopsIamClusterArgs, ResolvedKopsIamClusterArgs, withKopsIamClusterDefaults } from "./kopsIamClusterArgs";
+import { KopsIamClusterArgs, ResolvedKopsIamClusterArgs } from "./settings/args";
+import { checkedKopsIamClusterArgs } from "./settings/validate";
 
-export type { KopsIamClusterArgs } from "./kopsIamClusterArgs";
+export type { KopsIamClusterArgs } from "./settings/args";
 import { checkedKopsClusterSettings, clusterOwnerOf, KopsCluster, KopsClusterSettingsArgs } from "./kops/cluster";
-import { createdRoleRepeatReason, identityKey, mapRolesRepeatingCreatedRoles } from "./core/identityRules";
-import { mapsNoIdentity, noIdentityReason, noIdentityWarning, noRightsWarning } from "./authenticator/signInReach";
+import { identityKey } from "./core/identityRules";
+import { mapsNoIdentity, noIdentityWarning, noRightsWarning } from "./authenticator/signInReach";
 import { renderUserKubeconfig } from "./authenticator/userKubeconfig";
 import { renderNextSteps } from "./authenticator/nextSteps";
 import { AuthenticatorPki } from "./authenticator/pki";
@@ -76,22 +77,6 @@ const userKubeconfigSources = new WeakMap<
     }
 >();
 
-/** What in the settings leaves nobody, or somebody twice, mapped: mapRoles repeating a created role, no mapping at all. */
-function signInProblems(args: ResolvedKopsIamClusterArgs): string[] {
-    const problems = mapRolesRepeatingCreatedRoles(
-        args.accessRoles.map((role) => role.name),
-        args.mapRoles,
-    ).map(
-        ({ mapIndex, roleIndex }) =>
-            `mapRoles[${mapIndex}].roleArn is ${JSON.stringify(args.mapRoles[mapIndex].roleArn)}: ` +
-            createdRoleRepeatReason(roleIndex, args.accessRoles[roleIndex].name),
-    );
-    if (!args.allowNoIamSignIn && mapsNoIdentity(args)) {
-        problems.push(noIdentityReason);
-    }
-    return problems;
-}
-
 /**
  * A kOps cluster on AWS whose `kubectl` users sign in with IAM roles through aws-iam-authenticator:
  * AuthenticatorPki, KopsStateStore, AccessRoles, KopsCluster, a Kubernetes provider on the
@@ -124,17 +109,14 @@ export class KopsIamCluster extends pulumi.ComponentResource {
     public readonly provider: k8s.Provider;
 
     constructor(name: string, args: KopsIamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const settings = withKopsIamClusterDefaults(name, args, new pulumi.Config("aws").get("region"));
-        // Refused before anything is registered (the AccessRoles check needs the account, which only the
-        // provider knows, and would fail the preview half-way): the same rules as the stack config's.
-        const problems = signInProblems(settings);
-        if (problems.length > 0) {
-            throw new Error(`KopsIamCluster ${name}: ${problems.join("; ")}`);
-        }
-        // Every check of the cluster's settings fails here, before any resource is registered.
+        // Every setting is checked by the stack config's rules before anything is registered, those that
+        // need the account too (a mapRoles entry repeating a created role is compared by name), so a
+        // bad value fails the preview before it starts, not half-way.
+        const settings = checkedKopsIamClusterArgs(name, args, new pulumi.Config("aws").get("region"));
+        // KopsCluster's own checks, which it would make after the state store is registered.
         const kopsSettings = kopsClusterSettings(settings);
         checkedKopsClusterSettings(`${name}-kops`, kopsSettings);
-        // The settings hold no secret (the key is made inside), so they are recorded as they are.
+        // The args hold no secret (the key is made inside), so they are recorded as they are.
         super("kops-iam-auth:index:KopsIamCluster", name, args, opts);
         const signInWarning =
             settings.allowNoIamSignIn && mapsNoIdentity(settings) ? noIdentityWarning : noRightsWarning(settings);

@@ -1,16 +1,16 @@
 // Renders README.md's configuration reference: each setting's description from its KopsIamClusterArgs
-// comment (components/kopsIamClusterArgs.ts), its type, default and accepted values from the stack
-// config's tables (components/config/settings.ts).
+// comment (components/settings/args.ts), its type, default and accepted values from the settings'
+// table (components/settings/table.ts).
 // Run: npx ts-node --transpile-only tools/render-config-reference.ts
 // (tests/unit/configReference.test.ts fails when README.md and the tables disagree).
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import * as ts from "typescript";
-import { configNamespace, simpleSettings, StructuredField, structuredSettings } from "../components/config";
+import { configNamespace, simpleSettings, StructuredField, structuredSettings } from "../components/settings/table";
 
 /** Where KopsIamClusterArgs is declared. */
-const argsSource = path.join(__dirname, "..", "components", "kopsIamClusterArgs.ts");
+const argsSource = path.join(__dirname, "..", "components", "settings", "args.ts");
 
 /**
  * Each KopsIamClusterArgs field's doc comment, as one line: the one description of a setting. Read
@@ -37,7 +37,7 @@ export function argsDescriptions(): Record<string, string> {
 export function describeSetting(key: string, descriptions = argsDescriptions()): string {
     const description = descriptions[key];
     if (description === undefined) {
-        throw new Error(`KopsIamClusterArgs has no documented field ${key} (components/kopsIamClusterArgs.ts)`);
+        throw new Error(`KopsIamClusterArgs has no documented field ${key} (components/settings/args.ts)`);
     }
     return description;
 }
@@ -87,7 +87,7 @@ function code(value: unknown): string {
 export function renderConfigReference(): string {
     const lines: string[] = [
         "",
-        "<!-- Generated from components/kopsIamClusterArgs.ts and components/config/settings.ts by " +
+        "<!-- Generated from components/settings/args.ts and components/settings/table.ts by " +
             "`npx ts-node --transpile-only tools/render-config-reference.ts`. Do not edit by hand. -->",
         "",
         `Set a value with \`pulumi config set <key> <value>\` (keys live in the \`${configNamespace}\` namespace), ` +

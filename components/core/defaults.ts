@@ -1,5 +1,5 @@
 // Every default, defined once: the components apply them to what their args leave out, and the
-// stack config's tables (components/config/settings.ts) take theirs from here.
+// settings' table (components/settings/table.ts) takes its own from here.
 
 import { AccessRole, GroupClusterRoleBinding, RoleMapping, UserMapping } from "./mappings";
 import { AuthenticatorResources, ClusterTopology, HookRunner, TokenCommand } from "./types";

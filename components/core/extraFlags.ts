@@ -1,5 +1,5 @@
 // Which extra flags may reach `kops create cluster`: an ALLOW-list, defined once and used by both the
-// stack config (kopsExtraFlags, components/config/settings.ts) and the KopsCluster component (its extraFlags).
+// stack config (kopsExtraFlags, components/settings/table.ts) and the KopsCluster component (its extraFlags).
 //
 // Source: cmd/kops/create_cluster.go and cmd/kops/root.go of kubernetes/kops at v1.36.2
 // (f336152672adaa587e543387d01f8c5da04ebbe9). The allowed flags are the AWS ones that only add to

@@ -1,6 +1,6 @@
 // When two identity mappings are the same identity to aws-iam-authenticator: one rule, used by the
-// stack config (config/parse.ts), the AccessRoles component (created roles against mapRoles) and the
-// config.yaml renderer (configFile.ts), so a duplicate is refused where the user wrote it,
+// settings check (settings/validate.ts), the AccessRoles component (created roles against mapRoles)
+// and the config.yaml renderer (configFile.ts), so a duplicate is refused where the user wrote it,
 // before anything is deployed.
 //
 // How the server (aws-iam-authenticator v0.7.18, c0e2ecd6c9e352db19435db4d2c7e64282554d2f) compares:

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessRoles } from "../../components/aws/accessRoles";
-import { parseStackSettings } from "../../components/config";
+import { parseStackSettings } from "../../components/settings/validate";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
 import { KopsCluster, KopsClusterArgs } from "../../components/kops/cluster";
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
@@ -131,7 +131,8 @@ describe("KopsIamCluster refuses a mapRoles entry repeating a created role befor
                     assert.match(
                         error.message,
                         new RegExp(
-                            `^KopsIamCluster dup: mapRoles\\[0\\]\\.roleArn is "${roleArn.replace(/[/.]/g, "\\$&")}": ` +
+                            "^KopsIamCluster dup: its args have 1 problem:\\n {2}- " +
+                                `mapRoles\\[0\\]\\.roleArn: "${roleArn.replace(/[/.]/g, "\\$&")}" is not allowed: ` +
                                 "accessRoles\\[0\\] creates the role KubernetesAdmin",
                         ),
                     );

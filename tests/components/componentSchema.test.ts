@@ -5,7 +5,7 @@
 // outputs from their TypeScript sources; checked here in-process. (`pulumi package get-schema`
 // needs the Node.js language host to run the plugin, which this machine's engine does not have.)
 import { strict as assert } from "assert";
-import { simpleSettings, structuredSettings } from "../../components/config";
+import { simpleSettings, structuredSettings } from "../../components/settings/table";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as fs from "fs";
 import * as path from "path";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { simpleSettings } from "../../components/config";
+import { simpleSettings } from "../../components/settings/table";
 import { KopsCluster, KopsClusterArgs } from "../../components/kops/cluster";
 import { kopsClusterDefaults } from "../../components/core/defaults";
 import { leaveAdoptedClusterRunning, parseKopsCommandLine } from "../../components/core/kopsCommandLines";

@@ -5,10 +5,9 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { parseStackSettings } from "../../components/config";
-import { ResolvedKopsIamClusterArgs } from "../../components/kopsIamClusterArgs";
+import { parseStackSettings } from "../../components/settings/validate";
+import { ResolvedKopsIamClusterArgs, KopsIamClusterArgs } from "../../components/settings/args";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
-import { KopsIamClusterArgs } from "../../components/kopsIamClusterArgs";
 import { kopsCommandLines } from "../../components/core/kopsCommandLines";
 import {
     fakeAccountId,
@@ -170,7 +169,7 @@ describe("KopsIamCluster with only the required args", () => {
         const mocks = await installMocks({});
         assert.throws(
             () => new KopsIamCluster("dev", { clusterName: "dev.example.com", stateBucketName: "kops-state-example" }),
-            /KopsIamCluster dev: region is not set, and the stack has no aws:region; pass region/,
+            /KopsIamCluster dev: its args have 1 problem:\n {2}- region: not set; it is required: the AWS region of the cluster, like eu-west-1\. Pass region, or set the stack's aws:region/,
         );
         await settle();
         assert.deepStrictEqual(mocks.resources, []);
@@ -476,7 +475,7 @@ describe("KopsIamCluster: durations, one rule for the config, the component and 
         const args = { ...defaultSettings, validateTimeout: "3h" };
         assert.throws(
             () => new KopsIamCluster("dev", args),
-            /KopsCluster dev-kops \(cluster dev\.example\.com\): validateTimeout is "3h"; expected a Go duration from 1m to 2h/,
+            /KopsIamCluster dev: its args have 1 problem:\n {2}- validateTimeout: "3h" is not allowed: a Go duration from 1m to 2h/,
         );
         await settle();
         assert.deepStrictEqual(
@@ -817,7 +816,10 @@ describe("KopsIamCluster: who can still sign in (issue 17)", () => {
         assert.throws(
             () => new KopsIamCluster("locked", { ...defaultSettings, ...none }),
             (error: Error) => {
-                assert.match(error.message, /^KopsIamCluster locked: no accessRoles, mapRoles, mapUsers or mapAccounts entry/);
+                assert.match(
+                    error.message,
+                    /^KopsIamCluster locked: its args have 1 problem:\n {2}- accessRoles: \[\] is not allowed: no accessRoles, mapRoles, mapUsers or mapAccounts entry/,
+                );
                 assert.match(error.message, /kops export kubecfg --admin/);
                 assert.match(error.message, /allowNoIamSignIn/);
                 return true;

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { ConfigError } from "../../components/config";
+import { ConfigError } from "../../components/settings/validate";
 import {
     fakeAccountId,
     installMocks,

@@ -31,8 +31,8 @@ import {
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
 } from "../../components/authenticator/manifests";
-import { parseStackSettings } from "../../components/config";
-import { ResolvedKopsIamClusterArgs } from "../../components/kopsIamClusterArgs";
+import { parseStackSettings } from "../../components/settings/validate";
+import { ResolvedKopsIamClusterArgs } from "../../components/settings/args";
 import { authenticatorCertDir } from "../../components/core/hostLayout";
 import { certFetchSteps } from "../../components/kops/certFetchHook";
 import { patchClusterSpec, webhookFileAssetName } from "../../components/kops/specPatch";

@@ -41,7 +41,7 @@ export const whatRuns: Record<Outcome, string> = {
 };
 
 export interface MatrixRow {
-    /** The setting: a key of the settings tables (components/config/settings.ts), or aws:region, aws:profile. */
+    /** The setting: a key of the settings tables (components/settings/table.ts), or aws:region, aws:profile. */
     setting: string;
     /** Which change of the setting, when it has rows for several (kubernetesVersion). */
     when?: string;

@@ -9,7 +9,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { configNamespace, simpleSettings, structuredSettings } from "../../components/config/settings";
+import { configNamespace, simpleSettings, structuredSettings } from "../../components/settings/table";
 import { Comparison, compareRenderings } from "../../tools/plan/compare";
 import { ProgramRendering, renderProgram } from "../../tools/plan/mockRuntime";
 import { RenderedStack, renderStack } from "../../tools/plan/run";

@@ -2,7 +2,7 @@
 // errors name the entry the user wrote, its value and what is accepted.
 import * as assert from "assert";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import { ConfigError, parseStackSettings } from "../../components/config";
+import { checkedKopsIamClusterArgs, ConfigError, parseStackSettings } from "../../components/settings/validate";
 import { findDuplicateIdentities, identityKey } from "../../components/core/identityRules";
 import { allowedKopsExtraFlags, kopsExtraFlagProblem, kopsExtraFlagsProblems } from "../../components/core/extraFlags";
 import { kopsInstanceTypes } from "../../components/core/instanceTypeList";
@@ -311,6 +311,9 @@ describe("one rule per value: the stack config, each component and the scripts a
         }
     };
     const config = (key: string) => (value: unknown) => problemsOf({ [key]: value }).length === 0;
+    // KopsIamCluster given the value as an argument, in a program (no stack config), refusing before it registers anything.
+    const kopsIamCluster = (key: string) => (value: unknown) =>
+        accepts(() => checkedKopsIamClusterArgs("c", { ...required, [key]: value }, "eu-west-1"));
     const specPatch = (field: keyof SpecPatchOptions) => (value: unknown) =>
         accepts(() => validateSpecPatchOptions({ ...patchOptions, [field]: value }));
     const kopsCluster = (field: keyof KopsClusterSettingsArgs) => (value: unknown) =>
@@ -339,6 +342,8 @@ describe("one rule per value: the stack config, each component and the scripts a
             accepted: ["eu-west-1", "us-gov-west-1", "us-isob-east-1", "eusc-de-east-1"],
             refused: ["eu-west", "EU-WEST-1", "eu-west-1a"],
             checks: {
+                kopsIamCluster: (region) =>
+                    accepts(() => checkedKopsIamClusterArgs("c", { ...required, region: region as string }, undefined)),
                 config: (region) => problemsOf({}, region as string).length === 0,
                 specPatch: specPatch("stateBucketRegion"),
                 kopsCluster: (region) =>
@@ -352,63 +357,97 @@ describe("one rule per value: the stack config, each component and the scripts a
             setting: "clusterName",
             accepted: ["dev.k8s.local", "dev.example.com"],
             refused: ["Dev.example.com", "dev_1.example.com", "dev", `${"a".repeat(64)}.k8s.local`, "-dev.k8s.local"],
-            checks: { config: config("clusterName"), specPatch: specPatch("clusterName"), kubeconfig: kubeconfig("clusterName") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("clusterName"),
+                config: config("clusterName"),
+                specPatch: specPatch("clusterName"),
+                kubeconfig: kubeconfig("clusterName"),
+            },
         },
         {
             setting: "stateBucketName",
             accepted: ["kops-state-test", "a.b-c"],
             refused: ["Kops", "ab", "a..b", "192.168.1.1", "xn--bucket", "bucket-s3alias"],
-            checks: { config: config("stateBucketName"), specPatch: specPatch("stateBucket") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("stateBucketName"),
+                config: config("stateBucketName"),
+                specPatch: specPatch("stateBucket"),
+            },
         },
         {
             setting: "nodeCount",
             accepted: [1, 2, 100],
             refused: [0, -1, 101, 1.5],
-            checks: { config: config("nodeCount"), specPatch: specPatch("nodeCount") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("nodeCount"),
+                config: config("nodeCount"),
+                specPatch: specPatch("nodeCount"),
+            },
             script: script('is_node_count "$v"'),
         },
         {
             setting: "controlPlaneCount",
             accepted: [1, 3, 5],
             refused: [0, 2, 4, 7, -1, 1.5],
-            checks: { config: config("controlPlaneCount"), specPatch: specPatch("controlPlaneCount") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("controlPlaneCount"),
+                config: config("controlPlaneCount"),
+                specPatch: specPatch("controlPlaneCount"),
+            },
             script: script('is_control_plane_count "$v"'),
         },
         {
             setting: "nodeSize",
             accepted: ["t3.medium", "m7i-flex.large", "c7i.metal-24xl"],
             refused: ["t3", "T3.medium", "t3.", "medium"],
-            checks: { config: config("nodeSize"), specPatch: specPatch("nodeSize") },
+            checks: { kopsIamCluster: kopsIamCluster("nodeSize"), config: config("nodeSize"), specPatch: specPatch("nodeSize") },
         },
         {
             setting: "controlPlaneSize",
             accepted: ["t3.medium", "m7i.large"],
             refused: ["t3", "T3.medium"],
-            checks: { config: config("controlPlaneSize"), specPatch: specPatch("controlPlaneSize") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("controlPlaneSize"),
+                config: config("controlPlaneSize"),
+                specPatch: specPatch("controlPlaneSize"),
+            },
         },
         {
             setting: "webhookCacheTtl",
             accepted: ["5m0s", "30s", "0s", "1h"],
             refused: ["5", "1d", "-5m", "2h"],
-            checks: { config: config("webhookCacheTtl"), specPatch: specPatch("webhookCacheTtl") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("webhookCacheTtl"),
+                config: config("webhookCacheTtl"),
+                specPatch: specPatch("webhookCacheTtl"),
+            },
         },
         {
             setting: "hookRunner",
             accepted: ["container", "host"],
             refused: ["docker", ""],
-            checks: { config: config("hookRunner"), specPatch: specPatch("hookRunner") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("hookRunner"),
+                config: config("hookRunner"),
+                specPatch: specPatch("hookRunner"),
+            },
         },
         {
             setting: "hookImage",
             accepted: ["public.ecr.aws/aws-cli/aws-cli:2.31.23", `amazon/aws-cli@sha256:${"a".repeat(64)}`],
             refused: ["amazon/aws-cli", "amazon/aws-cli:latest", "amazon/AWS-cli:2.0.0", "amazon/aws-cli@sha256:abc", "a b:1"],
-            checks: { config: config("hookImage"), specPatch: specPatch("hookImage") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("hookImage"),
+                config: config("hookImage"),
+                specPatch: specPatch("hookImage"),
+            },
         },
         {
             setting: "authenticatorImage",
             accepted: [defaultAuthenticatorImage, `registry.example.com:5000/team/authenticator@sha256:${"0".repeat(64)}`],
             refused: ["aws-iam-authenticator", "x/aws-iam-authenticator:latest", "X/Authenticator:v1", ":v1", "a b:v1"],
             checks: {
+                kopsIamCluster: kopsIamCluster("authenticatorImage"),
                 config: config("authenticatorImage"),
                 manifests: (image) => accepts(() => checkAuthenticatorImage(image as string)),
             },
@@ -418,6 +457,7 @@ describe("one rule per value: the stack config, each component and the scripts a
             accepted: [1, 10000, 2147483647],
             refused: [0, -1, 2147483648, 1.5],
             checks: {
+                kopsIamCluster: kopsIamCluster("authenticatorUid"),
                 config: config("authenticatorUid"),
                 specPatch: specPatch("authenticatorUid"),
                 manifests: (uid) => accepts(() => checkAuthenticatorUid(uid as number)),
@@ -427,13 +467,21 @@ describe("one rule per value: the stack config, each component and the scripts a
             setting: "kubernetesVersion",
             accepted: ["1.34.10", "v1.31.0", "1.36.2"],
             refused: ["1.30.5", "1.37.0", "1.34", "1.34.10-rc.1", "latest"],
-            checks: { config: config("kubernetesVersion"), specPatch: specPatch("kubernetesVersion") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("kubernetesVersion"),
+                config: config("kubernetesVersion"),
+                specPatch: specPatch("kubernetesVersion"),
+            },
         },
         {
             setting: "validateTimeout",
             accepted: ["15m", "1h30m", "1m", "2h"],
             refused: ["59s", "3h", "15", "1d"],
-            checks: { config: config("validateTimeout"), kopsCluster: kopsCluster("validateTimeout") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("validateTimeout"),
+                config: config("validateTimeout"),
+                kopsCluster: kopsCluster("validateTimeout"),
+            },
             script: script('is_go_duration "$v"'),
             scriptChecksShapeOnly: isGoDuration,
         },
@@ -441,7 +489,11 @@ describe("one rule per value: the stack config, each component and the scripts a
             setting: "adminCredentialTtl",
             accepted: ["1h", "90m", "24h"],
             refused: ["30s", "25h", "1", "1d"],
-            checks: { config: config("adminCredentialTtl"), kopsCluster: kopsCluster("adminTtl") },
+            checks: {
+                kopsIamCluster: kopsIamCluster("adminCredentialTtl"),
+                config: config("adminCredentialTtl"),
+                kopsCluster: kopsCluster("adminTtl"),
+            },
             script: script('is_go_duration "$v"'),
             scriptChecksShapeOnly: isGoDuration,
         },
@@ -450,13 +502,14 @@ describe("one rule per value: the stack config, each component and the scripts a
             accepted: [["eu-west-1a"], ["eu-west-1a", "eu-west-1b"]],
             // [] is no refusal: the config reads it as the region's zone a, which is what the component gets.
             refused: [["eu-west-2a"], ["eu-west-1"], ["EU-WEST-1A"], ["eu-west-1a", "eu-west-1a"]],
-            checks: { config: config("zones"), kopsCluster: kopsCluster("zones") },
+            checks: { kopsIamCluster: kopsIamCluster("zones"), config: config("zones"), kopsCluster: kopsCluster("zones") },
         },
         {
             setting: "authenticatorCpuLimit",
             accepted: ["100m", "0.5", "1"],
             refused: ["0", "-1", "1x", "abc"],
             checks: {
+                kopsIamCluster: kopsIamCluster("authenticatorCpuLimit"),
                 config: config("authenticatorCpuLimit"),
                 manifests: (cpu) => accepts(() => resolveAuthenticatorResources({ limits: { cpu: cpu as string } })),
             },
@@ -466,6 +519,7 @@ describe("one rule per value: the stack config, each component and the scripts a
             accepted: ["64Mi", "1Gi", "128M"],
             refused: ["0", "1Xi", "-1Mi", "abc"],
             checks: {
+                kopsIamCluster: kopsIamCluster("authenticatorMemoryLimit"),
                 config: config("authenticatorMemoryLimit"),
                 manifests: (memory) => accepts(() => resolveAuthenticatorResources({ limits: { memory: memory as string } })),
             },
@@ -474,7 +528,7 @@ describe("one rule per value: the stack config, each component and the scripts a
             setting: "topology",
             accepted: ["public", "private"],
             refused: ["Public", "gossip", ""],
-            checks: { config: config("topology") },
+            checks: { kopsIamCluster: kopsIamCluster("topology"), config: config("topology") },
             script: script('is_topology "$v"'),
         },
     ];

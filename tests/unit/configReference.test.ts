@@ -1,10 +1,11 @@
-// Pulumi.yaml and README.md describe the settings tables in components/config/settings.ts; these tests keep the
+// Pulumi.yaml and README.md describe the settings (components/settings/table.ts and args.ts); these tests keep the
 // three from drifting apart.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { configNamespace, parseStackSettings, simpleSettings } from "../../components/config";
+import { configNamespace, simpleSettings } from "../../components/settings/table";
+import { parseStackSettings } from "../../components/settings/validate";
 import {
     endMarker,
     extractConfigReference,
@@ -27,7 +28,7 @@ describe("Pulumi.yaml", () => {
         assert.strictEqual(pulumiYaml.main, "index.ts");
     });
 
-    it("declares exactly the simple settings of config/settings.ts, in order, with their types, defaults and descriptions", () => {
+    it("declares exactly the simple settings of settings/table.ts, in order, with their types, defaults and descriptions", () => {
         const expected = Object.fromEntries(
             Object.entries(simpleSettings).map(([key, setting]) => [
                 key,
@@ -43,7 +44,7 @@ describe("Pulumi.yaml", () => {
         assert.deepStrictEqual(pulumiYaml.config, expected);
     });
 
-    it("has defaults that, passed on the way the Pulumi CLI does, give the same settings as config/settings.ts's", () => {
+    it("has defaults that, passed on the way the Pulumi CLI does, give the same settings as settings/table.ts's", () => {
         // The CLI sets every missing key to its project default: scalars as text, lists as JSON.
         const fromCli = Object.fromEntries(
             Object.entries(pulumiYaml.config as Record<string, { default?: unknown }>)
@@ -67,7 +68,7 @@ describe("Pulumi.yaml", () => {
 describe("README configuration reference", () => {
     const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 
-    it("is what tools/render-config-reference.ts renders (run it after changing config/settings.ts)", () => {
+    it("is what tools/render-config-reference.ts renders (run it after changing settings/table.ts or args.ts)", () => {
         assert.strictEqual(readme.split(startMarker).length, 2, "one start marker");
         assert.strictEqual(readme.split(endMarker).length, 2, "one end marker");
         assert.ok(readme.includes(`## Configuration reference\n${startMarker}`), "the markers sit under the heading");

@@ -23,7 +23,7 @@ describe("the floors of components/ (npm run lint)", function () {
     const cases: Array<[file: string, importPath: string, refusedBecause: RegExp | undefined]> = [
         ["components/core/example.ts", "./rules", undefined],
         ["components/core/example.ts", "../kops/cluster", /core\/ is the ground floor/],
-        ["components/core/example.ts", "../config/parse", /core\/ is the ground floor/],
+        ["components/core/example.ts", "../config/stackConfig", /core\/ is the ground floor/],
         ["components/kops/example.ts", "../core/rules", undefined],
         ["components/kops/example.ts", "./cluster", undefined],
         [
@@ -32,10 +32,14 @@ describe("the floors of components/ (npm run lint)", function () {
             /kops\/ is a concern: it imports only from itself and the ground floor/,
         ],
         ["components/aws/example.ts", "../kops/commandEnvironment", /aws\/ is a concern/],
-        ["components/authenticator/example.ts", "../config/settings", /authenticator\/ is a concern/],
+        ["components/authenticator/example.ts", "../settings/table", /authenticator\/ is a concern/],
         ["components/authenticator/example.ts", "../kopsIamCluster", /authenticator\/ is a concern/],
         ["components/kopsIamCluster.ts", "./kops/cluster", undefined],
-        ["components/kopsIamCluster.ts", "./config/settings", /never the stack config above it/],
+        ["components/kopsIamCluster.ts", "./config/stackConfig", /never the stack config above it/],
+        ["components/settings/example.ts", "../authenticator/manifests", undefined],
+        ["components/settings/example.ts", "../kopsIamCluster", /never the recipe or the stack config above it/],
+        ["components/settings/example.ts", "../config/stackConfig", /never the recipe or the stack config above it/],
+        ["components/kopsIamCluster.ts", "./settings/validate", undefined],
         ["components/config/example.ts", "../kopsIamCluster", undefined],
     ];
     for (const [file, importPath, refusedBecause] of cases) {

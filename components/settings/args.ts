@@ -1,11 +1,11 @@
-// KopsIamCluster's arguments: one per stack config key, of the same name (the stack config is a way to
-// write them: config/parse.ts reads a stack into them). Each is documented here, once; the README's
-// configuration reference and Pulumi.yaml's descriptions are generated from these comments
-// (tools/render-config-reference.ts). Only the cluster name and the state bucket are required: the
-// component applies every other default from the ground floor (core/defaults.ts).
-import { kopsIamClusterDefaults } from "./core/defaults";
-import { AccessRole, GroupClusterRoleBinding, RoleMapping, UserMapping } from "./core/mappings";
-import { ClusterTopology, HookRunner, TokenCommand } from "./core/types";
+// KopsIamCluster's arguments: one per stack config key, of the same name (a stack config is a way to
+// write them: config/stackConfig.ts reads a stack into them). Each is documented here, once: the
+// README's configuration reference is generated from these comments and Pulumi.yaml's descriptions
+// are checked against them (tools/render-config-reference.ts). Only the cluster name and the state
+// bucket are required; the component applies every other default, the ground floor's
+// (core/defaults.ts), through the settings' table (validate.ts checkedKopsIamClusterArgs).
+import { AccessRole, GroupClusterRoleBinding, RoleMapping, UserMapping } from "../core/mappings";
+import { ClusterTopology, HookRunner, TokenCommand } from "../core/types";
 
 /**
  * What a KopsIamCluster is made of. Several clusters in one program need different component names,
@@ -148,35 +148,3 @@ export interface KopsIamClusterArgs {
 
 /** The args with every default applied and the region known: what the component builds from. */
 export type ResolvedKopsIamClusterArgs = Required<Omit<KopsIamClusterArgs, "awsProfile">> & { awsProfile?: string };
-
-/**
- * `args` with each default of core/defaults.ts where a value is left out (undefined), the region
- * from `stackRegion` when `args.region` is unset, no zones as the region's zone a, and the
- * Kubernetes version without a leading `v`. Throws, naming the setting, when no region is known.
- */
-export function withKopsIamClusterDefaults(
-    component: string,
-    args: KopsIamClusterArgs,
-    stackRegion: string | undefined,
-): ResolvedKopsIamClusterArgs {
-    const region = args.region ?? stackRegion;
-    if (region === undefined || region === "") {
-        throw new Error(
-            `KopsIamCluster ${component}: region is not set, and the stack has no aws:region; ` +
-                "pass region (the AWS region of the cluster, like eu-west-1) or set it with: pulumi config set aws:region <region>",
-        );
-    }
-    const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
-    const resolved: ResolvedKopsIamClusterArgs = {
-        ...kopsIamClusterDefaults,
-        ...given,
-        clusterName: args.clusterName,
-        stateBucketName: args.stateBucketName,
-        region,
-    };
-    return {
-        ...resolved,
-        zones: resolved.zones.length > 0 ? resolved.zones : [`${region}a`],
-        kubernetesVersion: resolved.kubernetesVersion.replace(/^v/, ""),
-    };
-}

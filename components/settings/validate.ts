@@ -54,15 +54,22 @@ import {
     StructuredSettingKey,
     structuredSettings,
     ValidationContext,
-} from "./settings";
-import { ResolvedKopsIamClusterArgs } from "../kopsIamClusterArgs";
+} from "./table";
+import { KopsIamClusterArgs, ResolvedKopsIamClusterArgs } from "./args";
 import { ClusterTopology, HookRunner, TokenCommand } from "../core/types";
 
-/** Thrown when the stack config has problems; `problems` lists each one. */
+/**
+ * Thrown when settings have problems; `problems` lists each one. `whose` says whose settings they are,
+ * as the message starts: the stack configuration, or a KopsIamCluster's args.
+ */
 export class ConfigError extends pulumi.RunError {
-    constructor(public readonly problems: string[]) {
+    constructor(
+        public readonly problems: string[],
+        whose: "stack" | { component: string } = "stack",
+    ) {
+        const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
         super(
-            `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+            `${whose === "stack" ? `The stack configuration has ${count}` : `KopsIamCluster ${whose.component}: its args have ${count}`}:\n` +
                 problems.map((problem) => `  - ${problem}`).join("\n"),
         );
         this.name = "ConfigError";
@@ -94,9 +101,19 @@ class ProblemList {
     readonly problems: string[] = [];
     constructor(private readonly namespace: string) {}
 
+    /** Checking a program's args rather than a stack's config: keys are argument names. */
+    get forArgs(): boolean {
+        return this.namespace === "";
+    }
+
     /** `key` is a project key (with a path inside it, like `accessRoles[0].name`). */
     reject(key: string, value: unknown, accepted: string): void {
-        this.rejectQualified(`${this.namespace}:${key}`, value, accepted);
+        this.rejectQualified(this.qualified(key), value, accepted);
+    }
+
+    /** `<namespace>:<key>` for a stack's config key; the bare key for an argument (no namespace). */
+    private qualified(key: string): string {
+        return this.namespace === "" ? key : `${this.namespace}:${key}`;
     }
 
     /** `fullKey` names its namespace, like `aws:region`. */
@@ -105,7 +122,7 @@ class ProblemList {
     }
 
     missing(key: string, accepted: string): void {
-        this.problems.push(`${this.namespace}:${key}: not set; it is required: ${accepted}`);
+        this.problems.push(`${this.qualified(key)}: not set; it is required: ${accepted}`);
     }
 }
 
@@ -644,17 +661,20 @@ export function parseStackSettings(
         }
     }
 
+    // A stack sets them as aws:region and aws:profile; a program passes them as args (no namespace).
+    const [regionKey, profileKey] = problems.forArgs ? ["region", "awsProfile"] : ["aws:region", "aws:profile"];
     if (region === undefined || region === "") {
         problems.problems.push(
-            "aws:region: not set; it is required: the AWS region of the cluster, like eu-west-1. " +
-                "Set it with: pulumi config set aws:region <region>",
+            `${regionKey}: not set; it is required: the AWS region of the cluster, like eu-west-1. ` +
+                (problems.forArgs ? "Pass region, or set the stack's aws:region: " : "Set it with: ") +
+                "pulumi config set aws:region <region>",
         );
     } else if (!isRegion(region)) {
-        problems.rejectQualified("aws:region", region, regionAccepted);
+        problems.rejectQualified(regionKey, region, regionAccepted);
     }
     const context: ValidationContext = { region: isRegion(region) ? region : undefined };
     if (options.awsProfile !== undefined && options.awsProfile !== "" && !/^\S+$/.test(options.awsProfile)) {
-        problems.rejectQualified("aws:profile", options.awsProfile, "an AWS profile name without whitespace");
+        problems.rejectQualified(profileKey, options.awsProfile, "an AWS profile name without whitespace");
     }
 
     const values = {} as { [K in SimpleSettingKey]: SimpleValue<K> };
@@ -754,30 +774,23 @@ export function parseStackSettings(
 }
 
 /**
- * Reads the stack's config (the project namespace, plus aws:region and aws:profile) and validates it.
- * Call it before creating any resource: a bad config then fails the update with nothing registered.
+ * KopsIamCluster's args, checked by the same rules as a stack config and with every default applied
+ * (parseStackSettings): `region` unset is the stack's `stackRegion` (aws:region). Throws one
+ * ConfigError naming `component`, each problem naming the argument, the value and what is accepted.
  */
-export function readStackSettings(): ResolvedKopsIamClusterArgs {
-    const config = new pulumi.Config();
-    const raw: Record<string, unknown> = {};
-    // Keys set in the stack but not in the tables (typos such as nodecount) are reported too.
-    const prefix = `${config.name}:`;
-    for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (fullKey.startsWith(prefix)) {
-            raw[fullKey.slice(prefix.length)] = value;
+export function checkedKopsIamClusterArgs(
+    component: string,
+    args: KopsIamClusterArgs,
+    stackRegion: string | undefined,
+): ResolvedKopsIamClusterArgs {
+    const { region, awsProfile, ...settings } = args;
+    const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+    try {
+        return parseStackSettings(given, region ?? stackRegion, { awsProfile, namespace: "" });
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            throw new ConfigError(error.problems, { component });
         }
+        throw error;
     }
-    for (const key of Object.keys(simpleSettings)) {
-        raw[key] = config.get(key);
-    }
-    for (const key of Object.keys(structuredSettings)) {
-        try {
-            raw[key] = config.getObject(key);
-        } catch {
-            // Not JSON: pass the text on, so it is reported with every other problem.
-            raw[key] = config.get(key);
-        }
-    }
-    const aws = new pulumi.Config("aws");
-    return parseStackSettings(raw, aws.get("region"), { awsProfile: aws.get("profile"), namespace: config.name });
 }
