@@ -237,7 +237,8 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
                 program: "index.ts",
                 project: "consumer-typescript",
                 stack: "dev",
-                config: {},
+                // The README's TypeScript example passes only the two required args: the region is the stack's.
+                config: { "aws:region": "eu-west-1" },
             });
             assert.deepEqual(registrations(rendering.resources, "ci"), [...own, "kubernetes:core/v1:Namespace apps"].sort());
             assert.ok(
@@ -266,7 +267,8 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
                 program: "example2.ts",
                 project: "consumer-typescript",
                 stack: "dev",
-                config: {},
+                // The README's TypeScript example passes only the two required args: the region is the stack's.
+                config: { "aws:region": "eu-west-1" },
             });
             const provider = rendering.resources.find((r) => r.type === "pulumi:providers:kubernetes" && r.name === "existing")!;
             const objects = rendering.resources.filter((r) => r.type.startsWith("kubernetes:"));
