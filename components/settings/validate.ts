@@ -241,8 +241,8 @@ function fieldAccepted(key: ListOfObjectsKey, field: string): string {
  * are still checked.
  */
 /**
- * The lowercase spelling of a mapping's ARN field (`rolearn`, `userarn`: the aws-auth ConfigMap's, and
- * this project's before 0.2) is read as `roleArn`/`userArn`, so such stack configs keep working.
+ * The lowercase spelling of a mapping's ARN field (`rolearn`, `userarn`: the aws-auth ConfigMap's,
+ * which stack configs copied from EKS documentation use) is read as `roleArn`/`userArn`.
  */
 const lowercaseArnFields: Partial<Record<ListOfObjectsKey, [lowercase: string, field: string]>> = {
     mapRoles: ["rolearn", "roleArn"],

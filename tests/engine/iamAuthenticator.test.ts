@@ -87,7 +87,7 @@ describe("engine stage: IamAuthenticator on a real kube-apiserver (inline progra
         assert.equal(result.summary.result, "succeeded");
         assert.match(
             (await kubectlGet("configmap")).data["config.yaml"],
-            /roleArn: arn:aws:iam::111122223333:role\/KubernetesAdmin/,
+            /rolearn: arn:aws:iam::111122223333:role\/KubernetesAdmin/,
         );
         const daemonSet = await kubectlGet("daemonset");
         assert.equal(daemonSet.status.desiredNumberScheduled, 0, "no nodes here: the DaemonSet is scheduled nowhere");

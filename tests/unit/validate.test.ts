@@ -904,7 +904,7 @@ describe("parseStackSettings", () => {
                 "the same identity as mapRoles[0].roleArn",
             );
         });
-        it("read rolearn and userarn, aws-auth's spelling (and this project's before 0.2), as roleArn and userArn", () => {
+        it("read rolearn and userarn, aws-auth's spelling, as roleArn and userArn", () => {
             const settings = parse({
                 mapRoles: [{ rolearn: "arn:aws:iam::111122223333:role/x", username: "u" }],
                 mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/y", username: "v", groups: ["g"] }],
