@@ -1,6 +1,7 @@
 // Running real programs from tests: bounded in time, output captured, and every long-running
 // server stopped by the test that started it.
 import { ChildProcess, spawn, SpawnOptions } from "child_process";
+import * as fs from "fs";
 import * as net from "net";
 
 export interface RunResult {
@@ -188,14 +189,41 @@ export async function waitUntil(
     throw new Error(`${what}: not ready within ${timeoutMs} ms` + (proc ? `; its output so far:\n${proc.output()}` : ""));
 }
 
-/** A port on 127.0.0.1 that was free a moment ago (nothing listens on it when this returns). */
-export async function freeLoopbackPort(): Promise<number> {
-    return new Promise((resolve, reject) => {
+/**
+ * The first port of the kernel's ephemeral range (ip_local_port_range), from which it picks the
+ * source port of every outgoing connection.
+ */
+function ephemeralPortStart(): number {
+    try {
+        return Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+    } catch {
+        return 32768;
+    }
+}
+
+/** Whether nothing listens on 127.0.0.1:`port` right now. */
+function isLoopbackPortFree(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
         const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
+        server.once("error", () => resolve(false));
+        server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
+}
+
+/**
+ * A port on 127.0.0.1 that was free a moment ago (nothing listens on it when this returns), below
+ * the ephemeral range: between this call and the server binding it, a client connection (a health
+ * check's, etcd's) can take any ephemeral port as its source port, and the server then fails with
+ * "address already in use". No outgoing connection takes a port below the range.
+ */
+export async function freeLoopbackPort(): Promise<number> {
+    const end = ephemeralPortStart();
+    const start = Math.max(1024, end - 12000);
+    for (let attempt = 0; attempt < 200; attempt++) {
+        const port = start + Math.floor(Math.random() * (end - start));
+        if (await isLoopbackPortFree(port)) {
+            return port;
+        }
+    }
+    throw new Error(`freeLoopbackPort: no free port on 127.0.0.1 in ${start}-${end - 1} after 200 tries`);
 }
