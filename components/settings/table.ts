@@ -104,7 +104,7 @@ export const simpleSettings = {
     },
     zones: {
         type: "array",
-        default: [...kopsIamClusterDefaults.zones],
+        default: kopsIamClusterDefaults.zones,
         accepted: "availability zones of aws:region (the region name plus one letter, like eu-west-1a), no duplicates",
         checkItem: (zone, { region }) => {
             if (region === undefined) {
@@ -142,7 +142,7 @@ export const simpleSettings = {
     },
     extraInstanceTypes: {
         type: "array",
-        default: [...kopsIamClusterDefaults.extraInstanceTypes],
+        default: kopsIamClusterDefaults.extraInstanceTypes,
         accepted: `${instanceTypeShapeAccepted}; EC2 and kOps then decide at deploy time whether it exists`,
         checkItem: isInstanceTypeShape,
     },
@@ -247,7 +247,7 @@ export const simpleSettings = {
     },
     kopsExtraFlags: {
         type: "array",
-        default: [...kopsIamClusterDefaults.kopsExtraFlags],
+        default: kopsIamClusterDefaults.kopsExtraFlags,
         accepted: kopsExtraFlagsAccepted,
         // The allow-list is core/extraFlags.ts, shared with the KopsCluster component.
         checkItem: (flag) => kopsExtraFlagProblem(flag) ?? true,
@@ -374,7 +374,7 @@ export const structuredSettings = {
         },
     },
     mapRoles: {
-        default: [...kopsIamClusterDefaults.mapRoles],
+        default: kopsIamClusterDefaults.mapRoles,
         accepted: "a list of {roleArn, username, groups}",
         fields: {
             roleArn: {
@@ -390,7 +390,7 @@ export const structuredSettings = {
         },
     },
     mapUsers: {
-        default: [...kopsIamClusterDefaults.mapUsers],
+        default: kopsIamClusterDefaults.mapUsers,
         accepted: "a list of {userArn, username, groups}",
         fields: {
             userArn: {
@@ -404,11 +404,11 @@ export const structuredSettings = {
         },
     },
     mapAccounts: {
-        default: [...kopsIamClusterDefaults.mapAccounts],
+        default: kopsIamClusterDefaults.mapAccounts,
         accepted: 'a list of 12-digit AWS account IDs written as quoted strings, like "123456789012"',
     },
     clusterRoleBindings: {
-        default: [...kopsIamClusterDefaults.clusterRoleBindings],
+        default: kopsIamClusterDefaults.clusterRoleBindings,
         accepted: "a list of {group, clusterRole}",
         fields: {
             group: { required: true, accepted: "a group that some accessRoles, mapRoles or mapUsers entry grants" },
