@@ -3,8 +3,9 @@
 // runtime, prints the resources and the kOps operations, and writes the rendered artifacts; or
 // compares two configurations and prints which resources change and which kOps operations run.
 //
-// Exit status: 0 done; 1 the configuration or the program fails (as `pulumi up` would); 2 usage,
-// or a stack file that is missing or cannot be read offline.
+// Exit status: 0 done; 1 the configuration or the program fails, or a compared change is refused
+// at preview (as `pulumi up` would fail); 2 usage, or a stack file that is missing or cannot be
+// read offline.
 import * as fs from "fs";
 import * as path from "path";
 import { compareStacks, isReplaceableOutput, planStack, writePlanFiles } from "./plan/run";
@@ -21,7 +22,8 @@ const usage = `usage:
   npm run plan -- --stack <a> --compare <b|file> [--program <file>]
   npm run plan -- --config-a <file> --config-b <file> [--program <file>]
       What changing stack a's config to b's costs: the resources that change and the kOps operations
-      that run (none, or spec + update + rolling-update ...), or the refusal of an immutable change.
+      that run (none, or spec + update + rolling-update ...), or the refusal of an immutable change
+      (exit 1: the first line says REFUSED, as \`pulumi up\` fails at preview).
   --config <file> plans any stack file instead of --stack <name>.
   --program <file> renders another program than Pulumi.yaml's main (index.ts).`;
 
@@ -137,6 +139,10 @@ async function main(argv: string[]): Promise<number> {
         noteSkippedSecrets(result.before.stack);
         noteSkippedSecrets(result.after.stack);
         process.stdout.write(result.report);
+        if (result.comparison.refusals.length > 0) {
+            process.stderr.write(`plan: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+            return 1;
+        }
     } else {
         if (args.kopsSpec !== undefined && !fs.existsSync(args.kopsSpec)) {
             throw new UsageError(`--kops-spec ${shown(args.kopsSpec)} does not exist`);

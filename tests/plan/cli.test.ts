@@ -84,7 +84,10 @@ describe("npm run plan: exit statuses and messages", function () {
         assert.match(result.stdout, /\n {2}~ command:local:Command cluster-kops-apply: environment\.SPEC_FINGERPRINT\n/);
 
         const refused = await runPlan(["--config", "tests/fixtures/plan/base.yaml", "--compare", "tests/fixtures/plan/networking.yaml"]);
-        assert.strictEqual(refused.status, 0, refused.stderr);
+        assert.strictEqual(refused.status, 1, refused.stderr);
+        assert.strictEqual(refused.stdout.split("\n")[0],
+            "REFUSED at preview: changing tests/fixtures/plan/base.yaml to tests/fixtures/plan/networking.yaml " +
+            "stops `pulumi up` before any change (exit 1):");
         assert.match(refused.stdout, /\nkOps operations: refused at preview; `pulumi up` stops before any change, nothing is touched\n {2}pulumi-nodejs:dynamic\/kops:ImmutableClusterSettings cluster-kops-immutable: cluster dev\.k8s\.local: networking cannot change from "cilium" to "calico"/);
     });
 

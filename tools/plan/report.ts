@@ -80,7 +80,10 @@ function changeLine(change: ResourceChange): string {
 
 /** The report of a change from configuration `a` to `b`. */
 export function renderComparisonReport(labels: { before: string; after: string }, comparison: Comparison): string {
-    const lines = [`Change from ${labels.before} to ${labels.after}:`];
+    // A refused change says so first: the plan exits 1 for it, as `pulumi up` fails at preview.
+    const lines = comparison.refusals.length > 0
+        ? [`REFUSED at preview: changing ${labels.before} to ${labels.after} stops \`pulumi up\` before any change (exit 1):`]
+        : [`Change from ${labels.before} to ${labels.after}:`];
     // First and loud: a line meant for `pulumi destroy` that this change would run.
     lines.push(...comparison.destroyTimeRuns.map((run) =>
         `DANGER: \`pulumi up\` would run the delete line of ${run.type} ${run.name}, because it ${run.cause}: ${run.runs}. ` +
