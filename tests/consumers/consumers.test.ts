@@ -40,6 +40,9 @@ function readmeExamples(): { ts: string[]; js: string[] } {
     };
 }
 
+/** The files beside components/ that `npm pack` builds and ships the package from. */
+const packageSources = ["package.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE"];
+
 /** The tsconfig.json of Pulumi's `typescript` project template. */
 const pulumiTemplateTsconfig = {
     compilerOptions: {
@@ -112,8 +115,15 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         }
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "consumers-"));
         let started = Date.now();
+        // Packed from a copy of what the package is built from: npm pack's prepack deletes dist/ and
+        // its prepare rebuilds it, which must not happen under the feet of tests running beside this one.
+        const source = path.join(dir, "source");
+        for (const entry of [...packageSources, "components"]) {
+            fs.cpSync(path.join(repoRoot, entry), path.join(source, entry), { recursive: true });
+        }
+        fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(source, "node_modules"));
         packed = JSON.parse(
-            await runOk("npm", ["pack", "--json", "--pack-destination", dir], { cwd: repoRoot, timeoutMs: 300000 }),
+            await runOk("npm", ["pack", "--json", "--pack-destination", dir], { cwd: source, timeoutMs: 300000 }),
         )[0];
         figures.push(`npm pack: ${((Date.now() - started) / 1000).toFixed(1)} s, tarball ${packed.size} bytes`);
         const tarball = path.join(dir, packed.filename);
