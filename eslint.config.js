@@ -2,6 +2,7 @@
 // components/ (below). Formatting is Prettier's job (.prettierrc); `npm run lint` runs both.
 const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
+const pulumi = require("@pulumi/eslint-plugin");
 const { defineConfig, globalIgnores } = require("eslint/config");
 
 // components/ is built in floors, and a file imports only from its own folder and the floors below:
@@ -60,6 +61,18 @@ module.exports = defineConfig([
         },
     },
     ...floors,
+    {
+        // Pulumi's own rules where Outputs flow: an Output in a plain template literal renders as a
+        // warning text instead of its value (pulumi.interpolate or apply is meant). They need the types,
+        // so only these files are linted with the type checker (typed linting of the whole tree is slow).
+        files: ["components/**/*.ts", "index.ts", "tools/**/*.ts", "tests/consumers/**/*.ts"],
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+        plugins: { pulumi },
+        rules: {
+            "pulumi/no-output-in-template-literal": "error",
+            "pulumi/no-output-instance-in-template-literal": "error",
+        },
+    },
     {
         // The JavaScript here is CommonJS run by Node.js (this file, the engine test's project).
         files: ["**/*.js"],

@@ -1,7 +1,8 @@
 // The floors of components/ (eslint.config.js): a file imports only from its own folder and the floors
 // below it. Here the lint rule is shown refusing each upward or sideways import, and the helper
 // program that runs on every kops call is shown loading only kops/ and the ground floor, without the
-// 1,100-entry instance-type list or the stack config.
+// 1,100-entry instance-type list or the stack config. And Pulumi's own lint rule, with the type
+// checker, refusing an Output in a plain template literal where Outputs flow.
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -10,9 +11,18 @@ import { ESLint } from "eslint";
 
 const repoRoot = path.join(__dirname, "..", "..");
 
-/** The messages of the floor rule for `source` as if it were the file `file` (relative to the repository). */
+/**
+ * The messages of the floor rule for `source` as if it were the file `file` (relative to the repository).
+ * Without the type checker: the example files do not exist, and the floor rule reads only imports.
+ */
 async function floorProblems(file: string, source: string): Promise<string[]> {
-    const eslint = new ESLint({ cwd: repoRoot });
+    const eslint = new ESLint({
+        cwd: repoRoot,
+        overrideConfig: {
+            languageOptions: { parserOptions: { projectService: false } },
+            rules: { "pulumi/no-output-in-template-literal": "off", "pulumi/no-output-instance-in-template-literal": "off" },
+        },
+    });
     const [result] = await eslint.lintText(source, { filePath: path.join(repoRoot, file) });
     return result.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
 }
@@ -53,6 +63,22 @@ describe("the floors of components/ (npm run lint)", function () {
             }
         });
     }
+});
+
+describe("Pulumi's lint rules (npm run lint, @pulumi/eslint-plugin)", function () {
+    this.timeout(300_000);
+
+    it("refuses an Output in a plain template literal in components/, and takes pulumi.interpolate", async () => {
+        const eslint = new ESLint({ cwd: repoRoot });
+        const lint = async (expression: string) => {
+            const source = `import * as pulumi from "@pulumi/pulumi";\nconst bucket = pulumi.output("b");\nexport const url = ${expression};\n`;
+            // An existing file's path, so that the type checker's project holds it.
+            const [result] = await eslint.lintText(source, { filePath: path.join(repoRoot, "components", "index.ts") });
+            return result.messages.map((m) => m.ruleId ?? m.message);
+        };
+        assert.deepStrictEqual(await lint("`s3://${bucket}`"), ["pulumi/no-output-in-template-literal"]);
+        assert.deepStrictEqual(await lint("pulumi.interpolate`s3://${bucket}`"), []);
+    });
 });
 
 describe("the kops helper program's modules", () => {
