@@ -6,9 +6,15 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { clusterOwnerMarker, kopsCommandLines, kopsHelperModule } from "../core/kopsCommandLines";
+import { clusterOwnerMarker, KopsCommandLines, kopsCommandLines, kopsHelperModule } from "../core/kopsCommandLines";
 import { KubeconfigMode, ClusterTopology, HookRunner } from "../core/types";
-import { checkedCommandSettings, kopsCommandEnvironments, KopsCommandSettings, withSpecRevision } from "./commandEnvironment";
+import {
+    checkedCommandSettings,
+    KopsCommandEnvironments,
+    kopsCommandEnvironments,
+    KopsCommandSettings,
+    withSpecRevision,
+} from "./commandEnvironment";
 import { goDurationSeconds, isDurationWithin, kopsDurationRules } from "../core/durations";
 import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../core/rules";
 import { AdminCredentialRenewal } from "./adminCredential";
@@ -194,108 +200,24 @@ export class KopsCluster extends pulumi.ComponentResource {
         const timeouts = { ...defaultKopsCommandTimeouts, ...args.timeouts };
         checkHelperResolvable(`KopsCluster ${name}`);
         const lines = kopsCommandLines(plain.adoptExisting);
-
         const settings: pulumi.Output<KopsCommandSettings> = pulumi
             .all([args.stateStoreUrl, args.webhookKubeconfig])
             .apply(([stateStoreUrl, webhookKubeconfig]) =>
                 checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig }),
             );
-
-        // Checked before any command runs: what the cluster is and where, its version steps, and the
-        // uid its running nodes and DaemonSet share (immutableSettings.ts says why for each).
-        const guard = new ImmutableSettingsGuard(
-            `${name}-immutable`,
-            immutableSettingsFromConfig({
-                clusterName: plain.clusterName,
-                zones: plain.zones,
-                networking: plain.networking,
-                topology: plain.topology,
-                controlPlaneCount: plain.controlPlaneCount,
-                region: plain.region,
-                kubernetesVersion: plain.kubernetesVersion,
-                authenticatorUid: plain.authenticatorUid,
-            }),
-            { parent: this },
-        );
-
         // Read with apply(): `environments.apply` would be Output's own method, not the lifted property.
         const environments = settings.apply(kopsCommandEnvironments);
-        const spec = new command.local.Command(
-            `${name}-spec`,
-            {
-                create: lines.spec.create,
-                update: lines.spec.update,
-                delete: lines.spec.delete,
-                environment: environments.apply((e) => e.spec),
-                // upsert-spec.sh reads its last revision (PULUMI_COMMAND_STDOUT) to report it again when the spec is unchanged.
-                addPreviousOutputInEnv: true,
-            },
-            {
-                parent: this,
-                dependsOn: [guard, ...(args.stateStoreObjects ?? [])],
-                // The cluster name is fixed: a replacement must delete the old cluster before creating its successor.
-                deleteBeforeReplace: true,
-                customTimeouts: timeouts,
-            },
-        );
+        const commandOpts = { parent: this, customTimeouts: timeouts };
 
-        // What counts only when the cluster is created (or adopted), recorded once the spec command
-        // has done that: a first `pulumi up` that failed before may still change them.
-        new ImmutableSettingsGuard(
-            `${name}-creation-settings`,
-            {
-                cluster: plain.clusterName,
-                adoptExistingCluster: plain.adoptExisting,
-                sshPublicKey: plain.sshPublicKey ?? "",
-                kopsExtraFlags: plain.extraFlags,
-            },
-            { parent: this, dependsOn: [spec] },
-        );
-
-        const apply = new command.local.Command(
-            `${name}-apply`,
-            {
-                create: lines.apply.create,
-                update: lines.apply.update,
-                environment: pulumi.all([environments, spec.stdout]).apply(([e, stdout]) => withSpecRevision(e.apply, stdout)),
-                addPreviousOutputInEnv: false,
-            },
-            { parent: this, dependsOn: [spec], customTimeouts: timeouts },
-        );
-
-        // A static admin credential expires on a running stack: the renewal re-exports it in time.
-        const renewal =
-            plain.kubeconfigMode === "admin"
-                ? new AdminCredentialRenewal(
-                      `${name}-admin-credential`,
-                      { clusterName: plain.clusterName, ttlSeconds: goDurationSeconds(plain.adminTtl)! },
-                      { parent: this },
-                  )
-                : undefined;
-        const kubeconfigCommand = new command.local.Command(
-            `${name}-kubeconfig`,
-            {
-                create: lines.kubeconfig.create,
-                update: lines.kubeconfig.update,
-                environment: renewal
-                    ? pulumi
-                          .all([environments, renewal.renewal])
-                          .apply(([e, id]) => ({ ...e.kubeconfig, ADMIN_CREDENTIAL_RENEWAL: id }))
-                    : environments.apply((e) => e.kubeconfig),
-                addPreviousOutputInEnv: false,
-                // Its stdout is a credential (in admin mode) or the way to get one: never in the logs.
-                logging: "none",
-            },
-            {
-                parent: this,
-                dependsOn: [apply],
-                additionalSecretOutputs: ["stdout", "stderr"],
-                customTimeouts: timeouts,
-            },
-        );
+        const guard = immutableSettingsGuard(name, plain, this);
+        const spec = specCommand(name, lines.spec, environments, [guard, ...(args.stateStoreObjects ?? [])], commandOpts);
+        creationSettingsGuard(name, plain, spec, this);
+        const apply = applyCommand(name, lines.apply, environments, spec, commandOpts);
+        const renewal = plain.kubeconfigMode === "admin" ? adminCredentialRenewal(name, plain, this) : undefined;
+        const kubeconfig = kubeconfigCommand(name, lines.kubeconfig, environments, renewal, apply, commandOpts);
 
         this.clusterName = pulumi.output(args.clusterName);
-        this.kubeconfig = pulumi.secret(kubeconfigCommand.stdout);
+        this.kubeconfig = pulumi.secret(kubeconfig.stdout);
         const info = this.kubeconfig.apply(parseKubeconfigCluster);
         // The server URL and the CA are public: only the values derived from the kubeconfig are unsecreted.
         this.apiServerUrl = pulumi.unsecret(info.apply((i) => i.server));
@@ -308,6 +230,143 @@ export class KopsCluster extends pulumi.ComponentResource {
             certificateAuthorityData: this.certificateAuthorityData,
         });
     }
+}
+
+/** KopsCluster's settings once checked, with its owner marker: what its steps are made from. */
+type CheckedKopsCluster = ReturnType<typeof checkedKopsClusterSettings> & { clusterOwner: string };
+/** Parent and timeouts every kOps command shares. */
+type KopsCommandOpts = { parent: pulumi.Resource; customTimeouts: pulumi.CustomTimeouts };
+
+/**
+ * The guard checked before any command runs: what the cluster is and where, its version steps, and
+ * the uid its running nodes and DaemonSet share (immutableSettings.ts says why for each).
+ */
+function immutableSettingsGuard(name: string, plain: CheckedKopsCluster, parent: pulumi.Resource): ImmutableSettingsGuard {
+    return new ImmutableSettingsGuard(
+        `${name}-immutable`,
+        immutableSettingsFromConfig({
+            clusterName: plain.clusterName,
+            zones: plain.zones,
+            networking: plain.networking,
+            topology: plain.topology,
+            controlPlaneCount: plain.controlPlaneCount,
+            region: plain.region,
+            kubernetesVersion: plain.kubernetesVersion,
+            authenticatorUid: plain.authenticatorUid,
+        }),
+        { parent },
+    );
+}
+
+/** The spec step (upsert-spec.sh): creates, patches or adopts the cluster's spec; its delete is `kops delete cluster`. */
+function specCommand(
+    name: string,
+    lines: KopsCommandLines["spec"],
+    environments: pulumi.Output<KopsCommandEnvironments>,
+    dependsOn: pulumi.Resource[],
+    opts: KopsCommandOpts,
+): command.local.Command {
+    return new command.local.Command(
+        `${name}-spec`,
+        {
+            create: lines.create,
+            update: lines.update,
+            delete: lines.delete,
+            environment: environments.apply((e) => e.spec),
+            // upsert-spec.sh reads its last revision (PULUMI_COMMAND_STDOUT) to report it again when the spec is unchanged.
+            addPreviousOutputInEnv: true,
+        },
+        {
+            parent: opts.parent,
+            dependsOn,
+            // The cluster name is fixed: a replacement must delete the old cluster before creating its successor.
+            deleteBeforeReplace: true,
+            customTimeouts: opts.customTimeouts,
+        },
+    );
+}
+
+/**
+ * The guard of what counts only when the cluster is created (or adopted), recorded once the spec
+ * command has done that: a first `pulumi up` that failed before may still change them.
+ */
+function creationSettingsGuard(
+    name: string,
+    plain: CheckedKopsCluster,
+    spec: command.local.Command,
+    parent: pulumi.Resource,
+): ImmutableSettingsGuard {
+    return new ImmutableSettingsGuard(
+        `${name}-creation-settings`,
+        {
+            cluster: plain.clusterName,
+            adoptExistingCluster: plain.adoptExisting,
+            sshPublicKey: plain.sshPublicKey ?? "",
+            kopsExtraFlags: plain.extraFlags,
+        },
+        { parent, dependsOn: [spec] },
+    );
+}
+
+/** The apply step (apply.sh): update, rolling-update and validate, re-run for each new spec revision. */
+function applyCommand(
+    name: string,
+    lines: KopsCommandLines["apply"],
+    environments: pulumi.Output<KopsCommandEnvironments>,
+    spec: command.local.Command,
+    opts: KopsCommandOpts,
+): command.local.Command {
+    return new command.local.Command(
+        `${name}-apply`,
+        {
+            create: lines.create,
+            update: lines.update,
+            environment: pulumi.all([environments, spec.stdout]).apply(([e, stdout]) => withSpecRevision(e.apply, stdout)),
+            addPreviousOutputInEnv: false,
+        },
+        { parent: opts.parent, dependsOn: [spec], customTimeouts: opts.customTimeouts },
+    );
+}
+
+/** A static admin credential expires on a running stack: the renewal re-exports it in time. */
+function adminCredentialRenewal(name: string, plain: CheckedKopsCluster, parent: pulumi.Resource): AdminCredentialRenewal {
+    return new AdminCredentialRenewal(
+        `${name}-admin-credential`,
+        { clusterName: plain.clusterName, ttlSeconds: goDurationSeconds(plain.adminTtl)! },
+        { parent },
+    );
+}
+
+/** The kubeconfig step (kubeconfig.sh): the kubeconfig the Kubernetes provider signs in with. */
+function kubeconfigCommand(
+    name: string,
+    lines: KopsCommandLines["kubeconfig"],
+    environments: pulumi.Output<KopsCommandEnvironments>,
+    renewal: AdminCredentialRenewal | undefined,
+    apply: command.local.Command,
+    opts: KopsCommandOpts,
+): command.local.Command {
+    return new command.local.Command(
+        `${name}-kubeconfig`,
+        {
+            create: lines.create,
+            update: lines.update,
+            environment: renewal
+                ? pulumi
+                      .all([environments, renewal.renewal])
+                      .apply(([e, id]) => ({ ...e.kubeconfig, ADMIN_CREDENTIAL_RENEWAL: id }))
+                : environments.apply((e) => e.kubeconfig),
+            addPreviousOutputInEnv: false,
+            // Its stdout is a credential (in admin mode) or the way to get one: never in the logs.
+            logging: "none",
+        },
+        {
+            parent: opts.parent,
+            dependsOn: [apply],
+            additionalSecretOutputs: ["stdout", "stderr"],
+            customTimeouts: opts.customTimeouts,
+        },
+    );
 }
 
 /** KopsCluster's arguments that are known before any resource exists: all but the state store's and the PKI's outputs. */
