@@ -34,13 +34,25 @@ export interface IamAuthenticatorArgs {
      * Output, e.g. `pulumi.output({ mapRoles: [{ roleArn: role.arn, ... }], mapUsers: [], mapAccounts: [] })`.
      */
     mappings: pulumi.Input<IdentityMappings>;
-    /** Server image, pinned by tag or digest. Default: defaultAuthenticatorImage (the one kOps uses). */
+    /**
+     * Server image, pinned by tag or digest (the one kOps uses by default).
+     * @default `public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7`
+     */
     image?: string;
-    /** runAsUser/runAsGroup of the server; must own cert.pem and key.pem on the nodes. Default 10000. */
+    /**
+     * runAsUser/runAsGroup of the server; must own cert.pem and key.pem on the nodes.
+     * @default `10000`
+     */
     uid?: number;
-    /** CPU and memory requests and limits. Default requests 20Mi/10m, limits 20Mi/100m. */
+    /**
+     * CPU and memory requests and limits; unset fields keep the default.
+     * @default `{"requests":{"memory":"20Mi","cpu":"10m"},"limits":{"memory":"20Mi","cpu":"100m"}}`
+     */
     resources?: AuthenticatorDaemonSetArgs["resources"];
-    /** Mapped groups to bind to ClusterRoles, e.g. `[{ group: "readers", clusterRole: "view" }]`. Default none. */
+    /**
+     * Mapped groups to bind to ClusterRoles, e.g. `[{ group: "readers", clusterRole: "view" }]`.
+     * @default `[]`
+     */
     clusterRoleBindings?: GroupClusterRoleBinding[];
 }
 

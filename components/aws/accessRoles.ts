@@ -8,7 +8,10 @@ import { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "../core/
 import { renderTrustPolicy } from "./policies";
 
 export interface AccessRolesArgs {
-    /** Roles to create. Default: defaultAccessRoles. An empty list creates none. */
+    /**
+     * Roles to create (the 2018 recipe's by default). An empty list creates none.
+     * @default `[{"name":"KubernetesAdmin","username":"kubernetes-admin","groups":["system:masters"]}]`
+     */
     roles?: AccessRole[];
     /** Existing IAM roles to map as they are (appended after the created roles). */
     mapRoles?: pulumi.Input<RoleMapping[]>;

@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { claimEnvironment, kopsCommandLines } from "../core/kopsCommandLines";
-import { kopsClusterDefaults } from "../core/defaults";
+import { kopsClusterDefaults, kopsIamClusterDefaults } from "../core/defaults";
 import { renderTlsOnlyBucketPolicy } from "./policies";
 import { checkedStateBucketName } from "./stateBucketCheck";
 import { statePurgeCommand } from "./statePurge";
@@ -25,9 +25,10 @@ export interface KopsStateStoreArgs {
     /**
      * Let `pulumi destroy` delete a created bucket that still holds objects (whatever other
      * clusters keep there). Either way destroy first deletes every version and delete marker under
-     * `<clusterName>/` (this cluster's, left by kOps); then, with this off (the default), S3
+     * `<clusterName>/` (this cluster's, left by kOps); then, with this off, S3
      * refuses the bucket while other clusters' state is in it. A bucket attribute only: changing
      * it on a running stack touches nothing else. Ignored for an existing bucket.
+     * @default `false`
      */
     forceDestroy?: pulumi.Input<boolean>;
     /** The authenticator's certificate, PEM (AuthenticatorPki.certPem). */
@@ -61,9 +62,15 @@ export interface KopsStateStoreArgs {
 export interface ClusterClaimArgs {
     /** The owner marker of the KopsCluster that manages the cluster (clusterOwnerOf). */
     owner: string;
-    /** The kops command on PATH, or a path to it. Default `kops`. */
+    /**
+     * The kops command on PATH, or a path to it.
+     * @default `kops`
+     */
     kopsBinary?: string;
-    /** The KopsCluster adopts an existing cluster: one without a marker is accepted. Default false. */
+    /**
+     * The KopsCluster adopts an existing cluster: one without a marker is accepted.
+     * @default `false`
+     */
     adoptExisting?: boolean;
 }
 
@@ -142,7 +149,7 @@ function createdBucket(name: string, args: KopsStateStoreArgs, guard: pulumi.Res
         `${name}-bucket`,
         {
             bucket: args.bucketName,
-            forceDestroy: args.forceDestroy ?? false,
+            forceDestroy: args.forceDestroy ?? kopsIamClusterDefaults.stateBucketForceDestroy,
             tags: args.tags,
         },
         { parent, dependsOn: [guard] },

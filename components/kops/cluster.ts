@@ -49,25 +49,43 @@ export interface KopsClusterArgs {
     awsProfile?: string;
     /** Availability zones of the cluster (`--zones`), in `region`. Cannot change after creation. */
     zones: string[];
-    /** Number of worker nodes. Default 2. A change rolls the nodes. */
+    /**
+     * Number of worker nodes. A change rolls the nodes.
+     * @default `2`
+     */
     nodeCount?: number;
-    /** EC2 instance type of the worker nodes. Default t3.medium. A change rolls the nodes. */
+    /**
+     * EC2 instance type of the worker nodes. A change rolls the nodes.
+     * @default `t3.medium`
+     */
     nodeSize?: string;
-    /** Number of control-plane instances (etcd members). Default 1. Cannot change after creation. */
+    /**
+     * Number of control-plane instances (etcd members). Cannot change after creation.
+     * @default `1`
+     */
     controlPlaneCount?: number;
-    /** EC2 instance type of the control plane. Default t3.medium. A change rolls the control plane. */
+    /**
+     * EC2 instance type of the control plane. A change rolls the control plane.
+     * @default `t3.medium`
+     */
     controlPlaneSize?: string;
     /**
      * Kubernetes version (`1.34.10`). A change upgrades the cluster (update, rolling-update): a patch
      * or one minor up; a downgrade or a skipped minor is refused at preview.
      */
     kubernetesVersion: string;
-    /** Pod networking (`kops create cluster --networking`). Default cilium. Cannot change after creation. */
+    /**
+     * Pod networking (`kops create cluster --networking`). Cannot change after creation.
+     * @default `cilium`
+     */
     networking?: string;
-    /** Subnet topology, public or private. Default public. Cannot change after creation. */
+    /**
+     * Subnet topology, public or private. Cannot change after creation.
+     * @default `public`
+     */
     topology?: ClusterTopology;
     /**
-     * OpenSSH public key for every instance (the key text, not a path). Default: none. It counts only
+     * OpenSSH public key for every instance (the key text, not a path). Unset: none. It counts only
      * when the cluster is created; a later change is refused at preview (use `kops create sshpublickey`).
      */
     sshPublicKey?: string;
@@ -81,46 +99,65 @@ export interface KopsClusterArgs {
      * Take over a cluster of this name that already exists in the state store (the 2018 recipe's
      * "adding this to an existing cluster"): its spec is patched, updated and rolled like ours.
      * `pulumi destroy` then leaves it running: its delete only prints that the cluster stays.
-     * Default false: `pulumi up` stops with an error naming the cluster and this setting. Fixed once
-     * the cluster is created or adopted (a change is refused at preview).
+     * Off: `pulumi up` stops with an error naming the cluster and this setting. Fixed once the
+     * cluster is created or adopted (a change is refused at preview).
+     * @default `false`
      */
     adoptExisting?: boolean;
     /**
      * What an update does when the cluster is missing from the state store (deleted outside
-     * Pulumi, or the state store moved). Default false: it stops with an error that says so, since
-     * creating it could build a second cluster of the same name beside the live one. true: it is
-     * created again.
+     * Pulumi, or the state store moved). false: it stops with an error that says so, since creating
+     * it could build a second cluster of the same name beside the live one. true: it is created again.
+     * @default `false`
      */
     recreateMissingCluster?: boolean;
-    /** How long `kops validate cluster --wait` waits for a healthy cluster (Go duration). Default 15m. */
+    /**
+     * How long `kops validate cluster --wait` waits for a healthy cluster (Go duration).
+     * @default `15m`
+     */
     validateTimeout?: string;
     /**
      * How the exported kubeconfig (the `kubeconfig` output, for the Kubernetes provider)
-     * authenticates. `auth-plugin` (default): kOps' exec plugin (`kops helpers kubectl-auth`), which
+     * authenticates. `auth-plugin`: kOps' exec plugin (`kops helpers kubectl-auth`), which
      * issues a short-lived certificate from the state store on each use: nothing in the Pulumi
      * state expires, but kops and the state store must be reachable wherever the provider runs.
      * `admin`: a static admin certificate valid for `adminTtl`, exported again by the first
      * `pulumi up` after half of that (AdminCredentialRenewal, ./adminCredential.ts).
+     * @default `auth-plugin`
      */
     kubeconfigMode?: KubeconfigMode;
-    /** Lifetime of the admin certificate in `admin` mode (Go duration). Default 1h. Ignored otherwise. */
+    /**
+     * Lifetime of the admin certificate in `admin` mode (Go duration). Ignored otherwise.
+     * @default `1h`
+     */
     adminTtl?: string;
-    /** The kops command on PATH, or a path to it. Default `kops`. kOps 1.34 to 1.36 (not 1.36.0). */
+    /**
+     * The kops command on PATH, or a path to it. kOps 1.34 to 1.36 (not 1.36.0).
+     * @default `kops`
+     */
     kopsBinary?: string;
     /** The apiserver's webhook kubeconfig (AuthenticatorPki.webhookKubeconfig): a fileAsset on the control plane. */
     webhookKubeconfig: pulumi.Input<string>;
-    /** kube-apiserver's `--authentication-token-webhook-cache-ttl` (Go duration). Default 5m0s. */
+    /**
+     * kube-apiserver's `--authentication-token-webhook-cache-ttl` (Go duration).
+     * @default `5m0s`
+     */
     webhookCacheTtl?: string;
     /**
      * How the control-plane hook downloads cert.pem and key.pem from the state store: `container`
-     * (default, an aws-cli image, `hookImage`) or `host` (the host's `aws` CLI, as the 2018 blog).
+     * (an aws-cli image, `hookImage`) or `host` (the host's `aws` CLI, as the 2018 blog).
+     * @default `container`
      */
     hookRunner?: HookRunner;
-    /** The aws-cli image of the container hook, pinned. Default public.ecr.aws/aws-cli/aws-cli:2.31.23. */
+    /**
+     * The aws-cli image of the container hook, pinned.
+     * @default `public.ecr.aws/aws-cli/aws-cli:2.31.23`
+     */
     hookImage?: string;
     /**
-     * Owner uid/gid of the downloaded files: the authenticator's runAsUser. Default 10000 (kOps' own).
+     * Owner uid/gid of the downloaded files: the authenticator's runAsUser (kOps' own by default).
      * Cannot change after creation (refused at preview: the roll to a new uid deadlocks).
+     * @default `10000`
      */
     authenticatorUid?: number;
     /**

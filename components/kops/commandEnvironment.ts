@@ -34,7 +34,7 @@ export interface KopsCommandSettings {
     sshPublicKey?: string;
     extraFlags: string[];
     adoptExisting: boolean;
-    /** Create the cluster again when an update finds it missing from the state store. Default false: refused. */
+    /** Create the cluster again when an update finds it missing from the state store; false or unset: refused. */
     recreateMissingCluster?: boolean;
     validateTimeout: string;
     kubeconfigMode: KubeconfigMode;

@@ -1,7 +1,8 @@
 // The stack config's tables: per config key (a KopsIamClusterArgs field of the same name, documented
-// there), its type, its default (core/defaults.ts), what is accepted and its check. Pulumi.yaml's
-// `config:` block and the README's configuration reference are generated from them and the args'
-// comments; ./parse.ts reads and validates a stack with them.
+// there), its type, its default (core/defaults.ts), what is accepted and its check. The configuration
+// reference (docs/configuration.md) is generated from them and the args' comments, and Pulumi.yaml's
+// `config:` block is checked against them (tools/render-config-reference.ts, tests/unit/configReference.test.ts);
+// ./validate.ts reads and validates a stack with them.
 import { kopsIamClusterDefaults } from "../core/defaults";
 import { TokenCommand, ClusterTopology, HookRunner } from "../core/types";
 import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../core/extraFlags";
