@@ -78,13 +78,7 @@ export class IamAuthenticator extends pulumi.ComponentResource {
         for (const warning of unknownClusterRoleWarnings(args.clusterRoleBindings ?? [])) {
             pulumi.log.warn(warning, this);
         }
-        this.configYaml = pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
-            const rendered = renderAuthenticatorConfig(clusterId, mappings);
-            for (const warning of rendered.warnings) {
-                pulumi.log.warn(warning, this);
-            }
-            return rendered.configYaml;
-        });
+        this.configYaml = authenticatorConfigYaml(args, this);
         const daemonSetObject = renderAuthenticatorDaemonSet({
             configChecksum: this.configYaml.apply(configChecksum),
             image: args.image,
@@ -114,17 +108,7 @@ export class IamAuthenticator extends pulumi.ComponentResource {
             },
             { ...childOpts, dependsOn: [configMap] },
         );
-        for (const binding of bindings) {
-            new k8s.rbac.v1.ClusterRoleBinding(
-                `${name}-${binding.metadata.name}`,
-                {
-                    metadata: binding.metadata,
-                    roleRef: binding.roleRef,
-                    subjects: binding.subjects,
-                },
-                childOpts,
-            );
-        }
+        groupClusterRoleBindings(name, bindings, childOpts);
 
         this.configMapName = configMap.metadata.name;
         this.daemonSetName = daemonSet.metadata.name;
@@ -133,5 +117,35 @@ export class IamAuthenticator extends pulumi.ComponentResource {
             daemonSetName: this.daemonSetName,
             configYaml: this.configYaml,
         });
+    }
+}
+
+/** config.yaml rendered from the cluster ID and the mappings; what the rendering warns about is logged on the component. */
+function authenticatorConfigYaml(args: IamAuthenticatorArgs, component: pulumi.Resource): pulumi.Output<string> {
+    return pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
+        const rendered = renderAuthenticatorConfig(clusterId, mappings);
+        for (const warning of rendered.warnings) {
+            pulumi.log.warn(warning, component);
+        }
+        return rendered.configYaml;
+    });
+}
+
+/** One ClusterRoleBinding per mapped group bound to a ClusterRole. */
+function groupClusterRoleBindings(
+    name: string,
+    bindings: ReturnType<typeof renderClusterRoleBindings>,
+    opts: pulumi.CustomResourceOptions,
+): void {
+    for (const binding of bindings) {
+        new k8s.rbac.v1.ClusterRoleBinding(
+            `${name}-${binding.metadata.name}`,
+            {
+                metadata: binding.metadata,
+                roleRef: binding.roleRef,
+                subjects: binding.subjects,
+            },
+            opts,
+        );
     }
 }
