@@ -216,6 +216,44 @@ describe("defaults written by hand agree with the code", () => {
     });
 });
 
+/** The kOps scripts' fallbacks for the variables the components always set, by variable: the components' defaults. */
+const scriptFallbacks: Record<string, string> = {
+    KOPS_BIN: kopsClusterDefaults.kopsBinary,
+    VALIDATE_TIMEOUT: kopsClusterDefaults.validateTimeout,
+    ADOPT_EXISTING: String(kopsClusterDefaults.adoptExisting),
+    RECREATE_MISSING_CLUSTER: String(kopsClusterDefaults.recreateMissingCluster),
+    // JSON, as specEnvironment passes the flags.
+    KOPS_EXTRA_FLAGS: JSON.stringify(kopsClusterDefaults.extraFlags),
+};
+
+/** A script's `VAR=${VAR:-value}` fallbacks and `VAR (default value)` comments that differ from scriptFallbacks. */
+export function scriptDefaultProblems(file: string, text: string): string[] {
+    const written = [
+        ...[...text.matchAll(/^\s*(\w+)=\$\{\1:-([^}]*)\}/gm)].map((m) => [m[1], m[2]]),
+        ...[...text.matchAll(/^#.*?\b([A-Z][A-Z_]+) \(default ([^)]+)\)/gm)].map((m) => [m[1], m[2]]),
+    ];
+    return written.flatMap(([variable, value]) =>
+        scriptFallbacks[variable] === value
+            ? []
+            : [
+                  `${file}: ${variable} defaults to ${JSON.stringify(value)}; the components' default is ${JSON.stringify(scriptFallbacks[variable])}`,
+              ],
+    );
+}
+
+describe("the kOps scripts' defaults", () => {
+    it("are the components' defaults, in the code and in the comments", () => {
+        const scripts = sources.filter((file) => file.endsWith(".sh"));
+        assert.ok(scripts.length >= 5, `expected the scripts, found ${scripts.join(", ")}`);
+        assert.deepEqual(
+            scripts.flatMap((file) => scriptDefaultProblems(file, read(file))),
+            [],
+        );
+        assert.equal(scriptDefaultProblems("a.sh", "VALIDATE_TIMEOUT=${VALIDATE_TIMEOUT:-10m}\n").length, 1);
+        assert.equal(scriptDefaultProblems("a.sh", "# KOPS_BIN (default kops1), CLUSTER_NAME\n").length, 1);
+    });
+});
+
 describe("files named in comments and docs exist", () => {
     it("every file a comment in components/ or tools/ names exists", () => {
         const missing = sources.flatMap((file) =>
