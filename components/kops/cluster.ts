@@ -1,7 +1,7 @@
 // The kOps cluster's lifecycle as three `local.Command` resources running the scripts in
 // ./scripts: spec upsert, apply (update, rolling-update, validate), kubeconfig export. Which command
 // re-runs when is decided by each command's own inputs (./commandEnvironment.ts); the lifecycle
-// table in docs/design.md is the contract, tests/components/kopsCluster.test.ts checks it.
+// table in docs/lifecycle.md is the contract, tests/components/kopsCluster.test.ts checks it.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";

@@ -57,7 +57,7 @@ export interface ValidationContext {
 export type Check<T> = (value: T, context: ValidationContext) => boolean | string;
 
 export interface SettingBase {
-    /** What values are accepted: the README shows it, and errors say it. */
+    /** What values are accepted: the configuration reference shows it, and errors say it. */
     accepted: string;
 }
 interface StringSetting extends SettingBase {
@@ -319,7 +319,7 @@ export type SimpleValue<K extends SimpleSettingKey> = (typeof simpleSettings)[K]
 /** One field of a list entry of a structured setting. */
 export interface StructuredField {
     required: boolean;
-    /** What values are accepted: the README shows it, and errors say it. */
+    /** What values are accepted: the configuration reference shows it, and errors say it. */
     accepted: string;
 }
 

@@ -657,7 +657,7 @@ export function parseStackSettings(
     const knownKeys = new Set<string>([...Object.keys(simpleSettings), ...Object.keys(structuredSettings)]);
     for (const key of Object.keys(raw)) {
         if (!knownKeys.has(key)) {
-            problems.reject(key, raw[key], "no such setting; see the configuration reference in the README");
+            problems.reject(key, raw[key], "no such setting; see the configuration reference, docs/configuration.md");
         }
     }
 
