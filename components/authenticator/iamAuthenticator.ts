@@ -34,13 +34,25 @@ export interface IamAuthenticatorArgs {
      * Output, e.g. `pulumi.output({ mapRoles: [{ roleArn: role.arn, ... }], mapUsers: [], mapAccounts: [] })`.
      */
     mappings: pulumi.Input<IdentityMappings>;
-    /** Server image, pinned by tag or digest. Default: defaultAuthenticatorImage (the one kOps uses). */
+    /**
+     * Server image, pinned by tag or digest (the one kOps uses by default).
+     * @default `public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7`
+     */
     image?: string;
-    /** runAsUser/runAsGroup of the server; must own cert.pem and key.pem on the nodes. Default 10000. */
+    /**
+     * runAsUser/runAsGroup of the server; must own cert.pem and key.pem on the nodes.
+     * @default `10000`
+     */
     uid?: number;
-    /** CPU and memory requests and limits. Default requests 20Mi/10m, limits 20Mi/100m. */
+    /**
+     * CPU and memory requests and limits; unset fields keep the default.
+     * @default `{"requests":{"memory":"20Mi","cpu":"10m"},"limits":{"memory":"20Mi","cpu":"100m"}}`
+     */
     resources?: AuthenticatorDaemonSetArgs["resources"];
-    /** Mapped groups to bind to ClusterRoles, e.g. `[{ group: "readers", clusterRole: "view" }]`. Default none. */
+    /**
+     * Mapped groups to bind to ClusterRoles, e.g. `[{ group: "readers", clusterRole: "view" }]`.
+     * @default `[]`
+     */
     clusterRoleBindings?: GroupClusterRoleBinding[];
 }
 
@@ -66,13 +78,7 @@ export class IamAuthenticator extends pulumi.ComponentResource {
         for (const warning of unknownClusterRoleWarnings(args.clusterRoleBindings ?? [])) {
             pulumi.log.warn(warning, this);
         }
-        this.configYaml = pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
-            const rendered = renderAuthenticatorConfig(clusterId, mappings);
-            for (const warning of rendered.warnings) {
-                pulumi.log.warn(warning, this);
-            }
-            return rendered.configYaml;
-        });
+        this.configYaml = authenticatorConfigYaml(args, this);
         const daemonSetObject = renderAuthenticatorDaemonSet({
             configChecksum: this.configYaml.apply(configChecksum),
             image: args.image,
@@ -102,17 +108,7 @@ export class IamAuthenticator extends pulumi.ComponentResource {
             },
             { ...childOpts, dependsOn: [configMap] },
         );
-        for (const binding of bindings) {
-            new k8s.rbac.v1.ClusterRoleBinding(
-                `${name}-${binding.metadata.name}`,
-                {
-                    metadata: binding.metadata,
-                    roleRef: binding.roleRef,
-                    subjects: binding.subjects,
-                },
-                childOpts,
-            );
-        }
+        groupClusterRoleBindings(name, bindings, childOpts);
 
         this.configMapName = configMap.metadata.name;
         this.daemonSetName = daemonSet.metadata.name;
@@ -121,5 +117,35 @@ export class IamAuthenticator extends pulumi.ComponentResource {
             daemonSetName: this.daemonSetName,
             configYaml: this.configYaml,
         });
+    }
+}
+
+/** config.yaml rendered from the cluster ID and the mappings; what the rendering warns about is logged on the component. */
+function authenticatorConfigYaml(args: IamAuthenticatorArgs, component: pulumi.Resource): pulumi.Output<string> {
+    return pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
+        const rendered = renderAuthenticatorConfig(clusterId, mappings);
+        for (const warning of rendered.warnings) {
+            pulumi.log.warn(warning, component);
+        }
+        return rendered.configYaml;
+    });
+}
+
+/** One ClusterRoleBinding per mapped group bound to a ClusterRole. */
+function groupClusterRoleBindings(
+    name: string,
+    bindings: ReturnType<typeof renderClusterRoleBindings>,
+    opts: pulumi.CustomResourceOptions,
+): void {
+    for (const binding of bindings) {
+        new k8s.rbac.v1.ClusterRoleBinding(
+            `${name}-${binding.metadata.name}`,
+            {
+                metadata: binding.metadata,
+                roleRef: binding.roleRef,
+                subjects: binding.subjects,
+            },
+            opts,
+        );
     }
 }

@@ -39,9 +39,15 @@ export function renderAuthenticatorConfigMap<ConfigYaml = string>(args: { config
 export interface AuthenticatorDaemonSetArgs<Checksum = string> {
     /** configChecksum(config.yaml): the `checksum/config` pod-template annotation. */
     configChecksum: Checksum;
-    /** Container image, pinned by tag or digest. Default defaultAuthenticatorImage. */
+    /**
+     * Container image, pinned by tag or digest.
+     * @default `public.ecr.aws/eks-distro/kubernetes-sigs/aws-iam-authenticator:v0.6.20-eks-1-30-7`
+     */
     image?: string;
-    /** runAsUser and runAsGroup; must own the hook's cert.pem and key.pem. Default 10000. */
+    /**
+     * runAsUser and runAsGroup; must own the hook's cert.pem and key.pem.
+     * @default `10000`
+     */
     uid?: number;
     /** Requests and limits; unset fields keep defaultAuthenticatorResources. */
     resources?: AuthenticatorResourceOverrides;

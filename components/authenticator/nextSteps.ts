@@ -19,7 +19,10 @@ export interface NextStepsArgs {
     roles: SignInRole[];
     /** The stack output holding the per-role kubeconfigs (index.ts exports `kubeconfigs`). */
     kubeconfigsOutput: string;
-    /** The token command the kubeconfigs run. Default aws-iam-authenticator. */
+    /**
+     * The token command the kubeconfigs run.
+     * @default `aws-iam-authenticator`
+     */
     tokenCommand?: TokenCommand;
     /** The AWS profile the kubeconfigs set for the token command, if any. */
     awsProfile?: string;

@@ -29,13 +29,14 @@ function defaultEarlyRenewalHours(validityPeriodHours: number): number {
 
 export interface AuthenticatorPkiArgs {
     /**
-     * Lifetime of the certificate in hours. Default 876000 (100 years, as init). The authenticator
-     * loads its certificate once, at start: a shorter lifetime means planned control-plane rolls.
+     * Lifetime of the certificate in hours (100 years, as init). The authenticator loads its
+     * certificate once, at start: a shorter lifetime means planned control-plane rolls.
+     * @default `876000`
      */
     validityPeriodHours?: number;
     /**
      * How many hours before expiry the certificate counts as due for renewal (the next `pulumi up`
-     * replaces it). Default: a tenth of the lifetime, at most 8760 (one year). Must be smaller than
+     * replaces it). Unset: a tenth of the lifetime, at most 8760 (one year). Must be smaller than
      * the lifetime.
      */
     earlyRenewalHours?: number;

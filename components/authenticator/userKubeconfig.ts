@@ -17,9 +17,12 @@ export interface UserKubeconfigArgs {
     clusterId: string;
     /** The IAM role the token command assumes; its mapping gives the Kubernetes user and groups. */
     roleArn: string;
-    /** AWS profile for the token command (AWS_PROFILE). Default: the user's environment decides. */
+    /** AWS profile for the token command (AWS_PROFILE). Unset: the user's environment decides. */
     awsProfile?: string;
-    /** Default `aws-iam-authenticator`. */
+    /**
+     * The token command: `aws-iam-authenticator token`, or `aws eks get-token`.
+     * @default `aws-iam-authenticator`
+     */
     tokenCommand?: TokenCommand;
     /**
      * Region for STS (`--region`). Recommended: regional STS endpoints are what the authenticator

@@ -8,7 +8,10 @@ import { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "../core/
 import { renderTrustPolicy } from "./policies";
 
 export interface AccessRolesArgs {
-    /** Roles to create. Default: defaultAccessRoles. An empty list creates none. */
+    /**
+     * Roles to create (the 2018 recipe's by default). An empty list creates none.
+     * @default `[{"name":"KubernetesAdmin","username":"kubernetes-admin","groups":["system:masters"]}]`
+     */
     roles?: AccessRole[];
     /** Existing IAM roles to map as they are (appended after the created roles). */
     mapRoles?: pulumi.Input<RoleMapping[]>;
@@ -30,105 +33,147 @@ export class AccessRoles extends pulumi.ComponentResource {
     constructor(name: string, args: AccessRolesArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("kops-iam-auth:index:AccessRoles", name, args, opts);
         const roles = args.roles ?? defaultAccessRoles;
-        const seen = new Set<string>();
-        for (const role of roles) {
-            // IAM role names are case-insensitive within an account.
-            const key = role.name.toLowerCase();
-            if (seen.has(key)) {
-                throw new Error(
-                    `AccessRoles ${name}: roles lists the role name ${JSON.stringify(role.name)} twice ` +
-                        "(IAM role names are unique per account, case-insensitively)",
-                );
-            }
-            seen.add(key);
-        }
+        checkRoleNamesUnique(name, roles);
+        const account: AccountOfRoles = {
+            accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+            partition: aws.getPartitionOutput({}, { parent: this }).partition,
+        };
 
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
+        const created = roles.map((role) => ({ role, resource: accessRole(name, role, account, args.tags, this) }));
+        const duplicatesChecked = mapRolesCheckedAgainstCreated(name, roles, account, args.mapRoles);
 
-        // No policies are attached: the authenticator checks only who the caller is, and what they
-        // may do in the cluster comes from Kubernetes RBAC.
-        const created = roles.map((role) => ({
-            role,
-            resource: new aws.iam.Role(
-                `${name}-${role.name}`,
-                {
-                    name: role.name,
-                    path: "/",
-                    assumeRolePolicy: pulumi.all([identity.accountId, partition.partition]).apply(([accountId, partitionName]) =>
-                        JSON.stringify(
-                            renderTrustPolicy({
-                                accountId,
-                                partition: partitionName,
-                                trustedPrincipals: role.trustedPrincipals,
-                                requireMfa: role.requireMfa,
-                            }),
-                        ),
-                    ),
-                    maxSessionDuration: role.maxSessionDurationSeconds,
-                    tags: args.tags,
-                },
-                { parent: this },
-            ),
-        }));
-
-        const createdMappings: pulumi.Output<RoleMapping[]> = pulumi.all(
-            created.map(({ role, resource }) =>
-                resource.arn.apply((arn): RoleMapping => ({
-                    roleArn: arn,
-                    username: role.username,
-                    groups: [...role.groups],
-                })),
-            ),
-        );
-
-        // A mapRoles entry for a role this component creates is the same identity twice (the
-        // authenticator keeps only one). The created roles' ARNs are known before they exist (path /,
-        // fixed names), so this fails the preview, naming the entries as the stack config does; but
-        // only once the account is known, after other resources may be registered. The stack config
-        // and KopsIamCluster therefore refuse such an entry first, by role name
-        // (identityRules.mapRolesRepeatingCreatedRoles); this check serves computed mapRoles.
-        const duplicatesChecked = pulumi
-            .all([identity.accountId, partition.partition, pulumi.output(args.mapRoles ?? [])])
-            .apply(([accountId, partitionName, mapRoles]) => {
-                const entries: IdentityEntry[] = [
-                    ...roles.map((role, index) => ({
-                        label: `accessRoles[${index}] (the role ${role.name} this stack creates)`,
-                        kind: "role" as const,
-                        value: `arn:${partitionName}:iam::${accountId}:role/${role.name}`,
-                    })),
-                    ...mapRoles.map((mapping, index) => ({
-                        label: `mapRoles[${index}].roleArn`,
-                        kind: "role" as const,
-                        value: mapping.roleArn,
-                    })),
-                ];
-                const problems = findDuplicateIdentities(entries).map(duplicateProblem);
-                if (problems.length > 0) {
-                    throw new Error(`AccessRoles ${name}: ${problems.join("; ")}`);
-                }
-                return true;
-            });
-
-        this.mappings = pulumi
-            .all([
-                duplicatesChecked,
-                createdMappings,
-                pulumi.output(args.mapRoles ?? []),
-                pulumi.output(args.mapUsers ?? []),
-                pulumi.output(args.mapAccounts ?? []),
-            ])
-            .apply(([, createdRoles, mapRoles, mapUsers, mapAccounts]): IdentityMappings => ({
-                // As given: the authenticator's config.yaml strips IAM paths (and says so), since the
-                // server matches canonical ARNs only (renderAuthenticatorConfig).
-                mapRoles: [...createdRoles, ...mapRoles],
-                mapUsers: [...mapUsers],
-                mapAccounts: [...mapAccounts],
-            }));
+        this.mappings = identityMappings(duplicatesChecked, createdRoleMappings(created), args);
         this.roleArns = pulumi
             .all(created.map(({ role, resource }) => resource.arn.apply((arn): [string, string] => [role.name, arn])))
             .apply((entries) => Object.fromEntries(entries));
 
         this.registerOutputs({ mappings: this.mappings, roleArns: this.roleArns });
     }
+}
+
+/** The account and partition the created roles live in, known once the provider answers. */
+interface AccountOfRoles {
+    accountId: pulumi.Output<string>;
+    partition: pulumi.Output<string>;
+}
+
+/** Refuses a role name given twice: IAM role names are unique per account, case-insensitively. */
+function checkRoleNamesUnique(name: string, roles: AccessRole[]): void {
+    const seen = new Set<string>();
+    for (const role of roles) {
+        const key = role.name.toLowerCase();
+        if (seen.has(key)) {
+            throw new Error(
+                `AccessRoles ${name}: roles lists the role name ${JSON.stringify(role.name)} twice ` +
+                    "(IAM role names are unique per account, case-insensitively)",
+            );
+        }
+        seen.add(key);
+    }
+}
+
+/**
+ * One role people assume. No policies are attached: the authenticator checks only who the caller
+ * is, and what they may do in the cluster comes from Kubernetes RBAC.
+ */
+function accessRole(
+    name: string,
+    role: AccessRole,
+    account: AccountOfRoles,
+    tags: AccessRolesArgs["tags"],
+    parent: pulumi.Resource,
+): aws.iam.Role {
+    return new aws.iam.Role(
+        `${name}-${role.name}`,
+        {
+            name: role.name,
+            path: "/",
+            assumeRolePolicy: pulumi.all([account.accountId, account.partition]).apply(([accountId, partitionName]) =>
+                JSON.stringify(
+                    renderTrustPolicy({
+                        accountId,
+                        partition: partitionName,
+                        trustedPrincipals: role.trustedPrincipals,
+                        requireMfa: role.requireMfa,
+                    }),
+                ),
+            ),
+            maxSessionDuration: role.maxSessionDurationSeconds,
+            tags,
+        },
+        { parent },
+    );
+}
+
+/** The created roles' mappings, in the order given: each role's ARN to its username and groups. */
+function createdRoleMappings(created: { role: AccessRole; resource: aws.iam.Role }[]): pulumi.Output<RoleMapping[]> {
+    return pulumi.all(
+        created.map(({ role, resource }) =>
+            resource.arn.apply((arn): RoleMapping => ({
+                roleArn: arn,
+                username: role.username,
+                groups: [...role.groups],
+            })),
+        ),
+    );
+}
+
+/**
+ * true once no mapRoles entry is a role this component creates (the same identity twice, of which
+ * the authenticator keeps only one); fails the preview otherwise, naming the entries as the stack
+ * config does. The created roles' ARNs are known before they exist (path /, fixed names), but only
+ * once the account is known, after other resources may be registered: the stack config and
+ * KopsIamCluster therefore refuse such an entry first, by role name
+ * (identityRules.mapRolesRepeatingCreatedRoles); this check serves computed mapRoles.
+ */
+function mapRolesCheckedAgainstCreated(
+    name: string,
+    roles: AccessRole[],
+    account: AccountOfRoles,
+    mapRoles: AccessRolesArgs["mapRoles"],
+): pulumi.Output<boolean> {
+    return pulumi
+        .all([account.accountId, account.partition, pulumi.output(mapRoles ?? [])])
+        .apply(([accountId, partitionName, mapRoles]) => {
+            const entries: IdentityEntry[] = [
+                ...roles.map((role, index) => ({
+                    label: `accessRoles[${index}] (the role ${role.name} this stack creates)`,
+                    kind: "role" as const,
+                    value: `arn:${partitionName}:iam::${accountId}:role/${role.name}`,
+                })),
+                ...mapRoles.map((mapping, index) => ({
+                    label: `mapRoles[${index}].roleArn`,
+                    kind: "role" as const,
+                    value: mapping.roleArn,
+                })),
+            ];
+            const problems = findDuplicateIdentities(entries).map(duplicateProblem);
+            if (problems.length > 0) {
+                throw new Error(`AccessRoles ${name}: ${problems.join("; ")}`);
+            }
+            return true;
+        });
+}
+
+/** The authenticator's mappings: the created roles, then mapRoles; mapUsers; mapAccounts. */
+function identityMappings(
+    duplicatesChecked: pulumi.Output<boolean>,
+    createdMappings: pulumi.Output<RoleMapping[]>,
+    args: AccessRolesArgs,
+): pulumi.Output<IdentityMappings> {
+    return pulumi
+        .all([
+            duplicatesChecked,
+            createdMappings,
+            pulumi.output(args.mapRoles ?? []),
+            pulumi.output(args.mapUsers ?? []),
+            pulumi.output(args.mapAccounts ?? []),
+        ])
+        .apply(([, createdRoles, mapRoles, mapUsers, mapAccounts]): IdentityMappings => ({
+            // As given: the authenticator's config.yaml strips IAM paths (and says so), since the
+            // server matches canonical ARNs only (renderAuthenticatorConfig).
+            mapRoles: [...createdRoles, ...mapRoles],
+            mapUsers: [...mapUsers],
+            mapAccounts: [...mapAccounts],
+        }));
 }

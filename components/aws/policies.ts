@@ -18,7 +18,10 @@ export interface PolicyDocument {
 export interface TrustPolicyOptions {
     /** The account whose root is trusted when no principals are listed (12 digits). */
     accountId: string;
-    /** The AWS partition of that account. Default `aws`. */
+    /**
+     * The AWS partition of that account.
+     * @default `aws`
+     */
     partition?: string;
     /** Principal ARNs allowed to assume the role; empty or absent: the account root. */
     trustedPrincipals?: string[];

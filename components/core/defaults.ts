@@ -52,11 +52,20 @@ export const kopsClusterDefaults = {
 
 /** Timeouts of each kOps command, as Pulumi durations ("60m", "2h"). */
 export interface KopsCommandTimeouts {
-    /** First deployment: spec, `update --yes`, `validate --wait`. Default 60m. */
+    /**
+     * First deployment: spec, `update --yes`, `validate --wait`.
+     * @default `60m`
+     */
     create?: string;
-    /** A change: spec, `update --yes`, `rolling-update --yes` (every changed instance, one by one), validate. Default 120m. */
+    /**
+     * A change: spec, `update --yes`, `rolling-update --yes` (every changed instance, one by one), validate.
+     * @default `120m`
+     */
     update?: string;
-    /** `kops delete cluster --yes`. Default 30m. */
+    /**
+     * `kops delete cluster --yes`.
+     * @default `30m`
+     */
     delete?: string;
 }
 

@@ -35,11 +35,14 @@ export interface AccessRole {
     username: string;
     /** The Kubernetes groups its sessions get (RBAC bindings give them rights). */
     groups: string[];
-    /** Principal ARNs that may assume the role. Default: the account root (the account's IAM decides). */
+    /** Principal ARNs that may assume the role. Unset: the account root (the account's IAM decides). */
     trustedPrincipals?: string[];
-    /** Only sessions authenticated with MFA may assume the role. Default false. */
+    /**
+     * Only sessions authenticated with MFA may assume the role.
+     * @default `false`
+     */
     requireMfa?: boolean;
-    /** Maximum session length in seconds (IAM accepts 3600 to 43200). Default IAM's 3600. */
+    /** Maximum session length in seconds (IAM accepts 3600 to 43200). Unset: IAM's 3600. */
     maxSessionDurationSeconds?: number;
 }
 

@@ -33,7 +33,7 @@ export interface CertFetchTarget {
  * what fails for a moment at boot (instance-profile credentials that are not usable yet, the route
  * or DNS to S3 coming up, a state store written moments ago); short enough that a real fault (a
  * wrong bucket, a missing permission) still lets the kubelet, which starts after the hook, bring
- * the control plane up well within kops validate's default 15m wait. After that the unit fails,
+ * the control plane up well within kops validate's default wait (validateTimeout). After that the unit fails,
  * and `systemctl restart aws-iam-authenticator-certs.service` tries again.
  */
 export const certFetchRetry = { attempts: 20, pauseSeconds: 30 } as const;

@@ -1,14 +1,20 @@
 // The kOps cluster's lifecycle as three `local.Command` resources running the scripts in
 // ./scripts: spec upsert, apply (update, rolling-update, validate), kubeconfig export. Which command
 // re-runs when is decided by each command's own inputs (./commandEnvironment.ts); the lifecycle
-// table in docs/design.md is the contract, tests/components/kopsCluster.test.ts checks it.
+// table in docs/lifecycle.md is the contract, tests/components/kopsCluster.test.ts checks it.
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
-import { clusterOwnerMarker, kopsCommandLines, kopsHelperModule } from "../core/kopsCommandLines";
+import { clusterOwnerMarker, KopsCommandLines, kopsCommandLines, kopsHelperModule } from "../core/kopsCommandLines";
 import { KubeconfigMode, ClusterTopology, HookRunner } from "../core/types";
-import { checkedCommandSettings, kopsCommandEnvironments, KopsCommandSettings, withSpecRevision } from "./commandEnvironment";
+import {
+    checkedCommandSettings,
+    KopsCommandEnvironments,
+    kopsCommandEnvironments,
+    KopsCommandSettings,
+    withSpecRevision,
+} from "./commandEnvironment";
 import { goDurationSeconds, isDurationWithin, kopsDurationRules } from "../core/durations";
 import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../core/rules";
 import { AdminCredentialRenewal } from "./adminCredential";
@@ -43,25 +49,43 @@ export interface KopsClusterArgs {
     awsProfile?: string;
     /** Availability zones of the cluster (`--zones`), in `region`. Cannot change after creation. */
     zones: string[];
-    /** Number of worker nodes. Default 2. A change rolls the nodes. */
+    /**
+     * Number of worker nodes. A change rolls the nodes.
+     * @default `2`
+     */
     nodeCount?: number;
-    /** EC2 instance type of the worker nodes. Default t3.medium. A change rolls the nodes. */
+    /**
+     * EC2 instance type of the worker nodes. A change rolls the nodes.
+     * @default `t3.medium`
+     */
     nodeSize?: string;
-    /** Number of control-plane instances (etcd members). Default 1. Cannot change after creation. */
+    /**
+     * Number of control-plane instances (etcd members). Cannot change after creation.
+     * @default `1`
+     */
     controlPlaneCount?: number;
-    /** EC2 instance type of the control plane. Default t3.medium. A change rolls the control plane. */
+    /**
+     * EC2 instance type of the control plane. A change rolls the control plane.
+     * @default `t3.medium`
+     */
     controlPlaneSize?: string;
     /**
      * Kubernetes version (`1.34.10`). A change upgrades the cluster (update, rolling-update): a patch
      * or one minor up; a downgrade or a skipped minor is refused at preview.
      */
     kubernetesVersion: string;
-    /** Pod networking (`kops create cluster --networking`). Default cilium. Cannot change after creation. */
+    /**
+     * Pod networking (`kops create cluster --networking`). Cannot change after creation.
+     * @default `cilium`
+     */
     networking?: string;
-    /** Subnet topology, public or private. Default public. Cannot change after creation. */
+    /**
+     * Subnet topology, public or private. Cannot change after creation.
+     * @default `public`
+     */
     topology?: ClusterTopology;
     /**
-     * OpenSSH public key for every instance (the key text, not a path). Default: none. It counts only
+     * OpenSSH public key for every instance (the key text, not a path). Unset: none. It counts only
      * when the cluster is created; a later change is refused at preview (use `kops create sshpublickey`).
      */
     sshPublicKey?: string;
@@ -75,46 +99,65 @@ export interface KopsClusterArgs {
      * Take over a cluster of this name that already exists in the state store (the 2018 recipe's
      * "adding this to an existing cluster"): its spec is patched, updated and rolled like ours.
      * `pulumi destroy` then leaves it running: its delete only prints that the cluster stays.
-     * Default false: `pulumi up` stops with an error naming the cluster and this setting. Fixed once
-     * the cluster is created or adopted (a change is refused at preview).
+     * Off: `pulumi up` stops with an error naming the cluster and this setting. Fixed once the
+     * cluster is created or adopted (a change is refused at preview).
+     * @default `false`
      */
     adoptExisting?: boolean;
     /**
      * What an update does when the cluster is missing from the state store (deleted outside
-     * Pulumi, or the state store moved). Default false: it stops with an error that says so, since
-     * creating it could build a second cluster of the same name beside the live one. true: it is
-     * created again.
+     * Pulumi, or the state store moved). false: it stops with an error that says so, since creating
+     * it could build a second cluster of the same name beside the live one. true: it is created again.
+     * @default `false`
      */
     recreateMissingCluster?: boolean;
-    /** How long `kops validate cluster --wait` waits for a healthy cluster (Go duration). Default 15m. */
+    /**
+     * How long `kops validate cluster --wait` waits for a healthy cluster (Go duration).
+     * @default `15m`
+     */
     validateTimeout?: string;
     /**
      * How the exported kubeconfig (the `kubeconfig` output, for the Kubernetes provider)
-     * authenticates. `auth-plugin` (default): kOps' exec plugin (`kops helpers kubectl-auth`), which
+     * authenticates. `auth-plugin`: kOps' exec plugin (`kops helpers kubectl-auth`), which
      * issues a short-lived certificate from the state store on each use: nothing in the Pulumi
      * state expires, but kops and the state store must be reachable wherever the provider runs.
      * `admin`: a static admin certificate valid for `adminTtl`, exported again by the first
      * `pulumi up` after half of that (AdminCredentialRenewal, ./adminCredential.ts).
+     * @default `auth-plugin`
      */
     kubeconfigMode?: KubeconfigMode;
-    /** Lifetime of the admin certificate in `admin` mode (Go duration). Default 1h. Ignored otherwise. */
+    /**
+     * Lifetime of the admin certificate in `admin` mode (Go duration). Ignored otherwise.
+     * @default `1h`
+     */
     adminTtl?: string;
-    /** The kops command on PATH, or a path to it. Default `kops`. kOps 1.34 to 1.36 (not 1.36.0). */
+    /**
+     * The kops command on PATH, or a path to it. kOps 1.34 to 1.36 (not 1.36.0).
+     * @default `kops`
+     */
     kopsBinary?: string;
     /** The apiserver's webhook kubeconfig (AuthenticatorPki.webhookKubeconfig): a fileAsset on the control plane. */
     webhookKubeconfig: pulumi.Input<string>;
-    /** kube-apiserver's `--authentication-token-webhook-cache-ttl` (Go duration). Default 5m0s. */
+    /**
+     * kube-apiserver's `--authentication-token-webhook-cache-ttl` (Go duration).
+     * @default `5m0s`
+     */
     webhookCacheTtl?: string;
     /**
      * How the control-plane hook downloads cert.pem and key.pem from the state store: `container`
-     * (default, an aws-cli image, `hookImage`) or `host` (the host's `aws` CLI, as the 2018 blog).
+     * (an aws-cli image, `hookImage`) or `host` (the host's `aws` CLI, as the 2018 blog).
+     * @default `container`
      */
     hookRunner?: HookRunner;
-    /** The aws-cli image of the container hook, pinned. Default public.ecr.aws/aws-cli/aws-cli:2.31.23. */
+    /**
+     * The aws-cli image of the container hook, pinned.
+     * @default `public.ecr.aws/aws-cli/aws-cli:2.31.23`
+     */
     hookImage?: string;
     /**
-     * Owner uid/gid of the downloaded files: the authenticator's runAsUser. Default 10000 (kOps' own).
+     * Owner uid/gid of the downloaded files: the authenticator's runAsUser (kOps' own by default).
      * Cannot change after creation (refused at preview: the roll to a new uid deadlocks).
+     * @default `10000`
      */
     authenticatorUid?: number;
     /**
@@ -194,108 +237,24 @@ export class KopsCluster extends pulumi.ComponentResource {
         const timeouts = { ...defaultKopsCommandTimeouts, ...args.timeouts };
         checkHelperResolvable(`KopsCluster ${name}`);
         const lines = kopsCommandLines(plain.adoptExisting);
-
         const settings: pulumi.Output<KopsCommandSettings> = pulumi
             .all([args.stateStoreUrl, args.webhookKubeconfig])
             .apply(([stateStoreUrl, webhookKubeconfig]) =>
                 checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig }),
             );
-
-        // Checked before any command runs: what the cluster is and where, its version steps, and the
-        // uid its running nodes and DaemonSet share (immutableSettings.ts says why for each).
-        const guard = new ImmutableSettingsGuard(
-            `${name}-immutable`,
-            immutableSettingsFromConfig({
-                clusterName: plain.clusterName,
-                zones: plain.zones,
-                networking: plain.networking,
-                topology: plain.topology,
-                controlPlaneCount: plain.controlPlaneCount,
-                region: plain.region,
-                kubernetesVersion: plain.kubernetesVersion,
-                authenticatorUid: plain.authenticatorUid,
-            }),
-            { parent: this },
-        );
-
         // Read with apply(): `environments.apply` would be Output's own method, not the lifted property.
         const environments = settings.apply(kopsCommandEnvironments);
-        const spec = new command.local.Command(
-            `${name}-spec`,
-            {
-                create: lines.spec.create,
-                update: lines.spec.update,
-                delete: lines.spec.delete,
-                environment: environments.apply((e) => e.spec),
-                // upsert-spec.sh reads its last revision (PULUMI_COMMAND_STDOUT) to report it again when the spec is unchanged.
-                addPreviousOutputInEnv: true,
-            },
-            {
-                parent: this,
-                dependsOn: [guard, ...(args.stateStoreObjects ?? [])],
-                // The cluster name is fixed: a replacement must delete the old cluster before creating its successor.
-                deleteBeforeReplace: true,
-                customTimeouts: timeouts,
-            },
-        );
+        const commandOpts = { parent: this, customTimeouts: timeouts };
 
-        // What counts only when the cluster is created (or adopted), recorded once the spec command
-        // has done that: a first `pulumi up` that failed before may still change them.
-        new ImmutableSettingsGuard(
-            `${name}-creation-settings`,
-            {
-                cluster: plain.clusterName,
-                adoptExistingCluster: plain.adoptExisting,
-                sshPublicKey: plain.sshPublicKey ?? "",
-                kopsExtraFlags: plain.extraFlags,
-            },
-            { parent: this, dependsOn: [spec] },
-        );
-
-        const apply = new command.local.Command(
-            `${name}-apply`,
-            {
-                create: lines.apply.create,
-                update: lines.apply.update,
-                environment: pulumi.all([environments, spec.stdout]).apply(([e, stdout]) => withSpecRevision(e.apply, stdout)),
-                addPreviousOutputInEnv: false,
-            },
-            { parent: this, dependsOn: [spec], customTimeouts: timeouts },
-        );
-
-        // A static admin credential expires on a running stack: the renewal re-exports it in time.
-        const renewal =
-            plain.kubeconfigMode === "admin"
-                ? new AdminCredentialRenewal(
-                      `${name}-admin-credential`,
-                      { clusterName: plain.clusterName, ttlSeconds: goDurationSeconds(plain.adminTtl)! },
-                      { parent: this },
-                  )
-                : undefined;
-        const kubeconfigCommand = new command.local.Command(
-            `${name}-kubeconfig`,
-            {
-                create: lines.kubeconfig.create,
-                update: lines.kubeconfig.update,
-                environment: renewal
-                    ? pulumi
-                          .all([environments, renewal.renewal])
-                          .apply(([e, id]) => ({ ...e.kubeconfig, ADMIN_CREDENTIAL_RENEWAL: id }))
-                    : environments.apply((e) => e.kubeconfig),
-                addPreviousOutputInEnv: false,
-                // Its stdout is a credential (in admin mode) or the way to get one: never in the logs.
-                logging: "none",
-            },
-            {
-                parent: this,
-                dependsOn: [apply],
-                additionalSecretOutputs: ["stdout", "stderr"],
-                customTimeouts: timeouts,
-            },
-        );
+        const guard = immutableSettingsGuard(name, plain, this);
+        const spec = specCommand(name, lines.spec, environments, [guard, ...(args.stateStoreObjects ?? [])], commandOpts);
+        creationSettingsGuard(name, plain, spec, this);
+        const apply = applyCommand(name, lines.apply, environments, spec, commandOpts);
+        const renewal = plain.kubeconfigMode === "admin" ? adminCredentialRenewal(name, plain, this) : undefined;
+        const kubeconfig = kubeconfigCommand(name, lines.kubeconfig, environments, renewal, apply, commandOpts);
 
         this.clusterName = pulumi.output(args.clusterName);
-        this.kubeconfig = pulumi.secret(kubeconfigCommand.stdout);
+        this.kubeconfig = pulumi.secret(kubeconfig.stdout);
         const info = this.kubeconfig.apply(parseKubeconfigCluster);
         // The server URL and the CA are public: only the values derived from the kubeconfig are unsecreted.
         this.apiServerUrl = pulumi.unsecret(info.apply((i) => i.server));
@@ -308,6 +267,143 @@ export class KopsCluster extends pulumi.ComponentResource {
             certificateAuthorityData: this.certificateAuthorityData,
         });
     }
+}
+
+/** KopsCluster's settings once checked, with its owner marker: what its steps are made from. */
+type CheckedKopsCluster = ReturnType<typeof checkedKopsClusterSettings> & { clusterOwner: string };
+/** Parent and timeouts every kOps command shares. */
+type KopsCommandOpts = { parent: pulumi.Resource; customTimeouts: pulumi.CustomTimeouts };
+
+/**
+ * The guard checked before any command runs: what the cluster is and where, its version steps, and
+ * the uid its running nodes and DaemonSet share (immutableSettings.ts says why for each).
+ */
+function immutableSettingsGuard(name: string, plain: CheckedKopsCluster, parent: pulumi.Resource): ImmutableSettingsGuard {
+    return new ImmutableSettingsGuard(
+        `${name}-immutable`,
+        immutableSettingsFromConfig({
+            clusterName: plain.clusterName,
+            zones: plain.zones,
+            networking: plain.networking,
+            topology: plain.topology,
+            controlPlaneCount: plain.controlPlaneCount,
+            region: plain.region,
+            kubernetesVersion: plain.kubernetesVersion,
+            authenticatorUid: plain.authenticatorUid,
+        }),
+        { parent },
+    );
+}
+
+/** The spec step (upsert-spec.sh): creates, patches or adopts the cluster's spec; its delete is `kops delete cluster`. */
+function specCommand(
+    name: string,
+    lines: KopsCommandLines["spec"],
+    environments: pulumi.Output<KopsCommandEnvironments>,
+    dependsOn: pulumi.Resource[],
+    opts: KopsCommandOpts,
+): command.local.Command {
+    return new command.local.Command(
+        `${name}-spec`,
+        {
+            create: lines.create,
+            update: lines.update,
+            delete: lines.delete,
+            environment: environments.apply((e) => e.spec),
+            // upsert-spec.sh reads its last revision (PULUMI_COMMAND_STDOUT) to report it again when the spec is unchanged.
+            addPreviousOutputInEnv: true,
+        },
+        {
+            parent: opts.parent,
+            dependsOn,
+            // The cluster name is fixed: a replacement must delete the old cluster before creating its successor.
+            deleteBeforeReplace: true,
+            customTimeouts: opts.customTimeouts,
+        },
+    );
+}
+
+/**
+ * The guard of what counts only when the cluster is created (or adopted), recorded once the spec
+ * command has done that: a first `pulumi up` that failed before may still change them.
+ */
+function creationSettingsGuard(
+    name: string,
+    plain: CheckedKopsCluster,
+    spec: command.local.Command,
+    parent: pulumi.Resource,
+): ImmutableSettingsGuard {
+    return new ImmutableSettingsGuard(
+        `${name}-creation-settings`,
+        {
+            cluster: plain.clusterName,
+            adoptExistingCluster: plain.adoptExisting,
+            sshPublicKey: plain.sshPublicKey ?? "",
+            kopsExtraFlags: plain.extraFlags,
+        },
+        { parent, dependsOn: [spec] },
+    );
+}
+
+/** The apply step (apply.sh): update, rolling-update and validate, re-run for each new spec revision. */
+function applyCommand(
+    name: string,
+    lines: KopsCommandLines["apply"],
+    environments: pulumi.Output<KopsCommandEnvironments>,
+    spec: command.local.Command,
+    opts: KopsCommandOpts,
+): command.local.Command {
+    return new command.local.Command(
+        `${name}-apply`,
+        {
+            create: lines.create,
+            update: lines.update,
+            environment: pulumi.all([environments, spec.stdout]).apply(([e, stdout]) => withSpecRevision(e.apply, stdout)),
+            addPreviousOutputInEnv: false,
+        },
+        { parent: opts.parent, dependsOn: [spec], customTimeouts: opts.customTimeouts },
+    );
+}
+
+/** A static admin credential expires on a running stack: the renewal re-exports it in time. */
+function adminCredentialRenewal(name: string, plain: CheckedKopsCluster, parent: pulumi.Resource): AdminCredentialRenewal {
+    return new AdminCredentialRenewal(
+        `${name}-admin-credential`,
+        { clusterName: plain.clusterName, ttlSeconds: goDurationSeconds(plain.adminTtl)! },
+        { parent },
+    );
+}
+
+/** The kubeconfig step (kubeconfig.sh): the kubeconfig the Kubernetes provider signs in with. */
+function kubeconfigCommand(
+    name: string,
+    lines: KopsCommandLines["kubeconfig"],
+    environments: pulumi.Output<KopsCommandEnvironments>,
+    renewal: AdminCredentialRenewal | undefined,
+    apply: command.local.Command,
+    opts: KopsCommandOpts,
+): command.local.Command {
+    return new command.local.Command(
+        `${name}-kubeconfig`,
+        {
+            create: lines.create,
+            update: lines.update,
+            environment: renewal
+                ? pulumi
+                      .all([environments, renewal.renewal])
+                      .apply(([e, id]) => ({ ...e.kubeconfig, ADMIN_CREDENTIAL_RENEWAL: id }))
+                : environments.apply((e) => e.kubeconfig),
+            addPreviousOutputInEnv: false,
+            // Its stdout is a credential (in admin mode) or the way to get one: never in the logs.
+            logging: "none",
+        },
+        {
+            parent: opts.parent,
+            dependsOn: [apply],
+            additionalSecretOutputs: ["stdout", "stderr"],
+            customTimeouts: opts.customTimeouts,
+        },
+    );
 }
 
 /** KopsCluster's arguments that are known before any resource exists: all but the state store's and the PKI's outputs. */

@@ -1,7 +1,7 @@
 // The command lines and environments of KopsCluster's three kOps commands, as plain data.
 //
 // A `local.Command` re-runs exactly when one of its own inputs changes, so what goes into each
-// environment below *is* the lifecycle contract (docs/design.md): the spec gets every setting that shapes
+// environment below *is* the lifecycle contract (docs/lifecycle.md): the spec gets every setting that shapes
 // the cluster spec and nothing else, the apply step gets a fingerprint of the spec command and the
 // revision of the spec it last wrote (withSpecRevision), and the kubeconfig export gets only what
 // the export needs (plus, in admin mode, the credential's renewal id: ./adminCredential.ts). Values
@@ -34,7 +34,7 @@ export interface KopsCommandSettings {
     sshPublicKey?: string;
     extraFlags: string[];
     adoptExisting: boolean;
-    /** Create the cluster again when an update finds it missing from the state store. Default false: refused. */
+    /** Create the cluster again when an update finds it missing from the state store; false or unset: refused. */
     recreateMissingCluster?: boolean;
     validateTimeout: string;
     kubeconfigMode: KubeconfigMode;

@@ -36,7 +36,7 @@ export interface SpecPatchOptions {
     webhookKubeconfig: string;
     /** kube-apiserver's `--authentication-token-webhook-cache-ttl`, a Go duration (`5m`, `5m0s`); written as Go prints it. */
     webhookCacheTtl: string;
-    /** `container`: an execContainer hook with `hookImage` (default); `host`: a oneshot unit running the host's `aws` (the blog's). */
+    /** `container`: an execContainer hook with `hookImage`; `host`: a oneshot unit running the host's `aws` (the blog's). */
     hookRunner: HookRunner;
     /** aws-cli image for the container runner, pinned to a tag or digest (not `latest`). */
     hookImage: string;

@@ -1,7 +1,8 @@
 // The stack config's tables: per config key (a KopsIamClusterArgs field of the same name, documented
-// there), its type, its default (core/defaults.ts), what is accepted and its check. Pulumi.yaml's
-// `config:` block and the README's configuration reference are generated from them and the args'
-// comments; ./parse.ts reads and validates a stack with them.
+// there), its type, its default (core/defaults.ts), what is accepted and its check. The configuration
+// reference (docs/configuration.md) is generated from them and the args' comments, and Pulumi.yaml's
+// `config:` block is checked against them (tools/render-config-reference.ts, tests/unit/configReference.test.ts);
+// ./validate.ts reads and validates a stack with them.
 import { kopsIamClusterDefaults } from "../core/defaults";
 import { TokenCommand, ClusterTopology, HookRunner } from "../core/types";
 import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../core/extraFlags";
@@ -56,7 +57,7 @@ export interface ValidationContext {
 export type Check<T> = (value: T, context: ValidationContext) => boolean | string;
 
 export interface SettingBase {
-    /** What values are accepted: the README shows it, and errors say it. */
+    /** What values are accepted: the configuration reference shows it, and errors say it. */
     accepted: string;
 }
 interface StringSetting extends SettingBase {
@@ -318,7 +319,7 @@ export type SimpleValue<K extends SimpleSettingKey> = (typeof simpleSettings)[K]
 /** One field of a list entry of a structured setting. */
 export interface StructuredField {
     required: boolean;
-    /** What values are accepted: the README shows it, and errors say it. */
+    /** What values are accepted: the configuration reference shows it, and errors say it. */
     accepted: string;
 }
 

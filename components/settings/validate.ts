@@ -1,4 +1,4 @@
-// Stack config -> typed, validated settings, by the tables of ./settings.ts and the rules of ../core/.
+// Stack config -> typed, validated settings, by the tables of ./table.ts and the rules of ../core/.
 // Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -657,7 +657,7 @@ export function parseStackSettings(
     const knownKeys = new Set<string>([...Object.keys(simpleSettings), ...Object.keys(structuredSettings)]);
     for (const key of Object.keys(raw)) {
         if (!knownKeys.has(key)) {
-            problems.reject(key, raw[key], "no such setting; see the configuration reference in the README");
+            problems.reject(key, raw[key], "no such setting; see the configuration reference, docs/configuration.md");
         }
     }
 

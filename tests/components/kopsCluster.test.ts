@@ -1,5 +1,5 @@
 // KopsCluster under Pulumi's mocks: the command resources, their inputs and options, the secrets,
-// and the lifecycle table of docs/design.md, checked by rendering two configurations per row and
+// and the lifecycle table of docs/lifecycle.md, checked by rendering two configurations per row and
 // comparing what each command gets (a command re-runs exactly when its inputs change).
 import * as assert from "assert";
 import * as fs from "fs";
@@ -442,7 +442,7 @@ describe("KopsCluster options", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The lifecycle table (docs/design.md): per row, the commands whose inputs change between two renderings
+// The lifecycle table (docs/lifecycle.md): per row, the commands whose inputs change between two renderings
 // ---------------------------------------------------------------------------------------------
 
 /**

@@ -1,4 +1,4 @@
-// An interrupted `pulumi up` on the real engine, and the recovery the README gives ("Interrupted
+// An interrupted `pulumi up` on the real engine, and the recovery docs/lifecycle.md gives ("Interrupted
 // `pulumi up`"), followed to a converged stack. The program is the authenticator's part of the
 // recipe: a step standing for a long kOps command (the cluster apply: update, rolling update,
 // validate), the Kubernetes provider after it, IamAuthenticator on a real kube-apiserver. The step
@@ -144,7 +144,7 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
     });
 
     it("recovery: nothing of the killed run still running, pulumi cancel, refresh --clear-pending-creates, up; then no step", async () => {
-        // What the README asks first: that the killed run's command is not still running (here its
+        // What docs/lifecycle.md asks first: that the killed run's command is not still running (here its
         // orphaned provider host; for a real stack, its kops process).
         engine.stopStrays();
         const cancel = await figures.timed("interrupted first up: cancel", () =>

@@ -1,4 +1,4 @@
-// Every row of docs/design.md's lifecycle table, reproduced by the plan from two stack files: the real
+// Every row of docs/lifecycle.md's table of events, reproduced by the plan from two stack files: the real
 // program (index.ts) rendered under mocks with tests/fixtures/plan/base.yaml and with a copy that
 // makes one change, compared the way `npm run plan -- --compare` does.
 import * as assert from "assert";
@@ -10,7 +10,7 @@ const projectDir = path.join(__dirname, "..", "..");
 const fixture = (name: string) => path.join(projectDir, "tests", "fixtures", "plan", `${name}.yaml`);
 const commandType = "command:local:Command";
 
-describe("plan: the lifecycle table of docs/design.md", function () {
+describe("plan: the table of events of docs/lifecycle.md", function () {
     // Each rendering loads and runs the whole program; the machine may be shared.
     this.timeout(120000);
     let base: RenderedStack;

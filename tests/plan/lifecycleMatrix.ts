@@ -1,12 +1,12 @@
 // The lifecycle contract: what changing each setting on a running stack costs. One row per setting
 // (kubernetesVersion has one per kind of version change): the changed value, from the example stack
 // Pulumi.dev.yaml, and the outcome. tests/plan/transitionMatrix.test.ts runs every row through the
-// plan tool's comparison, and README.md's "Changing a setting on a running stack" table is rendered
-// from these rows (renderLifecycleTable; the test fails when the README differs, UPDATE_GOLDEN=1
+// plan tool's comparison, and docs/lifecycle.md's "Changing a setting on a running stack" table is
+// rendered from these rows (renderLifecycleTable; the test fails when the file differs, UPDATE_GOLDEN=1
 // rewrites it).
 import type { Comparison } from "../../tools/plan/compare";
 
-/** The outcomes of a change, in the README's order. The kOps ones are the plan tool's impact words (kopsImpact). */
+/** The outcomes of a change, in the table's order. The kOps ones are the plan tool's impact words (kopsImpact). */
 export const Outcome = {
     Refused: "refused at preview",
     SpecUpdateRoll: "spec + update + rolling-update",
@@ -18,7 +18,7 @@ export const Outcome = {
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
-/** What runs, per outcome: the README's second column. */
+/** What runs, per outcome: the table's second column. */
 export const whatRuns: Record<Outcome, string> = {
     [Outcome.Refused]:
         "nothing: `pulumi preview` (and `up`) stops with a message naming the setting, the old and new values, why, " +
@@ -159,7 +159,7 @@ export const matrixRows: MatrixRow[] = [
     { setting: "allowNoIamSignIn", value: true, outcome: Outcome.NoCloudOperation },
 ];
 
-/** `kubernetesVersion (the next minor)`: the row's name in test titles and the README. */
+/** `kubernetesVersion (the next minor)`: the row's name in test titles and the table. */
 export function rowLabel(row: MatrixRow): string {
     return row.when === undefined ? row.setting : `${row.setting} (${row.when})`;
 }
@@ -203,7 +203,7 @@ export function observedOutcome(comparison: Comparison): string {
     return `other: ${[...types].join(", ")}; kOps operations: ${comparison.operations.map((o) => `${o.resource} ${o.step}`).join(", ")}`;
 }
 
-/** README.md's table of changes, rendered from the rows: one line per outcome, naming its settings. */
+/** docs/lifecycle.md's table of changes, rendered from the rows: one line per outcome, naming its settings. */
 export function renderLifecycleTable(rows: MatrixRow[] = matrixRows): string {
     const lines = ["| Change on a running stack | What runs | Settings |", "| --- | --- | --- |"];
     for (const outcome of Object.values(Outcome)) {

@@ -17,7 +17,7 @@ import { configString } from "../../tools/plan/stackFiles";
 import { MatrixRow, matrixRows, observedOutcome, Outcome, renderLifecycleTable, rowLabel } from "./lifecycleMatrix";
 
 const projectDir = path.join(__dirname, "..", "..");
-const readmeFile = path.join(projectDir, "README.md");
+const lifecycleFile = path.join(projectDir, "docs", "lifecycle.md");
 export const tableStart = "<!-- lifecycle-matrix:start -->";
 export const tableEnd = "<!-- lifecycle-matrix:end -->";
 
@@ -101,18 +101,28 @@ describe("transition matrix: every setting, from the example stack to a changed 
         }
     });
 
-    it("README.md's table of changes is the matrix's, row for row (UPDATE_GOLDEN=1 rewrites it)", () => {
-        const readme = fs.readFileSync(readmeFile, "utf8");
-        const [start, end] = [readme.indexOf(tableStart), readme.indexOf(tableEnd)];
-        assert.ok(start >= 0 && end > start, `README.md has no ${tableStart} ... ${tableEnd} section`);
+    it("docs/lifecycle.md's table of changes is the matrix's, row for row (UPDATE_GOLDEN=1 rewrites it)", () => {
+        const lifecycle = fs.readFileSync(lifecycleFile, "utf8");
+        const [start, end] = [lifecycle.indexOf(tableStart), lifecycle.indexOf(tableEnd)];
+        assert.ok(start >= 0 && end > start, `docs/lifecycle.md has no ${tableStart} ... ${tableEnd} section`);
         const rendered = `${tableStart}\n${renderLifecycleTable()}${tableEnd}`;
-        const current = readme.slice(start, end + tableEnd.length);
+        const current = lifecycle.slice(start, end + tableEnd.length);
         if (process.env.UPDATE_GOLDEN === "1" && current !== rendered) {
-            fs.writeFileSync(readmeFile, readme.replace(current, rendered));
+            fs.writeFileSync(lifecycleFile, lifecycle.replace(current, rendered));
             return;
         }
-        assert.strictEqual(current, rendered, "README.md's lifecycle table differs from tests/plan/lifecycleMatrix.ts");
-        assert.match(readme, new RegExp(`\\b${matrixRows.length} rows, one per setting`), "README.md says how many rows the matrix has");
+        assert.strictEqual(current, rendered, "docs/lifecycle.md's lifecycle table differs from tests/plan/lifecycleMatrix.ts");
+        assert.match(lifecycle, new RegExp(`\\b${matrixRows.length} rows, one per setting`), "docs/lifecycle.md says how many rows the matrix has");
+    });
+
+    it("the lifecycle tables exist once: in docs/lifecycle.md, and in no other README or doc", () => {
+        const documents = ["README.md", ...fs.readdirSync(path.join(projectDir, "docs")).map((file) => `docs/${file}`)];
+        const copies = (marker: string) =>
+            documents.filter((file) => fs.readFileSync(path.join(projectDir, file), "utf8").includes(marker));
+        assert.deepStrictEqual(copies(tableStart), ["docs/lifecycle.md"]);
+        // The table of events, and the table of changes' header, written by hand anywhere else.
+        assert.deepStrictEqual(copies("| Event | kOps operations |"), ["docs/lifecycle.md"]);
+        assert.deepStrictEqual(copies("| Change on a running stack |"), ["docs/lifecycle.md"]);
     });
 
     const transition = (row: MatrixRow) => async () => {

@@ -1,10 +1,10 @@
-// Pulumi.yaml and README.md describe the settings (components/settings/table.ts and args.ts); these tests keep the
-// three from drifting apart.
+// Pulumi.yaml and docs/configuration.md describe the settings (components/settings/table.ts and args.ts); these tests
+// keep the three from drifting apart, and the args' @default tags equal to the defaults the component applies.
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { configNamespace, simpleSettings } from "../../components/settings/table";
+import { configNamespace, simpleSettings, structuredSettings } from "../../components/settings/table";
 import { parseStackSettings } from "../../components/settings/validate";
 import {
     endMarker,
@@ -14,6 +14,8 @@ import {
     structuredExample,
     withConfigReference,
     describeSetting,
+    configReferencePath,
+    documentedDefault,
 } from "../../tools/render-config-reference";
 
 const root = path.join(__dirname, "..", "..");
@@ -65,8 +67,8 @@ describe("Pulumi.yaml", () => {
     });
 });
 
-describe("README configuration reference", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+describe("docs/configuration.md, the configuration reference", () => {
+    const readme = fs.readFileSync(configReferencePath, "utf8");
 
     it("is what tools/render-config-reference.ts renders (run it after changing settings/table.ts or args.ts)", () => {
         assert.strictEqual(readme.split(startMarker).length, 2, "one start marker");
@@ -75,7 +77,7 @@ describe("README configuration reference", () => {
         assert.strictEqual(
             extractConfigReference(readme),
             renderConfigReference(),
-            "README.md is stale: npx ts-node --transpile-only tools/render-config-reference.ts",
+            "docs/configuration.md is stale: npx ts-node --transpile-only tools/render-config-reference.ts",
         );
     });
 
@@ -108,6 +110,19 @@ describe("README configuration reference", () => {
             ["developers", "deployers"],
         );
         assert.strictEqual(settings.accessRoles[1].username, "developer:{{SessionName}}");
+    });
+
+    it("takes each default from its @default tag in KopsIamClusterArgs, which must say the default the component applies", () => {
+        for (const [key, setting] of Object.entries({ ...simpleSettings, ...structuredSettings })) {
+            const shown = documentedDefault(key, setting);
+            assert.ok(readme.includes(shown), `${key}: ${shown}`);
+        }
+        const wrong = { nodeCount: { field: "nodeCount", interfaceName: "KopsIamClusterArgs", defaultTag: "`3`" } };
+        assert.throws(() => documentedDefault("nodeCount", simpleSettings.nodeCount, wrong), /says @default `3`; .* is `2`/);
+        const missing = { nodeCount: { field: "nodeCount", interfaceName: "KopsIamClusterArgs" } };
+        assert.throws(() => documentedDefault("nodeCount", simpleSettings.nodeCount, missing), /has no @default tag/);
+        const onRequired = { clusterName: { field: "clusterName", interfaceName: "KopsIamClusterArgs", defaultTag: "`x`" } };
+        assert.throws(() => documentedDefault("clusterName", simpleSettings.clusterName, onRequired), /is required/);
     });
 
     it("is inserted under its heading at the end of a README without markers, and replaced in place after", () => {

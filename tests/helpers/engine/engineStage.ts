@@ -1,6 +1,6 @@
 // What the engine tests share: an engine beside a real kube-apiserver (the cluster a Kubernetes
 // provider deploys onto), the admin kubeconfig the provider gets, the engine's own preview steps,
-// and the figures the README's lifecycle note quotes.
+// and the figures tests/README.md quotes.
 import * as fs from "fs";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
@@ -131,7 +131,7 @@ export async function previewSteps(stack: Stack): Promise<string[]> {
     return steps.sort();
 }
 
-/** Wall times and step counts a test measured, printed after it (the README's lifecycle note quotes them). */
+/** Wall times and step counts a test measured, printed after it (tests/README.md quotes them). */
 export class Figures {
     private readonly lines: string[] = [];
 
