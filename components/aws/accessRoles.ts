@@ -7,9 +7,19 @@ import { defaultAccessRoles } from "../core/defaults";
 import { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "../core/mappings";
 import { renderTrustPolicy } from "./policies";
 
+/**
+ * An IAM role to create. Its name, username and groups are plain: the name names the IAM role (and
+ * its Pulumi resource), and they are what the stack's kubeconfigs and next steps are written for.
+ * Who may assume it may come from other resources.
+ */
+export interface AccessRoleArgs extends Omit<AccessRole, "trustedPrincipals"> {
+    /** Principal ARNs (or account IDs) that may assume the role. Default: the account root (the account's IAM decides). */
+    trustedPrincipals?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+}
+
 export interface AccessRolesArgs {
     /** Roles to create. Default: defaultAccessRoles. An empty list creates none. */
-    roles?: AccessRole[];
+    roles?: AccessRoleArgs[];
     /** Existing IAM roles to map as they are (appended after the created roles). */
     mapRoles?: pulumi.Input<RoleMapping[]>;
     /** Existing IAM users to map. */
@@ -55,16 +65,18 @@ export class AccessRoles extends pulumi.ComponentResource {
                 {
                     name: role.name,
                     path: "/",
-                    assumeRolePolicy: pulumi.all([identity.accountId, partition.partition]).apply(([accountId, partitionName]) =>
-                        JSON.stringify(
-                            renderTrustPolicy({
-                                accountId,
-                                partition: partitionName,
-                                trustedPrincipals: role.trustedPrincipals,
-                                requireMfa: role.requireMfa,
-                            }),
+                    assumeRolePolicy: pulumi
+                        .all([identity.accountId, partition.partition, role.trustedPrincipals])
+                        .apply(([accountId, partitionName, trustedPrincipals]) =>
+                            JSON.stringify(
+                                renderTrustPolicy({
+                                    accountId,
+                                    partition: partitionName,
+                                    trustedPrincipals,
+                                    requireMfa: role.requireMfa,
+                                }),
+                            ),
                         ),
-                    ),
                     maxSessionDuration: role.maxSessionDurationSeconds,
                     tags: args.tags,
                 },

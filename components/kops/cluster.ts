@@ -64,7 +64,7 @@ export interface KopsClusterArgs {
      * OpenSSH public key for every instance (the key text, not a path). Default: none. It counts only
      * when the cluster is created; a later change is refused at preview (use `kops create sshpublickey`).
      */
-    sshPublicKey?: string;
+    sshPublicKey?: pulumi.Input<string | undefined>;
     /**
      * Extra flags for `kops create cluster`, one per item (`--node-volume-size=64`). They count only
      * when the cluster is created; an adopted or existing cluster keeps its spec for them, and a later
@@ -196,9 +196,9 @@ export class KopsCluster extends pulumi.ComponentResource {
         const lines = kopsCommandLines(plain.adoptExisting);
 
         const settings: pulumi.Output<KopsCommandSettings> = pulumi
-            .all([args.stateStoreUrl, args.webhookKubeconfig])
-            .apply(([stateStoreUrl, webhookKubeconfig]) =>
-                checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig }),
+            .all([args.stateStoreUrl, args.webhookKubeconfig, args.sshPublicKey])
+            .apply(([stateStoreUrl, webhookKubeconfig, sshPublicKey]) =>
+                checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig, sshPublicKey }),
             );
 
         // Checked before any command runs: what the cluster is and where, its version steps, and the
@@ -246,7 +246,7 @@ export class KopsCluster extends pulumi.ComponentResource {
             {
                 cluster: plain.clusterName,
                 adoptExistingCluster: plain.adoptExisting,
-                sshPublicKey: plain.sshPublicKey ?? "",
+                sshPublicKey: pulumi.output(args.sshPublicKey).apply((key) => key ?? ""),
                 kopsExtraFlags: plain.extraFlags,
             },
             { parent: this, dependsOn: [spec] },
@@ -310,10 +310,13 @@ export class KopsCluster extends pulumi.ComponentResource {
     }
 }
 
-/** KopsCluster's arguments that are known before any resource exists: all but the state store's and the PKI's outputs. */
+/**
+ * KopsCluster's arguments that are known before any resource exists: all but the state store's and
+ * the PKI's outputs, and the SSH key, which may come from another resource.
+ */
 export type KopsClusterSettingsArgs = Omit<
     KopsClusterArgs,
-    "stateStoreUrl" | "webhookKubeconfig" | "stateStoreObjects" | "timeouts"
+    "stateStoreUrl" | "webhookKubeconfig" | "stateStoreObjects" | "timeouts" | "sshPublicKey"
 >;
 
 /**
@@ -336,7 +339,6 @@ export function checkedKopsClusterSettings(name: string, args: KopsClusterSettin
         kubernetesVersion: args.kubernetesVersion,
         networking: args.networking ?? d.networking,
         topology: args.topology ?? d.topology,
-        sshPublicKey: args.sshPublicKey,
         extraFlags: args.extraFlags ?? [...d.extraFlags],
         adoptExisting: args.adoptExisting ?? d.adoptExisting,
         recreateMissingCluster: args.recreateMissingCluster ?? d.recreateMissingCluster,

@@ -2,7 +2,10 @@
 // default (table.ts), and the one check of a set of them, from a stack config or from a program
 // (validate.ts). Above the concerns, whose rules it applies; below the recipe, which checks its args
 // with it, and the stack config, which reads a stack into it.
-export { checkedKopsIamClusterArgs, ConfigError, parseStackSettings } from "./validate";
+export { ConfigError, parseStackSettings } from "./validate";
+export type { ParseOptions } from "./validate";
+export { checkedKopsIamClusterArgs } from "./programArgs";
+export type { CheckedAccessRole, KopsIamClusterSettings } from "./programArgs";
 export { configNamespace, simpleSettings, structuredSettings } from "./table";
-export type { KopsIamClusterArgs, ResolvedKopsIamClusterArgs } from "./args";
+export type { KopsIamClusterArgs, ResolvedKopsIamClusterArgs, RoleMappingArgs, UserMappingArgs } from "./args";
 export type { SimpleSetting, SimpleSettingKey, StructuredField, StructuredSetting, StructuredSettingKey } from "./table";

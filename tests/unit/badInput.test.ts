@@ -2,7 +2,8 @@
 // errors name the entry the user wrote, its value and what is accepted.
 import * as assert from "assert";
 import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
-import { checkedKopsIamClusterArgs, ConfigError, parseStackSettings } from "../../components/settings/validate";
+import { ConfigError, parseStackSettings } from "../../components/settings/validate";
+import { checkedKopsIamClusterArgs } from "../../components/settings/programArgs";
 import { findDuplicateIdentities, identityKey } from "../../components/core/identityRules";
 import { allowedKopsExtraFlags, kopsExtraFlagProblem, kopsExtraFlagsProblems } from "../../components/core/extraFlags";
 import { kopsInstanceTypes } from "../../components/core/instanceTypeList";
