@@ -25,7 +25,7 @@ function outcome<T>(input: pulumi.Input<T>): Promise<T> {
 
 /** An Output that is unknown, as a preview has one of a resource not created yet. */
 function unknownOutput<T>(): pulumi.Output<T> {
-    return pulumi.output(pulumi.unknown as unknown as T);
+    return pulumi.output(pulumi.unknown) as unknown as pulumi.Output<T>;
 }
 
 describe("KopsIamCluster: args that are Outputs", () => {
