@@ -157,6 +157,12 @@ export interface KopsIamClusterArgs {
      */
     allowNoIamSignIn?: boolean;
     /**
+     * Accept mappings and trusted principals in the accounts AWS's documentation uses in its examples
+     * (111122223333, 444455556666, 123456789012, ...). Without it they are refused: copied from an
+     * example, they would let whoever holds that account sign in to the cluster.
+     */
+    allowExampleAccounts?: boolean;
+    /**
      * IAM roles to create for people; each role's sessions sign in as its Kubernetes username and
      * groups. The roles get no AWS permissions. Setting the list replaces the default.
      */

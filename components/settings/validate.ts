@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     arnPartition,
     createdRoleRepeatReason,
+    documentationAccountOf,
+    documentationAccountReason,
     duplicateReason,
     findDuplicateIdentities,
     iamArnMistake,
@@ -652,6 +654,26 @@ function parseTags(raw: unknown, problems: ProblemList): Record<string, string> 
     return problems.problems.length === before ? (value as Record<string, string>) : undefined;
 }
 
+/** Every identity the settings let in, by its path: the mapped ARNs and accounts, and the access roles' trusted principals. */
+function grantedIdentities(
+    accessRoles: AccessRole[] | undefined,
+    mapRoles: RoleMapping[] | undefined,
+    mapUsers: UserMapping[] | undefined,
+    mapAccounts: string[] | undefined,
+): Array<[path: string, value: string]> {
+    return [
+        ...(accessRoles ?? []).flatMap((role, index) =>
+            (role.trustedPrincipals ?? []).map((principal, at): [string, string] => [
+                `accessRoles[${index}].trustedPrincipals[${at}]`,
+                principal,
+            ]),
+        ),
+        ...(mapRoles ?? []).map((mapping, index): [string, string] => [`mapRoles[${index}].roleArn`, mapping.roleArn]),
+        ...(mapUsers ?? []).map((mapping, index): [string, string] => [`mapUsers[${index}].userArn`, mapping.userArn]),
+        ...(mapAccounts ?? []).map((account, index): [string, string] => [`mapAccounts[${index}]`, account]),
+    ];
+}
+
 /** How parseStackSettings reads a set of settings. */
 export interface ParseOptions {
     /** aws:profile (a program's awsProfile). */
@@ -771,6 +793,14 @@ export function parseStackSettings(
                 mapRoles[mapIndex].roleArn,
                 createdRoleRepeatReason(roleIndex, accessRoles[roleIndex].name),
             );
+        }
+    }
+    if (values.allowExampleAccounts === false) {
+        for (const [path, value] of grantedIdentities(accessRoles, mapRoles, mapUsers, mapAccounts)) {
+            const account = documentationAccountOf(value);
+            if (account !== undefined) {
+                problems.reject(path, value, documentationAccountReason(account));
+            }
         }
     }
     if (accessRoles && mapRoles && mapUsers && mapAccounts && values.allowNoIamSignIn === false) {
