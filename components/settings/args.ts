@@ -3,7 +3,7 @@
 // README's configuration reference is generated from these comments and Pulumi.yaml's descriptions
 // are checked against them (tools/render-config-reference.ts). Only the cluster name and the state
 // bucket are required; the component applies every other default, the ground floor's
-// (core/defaults.ts), through the settings' table (validate.ts checkedKopsIamClusterArgs).
+// (core/defaults.ts), through the settings' table (programArgs.ts checkedKopsIamClusterArgs).
 import * as pulumi from "@pulumi/pulumi";
 import { AccessRoleArgs } from "../aws/accessRoles";
 import { GroupClusterRoleBinding } from "../core/mappings";

@@ -64,6 +64,15 @@ function holdsOutputs(value: unknown): boolean {
     return false;
 }
 
+/** Which of `keys` hold a secret Output (an Output itself not secret: it says only which). */
+function secretKeysAmong(given: Record<string, unknown>, keys: readonly string[]): pulumi.Output<string[]> {
+    return pulumi.output(
+        Promise.all(keys.map((key) => pulumi.isSecret(pulumi.output(given[key])))).then((secret) =>
+            keys.filter((_, index) => secret[index]),
+        ),
+    );
+}
+
 /** The warning about who signs in, of fully resolved settings. */
 function signInWarningOf(settings: ResolvedKopsIamClusterArgs): string | undefined {
     return settings.allowNoIamSignIn && mapsNoIdentity(settings) ? noIdentityWarning : noRightsWarning(settings);
@@ -114,13 +123,12 @@ export function checkedKopsIamClusterArgs(
 
     /** The settings checked again once the `keys` resolve; secret when one of them is. */
     const checkedWhenResolved = (keys: readonly string[]): pulumi.Output<ResolvedKopsIamClusterArgs> => {
-        const secret = pulumi.output(Promise.all(keys.map((key) => pulumi.isSecret(pulumi.output(given[key])))));
         const values = pulumi.output(Object.fromEntries(keys.map((key) => [key, given[key]])));
-        return pulumi.all([secret, values]).apply(([secretFlags, resolved]) =>
+        return pulumi.all([secretKeysAmong(given, keys), values]).apply(([secretKeys, resolved]) =>
             check(
                 { ...plainRaw, ...(resolved as Record<string, unknown>) },
                 waiting.filter((key) => !keys.includes(key)),
-                keys.filter((_, index) => secretFlags[index]),
+                secretKeys,
             ),
         );
     };
@@ -150,11 +158,8 @@ export function checkedKopsIamClusterArgs(
         kubeconfigAwsProfile: unsetWhenEmpty(plain.kubeconfigAwsProfile),
         signInWarning: mappings
             ? pulumi
-                  .all([
-                      mappings,
-                      pulumi.output(Promise.all(mappingsWaiting.map((key) => pulumi.isSecret(pulumi.output(given[key]))))),
-                  ])
-                  .apply(([resolved, secretFlags]) => (secretFlags.includes(true) ? undefined : signInWarningOf(resolved)))
+                  .all([mappings, secretKeysAmong(given, mappingsWaiting)])
+                  .apply(([resolved, secretKeys]) => (secretKeys.length > 0 ? undefined : signInWarningOf(resolved)))
             : signInWarningOf(plain),
     } as KopsIamClusterSettings;
 }

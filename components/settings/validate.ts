@@ -1,4 +1,4 @@
-// Stack config -> typed, validated settings, by the tables of ./settings.ts and the rules of ../core/.
+// Stack config -> typed, validated settings, by the tables of ./table.ts and the rules of ../core/.
 // Validation collects every problem before anything is registered, so one `pulumi up` shows them all.
 import * as pulumi from "@pulumi/pulumi";
 import {
