@@ -124,6 +124,15 @@ describe("KopsIamCluster: args that are Outputs", () => {
         await assert.rejects(outcome(nobody.mapAccounts), /accessRoles: \[\] is not allowed: no accessRoles, mapRoles/);
     });
 
+    it("at preview, a bad value already known is refused, as the preview then fails", async () => {
+        await installMocks({ preview: true });
+        const settings = checkedKopsIamClusterArgs("dev", { ...required, mapAccounts: [pulumi.output("12345")] }, undefined);
+        await assert.rejects(
+            outcome(settings.mapAccounts),
+            /mapAccounts\[0\]: "12345" is not allowed: a 12-digit AWS account ID/,
+        );
+    });
+
     it("at preview, a value still unknown is not refused, and the program registers", async () => {
         const mocks = await installMocks({ preview: true });
         const settings = checkedKopsIamClusterArgs(
