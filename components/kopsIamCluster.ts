@@ -6,52 +6,195 @@ import * as pulumi from "@pulumi/pulumi";
 import { AuthenticatorResources, TokenCommand } from "./core/types";
 import { AccessRoles } from "./aws/accessRoles";
 import { IamAuthenticator } from "./authenticator/iamAuthenticator";
-import { KopsIamClusterArgs, ResolvedKopsIamClusterArgs } from "./settings/args";
-import { checkedKopsIamClusterArgs } from "./settings/validate";
+import { KopsIamClusterArgs } from "./settings/args";
+import { checkedKopsIamClusterArgs, KopsIamClusterSettings } from "./settings/programArgs";
 
 export type { KopsIamClusterArgs } from "./settings/args";
 import { checkedKopsClusterSettings, clusterOwnerOf, KopsCluster, KopsClusterSettingsArgs } from "./kops/cluster";
 import { identityKey } from "./core/identityRules";
-import { mapsNoIdentity, noIdentityWarning, noRightsWarning } from "./authenticator/signInReach";
 import { renderUserKubeconfig } from "./authenticator/userKubeconfig";
 import { renderNextSteps } from "./authenticator/nextSteps";
 import { AuthenticatorPki } from "./authenticator/pki";
 import { KopsStateStore } from "./aws/stateStore";
 
 /** The KopsCluster settings of a stack, all but those that come from other resources. */
-function kopsClusterSettings(args: ResolvedKopsIamClusterArgs): KopsClusterSettingsArgs {
+function kopsClusterSettings(settings: KopsIamClusterSettings): KopsClusterSettingsArgs {
     return {
-        clusterName: args.clusterName,
-        region: args.region,
-        awsProfile: args.awsProfile,
-        zones: args.zones,
-        nodeCount: args.nodeCount,
-        nodeSize: args.nodeSize,
-        controlPlaneCount: args.controlPlaneCount,
-        controlPlaneSize: args.controlPlaneSize,
-        kubernetesVersion: args.kubernetesVersion,
-        networking: args.networking,
-        topology: args.topology,
-        sshPublicKey: args.sshPublicKey === "" ? undefined : args.sshPublicKey,
-        extraFlags: args.kopsExtraFlags,
-        adoptExisting: args.adoptExistingCluster,
-        recreateMissingCluster: args.recreateMissingCluster,
-        validateTimeout: args.validateTimeout,
-        kubeconfigMode: args.adminCredentialTtl === "" ? "auth-plugin" : "admin",
-        adminTtl: args.adminCredentialTtl === "" ? undefined : args.adminCredentialTtl,
-        kopsBinary: args.kopsBinary,
-        webhookCacheTtl: args.webhookCacheTtl,
-        hookRunner: args.hookRunner,
-        hookImage: args.hookImage,
-        authenticatorUid: args.authenticatorUid,
+        clusterName: settings.clusterName,
+        region: settings.region,
+        awsProfile: settings.awsProfile,
+        zones: settings.zones,
+        nodeCount: settings.nodeCount,
+        nodeSize: settings.nodeSize,
+        controlPlaneCount: settings.controlPlaneCount,
+        controlPlaneSize: settings.controlPlaneSize,
+        kubernetesVersion: settings.kubernetesVersion,
+        networking: settings.networking,
+        topology: settings.topology,
+        extraFlags: settings.kopsExtraFlags,
+        adoptExisting: settings.adoptExistingCluster,
+        recreateMissingCluster: settings.recreateMissingCluster,
+        validateTimeout: settings.validateTimeout,
+        kubeconfigMode: settings.adminCredentialTtl === undefined ? "auth-plugin" : "admin",
+        adminTtl: settings.adminCredentialTtl,
+        kopsBinary: settings.kopsBinary,
+        webhookCacheTtl: settings.webhookCacheTtl,
+        hookRunner: settings.hookRunner,
+        hookImage: settings.hookImage,
+        authenticatorUid: settings.authenticatorUid,
     };
 }
 
+/**
+ * The args checked by the stack config's rules, and by KopsCluster's own, which it would make only
+ * after the state store is registered: a bad value fails the preview before anything is registered.
+ */
+function checkedSettings(name: string, args: KopsIamClusterArgs): KopsIamClusterSettings {
+    const settings = checkedKopsIamClusterArgs(name, args, new pulumi.Config("aws").get("region"));
+    checkedKopsClusterSettings(kopsClusterName(name), kopsClusterSettings(settings));
+    return settings;
+}
+
+/** The KopsCluster's name: its owner marker's component too, which the state store claims the cluster for. */
+function kopsClusterName(name: string): string {
+    return `${name}-kops`;
+}
+
+/** The warning about who signs in (nobody, or nobody with rights), once the mappings are known. */
+function warnAboutSignIn(settings: KopsIamClusterSettings, parent: pulumi.Resource): void {
+    pulumi.output(settings.signInWarning).apply((warning) => warning && pulumi.log.warn(warning, parent));
+}
+
+/** The authenticator's certificate, key and webhook kubeconfig. */
+function authenticatorPki(name: string, settings: KopsIamClusterSettings, parent: pulumi.Resource): AuthenticatorPki {
+    return new AuthenticatorPki(`${name}-pki`, { validityPeriodHours: settings.certValidityHours }, { parent });
+}
+
+/** The state bucket (created or existing) with the authenticator's files, claiming the cluster for the KopsCluster. */
+function kopsStateStore(
+    name: string,
+    settings: KopsIamClusterSettings,
+    pki: AuthenticatorPki,
+    parent: pulumi.Resource,
+): KopsStateStore {
+    return new KopsStateStore(
+        `${name}-state`,
+        {
+            clusterName: settings.clusterName,
+            bucketName: settings.stateBucketName,
+            createBucket: settings.createStateBucket,
+            forceDestroy: settings.stateBucketForceDestroy,
+            certPem: pki.certPem,
+            privateKeyPem: pki.privateKeyPem,
+            webhookKubeconfig: pki.webhookKubeconfig,
+            tags: settings.tags,
+            region: settings.region,
+            awsProfile: settings.awsProfile,
+            claim: {
+                owner: clusterOwnerOf(kopsClusterName(name)),
+                kopsBinary: settings.kopsBinary,
+                adoptExisting: settings.adoptExistingCluster,
+            },
+        },
+        { parent },
+    );
+}
+
+/** The IAM roles people assume, and every identity mapping for the authenticator. */
+function accessRoles(name: string, settings: KopsIamClusterSettings, parent: pulumi.Resource): AccessRoles {
+    return new AccessRoles(
+        `${name}-roles`,
+        {
+            roles: settings.accessRoles,
+            mapRoles: settings.mapRoles,
+            mapUsers: settings.mapUsers,
+            mapAccounts: settings.mapAccounts,
+            tags: settings.tags,
+        },
+        { parent },
+    );
+}
+
+/** The kOps cluster, its spec waiting for the state store's files. */
+function kopsCluster(
+    name: string,
+    settings: KopsIamClusterSettings,
+    pki: AuthenticatorPki,
+    stateStore: KopsStateStore,
+    parent: pulumi.Resource,
+): KopsCluster {
+    return new KopsCluster(
+        kopsClusterName(name),
+        {
+            ...kopsClusterSettings(settings),
+            sshPublicKey: settings.sshPublicKey,
+            stateStoreUrl: stateStore.stateStoreUrl,
+            webhookKubeconfig: pki.webhookKubeconfig,
+            // The first control-plane boot fetches the files, so the spec waits for them; and
+            // destroy deletes the cluster before them and the bucket.
+            stateStoreObjects: [stateStore],
+        },
+        { parent },
+    );
+}
+
+/** The Kubernetes provider on the cluster. */
+function kubernetesProvider(
+    name: string,
+    settings: KopsIamClusterSettings,
+    cluster: KopsCluster,
+    parent: pulumi.Resource,
+): k8s.Provider {
+    return new k8s.Provider(
+        `${name}-k8s`,
+        {
+            kubeconfig: cluster.kubeconfig,
+            // Only a different cluster replaces the provider (and with it every object on it); a
+            // re-exported kubeconfig is an update.
+            clusterIdentifier: settings.clusterName,
+            // A mapping change then updates the authenticator's ConfigMap in place instead of
+            // deleting and recreating it (the lifecycle table's "ConfigMap update").
+            enableConfigMapMutable: true,
+            // `pulumi destroy` must finish when the cluster is gone or cannot be reached (deleted
+            // outside Pulumi, a failed first up, its API load balancer gone, kops' auth plugin
+            // failing): the provider then drops the objects on it from the state instead of failing
+            // before `kops delete cluster` runs. It acts only when the provider cannot reach the
+            // cluster at all, and only on delete and refresh (Read); creates and updates still
+            // fail. The objects live and die with the cluster, which the kOps delete removes next.
+            deleteUnreachable: true,
+        },
+        { parent },
+    );
+}
+
+/** aws-iam-authenticator on the cluster, with the mappings and the group bindings. */
+function iamAuthenticator(
+    name: string,
+    settings: KopsIamClusterSettings,
+    provider: k8s.Provider,
+    roles: AccessRoles,
+    parent: pulumi.Resource,
+): IamAuthenticator {
+    return new IamAuthenticator(
+        `${name}-authenticator`,
+        {
+            provider,
+            clusterId: settings.clusterName,
+            mappings: roles.mappings,
+            image: settings.authenticatorImage,
+            uid: settings.authenticatorUid,
+            resources: authenticatorResources(settings),
+            clusterRoleBindings: settings.clusterRoleBindings,
+        },
+        { parent },
+    );
+}
+
 /** The authenticator container's requests and limits, from the four settings. */
-function authenticatorResources(args: ResolvedKopsIamClusterArgs): AuthenticatorResources {
+function authenticatorResources(settings: KopsIamClusterSettings): AuthenticatorResources {
     return {
-        requests: { cpu: args.authenticatorCpuRequest, memory: args.authenticatorMemoryRequest },
-        limits: { cpu: args.authenticatorCpuLimit, memory: args.authenticatorMemoryLimit },
+        requests: { cpu: settings.authenticatorCpuRequest, memory: settings.authenticatorMemoryRequest },
+        limits: { cpu: settings.authenticatorCpuLimit, memory: settings.authenticatorMemoryLimit },
     };
 }
 
@@ -63,19 +206,118 @@ const kubeconfigsOutput = "kubeconfigs";
 
 /**
  * What every user kubeconfig of a KopsIamCluster shares (the server, the cluster CA, the role ARNs
- * the authenticator maps) and the stack's defaults for them. Kept beside the component rather than
- * on it: a component's fields are its outputs in the component schema, and these are not outputs.
+ * the authenticator maps) and the stack's defaults for them.
  */
-const userKubeconfigSources = new WeakMap<
-    KopsIamCluster,
-    {
-        source: pulumi.Output<{ server: string; certificateAuthorityData: string; mappedRoles: string[] }>;
-        clusterName: string;
-        region: string;
-        tokenCommand?: TokenCommand;
-        awsProfile?: string;
-    }
->();
+interface UserKubeconfigSource {
+    cluster: pulumi.Output<{ server: string; certificateAuthorityData: string; mappedRoles: string[] }>;
+    clusterName: string;
+    region: string;
+    tokenCommand: TokenCommand;
+    awsProfile?: string;
+}
+
+/** The user kubeconfigs' common parts, from the cluster and the mappings. */
+function userKubeconfigSource(
+    name: string,
+    settings: KopsIamClusterSettings,
+    cluster: KopsCluster,
+    roles: AccessRoles,
+): UserKubeconfigSource {
+    return {
+        cluster: pulumi
+            .all([cluster.apiServerUrl, cluster.certificateAuthorityData, roles.mappings])
+            .apply(([server, certificateAuthorityData, mappings]) => {
+                if (certificateAuthorityData === undefined) {
+                    throw new Error(
+                        `KopsIamCluster ${name}: kOps exported no cluster CA for ${settings.clusterName} ` +
+                            "(an API load balancer with its own certificate); the user kubeconfigs need one",
+                    );
+                }
+                return { server, certificateAuthorityData, mappedRoles: mappings.mapRoles.map((m) => m.roleArn) };
+            }),
+        clusterName: settings.clusterName,
+        region: settings.region,
+        tokenCommand: settings.kubeconfigTokenCommand,
+        awsProfile: settings.kubeconfigAwsProfile,
+    };
+}
+
+/** A kubeconfig that signs in as a mapped role (KopsIamCluster.getKubeconfig). */
+function userKubeconfig(
+    source: UserKubeconfigSource,
+    args: { roleArn: pulumi.Input<string>; profileName?: pulumi.Input<string>; tokenCommand?: TokenCommand },
+): pulumi.Output<string> {
+    return pulumi.all([source.cluster, args.roleArn, args.profileName]).apply(([cluster, roleArn, profileName]) => {
+        const wanted = identityKey({ kind: "role", value: roleArn });
+        if (!cluster.mappedRoles.some((mapped) => identityKey({ kind: "role", value: mapped }) === wanted)) {
+            throw new Error(
+                `KopsIamCluster ${source.clusterName}: getKubeconfig: role ${roleArn} is not mapped; ` +
+                    `expected one of ${cluster.mappedRoles.join(", ")} (a created access role or a mapRoles entry)`,
+            );
+        }
+        return renderUserKubeconfig({
+            clusterName: source.clusterName,
+            server: cluster.server,
+            certificateAuthorityData: cluster.certificateAuthorityData,
+            clusterId: source.clusterName,
+            roleArn,
+            region: source.region,
+            tokenCommand: args.tokenCommand ?? source.tokenCommand,
+            awsProfile: profileName ?? source.awsProfile,
+        });
+    });
+}
+
+/** The component's outputs, as KopsIamCluster declares them. */
+interface KopsIamClusterOutputs {
+    clusterName: pulumi.Output<string>;
+    stateStoreUrl: pulumi.Output<string>;
+    apiServerUrl: pulumi.Output<string>;
+    roleArns: pulumi.Output<Record<string, string>>;
+    kubeconfigs: pulumi.Output<Record<string, string>>;
+    nextSteps: pulumi.Output<string>;
+    kubeconfig: pulumi.Output<string>;
+}
+
+/** The outputs: what the cluster, the state store and the roles give, the kubeconfigs and the next steps. */
+function clusterOutputs(
+    settings: KopsIamClusterSettings,
+    stateStore: KopsStateStore,
+    roles: AccessRoles,
+    cluster: KopsCluster,
+    source: UserKubeconfigSource,
+): KopsIamClusterOutputs {
+    return {
+        clusterName: cluster.clusterName,
+        stateStoreUrl: stateStore.stateStoreUrl,
+        apiServerUrl: cluster.apiServerUrl,
+        roleArns: roles.roleArns,
+        kubeconfigs: roles.roleArns.apply((roleArns) =>
+            pulumi.all(
+                Object.fromEntries(
+                    Object.entries(roleArns).map(([roleName, roleArn]) => [roleName, userKubeconfig(source, { roleArn })]),
+                ),
+            ),
+        ),
+        nextSteps: pulumi.all([stateStore.stateStoreUrl, roles.roleArns]).apply(([stateStoreUrl, roleArns]) =>
+            renderNextSteps({
+                clusterName: settings.clusterName,
+                stateStoreUrl,
+                roles: settings.accessRoles.map((role) => ({
+                    name: role.name,
+                    roleArn: roleArns[role.name],
+                    username: role.username,
+                    groups: role.groups,
+                })),
+                kubeconfigsOutput,
+                tokenCommand: settings.kubeconfigTokenCommand,
+                awsProfile: settings.kubeconfigAwsProfile,
+                kopsAwsProfile: settings.awsProfile,
+            }),
+        ),
+        kubeconfig: cluster.kubeconfig,
+    };
+}
 
 /**
  * A kOps cluster on AWS whose `kubectl` users sign in with IAM roles through aws-iam-authenticator:
@@ -109,169 +351,27 @@ export class KopsIamCluster extends pulumi.ComponentResource {
     public readonly provider: k8s.Provider;
 
     constructor(name: string, args: KopsIamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Every setting is checked by the stack config's rules before anything is registered, those that
-        // need the account too (a mapRoles entry repeating a created role is compared by name), so a
-        // bad value fails the preview before it starts, not half-way.
-        const settings = checkedKopsIamClusterArgs(name, args, new pulumi.Config("aws").get("region"));
-        // KopsCluster's own checks, which it would make after the state store is registered.
-        const kopsSettings = kopsClusterSettings(settings);
-        checkedKopsClusterSettings(`${name}-kops`, kopsSettings);
-        // The args hold no secret (the key is made inside), so they are recorded as they are.
+        const settings = checkedSettings(name, args);
+        // Secret Outputs among the args stay secret in the recorded inputs.
         super("kops-iam-auth:index:KopsIamCluster", name, args, opts);
-        const signInWarning =
-            settings.allowNoIamSignIn && mapsNoIdentity(settings) ? noIdentityWarning : noRightsWarning(settings);
-        if (signInWarning !== undefined) {
-            pulumi.log.warn(signInWarning, this);
-        }
-
-        const pki = new AuthenticatorPki(
-            `${name}-pki`,
-            {
-                validityPeriodHours: settings.certValidityHours,
-            },
-            { parent: this },
-        );
-
-        // The KopsCluster's name is its owner marker's component: the state store claims the cluster for it.
-        const kopsClusterName = `${name}-kops`;
-        const stateStore = new KopsStateStore(
-            `${name}-state`,
-            {
-                clusterName: settings.clusterName,
-                bucketName: settings.stateBucketName,
-                createBucket: settings.createStateBucket,
-                forceDestroy: settings.stateBucketForceDestroy,
-                certPem: pki.certPem,
-                privateKeyPem: pki.privateKeyPem,
-                webhookKubeconfig: pki.webhookKubeconfig,
-                tags: settings.tags,
-                region: settings.region,
-                awsProfile: settings.awsProfile,
-                claim: {
-                    owner: clusterOwnerOf(kopsClusterName),
-                    kopsBinary: settings.kopsBinary,
-                    adoptExisting: settings.adoptExistingCluster,
-                },
-            },
-            { parent: this },
-        );
-
-        const roles = new AccessRoles(
-            `${name}-roles`,
-            {
-                roles: settings.accessRoles,
-                mapRoles: settings.mapRoles,
-                mapUsers: settings.mapUsers,
-                mapAccounts: settings.mapAccounts,
-                tags: settings.tags,
-            },
-            { parent: this },
-        );
-
-        const cluster = new KopsCluster(
-            kopsClusterName,
-            {
-                ...kopsSettings,
-                stateStoreUrl: stateStore.stateStoreUrl,
-                webhookKubeconfig: pki.webhookKubeconfig,
-                // The first control-plane boot fetches the files, so the spec waits for them; and
-                // destroy deletes the cluster before them and the bucket.
-                stateStoreObjects: [stateStore],
-            },
-            { parent: this },
-        );
-
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            {
-                kubeconfig: cluster.kubeconfig,
-                // Only a different cluster replaces the provider (and with it every object on it); a
-                // re-exported kubeconfig is an update.
-                clusterIdentifier: settings.clusterName,
-                // A mapping change then updates the authenticator's ConfigMap in place instead of
-                // deleting and recreating it (the lifecycle table's "ConfigMap update").
-                enableConfigMapMutable: true,
-                // `pulumi destroy` must finish when the cluster is gone or cannot be reached (deleted
-                // outside Pulumi, a failed first up, its API load balancer gone, kops' auth plugin
-                // failing): the provider then drops the objects on it from the state instead of failing
-                // before `kops delete cluster` runs. It acts only when the provider cannot reach the
-                // cluster at all, and only on delete and refresh (Read); creates and updates still
-                // fail. The objects live and die with the cluster, which the kOps delete removes next.
-                deleteUnreachable: true,
-            },
-            { parent: this },
-        );
-
-        new IamAuthenticator(
-            `${name}-authenticator`,
-            {
-                provider: this.provider,
-                clusterId: settings.clusterName,
-                mappings: roles.mappings,
-                image: settings.authenticatorImage,
-                uid: settings.authenticatorUid,
-                resources: authenticatorResources(settings),
-                clusterRoleBindings: settings.clusterRoleBindings,
-            },
-            { parent: this },
-        );
-
-        this.clusterName = cluster.clusterName;
-        this.stateStoreUrl = stateStore.stateStoreUrl;
-        this.apiServerUrl = cluster.apiServerUrl;
-        this.roleArns = roles.roleArns;
-        this.kubeconfig = cluster.kubeconfig;
-        const source = pulumi
-            .all([cluster.apiServerUrl, cluster.certificateAuthorityData, roles.mappings])
-            .apply(([server, certificateAuthorityData, mappings]) => {
-                if (certificateAuthorityData === undefined) {
-                    throw new Error(
-                        `KopsIamCluster ${name}: kOps exported no cluster CA for ${settings.clusterName} ` +
-                            "(an API load balancer with its own certificate); the user kubeconfigs need one",
-                    );
-                }
-                return { server, certificateAuthorityData, mappedRoles: mappings.mapRoles.map((m) => m.roleArn) };
-            });
-        userKubeconfigSources.set(this, {
-            source,
-            clusterName: settings.clusterName,
-            region: settings.region,
-            tokenCommand: settings.kubeconfigTokenCommand,
-            awsProfile: settings.kubeconfigAwsProfile === "" ? undefined : settings.kubeconfigAwsProfile,
-        });
-        this.kubeconfigs = roles.roleArns.apply((roleArns) =>
-            pulumi.all(
-                Object.fromEntries(
-                    Object.entries(roleArns).map(([roleName, roleArn]) => [roleName, this.getKubeconfig({ roleArn })]),
-                ),
-            ),
-        );
-        this.nextSteps = pulumi.all([stateStore.stateStoreUrl, roles.roleArns]).apply(([stateStoreUrl, roleArns]) =>
-            renderNextSteps({
-                clusterName: settings.clusterName,
-                stateStoreUrl,
-                roles: settings.accessRoles.map((role) => ({
-                    name: role.name,
-                    roleArn: roleArns[role.name],
-                    username: role.username,
-                    groups: role.groups,
-                })),
-                kubeconfigsOutput,
-                tokenCommand: settings.kubeconfigTokenCommand,
-                awsProfile: settings.kubeconfigAwsProfile === "" ? undefined : settings.kubeconfigAwsProfile,
-                kopsAwsProfile: settings.awsProfile,
-            }),
-        );
-
-        this.registerOutputs({
-            clusterName: this.clusterName,
-            stateStoreUrl: this.stateStoreUrl,
-            apiServerUrl: this.apiServerUrl,
-            roleArns: this.roleArns,
-            kubeconfigs: this.kubeconfigs,
-            nextSteps: this.nextSteps,
-            kubeconfig: this.kubeconfig,
-        });
+        warnAboutSignIn(settings, this);
+        const pki = authenticatorPki(name, settings, this);
+        const stateStore = kopsStateStore(name, settings, pki, this);
+        const roles = accessRoles(name, settings, this);
+        const cluster = kopsCluster(name, settings, pki, stateStore, this);
+        this.provider = kubernetesProvider(name, settings, cluster, this);
+        iamAuthenticator(name, settings, this.provider, roles, this);
+        const source = userKubeconfigSource(name, settings, cluster, roles);
+        this.userKubeconfigSource = () => source;
+        const outputs = clusterOutputs(settings, stateStore, roles, cluster, source);
+        this.clusterName = outputs.clusterName;
+        this.stateStoreUrl = outputs.stateStoreUrl;
+        this.apiServerUrl = outputs.apiServerUrl;
+        this.roleArns = outputs.roleArns;
+        this.kubeconfigs = outputs.kubeconfigs;
+        this.nextSteps = outputs.nextSteps;
+        this.kubeconfig = outputs.kubeconfig;
+        this.registerOutputs(outputs);
     }
 
     /**
@@ -286,25 +386,15 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         profileName?: pulumi.Input<string>;
         tokenCommand?: TokenCommand;
     }): pulumi.Output<string> {
-        const defaults = userKubeconfigSources.get(this)!;
-        return pulumi.all([defaults.source, args.roleArn, args.profileName]).apply(([source, roleArn, profileName]) => {
-            const wanted = identityKey({ kind: "role", value: roleArn });
-            if (!source.mappedRoles.some((mapped) => identityKey({ kind: "role", value: mapped }) === wanted)) {
-                throw new Error(
-                    `KopsIamCluster ${defaults.clusterName}: getKubeconfig: role ${roleArn} is not mapped; ` +
-                        `expected one of ${source.mappedRoles.join(", ")} (a created access role or a mapRoles entry)`,
-                );
-            }
-            return renderUserKubeconfig({
-                clusterName: defaults.clusterName,
-                server: source.server,
-                certificateAuthorityData: source.certificateAuthorityData,
-                clusterId: defaults.clusterName,
-                roleArn,
-                region: defaults.region,
-                tokenCommand: args.tokenCommand ?? defaults.tokenCommand,
-                awsProfile: profileName ?? defaults.awsProfile,
-            });
-        });
+        return userKubeconfig(this.userKubeconfigSource(), args);
+    }
+
+    /**
+     * What getKubeconfig builds from: the constructor replaces this method with one returning this
+     * cluster's sources. A method rather than a field, because the component schema (plugin/) takes
+     * every field of the class, private ones too, for an output.
+     */
+    private userKubeconfigSource(): UserKubeconfigSource {
+        throw new Error("KopsIamCluster: getKubeconfig was called before the constructor set its sources");
     }
 }

@@ -174,7 +174,8 @@ export function renderConfigReference(): string {
         "### Structured settings",
         "",
         "Lists and maps, set in the stack file (or with `pulumi config set --path`). Pulumi cannot declare their " +
-            "shape in `Pulumi.yaml`; they are checked like the rest. An example using all of them follows.",
+            "shape in `Pulumi.yaml`; they are checked like the rest. An example using all of them follows; its " +
+            "accounts are AWS documentation's, so it is refused as it is (put in your own, or set allowExampleAccounts).",
     );
     for (const [key, setting] of Object.entries(structuredSettings)) {
         lines.push(

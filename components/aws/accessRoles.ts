@@ -7,12 +7,22 @@ import { defaultAccessRoles } from "../core/defaults";
 import { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "../core/mappings";
 import { renderTrustPolicy } from "./policies";
 
+/**
+ * An IAM role to create. Its name, username and groups are plain: the name names the IAM role (and
+ * its Pulumi resource), and they are what the stack's kubeconfigs and next steps are written for.
+ * Who may assume it may come from other resources.
+ */
+export interface AccessRoleArgs extends Omit<AccessRole, "trustedPrincipals"> {
+    /** Principal ARNs (or account IDs) that may assume the role. Unset: the account root (the account's IAM decides). */
+    trustedPrincipals?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+}
+
 export interface AccessRolesArgs {
     /**
      * Roles to create (the 2018 recipe's by default). An empty list creates none.
      * @default `[{"name":"KubernetesAdmin","username":"kubernetes-admin","groups":["system:masters"]}]`
      */
-    roles?: AccessRole[];
+    roles?: AccessRoleArgs[];
     /** Existing IAM roles to map as they are (appended after the created roles). */
     mapRoles?: pulumi.Input<RoleMapping[]>;
     /** Existing IAM users to map. */
@@ -58,7 +68,7 @@ interface AccountOfRoles {
 }
 
 /** Refuses a role name given twice: IAM role names are unique per account, case-insensitively. */
-function checkRoleNamesUnique(name: string, roles: AccessRole[]): void {
+function checkRoleNamesUnique(name: string, roles: AccessRoleArgs[]): void {
     const seen = new Set<string>();
     for (const role of roles) {
         const key = role.name.toLowerCase();
@@ -78,7 +88,7 @@ function checkRoleNamesUnique(name: string, roles: AccessRole[]): void {
  */
 function accessRole(
     name: string,
-    role: AccessRole,
+    role: AccessRoleArgs,
     account: AccountOfRoles,
     tags: AccessRolesArgs["tags"],
     parent: pulumi.Resource,
@@ -88,16 +98,18 @@ function accessRole(
         {
             name: role.name,
             path: "/",
-            assumeRolePolicy: pulumi.all([account.accountId, account.partition]).apply(([accountId, partitionName]) =>
-                JSON.stringify(
-                    renderTrustPolicy({
-                        accountId,
-                        partition: partitionName,
-                        trustedPrincipals: role.trustedPrincipals,
-                        requireMfa: role.requireMfa,
-                    }),
+            assumeRolePolicy: pulumi
+                .all([account.accountId, account.partition, role.trustedPrincipals])
+                .apply(([accountId, partitionName, trustedPrincipals]) =>
+                    JSON.stringify(
+                        renderTrustPolicy({
+                            accountId,
+                            partition: partitionName,
+                            trustedPrincipals,
+                            requireMfa: role.requireMfa,
+                        }),
+                    ),
                 ),
-            ),
             maxSessionDuration: role.maxSessionDurationSeconds,
             tags,
         },
@@ -106,7 +118,7 @@ function accessRole(
 }
 
 /** The created roles' mappings, in the order given: each role's ARN to its username and groups. */
-function createdRoleMappings(created: { role: AccessRole; resource: aws.iam.Role }[]): pulumi.Output<RoleMapping[]> {
+function createdRoleMappings(created: { role: AccessRoleArgs; resource: aws.iam.Role }[]): pulumi.Output<RoleMapping[]> {
     return pulumi.all(
         created.map(({ role, resource }) =>
             resource.arn.apply((arn): RoleMapping => ({
@@ -128,7 +140,7 @@ function createdRoleMappings(created: { role: AccessRole; resource: aws.iam.Role
  */
 function mapRolesCheckedAgainstCreated(
     name: string,
-    roles: AccessRole[],
+    roles: AccessRoleArgs[],
     account: AccountOfRoles,
     mapRoles: AccessRolesArgs["mapRoles"],
 ): pulumi.Output<boolean> {

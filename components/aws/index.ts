@@ -3,7 +3,7 @@
 export { KopsStateStore } from "./stateStore";
 export type { KopsStateStoreArgs } from "./stateStore";
 export { AccessRoles } from "./accessRoles";
-export type { AccessRolesArgs } from "./accessRoles";
+export type { AccessRoleArgs, AccessRolesArgs } from "./accessRoles";
 
 // IAM and S3 policies.
 export { renderTlsOnlyBucketPolicy, renderTrustPolicy } from "./policies";

@@ -113,6 +113,7 @@ export const kopsIamClusterDefaults = {
     /** No AWS_PROFILE in the user kubeconfigs. */
     kubeconfigAwsProfile: "",
     allowNoIamSignIn: false,
+    allowExampleAccounts: false,
     accessRoles: defaultAccessRoles,
     mapRoles: [] as RoleMapping[],
     mapUsers: [] as UserMapping[],

@@ -206,3 +206,39 @@ export function iamPathTooLong(value: string): boolean {
 export function arnPartition(value: string): string | undefined {
     return /^arn:([^:]+):/.exec(value)?.[1];
 }
+
+/**
+ * Account IDs AWS's documentation writes its examples with (the IAM User Guide's 111122223333,
+ * 444455556666 and 777788889999, the ARN and CLI references' 123456789012 and 012345678901, and the
+ * repeated digits of other guides). A mapping of one was most likely copied from an example: it would
+ * let whoever holds that account sign in to the cluster, so the settings refuse it unless
+ * allowExampleAccounts says it is meant.
+ */
+export const documentationAccountIds: readonly string[] = [
+    "111122223333",
+    "444455556666",
+    "777788889999",
+    "123456789012",
+    "012345678901",
+    "111111111111",
+    "222222222222",
+    "333333333333",
+    "444444444444",
+    "555555555555",
+    "999999999999",
+];
+
+/** The documentation account (documentationAccountIds) an account ID or an IAM/STS ARN names, if any. */
+export function documentationAccountOf(value: string): string | undefined {
+    const account = /^\d{12}$/.test(value) ? value : /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
+    return account !== undefined && documentationAccountIds.includes(account) ? account : undefined;
+}
+
+/** What is accepted instead of a documentation account, and why. */
+export function documentationAccountReason(account: string): string {
+    return (
+        `an identity of your own accounts: ${account} is an account AWS's documentation uses in its examples, ` +
+        "so this entry was most likely copied from one, and it would let whoever holds that account sign in to " +
+        "this cluster. Use your own account's ARNs, or set allowExampleAccounts to true if the mapping is meant"
+    );
+}

@@ -88,7 +88,7 @@ export interface KopsClusterArgs {
      * OpenSSH public key for every instance (the key text, not a path). Unset: none. It counts only
      * when the cluster is created; a later change is refused at preview (use `kops create sshpublickey`).
      */
-    sshPublicKey?: string;
+    sshPublicKey?: pulumi.Input<string | undefined>;
     /**
      * Extra flags for `kops create cluster`, one per item (`--node-volume-size=64`). They count only
      * when the cluster is created; an adopted or existing cluster keeps its spec for them, and a later
@@ -238,9 +238,9 @@ export class KopsCluster extends pulumi.ComponentResource {
         checkHelperResolvable(`KopsCluster ${name}`);
         const lines = kopsCommandLines(plain.adoptExisting);
         const settings: pulumi.Output<KopsCommandSettings> = pulumi
-            .all([args.stateStoreUrl, args.webhookKubeconfig])
-            .apply(([stateStoreUrl, webhookKubeconfig]) =>
-                checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig }),
+            .all([args.stateStoreUrl, args.webhookKubeconfig, args.sshPublicKey])
+            .apply(([stateStoreUrl, webhookKubeconfig, sshPublicKey]) =>
+                checkedCommandSettings(`KopsCluster ${name}`, { ...plain, stateStoreUrl, webhookKubeconfig, sshPublicKey }),
             );
         // Read with apply(): `environments.apply` would be Output's own method, not the lifted property.
         const environments = settings.apply(kopsCommandEnvironments);
@@ -248,7 +248,7 @@ export class KopsCluster extends pulumi.ComponentResource {
 
         const guard = immutableSettingsGuard(name, plain, this);
         const spec = specCommand(name, lines.spec, environments, [guard, ...(args.stateStoreObjects ?? [])], commandOpts);
-        creationSettingsGuard(name, plain, spec, this);
+        creationSettingsGuard(name, plain, args.sshPublicKey, spec, this);
         const apply = applyCommand(name, lines.apply, environments, spec, commandOpts);
         const renewal = plain.kubeconfigMode === "admin" ? adminCredentialRenewal(name, plain, this) : undefined;
         const kubeconfig = kubeconfigCommand(name, lines.kubeconfig, environments, renewal, apply, commandOpts);
@@ -330,6 +330,7 @@ function specCommand(
 function creationSettingsGuard(
     name: string,
     plain: CheckedKopsCluster,
+    sshPublicKey: KopsClusterArgs["sshPublicKey"],
     spec: command.local.Command,
     parent: pulumi.Resource,
 ): ImmutableSettingsGuard {
@@ -338,7 +339,7 @@ function creationSettingsGuard(
         {
             cluster: plain.clusterName,
             adoptExistingCluster: plain.adoptExisting,
-            sshPublicKey: plain.sshPublicKey ?? "",
+            sshPublicKey: pulumi.output(sshPublicKey).apply((key) => key ?? ""),
             kopsExtraFlags: plain.extraFlags,
         },
         { parent, dependsOn: [spec] },
@@ -406,10 +407,13 @@ function kubeconfigCommand(
     );
 }
 
-/** KopsCluster's arguments that are known before any resource exists: all but the state store's and the PKI's outputs. */
+/**
+ * KopsCluster's arguments that are known before any resource exists: all but the state store's and
+ * the PKI's outputs, and the SSH key, which may come from another resource.
+ */
 export type KopsClusterSettingsArgs = Omit<
     KopsClusterArgs,
-    "stateStoreUrl" | "webhookKubeconfig" | "stateStoreObjects" | "timeouts"
+    "stateStoreUrl" | "webhookKubeconfig" | "stateStoreObjects" | "timeouts" | "sshPublicKey"
 >;
 
 /**
@@ -432,7 +436,6 @@ export function checkedKopsClusterSettings(name: string, args: KopsClusterSettin
         kubernetesVersion: args.kubernetesVersion,
         networking: args.networking ?? d.networking,
         topology: args.topology ?? d.topology,
-        sshPublicKey: args.sshPublicKey,
         extraFlags: args.extraFlags ?? [...d.extraFlags],
         adoptExisting: args.adoptExisting ?? d.adoptExisting,
         recreateMissingCluster: args.recreateMissingCluster ?? d.recreateMissingCluster,

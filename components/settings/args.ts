@@ -4,15 +4,48 @@
 // generated from these comments, Pulumi.yaml's descriptions are checked against them, and each tag
 // against the default applied (tools/render-config-reference.ts). Only the cluster name and the state
 // bucket are required; the component applies every other default, the ground floor's
-// (core/defaults.ts), through the settings' table (validate.ts checkedKopsIamClusterArgs).
-import { AccessRole, GroupClusterRoleBinding, RoleMapping, UserMapping } from "../core/mappings";
+// (core/defaults.ts), through the settings' table (programArgs.ts checkedKopsIamClusterArgs).
+import * as pulumi from "@pulumi/pulumi";
+import { AccessRoleArgs } from "../aws/accessRoles";
+import { GroupClusterRoleBinding } from "../core/mappings";
 import { ClusterTopology, HookRunner, TokenCommand } from "../core/types";
+
+/** An existing IAM role and who its sessions are in Kubernetes; each field may come from another resource. */
+export interface RoleMappingArgs {
+    /** Role ARN, e.g. an aws.iam.Role's `arn`. */
+    roleArn: pulumi.Input<string>;
+    /** The Kubernetes username its sessions get. */
+    username: pulumi.Input<string>;
+    /** The Kubernetes groups its sessions get. */
+    groups: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** An existing IAM user and who it is in Kubernetes; each field may come from another resource. */
+export interface UserMappingArgs {
+    /** User ARN, with its IAM path if it has one, e.g. an aws.iam.User's `arn`. */
+    userArn: pulumi.Input<string>;
+    /** The Kubernetes username it gets. */
+    username: pulumi.Input<string>;
+    /** The Kubernetes groups it gets. */
+    groups: pulumi.Input<pulumi.Input<string>[]>;
+}
 
 /**
  * What a KopsIamCluster is made of. Several clusters in one program need different component names,
  * cluster names, and either different state buckets or one existing bucket (`createStateBucket:
  * false`) shared between them: objects and kOps state are kept per cluster name. IAM role names are
  * global in an AWS account, so clusters in one account also need different `accessRoles` names.
+ *
+ * Values that commonly come from another resource or a lookup are `pulumi.Input`s: `stateBucketName`,
+ * `sshPublicKey`, `mapRoles`, `mapUsers`, `mapAccounts` (each entry and each field), `tags`, and the
+ * `trustedPrincipals` of `accessRoles`. An Output is checked by the same rule as a plain value once it
+ * resolves, and a bad one fails the preview or update with the same message; one still unknown at
+ * preview is checked by the update. The rest are plain, because they decide which resources the
+ * program registers and how they are named, or what must be refused at preview: `clusterName` (the
+ * cluster, the provider, the state store's keys), `region`, `zones`, the instance settings and
+ * `kopsExtraFlags` (the kOps commands and the immutable-settings guard compare them at preview),
+ * `createStateBucket` (a created bucket or a lookup), the `accessRoles` names (one IAM role each) and
+ * `clusterRoleBindings` (one Kubernetes object each, named after its group and ClusterRole).
  */
 export interface KopsIamClusterArgs {
     /** The kOps cluster name; also the authenticator's cluster ID and the state store prefix. */
@@ -21,7 +54,7 @@ export interface KopsIamClusterArgs {
      * S3 bucket of the kOps state store; it also holds the authenticator's certificate, key and
      * kubeconfig.
      */
-    stateBucketName: string;
+    stateBucketName: pulumi.Input<string>;
     /**
      * The AWS region (in a stack: `aws:region`): where kOps builds the cluster and the token commands
      * sign. It must be the region of the AWS provider the component's AWS resources use. Unset: the
@@ -82,7 +115,7 @@ export interface KopsIamClusterArgs {
      * OpenSSH public key installed on every instance. Empty: no SSH key (kOps adds none by itself).
      * @default `""`
      */
-    sshPublicKey?: string;
+    sshPublicKey?: pulumi.Input<string>;
     /**
      * Create the state bucket (versioned, encrypted, private, TLS only); false uses an existing bucket
      * by name.
@@ -200,27 +233,34 @@ export interface KopsIamClusterArgs {
      */
     allowNoIamSignIn?: boolean;
     /**
+     * Accept mappings and trusted principals in the accounts AWS's documentation uses in its examples
+     * (111122223333, 444455556666, 123456789012, ...). Without it they are refused: copied from an
+     * example, they would let whoever holds that account sign in to the cluster.
+     * @default `false`
+     */
+    allowExampleAccounts?: boolean;
+    /**
      * IAM roles to create for people; each role's sessions sign in as its Kubernetes username and
      * groups. The roles get no AWS permissions. Setting the list replaces the default.
      * @default `[{"name":"KubernetesAdmin","username":"kubernetes-admin","groups":["system:masters"]}]`
      */
-    accessRoles?: AccessRole[];
+    accessRoles?: AccessRoleArgs[];
     /**
      * Existing IAM roles to map to Kubernetes users and groups (an IAM path in the ARN is removed, as
      * the authenticator matches ARNs without one).
      * @default `[]`
      */
-    mapRoles?: RoleMapping[];
+    mapRoles?: pulumi.Input<pulumi.Input<RoleMappingArgs>[]>;
     /**
      * Existing IAM users to map to Kubernetes users and groups.
      * @default `[]`
      */
-    mapUsers?: UserMapping[];
+    mapUsers?: pulumi.Input<pulumi.Input<UserMappingArgs>[]>;
     /**
      * AWS accounts whose every IAM identity may sign in, as its ARN and with no groups.
      * @default `[]`
      */
-    mapAccounts?: string[];
+    mapAccounts?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * ClusterRoleBindings to create, giving a mapped group a ClusterRole (such as view or edit).
      * @default `[]`
@@ -231,8 +271,10 @@ export interface KopsIamClusterArgs {
      * resources: pass --cloud-labels=... in kopsExtraFlags for those).
      * @default `{}`
      */
-    tags?: Record<string, string>;
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** The args with every default applied and the region known: what the component builds from. */
-export type ResolvedKopsIamClusterArgs = Required<Omit<KopsIamClusterArgs, "awsProfile">> & { awsProfile?: string };
+/** The args with every Input resolved, every default applied and the region known. */
+export type ResolvedKopsIamClusterArgs = Required<pulumi.Unwrap<Omit<KopsIamClusterArgs, "awsProfile">>> & {
+    awsProfile?: string;
+};

@@ -298,6 +298,11 @@ export const simpleSettings = {
         default: kopsIamClusterDefaults.allowNoIamSignIn,
         accepted: "true or false",
     },
+    allowExampleAccounts: {
+        type: "boolean",
+        default: kopsIamClusterDefaults.allowExampleAccounts,
+        accepted: "true or false",
+    },
 } satisfies Record<string, SimpleSetting>;
 
 export type SimpleSettingKey = keyof typeof simpleSettings;

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     arnPartition,
     createdRoleRepeatReason,
+    documentationAccountOf,
+    documentationAccountReason,
     duplicateReason,
     findDuplicateIdentities,
     iamArnMistake,
@@ -55,7 +57,7 @@ import {
     structuredSettings,
     ValidationContext,
 } from "./table";
-import { KopsIamClusterArgs, ResolvedKopsIamClusterArgs } from "./args";
+import { ResolvedKopsIamClusterArgs } from "./args";
 import { ClusterTopology, HookRunner, TokenCommand } from "../core/types";
 
 /**
@@ -99,7 +101,11 @@ function show(value: unknown): string {
  */
 class ProblemList {
     readonly problems: string[] = [];
-    constructor(private readonly namespace: string) {}
+    constructor(
+        private readonly namespace: string,
+        /** Settings whose values are Pulumi secrets: a problem in one shows no part of the value. */
+        private readonly secretKeys: ReadonlySet<string> = new Set(),
+    ) {}
 
     /** Checking a program's args rather than a stack's config: keys are argument names. */
     get forArgs(): boolean {
@@ -108,6 +114,12 @@ class ProblemList {
 
     /** `key` is a project key (with a path inside it, like `accessRoles[0].name`). */
     reject(key: string, value: unknown, accepted: string): void {
+        if (this.secretKeys.has(/^[^.[]*/.exec(key)![0])) {
+            // What is accepted may quote the value (an ARN rewritten, an account ID found in it).
+            const scrubbed = typeof value === "string" && value !== "" ? accepted.split(value).join("[secret]") : accepted;
+            this.problems.push(`${this.qualified(key)}: [secret] is not allowed: ${scrubbed}`);
+            return;
+        }
         this.rejectQualified(this.qualified(key), value, accepted);
     }
 
@@ -642,6 +654,41 @@ function parseTags(raw: unknown, problems: ProblemList): Record<string, string> 
     return problems.problems.length === before ? (value as Record<string, string>) : undefined;
 }
 
+/** Every identity the settings let in, by its path: the mapped ARNs and accounts, and the access roles' trusted principals. */
+function grantedIdentities(
+    accessRoles: AccessRole[] | undefined,
+    mapRoles: RoleMapping[] | undefined,
+    mapUsers: UserMapping[] | undefined,
+    mapAccounts: string[] | undefined,
+): Array<[path: string, value: string]> {
+    return [
+        ...(accessRoles ?? []).flatMap((role, index) =>
+            (role.trustedPrincipals ?? []).map((principal, at): [string, string] => [
+                `accessRoles[${index}].trustedPrincipals[${at}]`,
+                principal,
+            ]),
+        ),
+        ...(mapRoles ?? []).map((mapping, index): [string, string] => [`mapRoles[${index}].roleArn`, mapping.roleArn]),
+        ...(mapUsers ?? []).map((mapping, index): [string, string] => [`mapUsers[${index}].userArn`, mapping.userArn]),
+        ...(mapAccounts ?? []).map((account, index): [string, string] => [`mapAccounts[${index}]`, account]),
+    ];
+}
+
+/** How parseStackSettings reads a set of settings. */
+export interface ParseOptions {
+    /** aws:profile (a program's awsProfile). */
+    awsProfile?: string;
+    /** The config namespace keys are named with in problems; "" for a program's args (bare argument names). */
+    namespace?: string;
+    /**
+     * Settings whose values are not known yet (a program's Outputs): neither checked nor required now,
+     * and left undefined in the result; they are checked when they resolve (settings/programArgs.ts).
+     */
+    deferred?: ReadonlySet<string>;
+    /** Settings whose values are Pulumi secrets: problems name them without showing their values. */
+    secretKeys?: ReadonlySet<string>;
+}
+
 /**
  * Applies defaults to the raw stack config and validates all of it, returning KopsIamCluster's args
  * with every setting given (an empty sshPublicKey, adminCredentialTtl or kubeconfigAwsProfile means
@@ -651,9 +698,10 @@ function parseTags(raw: unknown, problems: ProblemList): Record<string, string> 
 export function parseStackSettings(
     raw: Record<string, unknown>,
     region: string | undefined,
-    options: { awsProfile?: string; namespace?: string } = {},
+    options: ParseOptions = {},
 ): ResolvedKopsIamClusterArgs {
-    const problems = new ProblemList(options.namespace ?? configNamespace);
+    const deferred = options.deferred ?? new Set<string>();
+    const problems = new ProblemList(options.namespace ?? configNamespace, options.secretKeys);
     const knownKeys = new Set<string>([...Object.keys(simpleSettings), ...Object.keys(structuredSettings)]);
     for (const key of Object.keys(raw)) {
         if (!knownKeys.has(key)) {
@@ -679,7 +727,9 @@ export function parseStackSettings(
 
     const values = {} as { [K in SimpleSettingKey]: SimpleValue<K> };
     for (const key of Object.keys(simpleSettings) as SimpleSettingKey[]) {
-        (values as Record<string, unknown>)[key] = parseSimple(key, raw[key], context, problems);
+        if (!deferred.has(key)) {
+            (values as Record<string, unknown>)[key] = parseSimple(key, raw[key], context, problems);
+        }
     }
 
     // Checks across settings, made only when both values are good on their own.
@@ -725,9 +775,14 @@ export function parseStackSettings(
     }
 
     const accessRoles = parseAccessRoles(raw.accessRoles, context.region, problems);
-    const mapRoles = parseMappings<RoleMapping>("mapRoles", "roleArn", raw.mapRoles, context.region, problems);
-    const mapUsers = parseMappings<UserMapping>("mapUsers", "userArn", raw.mapUsers, context.region, problems);
-    const mapAccounts = parseMapAccounts(raw.mapAccounts, problems);
+    // A deferred setting is left undefined, as a bad one is: the checks across settings skip it.
+    const mapRoles = deferred.has("mapRoles")
+        ? undefined
+        : parseMappings<RoleMapping>("mapRoles", "roleArn", raw.mapRoles, context.region, problems);
+    const mapUsers = deferred.has("mapUsers")
+        ? undefined
+        : parseMappings<UserMapping>("mapUsers", "userArn", raw.mapUsers, context.region, problems);
+    const mapAccounts = deferred.has("mapAccounts") ? undefined : parseMapAccounts(raw.mapAccounts, problems);
     if (accessRoles && mapRoles) {
         for (const { mapIndex, roleIndex } of mapRolesRepeatingCreatedRoles(
             accessRoles.map((role) => role.name),
@@ -740,6 +795,14 @@ export function parseStackSettings(
             );
         }
     }
+    if (values.allowExampleAccounts === false) {
+        for (const [path, value] of grantedIdentities(accessRoles, mapRoles, mapUsers, mapAccounts)) {
+            const account = documentationAccountOf(value);
+            if (account !== undefined) {
+                problems.reject(path, value, documentationAccountReason(account));
+            }
+        }
+    }
     if (accessRoles && mapRoles && mapUsers && mapAccounts && values.allowNoIamSignIn === false) {
         if (mapsNoIdentity({ accessRoles, mapRoles, mapUsers, mapAccounts })) {
             problems.reject("accessRoles", accessRoles, noIdentityReason);
@@ -750,7 +813,7 @@ export function parseStackSettings(
             ? new Set([...accessRoles, ...mapRoles, ...mapUsers].flatMap((mapping) => mapping.groups))
             : undefined;
     const clusterRoleBindings = parseClusterRoleBindings(raw.clusterRoleBindings, grantedGroups, problems);
-    const tags = parseTags(raw.tags, problems);
+    const tags = deferred.has("tags") ? undefined : parseTags(raw.tags, problems);
 
     if (problems.problems.length > 0) {
         throw new ConfigError(problems.problems);
@@ -771,26 +834,4 @@ export function parseStackSettings(
         clusterRoleBindings: clusterRoleBindings!,
         tags: tags!,
     };
-}
-
-/**
- * KopsIamCluster's args, checked by the same rules as a stack config and with every default applied
- * (parseStackSettings): `region` unset is the stack's `stackRegion` (aws:region). Throws one
- * ConfigError naming `component`, each problem naming the argument, the value and what is accepted.
- */
-export function checkedKopsIamClusterArgs(
-    component: string,
-    args: KopsIamClusterArgs,
-    stackRegion: string | undefined,
-): ResolvedKopsIamClusterArgs {
-    const { region, awsProfile, ...settings } = args;
-    const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
-    try {
-        return parseStackSettings(given, region ?? stackRegion, { awsProfile, namespace: "" });
-    } catch (error) {
-        if (error instanceof ConfigError) {
-            throw new ConfigError(error.problems, { component });
-        }
-        throw error;
-    }
 }

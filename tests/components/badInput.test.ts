@@ -83,7 +83,7 @@ describe("AccessRoles refuses a mapRoles entry that repeats a role it creates", 
             await installMocks();
             const roles = new AccessRoles("dup", {
                 mapRoles: [
-                    { roleArn: "arn:aws:iam::111122223333:role/Other", username: "other", groups: [] },
+                    { roleArn: "arn:aws:iam::210987654321:role/Other", username: "other", groups: [] },
                     { roleArn, username: "admin-again", groups: ["system:masters"] },
                 ],
             });
@@ -104,7 +104,7 @@ describe("AccessRoles refuses a mapRoles entry that repeats a role it creates", 
     it("a role of the same name in another account is another identity", async () => {
         await installMocks();
         const roles = new AccessRoles("other", {
-            mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/KubernetesAdmin", username: "theirs", groups: [] }],
+            mapRoles: [{ roleArn: "arn:aws:iam::210987654321:role/KubernetesAdmin", username: "theirs", groups: [] }],
         });
         const mappings = await valueOf(roles.mappings);
         assert.strictEqual(mappings.mapRoles.length, 2);
@@ -114,7 +114,11 @@ describe("AccessRoles refuses a mapRoles entry that repeats a role it creates", 
 
 describe("KopsIamCluster refuses a mapRoles entry repeating a created role before registering anything (issue 17)", () => {
     // Settings made by hand (a program that skips parseStackSettings): the component checks them itself.
-    const settings = parseStackSettings({ clusterName: "dev.example.com", stateBucketName: "kops-state-example" }, "eu-west-1");
+    // The mocks' account is AWS documentation's 123456789012: allowed, so that only the repeat is refused.
+    const settings = parseStackSettings(
+        { clusterName: "dev.example.com", stateBucketName: "kops-state-example", allowExampleAccounts: true },
+        "eu-west-1",
+    );
     for (const [what, roleArn] of [
         ["the created role's ARN", `arn:aws:iam::${fakeAccountId}:role/KubernetesAdmin`],
         ["another letter case and an IAM path", `arn:aws:iam::${fakeAccountId}:role/people/kubernetesadmin`],

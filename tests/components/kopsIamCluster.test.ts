@@ -501,8 +501,8 @@ describe("KopsIamCluster: settings reach the parts", () => {
             kubeconfigAwsProfile: "people",
             adminCredentialTtl: "2h",
             accessRoles: [{ name: "OpsAdmin", username: "ops-admin", groups: ["system:masters"] }],
-            mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }],
-            mapAccounts: ["444455556666"],
+            mapUsers: [{ userArn: "arn:aws:iam::210987654321:user/alice", username: "alice", groups: ["viewers"] }],
+            mapAccounts: ["310987654321"],
             tags: { team: "platform" },
         }),
         awsProfile: "deploy",
@@ -536,9 +536,9 @@ describe("KopsIamCluster: settings reach the parts", () => {
         const config = YAML.parse(r.one(configMapType, "ops-authenticator-config").plainInputs.data["config.yaml"]);
         assert.strictEqual(config.clusterID, "ops.example.com");
         assert.deepStrictEqual(config.server.mapUsers, [
-            { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
+            { userarn: "arn:aws:iam::210987654321:user/alice", username: "alice", groups: ["viewers"] },
         ]);
-        assert.deepStrictEqual(config.server.mapAccounts, ["444455556666"]);
+        assert.deepStrictEqual(config.server.mapAccounts, ["310987654321"]);
         assert.deepStrictEqual(
             config.server.mapRoles.map((m: any) => m.rolearn),
             [`arn:aws:iam::${fakeAccountId}:role/OpsAdmin`],
@@ -742,7 +742,7 @@ describe("KopsIamCluster.getKubeconfig", () => {
     const args = settings({
         clusterName: "dev.example.com",
         stateBucketName: "kops-state-example",
-        mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["deployers"] }],
+        mapRoles: [{ roleArn: "arn:aws:iam::210987654321:role/ci/Deployer", username: "ci-deployer", groups: ["deployers"] }],
         kubeconfigTokenCommand: "aws",
     });
     let cluster: KopsIamCluster;
@@ -761,7 +761,7 @@ describe("KopsIamCluster.getKubeconfig", () => {
     it("for a mapRoles role the stack does not create (its IAM path and case do not count), with a profile and a token command", async () => {
         const text = await valueOf(
             cluster.getKubeconfig({
-                roleArn: "arn:aws:iam::111122223333:role/deployer",
+                roleArn: "arn:aws:iam::210987654321:role/deployer",
                 profileName: "ci",
                 tokenCommand: "aws-iam-authenticator",
             }),
@@ -773,7 +773,7 @@ describe("KopsIamCluster.getKubeconfig", () => {
             "-i",
             "dev.example.com",
             "-r",
-            "arn:aws:iam::111122223333:role/deployer",
+            "arn:aws:iam::210987654321:role/deployer",
             "--region",
         ]);
         assert.deepStrictEqual(exec.env, [{ name: "AWS_PROFILE", value: "ci" }]);
@@ -781,13 +781,13 @@ describe("KopsIamCluster.getKubeconfig", () => {
     });
 
     it("defaults to the stack's token command; refuses a role that is not mapped, naming the mapped ones", async () => {
-        const roleArn = "arn:aws:iam::111122223333:role/ci/Deployer";
+        const roleArn = "arn:aws:iam::210987654321:role/ci/Deployer";
         assert.strictEqual(YAML.parse(await valueOf(cluster.getKubeconfig({ roleArn }))).users[0].user.exec.command, "aws");
         // Output.promise() (the SDK's own, internal) rejects with the apply's error; valueOf would wait forever.
-        const refused = (cluster.getKubeconfig({ roleArn: "arn:aws:iam::111122223333:role/Stranger" }) as any).promise();
+        const refused = (cluster.getKubeconfig({ roleArn: "arn:aws:iam::210987654321:role/Stranger" }) as any).promise();
         await assert.rejects(
             refused,
-            /getKubeconfig: role arn:aws:iam::111122223333:role\/Stranger is not mapped; expected one of .*role\/ci\/Deployer/,
+            /getKubeconfig: role arn:aws:iam::210987654321:role\/Stranger is not mapped; expected one of .*role\/ci\/Deployer/,
         );
     });
 });
@@ -841,7 +841,7 @@ describe("KopsIamCluster: who can still sign in (issue 17)", () => {
         const { warnings } = await construct({
             ...defaultSettings,
             accessRoles: [{ name: "KubernetesReader", username: "reader", groups: ["readers"] }],
-            mapAccounts: ["111122223333"],
+            mapAccounts: ["210987654321"],
         });
         assert.strictEqual(warnings.length, 1, warnings.join("\n"));
         assert.match(

@@ -96,6 +96,22 @@ function registrations(resources: RecordedResource[], componentName: string): st
         .sort();
 }
 
+/**
+ * A consumer program whose mapRoles entry is an Output that resolves to an IAM user's ARN, not a
+ * role's: it type-checks, and fails when the value resolves, naming the argument.
+ */
+const badRoleArnProgram = `import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { KopsIamCluster } from "kops-iam-auth";
+
+const caller = aws.getCallerIdentityOutput();
+new KopsIamCluster("ci", {
+    clusterName: "ci.k8s.local",
+    stateBucketName: "my-kops-state",
+    mapRoles: [{ roleArn: pulumi.interpolate\`arn:aws:iam::\${caller.accountId}:user/alice\`, username: "alice", groups: ["deployers"] }],
+});
+`;
+
 describe("consumers: the packed package in new TypeScript and JavaScript projects", function () {
     this.timeout(15 * 60 * 1000);
     const examples = readmeExamples();
@@ -131,16 +147,14 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         tsDir = path.join(dir, "typescript");
         fs.mkdirSync(tsDir);
         writeConsumerManifests(tsDir, "consumer-typescript", tarball);
+        const tsFiles = [...examples.ts.map((_, i) => (i === 0 ? "index.ts" : `example${i + 1}.ts`)), "badRoleArn.ts"];
         fs.writeFileSync(
             path.join(tsDir, "tsconfig.json"),
-            JSON.stringify(
-                { ...pulumiTemplateTsconfig, files: examples.ts.map((_, i) => (i === 0 ? "index.ts" : `example${i + 1}.ts`)) },
-                null,
-                4,
-            ),
+            JSON.stringify({ ...pulumiTemplateTsconfig, files: tsFiles }, null, 4),
         );
         fs.writeFileSync(path.join(tsDir, "Pulumi.yaml"), "name: consumer-typescript\nruntime: nodejs\n");
-        examples.ts.forEach((code, i) => fs.writeFileSync(path.join(tsDir, i === 0 ? "index.ts" : `example${i + 1}.ts`), code));
+        examples.ts.forEach((code, i) => fs.writeFileSync(path.join(tsDir, tsFiles[i]), code));
+        fs.writeFileSync(path.join(tsDir, "badRoleArn.ts"), badRoleArnProgram);
         started = Date.now();
         await runOk("npm", ["install", "--offline", "--no-audit", "--no-fund"], { cwd: tsDir, timeoutMs: 600000 });
         figures.push(`offline npm install: ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -158,8 +172,8 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
         console.log(`      figures: ${figures.join("; ")}`);
     });
 
-    it("the README has the examples these tests run: two in TypeScript, one in JavaScript", () => {
-        assert.equal(examples.ts.length, 2);
+    it("the README has the examples these tests run: three in TypeScript, one in JavaScript", () => {
+        assert.equal(examples.ts.length, 3);
         assert.equal(examples.js.length, 1);
     });
 
@@ -271,14 +285,60 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
             });
             assert.deepEqual(registrations(rendering.resources, "ci"), own);
             const outputs = rendering.outputs as Record<string, any>;
-            assert.match(outputs.deployerKubeconfig, /arn:aws:iam::111122223333:role\/ci\/Deployer/);
+            // The role ARN is built from the account lookup (the plan's placeholder account).
+            assert.match(outputs.deployerKubeconfig, /arn:aws:iam::000000000000:role\/ci\/Deployer/);
             assert.match(outputs.deployerKubeconfig, /AWS_PROFILE/);
+        });
+
+        it("TypeScript, wired to its own bucket, role and SSH key: the ConfigMap, spec patch and commands carry the resolved values", async () => {
+            const rendering = await renderProgram({
+                projectDir: tsDir,
+                program: "example2.ts",
+                project: "consumer-typescript",
+                stack: "dev",
+                config: { "aws:region": "eu-west-1" },
+            });
+            const one = (type: string, name: string) => rendering.resources.find((r) => r.type === type && r.name === name)!;
+            // The fake providers' names and ARNs for the consumer's own resources (tools/plan/fakeProviders.ts).
+            const bucket = "state-generated";
+            const roleArn = "arn:aws:iam::000000000000:role/deployer-generated";
+            const configMap = one("kubernetes:core/v1:ConfigMap", "ci-authenticator-config");
+            assert.match(configMap.plainInputs.data["config.yaml"], new RegExp(`rolearn: ${roleArn}`));
+            const spec = one("command:local:Command", "ci-kops-spec").plainInputs.environment;
+            assert.match(spec.SSH_PUBLIC_KEY, /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5/);
+            assert.equal(JSON.parse(spec.SPEC_PATCH).stateBucket, bucket);
+            for (const step of ["spec", "apply", "kubeconfig"]) {
+                assert.equal(
+                    one("command:local:Command", `ci-kops-${step}`).plainInputs.environment.STATE_STORE,
+                    `s3://${bucket}`,
+                    step,
+                );
+            }
+            // The component made no bucket of its own: the consumer's is the state store.
+            assert.deepEqual(
+                rendering.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => r.name),
+                ["state"],
+            );
+            assert.match((rendering.outputs as Record<string, string>).deployerKubeconfig, new RegExp(roleArn));
+        });
+
+        it("TypeScript, a mapRoles Output that resolves to a user's ARN: the program fails naming the argument", async () => {
+            await assert.rejects(
+                renderProgram({
+                    projectDir: tsDir,
+                    program: "badRoleArn.ts",
+                    project: "consumer-typescript",
+                    stack: "dev",
+                    config: { "aws:region": "eu-west-1" },
+                }),
+                /KopsIamCluster ci: its args have 1 problem:\n {2}- mapRoles\[0\]\.roleArn: "arn:aws:iam::000000000000:user\/alice" is not allowed: an IAM role ARN/,
+            );
         });
 
         it("TypeScript, only the authenticator with the consumer's own provider: its ConfigMap and DaemonSet through that provider", async () => {
             const rendering = await renderProgram({
                 projectDir: tsDir,
-                program: "example2.ts",
+                program: "example3.ts",
                 project: "consumer-typescript",
                 stack: "dev",
                 // The README's TypeScript example passes only the two required args: the region is the stack's.

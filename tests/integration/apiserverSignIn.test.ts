@@ -54,8 +54,8 @@ import { requireTool } from "../helpers/processes/tools";
 
 const clusterName = "apiserver.example.com";
 const stateBucket = "kops-iam-auth-apiserver-state";
-const account = "123456789012";
-const otherAccount = "012345678901";
+const account = "210987654321";
+const otherAccount = "010987654321";
 const installHint = "bash tests/setup/install-tools.sh";
 /** The server the default image runs (kOps 1.36's image, v0.6.20-eks-1-30-7); install-tools builds it beside 0.7.18. */
 const deployedServerVersion = "v0.6.20";

@@ -115,18 +115,18 @@ export const matrixRows: MatrixRow[] = [
     // The authenticator's objects on the cluster.
     {
         setting: "mapRoles",
-        value: [{ roleArn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci-deployer", groups: ["viewers"] }],
+        value: [{ roleArn: "arn:aws:iam::210987654321:role/ci/Deployer", username: "ci-deployer", groups: ["viewers"] }],
         outcome: Outcome.KubernetesObjects,
     },
     {
         setting: "mapUsers",
         value: [
-            { userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
-            { userArn: "arn:aws:iam::111122223333:user/bob", username: "bob", groups: ["viewers"] },
+            { userArn: "arn:aws:iam::210987654321:user/alice", username: "alice", groups: ["viewers"] },
+            { userArn: "arn:aws:iam::210987654321:user/bob", username: "bob", groups: ["viewers"] },
         ],
         outcome: Outcome.KubernetesObjects,
     },
-    { setting: "mapAccounts", value: ["444455556666", "777788889999"], outcome: Outcome.KubernetesObjects },
+    { setting: "mapAccounts", value: ["210987654321", "310987654321"], outcome: Outcome.KubernetesObjects },
     {
         setting: "clusterRoleBindings",
         value: [
@@ -157,6 +157,8 @@ export const matrixRows: MatrixRow[] = [
     { setting: "extraInstanceTypes", value: ["m8a.large"], outcome: Outcome.NoCloudOperation },
     // Only lets a stack map nobody; the example stack maps identities, so nothing else changes.
     { setting: "allowNoIamSignIn", value: true, outcome: Outcome.NoCloudOperation },
+    // Only lets a stack map AWS documentation's example accounts; the example stack maps none.
+    { setting: "allowExampleAccounts", value: true, outcome: Outcome.NoCloudOperation },
 ];
 
 /** `kubernetesVersion (the next minor)`: the row's name in test titles and the table. */

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { configNamespace, simpleSettings, structuredSettings } from "../../components/settings/table";
-import { parseStackSettings } from "../../components/settings/validate";
+import { ConfigError, parseStackSettings } from "../../components/settings/validate";
 import {
     endMarker,
     extractConfigReference,
@@ -103,7 +103,19 @@ describe("docs/configuration.md, the configuration reference", () => {
         const raw = Object.fromEntries(
             Object.entries(config).map(([key, value]) => [key.slice(`${configNamespace}:`.length), value]),
         );
-        const settings = parseStackSettings({ ...raw, ...required }, "eu-west-1");
+        // The example's accounts are AWS documentation's: copied as it is, it is refused, entry by entry.
+        assert.throws(
+            () => parseStackSettings({ ...raw, ...required }, "eu-west-1"),
+            (error: ConfigError) => {
+                assert.deepStrictEqual(
+                    error.problems.map((problem) => problem.split(":")[1]),
+                    ["accessRoles[1].trustedPrincipals[0]", "mapRoles[0].roleArn", "mapUsers[0].userArn", "mapAccounts[0]"],
+                );
+                assert.ok(error.problems.every((problem) => /AWS's documentation uses in its examples/.test(problem)));
+                return true;
+            },
+        );
+        const settings = parseStackSettings({ ...raw, ...required, allowExampleAccounts: true }, "eu-west-1");
         assert.deepStrictEqual(settings.mapAccounts, ["444455556666"]);
         assert.deepStrictEqual(
             settings.clusterRoleBindings.map((b) => b.group),

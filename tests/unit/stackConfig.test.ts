@@ -28,7 +28,7 @@ describe("readStackSettings", () => {
             "kops-iam-auth:createStateBucket": "false",
             "kops-iam-auth:kopsExtraFlags": '["--node-volume-size=64"]',
             "kops-iam-auth:accessRoles": JSON.stringify([{ name: "Ops", username: "ops", groups: ["ops"], requireMfa: true }]),
-            "kops-iam-auth:mapAccounts": '["444455556666"]',
+            "kops-iam-auth:mapAccounts": '["310987654321"]',
             "kops-iam-auth:clusterRoleBindings": JSON.stringify([{ group: "ops", clusterRole: "admin" }]),
             "kops-iam-auth:tags": '{"env":"prod"}',
             "other-project:nodeCount": "not ours",
@@ -46,7 +46,7 @@ describe("readStackSettings", () => {
         assert.deepStrictEqual(settings.kopsExtraFlags, ["--node-volume-size=64"]);
         assert.strictEqual(settings.awsProfile, "ops");
         assert.deepStrictEqual(settings.accessRoles, [{ name: "Ops", username: "ops", groups: ["ops"], requireMfa: true }]);
-        assert.deepStrictEqual(settings.mapAccounts, ["444455556666"]);
+        assert.deepStrictEqual(settings.mapAccounts, ["310987654321"]);
         assert.deepStrictEqual(settings.clusterRoleBindings, [{ group: "ops", clusterRole: "admin" }]);
         assert.deepStrictEqual(settings.tags, { env: "prod" });
         assert.strictEqual(settings.nodeSize, "t3.medium", "unset keys take their defaults");

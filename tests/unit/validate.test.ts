@@ -142,6 +142,7 @@ describe("parseStackSettings", () => {
                 kubeconfigTokenCommand: "aws-iam-authenticator",
                 kubeconfigAwsProfile: "",
                 allowNoIamSignIn: false,
+                allowExampleAccounts: false,
                 accessRoles: [{ name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] }],
                 mapRoles: [],
                 mapUsers: [],
@@ -729,10 +730,10 @@ describe("parseStackSettings", () => {
                 username: "developer",
                 groups: ["developers", "team:{{AccountID}}"],
                 trustedPrincipals: [
-                    "arn:aws:iam::111122223333:role/sso/Engineering",
-                    "444455556666",
-                    "arn:aws:iam::111122223333:root",
-                    "arn:aws:iam::111122223333:user/alice",
+                    "arn:aws:iam::210987654321:role/sso/Engineering",
+                    "310987654321",
+                    "arn:aws:iam::210987654321:root",
+                    "arn:aws:iam::210987654321:user/alice",
                 ],
                 requireMfa: true,
                 maxSessionDurationSeconds: 7200,
@@ -741,7 +742,7 @@ describe("parseStackSettings", () => {
             assert.deepStrictEqual(parse({ accessRoles: JSON.stringify([viewer]) }).accessRoles, [viewer]);
         });
         it("may be empty (no role is created) when another setting maps an identity", () =>
-            assert.deepStrictEqual(parse({ accessRoles: [], mapAccounts: ["111122223333"] }).accessRoles, []));
+            assert.deepStrictEqual(parse({ accessRoles: [], mapAccounts: ["210987654321"] }).accessRoles, []));
         for (const name of ["Kubernetes Admin", "a".repeat(65), "admin/role", ""]) {
             it(`reject the role name ${JSON.stringify(name)}`, () =>
                 assertRejected(
@@ -808,7 +809,7 @@ describe("parseStackSettings", () => {
                 /^kops-iam-auth:accessRoles\[0\]\.username: not set; it is required: a Kubernetes username/,
             );
         });
-        for (const principal of ["*", "arn:aws:iam::111122223333:group/admins", "11112222333"]) {
+        for (const principal of ["*", "arn:aws:iam::210987654321:group/admins", "11112222333"]) {
             it(`reject the trusted principal ${principal}`, () =>
                 assertRejected(
                     { accessRoles: [{ ...viewer, trustedPrincipals: [principal] }] },
@@ -863,20 +864,20 @@ describe("parseStackSettings", () => {
     describe("mapRoles and mapUsers", () => {
         it("accept existing roles (with an IAM path) and users; groups default to none", () => {
             const settings = parse({
-                mapRoles: '[{"roleArn":"arn:aws:iam::111122223333:role/ci/Deployer","username":"deployer"}]',
-                mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] }],
+                mapRoles: '[{"roleArn":"arn:aws:iam::210987654321:role/ci/Deployer","username":"deployer"}]',
+                mapUsers: [{ userArn: "arn:aws:iam::210987654321:user/alice", username: "alice", groups: ["viewers"] }],
             });
             assert.deepStrictEqual(settings.mapRoles, [
-                { roleArn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "deployer", groups: [] },
+                { roleArn: "arn:aws:iam::210987654321:role/ci/Deployer", username: "deployer", groups: [] },
             ]);
             assert.deepStrictEqual(settings.mapUsers, [
-                { userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
+                { userArn: "arn:aws:iam::210987654321:user/alice", username: "alice", groups: ["viewers"] },
             ]);
         });
         for (const arn of [
             "arn:aws:iam::1234:role/x",
-            "arn:aws:iam::111122223333:user/x",
-            "arn:aws:sts::111122223333:assumed-role/Dev/session",
+            "arn:aws:iam::210987654321:user/x",
+            "arn:aws:sts::210987654321:assumed-role/Dev/session",
             "Deployer",
         ]) {
             it(`mapRoles rejects ${arn}`, () =>
@@ -889,14 +890,14 @@ describe("parseStackSettings", () => {
         }
         it("mapUsers rejects a role ARN", () => {
             assertRejected(
-                { mapUsers: [{ userArn: "arn:aws:iam::111122223333:role/x", username: "u" }] },
+                { mapUsers: [{ userArn: "arn:aws:iam::210987654321:role/x", username: "u" }] },
                 "mapUsers[0].userArn",
-                '"arn:aws:iam::111122223333:role/x"',
+                '"arn:aws:iam::210987654321:role/x"',
                 "an IAM user ARN, arn:<partition>:iam::<12-digit account>:user/",
             );
         });
         it("reject a role mapped twice", () => {
-            const mapping = { roleArn: "arn:aws:iam::111122223333:role/x", username: "u" };
+            const mapping = { roleArn: "arn:aws:iam::210987654321:role/x", username: "u" };
             assertRejected(
                 { mapRoles: [mapping, { ...mapping, username: "v" }] },
                 "mapRoles[1].roleArn",
@@ -906,14 +907,14 @@ describe("parseStackSettings", () => {
         });
         it("read rolearn and userarn, aws-auth's spelling, as roleArn and userArn", () => {
             const settings = parse({
-                mapRoles: [{ rolearn: "arn:aws:iam::111122223333:role/x", username: "u" }],
-                mapUsers: [{ userarn: "arn:aws:iam::111122223333:user/y", username: "v", groups: ["g"] }],
+                mapRoles: [{ rolearn: "arn:aws:iam::210987654321:role/x", username: "u" }],
+                mapUsers: [{ userarn: "arn:aws:iam::210987654321:user/y", username: "v", groups: ["g"] }],
             });
             assert.deepStrictEqual(settings.mapRoles, [
-                { roleArn: "arn:aws:iam::111122223333:role/x", username: "u", groups: [] },
+                { roleArn: "arn:aws:iam::210987654321:role/x", username: "u", groups: [] },
             ]);
             assert.deepStrictEqual(settings.mapUsers, [
-                { userArn: "arn:aws:iam::111122223333:user/y", username: "v", groups: ["g"] },
+                { userArn: "arn:aws:iam::210987654321:user/y", username: "v", groups: ["g"] },
             ]);
         });
         it("reject an entry with both spellings, naming the field", () => {
@@ -921,19 +922,19 @@ describe("parseStackSettings", () => {
                 {
                     mapRoles: [
                         {
-                            roleArn: "arn:aws:iam::111122223333:role/x",
-                            rolearn: "arn:aws:iam::111122223333:role/z",
+                            roleArn: "arn:aws:iam::210987654321:role/x",
+                            rolearn: "arn:aws:iam::210987654321:role/z",
                             username: "u",
                         },
                     ],
                 },
                 "mapRoles[0].rolearn",
-                JSON.stringify("arn:aws:iam::111122223333:role/z"),
+                JSON.stringify("arn:aws:iam::210987654321:role/z"),
                 "roleArn is set; keep one of the two spellings",
             );
         });
         it("reject a field of neither spelling, naming the fields", () => {
-            const problems = problemsOf({ mapRoles: [{ roleARN: "arn:aws:iam::111122223333:role/x", username: "u" }] });
+            const problems = problemsOf({ mapRoles: [{ roleARN: "arn:aws:iam::210987654321:role/x", username: "u" }] });
             assert.strictEqual(problems.length, 2);
             assert.match(
                 problems[0],
@@ -943,7 +944,7 @@ describe("parseStackSettings", () => {
         });
         it("reject a system: username", () => {
             assertRejected(
-                { mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/bob", username: "system:kube-controller-manager" }] },
+                { mapUsers: [{ userArn: "arn:aws:iam::210987654321:user/bob", username: "system:kube-controller-manager" }] },
                 "mapUsers[0].username",
                 '"system:kube-controller-manager"',
                 "the reserved system: prefix",
@@ -951,11 +952,53 @@ describe("parseStackSettings", () => {
         });
     });
 
+    describe("AWS documentation's example accounts (allowExampleAccounts)", () => {
+        const documentationMappings = {
+            accessRoles: [
+                { name: "KubernetesAdmin", username: "kubernetes-admin", groups: ["system:masters"] },
+                { name: "Ops", username: "ops", groups: ["viewers"], trustedPrincipals: ["arn:aws:iam::777788889999:root"] },
+            ],
+            mapRoles: [{ roleArn: "arn:aws:iam::111122223333:role/ci/Deployer", username: "ci", groups: ["viewers"] }],
+            mapUsers: [{ userArn: "arn:aws:iam::123456789012:user/alice", username: "alice", groups: ["viewers"] }],
+            mapAccounts: ["444455556666"],
+        };
+        it("refuses each mapping and trusted principal in one, naming it and saying why", () => {
+            const problems = problemsOf(documentationMappings);
+            assert.deepStrictEqual(
+                problems.map((problem) => problem.split(": ")[0]),
+                [
+                    "kops-iam-auth:accessRoles[1].trustedPrincipals[0]",
+                    "kops-iam-auth:mapRoles[0].roleArn",
+                    "kops-iam-auth:mapUsers[0].userArn",
+                    "kops-iam-auth:mapAccounts[0]",
+                ],
+            );
+            assert.match(
+                problems[3],
+                /"444455556666" is not allowed: an identity of your own accounts: 444455556666 is an account AWS's documentation uses in its examples, .* would let whoever holds that account sign in to this cluster\. .*set allowExampleAccounts to true if the mapping is meant$/,
+            );
+        });
+        it("accepts them when allowExampleAccounts says they are meant", () => {
+            const settings = parse({ ...documentationMappings, allowExampleAccounts: "true" });
+            assert.deepStrictEqual(settings.mapAccounts, ["444455556666"]);
+            assert.strictEqual(settings.allowExampleAccounts, true);
+        });
+        it("accepts other accounts without it", () => {
+            assert.deepStrictEqual(
+                problemsOf({
+                    mapRoles: [{ roleArn: "arn:aws:iam::210987654321:role/ci/Deployer", username: "ci", groups: ["viewers"] }],
+                    mapAccounts: ["310987654321"],
+                }),
+                [],
+            );
+        });
+    });
+
     describe("mapAccounts", () => {
         it("keeps account IDs as strings, leading zeros included", () => {
-            assert.deepStrictEqual(parse({ mapAccounts: ["012345678901", "444455556666"] }).mapAccounts, [
-                "012345678901",
-                "444455556666",
+            assert.deepStrictEqual(parse({ mapAccounts: ["010987654321", "310987654321"] }).mapAccounts, [
+                "010987654321",
+                "310987654321",
             ]);
         });
         it("rejects a YAML number, asking to quote it", () => {
@@ -972,9 +1015,9 @@ describe("parseStackSettings", () => {
         }
         it("rejects an account listed twice", () => {
             assertRejected(
-                { mapAccounts: ["444455556666", "444455556666"] },
+                { mapAccounts: ["310987654321", "310987654321"] },
                 "mapAccounts[1]",
-                '"444455556666"',
+                '"310987654321"',
                 "each may appear once",
             );
         });
@@ -986,7 +1029,7 @@ describe("parseStackSettings", () => {
             assert.deepStrictEqual(
                 parse({
                     accessRoles,
-                    mapUsers: [{ userArn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["editors"] }],
+                    mapUsers: [{ userArn: "arn:aws:iam::210987654321:user/alice", username: "alice", groups: ["editors"] }],
                     clusterRoleBindings: [
                         { group: "viewers", clusterRole: "view" },
                         { group: "editors", clusterRole: "edit" },
@@ -1128,7 +1171,10 @@ describe("parseStackSettings", () => {
             ["KubernetesAdmin", "KubernetesViewer"],
         );
         assert.deepStrictEqual(settings.clusterRoleBindings, [{ group: "viewers", clusterRole: "view" }]);
-        assert.strictEqual(settings.mapUsers.length, 1);
-        assert.deepStrictEqual(settings.mapAccounts, ["444455556666"]);
+        // The example stack lets in only the roles it creates: no user or account of any other account.
+        assert.deepStrictEqual(settings.mapRoles, []);
+        assert.deepStrictEqual(settings.mapUsers, []);
+        assert.deepStrictEqual(settings.mapAccounts, []);
+        assert.ok(settings.accessRoles.every((role) => role.trustedPrincipals === undefined));
     });
 });

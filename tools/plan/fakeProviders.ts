@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseKopsCommandLine } from "../../components/core/kopsCommandLines";
 import {
-    placeholderAccountId, placeholderCertPem, placeholderExportedKubeconfig, placeholderPrivateKeyPem,
+    placeholderAccountId, placeholderCertPem, placeholderPublicKeyOpenssh, placeholderExportedKubeconfig, placeholderPrivateKeyPem,
 } from "./placeholders";
 
 /** A value marked secret the way the engine marks provider outputs (the SDK's secret signature). */
@@ -68,6 +68,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
                 privateKeyPem: secretValue(values.privateKeyPem),
                 privateKeyPemPkcs8: secretValue(values.privateKeyPem),
                 publicKeyPem: values.publicKeyPem,
+                publicKeyOpenssh: placeholderPublicKeyOpenssh,
             };
         case "tls:index/selfSignedCert:SelfSignedCert":
             return { certPem: values.certPem };

@@ -14,6 +14,10 @@ export const placeholderCertPem =
  * Stands for the authenticator's private key. It reaches only secret inputs; plan writes no secret,
  * and checks every file it writes for this text before finishing.
  */
+/** A tls.PrivateKey's publicKeyOpenssh: an ED25519 key line of the right shape (a blob of 32 bytes 0x07). */
+export const placeholderPublicKeyOpenssh =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH placeholder";
+
 export const placeholderPrivateKeyPem =
     "-----BEGIN RSA PRIVATE KEY-----\nPLAN-FAKE-PRIVATE-KEY-NEVER-WRITTEN\n-----END RSA PRIVATE KEY-----\n";
 
