@@ -357,6 +357,21 @@ const secretPatterns: Array<{ pattern: RegExp; looksLike: string; random: boolea
 
 const looksRandom = (text: string) => /[A-Z]/.test(text) && /[a-z]/.test(text) && /\d/.test(text);
 
+/**
+ * What the first part of `text` that looks like a secret looks like ("an AWS secret access key"), or
+ * undefined when no part does: the rule for refusing a value that would be kept in plain text.
+ */
+export function secretLookalike(text: string): string | undefined {
+    for (const { pattern, looksLike, random } of secretPatterns) {
+        for (const [match] of text.matchAll(pattern)) {
+            if (!random || looksRandom(match)) {
+                return looksLike;
+            }
+        }
+    }
+    return undefined;
+}
+
 /** `text` with every part that looks like a secret replaced by `[redacted: it looks like ...]`. */
 export function redactSecrets(text: string): string {
     return secretPatterns.reduce(

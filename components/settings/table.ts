@@ -7,7 +7,7 @@ import { kopsIamClusterDefaults } from "../core/defaults";
 import { TokenCommand, ClusterTopology, HookRunner } from "../core/types";
 import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../core/extraFlags";
 import { isDurationWithin, kopsDurationRules } from "../core/durations";
-import { instanceTypeAccepted } from "../core/instanceTypes";
+import { instanceTypeAccepted, unknownInstanceTypeReason } from "../core/instanceTypes";
 import {
     bucketNameAccepted,
     clusterNameAccepted,
@@ -127,7 +127,8 @@ export const simpleSettings = {
         type: "string",
         default: kopsIamClusterDefaults.nodeSize,
         accepted: instanceTypeAccepted,
-        check: isInstanceTypeShape,
+        // A typo of a known type (m5large) is told so; the type's existence is checked with extraInstanceTypes (validate.ts).
+        check: (value) => isInstanceTypeShape(value) || unknownInstanceTypeReason(value),
     },
     controlPlaneCount: {
         type: "integer",
@@ -139,7 +140,8 @@ export const simpleSettings = {
         type: "string",
         default: kopsIamClusterDefaults.controlPlaneSize,
         accepted: instanceTypeAccepted,
-        check: isInstanceTypeShape,
+        // A typo of a known type (m5large) is told so; the type's existence is checked with extraInstanceTypes (validate.ts).
+        check: (value) => isInstanceTypeShape(value) || unknownInstanceTypeReason(value),
     },
     extraInstanceTypes: {
         type: "array",

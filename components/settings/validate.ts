@@ -17,7 +17,7 @@ import { renderTrustPolicy } from "../aws/policies";
 import { mapsNoIdentity, noIdentityReason } from "../authenticator/signInReach";
 import { defaultAccessRoles } from "../core/defaults";
 import { AccessRole, RoleMapping, UserMapping } from "../core/mappings";
-import { instanceTypeAccepted, isKnownInstanceType, similarInstanceTypes } from "../core/instanceTypes";
+import { isKnownInstanceType, unknownInstanceTypeReason } from "../core/instanceTypes";
 import {
     accountIdPattern,
     cpuCores,
@@ -35,6 +35,7 @@ import {
     regionAccepted,
     roleArnPattern,
     rootArnPattern,
+    secretLookalike,
     tagCountAccepted,
     tagKeyAccepted,
     tagValueAccepted,
@@ -58,6 +59,7 @@ import {
     ValidationContext,
 } from "./table";
 import { ResolvedKopsIamClusterArgs } from "./args";
+import { didYouMean } from "../core/suggestions";
 import { ClusterTopology, HookRunner, TokenCommand } from "../core/types";
 
 /**
@@ -112,8 +114,20 @@ class ProblemList {
         return this.namespace === "";
     }
 
+    /** Paths refused because their value looks like a credential: said once, other rules say no more of them. */
+    private readonly secretLooking = new Set<string>();
+
+    /** `key`'s value (a string at that path) looks like `looksLike`, a credential: refused, the value not shown. */
+    rejectSecretLooking(key: string, value: string, looksLike: string): void {
+        this.reject(key, value, secretLookalikeReason(looksLike));
+        this.secretLooking.add(key);
+    }
+
     /** `key` is a project key (with a path inside it, like `accessRoles[0].name`). */
     reject(key: string, value: unknown, accepted: string): void {
+        if (this.secretLooking.has(key)) {
+            return;
+        }
         if (this.secretKeys.has(/^[^.[]*/.exec(key)![0])) {
             // What is accepted may quote the value (an ARN rewritten, an account ID found in it).
             const scrubbed = typeof value === "string" && value !== "" ? accepted.split(value).join("[secret]") : accepted;
@@ -296,7 +310,7 @@ function readEntry(
     const entry = withCamelCaseArnField(key, path, raw as Record<string, unknown>, problems);
     for (const field of Object.keys(entry)) {
         if (!(field in fields)) {
-            problems.reject(`${path}.${field}`, entry[field], `no such field; ${shape}`);
+            problems.reject(`${path}.${field}`, entry[field], `no such field${didYouMean(field, Object.keys(fields))}; ${shape}`);
         }
     }
     for (const [field, { required, accepted }] of Object.entries(fields)) {
@@ -674,6 +688,38 @@ function grantedIdentities(
     ];
 }
 
+/**
+ * Why a value that looks like a credential is refused in any setting that is not a Pulumi secret: every
+ * setting is kept in plain text in the stack's state, and many land in kubeconfigs, outputs, ConfigMaps
+ * and command lines too (kubeconfigAwsProfile is written into every user kubeconfig). The message shows
+ * what it looks like, never the value (show() redacts it).
+ */
+function secretLookalikeReason(looksLike: string): string {
+    return (
+        `not a credential: it looks like ${looksLike}, and this setting is kept in plain text (the stack's state, ` +
+        "and kubeconfigs, outputs, ConfigMaps or command lines where it is used); a credential belongs in AWS's " +
+        "credential files or a Pulumi secret, never in a setting"
+    );
+}
+
+/** Every string in `value` (a setting's raw value at `path`) that looks like a secret: its path, the string, what it looks like. */
+function secretLookingStrings(path: string, value: unknown): Array<[path: string, value: string, looksLike: string]> {
+    if (typeof value === "string") {
+        const looksLike = secretLookalike(value);
+        return looksLike === undefined ? [] : [[path, value, looksLike]];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap((item, index) => secretLookingStrings(`${path}[${index}]`, item));
+    }
+    if (typeof value === "object" && value !== null) {
+        // Tags are named as parseTags names them (tags["Team"]); fields of list entries as mapRoles[0].username.
+        return Object.entries(value).flatMap(([field, item]) =>
+            secretLookingStrings(path === "tags" ? `tags[${show(field)}]` : `${path}.${field}`, item),
+        );
+    }
+    return [];
+}
+
 /** How parseStackSettings reads a set of settings. */
 export interface ParseOptions {
     /** aws:profile (a program's awsProfile). */
@@ -703,14 +749,33 @@ export function parseStackSettings(
     const deferred = options.deferred ?? new Set<string>();
     const problems = new ProblemList(options.namespace ?? configNamespace, options.secretKeys);
     const knownKeys = new Set<string>([...Object.keys(simpleSettings), ...Object.keys(structuredSettings)]);
+    // A program passes aws:region and aws:profile as args too: a misspelling of them is suggested.
+    const suggested = problems.forArgs ? [...knownKeys, "region", "awsProfile"] : knownKeys;
     for (const key of Object.keys(raw)) {
         if (!knownKeys.has(key)) {
-            problems.reject(key, raw[key], "no such setting; see the configuration reference, docs/configuration.md");
+            problems.reject(
+                key,
+                raw[key],
+                `no such setting${didYouMean(key, suggested)}; see the configuration reference, docs/configuration.md`,
+            );
         }
     }
 
     // A stack sets them as aws:region and aws:profile; a program passes them as args (no namespace).
     const [regionKey, profileKey] = problems.forArgs ? ["region", "awsProfile"] : ["aws:region", "aws:profile"];
+    for (const key of Object.keys(raw)) {
+        if (knownKeys.has(key) && !deferred.has(key) && !options.secretKeys?.has(key)) {
+            // Structured settings from `pulumi config` are JSON text: the path names the entry inside.
+            const value = typeof raw[key] === "string" && key in structuredSettings ? parseJson(raw[key]) : raw[key];
+            for (const [path, text, looksLike] of secretLookingStrings(key, value)) {
+                problems.rejectSecretLooking(path, text, looksLike);
+            }
+        }
+    }
+    const profileLooksLike = options.awsProfile === undefined ? undefined : secretLookalike(options.awsProfile);
+    if (profileLooksLike !== undefined) {
+        problems.rejectQualified(profileKey, options.awsProfile, secretLookalikeReason(profileLooksLike));
+    }
     if (region === undefined || region === "") {
         problems.problems.push(
             `${regionKey}: not set; it is required: the AWS region of the cluster, like eu-west-1. ` +
@@ -756,14 +821,7 @@ export function parseStackSettings(
             values.extraInstanceTypes !== undefined &&
             !isKnownInstanceType(type, values.extraInstanceTypes)
         ) {
-            const similar = similarInstanceTypes(type);
-            problems.reject(
-                key,
-                type,
-                `${instanceTypeAccepted}. kOps does not know ${type}` +
-                    (similar.length > 0 ? ` (known types like it: ${similar.join(", ")})` : "") +
-                    `; if EC2 has it, add it to extraInstanceTypes: pulumi config set --path 'extraInstanceTypes[0]' ${type}`,
-            );
+            problems.reject(key, type, unknownInstanceTypeReason(type));
         }
     }
     if (values.stateBucketForceDestroy === true && values.createStateBucket === false) {

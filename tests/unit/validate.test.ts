@@ -405,7 +405,9 @@ describe("parseStackSettings", () => {
             // A private key pasted by mistake is not echoed (issue 17).
             const shown =
                 why === "a private key" ? '"[redacted: it looks like a private key, 35 characters]"' : JSON.stringify(line);
-            it(`rejects ${why}`, () => assertRejected({ sshPublicKey: line }, "sshPublicKey", shown, accepted));
+            // ...and is refused as what it is: a credential, in a setting kept in plain text.
+            const reason = why === "a private key" ? "not a credential: it looks like a private key" : accepted;
+            it(`rejects ${why}`, () => assertRejected({ sshPublicKey: line }, "sshPublicKey", shown, reason));
         }
     });
 
@@ -938,7 +940,7 @@ describe("parseStackSettings", () => {
             assert.strictEqual(problems.length, 2);
             assert.match(
                 problems[0],
-                /^kops-iam-auth:mapRoles\[0\]\.roleARN: .* no such field; an object with the fields roleArn, username, groups/,
+                /^kops-iam-auth:mapRoles\[0\]\.roleARN: .* no such field \(did you mean roleArn\?\); an object with the fields roleArn, username, groups/,
             );
             assert.match(problems[1], /^kops-iam-auth:mapRoles\[0\]\.roleArn: not set/);
         });
