@@ -11,7 +11,9 @@ import { checkedKopsIamClusterArgs, KopsIamClusterSettings } from "./settings/pr
 
 export type { KopsIamClusterArgs } from "./settings/args";
 import { checkedKopsClusterSettings, clusterOwnerOf, KopsCluster, KopsClusterSettingsArgs } from "./kops/cluster";
-import { identityKey } from "./core/identityRules";
+import { identityKey, roleArnWithoutPath } from "./core/identityRules";
+import { IdentityMappings } from "./core/mappings";
+import { rolePathWarning } from "./authenticator/configFile";
 import { renderUserKubeconfig } from "./authenticator/userKubeconfig";
 import { renderNextSteps } from "./authenticator/nextSteps";
 import { AuthenticatorPki } from "./authenticator/pki";
@@ -63,6 +65,30 @@ function kopsClusterName(name: string): string {
 /** The warning about who signs in (nobody, or nobody with rights), once the mappings are known. */
 function warnAboutSignIn(settings: KopsIamClusterSettings, parent: pulumi.Resource): void {
     pulumi.output(settings.signInWarning).apply((warning) => warning && pulumi.log.warn(warning, parent));
+}
+
+/**
+ * A warning per mapRoles entry whose role ARN has an IAM path (config.yaml maps it without), naming the
+ * entry as the args do: the authenticator, which gets the created roles first, would count them too
+ * (iamAuthenticator() hands it the ARNs without their paths, so that it does not warn again).
+ */
+function warnAboutRolePaths(settings: KopsIamClusterSettings, parent: pulumi.Resource): void {
+    const mapRoles = pulumi.output(settings.mapRoles);
+    pulumi.all([pulumi.unsecret(mapRoles), pulumi.isSecret(mapRoles)]).apply(([roles, secret]) =>
+        roles.forEach((mapping, index) => {
+            if (roleArnWithoutPath(mapping.roleArn) !== mapping.roleArn) {
+                pulumi.log.warn(rolePathWarning(`mapRoles[${index}]`, mapping.roleArn, secret), parent);
+            }
+        }),
+    );
+}
+
+/** The mappings with role ARNs as config.yaml maps them: without IAM paths (warnAboutRolePaths said so). */
+function withoutRolePaths(mappings: IdentityMappings): IdentityMappings {
+    return {
+        ...mappings,
+        mapRoles: mappings.mapRoles.map((mapping) => ({ ...mapping, roleArn: roleArnWithoutPath(mapping.roleArn) })),
+    };
 }
 
 /** The authenticator's certificate, key and webhook kubeconfig. */
@@ -180,7 +206,7 @@ function iamAuthenticator(
         {
             provider,
             clusterId: settings.clusterName,
-            mappings: roles.mappings,
+            mappings: roles.mappings.apply(withoutRolePaths),
             image: settings.authenticatorImage,
             uid: settings.authenticatorUid,
             resources: authenticatorResources(settings),
@@ -355,6 +381,7 @@ export class KopsIamCluster extends pulumi.ComponentResource {
         // Secret Outputs among the args stay secret in the recorded inputs.
         super("kops-iam-auth:index:KopsIamCluster", name, args, opts);
         warnAboutSignIn(settings, this);
+        warnAboutRolePaths(settings, this);
         const pki = authenticatorPki(name, settings, this);
         const stateStore = kopsStateStore(name, settings, pki, this);
         const roles = accessRoles(name, settings, this);

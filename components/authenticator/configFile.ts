@@ -77,6 +77,18 @@ function usernameAndGroupProblems(setting: string, mapping: { username: unknown;
 }
 
 /**
+ * The warning for a mapped role ARN with an IAM path, which config.yaml maps without it. `setting` names
+ * the entry as its owner wrote it (`mapRoles[0]`); `secret`: the ARN is a Pulumi secret and is not shown.
+ */
+export function rolePathWarning(setting: string, roleArn: string, secret = false): string {
+    return (
+        `${setting}.roleArn ${secret ? "(a secret)" : roleArn} has an IAM path; config.yaml maps ` +
+        `${secret ? "it without the path" : roleArnWithoutPath(roleArn)}, ` +
+        "because the authenticator matches role sessions by role name only (their ARN has no path)"
+    );
+}
+
+/**
  * Validates the mappings and returns them as the server needs them (role ARNs without IAM path),
  * with a warning per stripped path. Every problem is reported at once, in one Error.
  */
@@ -101,10 +113,7 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
         }
         const roleArn = roleArnWithoutPath(mapping.roleArn);
         if (parsed.path.length > 0) {
-            warnings.push(
-                `${setting}.roleArn ${mapping.roleArn} has an IAM path; config.yaml maps ${roleArn}, ` +
-                    "because the authenticator matches role sessions by role name only (their ARN has no path)",
-            );
+            warnings.push(rolePathWarning(setting, mapping.roleArn));
         }
         identities.push({ label: `${setting}.roleArn`, kind: "role", value: mapping.roleArn });
         return { roleArn, username: mapping.username, groups: mapping.groups };

@@ -872,4 +872,38 @@ describe("KopsIamCluster: who can still sign in (issue 17)", () => {
         const { warnings } = await construct(defaultSettings);
         assert.deepStrictEqual(warnings, []);
     });
+
+    // The authenticator gets the created roles first: the user's mapRoles[0] is its mapRoles[2] here.
+    const pathedMapRoles = {
+        accessRoles: [
+            ...defaultSettings.accessRoles,
+            { name: "KubernetesViewer", username: "viewer", groups: ["viewers"] },
+        ],
+        mapRoles: [{ roleArn: "arn:aws:iam::210987654321:role/team/Deployer", username: "deployer", groups: ["deployers"] }],
+    };
+
+    it("a mapRoles ARN with an IAM path: one warning, naming the entry as the user wrote it", async () => {
+        const { warnings, mocks } = await construct({ ...defaultSettings, ...pathedMapRoles });
+        assert.deepStrictEqual(warnings, [
+            "mapRoles[0].roleArn arn:aws:iam::210987654321:role/team/Deployer has an IAM path; config.yaml maps " +
+                "arn:aws:iam::210987654321:role/Deployer, because the authenticator matches role sessions by role " +
+                "name only (their ARN has no path)",
+        ]);
+        const config = YAML.parse(mocks.byType(configMapType)[0].plainInputs.data["config.yaml"]);
+        assert.deepStrictEqual(
+            config.server.mapRoles.map((m: { rolearn: string }) => m.rolearn.replace(/^.*:role\//, "")),
+            ["KubernetesAdmin", "KubernetesViewer", "Deployer"],
+        );
+    });
+
+    it("a secret mapRoles with an IAM path: the warning names the entry, not the ARN", async () => {
+        const { warnings } = await construct({
+            ...defaultSettings,
+            ...pathedMapRoles,
+            mapRoles: pulumi.secret(pathedMapRoles.mapRoles),
+        });
+        assert.strictEqual(warnings.length, 1, warnings.join("\n"));
+        assert.match(warnings[0], /^mapRoles\[0\]\.roleArn \(a secret\) has an IAM path/);
+        assert.ok(!warnings[0].includes("Deployer"), warnings[0]);
+    });
 });
