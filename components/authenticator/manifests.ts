@@ -3,7 +3,7 @@
 // mapped groups. Modelled on upstream's deploy/example.yaml and kOps' authentication.aws addon,
 // with the choices explained where they differ.
 import { createHash } from "crypto";
-import { cpuCores, isAuthenticatorUid, isPinnedImage, memoryBytes, pinnedImageAccepted } from "../core/rules";
+import { cpuCores, isAuthenticatorUid, isPinnedImage, memoryBytes, pinnedImageAccepted, redactSecrets } from "../core/rules";
 import { authenticatorPort } from "./webhookKubeconfig";
 import { AuthenticatorResourceOverrides, AuthenticatorResources } from "../core/types";
 import { defaultAuthenticatorImage, defaultAuthenticatorResources, defaultAuthenticatorUid } from "../core/defaults";
@@ -91,7 +91,7 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
         }
     }
     if (problems.length > 0) {
-        throw new Error(`aws-iam-authenticator resources are invalid:\n  - ${problems.join("\n  - ")}`);
+        throw new Error(redactSecrets(`aws-iam-authenticator resources are invalid:\n  - ${problems.join("\n  - ")}`));
     }
     return resolved;
 }
@@ -100,8 +100,10 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
 export function checkAuthenticatorImage(image: string): string {
     if (!isPinnedImage(image)) {
         throw new Error(
-            `aws-iam-authenticator image is ${JSON.stringify(image)}; it must be ${pinnedImageAccepted}, ` +
-                `like ${defaultAuthenticatorImage}`,
+            redactSecrets(
+                `aws-iam-authenticator image is ${JSON.stringify(image)}; it must be ${pinnedImageAccepted}, ` +
+                    `like ${defaultAuthenticatorImage}`,
+            ),
         );
     }
     return image;
@@ -256,7 +258,7 @@ export function renderClusterRoleBindings(bindings: GroupClusterRoleBinding[]) {
         names.add(name);
     });
     if (problems.length > 0) {
-        throw new Error(`aws-iam-authenticator ClusterRoleBindings are invalid:\n  - ${problems.join("\n  - ")}`);
+        throw new Error(redactSecrets(`aws-iam-authenticator ClusterRoleBindings are invalid:\n  - ${problems.join("\n  - ")}`));
     }
     return bindings.map((binding) => ({
         apiVersion: "rbac.authorization.k8s.io/v1",

@@ -2,7 +2,15 @@
 // an STS GetCallerIdentity request for the cluster ID as that role, and the authenticator on the
 // control plane verifies it. The file holds no secret: the credentials stay in the user's AWS setup.
 import * as YAML from "yaml";
-import { clusterNameAccepted, isClusterName, isRegion, regionAccepted, roleArnPattern } from "../core/rules";
+import {
+    clusterNameAccepted,
+    isClusterName,
+    isRegion,
+    redactSecrets,
+    regionAccepted,
+    roleArnPattern,
+    secretLookalike,
+} from "../core/rules";
 import { iamArnParts } from "../core/identityRules";
 import { TokenCommand } from "../core/types";
 
@@ -114,6 +122,12 @@ function checkUserKubeconfigArgs(args: UserKubeconfigArgs): void {
     }
     if (args.awsProfile !== undefined && (typeof args.awsProfile !== "string" || args.awsProfile.trim() === "")) {
         problems.push(`awsProfile is ${describe(args.awsProfile)}; it must be a profile name or left unset`);
+    } else if (typeof args.awsProfile === "string" && secretLookalike(args.awsProfile) !== undefined) {
+        // The kubeconfig names the profile in plain text: a key pasted here would be written out with it.
+        problems.push(
+            `awsProfile looks like ${secretLookalike(args.awsProfile)}; it must be a profile name (from ~/.aws/config), ` +
+                "not a credential, which the kubeconfig would hold in plain text",
+        );
     }
     if (args.tokenCommand !== undefined && !(Object.values(TokenCommand) as unknown[]).includes(args.tokenCommand)) {
         problems.push(`tokenCommand is ${describe(args.tokenCommand)}; it must be "aws-iam-authenticator" or "aws"`);
@@ -122,7 +136,7 @@ function checkUserKubeconfigArgs(args: UserKubeconfigArgs): void {
         problems.push(`region is ${describe(args.region)}; it must be ${regionAccepted}, or left unset`);
     }
     if (problems.length > 0) {
-        throw new Error(`user kubeconfig settings are invalid:\n  - ${problems.join("\n  - ")}`);
+        throw new Error(redactSecrets(`user kubeconfig settings are invalid:\n  - ${problems.join("\n  - ")}`));
     }
 }
 

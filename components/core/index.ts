@@ -3,6 +3,7 @@
 // folders (authenticator/, aws/, kops/), the recipe (kopsIamCluster.ts) and the stack config
 // (config/) all check a value, or fall back to a default, with the same definition.
 //   rules.ts, durations.ts, instanceTypes.ts   what each value accepts, with the words errors use
+//   suggestions.ts                            "did you mean": the known word closest to a refused one
 //   identityRules.ts, extraFlags.ts           IAM identities, and which extra kops flags may pass
 //   updateRules.ts, immutableGuard.ts         which changes a running stack refuses, at preview
 //   defaults.ts, types.ts, mappings.ts        every default; the public enums and shared types

@@ -345,14 +345,15 @@ const secretPatterns: Array<{ pattern: RegExp; looksLike: string; random: boolea
     // Access key IDs (long-term AKIA, temporary ASIA): 20 upper-case letters and digits.
     { pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])/g, looksLike: "an AWS access key ID", random: false },
     // Session tokens and other long base64 credentials (SSH public key blobs start with AAAA and are not
-    // secret). Not after a colon: the resource part of an ARN (role/team/Name) is no secret.
+    // secret). Not after a colon: the resource part of an ARN (role/team/Name) is no secret. After an
+    // equals sign, yes: a flag or variable (--x=<key>, AWS_SECRET_ACCESS_KEY=<key>) is how one is pasted.
     {
-        pattern: /(?<![A-Za-z0-9+/=:])(?!AAAA)[A-Za-z0-9+/]{100,}={0,2}(?![A-Za-z0-9+/=])/g,
+        pattern: /(?<![A-Za-z0-9+/:])(?!AAAA)[A-Za-z0-9+/]{100,}={0,2}(?![A-Za-z0-9+/=])/g,
         looksLike: "a session token or another credential",
         random: true,
     },
     // Secret access keys: 40 base64 characters.
-    { pattern: /(?<![A-Za-z0-9+/=:])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g, looksLike: "an AWS secret access key", random: true },
+    { pattern: /(?<![A-Za-z0-9+/:])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g, looksLike: "an AWS secret access key", random: true },
 ];
 
 const looksRandom = (text: string) => /[A-Z]/.test(text) && /[a-z]/.test(text) && /\d/.test(text);

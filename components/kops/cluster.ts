@@ -16,7 +16,7 @@ import {
     withSpecRevision,
 } from "./commandEnvironment";
 import { goDurationSeconds, isDurationWithin, kopsDurationRules } from "../core/durations";
-import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../core/rules";
+import { isRegion, isZoneOf, redactSecrets, regionAccepted, zoneOfAccepted } from "../core/rules";
 import { AdminCredentialRenewal } from "./adminCredential";
 import { kopsExtraFlagsProblems } from "../core/extraFlags";
 import { kopsClusterDefaults, defaultKopsCommandTimeouts, KopsCommandTimeouts } from "../core/defaults";
@@ -499,6 +499,7 @@ function checkComponentSettings(
         }
     }
     if (problems.length > 0) {
-        throw new Error(`KopsCluster ${name} (cluster ${s.clusterName}): ${problems.join("; ")}`);
+        // Values are shown (extraFlags' values among them): a part that looks like a secret is not.
+        throw new Error(redactSecrets(`KopsCluster ${name} (cluster ${s.clusterName}): ${problems.join("; ")}`));
     }
 }

@@ -875,10 +875,7 @@ describe("KopsIamCluster: who can still sign in (issue 17)", () => {
 
     // The authenticator gets the created roles first: the user's mapRoles[0] is its mapRoles[2] here.
     const pathedMapRoles = {
-        accessRoles: [
-            ...defaultSettings.accessRoles,
-            { name: "KubernetesViewer", username: "viewer", groups: ["viewers"] },
-        ],
+        accessRoles: [...defaultSettings.accessRoles, { name: "KubernetesViewer", username: "viewer", groups: ["viewers"] }],
         mapRoles: [{ roleArn: "arn:aws:iam::210987654321:role/team/Deployer", username: "deployer", groups: ["deployers"] }],
     };
 
