@@ -114,20 +114,18 @@ class ProblemList {
         return this.namespace === "";
     }
 
-    /** Paths refused because their value looks like a credential: said once, other rules say no more of them. */
-    private readonly secretLooking = new Set<string>();
-
-    /** `key`'s value (a string at that path) looks like `looksLike`, a credential: refused, the value not shown. */
+    /**
+     * `key`'s value (a string at that path) looks like `looksLike`, a credential: refused, the value not
+     * shown, in place of what other rules said of that path (the credential is what to fix).
+     */
     rejectSecretLooking(key: string, value: string, looksLike: string): void {
+        const prefix = `${this.qualified(key)}: `;
+        this.problems.splice(0, this.problems.length, ...this.problems.filter((problem) => !problem.startsWith(prefix)));
         this.reject(key, value, secretLookalikeReason(looksLike));
-        this.secretLooking.add(key);
     }
 
     /** `key` is a project key (with a path inside it, like `accessRoles[0].name`). */
     reject(key: string, value: unknown, accepted: string): void {
-        if (this.secretLooking.has(key)) {
-            return;
-        }
         if (this.secretKeys.has(/^[^.[]*/.exec(key)![0])) {
             // What is accepted may quote the value (an ARN rewritten, an account ID found in it).
             const scrubbed = typeof value === "string" && value !== "" ? accepted.split(value).join("[secret]") : accepted;
@@ -763,19 +761,7 @@ export function parseStackSettings(
 
     // A stack sets them as aws:region and aws:profile; a program passes them as args (no namespace).
     const [regionKey, profileKey] = problems.forArgs ? ["region", "awsProfile"] : ["aws:region", "aws:profile"];
-    for (const key of Object.keys(raw)) {
-        if (knownKeys.has(key) && !deferred.has(key) && !options.secretKeys?.has(key)) {
-            // Structured settings from `pulumi config` are JSON text: the path names the entry inside.
-            const value = typeof raw[key] === "string" && key in structuredSettings ? parseJson(raw[key]) : raw[key];
-            for (const [path, text, looksLike] of secretLookingStrings(key, value)) {
-                problems.rejectSecretLooking(path, text, looksLike);
-            }
-        }
-    }
-    const profileLooksLike = options.awsProfile === undefined ? undefined : secretLookalike(options.awsProfile);
-    if (profileLooksLike !== undefined) {
-        problems.rejectQualified(profileKey, options.awsProfile, secretLookalikeReason(profileLooksLike));
-    }
+
     if (region === undefined || region === "") {
         problems.problems.push(
             `${regionKey}: not set; it is required: the AWS region of the cluster, like eu-west-1. ` +
@@ -786,7 +772,10 @@ export function parseStackSettings(
         problems.rejectQualified(regionKey, region, regionAccepted);
     }
     const context: ValidationContext = { region: isRegion(region) ? region : undefined };
-    if (options.awsProfile !== undefined && options.awsProfile !== "" && !/^\S+$/.test(options.awsProfile)) {
+    const profileLooksLike = options.awsProfile === undefined ? undefined : secretLookalike(options.awsProfile);
+    if (profileLooksLike !== undefined) {
+        problems.rejectQualified(profileKey, options.awsProfile, secretLookalikeReason(profileLooksLike));
+    } else if (options.awsProfile !== undefined && options.awsProfile !== "" && !/^\S+$/.test(options.awsProfile)) {
         problems.rejectQualified(profileKey, options.awsProfile, "an AWS profile name without whitespace");
     }
 
@@ -872,6 +861,17 @@ export function parseStackSettings(
             : undefined;
     const clusterRoleBindings = parseClusterRoleBindings(raw.clusterRoleBindings, grantedGroups, problems);
     const tags = deferred.has("tags") ? undefined : parseTags(raw.tags, problems);
+
+    // Last, so that a credential pasted into a setting is said to be one, in place of what the setting's rules said.
+    for (const key of Object.keys(raw)) {
+        if (knownKeys.has(key) && !deferred.has(key) && !options.secretKeys?.has(key)) {
+            // Structured settings from `pulumi config` are JSON text: the path names the entry inside.
+            const value = typeof raw[key] === "string" && key in structuredSettings ? parseJson(raw[key]) : raw[key];
+            for (const [path, text, looksLike] of secretLookingStrings(key, value)) {
+                problems.rejectSecretLooking(path, text, looksLike);
+            }
+        }
+    }
 
     if (problems.problems.length > 0) {
         throw new ConfigError(problems.problems);
