@@ -1,7 +1,7 @@
 // Settings a running stack cannot change (or not that way), one rule each: why, and what to do
 // instead. Apart from the value rules (rules.ts): a value can be valid and still not be a valid
 // change. A change is refused before anything runs, at preview (immutableGuard.ts).
-import { kubernetesMinor, redactSecrets } from "./rules";
+import { kubernetesMinor } from "./rules";
 import { ClusterTopology } from "./types";
 
 /**
@@ -186,11 +186,8 @@ export function describeImmutableChanges(
             return [];
         }
         const show = rule.show ?? ((value: unknown) => (Array.isArray(value) ? `[${value.join(", ")}]` : JSON.stringify(value)));
-        // Both values are shown: a part that looks like a secret (an extra flag's value) is not.
         return [
-            redactSecrets(
-                `${rule.label ?? setting} cannot change from ${show(old)} to ${show(wanted)}: ${refusal.why}. ${refusal.instead}`,
-            ),
+            `${rule.label ?? setting} cannot change from ${show(old)} to ${show(wanted)}: ${refusal.why}. ${refusal.instead}`,
         ];
     });
 }
