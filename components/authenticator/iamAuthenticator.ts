@@ -1,4 +1,5 @@
-// aws-iam-authenticator on a running cluster: the ConfigMap with the identity mappings, the
+// aws-iam-authenticator on a running cluster: the ConfigMap with config.yaml and the identity
+// mappings (mappings.json, which the running servers reload: no restart for a mapping change), the
 // DaemonSet on the control-plane nodes, and optional ClusterRoleBindings for mapped groups. It
 // needs only a Kubernetes provider, so it also serves a kOps cluster made elsewhere, as long as its
 // control-plane nodes have cert.pem/key.pem in /srv/kubernetes/aws-iam-authenticator/ and the
@@ -50,8 +51,10 @@ export class IamAuthenticator extends pulumi.ComponentResource {
     public readonly configMapName: pulumi.Output<string>;
     /** `aws-iam-authenticator` (in kube-system). */
     public readonly daemonSetName: pulumi.Output<string>;
-    /** The config.yaml the server reads: clusterID and the canonical mappings. */
+    /** The config.yaml the server reads at start: clusterID and the DynamicFile backend. */
     public readonly configYaml: pulumi.Output<string>;
+    /** The mappings.json the server watches: the canonical mappings. */
+    public readonly mappingsJson: pulumi.Output<string>;
 
     constructor(name: string, args: IamAuthenticatorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kops-iam-auth:index:IamAuthenticator", name, args, opts);
@@ -66,20 +69,23 @@ export class IamAuthenticator extends pulumi.ComponentResource {
         for (const warning of unknownClusterRoleWarnings(args.clusterRoleBindings ?? [])) {
             pulumi.log.warn(warning, this);
         }
-        this.configYaml = pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
-            const rendered = renderAuthenticatorConfig(clusterId, mappings);
-            for (const warning of rendered.warnings) {
+        const rendered = pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
+            const files = renderAuthenticatorConfig(clusterId, mappings);
+            for (const warning of files.warnings) {
                 pulumi.log.warn(warning, this);
             }
-            return rendered.configYaml;
+            return files;
         });
+        this.configYaml = rendered.configYaml;
+        this.mappingsJson = rendered.mappingsJson;
+        // Of config.yaml only: a mapping change updates the ConfigMap and leaves the pods running.
         const daemonSetObject = renderAuthenticatorDaemonSet({
             configChecksum: this.configYaml.apply(configChecksum),
             image: args.image,
             uid: args.uid,
             resources: args.resources,
         });
-        const configMapObject = renderAuthenticatorConfigMap({ configYaml: this.configYaml });
+        const configMapObject = renderAuthenticatorConfigMap({ configYaml: this.configYaml, mappingsJson: this.mappingsJson });
 
         // The names are fixed (the DaemonSet mounts the ConfigMap by name; other tools look for
         // them), so a replacement must delete the old object first.
@@ -120,6 +126,7 @@ export class IamAuthenticator extends pulumi.ComponentResource {
             configMapName: this.configMapName,
             daemonSetName: this.daemonSetName,
             configYaml: this.configYaml,
+            mappingsJson: this.mappingsJson,
         });
     }
 }

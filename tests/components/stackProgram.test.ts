@@ -172,8 +172,7 @@ describe("index.ts with Pulumi.dev.yaml", () => {
     });
 
     it("the stack file's mappings, bindings and tags reach their resources", () => {
-        const configYaml = mocks.one("kubernetes:core/v1:ConfigMap").plainInputs.data["config.yaml"];
-        const server = YAML.parse(configYaml).server;
+        const server = JSON.parse(mocks.one("kubernetes:core/v1:ConfigMap").plainInputs.data["mappings.json"]);
         assert.deepStrictEqual(server.mapUsers, [
             { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
         ]);
