@@ -110,7 +110,7 @@ describe("npm run plan", function () {
             const webhook = fs.readFileSync(path.join(dir, "kubeconfigs/webhook.yaml"), "utf8");
             assert.deepStrictEqual(YAML.parse(patch.webhookKubeconfig), YAML.parse(webhook));
             const configMap = YAML.parse(fs.readFileSync(path.join(dir, "authenticator/configmap.yaml"), "utf8"));
-            assert.deepStrictEqual(YAML.parse(configMap.data["config.yaml"]).server.mapAccounts, ["444455556666"]);
+            assert.deepStrictEqual(JSON.parse(configMap.data["mappings.json"]).mapAccounts, ["444455556666"]);
             const outputs = JSON.parse(fs.readFileSync(path.join(dir, "stack-outputs.json"), "utf8"));
             assert.deepStrictEqual(Object.keys(outputs).sort(), ["clusterName", "kubeconfigs", "nextSteps", "roleArns", "stateStoreUrl"]);
             assert.strictEqual(outputs.kubeconfigs.KubernetesAdmin, fs.readFileSync(path.join(dir, "kubeconfigs/KubernetesAdmin.yaml"), "utf8")
