@@ -343,7 +343,7 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         });
     }
 
-    it("a real token for the role given with an IAM path (config.yaml has it without): authenticated, the session-name template filled in", async () => {
+    it("a real token for the role given with an IAM path (mappings.json has it without): authenticated, the session-name template filled in", async () => {
         const answer = await reviewThroughWebhookKubeconfig(
             await realToken("arn:aws:iam::123456789012:role/teams/Readers", "aws-iam-authenticator"),
         );
