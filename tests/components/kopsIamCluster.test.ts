@@ -532,15 +532,16 @@ describe("KopsIamCluster: settings reach the parts", () => {
         assert.strictEqual(specPatch.hookRunner, "host");
     });
 
-    it("mapped users and accounts reach the authenticator's config.yaml", () => {
-        const config = YAML.parse(r.one(configMapType, "ops-authenticator-config").plainInputs.data["config.yaml"]);
-        assert.strictEqual(config.clusterID, "ops.example.com");
-        assert.deepStrictEqual(config.server.mapUsers, [
+    it("mapped users and accounts reach the authenticator's config.yaml and mappings.json", () => {
+        const data = r.one(configMapType, "ops-authenticator-config").plainInputs.data;
+        assert.strictEqual(YAML.parse(data["config.yaml"]).clusterID, "ops.example.com");
+        const mappings = JSON.parse(data["mappings.json"]);
+        assert.deepStrictEqual(mappings.mapUsers, [
             { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
         ]);
-        assert.deepStrictEqual(config.server.mapAccounts, ["444455556666"]);
+        assert.deepStrictEqual(mappings.mapAccounts, ["444455556666"]);
         assert.deepStrictEqual(
-            config.server.mapRoles.map((m: any) => m.rolearn),
+            mappings.mapRoles.map((m: any) => m.rolearn),
             [`arn:aws:iam::${fakeAccountId}:role/OpsAdmin`],
         );
     });
@@ -700,10 +701,10 @@ describe("KopsIamCluster: three instances in one program", () => {
             "IAM role names",
         );
         for (const { name, args } of instances) {
-            const config = YAML.parse(r.one(configMapType, `${name}-authenticator-config`).plainInputs.data["config.yaml"]);
-            assert.strictEqual(config.clusterID, args.clusterName);
+            const data = r.one(configMapType, `${name}-authenticator-config`).plainInputs.data;
+            assert.strictEqual(YAML.parse(data["config.yaml"]).clusterID, args.clusterName);
             assert.deepStrictEqual(
-                config.server.mapRoles.map((m: any) => m.rolearn),
+                JSON.parse(data["mappings.json"]).mapRoles.map((m: any) => m.rolearn),
                 args.accessRoles.map((role) => `arn:aws:iam::${fakeAccountId}:role/${role.name}`),
             );
         }
