@@ -172,11 +172,11 @@ describe("index.ts with Pulumi.dev.yaml", () => {
     });
 
     it("the stack file's mappings, bindings and tags reach their resources", () => {
-        const server = JSON.parse(mocks.one("kubernetes:core/v1:ConfigMap").plainInputs.data["mappings.json"]);
-        assert.deepStrictEqual(server.mapUsers, [
+        const mappings = JSON.parse(mocks.one("kubernetes:core/v1:ConfigMap").plainInputs.data["mappings.json"]);
+        assert.deepStrictEqual(mappings.mapUsers, [
             { userarn: "arn:aws:iam::111122223333:user/alice", username: "alice", groups: ["viewers"] },
         ]);
-        assert.deepStrictEqual(server.mapAccounts, ["444455556666"]);
+        assert.deepStrictEqual(mappings.mapAccounts, ["444455556666"]);
         const binding = mocks.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").plainInputs;
         assert.deepStrictEqual([binding.roleRef.name, binding.subjects.map((s: any) => s.name)], ["view", ["viewers"]]);
         assert.deepStrictEqual(mocks.one("aws:s3/bucket:Bucket").plainInputs.tags, { environment: "dev" });
