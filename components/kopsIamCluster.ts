@@ -68,7 +68,7 @@ function warnAboutSignIn(settings: KopsIamClusterSettings, parent: pulumi.Resour
 }
 
 /**
- * A warning per mapRoles entry whose role ARN has an IAM path (config.yaml maps it without), naming the
+ * A warning per mapRoles entry whose role ARN has an IAM path (mappings.json maps it without), naming the
  * entry as the args do: the authenticator, which gets the created roles first, would count them too
  * (iamAuthenticator() hands it the ARNs without their paths, so that it does not warn again).
  */
@@ -83,7 +83,7 @@ function warnAboutRolePaths(settings: KopsIamClusterSettings, parent: pulumi.Res
     );
 }
 
-/** The mappings with role ARNs as config.yaml maps them: without IAM paths (warnAboutRolePaths said so). */
+/** The mappings with role ARNs as mappings.json maps them: without IAM paths (warnAboutRolePaths said so). */
 function withoutRolePaths(mappings: IdentityMappings): IdentityMappings {
     return {
         ...mappings,

@@ -1,6 +1,11 @@
-// config.yaml for aws-iam-authenticator's MountedFile backend: `clusterID` and the identity
-// mappings under `server:` (AIA root.go getConfig, pkg/config/types.go). The server reads the file
-// once at startup, so every change reaches the pods only through a restart (see configChecksum).
+// The two files of aws-iam-authenticator's ConfigMap. config.yaml is what the server reads once, at
+// start (AIA root.go getConfig): `clusterID` and the DynamicFile backend pointed at mappings.json.
+// mappings.json holds the identity mappings; the DynamicFile backend (pkg/mapper/dynamicfile,
+// pkg/fileutil) watches it with fsnotify and reloads it about a second after kubelet swaps in a new
+// ConfigMap version, so a mapping change needs no restart (see configChecksum). Its caveats, from
+// the source: a missing file clears every mapping (hence one always-present key of the mounted
+// ConfigMap); a malformed one is refused and the old mappings stay; the backend mode itself is read
+// at start only, and DynamicFile must be the only mode (a MountedFile listed first would answer first).
 //
 // IAM paths. The server matches a mapping against the caller's canonical ARN (pkg/arn Canonicalize):
 // an assumed-role session `sts::<acct>:assumed-role/<name>/<session>` becomes `iam::<acct>:role/<name>`,
@@ -10,6 +15,7 @@
 // and it is what upstream's own arn.StripPath does (applied by the DynamicFile backend only). User
 // ARNs keep their paths: an IAM user's caller ARN is its full ARN, path included, and the server
 // compares it unchanged (StripPath leaves user ARNs alone too).
+import { createHash } from "crypto";
 import * as YAML from "yaml";
 import { accountIdPattern, awsPartitions, iamName, redactSecrets, roleArnPattern, userArnPattern } from "../core/rules";
 import {
@@ -22,9 +28,26 @@ import {
 } from "../core/identityRules";
 import { IdentityMappings, RoleMapping, UserMapping } from "../core/mappings";
 
+/** Where the ConfigMap is mounted in the container (whole: kubelet updates only whole-volume mounts). */
+export const authenticatorConfigDir = "/etc/aws-iam-authenticator/";
+/** The ConfigMap key the server reads at start (`--config`). */
+export const authenticatorConfigKey = "config.yaml";
+/** The ConfigMap key the DynamicFile backend watches (`server.dynamicfilepath`). */
+export const authenticatorMappingsKey = "mappings.json";
+/**
+ * mappings.json's `LastUpdatedDateTime`. The server only subtracts it from the time of each reload
+ * for a latency metric and log field, and logs an error on every reload when it is missing or in
+ * the future. A real time would change the ConfigMap on every `pulumi up`; the epoch keeps the
+ * rendering deterministic, at the price of a meaningless latency figure (mappings.json's `Version`
+ * says which mappings a server loaded).
+ */
+export const mappingsLastUpdated = "0";
+
 export interface RenderedAuthenticatorConfig {
-    /** The config.yaml text for the ConfigMap. */
+    /** config.yaml: clusterID and the DynamicFile backend; no mappings. */
     configYaml: string;
+    /** mappings.json: the canonical mappings, as the DynamicFile backend reads them. */
+    mappingsJson: string;
     /** One line per role ARN whose IAM path was stripped; surface them to the user. */
     warnings: string[];
 }
@@ -77,12 +100,12 @@ function usernameAndGroupProblems(setting: string, mapping: { username: unknown;
 }
 
 /**
- * The warning for a mapped role ARN with an IAM path, which config.yaml maps without it. `setting` names
+ * The warning for a mapped role ARN with an IAM path, which mappings.json maps without it. `setting` names
  * the entry as its owner wrote it (`mapRoles[0]`); `secret`: the ARN is a Pulumi secret and is not shown.
  */
 export function rolePathWarning(setting: string, roleArn: string, secret = false): string {
     return (
-        `${setting}.roleArn ${secret ? "(a secret)" : roleArn} has an IAM path; config.yaml maps ` +
+        `${setting}.roleArn ${secret ? "(a secret)" : roleArn} has an IAM path; mappings.json maps ` +
         `${secret ? "it without the path" : roleArnWithoutPath(roleArn)}, ` +
         "because the authenticator matches role sessions by role name only (their ARN has no path)"
     );
@@ -95,7 +118,7 @@ export function rolePathWarning(setting: string, roleArn: string, secret = false
 export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mappings: IdentityMappings; warnings: string[] } {
     const problems: string[] = [];
     const warnings: string[] = [];
-    // The server keys its maps by lowercased ARN (pkg/mapper/file): a second entry for the same
+    // The server keys its maps by lowercased ARN (pkg/mapper/dynamicfile saveMap): a second entry for the same
     // identity would silently replace the first, so duplicates are refused here instead, by the
     // rule the stack config uses too (identityRules.ts).
     const identities: IdentityEntry[] = [];
@@ -157,10 +180,39 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
     return { mappings: { mapRoles, mapUsers, mapAccounts }, warnings };
 }
 
+/** config.yaml for cluster `clusterId`: the settings the server reads once, at start. */
+function renderConfigYaml(clusterId: string): string {
+    return YAML.stringify(
+        {
+            clusterID: clusterId,
+            server: {
+                backendMode: ["DynamicFile"],
+                dynamicfilepath: `${authenticatorConfigDir}${authenticatorMappingsKey}`,
+            },
+        },
+        { lineWidth: 0 },
+    );
+}
+
 /**
- * Renders config.yaml for cluster `clusterId` (the value every token is signed for: `token -i`,
- * `aws eks get-token --cluster-name`). Keys are lowercase (`rolearn`, `userarn`), which every
- * backend accepts; account IDs are double-quoted strings, as the upstream README asks.
+ * mappings.json. Keys are the server's JSON tags (`rolearn`, `userarn`, `mapRoles`, ...); every list
+ * is present even when empty. `Version` is a digest of the mappings: the server logs it with each
+ * reload ("logging latency metric"), which tells which mappings a pod runs with.
+ */
+function renderMappingsJson(mappings: IdentityMappings): string {
+    const lists = {
+        mapRoles: mappings.mapRoles.map((m) => ({ rolearn: m.roleArn, username: m.username, groups: m.groups })),
+        mapUsers: mappings.mapUsers.map((m) => ({ userarn: m.userArn, username: m.username, groups: m.groups })),
+        mapAccounts: mappings.mapAccounts,
+    };
+    const version = createHash("sha256").update(JSON.stringify(lists), "utf8").digest("hex").slice(0, 16);
+    return `${JSON.stringify({ ...lists, Version: version, LastUpdatedDateTime: mappingsLastUpdated }, null, 2)}\n`;
+}
+
+/**
+ * Renders the ConfigMap's files for cluster `clusterId` (the value every token is signed for:
+ * `token -i`, `aws eks get-token --cluster-name`): config.yaml, which names no mapping, and
+ * mappings.json with the canonical mappings. Account IDs are JSON strings, so leading zeros survive.
  */
 export function renderAuthenticatorConfig(clusterId: string, mappings: IdentityMappings): RenderedAuthenticatorConfig {
     if (!isNonEmptyString(clusterId) || /\s/.test(clusterId)) {
@@ -170,44 +222,37 @@ export function renderAuthenticatorConfig(clusterId: string, mappings: IdentityM
         );
     }
     const canonical = canonicalizeIdentityMappings(mappings);
-    const doc = new YAML.Document({
-        clusterID: clusterId,
-        server: {
-            mapRoles: canonical.mappings.mapRoles.map((m) => ({ rolearn: m.roleArn, username: m.username, groups: m.groups })),
-            mapUsers: canonical.mappings.mapUsers.map((m) => ({ userarn: m.userArn, username: m.username, groups: m.groups })),
-            mapAccounts: canonical.mappings.mapAccounts,
-        },
-    });
-    // Quote account IDs explicitly rather than trusting the library's guess: a bare 12-digit
-    // scalar is an integer to the server's YAML decoder and is no longer a string account ID.
-    const accounts = doc.getIn(["server", "mapAccounts"]) as YAML.YAMLSeq<YAML.Scalar>;
-    for (const item of accounts.items) {
-        item.type = YAML.Scalar.QUOTE_DOUBLE;
-    }
-    return { configYaml: doc.toString({ lineWidth: 0 }), warnings: canonical.warnings };
+    return {
+        configYaml: renderConfigYaml(clusterId),
+        mappingsJson: renderMappingsJson(canonical.mappings),
+        warnings: canonical.warnings,
+    };
 }
 
-/** Reads a config.yaml back (the inverse of renderAuthenticatorConfig, for tests and audits). */
-export function parseAuthenticatorConfig(text: string): { clusterId: string; mappings: IdentityMappings } {
-    const parsed = YAML.parse(text);
+/** Reads the two files back (the inverse of renderAuthenticatorConfig, for tests and audits). */
+export function parseAuthenticatorConfig(files: { configYaml: string; mappingsJson: string }): {
+    clusterId: string;
+    mappings: IdentityMappings;
+} {
+    const parsed = YAML.parse(files.configYaml);
     if (typeof parsed !== "object" || parsed === null || typeof parsed.clusterID !== "string") {
         throw new Error("aws-iam-authenticator config.yaml has no clusterID string at the top level");
     }
-    const server = parsed.server ?? {};
+    const lists = JSON.parse(files.mappingsJson);
     return {
         clusterId: parsed.clusterID,
         mappings: {
-            mapRoles: (server.mapRoles ?? []).map((m: any): RoleMapping => ({
+            mapRoles: (lists.mapRoles ?? []).map((m: any): RoleMapping => ({
                 roleArn: m.rolearn,
                 username: m.username,
                 groups: m.groups ?? [],
             })),
-            mapUsers: (server.mapUsers ?? []).map((m: any): UserMapping => ({
+            mapUsers: (lists.mapUsers ?? []).map((m: any): UserMapping => ({
                 userArn: m.userarn,
                 username: m.username,
                 groups: m.groups ?? [],
             })),
-            mapAccounts: server.mapAccounts ?? [],
+            mapAccounts: lists.mapAccounts ?? [],
         },
     };
 }

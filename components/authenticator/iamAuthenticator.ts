@@ -1,4 +1,5 @@
-// aws-iam-authenticator on a running cluster: the ConfigMap with the identity mappings, the
+// aws-iam-authenticator on a running cluster: the ConfigMap with config.yaml and the identity
+// mappings (mappings.json, which the running servers reload: no restart for a mapping change), the
 // DaemonSet on the control-plane nodes, and optional ClusterRoleBindings for mapped groups. It
 // needs only a Kubernetes provider, so it also serves a kOps cluster made elsewhere, as long as its
 // control-plane nodes have cert.pem/key.pem in /srv/kubernetes/aws-iam-authenticator/ and the
@@ -62,8 +63,10 @@ export class IamAuthenticator extends pulumi.ComponentResource {
     public readonly configMapName: pulumi.Output<string>;
     /** `aws-iam-authenticator` (in kube-system). */
     public readonly daemonSetName: pulumi.Output<string>;
-    /** The config.yaml the server reads: clusterID and the canonical mappings. */
+    /** The config.yaml the server reads at start: clusterID and the DynamicFile backend. */
     public readonly configYaml: pulumi.Output<string>;
+    /** The mappings.json the server watches: the canonical mappings. */
+    public readonly mappingsJson: pulumi.Output<string>;
 
     constructor(name: string, args: IamAuthenticatorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kops-iam-auth:index:IamAuthenticator", name, args, opts);
@@ -78,14 +81,17 @@ export class IamAuthenticator extends pulumi.ComponentResource {
         for (const warning of unknownClusterRoleWarnings(args.clusterRoleBindings ?? [])) {
             pulumi.log.warn(warning, this);
         }
-        this.configYaml = authenticatorConfigYaml(args, this);
+        const files = authenticatorFiles(args, this);
+        this.configYaml = files.configYaml;
+        this.mappingsJson = files.mappingsJson;
+        // Of config.yaml only: a mapping change updates the ConfigMap and leaves the pods running.
         const daemonSetObject = renderAuthenticatorDaemonSet({
             configChecksum: this.configYaml.apply(configChecksum),
             image: args.image,
             uid: args.uid,
             resources: args.resources,
         });
-        const configMapObject = renderAuthenticatorConfigMap({ configYaml: this.configYaml });
+        const configMapObject = renderAuthenticatorConfigMap({ configYaml: this.configYaml, mappingsJson: this.mappingsJson });
 
         // The names are fixed (the DaemonSet mounts the ConfigMap by name; other tools look for
         // them), so a replacement must delete the old object first.
@@ -116,19 +122,24 @@ export class IamAuthenticator extends pulumi.ComponentResource {
             configMapName: this.configMapName,
             daemonSetName: this.daemonSetName,
             configYaml: this.configYaml,
+            mappingsJson: this.mappingsJson,
         });
     }
 }
 
-/** config.yaml rendered from the cluster ID and the mappings; what the rendering warns about is logged on the component. */
-function authenticatorConfigYaml(args: IamAuthenticatorArgs, component: pulumi.Resource): pulumi.Output<string> {
-    return pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
-        const rendered = renderAuthenticatorConfig(clusterId, mappings);
-        for (const warning of rendered.warnings) {
+/**
+ * config.yaml and mappings.json rendered from the cluster ID and the mappings; what the rendering
+ * warns about is logged on the component.
+ */
+function authenticatorFiles(args: IamAuthenticatorArgs, component: pulumi.Resource) {
+    const rendered = pulumi.all([args.clusterId, args.mappings]).apply(([clusterId, mappings]) => {
+        const files = renderAuthenticatorConfig(clusterId, mappings);
+        for (const warning of files.warnings) {
             pulumi.log.warn(warning, component);
         }
-        return rendered.configYaml;
+        return files;
     });
+    return { configYaml: rendered.configYaml, mappingsJson: rendered.mappingsJson };
 }
 
 /** One ClusterRoleBinding per mapped group bound to a ClusterRole. */

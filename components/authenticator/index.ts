@@ -1,4 +1,4 @@
-// aws-iam-authenticator: its key and certificate (pki.ts), the config.yaml it reads (configFile.ts), its Kubernetes objects (manifests.ts, iamAuthenticator.ts),
+// aws-iam-authenticator: its key and certificate (pki.ts), the config.yaml and mappings.json it reads (configFile.ts), its Kubernetes objects (manifests.ts, iamAuthenticator.ts),
 // the kube-apiserver's webhook kubeconfig (webhookKubeconfig.ts), and what people sign in with
 // (userKubeconfig.ts, nextSteps.ts).
 export { AuthenticatorPki, authenticatorCertificateRequest } from "./pki";
@@ -6,7 +6,7 @@ export type { AuthenticatorPkiArgs } from "./pki";
 export { IamAuthenticator } from "./iamAuthenticator";
 export type { IamAuthenticatorArgs } from "./iamAuthenticator";
 
-// The config.yaml aws-iam-authenticator reads its identity mappings from.
+// config.yaml (read at start) and mappings.json (the identity mappings, reloaded live).
 export { canonicalizeIdentityMappings, parseAuthenticatorConfig, renderAuthenticatorConfig } from "./configFile";
 export type { RenderedAuthenticatorConfig } from "./configFile";
 

@@ -1,5 +1,5 @@
 // The Kubernetes objects that run aws-iam-authenticator on every control-plane node, as plain
-// objects: the ConfigMap with config.yaml, the DaemonSet, and optional ClusterRoleBindings for
+// objects: the ConfigMap with config.yaml and mappings.json, the DaemonSet, and optional ClusterRoleBindings for
 // mapped groups. Modelled on upstream's deploy/example.yaml and kOps' authentication.aws addon,
 // with the choices explained where they differ.
 import { createHash } from "crypto";
@@ -9,35 +9,38 @@ import { AuthenticatorResourceOverrides, AuthenticatorResources } from "../core/
 import { defaultAuthenticatorImage, defaultAuthenticatorResources, defaultAuthenticatorUid } from "../core/defaults";
 import { authenticatorCertDir } from "../core/hostLayout";
 import { GroupClusterRoleBinding } from "../core/mappings";
+import { authenticatorConfigDir, authenticatorConfigKey, authenticatorMappingsKey } from "./configFile";
 
 export const authenticatorName = "aws-iam-authenticator";
 export const authenticatorNamespace = "kube-system";
 export const authenticatorLabels = { "k8s-app": authenticatorName };
-/** The ConfigMap key the server reads (`--config`). */
-export const authenticatorConfigKey = "config.yaml";
-const configMountPath = "/etc/aws-iam-authenticator/";
 const stateMountPath = "/var/aws-iam-authenticator/";
 
-/** sha256 (hex) of config.yaml: the pod-template annotation that rolls the pods when it changes. */
+/**
+ * sha256 (hex) of config.yaml, the file the server reads only at start: the pod-template annotation
+ * that rolls the pods when it changes. mappings.json is left out on purpose: the running servers
+ * reload it, so a mapping change must not roll them.
+ */
 export function configChecksum(configYaml: string): string {
     return createHash("sha256").update(configYaml, "utf8").digest("hex");
 }
 
 /**
- * The ConfigMap the server's `--config` comes from. Generic in the value so that a component can
- * pass a not-yet-known config.yaml (a Pulumi Output) and still get known names at preview.
+ * The ConfigMap the server's `--config` and its DynamicFile mappings come from. Generic in the
+ * values so that a component can pass not-yet-known files (Pulumi Outputs) and still get known
+ * names at preview.
  */
-export function renderAuthenticatorConfigMap<ConfigYaml = string>(args: { configYaml: ConfigYaml }) {
+export function renderAuthenticatorConfigMap<Text = string>(args: { configYaml: Text; mappingsJson: Text }) {
     return {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: authenticatorName, namespace: authenticatorNamespace, labels: { ...authenticatorLabels } },
-        data: { [authenticatorConfigKey]: args.configYaml },
+        data: { [authenticatorConfigKey]: args.configYaml, [authenticatorMappingsKey]: args.mappingsJson },
     };
 }
 
 export interface AuthenticatorDaemonSetArgs<Checksum = string> {
-    /** configChecksum(config.yaml): the `checksum/config` pod-template annotation. */
+    /** configChecksum(config.yaml): the `checksum/config` pod-template annotation (not of mappings.json). */
     configChecksum: Checksum;
     /**
      * Container image, pinned by tag or digest.
@@ -137,7 +140,7 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
                 metadata: {
                     labels: { ...authenticatorLabels },
                     // The server reads config.yaml once, at start (AIA#175): a new checksum is a new
-                    // pod template, so a mapping change rolls the pods and nothing else does.
+                    // pod template. Mappings live in mappings.json, which the server reloads by itself.
                     annotations: { "checksum/config": args.configChecksum },
                 },
                 spec: {
@@ -147,7 +150,7 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
                     // Resolve STS with the node's resolver: cluster DNS may not run yet, and IAM
                     // sign-in must not depend on it.
                     dnsPolicy: "Default" as const,
-                    // MountedFile never calls the Kubernetes API: no token to steal.
+                    // DynamicFile reads a mounted file and never calls the Kubernetes API: no token to steal.
                     automountServiceAccountToken: false,
                     nodeSelector: { "node-role.kubernetes.io/control-plane": "" },
                     priorityClassName: "system-node-critical",
@@ -174,7 +177,7 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
                             image,
                             args: [
                                 "server",
-                                `--config=${configMountPath}${authenticatorConfigKey}`,
+                                `--config=${authenticatorConfigDir}${authenticatorConfigKey}`,
                                 "--state-dir=/var/aws-iam-authenticator",
                                 // cert.pem and key.pem come from the hook and the webhook kubeconfig from
                                 // kOps: the server must neither generate nor write either (AIA#90).
@@ -200,7 +203,9 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
                                 },
                             },
                             volumeMounts: [
-                                { name: "config", mountPath: configMountPath, readOnly: true },
+                                // The whole volume, never a subPath: kubelet updates a ConfigMap in place
+                                // only for whole-volume mounts, and mappings.json must follow it.
+                                { name: "config", mountPath: authenticatorConfigDir, readOnly: true },
                                 // Read-only on purpose: if cert.pem or key.pem is missing the server would
                                 // silently generate a new pair the apiserver does not trust
                                 // (GetOrCreateX509KeyPair). Read-only turns that into a crash that says
@@ -210,6 +215,7 @@ export function renderAuthenticatorDaemonSet<Checksum = string>(args: Authentica
                         },
                     ],
                     volumes: [
+                        // Not optional: without mappings.json the DynamicFile backend maps nobody.
                         { name: "config", configMap: { name: authenticatorName } },
                         // Directory, not DirectoryOrCreate: the hook makes it, and only with cert.pem
                         // and key.pem in it (it renames its staging directory into place). Until then

@@ -137,24 +137,21 @@ describe("AccessRoles configured", () => {
         });
     });
 
-    it("maps the roles in order; the config.yaml made from them has every role ARN without its IAM path", async () => {
+    it("maps the roles in order; the mappings.json made from them has every role ARN without its IAM path", async () => {
         const mappings = await valueOf(roles.mappings);
-        assert.deepStrictEqual(
-            parseAuthenticatorConfig(renderAuthenticatorConfig("team.k8s.local", mappings).configYaml).mappings,
-            {
-                mapRoles: [
-                    { roleArn: "arn:aws:iam::123456789012:role/ClusterOps", username: "ops", groups: ["ops", "system:masters"] },
-                    {
-                        roleArn: "arn:aws:iam::123456789012:role/ClusterViewer",
-                        username: "viewer:{{SessionName}}",
-                        groups: ["viewers"],
-                    },
-                    { roleArn: "arn:aws:iam::111122223333:role/Legacy", username: "legacy", groups: [] },
-                ],
-                mapUsers: [],
-                mapAccounts: [],
-            },
-        );
+        assert.deepStrictEqual(parseAuthenticatorConfig(renderAuthenticatorConfig("team.k8s.local", mappings)).mappings, {
+            mapRoles: [
+                { roleArn: "arn:aws:iam::123456789012:role/ClusterOps", username: "ops", groups: ["ops", "system:masters"] },
+                {
+                    roleArn: "arn:aws:iam::123456789012:role/ClusterViewer",
+                    username: "viewer:{{SessionName}}",
+                    groups: ["viewers"],
+                },
+                { roleArn: "arn:aws:iam::111122223333:role/Legacy", username: "legacy", groups: [] },
+            ],
+            mapUsers: [],
+            mapAccounts: [],
+        });
     });
 });
 

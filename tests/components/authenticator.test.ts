@@ -155,8 +155,8 @@ describe("IamAuthenticator", () => {
     });
 
     it("gives each object exactly the pure renderers' output", () => {
-        const configYaml = renderAuthenticatorConfig(clusterId, mappings).configYaml;
-        assert.deepStrictEqual(mocks.one(configMapType).plainInputs, renderAuthenticatorConfigMap({ configYaml }));
+        const { configYaml, mappingsJson } = renderAuthenticatorConfig(clusterId, mappings);
+        assert.deepStrictEqual(mocks.one(configMapType).plainInputs, renderAuthenticatorConfigMap({ configYaml, mappingsJson }));
         assert.deepStrictEqual(
             mocks.one(daemonSetType).plainInputs,
             renderAuthenticatorDaemonSet({
@@ -172,13 +172,17 @@ describe("IamAuthenticator", () => {
         }
     });
 
-    it("outputs the object names and config.yaml", async () => {
+    it("outputs the object names, config.yaml and mappings.json", async () => {
         assert.strictEqual(await valueOf(authenticator.configMapName), "aws-iam-authenticator");
         assert.strictEqual(await valueOf(authenticator.daemonSetName), "aws-iam-authenticator");
         assert.strictEqual(await valueOf(authenticator.configYaml), renderAuthenticatorConfig(clusterId, mappings).configYaml);
+        assert.strictEqual(
+            await valueOf(authenticator.mappingsJson),
+            renderAuthenticatorConfig(clusterId, mappings).mappingsJson,
+        );
     });
 
-    it("rolls the pods only through config.yaml: the annotation is its checksum", () => {
+    it("rolls the pods only through config.yaml, which holds no mapping: the annotation is its checksum", () => {
         const annotations = mocks.one(daemonSetType).plainInputs.spec.template.metadata.annotations;
         assert.deepStrictEqual(annotations, {
             "checksum/config": configChecksum(renderAuthenticatorConfig(clusterId, mappings).configYaml),
@@ -205,8 +209,11 @@ describe("IamAuthenticator with a role ARN that has an IAM path", () => {
                     mapAccounts: [],
                 },
             });
-            const configYaml = await valueOf(authenticator.configYaml);
-            assert.ok(configYaml.includes("rolearn: arn:aws:iam::123456789012:role/Reader\n"), configYaml);
+            const mappingsJson = await valueOf(authenticator.mappingsJson);
+            assert.deepStrictEqual(
+                JSON.parse(mappingsJson).mapRoles.map((m: any) => m.rolearn),
+                ["arn:aws:iam::123456789012:role/Reader"],
+            );
             assert.strictEqual(warnings.length, 1);
             assert.match(
                 warnings[0].message,

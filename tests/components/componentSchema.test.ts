@@ -73,7 +73,7 @@ describe("the component schema other languages get (plugin/)", function () {
             schema.types["kops-iam-auth:index:ClusterTopology"].enum.map((e: any) => e.value),
             ["public", "private"],
         );
-        // Mappings are camelCase, as pulumi-eks' RoleMapping; config.yaml's lowercase keys are the renderer's business.
+        // Mappings are camelCase, as pulumi-eks' RoleMapping; mappings.json's lowercase keys are the renderer's business.
         const roleMapping = schema.types[cluster.inputProperties.mapRoles.items.$ref.replace("#/types/", "")];
         assert.deepStrictEqual(Object.keys(roleMapping.properties).sort(), ["groups", "roleArn", "username"]);
         // Each input carries its description from the args' comment.

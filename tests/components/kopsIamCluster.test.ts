@@ -532,15 +532,16 @@ describe("KopsIamCluster: settings reach the parts", () => {
         assert.strictEqual(specPatch.hookRunner, "host");
     });
 
-    it("mapped users and accounts reach the authenticator's config.yaml", () => {
-        const config = YAML.parse(r.one(configMapType, "ops-authenticator-config").plainInputs.data["config.yaml"]);
-        assert.strictEqual(config.clusterID, "ops.example.com");
-        assert.deepStrictEqual(config.server.mapUsers, [
+    it("mapped users and accounts reach the authenticator's config.yaml and mappings.json", () => {
+        const data = r.one(configMapType, "ops-authenticator-config").plainInputs.data;
+        assert.strictEqual(YAML.parse(data["config.yaml"]).clusterID, "ops.example.com");
+        const mappings = JSON.parse(data["mappings.json"]);
+        assert.deepStrictEqual(mappings.mapUsers, [
             { userarn: "arn:aws:iam::210987654321:user/alice", username: "alice", groups: ["viewers"] },
         ]);
-        assert.deepStrictEqual(config.server.mapAccounts, ["310987654321"]);
+        assert.deepStrictEqual(mappings.mapAccounts, ["310987654321"]);
         assert.deepStrictEqual(
-            config.server.mapRoles.map((m: any) => m.rolearn),
+            mappings.mapRoles.map((m: any) => m.rolearn),
             [`arn:aws:iam::${fakeAccountId}:role/OpsAdmin`],
         );
     });
@@ -700,10 +701,10 @@ describe("KopsIamCluster: three instances in one program", () => {
             "IAM role names",
         );
         for (const { name, args } of instances) {
-            const config = YAML.parse(r.one(configMapType, `${name}-authenticator-config`).plainInputs.data["config.yaml"]);
-            assert.strictEqual(config.clusterID, args.clusterName);
+            const data = r.one(configMapType, `${name}-authenticator-config`).plainInputs.data;
+            assert.strictEqual(YAML.parse(data["config.yaml"]).clusterID, args.clusterName);
             assert.deepStrictEqual(
-                config.server.mapRoles.map((m: any) => m.rolearn),
+                JSON.parse(data["mappings.json"]).mapRoles.map((m: any) => m.rolearn),
                 args.accessRoles.map((role) => `arn:aws:iam::${fakeAccountId}:role/${role.name}`),
             );
         }
@@ -882,13 +883,13 @@ describe("KopsIamCluster: who can still sign in (issue 17)", () => {
     it("a mapRoles ARN with an IAM path: one warning, naming the entry as the user wrote it", async () => {
         const { warnings, mocks } = await construct({ ...defaultSettings, ...pathedMapRoles });
         assert.deepStrictEqual(warnings, [
-            "mapRoles[0].roleArn arn:aws:iam::210987654321:role/team/Deployer has an IAM path; config.yaml maps " +
+            "mapRoles[0].roleArn arn:aws:iam::210987654321:role/team/Deployer has an IAM path; mappings.json maps " +
                 "arn:aws:iam::210987654321:role/Deployer, because the authenticator matches role sessions by role " +
                 "name only (their ARN has no path)",
         ]);
-        const config = YAML.parse(mocks.byType(configMapType)[0].plainInputs.data["config.yaml"]);
+        const mappings = JSON.parse(mocks.byType(configMapType)[0].plainInputs.data["mappings.json"]);
         assert.deepStrictEqual(
-            config.server.mapRoles.map((m: { rolearn: string }) => m.rolearn.replace(/^.*:role\//, "")),
+            mappings.mapRoles.map((m: { rolearn: string }) => m.rolearn.replace(/^.*:role\//, "")),
             ["KubernetesAdmin", "KubernetesViewer", "Deployer"],
         );
     });

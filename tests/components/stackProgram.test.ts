@@ -172,15 +172,14 @@ describe("index.ts with Pulumi.dev.yaml", () => {
     });
 
     it("the stack file's mappings, bindings and tags reach their resources", () => {
-        const configYaml = mocks.one("kubernetes:core/v1:ConfigMap").plainInputs.data["config.yaml"];
-        const server = YAML.parse(configYaml).server;
+        const mappings = JSON.parse(mocks.one("kubernetes:core/v1:ConfigMap").plainInputs.data["mappings.json"]);
         // Only the roles the stack creates, in its own account: the example stack maps no one else.
         assert.deepStrictEqual(
-            server.mapRoles.map((m: { rolearn: string }) => m.rolearn),
+            mappings.mapRoles.map((m: { rolearn: string }) => m.rolearn),
             ["KubernetesAdmin", "KubernetesViewer"].map((name) => `arn:aws:iam::${fakeAccountId}:role/${name}`),
         );
-        assert.deepStrictEqual(server.mapUsers ?? [], []);
-        assert.deepStrictEqual(server.mapAccounts ?? [], []);
+        assert.deepStrictEqual(mappings.mapUsers, []);
+        assert.deepStrictEqual(mappings.mapAccounts, []);
         const binding = mocks.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").plainInputs;
         assert.deepStrictEqual([binding.roleRef.name, binding.subjects.map((s: any) => s.name)], ["view", ["viewers"]]);
         assert.deepStrictEqual(mocks.one("aws:s3/bucket:Bucket").plainInputs.tags, { environment: "dev" });

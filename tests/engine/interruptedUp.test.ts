@@ -199,7 +199,7 @@ describe("engine stage: an interrupted pulumi up (SIGKILL mid-operation), recove
             { timeoutMs: 60000 },
         );
         assert.match(
-            JSON.parse(configMap).data["config.yaml"],
+            JSON.parse(configMap).data["mappings.json"],
             /KubernetesViewer/,
             "the change the killed up was making is applied",
         );

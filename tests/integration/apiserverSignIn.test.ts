@@ -10,7 +10,7 @@
 //   fileAsset path our kOps spec patch writes, under the node's root, with the spec's cache TTL.
 // - aws-iam-authenticator's server run as the DaemonSet runs it (tests/helpers/kube/authenticatorPod.ts)
 //   on the cert and key the control-plane hook fetched from the (moto) state store and config.yaml
-//   projected from our ConfigMap: once with v0.7.18 (what the tests build) and once with v0.6.20
+//   and mappings.json projected from our ConfigMap as kubelet writes it: once with v0.7.18 (what the tests build) and once with v0.6.20
 //   (what the default image, kOps 1.36's own, runs).
 // - kubectl with the per-role kubeconfigs the stack outputs (renderUserKubeconfig, as
 //   KopsIamCluster calls it), whose token commands (aws-iam-authenticator 0.7.18, aws eks get-token)
@@ -226,13 +226,13 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         aliceKeys = { id: accessKey.AccessKeyId, secret: accessKey.SecretAccessKey };
 
         // The hook's steps fill the state directory; the ConfigMap is projected where the DaemonSet mounts it.
-        const configYaml = renderAuthenticatorConfig(clusterName, mappings).configYaml;
+        const files = renderAuthenticatorConfig(clusterName, mappings);
         daemonSet = renderAuthenticatorDaemonSet({
-            configChecksum: configChecksum(configYaml),
+            configChecksum: configChecksum(files.configYaml),
             image: settings.authenticatorImage,
             uid: settings.authenticatorUid,
         });
-        mounts = projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap({ configYaml })]);
+        mounts = projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap(files)]);
         for (const [command, ...args] of certFetchSteps(
             { stateBucket, clusterName, stateBucketRegion: testRegion, authenticatorUid: settings.authenticatorUid },
             { targetDir: path.join(nodeRoot, authenticatorCertDir), awsCommand: aws },
@@ -293,12 +293,11 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         });
     }
 
-    /** Starts `version` of the server as the DaemonSet's container, on config.yaml `configYaml` (the ConfigMap as projected). */
-    async function startAuthenticator(version: string, configYaml: string): Promise<BackgroundProcess> {
+    /** Starts `version` of the server as the DaemonSet's container, on the ConfigMap of `mappings` as projected. */
+    async function startAuthenticator(version: string, podMappings: IdentityMappings): Promise<BackgroundProcess> {
         await server?.stop(1000);
         server = undefined;
-        // The kubelet rewrites the projected ConfigMap; a new checksum is a new pod.
-        projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap({ configYaml })]);
+        projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap(renderAuthenticatorConfig(clusterName, podMappings))]);
         const proc = await startAuthenticatorServer({
             binary: servers[version],
             daemonSet,
@@ -408,11 +407,11 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
     });
 
     it("every manifest the stack renders passes kubectl apply --server-side --dry-run=server against kube-apiserver 1.34", async () => {
-        const configYaml = renderAuthenticatorConfig(clusterName, mappings).configYaml;
+        const files = renderAuthenticatorConfig(clusterName, mappings);
         const manifests = [
-            renderAuthenticatorConfigMap({ configYaml }),
+            renderAuthenticatorConfigMap(files),
             renderAuthenticatorDaemonSet({
-                configChecksum: configChecksum(configYaml),
+                configChecksum: configChecksum(files.configYaml),
                 image: settings.authenticatorImage,
                 uid: settings.authenticatorUid,
                 resources: {
@@ -457,7 +456,7 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
                 if (!apiserver) {
                     this.skip();
                 }
-                const proc = await startAuthenticator(version, renderAuthenticatorConfig(clusterName, mappings).configYaml);
+                const proc = await startAuthenticator(version, mappings);
                 const reported = await runOk(servers[version], ["version"]);
                 assert.match(reported, new RegExp(`"Version":"${version.slice(1)}"`), reported);
                 assert.match(proc.output(), /loaded existing keypair/i, proc.output());
@@ -644,21 +643,30 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
                 }
             });
 
-            it("a mapping change (new config.yaml as the ConfigMap update delivers it, server restarted as the DaemonSet roll does): the new role signs in, the removed one is refused", async () => {
-                const changedYaml = renderAuthenticatorConfig(clusterName, changed.mappings).configYaml;
-                assert.notEqual(
-                    configChecksum(changedYaml),
-                    configChecksum(renderAuthenticatorConfig(clusterName, mappings).configYaml),
-                    "a new checksum/config: the DaemonSet rolls",
+            it("a mapping change (the ConfigMap updated as kubelet projects it, no restart): the new role signs in, the removed one is refused, a token accepted before stays cached", async () => {
+                const files = renderAuthenticatorConfig(clusterName, mappings);
+                const changedFiles = renderAuthenticatorConfig(clusterName, changed.mappings);
+                assert.equal(
+                    configChecksum(changedFiles.configYaml),
+                    configChecksum(files.configYaml),
+                    "the DaemonSet does not roll",
                 );
                 const viewerKubeconfig = roleKubeconfig(roleArns.KubernetesViewer, "aws-iam-authenticator");
-                // Before the change: the viewer signs in; the editor does not exist yet in config.yaml.
+                // Before the change: the viewer signs in; the editor does not exist yet in mappings.json.
                 assert.equal((await whoami(viewerKubeconfig)).username, "kubernetes-viewer");
                 const acceptedToken = await tokenFrom(viewerKubeconfig);
                 assert.equal((await whoami(tokenKubeconfig(acceptedToken))).username, "kubernetes-viewer");
                 const editorArn = changed.roleArns.KubernetesEditor;
-                await startAuthenticator(version, changedYaml);
+                const pid = server!.child.pid;
+                projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap(changedFiles)]);
                 try {
+                    // The server reloads mappings.json by itself (tests/integration/liveMappings.test.ts times it).
+                    await waitUntil(
+                        "the new role to sign in",
+                        async () => (await kubectlWith(roleKubeconfig(editorArn, "aws"), ["auth", "whoami"])).status === 0,
+                        30000,
+                        server,
+                    );
                     const editor = await whoami(roleKubeconfig(editorArn, "aws"));
                     assert.equal(editor.username, "kubernetes-editor");
                     assert.deepEqual(editor.groups, ["editors", "system:authenticated"]);
@@ -671,11 +679,13 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
                         new RegExp(`access denied.*arn="${roleArns.KubernetesViewer.replace(/[/]/g, "\\/")}"`),
                     );
                     // ...while the token the apiserver accepted before the change still works: it is in
-                    // the apiserver's cache for webhookCacheTtl (5m0s), and never reaches the new server.
+                    // the apiserver's cache for webhookCacheTtl (5m0s), and never reaches the server.
                     assert.equal((await whoami(tokenKubeconfig(acceptedToken))).username, "kubernetes-viewer");
+                    assert.equal(server!.child.pid, pid, "the same server process throughout");
+                    assert.equal(server!.child.exitCode, null);
                 } finally {
                     // Back to the stack's config for whatever runs next.
-                    await startAuthenticator(version, renderAuthenticatorConfig(clusterName, mappings).configYaml);
+                    await startAuthenticator(version, mappings);
                 }
             });
         });

@@ -6,8 +6,8 @@
 //   gave the tls resources. The webhook kubeconfig is the component's own output for that cert.
 // - Files on the node: cert.pem and key.pem uploaded to a moto_server S3 state store at the keys
 //   the state store uses, then fetched by the control-plane hook's own steps (certFetchSteps, real
-//   aws CLI) into <root>/srv/kubernetes/aws-iam-authenticator; config.yaml projected from our
-//   ConfigMap as the kubelet does.
+//   aws CLI) into <root>/srv/kubernetes/aws-iam-authenticator; config.yaml and mappings.json
+//   projected from our ConfigMap as the kubelet does.
 // - The server: the DaemonSet's container args with paths remapped through its volume mounts,
 //   run as its runAsUser/runAsGroup with no_new_privs and no capabilities (setpriv).
 // - STS: moto_server, reached by the server and the token commands at the real host name
@@ -23,7 +23,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { renderAuthenticatorConfig } from "../../components/authenticator/configFile";
+import { RenderedAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import {
     configChecksum,
     renderAuthenticatorConfigMap,
@@ -59,7 +59,7 @@ const adminRoleArn = "arn:aws:iam::123456789012:role/KubernetesAdmin";
 const mappings: IdentityMappings = {
     mapRoles: [
         { roleArn: adminRoleArn, username: "kubernetes-admin", groups: ["system:masters"] },
-        // A role with an IAM path: config.yaml must carry it without the path.
+        // A role with an IAM path: mappings.json must carry it without the path.
         { roleArn: "arn:aws:iam::123456789012:role/teams/Readers", username: "reader:{{SessionName}}", groups: ["readers"] },
     ],
     mapUsers: [{ userArn: "arn:aws:iam::123456789012:user/ops/alice", username: "alice", groups: ["ops"] }],
@@ -79,7 +79,7 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
     let certPem: string;
     let keyPem: string;
     let webhookKubeconfig: string;
-    let configYaml: string;
+    let files: RenderedAuthenticatorConfig;
     let daemonSet: DaemonSetLike;
     let moto: Moto;
     let sts: StsFront;
@@ -92,11 +92,11 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
     let work: string;
 
     /** A node root with our config projected and the hook's files in place. */
-    async function prepareNode(config: string): Promise<{ root: string; mounts: Mount[] }> {
+    async function prepareNode(config: { configYaml: string; mappingsJson: string }): Promise<{ root: string; mounts: Mount[] }> {
         const nodeRoot = fs.mkdtempSync(path.join(os.tmpdir(), "stage1-node-"));
         roots.push(nodeRoot);
         fs.chmodSync(nodeRoot, 0o755);
-        const nodeMounts = projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap({ configYaml: config })]);
+        const nodeMounts = projectVolumes(daemonSet, nodeRoot, [renderAuthenticatorConfigMap(config)]);
         // The hook's steps, as the control-plane node runs them (the host runner's argv lists).
         const steps = certFetchSteps(
             {
@@ -153,8 +153,8 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
             valueOf(pki.privateKeyPem),
             valueOf(pki.webhookKubeconfig),
         ]);
-        configYaml = renderAuthenticatorConfig(clusterId, mappings).configYaml;
-        daemonSet = renderAuthenticatorDaemonSet({ configChecksum: configChecksum(configYaml) });
+        files = renderAuthenticatorConfig(clusterId, mappings);
+        daemonSet = renderAuthenticatorDaemonSet({ configChecksum: configChecksum(files.configYaml) });
         work = fs.mkdtempSync(path.join(os.tmpdir(), "stage1-work-"));
         fs.chmodSync(work, 0o711);
         roots.push(work);
@@ -169,7 +169,7 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
             certPem,
             keyPem,
         }));
-        ({ root, mounts } = await prepareNode(configYaml));
+        ({ root, mounts } = await prepareNode(files));
         server = await startServer(mounts);
     });
 
@@ -209,21 +209,26 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
             assert.equal(stat.mode & 0o777, mode, `${file} mode ${(stat.mode & 0o777).toString(8)}`);
         }
         assert.equal(fs.readFileSync(path.join(stateDir!, "key.pem"), "utf8"), keyPem);
-        assert.equal(fs.readFileSync(hostPathOf(configArg.slice("--config=".length), mounts)!, "utf8"), configYaml);
+        const configFile = hostPathOf(configArg.slice("--config=".length), mounts)!;
+        assert.equal(fs.readFileSync(configFile, "utf8"), files.configYaml);
+        // mappings.json beside it, where config.yaml's dynamicfilepath points.
+        const dynamicFile = hostPathOf(YAML.parse(files.configYaml).server.dynamicfilepath, mounts)!;
+        assert.equal(path.dirname(dynamicFile), path.dirname(configFile));
+        assert.equal(fs.readFileSync(dynamicFile, "utf8"), files.mappingsJson);
     });
 
     it("the server loaded our pair and our mappings (role path stripped) and runs as the DaemonSet's uid", () => {
         const output = server!.output();
         assert.match(output, /loaded existing keypair/, output);
         assert.doesNotMatch(output, /generated a new private key|could not load/i, output);
-        assert.match(
-            output,
-            /mapping IAM role.*role="arn:aws:iam::123456789012:role\/KubernetesAdmin" username=kubernetes-admin/,
-            output,
-        );
-        assert.match(output, /mapping IAM role.*role="arn:aws:iam::123456789012:role\/Readers"/, output);
-        assert.match(output, /mapping IAM user.*user="arn:aws:iam::123456789012:user\/ops\/alice"/, output);
-        assert.match(output, /mapping IAM Account.*accountID=012345678901/, output);
+        // The DynamicFile backend alone, and the mappings.json it loaded, logged whole.
+        assert.match(output, /starting mapper \\"DynamicFile\\"/, output);
+        assert.doesNotMatch(output, /starting mapper \\"MountedFile\\"/, output);
+        const loaded = /msg="LoadDynamicFile: \S+mappings\.json is available\. content is (.*)"$/m.exec(output);
+        assert.ok(loaded, output);
+        assert.equal(JSON.parse(JSON.parse(`"${loaded[1]}"`)).Version, JSON.parse(files.mappingsJson).Version);
+        assert.match(loaded[1], /arn:aws:iam::123456789012:role\/Readers\\"/);
+        assert.doesNotMatch(loaded[1], /teams\/Readers/);
         assert.match(output, new RegExp(`listening on 127\\.0\\.0\\.1:${authenticatorPort}`), output);
         const status = fs.readFileSync(`/proc/${server!.child.pid}/status`, "utf8");
         const uid = authenticatorUidOf(daemonSet);
@@ -338,7 +343,7 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
         });
     }
 
-    it("a real token for the role given with an IAM path (config.yaml has it without): authenticated, the session-name template filled in", async () => {
+    it("a real token for the role given with an IAM path (mappings.json has it without): authenticated, the session-name template filled in", async () => {
         const answer = await reviewThroughWebhookKubeconfig(
             await realToken("arn:aws:iam::123456789012:role/teams/Readers", "aws-iam-authenticator"),
         );
@@ -456,7 +461,7 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
          * Starts the server on a fresh node with `config` (our own server stopped first, as both
          * need the port) through the same harness as above, and returns the error it fails with.
          */
-        async function startFailureOn(config: string, keyMode?: number): Promise<Error> {
+        async function startFailureOn(config: RenderedAuthenticatorConfig, keyMode?: number): Promise<Error> {
             await server?.stop();
             server = undefined;
             const node = await prepareNode(config);
@@ -473,21 +478,21 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
             return outcome;
         }
 
-        it("a mapRoles entry with both rolearn and sso: the server exits non-zero and the test shows its own message", async () => {
+        it("a config.yaml that names the DynamicFile backend without its file: the server exits non-zero and the test shows its own message", async () => {
             // Our renderer cannot write this; the edit stands for a hand-made ConfigMap.
-            const doc = YAML.parseDocument(configYaml);
-            doc.setIn(["server", "mapRoles", 0, "sso"], { permissionSetName: "Admin", accountID: "123456789012" });
-            const error = await startFailureOn(doc.toString());
+            const doc = YAML.parseDocument(files.configYaml);
+            doc.deleteIn(["server", "dynamicfilepath"]);
+            const error = await startFailureOn({ ...files, configYaml: doc.toString() });
             assert.match(error.message, /the process exited with code 1 before it was ready/, error.message);
             assert.match(
                 error.message,
-                /level=fatal msg="failed to build mapper chain: .*only one of rolearn or SSO can be supplied"/,
+                /level=fatal msg="dynamicfile is set in backend-mode but dynamicfilepath is not set"/,
                 error.message,
             );
         });
 
         it("key.pem not readable by the DaemonSet's uid: the server refuses to start rather than generate a new pair", async () => {
-            const error = await startFailureOn(configYaml, 0o600);
+            const error = await startFailureOn(files, 0o600);
             assert.match(error.message, /the process exited with code 1 before it was ready/, error.message);
             assert.match(error.message, /could not load\/generate a certificate.*permission denied/, error.message);
         });

@@ -1,5 +1,5 @@
 // The real aws-iam-authenticator server (tests/setup/install-tools.sh builds it) run the way the
-// DaemonSet runs it: the rendered container args, our config.yaml, the state directory mounted
+// DaemonSet runs it: the rendered container args, our config.yaml and mappings.json, the state directory mounted
 // read-only (a read-only bind mount in a private mount namespace, as the kubelet does), and, when
 // the test runs as root, as uid 10000 over a key only that uid can read.
 import * as assert from "assert";
@@ -116,9 +116,16 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
         fs.chmodSync(dir, 0o755);
         fs.mkdirSync(path.join(dir, "config"), { mode: 0o755 });
         fs.mkdirSync(path.join(dir, "state"), { mode: 0o755 });
-        fs.writeFileSync(path.join(dir, "config", "config.yaml"), renderAuthenticatorConfig(clusterId, mappings).configYaml, {
-            mode: 0o644,
-        });
+        // Paths moved under `dir` as in the args: config.yaml's dynamicfilepath too.
+        const files = renderAuthenticatorConfig(clusterId, mappings);
+        fs.writeFileSync(
+            path.join(dir, "config", "config.yaml"),
+            files.configYaml.replace("/etc/aws-iam-authenticator/", `${dir}/config/`),
+            {
+                mode: 0o644,
+            },
+        );
+        fs.writeFileSync(path.join(dir, "config", "mappings.json"), files.mappingsJson, { mode: 0o644 });
     });
     afterEach(() => {
         if (dir !== "") {
@@ -146,7 +153,7 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
         certPem = fs.readFileSync(path.join(state, "cert.pem"), "utf8");
     }
 
-    it("loads the hook's files from the read-only state directory, serves /healthz and maps what config.yaml lists", async function () {
+    it("loads the hook's files from the read-only state directory, serves /healthz and maps what mappings.json lists", async function () {
         if (!runningAsRoot) {
             console.warn("\n  !!! not root: the server runs as this user, not as uid 10000 (the rest is checked)\n");
         }
@@ -178,11 +185,22 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
                 logs.some((l) => l.msg === "loaded existing keypair"),
                 JSON.stringify(logs),
             );
-            const mapped = (msg: string) => logs.filter((l) => l.msg === msg);
+            assert.ok(
+                logs.some((l) => l.msg === 'starting mapper "DynamicFile"'),
+                JSON.stringify(logs),
+            );
+            // The DynamicFile backend logs the file it loaded, whole (pkg/fileutil loadDynamicFile).
+            let loaded: Record<string, any> | undefined;
+            for (let i = 0; i < 100 && !loaded; i++) {
+                const line = run.logs().find((l) => /^LoadDynamicFile: \S+mappings\.json is available\. content is /.test(l.msg));
+                loaded = line && JSON.parse(line.msg.replace(/^[^{]*/, ""));
+                if (!loaded) {
+                    await new Promise((r) => setTimeout(r, 100));
+                }
+            }
+            assert.ok(loaded, JSON.stringify(run.logs()));
             assert.deepStrictEqual(
-                mapped("mapping IAM role")
-                    .map((l) => [l.role, l.username, l.groups])
-                    .sort(),
+                loaded.mapRoles.map((m: any) => [m.rolearn, m.username, m.groups]),
                 [
                     ["arn:aws:iam::123456789012:role/KubernetesAdmin", "kubernetes-admin", ["system:masters"]],
                     // The path is gone: this is the ARN a KubernetesReadOnly session canonicalizes to.
@@ -190,14 +208,11 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
                 ],
             );
             assert.deepStrictEqual(
-                mapped("mapping IAM user").map((l) => [l.user, l.username, l.groups]),
+                loaded.mapUsers.map((m: any) => [m.userarn, m.username, m.groups]),
                 [["arn:aws:iam::123456789012:user/ops/alice", "alice", ["system:masters"]]],
             );
             // Still a 12-digit string with its leading zero.
-            assert.deepStrictEqual(
-                mapped("mapping IAM Account").map((l) => l.accountID),
-                ["012345678901"],
-            );
+            assert.deepStrictEqual(loaded.mapAccounts, ["012345678901"]);
         } finally {
             await stopServer(run);
         }

@@ -52,16 +52,16 @@ describe("plan: the table of events of docs/lifecycle.md", function () {
         assert.deepStrictEqual(await changeTo("restated"), { refusals: [], resourceChanges: [], operations: [], impact: "none", destroyTimeRuns: [] });
     });
 
-    it("role/user mapping change: no kOps operation; the ConfigMap changes and the DaemonSet rolls", async () => {
+    it("role/user mapping change: no kOps operation; the ConfigMap's mappings.json changes, the DaemonSet does not roll", async () => {
         const comparison = await changeTo("mapping");
         assert.strictEqual(comparison.impact, "none");
         assert.deepStrictEqual(comparison.operations, []);
         assert.deepStrictEqual(changed(comparison, commandType), []);
-        assert.deepStrictEqual(changed(comparison, "kubernetes:core/v1:ConfigMap"), ["cluster-authenticator-config: data.config.yaml"]);
-        assert.deepStrictEqual(changed(comparison, "kubernetes:apps/v1:DaemonSet"), ["cluster-authenticator-daemonset: spec.template"]);
-        // Only the components' recorded args and the two objects: no cloud resource, no provider.
+        assert.deepStrictEqual(changed(comparison, "kubernetes:core/v1:ConfigMap"), ["cluster-authenticator-config: data.mappings.json"]);
+        assert.deepStrictEqual(changed(comparison, "kubernetes:apps/v1:DaemonSet"), []);
+        // Only the components' recorded args and the ConfigMap: no cloud resource, no provider, no DaemonSet.
         assert.deepStrictEqual(comparison.resourceChanges.filter((c) => !c.type.startsWith("kops-iam-auth:index:")).map((c) => c.type),
-            ["kubernetes:core/v1:ConfigMap", "kubernetes:apps/v1:DaemonSet"]);
+            ["kubernetes:core/v1:ConfigMap"]);
     });
 
     it("authenticator image or resources change: no kOps operation; the DaemonSet only", async () => {

@@ -12,6 +12,7 @@ export const Outcome = {
     SpecUpdateRoll: "spec + update + rolling-update",
     ReadOnlyChecks: "read-only kops checks",
     KubeconfigExport: "kubeconfig re-export",
+    ConfigMapOnly: "ConfigMap only, no pod restart",
     KubernetesObjects: "Kubernetes objects only",
     IamRolesAndKubernetesObjects: "IAM roles + Kubernetes objects",
     NoCloudOperation: "no cloud operation",
@@ -32,9 +33,13 @@ export const whatRuns: Record<Outcome, string> = {
         "re-exported for a new binary or profile; plan: `check + validate [+ kubeconfig]`). A `kopsBinary` that is another " +
         "kOps version can find changes of its own: that is a kOps upgrade, applied and rolled as kOps prescribes",
     [Outcome.KubeconfigExport]: "`kops export kubecfg` only (plan: `kubeconfig`); the Kubernetes provider gets the new kubeconfig",
+    [Outcome.ConfigMapOnly]:
+        "no kOps operation: the authenticator's ConfigMap updated in place (`mappings.json`); the running servers reload it " +
+        "once kubelet has projected it (up to about a minute), with no restart and no failed sign-in",
     [Outcome.KubernetesObjects]:
-        "no kOps operation: the authenticator's ConfigMap, DaemonSet (its pods roll on a new ConfigMap: `checksum/config`) or RBAC objects",
-    [Outcome.IamRolesAndKubernetesObjects]: "no kOps operation: the IAM roles, and the authenticator's ConfigMap and DaemonSet",
+        "no kOps operation: the authenticator's DaemonSet (its pods roll) or RBAC objects",
+    [Outcome.IamRolesAndKubernetesObjects]:
+        "no kOps operation: the IAM roles, and the authenticator's ConfigMap updated in place (no pod restart)",
     [Outcome.NoCloudOperation]:
         "no kOps operation and no Kubernetes object: the state, the stack outputs, or the bucket's and roles' tags and attributes " +
         "(`stateBucketForceDestroy` is the bucket's attribute only: the purge command stays in the program)",
@@ -116,7 +121,7 @@ export const matrixRows: MatrixRow[] = [
     {
         setting: "mapRoles",
         value: [{ roleArn: "arn:aws:iam::210987654321:role/ci/Deployer", username: "ci-deployer", groups: ["viewers"] }],
-        outcome: Outcome.KubernetesObjects,
+        outcome: Outcome.ConfigMapOnly,
     },
     {
         setting: "mapUsers",
@@ -124,9 +129,9 @@ export const matrixRows: MatrixRow[] = [
             { userArn: "arn:aws:iam::210987654321:user/alice", username: "alice", groups: ["viewers"] },
             { userArn: "arn:aws:iam::210987654321:user/bob", username: "bob", groups: ["viewers"] },
         ],
-        outcome: Outcome.KubernetesObjects,
+        outcome: Outcome.ConfigMapOnly,
     },
-    { setting: "mapAccounts", value: ["210987654321", "310987654321"], outcome: Outcome.KubernetesObjects },
+    { setting: "mapAccounts", value: ["210987654321", "310987654321"], outcome: Outcome.ConfigMapOnly },
     {
         setting: "clusterRoleBindings",
         value: [
@@ -190,13 +195,18 @@ export function observedOutcome(comparison: Comparison): string {
     if (kinds.size > 0) {
         return `kOps: ${comparison.impact}`;
     }
-    const types = new Set(comparison.resourceChanges.filter((c) => c.custom).map((c) => c.type));
+    const customChanges = comparison.resourceChanges.filter((c) => c.custom);
+    const types = new Set(customChanges.map((c) => c.type));
     const kubernetes = [...types].some((t) => t.startsWith("kubernetes:"));
     const iamRoles = types.has("aws:iam/role:Role");
+    // The ConfigMap changed in place and no other Kubernetes object: the DaemonSet's pods keep running.
+    const configMapInPlace = customChanges
+        .filter((c) => c.type.startsWith("kubernetes:"))
+        .every((c) => c.type === "kubernetes:core/v1:ConfigMap" && c.change === "changed");
     if (kubernetes && [...types].every((t) => t.startsWith("kubernetes:"))) {
-        return Outcome.KubernetesObjects;
+        return configMapInPlace ? Outcome.ConfigMapOnly : Outcome.KubernetesObjects;
     }
-    if (kubernetes && iamRoles && [...types].every((t) => t.startsWith("kubernetes:") || t.startsWith("aws:iam/"))) {
+    if (kubernetes && iamRoles && configMapInPlace && [...types].every((t) => t.startsWith("kubernetes:") || t.startsWith("aws:iam/"))) {
         return Outcome.IamRolesAndKubernetesObjects;
     }
     if (!kubernetes && comparison.operations.length === 0) {

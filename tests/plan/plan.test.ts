@@ -111,10 +111,10 @@ describe("npm run plan", function () {
             assert.deepStrictEqual(YAML.parse(patch.webhookKubeconfig), YAML.parse(webhook));
             const configMap = YAML.parse(fs.readFileSync(path.join(dir, "authenticator/configmap.yaml"), "utf8"));
             // The example stack maps only the roles it creates, in the stack's own account.
-            const server = YAML.parse(configMap.data["config.yaml"]).server;
-            assert.deepStrictEqual(server.mapAccounts ?? [], []);
-            assert.deepStrictEqual(server.mapUsers ?? [], []);
-            assert.ok(server.mapRoles.every((m: { rolearn: string }) => m.rolearn.startsWith(`arn:aws:iam::${placeholderAccountId}:role/`)));
+            const mappings = JSON.parse(configMap.data["mappings.json"]);
+            assert.deepStrictEqual(mappings.mapAccounts, []);
+            assert.deepStrictEqual(mappings.mapUsers, []);
+            assert.ok(mappings.mapRoles.every((m: { rolearn: string }) => m.rolearn.startsWith(`arn:aws:iam::${placeholderAccountId}:role/`)));
             const outputs = JSON.parse(fs.readFileSync(path.join(dir, "stack-outputs.json"), "utf8"));
             assert.deepStrictEqual(Object.keys(outputs).sort(), ["clusterName", "kubeconfigs", "nextSteps", "roleArns", "stateStoreUrl"]);
             assert.strictEqual(outputs.kubeconfigs.KubernetesAdmin, fs.readFileSync(path.join(dir, "kubeconfigs/KubernetesAdmin.yaml"), "utf8")

@@ -1,4 +1,4 @@
-// config.yaml, the ConfigMap, the DaemonSet and the ClusterRoleBindings, rendered by the pure
+// config.yaml, mappings.json, the ConfigMap, the DaemonSet and the ClusterRoleBindings, rendered by the pure
 // functions: golden files, round trips, the checksum contract, input checks, and validation of
 // every object against the Kubernetes OpenAPI schema (kubernetes-models).
 import * as assert from "assert";
@@ -21,7 +21,7 @@ import { assertGolden } from "../helpers/data/golden";
 
 const clusterId = "kops-iam-auth.example.com";
 const adminRole = "arn:aws:iam::123456789012:role/KubernetesAdmin";
-/** A role with an IAM path: config.yaml must map it as role/KubernetesReadOnly. */
+/** A role with an IAM path: mappings.json must map it as role/KubernetesReadOnly. */
 const pathedReaderRole = "arn:aws:iam::123456789012:role/platform/teams/KubernetesReadOnly";
 const readerRole = "arn:aws:iam::123456789012:role/KubernetesReadOnly";
 const opsUser = "arn:aws:iam::123456789012:user/ops/alice";
@@ -43,6 +43,30 @@ function fixtureConfigYaml(): string {
     return renderAuthenticatorConfig(clusterId, fixtureMappings()).configYaml;
 }
 
+function fixtureMappingsJson(): string {
+    return renderAuthenticatorConfig(clusterId, fixtureMappings()).mappingsJson;
+}
+
+/** The fixture's mappings with one role added, one removed and a user's groups changed. */
+function changedFixtureMappings(): IdentityMappings {
+    const changed = fixtureMappings();
+    changed.mapRoles = [
+        changed.mapRoles[0],
+        { roleArn: "arn:aws:iam::123456789012:role/KubernetesEditor", username: "editor", groups: ["kops-iam-auth:editors"] },
+    ];
+    changed.mapUsers[0].groups = ["kops-iam-auth:readers"];
+    return changed;
+}
+
+/** The ConfigMap and DaemonSet a stack renders for `mappings`, as the component renders them. */
+function renderedObjects(mappings: IdentityMappings) {
+    const files = renderAuthenticatorConfig(clusterId, mappings);
+    return {
+        configMap: renderAuthenticatorConfigMap(files),
+        daemonSet: renderAuthenticatorDaemonSet({ configChecksum: configChecksum(files.configYaml) }),
+    };
+}
+
 function fixtureDaemonSet(overrides: Partial<AuthenticatorDaemonSetArgs> = {}) {
     return renderAuthenticatorDaemonSet({ configChecksum: configChecksum(fixtureConfigYaml()), ...overrides });
 }
@@ -57,42 +81,63 @@ function assertThrowsMentioning(fn: () => unknown, ...parts: string[]): void {
     });
 }
 
-describe("aws-iam-authenticator config.yaml", () => {
-    it("matches its golden file", () => {
+describe("aws-iam-authenticator config.yaml and mappings.json", () => {
+    it("match their golden files", () => {
         assertGolden("authenticator/config.yaml", fixtureConfigYaml());
+        assertGolden("authenticator/mappings.json", fixtureMappingsJson());
     });
 
-    it("parses back to the mapping entries, role paths stripped", () => {
-        const parsed = parseAuthenticatorConfig(fixtureConfigYaml());
+    it("config.yaml turns on the DynamicFile backend alone, on the mounted mappings.json, and names no mapping", () => {
+        const raw = YAML.parse(fixtureConfigYaml());
+        assert.deepStrictEqual(raw, {
+            clusterID: clusterId,
+            server: { backendMode: ["DynamicFile"], dynamicfilepath: "/etc/aws-iam-authenticator/mappings.json" },
+        });
+        // The same text whatever the mappings: nothing in it changes with them.
+        assert.strictEqual(renderAuthenticatorConfig(clusterId, changedFixtureMappings()).configYaml, fixtureConfigYaml());
+        assert.strictEqual(
+            renderAuthenticatorConfig(clusterId, { mapRoles: [], mapUsers: [], mapAccounts: [] }).configYaml,
+            fixtureConfigYaml(),
+        );
+    });
+
+    it("parse back to the mapping entries, role paths stripped", () => {
+        const parsed = parseAuthenticatorConfig({ configYaml: fixtureConfigYaml(), mappingsJson: fixtureMappingsJson() });
         const expected = fixtureMappings();
         expected.mapRoles[1].roleArn = readerRole;
         assert.deepStrictEqual(parsed, { clusterId, mappings: expected });
-        // And with a plain YAML reader, under the keys the server reads.
-        const raw = YAML.parse(fixtureConfigYaml());
-        assert.deepStrictEqual(Object.keys(raw), ["clusterID", "server"]);
-        assert.deepStrictEqual(Object.keys(raw.server), ["mapRoles", "mapUsers", "mapAccounts"]);
-        assert.deepStrictEqual(Object.keys(raw.server.mapRoles[0]), ["rolearn", "username", "groups"]);
-        assert.deepStrictEqual(Object.keys(raw.server.mapUsers[0]), ["userarn", "username", "groups"]);
+        // And with a plain JSON reader, under the keys the server reads (DynamicFileData's JSON tags).
+        const raw = JSON.parse(fixtureMappingsJson());
+        assert.deepStrictEqual(Object.keys(raw), ["mapRoles", "mapUsers", "mapAccounts", "Version", "LastUpdatedDateTime"]);
+        assert.deepStrictEqual(Object.keys(raw.mapRoles[0]), ["rolearn", "username", "groups"]);
+        assert.deepStrictEqual(Object.keys(raw.mapUsers[0]), ["userarn", "username", "groups"]);
     });
 
-    it("writes account IDs as double-quoted strings, strings to a YAML 1.1 reader too", () => {
-        const text = renderAuthenticatorConfig(clusterId, {
-            mapRoles: [],
-            mapUsers: [],
-            mapAccounts: ["123456789012", "012345678901"],
-        }).configYaml;
-        assert.match(text, /^ {4}- "123456789012"$/m);
-        assert.match(text, /^ {4}- "012345678901"$/m);
-        for (const version of ["1.1", "1.2"] as const) {
-            assert.deepStrictEqual(YAML.parse(text, { version }).server.mapAccounts, ["123456789012", "012345678901"]);
-        }
+    it("mappings.json: every list present even when empty, account IDs as strings, a LastUpdatedDateTime the server parses", () => {
+        const raw = JSON.parse(
+            renderAuthenticatorConfig(clusterId, { mapRoles: [], mapUsers: [], mapAccounts: ["012345678901"] }).mappingsJson,
+        );
+        assert.deepStrictEqual(raw.mapRoles, []);
+        assert.deepStrictEqual(raw.mapUsers, []);
+        assert.deepStrictEqual(raw.mapAccounts, ["012345678901"]);
+        // The server parses it as Unix seconds no later than now (fileutil.CalculateTimeDeltaFromUnixInSeconds).
+        assert.match(raw.LastUpdatedDateTime, /^\d+$/);
+        assert.ok(Number(raw.LastUpdatedDateTime) <= Date.now() / 1000);
+    });
+
+    it("mappings.json's Version and text change with the mappings and only with them", () => {
+        const changed = renderAuthenticatorConfig(clusterId, changedFixtureMappings()).mappingsJson;
+        assert.notStrictEqual(changed, fixtureMappingsJson());
+        assert.notStrictEqual(JSON.parse(changed).Version, JSON.parse(fixtureMappingsJson()).Version);
+        assert.match(JSON.parse(changed).Version, /^[0-9a-f]{16}$/);
+        assert.strictEqual(renderAuthenticatorConfig("other.example.com", fixtureMappings()).mappingsJson, fixtureMappingsJson());
     });
 
     it("strips a role's IAM path and says so; keeps a user's path, which the caller ARN carries", () => {
-        const { configYaml, warnings } = renderAuthenticatorConfig(clusterId, fixtureMappings());
-        assert.ok(!configYaml.includes("platform/teams"), configYaml);
-        assert.ok(configYaml.includes(`rolearn: ${readerRole}\n`), configYaml);
-        assert.ok(configYaml.includes(`userarn: ${opsUser}\n`), configYaml);
+        const { mappingsJson, warnings } = renderAuthenticatorConfig(clusterId, fixtureMappings());
+        assert.ok(!mappingsJson.includes("platform/teams"), mappingsJson);
+        assert.ok(mappingsJson.includes(`"rolearn": "${readerRole}"`), mappingsJson);
+        assert.ok(mappingsJson.includes(`"userarn": "${opsUser}"`), mappingsJson);
         assert.strictEqual(warnings.length, 1);
         assert.ok(
             warnings[0].includes("mapRoles[1].roleArn") &&
@@ -107,8 +152,11 @@ describe("aws-iam-authenticator config.yaml", () => {
         );
     });
 
-    it("is the same text for the same input (the checksum depends on nothing else)", () => {
-        assert.strictEqual(fixtureConfigYaml(), fixtureConfigYaml());
+    it("are the same text for the same input (a repeated up changes nothing)", () => {
+        assert.deepStrictEqual(
+            renderAuthenticatorConfig(clusterId, fixtureMappings()),
+            renderAuthenticatorConfig(clusterId, fixtureMappings()),
+        );
     });
 
     it("refuses an empty or blank clusterID", () => {
@@ -238,15 +286,42 @@ describe("aws-iam-authenticator config.yaml", () => {
 });
 
 describe("aws-iam-authenticator manifests", () => {
-    it("ConfigMap matches its golden file and holds config.yaml", () => {
-        const configMap = renderAuthenticatorConfigMap({ configYaml: fixtureConfigYaml() });
+    it("ConfigMap matches its golden file and holds config.yaml and mappings.json", () => {
+        const { configMap } = renderedObjects(fixtureMappings());
         assertGolden("authenticator/configmap.yaml", YAML.stringify(configMap, { lineWidth: 0 }));
         assert.deepStrictEqual(configMap.metadata, {
             name: "aws-iam-authenticator",
             namespace: "kube-system",
             labels: { "k8s-app": "aws-iam-authenticator" },
         });
-        assert.strictEqual(configMap.data["config.yaml"], fixtureConfigYaml());
+        assert.deepStrictEqual(configMap.data, { "config.yaml": fixtureConfigYaml(), "mappings.json": fixtureMappingsJson() });
+    });
+
+    it("two stacks that differ only in mappings: different ConfigMaps (golden files), the same DaemonSet", () => {
+        const before = renderedObjects(fixtureMappings());
+        const after = renderedObjects(changedFixtureMappings());
+        assertGolden("authenticator/configmap-changed-mappings.yaml", YAML.stringify(after.configMap, { lineWidth: 0 }));
+        assert.notDeepStrictEqual(after.configMap, before.configMap);
+        assert.strictEqual(after.configMap.data["config.yaml"], before.configMap.data["config.yaml"]);
+        assert.notStrictEqual(after.configMap.data["mappings.json"], before.configMap.data["mappings.json"]);
+        // The golden DaemonSet, byte for byte, for both.
+        assertGolden("authenticator/daemonset.yaml", YAML.stringify(after.daemonSet, { lineWidth: 0 }));
+        assert.deepStrictEqual(after.daemonSet, before.daemonSet);
+    });
+
+    it("the DaemonSet mounts the whole ConfigMap (no subPath), not optional, read-only, where config.yaml points", () => {
+        const podSpec = fixtureDaemonSet().spec.template.spec;
+        const mount = podSpec.containers[0].volumeMounts.find((m) => m.name === "config") as Record<string, unknown>;
+        assert.deepStrictEqual(mount, { name: "config", mountPath: "/etc/aws-iam-authenticator/", readOnly: true });
+        assert.deepStrictEqual(
+            podSpec.volumes.find((v) => v.name === "config"),
+            {
+                name: "config",
+                configMap: { name: "aws-iam-authenticator" },
+            },
+        );
+        assert.ok(podSpec.containers[0].args.includes("--config=/etc/aws-iam-authenticator/config.yaml"));
+        assert.ok(YAML.parse(fixtureConfigYaml()).server.dynamicfilepath.startsWith(mount.mountPath as string));
     });
 
     it("DaemonSet matches its golden file", () => {
@@ -375,7 +450,7 @@ describe("checksum/config annotation", () => {
     const annotationOf = (daemonSet: ReturnType<typeof fixtureDaemonSet>) =>
         daemonSet.spec.template.metadata.annotations["checksum/config"];
 
-    it("is the sha256 of config.yaml", () => {
+    it("is the sha256 of config.yaml, the file the server reads at start", () => {
         const expected = createHash("sha256").update(fixtureConfigYaml()).digest("hex");
         assert.match(expected, /^[0-9a-f]{64}$/);
         assert.strictEqual(configChecksum(fixtureConfigYaml()), expected);
@@ -389,22 +464,18 @@ describe("checksum/config annotation", () => {
         assert.strictEqual(annotationOf(fixtureDaemonSet({ resources: { limits: { cpu: "200m" } } })), base);
     });
 
-    it("changes when a mapping, an account or the cluster ID changes", () => {
-        const base = configChecksum(fixtureConfigYaml());
+    it("changes with the cluster ID, never with a mapping or an account (the servers reload mappings.json)", () => {
+        const base = annotationOf(fixtureDaemonSet());
         const changedMapping = fixtureMappings();
         changedMapping.mapRoles[0].groups = ["kops-iam-auth:readers"];
         const addedAccount = fixtureMappings();
         addedAccount.mapAccounts.push("123456789012");
-        const variants = [
-            renderAuthenticatorConfig(clusterId, changedMapping).configYaml,
-            renderAuthenticatorConfig(clusterId, addedAccount).configYaml,
-            renderAuthenticatorConfig("other.example.com", fixtureMappings()).configYaml,
-        ];
-        const checksums = variants.map(configChecksum);
-        assert.strictEqual(new Set([base, ...checksums]).size, 4, "every config change gives a new checksum");
-        for (const checksum of checksums) {
-            assert.notStrictEqual(annotationOf(fixtureDaemonSet({ configChecksum: checksum })), annotationOf(fixtureDaemonSet()));
+        for (const mappings of [changedMapping, addedAccount, changedFixtureMappings()]) {
+            assert.strictEqual(annotationOf(renderedObjects(mappings).daemonSet), base);
         }
+        const otherCluster = configChecksum(renderAuthenticatorConfig("other.example.com", fixtureMappings()).configYaml);
+        assert.notStrictEqual(otherCluster, base);
+        assert.notStrictEqual(annotationOf(fixtureDaemonSet({ configChecksum: otherCluster })), base);
     });
 });
 
@@ -447,7 +518,7 @@ describe("ClusterRoleBindings for mapped groups", () => {
 
 describe("OpenAPI validation of the manifests (kubernetes-models)", () => {
     it("accepts the ConfigMap, the DaemonSet and every ClusterRoleBinding", () => {
-        new ConfigMap(renderAuthenticatorConfigMap({ configYaml: fixtureConfigYaml() })).validate();
+        new ConfigMap(renderedObjects(fixtureMappings()).configMap).validate();
         new DaemonSet(fixtureDaemonSet()).validate();
         const bindings = renderClusterRoleBindings([...fixtureBindings, { group: "kops-iam-auth:editors", clusterRole: "edit" }]);
         assert.strictEqual(bindings.length, 2);
@@ -466,7 +537,7 @@ describe("OpenAPI validation of the manifests (kubernetes-models)", () => {
         const broken: any = renderClusterRoleBindings(fixtureBindings)[0];
         delete broken.roleRef.kind;
         assert.throws(() => new ClusterRoleBinding(broken).validate(), /roleRef must have required property kind/);
-        const brokenConfigMap: any = renderAuthenticatorConfigMap({ configYaml: 42 });
+        const brokenConfigMap: any = renderAuthenticatorConfigMap({ configYaml: 42, mappingsJson: 43 });
         assert.throws(() => new ConfigMap(brokenConfigMap).validate(), /config\.yaml must be string/);
     });
 });

@@ -117,7 +117,7 @@ function groupFiles(dir: string, top: RecordedResource, resources: RecordedResou
     if (daemonSets.length > 0) {
         files.push({ path: at("authenticator/daemonset.yaml"), content: yamlFile(
             ["The authenticator's DaemonSet as the Kubernetes provider gets it.",
-                "checksum/config is that of the ConfigMap here: with the real account ID it differs."],
+                "checksum/config is that of the ConfigMap's config.yaml, which holds no mapping: the real stack's is the same."],
             daemonSets.map(kubernetesObject)) });
     }
     if (bindings.length > 0) {

@@ -1,12 +1,15 @@
 // Runs the aws-iam-authenticator DaemonSet's container as a local process: its volumes become
-// directories under a temporary root (hostPath volumes at <root><hostPath>, ConfigMaps projected as
-// files the way the kubelet does), its args are the container's args with every path remapped
-// through the volume mounts, and it runs as the container's runAsUser/runAsGroup.
+// directories under a temporary root (hostPath volumes at <root><hostPath>, ConfigMaps written as
+// kubelet's atomic writer writes them, ./configMapVolume.ts), its args are the container's args
+// with every path remapped through the volume mounts, its ConfigMap volumes are also bind-mounted
+// at their container paths (a path inside a ConfigMap file, such as config.yaml's dynamicfilepath,
+// then resolves as in the pod), and it runs as the container's runAsUser/runAsGroup.
 import * as fs from "fs";
 import * as https from "https";
 import * as net from "net";
 import * as path from "path";
 import { BackgroundProcess, startBackground } from "../processes/processes";
+import { writeConfigMapVolume } from "./configMapVolume";
 import { skipOrFail } from "../processes/tools";
 
 /** The parts of a rendered DaemonSet this reads (renderAuthenticatorDaemonSet's shape). */
@@ -42,6 +45,8 @@ export interface Mount {
     /** The directory on "the host" (under the temporary root) that backs it. */
     hostDir: string;
     readOnly: boolean;
+    /** The volume's kind: a ConfigMap's directory is bind-mounted at mountPath for the process too. */
+    source: "hostPath" | "configMap";
 }
 
 const trimSlash = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
@@ -56,9 +61,9 @@ export function authenticatorContainer(daemonSet: DaemonSetLike) {
 }
 
 /**
- * Where each of the container's mounts lives under `root`. ConfigMap volumes are written out
- * (each key a file, 0644, as the kubelet projects them); hostPath directories are left to the
- * caller (the hook makes them on a real node).
+ * Where each of the container's mounts lives under `root`. ConfigMap volumes are written (each key
+ * a file, 0644) or, when already there, updated as kubelet's atomic writer does; hostPath
+ * directories are left to the caller (the hook makes them on a real node).
  */
 export function projectVolumes(daemonSet: DaemonSetLike, root: string, configMaps: ConfigMapLike[]): Mount[] {
     const podSpec = daemonSet.spec.template.spec;
@@ -72,6 +77,7 @@ export function projectVolumes(daemonSet: DaemonSetLike, root: string, configMap
                 mountPath: trimSlash(mount.mountPath),
                 hostDir: trimSlash(path.join(root, volume.hostPath.path)),
                 readOnly: mount.readOnly ?? false,
+                source: "hostPath" as const,
             };
         }
         if (volume.configMap) {
@@ -80,11 +86,9 @@ export function projectVolumes(daemonSet: DaemonSetLike, root: string, configMap
                 throw new Error(`volume ${volume.name} mounts ConfigMap ${volume.configMap.name}, which the test did not render`);
             }
             const dir = path.join(root, "configmaps", configMap.metadata.name);
-            fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-            for (const [key, value] of Object.entries(configMap.data)) {
-                fs.writeFileSync(path.join(dir, key), value, { mode: 0o644 });
-            }
-            return { mountPath: trimSlash(mount.mountPath), hostDir: dir, readOnly: true };
+            fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o755 });
+            writeConfigMapVolume(dir, configMap.data);
+            return { mountPath: trimSlash(mount.mountPath), hostDir: dir, readOnly: true, source: "configMap" as const };
         }
         throw new Error(`volume ${volume.name} is neither hostPath nor configMap; this harness cannot project it`);
     });
@@ -158,6 +162,27 @@ export async function assertPortFree(port: number, owner: string): Promise<void>
 }
 
 /**
+ * `command args` in a private mount namespace where each ConfigMap volume is also bind-mounted,
+ * read-only, at its container path, so that a path written inside a ConfigMap file resolves as in
+ * the pod. Needs root. The one trace on the machine: the mount points, empty directories such as
+ * /etc/aws-iam-authenticator (unshare makes the namespace's mounts private; nothing else is shared).
+ */
+export function inContainerPaths(mounts: Mount[], command: string, args: string[]): [string, string[]] {
+    const binds = mounts.filter((m) => m.source === "configMap");
+    if (binds.length === 0) {
+        return [command, args];
+    }
+    // Pairs of (host directory, container path) up to "--", then the command; none inside the script text.
+    const script =
+        'while [ "$1" != -- ]; do mkdir -p "$2" && mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" || exit 97; ' +
+        'shift 2; done; shift; exec "$@"';
+    return [
+        "unshare",
+        ["-m", "--", "sh", "-c", script, "sh", ...binds.flatMap((m) => [m.hostDir, m.mountPath]), "--", command, ...args],
+    ];
+}
+
+/**
  * The container's process, started the way the kubelet would start it as far as a process can
  * be: the image entrypoint `binary` with the remapped args, as runAsUser/runAsGroup without
  * supplementary groups, with no_new_privs when allowPrivilegeEscalation is false and no
@@ -184,7 +209,7 @@ export function startContainerProcess(
     if (security.capabilities?.drop?.includes("ALL")) {
         setprivArgs.push("--inh-caps=-all", "--bounding-set=-all");
     }
-    const [command, commandArgs] = wrap("setpriv", [...setprivArgs, "--", binary, ...args]);
+    const [command, commandArgs] = wrap(...inContainerPaths(mounts, "setpriv", [...setprivArgs, "--", binary, ...args]));
     const proc = startBackground(command, commandArgs, { env, cwd: "/" });
     return { process: proc, args };
 }
