@@ -4,7 +4,6 @@
 // ones do.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
 import { checkedKopsIamClusterArgs } from "../../components/settings/programArgs";
 import { ConfigError } from "../../components/settings/validate";
@@ -51,12 +50,12 @@ describe("KopsIamCluster: args that are Outputs", () => {
         const spec = mocks.one(commandType, "dev-kops-spec").plainInputs.environment;
         assert.strictEqual(spec.SSH_PUBLIC_KEY, sshKey);
         assert.strictEqual(JSON.parse(spec.SPEC_PATCH).stateBucket, "kops-state-example");
-        const config = YAML.parse(mocks.one(configMapType, "dev-authenticator-config").plainInputs.data["config.yaml"]);
+        const mappings = JSON.parse(mocks.one(configMapType, "dev-authenticator-config").plainInputs.data["mappings.json"]);
         assert.deepStrictEqual(
-            config.server.mapRoles.find((m: { rolearn: string }) => m.rolearn === deployer),
+            mappings.mapRoles.find((m: { rolearn: string }) => m.rolearn === deployer),
             { rolearn: deployer, username: "ci-deployer", groups: ["deployers"] },
         );
-        assert.deepStrictEqual(config.server.mapAccounts, ["210987654321"]);
+        assert.deepStrictEqual(mappings.mapAccounts, ["210987654321"]);
         const role = mocks.one(roleType, "dev-roles-KubernetesAdmin").plainInputs;
         assert.deepStrictEqual(role.tags, { team: "platform" });
         assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Principal, {
@@ -162,8 +161,8 @@ describe("KopsIamCluster: args that are Outputs", () => {
         });
         await settle();
         const configMap = mocks.one(configMapType, "dev-authenticator-config");
-        assert.ok(isSecretValue(configMap.inputs.data) || isSecretValue(configMap.inputs.data["config.yaml"]));
-        assert.match(unwrapSecrets(configMap.inputs).data["config.yaml"], /210987654321:role\/Deployer/);
+        assert.ok(isSecretValue(configMap.inputs.data) || isSecretValue(configMap.inputs.data["mappings.json"]));
+        assert.match(unwrapSecrets(configMap.inputs).data["mappings.json"], /210987654321:role\/Deployer/);
         const spec = mocks.one(commandType, "dev-kops-spec");
         assert.ok(isSecretValue(spec.inputs.environment), "the spec command's environment is not secret");
         const guard = mocks.resources.find((r) => r.name === "dev-kops-creation-settings")!;
