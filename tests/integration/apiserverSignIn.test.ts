@@ -54,8 +54,9 @@ import { requireTool } from "../helpers/processes/tools";
 
 const clusterName = "apiserver.example.com";
 const stateBucket = "kops-iam-auth-apiserver-state";
-const account = "210987654321";
-const otherAccount = "010987654321";
+// moto_server's own account: the identities it signs for live there.
+const account = "123456789012";
+const otherAccount = "012345678901";
 const installHint = "bash tests/setup/install-tools.sh";
 /** The server the default image runs (kOps 1.36's image, v0.6.20-eks-1-30-7); install-tools builds it beside 0.7.18. */
 const deployedServerVersion = "v0.6.20";
@@ -75,6 +76,8 @@ const stackConfig = {
     ],
     mapUsers: [{ userArn: `arn:aws:iam::${account}:user/ops/alice`, username: "alice", groups: ["ops"] }],
     mapAccounts: [otherAccount],
+    // moto's account (123456789012) is one AWS's documentation uses too.
+    allowExampleAccounts: true,
 };
 /** The mapping change: the viewer role is gone, an editor role is new. */
 const changedAccessRoles = [
