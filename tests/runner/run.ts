@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { FileTiming } from "./timingReporter";
-import { planJobs, readRecordedTimings, renderTimingsTable, tierOf, writeRecordedTimings } from "./timings";
+import { planJobs, readRecordedTimings, renderTimingsTable, tierOf, writeRecordedTimings } from "./recordedTimings";
 
 const repoRoot = path.join(__dirname, "..", "..");
 
