@@ -303,7 +303,11 @@ describe("consumers: the packed package in new TypeScript and JavaScript project
             const bucket = "state-generated";
             const roleArn = "arn:aws:iam::000000000000:role/deployer-generated";
             const configMap = one("kubernetes:core/v1:ConfigMap", "ci-authenticator-config");
-            assert.match(configMap.plainInputs.data["config.yaml"], new RegExp(`rolearn: ${roleArn}`));
+            const mappings = JSON.parse(configMap.plainInputs.data["mappings.json"]);
+            assert.ok(
+                mappings.mapRoles.some((m: { rolearn: string }) => m.rolearn === roleArn),
+                JSON.stringify(mappings.mapRoles),
+            );
             const spec = one("command:local:Command", "ci-kops-spec").plainInputs.environment;
             assert.match(spec.SSH_PUBLIC_KEY, /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5/);
             assert.equal(JSON.parse(spec.SPEC_PATCH).stateBucket, bucket);
