@@ -6,7 +6,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { planJobs, readmeTimingsTable, renderRecordedTable, RecordedTimings, testsReadme, timingsJson } from "../runner/recordedTimings";
+import {
+    planJobs,
+    readmeTimingsTable,
+    renderRecordedTable,
+    RecordedTimings,
+    testsReadme,
+    timingsJson,
+} from "../runner/recordedTimings";
 
 const repoRoot = path.join(__dirname, "..", "..");
 
