@@ -5,7 +5,10 @@
 # pinned Go modules (through the Go module proxy) into .cache/bin, where tests/helpers/processes/tools.ts
 # looks first. A binary that is already there and reports the pinned version is kept. Go's own
 # caches stay at their defaults (GOMODCACHE, GOCACHE), so a rebuild on a machine that built them
-# before takes seconds, not minutes. Then the Pulumi engine (install_pulumi_engine) and, where the
+# before takes seconds, not minutes. Each built binary is also kept in a store per machine user
+# ($KOPS_IAM_AUTH_TOOL_STORE, default ~/.cache/kops-iam-auth/tools, one folder per tool and version),
+# so a fresh clone on the same machine (CI's clean clone) links them instead of relinking them from
+# Go's cache (about 90 s). Then the Pulumi engine (install_pulumi_engine) and, where the
 # machine's Node.js is older than 22, a current LTS one into .cache/node (install_node).
 set -euo pipefail
 
@@ -32,6 +35,7 @@ readonly NODE_VERSION=24.22.3
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 readonly bin_dir="$repo_root/.cache/bin"
+readonly tool_store=${KOPS_IAM_AUTH_TOOL_STORE:-${XDG_CACHE_HOME:-$HOME/.cache}/kops-iam-auth/tools}
 install_start=$SECONDS
 build_root=$(mktemp -d)
 trap 'rm -rf "$build_root"' EXIT
@@ -66,6 +70,38 @@ reports_version() {
   local reported
   reported=$("$binary" "$@" 2>/dev/null) || return 1
   [[ "$reported" == *"$expected"* ]]
+}
+
+# Puts file $1 at $2: a hard link where the two share a file system, else a copy; nothing when $2
+# already is $1.
+link_or_copy() {
+  [[ "$1" -ef "$2" ]] && return
+  ln -f "$1" "$2" 2>/dev/null || cp -f "$1" "$2"
+}
+
+# Puts binaries $2... from the store's folder $1 into $bin_dir, where the store has all of them.
+# The caller's version check still decides whether they are the pinned version.
+from_store() {
+  local folder="$tool_store/$1" name
+  shift
+  for name in "$@"; do
+    [[ -x "$folder/$name" ]] || return 0
+  done
+  for name in "$@"; do
+    link_or_copy "$folder/$name" "$bin_dir/$name"
+  done
+}
+
+# Keeps binaries $2... of $bin_dir in the store's folder $1, for the next clone on this machine.
+to_store() {
+  local folder="$tool_store/$1" name
+  shift
+  mkdir -p "$folder"
+  for name in "$@"; do
+    [[ "$bin_dir/$name" -ef "$folder/$name" ]] && continue
+    link_or_copy "$bin_dir/$name" "$folder/$name.new"
+    mv -f "$folder/$name.new" "$folder/$name"
+  done
 }
 
 # Builds packages $3 (space-separated) of module $1 at version $2 into $bin_dir with ldflags $4,
@@ -132,8 +168,10 @@ build_pinned() {
 install_authenticator() {
   local version=$1 suffix=${2:-}
   local binary="$bin_dir/aws-iam-authenticator$suffix"
+  from_store "aws-iam-authenticator-$version" "aws-iam-authenticator$suffix"
   if reports_version "$binary" "\"Version\":\"${version#v}\"" version; then
     echo "install-tools: aws-iam-authenticator ${version} already in .cache/bin"
+    to_store "aws-iam-authenticator-$version" "aws-iam-authenticator$suffix"
     return
   fi
   # Same ldflags as upstream's release build (.goreleaser.yaml).
@@ -142,6 +180,7 @@ install_authenticator() {
     "" "$suffix"
   reports_version "$binary" "\"Version\":\"${version#v}\"" version ||
     { echo "install-tools: built aws-iam-authenticator$suffix does not report ${version}" >&2; exit 1; }
+  to_store "aws-iam-authenticator-$version" "aws-iam-authenticator$suffix"
 }
 
 install_kops() {
@@ -149,8 +188,10 @@ install_kops() {
   # The tests read kOps' own golden-test outputs and channel from this module
   # (tests/helpers/data/kopsFixtures.ts), also where the binary is already built.
   go mod download "$KOPS_MODULE@$KOPS_VERSION"
+  from_store "kops-$KOPS_VERSION" kops
   if reports_version "$binary" "Client version: ${KOPS_VERSION#v} " version; then
     echo "install-tools: kops ${KOPS_VERSION} already in .cache/bin"
+    to_store "kops-$KOPS_VERSION" kops
     return
   fi
   # Same ldflags as upstream's Makefile (k8s.io/kops.Version, k8s.io/kops.GitVersion).
@@ -158,13 +199,16 @@ install_kops() {
     "-s -w -X $KOPS_MODULE.Version=${KOPS_VERSION#v} -X $KOPS_MODULE.GitVersion={{commit}}"
   reports_version "$binary" "Client version: ${KOPS_VERSION#v} " version ||
     { echo "install-tools: built kops does not report ${KOPS_VERSION}" >&2; exit 1; }
+  to_store "kops-$KOPS_VERSION" kops
 }
 
 install_kubernetes() {
   local binary
+  from_store "kubernetes-$KUBERNETES_VERSION" kube-apiserver kube-controller-manager
   if reports_version "$bin_dir/kube-apiserver" "Kubernetes $KUBERNETES_VERSION" --version &&
     reports_version "$bin_dir/kube-controller-manager" "Kubernetes $KUBERNETES_VERSION" --version; then
     echo "install-tools: kube-apiserver and kube-controller-manager ${KUBERNETES_VERSION} already in .cache/bin"
+    to_store "kubernetes-$KUBERNETES_VERSION" kube-apiserver kube-controller-manager
     return
   fi
   local major=${KUBERNETES_VERSION#v} minor flags="" pkg
@@ -181,12 +225,15 @@ install_kubernetes() {
     reports_version "$bin_dir/$binary" "Kubernetes $KUBERNETES_VERSION" --version ||
       { echo "install-tools: built $binary does not report ${KUBERNETES_VERSION}" >&2; exit 1; }
   done
+  to_store "kubernetes-$KUBERNETES_VERSION" kube-apiserver kube-controller-manager
 }
 
 install_etcd() {
   local binary="$bin_dir/v3"
+  from_store "etcd-$ETCD_VERSION" etcd
   if reports_version "$bin_dir/etcd" "etcd Version: ${ETCD_VERSION#v}" --version; then
     echo "install-tools: etcd ${ETCD_VERSION} already in .cache/bin"
+    to_store "etcd-$ETCD_VERSION" etcd
     return
   fi
   # The server module's main package is its root, so the binary comes out named after the module's last element.
@@ -194,6 +241,7 @@ install_etcd() {
   mv -f "$binary" "$bin_dir/etcd"
   reports_version "$bin_dir/etcd" "etcd Version: ${ETCD_VERSION#v}" --version ||
     { echo "install-tools: built etcd does not report ${ETCD_VERSION}" >&2; exit 1; }
+  to_store "etcd-$ETCD_VERSION" etcd
 }
 
 # The Pulumi engine the engine tests drive, and the kubernetes plugin in .cache/pulumi/home at the
@@ -213,7 +261,17 @@ install_pulumi_engine() {
         "the engine tests cannot run (install Pulumi: https://www.pulumi.com/docs/install/)" >&2
       return
     fi
-    bash "$tool" "$built"
+    # Built into the store (the tool keeps what it built there before, by its stamp files), then
+    # linked into this clone. A build this clone made before the store existed seeds the store.
+    local store="$tool_store/pulumi-engine" file
+    mkdir -p "$store" "$built"
+    for file in pulumi pulumi.stamp pulumi-resource-kubernetes pulumi-resource-kubernetes.stamp; do
+      [[ -e "$store/$file" || ! -e "$built/$file" ]] || link_or_copy "$built/$file" "$store/$file"
+    done
+    bash "$tool" "$store"
+    for file in pulumi pulumi-resource-kubernetes; do
+      link_or_copy "$store/$file" "$built/$file"
+    done
     pulumi="$built/pulumi"
   fi
   echo "install-tools: using $pulumi ($("$pulumi" version))"
