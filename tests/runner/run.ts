@@ -47,9 +47,20 @@ function parseArguments(argv: string[]): { record: boolean; jobs: number; files:
     return { record, jobs, files };
 }
 
-/** Runs mocha on `files` in a network namespace of its own; resolves with its exit status and output. */
-function runMocha(files: string[], timingsFile: string): Promise<{ status: number; output: string }> {
-    const env: NodeJS.ProcessEnv = { ...process.env, KOPS_IAM_AUTH_TEST_TIMINGS: timingsFile, FORCE_COLOR: "0" };
+/**
+ * Runs mocha on `files` in a network namespace of its own, with `tempDir` as its TMPDIR (removed
+ * afterwards, so what a test leaves behind, such as an engine workspace, does not pile up in /tmp);
+ * resolves with its exit status and output.
+ */
+function runMocha(files: string[], timingsFile: string, tempDir: string): Promise<{ status: number; output: string }> {
+    fs.mkdirSync(tempDir);
+    fs.chmodSync(tempDir, 0o1777); // as /tmp: the authenticator's tests run it as another uid
+    const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        KOPS_IAM_AUTH_TEST_TIMINGS: timingsFile,
+        FORCE_COLOR: "0",
+        TMPDIR: tempDir,
+    };
     delete env.KOPS_IAM_AUTH_OFFLINE; // a namespace of its own even when this runner is in one
     const mocha = path.join(repoRoot, "node_modules", ".bin", "mocha");
     const child = spawn(
@@ -61,7 +72,10 @@ function runMocha(files: string[], timingsFile: string): Promise<{ status: numbe
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
     return new Promise((resolve) =>
-        child.once("close", (code, signal) => resolve({ status: code ?? (signal ? 128 : 1), output })),
+        child.once("close", (code, signal) => {
+            fs.rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
+            resolve({ status: code ?? (signal ? 128 : 1), output });
+        }),
     );
 }
 
@@ -71,12 +85,14 @@ async function main(): Promise<number> {
     const files = args.files.length > 0 ? args.files : testFiles();
     const queue = planJobs(files, readRecordedTimings());
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "kops-iam-auth-tests-"));
+    fs.chmodSync(work, 0o755);
     const timingsFile = path.join(work, "timings.jsonl");
     let failedJobs = 0;
+    let jobsStarted = 0;
     const lane = async () => {
         for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
             const jobStarted = Date.now();
-            const result = await runMocha(job, timingsFile);
+            const result = await runMocha(job, timingsFile, path.join(work, `tmp-${++jobsStarted}`));
             const seconds = ((Date.now() - jobStarted) / 1000).toFixed(0);
             failedJobs += result.status === 0 ? 0 : 1;
             process.stdout.write(`\n=== ${job.join(" ")} (${seconds} s, exit ${result.status})\n${result.output.trimEnd()}\n`);
