@@ -12,6 +12,7 @@ import { checkedKopsIamClusterArgs, KopsIamClusterSettings } from "./settings/pr
 export type { KopsIamClusterArgs } from "./settings/args";
 import { checkedKopsClusterSettings, clusterOwnerOf, KopsCluster, KopsClusterSettingsArgs } from "./kops/cluster";
 import { identityKey, roleArnWithoutPath } from "./core/identityRules";
+import { invalid, refuse } from "./core/problems";
 import { IdentityMappings } from "./core/mappings";
 import { rolePathWarning } from "./authenticator/configFile";
 import { renderUserKubeconfig } from "./authenticator/userKubeconfig";
@@ -276,9 +277,13 @@ function userKubeconfig(
     return pulumi.all([source.cluster, args.roleArn, args.profileName]).apply(([cluster, roleArn, profileName]) => {
         const wanted = identityKey({ kind: "role", value: roleArn });
         if (!cluster.mappedRoles.some((mapped) => identityKey({ kind: "role", value: mapped }) === wanted)) {
-            throw new Error(
-                `KopsIamCluster ${source.clusterName}: getKubeconfig: role ${roleArn} is not mapped; ` +
-                    `expected one of ${cluster.mappedRoles.join(", ")} (a created access role or a mapRoles entry)`,
+            refuse(
+                `KopsIamCluster ${source.clusterName}: getKubeconfig`,
+                invalid(
+                    "roleArn",
+                    roleArn,
+                    `a mapped role: one of ${cluster.mappedRoles.join(", ")} (a created access role or a mapRoles entry)`,
+                ),
             );
         }
         return renderUserKubeconfig({

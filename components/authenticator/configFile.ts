@@ -17,9 +17,10 @@
 // compares it unchanged (StripPath leaves user ARNs alone too).
 import { createHash } from "crypto";
 import * as YAML from "yaml";
-import { accountIdPattern, awsPartitions, iamName, redactSecrets, roleArnPattern, userArnPattern } from "../core/rules";
+import { accountIdPattern, awsPartitions, iamName, roleArnPattern, userArnPattern } from "../core/rules";
+import { invalid, Problem, refuse, throwProblems } from "../core/problems";
 import {
-    duplicateProblem,
+    duplicateIdentityProblem,
     findDuplicateIdentities,
     iamArnParts,
     IamArnParts,
@@ -82,19 +83,19 @@ function isNonEmptyString(value: unknown): value is string {
 }
 
 /** Problems with one mapping's username and groups. */
-function usernameAndGroupProblems(setting: string, mapping: { username: unknown; groups: unknown }): string[] {
-    const problems: string[] = [];
+function usernameAndGroupProblems(setting: string, mapping: { username: unknown; groups: unknown }): Problem[] {
+    const problems: Problem[] = [];
     if (!isNonEmptyString(mapping.username)) {
         problems.push(
-            `${setting}.username is ${JSON.stringify(mapping.username)}; it must be a non-empty string ` +
-                "(a Kubernetes username, templates such as {{SessionName}} allowed)",
+            invalid(
+                `${setting}.username`,
+                mapping.username,
+                "a non-empty string (a Kubernetes username, templates such as {{SessionName}} allowed)",
+            ),
         );
     }
     if (!Array.isArray(mapping.groups) || !mapping.groups.every(isNonEmptyString)) {
-        problems.push(
-            `${setting}.groups is ${JSON.stringify(mapping.groups)}; it must be a list of non-empty ` +
-                "group names (an empty list is allowed)",
-        );
+        problems.push(invalid(`${setting}.groups`, mapping.groups, "a list of non-empty group names (an empty list is allowed)"));
     }
     return problems;
 }
@@ -113,10 +114,10 @@ export function rolePathWarning(setting: string, roleArn: string, secret = false
 
 /**
  * Validates the mappings and returns them as the server needs them (role ARNs without IAM path),
- * with a warning per stripped path. Every problem is reported at once, in one Error.
+ * with a warning per stripped path. Every problem is reported at once, in one ProblemsError.
  */
 export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mappings: IdentityMappings; warnings: string[] } {
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     const warnings: string[] = [];
     // The server keys its maps by lowercased ARN (pkg/mapper/dynamicfile saveMap): a second entry for the same
     // identity would silently replace the first, so duplicates are refused here instead, by the
@@ -129,8 +130,7 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
         const parsed = parseIamArn(String(mapping.roleArn), "role");
         if (typeof parsed === "string") {
             problems.push(
-                `${setting}.roleArn is ${JSON.stringify(mapping.roleArn)}: ${parsed} ` +
-                    "(expected arn:<partition>:iam::<12-digit account>:role/<name>)",
+                invalid(`${setting}.roleArn`, mapping.roleArn, "arn:<partition>:iam::<12-digit account>:role/<name>", parsed),
             );
             return mapping;
         }
@@ -148,8 +148,12 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
         const parsed = parseIamArn(String(mapping.userArn), "user");
         if (typeof parsed === "string") {
             problems.push(
-                `${setting}.userArn is ${JSON.stringify(mapping.userArn)}: ${parsed} ` +
-                    "(expected arn:<partition>:iam::<12-digit account>:user/[<path>/]<name>)",
+                invalid(
+                    `${setting}.userArn`,
+                    mapping.userArn,
+                    "arn:<partition>:iam::<12-digit account>:user/[<path>/]<name>",
+                    parsed,
+                ),
             );
         } else {
             identities.push({ label: `${setting}.userArn`, kind: "user", value: mapping.userArn });
@@ -161,8 +165,11 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
         const setting = `mapAccounts[${i}]`;
         if (typeof account !== "string" || !accountIdPattern.test(account)) {
             problems.push(
-                `${setting} is ${JSON.stringify(account)}; it must be a 12-digit AWS account ID as a string ` +
-                    "(quoted in YAML, so that leading zeros survive)",
+                invalid(
+                    setting,
+                    account,
+                    "a 12-digit AWS account ID as a string (quoted in YAML, so that leading zeros survive)",
+                ),
             );
         } else {
             identities.push({ label: setting, kind: "account", value: account });
@@ -171,12 +178,10 @@ export function canonicalizeIdentityMappings(mappings: IdentityMappings): { mapp
     });
 
     for (const duplicate of findDuplicateIdentities(identities)) {
-        problems.push(duplicateProblem(duplicate));
+        problems.push(duplicateIdentityProblem(duplicate));
     }
-    if (problems.length > 0) {
-        // The values may come from a stack's config: one that looks like a pasted secret is not echoed.
-        throw new Error(redactSecrets(`aws-iam-authenticator identity mappings are invalid:\n  - ${problems.join("\n  - ")}`));
-    }
+    // The values may come from a stack's config: one that looks like a pasted secret is not echoed (formatProblem).
+    throwProblems("aws-iam-authenticator identity mappings", problems);
     return { mappings: { mapRoles, mapUsers, mapAccounts }, warnings };
 }
 
@@ -216,9 +221,9 @@ function renderMappingsJson(mappings: IdentityMappings): string {
  */
 export function renderAuthenticatorConfig(clusterId: string, mappings: IdentityMappings): RenderedAuthenticatorConfig {
     if (!isNonEmptyString(clusterId) || /\s/.test(clusterId)) {
-        throw new Error(
-            `aws-iam-authenticator clusterID is ${JSON.stringify(clusterId)}; it must be a non-empty ` +
-                "string without whitespace (usually the kOps cluster name)",
+        refuse(
+            "aws-iam-authenticator config.yaml",
+            invalid("clusterID", clusterId, "a non-empty string without whitespace (usually the kOps cluster name)"),
         );
     }
     const canonical = canonicalizeIdentityMappings(mappings);

@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { renderAuthenticatorConfig } from "./configFile";
+import { refuse, required } from "../core/problems";
 import { GroupClusterRoleBinding, IdentityMappings } from "../core/mappings";
 import {
     AuthenticatorDaemonSetArgs,
@@ -71,9 +72,13 @@ export class IamAuthenticator extends pulumi.ComponentResource {
     constructor(name: string, args: IamAuthenticatorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kops-iam-auth:index:IamAuthenticator", name, args, opts);
         if (!args.provider) {
-            throw new Error(
-                `IamAuthenticator ${name}: provider is required (the Kubernetes provider of the cluster ` +
-                    "to deploy onto); without it the objects would go to whatever cluster the ambient kubeconfig names",
+            refuse(
+                `IamAuthenticator ${name}`,
+                required(
+                    "provider",
+                    "the Kubernetes provider of the cluster to deploy onto",
+                    "without it the objects would go to whatever cluster the ambient kubeconfig names",
+                ),
             );
         }
         // Everything plain is rendered (and so validated) now, before any child is registered.

@@ -3,7 +3,8 @@
 // mapped groups. Modelled on upstream's deploy/example.yaml and kOps' authentication.aws addon,
 // with the choices explained where they differ.
 import { createHash } from "crypto";
-import { cpuCores, isAuthenticatorUid, isPinnedImage, memoryBytes, pinnedImageAccepted, redactSecrets } from "../core/rules";
+import { cpuCores, isAuthenticatorUid, isPinnedImage, memoryBytes, pinnedImageAccepted } from "../core/rules";
+import { duplicate, invalid, Problem, refuse, throwProblems } from "../core/problems";
 import { authenticatorPort } from "./webhookKubeconfig";
 import { AuthenticatorResourceOverrides, AuthenticatorResources } from "../core/types";
 import { defaultAuthenticatorImage, defaultAuthenticatorResources, defaultAuthenticatorUid } from "../core/defaults";
@@ -69,7 +70,7 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
         },
         limits: { memory: resources.limits?.memory ?? defaults.limits.memory, cpu: resources.limits?.cpu ?? defaults.limits.cpu },
     };
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     for (const resource of ["memory", "cpu"] as const) {
         const request = resolved.requests[resource];
         const limit = resolved.limits[resource];
@@ -81,42 +82,47 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
         ] as const) {
             if (parsed === undefined) {
                 problems.push(
-                    `resources.${setting} is ${JSON.stringify(value)}; it must be a positive Kubernetes ` +
-                        `quantity such as ${defaults.requests[resource]} or ${defaults.limits[resource]}`,
+                    invalid(
+                        `resources.${setting}`,
+                        value,
+                        `a positive Kubernetes quantity such as ${defaults.requests[resource]} or ${defaults.limits[resource]}`,
+                    ),
                 );
             }
         }
         if (requestValue !== undefined && limitValue !== undefined && requestValue > limitValue) {
             problems.push(
-                `resources.requests.${resource} (${request}) is more than resources.limits.${resource} (${limit}); ` +
+                invalid(
+                    `resources.requests.${resource}`,
+                    request,
+                    `at most resources.limits.${resource} (${limit})`,
                     "Kubernetes refuses a request above its limit",
+                ),
             );
         }
     }
-    if (problems.length > 0) {
-        throw new Error(redactSecrets(`aws-iam-authenticator resources are invalid:\n  - ${problems.join("\n  - ")}`));
-    }
+    throwProblems("aws-iam-authenticator resources", problems);
     return resolved;
 }
 
 /** Refuses an image that is not pinned: a moving tag would change the server under a running cluster. */
 export function checkAuthenticatorImage(image: string): string {
     if (!isPinnedImage(image)) {
-        throw new Error(
-            redactSecrets(
-                `aws-iam-authenticator image is ${JSON.stringify(image)}; it must be ${pinnedImageAccepted}, ` +
-                    `like ${defaultAuthenticatorImage}`,
-            ),
-        );
+        refuse("aws-iam-authenticator", invalid("image", image, `${pinnedImageAccepted}, like ${defaultAuthenticatorImage}`));
     }
     return image;
 }
 
 export function checkAuthenticatorUid(uid: number): number {
     if (!isAuthenticatorUid(uid)) {
-        throw new Error(
-            `aws-iam-authenticator uid is ${JSON.stringify(uid)}; it must be a whole number from 1 to 2147483647 ` +
-                `(not root), the owner the hook gives cert.pem and key.pem (default ${defaultAuthenticatorUid})`,
+        refuse(
+            "aws-iam-authenticator",
+            invalid(
+                "uid",
+                uid,
+                "a whole number from 1 to 2147483647 (not root), the owner the hook gives cert.pem and key.pem " +
+                    `(default ${defaultAuthenticatorUid})`,
+            ),
         );
     }
     return uid;
@@ -238,7 +244,7 @@ export function clusterRoleBindingName(binding: GroupClusterRoleBinding): string
 }
 
 export function renderClusterRoleBindings(bindings: GroupClusterRoleBinding[]) {
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     const names = new Set<string>();
     bindings.forEach((binding, i) => {
         for (const field of ["group", "clusterRole"] as const) {
@@ -247,25 +253,37 @@ export function renderClusterRoleBindings(bindings: GroupClusterRoleBinding[]) {
             // (ValidateRBACName); keep them printable and within the usual 253 characters.
             if (typeof value !== "string" || !/^[\x21-\x7e]+$/.test(value) || /[/%]/.test(value)) {
                 problems.push(
-                    `clusterRoleBindings[${i}].${field} is ${JSON.stringify(value)}; it must be a non-empty ` +
-                        "name of printable characters without spaces, / or %",
+                    invalid(
+                        `clusterRoleBindings[${i}].${field}`,
+                        value,
+                        "a non-empty name of printable characters without spaces, / or %",
+                    ),
                 );
             }
         }
         const name = clusterRoleBindingName(binding);
         if (name.length > maxObjectNameLength) {
             problems.push(
-                `clusterRoleBindings[${i}] gives the name ${name}, longer than Kubernetes' ${maxObjectNameLength} characters`,
+                invalid(
+                    `clusterRoleBindings[${i}]`,
+                    binding,
+                    `a group and ClusterRole whose binding name has at most ${maxObjectNameLength} characters ` +
+                        `(Kubernetes' limit); this one gives ${name}`,
+                ),
             );
         }
         if (names.has(name)) {
-            problems.push(`clusterRoleBindings[${i}] binds group ${binding.group} to ${binding.clusterRole} a second time`);
+            problems.push(
+                duplicate(
+                    `clusterRoleBindings[${i}]`,
+                    binding,
+                    `a binding not listed before: group ${binding.group} is bound to ${binding.clusterRole} already`,
+                ),
+            );
         }
         names.add(name);
     });
-    if (problems.length > 0) {
-        throw new Error(redactSecrets(`aws-iam-authenticator ClusterRoleBindings are invalid:\n  - ${problems.join("\n  - ")}`));
-    }
+    throwProblems("aws-iam-authenticator ClusterRoleBindings", problems);
     return bindings.map((binding) => ({
         apiVersion: "rbac.authorization.k8s.io/v1",
         kind: "ClusterRoleBinding",

@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { renderWebhookKubeconfig } from "./webhookKubeconfig";
+import { invalid, Problem, throwProblems } from "../core/problems";
 
 /**
  * What init puts in the certificate, as data: the component builds the tls resources from it, and
@@ -55,20 +56,22 @@ export class AuthenticatorPki extends pulumi.ComponentResource {
         super("kops-iam-auth:index:AuthenticatorPki", name, args, opts);
         const request = authenticatorCertificateRequest;
         const validityPeriodHours = args.validityPeriodHours ?? request.defaultValidityPeriodHours;
+        const problems: Problem[] = [];
         if (!Number.isInteger(validityPeriodHours) || validityPeriodHours < 1) {
-            throw new Error(
-                `AuthenticatorPki ${name}: validityPeriodHours is ${validityPeriodHours}; ` +
-                    "it must be a whole number of hours, at least 1",
-            );
+            problems.push(invalid("validityPeriodHours", validityPeriodHours, "a whole number of hours, at least 1"));
         }
         const earlyRenewalHours = args.earlyRenewalHours ?? defaultEarlyRenewalHours(validityPeriodHours);
         if (!Number.isInteger(earlyRenewalHours) || earlyRenewalHours < 0 || earlyRenewalHours >= validityPeriodHours) {
-            throw new Error(
-                `AuthenticatorPki ${name}: earlyRenewalHours is ${earlyRenewalHours}; ` +
-                    `it must be a whole number of hours from 0 to less than validityPeriodHours (${validityPeriodHours}), ` +
+            problems.push(
+                invalid(
+                    "earlyRenewalHours",
+                    earlyRenewalHours,
+                    `a whole number of hours from 0 to less than validityPeriodHours (${validityPeriodHours})`,
                     "or the certificate would be replaced on every update",
+                ),
             );
         }
+        throwProblems(`AuthenticatorPki ${name}`, problems);
 
         const key = new tls.PrivateKey(
             `${name}-key`,

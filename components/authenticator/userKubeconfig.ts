@@ -2,16 +2,9 @@
 // an STS GetCallerIdentity request for the cluster ID as that role, and the authenticator on the
 // control plane verifies it. The file holds no secret: the credentials stay in the user's AWS setup.
 import * as YAML from "yaml";
-import {
-    clusterNameAccepted,
-    isClusterName,
-    isRegion,
-    redactSecrets,
-    regionAccepted,
-    roleArnPattern,
-    secretLookalike,
-} from "../core/rules";
+import { clusterNameAccepted, isClusterName, isRegion, regionAccepted, roleArnPattern, secretLookalike } from "../core/rules";
 import { iamArnParts } from "../core/identityRules";
+import { forbidden, invalid, Problem, throwProblems } from "../core/problems";
 import { TokenCommand } from "../core/types";
 
 export interface UserKubeconfigArgs {
@@ -92,15 +85,14 @@ function roleNameOf(roleArn: string): string | undefined {
     return roleArnPattern.test(roleArn) ? iamArnParts(roleArn)?.name : undefined;
 }
 
-/** Every problem with the arguments, as one Error naming each setting and what is accepted. */
+/** Every problem with the arguments, as one ProblemsError naming each argument and what is accepted. */
 function checkUserKubeconfigArgs(args: UserKubeconfigArgs): void {
-    const problems: string[] = [];
-    const describe = (value: unknown) => JSON.stringify(value);
+    const problems: Problem[] = [];
     if (!isClusterName(args.clusterName)) {
-        problems.push(`clusterName is ${describe(args.clusterName)}; it must be the kOps cluster name, ${clusterNameAccepted}`);
+        problems.push(invalid("clusterName", args.clusterName, `the kOps cluster name, ${clusterNameAccepted}`));
     }
     if (typeof args.server !== "string" || !/^https:\/\/[^\s/]+/.test(args.server)) {
-        problems.push(`server is ${describe(args.server)}; it must be the API server's https:// URL`);
+        problems.push(invalid("server", args.server, "the API server's https:// URL"));
     }
     const caPem =
         typeof args.certificateAuthorityData === "string" && /^[A-Za-z0-9+/]+=*$/.test(args.certificateAuthorityData)
@@ -108,36 +100,39 @@ function checkUserKubeconfigArgs(args: UserKubeconfigArgs): void {
             : "";
     if (!caPem.includes("-----BEGIN CERTIFICATE-----")) {
         problems.push(
-            `certificateAuthorityData is ${describe(String(args.certificateAuthorityData).slice(0, 40))}...; ` +
-                "it must be the base64 of the cluster CA certificate PEM (kubeconfig certificate-authority-data)",
+            invalid(
+                "certificateAuthorityData",
+                `${String(args.certificateAuthorityData).slice(0, 40)}...`,
+                "the base64 of the cluster CA certificate PEM (kubeconfig certificate-authority-data)",
+            ),
         );
     }
     if (typeof args.clusterId !== "string" || args.clusterId.trim() === "" || /\s/.test(args.clusterId)) {
-        problems.push(`clusterId is ${describe(args.clusterId)}; it must be the authenticator's clusterID (no whitespace)`);
+        problems.push(invalid("clusterId", args.clusterId, "the authenticator's clusterID (no whitespace)"));
     }
     if (typeof args.roleArn !== "string" || roleNameOf(args.roleArn) === undefined) {
-        problems.push(
-            `roleArn is ${describe(args.roleArn)}; it must be an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name>`,
-        );
+        problems.push(invalid("roleArn", args.roleArn, "an IAM role ARN, arn:<partition>:iam::<12-digit account>:role/<name>"));
     }
     if (args.awsProfile !== undefined && (typeof args.awsProfile !== "string" || args.awsProfile.trim() === "")) {
-        problems.push(`awsProfile is ${describe(args.awsProfile)}; it must be a profile name or left unset`);
+        problems.push(invalid("awsProfile", args.awsProfile, "a profile name, or left unset"));
     } else if (typeof args.awsProfile === "string" && secretLookalike(args.awsProfile) !== undefined) {
         // The kubeconfig names the profile in plain text: a key pasted here would be written out with it.
         problems.push(
-            `awsProfile looks like ${secretLookalike(args.awsProfile)}; it must be a profile name (from ~/.aws/config), ` +
-                "not a credential, which the kubeconfig would hold in plain text",
+            forbidden(
+                "awsProfile",
+                args.awsProfile,
+                "a profile name (from ~/.aws/config), not a credential, which the kubeconfig would hold in plain text",
+                `it looks like ${secretLookalike(args.awsProfile)}`,
+            ),
         );
     }
     if (args.tokenCommand !== undefined && !(Object.values(TokenCommand) as unknown[]).includes(args.tokenCommand)) {
-        problems.push(`tokenCommand is ${describe(args.tokenCommand)}; it must be "aws-iam-authenticator" or "aws"`);
+        problems.push(invalid("tokenCommand", args.tokenCommand, '"aws-iam-authenticator" or "aws"'));
     }
     if (args.region !== undefined && !isRegion(args.region)) {
-        problems.push(`region is ${describe(args.region)}; it must be ${regionAccepted}, or left unset`);
+        problems.push(invalid("region", args.region, `${regionAccepted}, or left unset`));
     }
-    if (problems.length > 0) {
-        throw new Error(redactSecrets(`user kubeconfig settings are invalid:\n  - ${problems.join("\n  - ")}`));
-    }
+    throwProblems("user kubeconfig settings", problems);
 }
 
 /**

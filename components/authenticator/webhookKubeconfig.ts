@@ -1,6 +1,7 @@
 // The kubeconfig kube-apiserver reads (--authentication-token-webhook-config-file) to reach the
 // authenticator: the same structure `aws-iam-authenticator init` writes (pkg/config/kubeconfig).
 import * as YAML from "yaml";
+import { invalid, refuse } from "../core/problems";
 
 /** The authenticator server's TLS port on every control-plane node (server `--port` default). */
 export const authenticatorPort = 21362;
@@ -26,9 +27,9 @@ export const webhookKubeconfigNames = {
  */
 export function renderWebhookKubeconfig(certPem: string): string {
     if (!certPem.includes("-----BEGIN CERTIFICATE-----")) {
-        throw new Error(
-            "renderWebhookKubeconfig: certPem must be a PEM certificate (-----BEGIN CERTIFICATE-----), " +
-                `got ${JSON.stringify(certPem.slice(0, 40))}`,
+        refuse(
+            "renderWebhookKubeconfig",
+            invalid("certPem", `${certPem.slice(0, 40)}...`, "a PEM certificate (-----BEGIN CERTIFICATE-----)"),
         );
     }
     const kubeconfig = {

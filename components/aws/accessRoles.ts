@@ -2,7 +2,8 @@
 // existing roles, users and accounts) into Kubernetes users and groups.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { duplicateProblem, findDuplicateIdentities, IdentityEntry } from "../core/identityRules";
+import { duplicateIdentityProblem, findDuplicateIdentities, IdentityEntry } from "../core/identityRules";
+import { duplicate, throwProblems } from "../core/problems";
 import { defaultAccessRoles } from "../core/defaults";
 import { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "../core/mappings";
 import { renderTrustPolicy } from "./policies";
@@ -70,16 +71,24 @@ interface AccountOfRoles {
 /** Refuses a role name given twice: IAM role names are unique per account, case-insensitively. */
 function checkRoleNamesUnique(name: string, roles: AccessRoleArgs[]): void {
     const seen = new Set<string>();
-    for (const role of roles) {
-        const key = role.name.toLowerCase();
-        if (seen.has(key)) {
-            throw new Error(
-                `AccessRoles ${name}: roles lists the role name ${JSON.stringify(role.name)} twice ` +
-                    "(IAM role names are unique per account, case-insensitively)",
-            );
-        }
-        seen.add(key);
-    }
+    throwProblems(
+        `AccessRoles ${name}`,
+        roles.flatMap((role, index) => {
+            const key = role.name.toLowerCase();
+            const repeated = seen.has(key);
+            seen.add(key);
+            return repeated
+                ? [
+                      duplicate(
+                          `roles[${index}].name`,
+                          role.name,
+                          "a role name no earlier entry uses",
+                          "IAM role names are unique per account, case-insensitively",
+                      ),
+                  ]
+                : [];
+        }),
+    );
 }
 
 /**
@@ -159,10 +168,7 @@ function mapRolesCheckedAgainstCreated(
                     value: mapping.roleArn,
                 })),
             ];
-            const problems = findDuplicateIdentities(entries).map(duplicateProblem);
-            if (problems.length > 0) {
-                throw new Error(`AccessRoles ${name}: ${problems.join("; ")}`);
-            }
+            throwProblems(`AccessRoles ${name}`, findDuplicateIdentities(entries).map(duplicateIdentityProblem));
             return true;
         });
 }

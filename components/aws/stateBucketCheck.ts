@@ -11,6 +11,7 @@
 // error (no cloudformation:GetResource permission, say) only warns, never blocks.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { duplicate, invalid, Problem, refuse } from "../core/problems";
 
 /** What the lookup found at the bucket's name. */
 export type StateBucketFacts =
@@ -40,7 +41,7 @@ export async function lookUpStateBucket(bucketName: string, opts: pulumi.InvokeO
 }
 
 /**
- * The problem with the bucket, with the fix in the message; undefined when there is none.
+ * The problem with the bucket (stateBucketName), with the fix in its hint; undefined when there is none.
  * `creating`: this update would create the bucket (it is not in the stack's state yet).
  */
 export function stateBucketProblem(
@@ -48,7 +49,7 @@ export function stateBucketProblem(
     createBucket: boolean,
     creating: boolean,
     facts: StateBucketFacts,
-): string | undefined {
+): Problem | undefined {
     if (facts.found === "unknown") {
         return undefined;
     }
@@ -56,46 +57,53 @@ export function stateBucketProblem(
         if (!creating || !facts.found) {
             return undefined;
         }
-        return (
-            `stateBucketName: the bucket ${bucketName} already exists in this AWS account, and createStateBucket ` +
-            "is true, so the stack would try to create it again. Either use it: pulumi config set createStateBucket false " +
-            "(it must be private and encrypted; the stack then only adds the authenticator's files to it and never " +
-            `deletes it); or pick a new name: pulumi config set stateBucketName <new name>. If this stack created ${bucketName} ` +
-            `and lost it from its state, import it instead: pulumi import aws:s3/bucket:Bucket <the bucket's resource name> ${bucketName}`
+        return duplicate(
+            "stateBucketName",
+            bucketName,
+            "a bucket name not taken in this AWS account: createStateBucket is true, so the stack would try to create it again",
+            "either use it: pulumi config set createStateBucket false (it must be private and encrypted; the stack then " +
+                "only adds the authenticator's files to it and never deletes it); or pick a new name: pulumi config set " +
+                `stateBucketName <new name>. If this stack created ${bucketName} and lost it from its state, import it instead: ` +
+                `pulumi import aws:s3/bucket:Bucket <the bucket's resource name> ${bucketName}`,
         );
     }
     if (!facts.found) {
-        return (
-            `stateBucketName: the bucket ${bucketName} does not exist in this AWS account (or aws:region), and ` +
-            "createStateBucket is false. Create it (private, encrypted, versioned), or let the stack create it: " +
-            "pulumi config set createStateBucket true"
+        return invalid(
+            "stateBucketName",
+            bucketName,
+            "a bucket that exists in this AWS account (and aws:region): createStateBucket is false",
+            "create it (private, encrypted, versioned), or let the stack create it: pulumi config set createStateBucket true",
         );
     }
-    const problems: string[] = [];
+    const fixes: string[] = [];
     const block = facts.publicAccessBlock ?? {};
     const off = publicAccessBlockSettings.filter((setting) => block[setting] !== true);
     if (off.length > 0) {
-        problems.push(
+        fixes.push(
             `its Block Public Access settings ${off.join(", ")} are off; turn all four on: ` +
                 `aws s3api put-public-access-block --bucket ${bucketName} --public-access-block-configuration ` +
                 "BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
         );
     }
     if (facts.encryptionRules.length === 0) {
-        problems.push(
+        fixes.push(
             "it has no default encryption; turn it on: " +
                 `aws s3api put-bucket-encryption --bucket ${bucketName} --server-side-encryption-configuration ` +
                 '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"},"BucketKeyEnabled":true}]}\'',
         );
     }
-    return problems.length === 0
+    return fixes.length === 0
         ? undefined
-        : `stateBucketName: the existing bucket ${bucketName} (createStateBucket false) holds the cluster's secrets but ` +
-              `${problems.join("; and ")}. Then run pulumi up again`;
+        : invalid(
+              "stateBucketName",
+              bucketName,
+              "a private and encrypted bucket: the existing bucket (createStateBucket false) holds the cluster's secrets",
+              `${fixes.join("; and ")}. Then run pulumi up again`,
+          );
 }
 
 /**
- * At preview, looks the bucket up and fails with stateBucketProblem's message; resolves to the bucket
+ * At preview, looks the bucket up and fails with stateBucketProblem's problem; resolves to the bucket
  * name. `creating` resolves to whether the update creates the bucket. Outside a preview (the update
  * itself, after the preview passed) it looks nothing up.
  */
@@ -120,7 +128,7 @@ export function checkedStateBucketName(
             }
             const problem = stateBucketProblem(bucketName, createBucket, await creating, facts);
             if (problem !== undefined) {
-                throw new pulumi.RunError(problem);
+                refuse(`the kOps state store bucket ${bucketName}`, problem);
             }
             return bucketName;
         })(),

@@ -8,6 +8,7 @@ import { kopsClusterDefaults, kopsIamClusterDefaults } from "../core/defaults";
 import { renderTlsOnlyBucketPolicy } from "./policies";
 import { checkedStateBucketName } from "./stateBucketCheck";
 import { statePurgeCommand } from "./statePurge";
+import { refuse, required } from "../core/problems";
 import { ImmutableSettingsGuard } from "../core/immutableGuard";
 import { AuthenticatorObjectKeys, authenticatorObjectKeys, stateStoreUrl } from "../core/stateStoreLayout";
 
@@ -241,7 +242,7 @@ function clusterClaimCommand(
     parent: pulumi.Resource,
 ): command.local.Command {
     if (!args.region) {
-        throw new Error(`KopsStateStore ${name}: claim needs region (the AWS region kops runs with)`);
+        refuse(`KopsStateStore ${name}`, required("region", "the AWS region kops runs with, which the claim needs"));
     }
     const adoptExisting = claim.adoptExisting ?? kopsClusterDefaults.adoptExisting;
     const lines = kopsCommandLines(adoptExisting).claim;

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ResolvedKopsIamClusterArgs } from "../settings/args";
 import { simpleSettings, structuredSettings } from "../settings/table";
-import { parseStackSettings } from "../settings/validate";
+import { parseStackSettings } from "../settings/parse";
 
 /**
  * Reads the stack's config (the project namespace, plus aws:region and aws:profile) and validates it.

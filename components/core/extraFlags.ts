@@ -20,6 +20,7 @@
 //   feature-flagged ones (--add, --config-base, --discovery-service, --api-server-count...).
 // A flag not listed here that you need: add it to allowedKopsExtraFlags with a test, after checking
 // that it only adds to the spec.
+import { Problem, problemAt, Refusal } from "./problems";
 
 /** How a flag takes its value: `--flag` or `--flag=true|false` for a bool, `--flag=value` otherwise. */
 export type KopsFlagKind = "bool" | "string" | "int" | "list";
@@ -133,59 +134,69 @@ export const kopsExtraFlagsAccepted =
 
 /**
  * Why `flag` (one item of the extra flags) is refused, naming it, its value and what is accepted; or
- * undefined when it is allowed.
+ * undefined when it is allowed. Forbidden: a flag this project sets or refuses; unknown: a flag not in
+ * the allow-list; invalid: a malformed item or value.
  */
-export function kopsExtraFlagProblem(flag: unknown): string | undefined {
+export function kopsExtraFlagProblem(flag: unknown): Refusal | undefined {
     if (typeof flag !== "string") {
-        return `${JSON.stringify(flag)} is not a string; ${kopsExtraFlagsAccepted}`;
+        return { kind: "invalid", accepted: `a string; ${kopsExtraFlagsAccepted}` };
     }
     const match = /^(--?[A-Za-z0-9][A-Za-z0-9_-]*)(?:=([\s\S]*))?$/.exec(flag);
     if (!match) {
-        return (
-            `${JSON.stringify(flag)} is not a flag; write each flag as one item --flag=value ` +
-            "(a value in an item of its own would be read by kops as an argument)"
-        );
+        return {
+            kind: "invalid",
+            accepted: "a flag; write each flag as one item --flag=value",
+            hint: "a value in an item of its own would be read by kops as an argument",
+        };
     }
     const [, name, value] = match;
     const shown = value === undefined ? `flag ${name}` : `flag ${name} (value ${JSON.stringify(value)})`;
     if (name in managedFlags) {
         const instead = managedFlags[name];
-        return (
-            `${shown} is set by this project: ` +
-            (instead.startsWith("none: ") ? `${instead.slice("none: ".length)}; remove it` : `use the ${instead} setting instead`)
-        );
+        return {
+            kind: "forbidden",
+            accepted:
+                `${shown} is set by this project: ` +
+                (instead.startsWith("none: ")
+                    ? `${instead.slice("none: ".length)}; remove it`
+                    : `use the ${instead} setting instead`),
+        };
     }
     if (name in renamedFlags) {
-        return `${shown} is deprecated in kOps; write ${renamedFlags[name]} instead`;
+        return { kind: "invalid", accepted: `${shown} is deprecated in kOps; write ${renamedFlags[name]} instead` };
     }
     if (name in refusedFlags) {
-        return `${shown} is not allowed: ${refusedFlags[name]}. Accepted: ${kopsExtraFlagsAccepted}`;
+        return {
+            kind: "forbidden",
+            accepted: `no ${name} flag: ${refusedFlags[name]}`,
+            hint: `accepted: ${kopsExtraFlagsAccepted}`,
+        };
     }
     const kind = allowedKopsExtraFlags[name];
     if (kind === undefined) {
-        return (
-            `${shown} is not one of the kops create cluster flags allowed here (flags that only add to the ` +
-            `spec): ${allowedList()}`
-        );
+        return {
+            kind: "unknown",
+            accepted: `${shown} is not one of the kops create cluster flags allowed here (flags that only add to the spec): ${allowedList()}`,
+        };
     }
     if (kind === "bool") {
         return value === undefined || value === "true" || value === "false"
             ? undefined
-            : `${shown} is an on/off flag: write ${name}, ${name}=true or ${name}=false`;
+            : { kind: "invalid", accepted: `${shown} is an on/off flag: write ${name}, ${name}=true or ${name}=false` };
     }
     if (value === undefined || value === "") {
-        return `${shown} needs a value in the same item: write ${name}=<value>`;
+        return { kind: "invalid", accepted: `${shown} needs a value in the same item: write ${name}=<value>` };
     }
     if (kind === "int" && !/^\d+$/.test(value)) {
-        return `${shown} takes a whole number: write ${name}=<number>`;
+        return { kind: "invalid", accepted: `${shown} takes a whole number: write ${name}=<number>` };
     }
     return undefined;
 }
 
-/** Every problem with a list of extra flags, each naming its index, the flag and its value. */
-export function kopsExtraFlagsProblems(flags: readonly unknown[]): string[] {
+/** Every problem with a list of extra flags (the setting `path`), each at its index, with the flag as its value. */
+export function kopsExtraFlagsProblems(flags: readonly unknown[], path = "extraFlags"): Problem[] {
     return flags.flatMap((flag, index) => {
-        const problem = kopsExtraFlagProblem(flag);
-        return problem === undefined ? [] : [`extraFlags[${index}]: ${problem}`];
+        const refusal = kopsExtraFlagProblem(flag);
+        return refusal === undefined ? [] : [problemAt(`${path}[${index}]`, flag, refusal)];
     });
 }

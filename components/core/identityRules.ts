@@ -1,5 +1,5 @@
 // When two identity mappings are the same identity to aws-iam-authenticator: one rule, used by the
-// settings check (settings/validate.ts), the AccessRoles component (created roles against mapRoles)
+// settings check (settings/identities.ts), the AccessRoles component (created roles against mapRoles)
 // and the config.yaml renderer (configFile.ts), so a duplicate is refused where the user wrote it,
 // before anything is deployed.
 //
@@ -15,6 +15,7 @@
 // - User ARNs keep their path (the caller ARN of a user has it), compared ignoring case.
 
 import { iamName, iamPathMaxLength } from "./rules";
+import { duplicate, Problem } from "./problems";
 
 /** `arn:<partition>:iam::<account>:role/[<path>/]<name>` → partition, account, path segments and name. */
 export interface IamArnParts {
@@ -107,9 +108,9 @@ export function duplicateReason({ entry, first }: DuplicateIdentity): string {
     );
 }
 
-/** The duplicate as one problem line of a component's error: where, what, and duplicateReason. */
-export function duplicateProblem(duplicate: DuplicateIdentity): string {
-    return `${duplicate.entry.label} is ${JSON.stringify(duplicate.entry.value)}, ${duplicateReason(duplicate)}`;
+/** The duplicate as a problem: at the later entry, its value, and duplicateReason as the hint. */
+export function duplicateIdentityProblem(found: DuplicateIdentity): Problem {
+    return duplicate(found.entry.label, found.entry.value, "an identity no earlier entry maps", duplicateReason(found));
 }
 
 /**

@@ -9,6 +9,7 @@
 //   defaults.ts, types.ts, mappings.ts        every default; the public enums and shared types
 //   stateStoreLayout.ts, hostLayout.ts        where files live in the state store and on a host
 //   kopsCommandLines.ts                       how the kOps scripts are run, and the owner marker
+//   problems.ts                               a refused value (Problem), its one wording, ProblemsError
 export {
     defaultAccessRoles,
     defaultAuthenticatorImage,
@@ -28,3 +29,5 @@ export type { AccessRole, IdentityMappings, RoleMapping, UserMapping } from "./m
 export { authenticatorObjectKeys, authenticatorObjectPrefix, stateStoreUrl } from "./stateStoreLayout";
 export type { AuthenticatorObjectKeys } from "./stateStoreLayout";
 export type { KopsCommandTimeouts } from "./defaults";
+export { formatProblem, formatProblems, ProblemsError } from "./problems";
+export type { Problem, ProblemKind } from "./problems";

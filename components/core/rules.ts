@@ -1,4 +1,4 @@
-// One rule per value, defined once: the settings (settings/table.ts, settings/validate.ts), KopsCluster (kops/cluster.ts),
+// One rule per value, defined once: the settings (settings/table.ts, settings/parse.ts), KopsCluster (kops/cluster.ts),
 // the spec patch (kops/specPatch.ts) and the user kubeconfig renderer (authenticator/userKubeconfig.ts) check the
 // cluster name, the region, the zones, the bucket name and the instance types with these functions,
 // so a value one of them accepts is never refused later by another, after the cluster exists.

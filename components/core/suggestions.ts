@@ -54,8 +54,8 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
     return best?.candidate;
 }
 
-/** ` (did you mean <candidate>?)` for the closest candidate, or "" when none is close. */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
+/** `did you mean <candidate>?` for the closest candidate (a problem's hint), or undefined when none is close. */
+export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
     const match = closestMatch(word, candidates);
-    return match === undefined ? "" : ` (did you mean ${match}?)`;
+    return match === undefined ? undefined : `did you mean ${match}?`;
 }

@@ -16,7 +16,8 @@ import {
     withSpecRevision,
 } from "./commandEnvironment";
 import { goDurationSeconds, isDurationWithin, kopsDurationRules } from "../core/durations";
-import { isRegion, isZoneOf, redactSecrets, regionAccepted, zoneOfAccepted } from "../core/rules";
+import { isRegion, isZoneOf, regionAccepted, zoneOfAccepted } from "../core/rules";
+import { duplicate, invalid, Problem, throwProblems } from "../core/problems";
 import { AdminCredentialRenewal } from "./adminCredential";
 import { kopsExtraFlagsProblems } from "../core/extraFlags";
 import { kopsClusterDefaults, defaultKopsCommandTimeouts, KopsCommandTimeouts } from "../core/defaults";
@@ -468,38 +469,32 @@ function checkComponentSettings(
         extraFlags: string[];
     },
 ): void {
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     // Region, zones and extra flags: the ground floor's rules (../core/rules.ts, ../core/extraFlags.ts).
     if (!isRegion(s.region)) {
-        problems.push(`region is ${JSON.stringify(s.region)}; expected ${regionAccepted}`);
+        problems.push(invalid("region", s.region, regionAccepted));
     }
     if (s.zones.length === 0) {
-        problems.push(`zones is empty; expected at least one availability zone of ${s.region}, like ${s.region}a`);
+        problems.push(invalid("zones", [], `at least one availability zone of ${s.region}, like ${s.region}a`));
     }
-    for (const zone of s.zones) {
+    s.zones.forEach((zone, index) => {
         if (!isZoneOf(zone, s.region)) {
-            problems.push(
-                `zones contains ${JSON.stringify(zone)}; expected availability zones of region ${s.region}: ` +
-                    zoneOfAccepted(s.region),
-            );
+            problems.push(invalid(`zones[${index}]`, zone, zoneOfAccepted(s.region)));
+        } else if (s.zones.indexOf(zone) !== index) {
+            // As the stack config: a zone listed twice would be one subnet asked for twice.
+            problems.push(duplicate(`zones[${index}]`, zone, "an availability zone not listed before (list each once)"));
         }
-    }
-    // As the stack config: a zone listed twice would be one subnet asked for twice.
-    for (const zone of new Set(s.zones.filter((zone, index) => s.zones.indexOf(zone) !== index))) {
-        problems.push(`zones lists ${JSON.stringify(zone)} more than once; list each availability zone once`);
-    }
+    });
     problems.push(...kopsExtraFlagsProblems(s.extraFlags));
     if (!(Object.values(KubeconfigMode) as string[]).includes(s.kubeconfigMode)) {
-        problems.push(`kubeconfigMode is ${JSON.stringify(s.kubeconfigMode)}; expected auth-plugin or admin`);
+        problems.push(invalid("kubeconfigMode", s.kubeconfigMode, "auth-plugin or admin"));
     }
     // The stack config's duration rules: a value the config accepts is accepted here, and the reverse.
     for (const key of ["validateTimeout", "adminTtl"] as const) {
         if (!isDurationWithin(s[key], kopsDurationRules[key])) {
-            problems.push(`${key} is ${JSON.stringify(s[key])}; expected ${kopsDurationRules[key].accepted}`);
+            problems.push(invalid(key, s[key], kopsDurationRules[key].accepted));
         }
     }
-    if (problems.length > 0) {
-        // Values are shown (extraFlags' values among them): a part that looks like a secret is not.
-        throw new Error(redactSecrets(`KopsCluster ${name} (cluster ${s.clusterName}): ${problems.join("; ")}`));
-    }
+    // Values are shown (extraFlags' values among them): a part that looks like a secret is not (formatProblem).
+    throwProblems(`KopsCluster ${name} of cluster ${s.clusterName}`, problems);
 }

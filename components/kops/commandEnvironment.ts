@@ -10,6 +10,7 @@
 import { createHash } from "crypto";
 import { canonicalJson } from "./canonicalJson";
 import { SpecPatchOptions, validateSpecPatchOptions } from "./specPatchOptions";
+import { invalid, ProblemsError, refuse } from "../core/problems";
 import { KubeconfigMode } from "../core/types";
 import { kopsBaseEnvironment, kopsCommandLines } from "../core/kopsCommandLines";
 
@@ -50,9 +51,14 @@ export interface KopsCommandSettings {
 export function stateBucketName(stateStoreUrl: string): string {
     const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?$/.exec(stateStoreUrl);
     if (!match) {
-        throw new Error(
-            `stateStoreUrl is ${JSON.stringify(stateStoreUrl)}; expected s3://<bucket name> ` +
-                "(the bucket itself, no key prefix: the authenticator's files live at <bucket>/<cluster>/addons/authenticator/)",
+        refuse(
+            "the kOps state store",
+            invalid(
+                "stateStoreUrl",
+                stateStoreUrl,
+                "s3://<bucket name>",
+                "the bucket itself, no key prefix: the authenticator's files live at <bucket>/<cluster>/addons/authenticator/",
+            ),
         );
     }
     return match[1];
@@ -85,7 +91,8 @@ export function checkedCommandSettings(component: string, s: KopsCommandSettings
     try {
         return { ...s, webhookCacheTtl: validateSpecPatchOptions(specPatchOptions(s)).webhookCacheTtl };
     } catch (err) {
-        throw new Error(`${component}: ${(err as Error).message}`);
+        // The same problems, headed by the component they are the settings of.
+        throw err instanceof ProblemsError ? new ProblemsError(err.problems, `${component}: ${err.heading}`) : err;
     }
 }
 

@@ -2,6 +2,7 @@
 // instead. A change is refused before anything runs, at preview (immutableGuard.ts).
 import { isControlPlaneRole, instanceGroupRole, metadataName, parseKopsManifest, plainValue, specOf } from "./kopsManifest";
 import { ImmutableClusterSettings } from "../core/updateRules";
+import { invalid, Problem, throwProblems } from "../core/problems";
 
 /** The same settings as the stack's config expresses them, before any cluster exists. */
 export interface DesiredClusterSettings extends Omit<ImmutableClusterSettings, "networking"> {
@@ -34,14 +35,14 @@ const networkingFlagToSpecKey: Record<string, string> = {
 
 /** The spec.networking key a `--networking` value produces; throws naming the accepted values. */
 export function networkingSpecKey(networking: string): string {
-    const key = networkingFlagToSpecKey[networking];
-    if (key === undefined) {
-        throw new Error(
-            `networking ${JSON.stringify(networking)} is not a kOps networking mode; accepted: ` +
-                Object.keys(networkingFlagToSpecKey).join(", "),
-        );
-    }
-    return key;
+    throwProblems("the cluster settings", networkingProblems(networking));
+    return networkingFlagToSpecKey[networking];
+}
+
+function networkingProblems(networking: string): Problem[] {
+    return networkingFlagToSpecKey[networking] === undefined
+        ? [invalid("networking", networking, `a kOps networking mode: ${Object.keys(networkingFlagToSpecKey).join(", ")}`)]
+        : [];
 }
 
 /** Reads the immutable settings from kOps YAML (the Cluster and its InstanceGroups). */
@@ -68,9 +69,12 @@ export function extractImmutableSettings(kopsYaml: string): ImmutableClusterSett
 
 /** The settings a configuration asks for, normalized so they compare equal to extractImmutableSettings of its cluster. */
 export function immutableSettingsFromConfig(desired: DesiredClusterSettings): ImmutableClusterSettings {
-    if (desired.topology !== "public" && desired.topology !== "private") {
-        throw new Error(`topology ${JSON.stringify(desired.topology)} is not valid; expected public or private`);
-    }
+    throwProblems("the cluster settings", [
+        ...(desired.topology === "public" || desired.topology === "private"
+            ? []
+            : [invalid("topology", desired.topology, "public or private")]),
+        ...networkingProblems(desired.networking),
+    ]);
     return {
         ...desired,
         zones: sortedUnique(desired.zones),

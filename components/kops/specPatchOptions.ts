@@ -24,6 +24,7 @@ import {
     regionAccepted,
 } from "../core/rules";
 import { HookRunner } from "../core/types";
+import { invalid, Problem, refuse, required, throwProblems, unknownKey } from "../core/problems";
 
 export interface SpecPatchOptions {
     /** kOps cluster name; must equal the Cluster document's metadata.name. */
@@ -70,41 +71,44 @@ const optionTypes: Record<keyof SpecPatchOptions, "string" | "number"> = {
     controlPlaneSize: "string",
 };
 
+/** Who is refused: the options, as the helper program reads them (SPEC_PATCH) or a component checks them. */
+const subject = "the spec patch options";
+
 /** Parses the JSON the CLI gets in SPEC_PATCH into validated options; throws naming every problem. */
 export function parseSpecPatchOptions(json: string): SpecPatchOptions {
     let value: unknown;
     try {
         value = JSON.parse(json);
     } catch (e) {
-        throw new Error(`the spec patch options are not JSON: ${(e as Error).message}`);
+        refuse(subject, invalid("SPEC_PATCH", json, "a JSON object of the options", `it is not JSON: ${(e as Error).message}`));
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        throw new Error("the spec patch options must be a JSON object");
+        refuse(subject, invalid("SPEC_PATCH", value, "a JSON object of the options"));
     }
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     for (const [key, field] of Object.entries(value)) {
         const expected = optionTypes[key as keyof SpecPatchOptions];
         if (expected === undefined) {
-            problems.push(`${key}: unknown option (accepted: ${Object.keys(optionTypes).join(", ")})`);
+            problems.push(unknownKey(key, field, `an option: ${Object.keys(optionTypes).join(", ")}`));
         } else if (typeof field !== expected) {
-            problems.push(`${key}: must be a ${expected}, got ${JSON.stringify(field)}`);
+            problems.push(invalid(key, field, `a ${expected}`));
         }
     }
     for (const key of Object.keys(optionTypes) as (keyof SpecPatchOptions)[]) {
         if (key !== "stateBucketRegion" && !(key in value)) {
-            problems.push(`${key}: missing`);
+            problems.push(required(key, `a ${optionTypes[key]}`));
         }
     }
-    throwProblems(problems);
+    throwProblems(subject, problems);
     return validateSpecPatchOptions(value as SpecPatchOptions);
 }
 
 /** Checks every option and returns them with webhookCacheTtl in Go's canonical form; throws naming every problem. */
 export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOptions {
-    const problems: string[] = [];
+    const problems: Problem[] = [];
     const check = (ok: boolean, key: keyof SpecPatchOptions, accepted: string) => {
         if (!ok) {
-            problems.push(`${key}: ${JSON.stringify(options[key])} is not valid; expected ${accepted}`);
+            problems.push(invalid(key, options[key], accepted));
         }
     };
     // The cluster name, bucket, region and instance type rules are the stack config's own (../core/rules.ts).
@@ -143,7 +147,7 @@ export function validateSpecPatchOptions(options: SpecPatchOptions): SpecPatchOp
     // The shape only: a spec may carry a type newer than the stack config's list (extraInstanceTypes).
     check(isInstanceTypeShape(options.nodeSize), "nodeSize", instanceTypeShapeAccepted);
     check(isInstanceTypeShape(options.controlPlaneSize), "controlPlaneSize", instanceTypeShapeAccepted);
-    throwProblems(problems);
+    throwProblems(subject, problems);
     return { ...options, webhookCacheTtl: ttl! };
 }
 
@@ -156,11 +160,5 @@ function isWebhookKubeconfig(text: unknown): boolean {
         return typeof value === "object" && value !== null && Array.isArray(value.clusters);
     } catch {
         return false;
-    }
-}
-
-function throwProblems(problems: string[]): void {
-    if (problems.length > 0) {
-        throw new Error(`invalid spec patch options:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
     }
 }

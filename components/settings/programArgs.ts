@@ -6,7 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { mapsNoIdentity, noIdentityWarning, noRightsWarning } from "../authenticator/signInReach";
 import { AccessRole, RoleMapping, UserMapping } from "../core/mappings";
 import { KopsIamClusterArgs, ResolvedKopsIamClusterArgs } from "./args";
-import { ConfigError, parseStackSettings } from "./validate";
+import { forbidden, Problem } from "../core/problems";
+import { parseStackSettings } from "./parse";
+import { ConfigError } from "./problemList";
 
 /** The arguments that may be Outputs (KopsIamClusterArgs says why the others are plain). */
 const inputKeys = ["stateBucketName", "sshPublicKey", "mapRoles", "mapUsers", "mapAccounts", "tags"] as const;
@@ -165,13 +167,13 @@ export function checkedKopsIamClusterArgs(
 }
 
 /** Why a setting is plain, for a program that passes an Output for it. */
-const plainOnlyReason =
+const plainOnlyAccepted =
     "a plain value, known when the program runs: this setting decides which resources the program registers " +
     "or what is refused at preview (KopsIamClusterArgs lists the arguments that take Outputs)";
 
 /** Problems for Outputs (or Promises) given where only plain values are accepted. */
-function plainOnlyProblems(given: Record<string, unknown>): string[] {
-    const problems: string[] = [];
+function plainOnlyProblems(given: Record<string, unknown>): Problem[] {
+    const problems: Problem[] = [];
     for (const [key, value] of Object.entries(given)) {
         if ((inputKeys as readonly string[]).includes(key)) {
             continue;
@@ -180,12 +182,12 @@ function plainOnlyProblems(given: Record<string, unknown>): string[] {
             value.forEach((role: Record<string, unknown>, index) => {
                 for (const [field, fieldValue] of Object.entries(role ?? {})) {
                     if (field !== "trustedPrincipals" && holdsOutputs(fieldValue)) {
-                        problems.push(`accessRoles[${index}].${field}: an Output is not allowed: ${plainOnlyReason}`);
+                        problems.push(forbidden(`accessRoles[${index}].${field}`, "an Output", plainOnlyAccepted));
                     }
                 }
             });
         } else if (holdsOutputs(value)) {
-            problems.push(`${key}: an Output is not allowed: ${plainOnlyReason}`);
+            problems.push(forbidden(key, "an Output", plainOnlyAccepted));
         }
     }
     return problems;

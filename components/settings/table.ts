@@ -2,8 +2,9 @@
 // there), its type, its default (core/defaults.ts), what is accepted and its check. The configuration
 // reference (docs/configuration.md) is generated from them and the args' comments, and Pulumi.yaml's
 // `config:` block is checked against them (tools/render-config-reference.ts, tests/unit/configReference.test.ts);
-// ./validate.ts reads and validates a stack with them.
+// ./parse.ts reads and validates a stack with them.
 import { kopsIamClusterDefaults } from "../core/defaults";
+import { Refusal } from "../core/problems";
 import { TokenCommand, ClusterTopology, HookRunner } from "../core/types";
 import { kopsExtraFlagProblem, kopsExtraFlagsAccepted } from "../core/extraFlags";
 import { isDurationWithin, kopsDurationRules } from "../core/durations";
@@ -51,10 +52,11 @@ export interface ValidationContext {
 }
 
 /**
- * A check returns true for a good value; false to reject it with the setting's `accepted` text, or a
- * string to reject it with that text instead (when what is accepted depends on the context).
+ * A check returns true for a good value; false to reject it as invalid with the setting's `accepted`
+ * text; a string to reject it as invalid with that text instead (when what is accepted depends on the
+ * context); or a Refusal of another kind (a kops flag this project sets itself is forbidden).
  */
-export type Check<T> = (value: T, context: ValidationContext) => boolean | string;
+export type Check<T> = (value: T, context: ValidationContext) => boolean | string | Refusal;
 
 export interface SettingBase {
     /** What values are accepted: the configuration reference shows it, and errors say it. */
@@ -127,7 +129,7 @@ export const simpleSettings = {
         type: "string",
         default: kopsIamClusterDefaults.nodeSize,
         accepted: instanceTypeAccepted,
-        // A typo of a known type (m5large) is told so; the type's existence is checked with extraInstanceTypes (validate.ts).
+        // A typo of a known type (m5large) is told so; the type's existence is checked with extraInstanceTypes (simpleValues.ts).
         check: (value) => isInstanceTypeShape(value) || unknownInstanceTypeReason(value),
     },
     controlPlaneCount: {
@@ -140,7 +142,7 @@ export const simpleSettings = {
         type: "string",
         default: kopsIamClusterDefaults.controlPlaneSize,
         accepted: instanceTypeAccepted,
-        // A typo of a known type (m5large) is told so; the type's existence is checked with extraInstanceTypes (validate.ts).
+        // A typo of a known type (m5large) is told so; the type's existence is checked with extraInstanceTypes (simpleValues.ts).
         check: (value) => isInstanceTypeShape(value) || unknownInstanceTypeReason(value),
     },
     extraInstanceTypes: {

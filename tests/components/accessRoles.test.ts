@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { AccessRoles } from "../../components/aws/accessRoles";
 import { parseAuthenticatorConfig, renderAuthenticatorConfig } from "../../components/authenticator/configFile";
 import { fakeAccountId, installMocks, MockRecorder, settle, valueOf } from "../helpers/mocks/pulumiMocks";
+import { pathsAndKinds, problemsOfError } from "../helpers/data/problems";
 
 const roleType = "aws:iam/role:Role";
 
@@ -175,7 +176,10 @@ describe("AccessRoles edge cases", () => {
                         { name: "admin", username: "b", groups: [] },
                     ],
                 }),
-            /roles lists the role name "admin" twice/,
+            (error: unknown) => {
+                assert.deepStrictEqual(pathsAndKinds(problemsOfError(error)), [["roles[1].name", "duplicate"]]);
+                return true;
+            },
         );
     });
 });

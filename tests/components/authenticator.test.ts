@@ -18,6 +18,7 @@ import {
 } from "../../components/authenticator/manifests";
 import { IdentityMappings } from "../../components/core/mappings";
 import { installMocks, MockRecorder, settle, valueOf } from "../helpers/mocks/pulumiMocks";
+import { refusedWith, rejectedWith, said } from "../helpers/data/problems";
 
 interface Registration {
     type: string;
@@ -239,21 +240,19 @@ describe("IamAuthenticator refuses bad settings", () => {
         mocks.resources.filter((r) => r.type.startsWith("kubernetes:") && r.name.startsWith(prefix));
 
     it("without a provider", async () => {
-        assert.throws(
-            () => new IamAuthenticator("no-provider", { clusterId, mappings } as any),
-            /no-provider: provider is required/,
-        );
+        refusedWith(() => new IamAuthenticator("no-provider", { clusterId, mappings } as any), [["provider", "required"]]);
         await settle();
         assert.deepStrictEqual(objectsNamed("no-provider"), []);
     });
 
     it("with an unpinned image, a root uid or a bad binding", async () => {
-        assert.throws(
+        const [image] = refusedWith(
             () => new IamAuthenticator("bad-image", { provider, clusterId, mappings, image: "aws-iam-authenticator" }),
-            /image is "aws-iam-authenticator"; it must be a pinned image reference/,
+            [["image", "invalid"]],
         );
-        assert.throws(() => new IamAuthenticator("bad-uid", { provider, clusterId, mappings, uid: 0 }), /uid is 0/);
-        assert.throws(
+        assert.match(said(image), /^a pinned image reference/);
+        refusedWith(() => new IamAuthenticator("bad-uid", { provider, clusterId, mappings, uid: 0 }), [["uid", "invalid"]]);
+        refusedWith(
             () =>
                 new IamAuthenticator("bad-binding", {
                     provider,
@@ -261,7 +260,7 @@ describe("IamAuthenticator refuses bad settings", () => {
                     mappings,
                     clusterRoleBindings: [{ group: "a/b", clusterRole: "view" }],
                 }),
-            /clusterRoleBindings\[0\]\.group is "a\/b"/,
+            [["clusterRoleBindings[0].group", "invalid"]],
         );
         await settle();
         assert.deepStrictEqual([...objectsNamed("bad-image"), ...objectsNamed("bad-uid"), ...objectsNamed("bad-binding")], []);
@@ -277,7 +276,7 @@ describe("IamAuthenticator refuses bad settings", () => {
                 mapAccounts: [],
             },
         });
-        await assert.rejects((authenticator.configYaml as any).promise(), /mapRoles\[0\]\.roleArn is "KubernetesAdmin"/);
+        await rejectedWith((authenticator.configYaml as any).promise(), [["mapRoles[0].roleArn", "invalid"]]);
         await settle();
         assert.deepStrictEqual(
             objectsNamed("bad-mappings").map((r) => r.type),

@@ -5,7 +5,7 @@
 // bucket. tests/integration/statePurgeMoto.test.ts runs the purge itself against moto_server.
 import * as assert from "assert";
 import * as YAML from "yaml";
-import { parseStackSettings } from "../../components/settings/validate";
+import { parseStackSettings } from "../../components/settings";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
 import { purgeClusterVersionsScript } from "../../components/aws/statePurge";
 import { installMocks, MockRecorder, RecordedResource, secretValue, settle, unwrapSecrets } from "../helpers/mocks/pulumiMocks";

@@ -25,6 +25,7 @@ import {
     valueOf,
 } from "../helpers/mocks/pulumiMocks";
 import { plainStringsContaining } from "../helpers/mocks/secretScan";
+import { refusedWith, said } from "../helpers/data/problems";
 
 const commandType = "command:local:Command";
 const guardType = "pulumi-nodejs:dynamic/kops:ImmutableClusterSettings";
@@ -420,18 +421,31 @@ describe("KopsCluster options", () => {
 
     it("refuses bad settings before registering any command, naming each", async () => {
         const mocks = await installMocks();
-        assert.throws(
+        const [zone] = refusedWith(
             () => new KopsCluster("bad", { ...baseArgs, zones: ["us-east-1a", "eu-west-1b"] }),
-            /KopsCluster bad \(cluster dev\.example\.com\): zones contains "us-east-1a"; expected availability zones of region eu-west-1/,
+            [["zones[0]", "invalid"]],
         );
-        assert.throws(() => new KopsCluster("bad", { ...baseArgs, zones: [] }), /zones is empty/);
+        assert.strictEqual(zone.value, "us-east-1a");
+        assert.match(said(zone), /^an availability zone of eu-west-1/);
         assert.throws(
+            () => new KopsCluster("bad", { ...baseArgs, zones: ["us-east-1a"] }),
+            /^ProblemsError: KopsCluster bad of cluster dev\.example\.com \(1 problem\):/,
+        );
+        refusedWith(() => new KopsCluster("bad", { ...baseArgs, zones: [] }), [["zones", "invalid"]]);
+        refusedWith(
+            () => new KopsCluster("bad", { ...baseArgs, zones: ["eu-west-1a", "eu-west-1b", "eu-west-1a"] }),
+            [["zones[2]", "duplicate"]],
+        );
+        refusedWith(
             () => new KopsCluster("bad", { ...baseArgs, kubeconfigMode: "token" as any }),
-            /kubeconfigMode is "token"; expected auth-plugin or admin/,
+            [["kubeconfigMode", "invalid"]],
         );
-        assert.throws(
+        refusedWith(
             () => new KopsCluster("bad", { ...baseArgs, validateTimeout: "soon", adminTtl: "1 day" }),
-            /validateTimeout is "soon"; expected a Go duration.*adminTtl is "1 day"/,
+            [
+                ["validateTimeout", "invalid"],
+                ["adminTtl", "invalid"],
+            ],
         );
         await settle();
         assert.deepStrictEqual(

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { parseStackSettings } from "../../components/settings/validate";
+import { parseStackSettings } from "../../components/settings";
 import { ResolvedKopsIamClusterArgs, KopsIamClusterArgs } from "../../components/settings/args";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
 import { kopsCommandLines } from "../../components/core/kopsCommandLines";
@@ -24,6 +24,7 @@ import {
 import { registeredOutputs } from "../helpers/mocks/registeredOutputs";
 import { creationOrder, dependsOn, ResourceGraph, resourceGraph, runRecordingStack } from "../helpers/mocks/resourceGraph";
 import { plainStringsContaining } from "../helpers/mocks/secretScan";
+import { pathsAndKinds, problemsOfError, refusedWith, rejectedWith, said } from "../helpers/data/problems";
 
 const region = "eu-west-1";
 const componentType = "kops-iam-auth:index:KopsIamCluster";
@@ -167,10 +168,11 @@ describe("KopsIamCluster with only the required args", () => {
         const { "aws:region": _region, ...withoutRegion } = savedConfig;
         pulumi.runtime.setAllConfig(withoutRegion);
         const mocks = await installMocks({});
-        assert.throws(
+        const [problem] = refusedWith(
             () => new KopsIamCluster("dev", { clusterName: "dev.example.com", stateBucketName: "kops-state-example" }),
-            /KopsIamCluster dev: its args have 1 problem:\n {2}- region: not set; it is required: the AWS region of the cluster, like eu-west-1\. Pass region, or set the stack's aws:region/,
+            [["region", "required"]],
         );
+        assert.match(said(problem), /pass region, or set the stack's aws:region/);
         await settle();
         assert.deepStrictEqual(mocks.resources, []);
     });
@@ -473,10 +475,9 @@ describe("KopsIamCluster: durations, one rule for the config, the component and 
     it("a validateTimeout outside the rule is refused naming the setting, the value and what is accepted, with nothing registered", async () => {
         const mocks = await installMocks({});
         const args = { ...defaultSettings, validateTimeout: "3h" };
-        assert.throws(
-            () => new KopsIamCluster("dev", args),
-            /KopsIamCluster dev: its args have 1 problem:\n {2}- validateTimeout: "3h" is not allowed: a Go duration from 1m to 2h/,
-        );
+        const [problem] = refusedWith(() => new KopsIamCluster("dev", args), [["validateTimeout", "invalid"]]);
+        assert.strictEqual(problem.value, "3h");
+        assert.match(said(problem), /^a Go duration from 1m to 2h/);
         await settle();
         assert.deepStrictEqual(
             mocks.resources.map((x) => `${x.type}/${x.name}`),
@@ -786,10 +787,8 @@ describe("KopsIamCluster.getKubeconfig", () => {
         assert.strictEqual(YAML.parse(await valueOf(cluster.getKubeconfig({ roleArn }))).users[0].user.exec.command, "aws");
         // Output.promise() (the SDK's own, internal) rejects with the apply's error; valueOf would wait forever.
         const refused = (cluster.getKubeconfig({ roleArn: "arn:aws:iam::210987654321:role/Stranger" }) as any).promise();
-        await assert.rejects(
-            refused,
-            /getKubeconfig: role arn:aws:iam::210987654321:role\/Stranger is not mapped; expected one of .*role\/ci\/Deployer/,
-        );
+        const [problem] = await rejectedWith(refused, [["roleArn", "invalid"]]);
+        assert.match(said(problem), /^a mapped role: one of .*role\/ci\/Deployer/);
     });
 });
 
@@ -817,12 +816,12 @@ describe("KopsIamCluster: who can still sign in (issue 17)", () => {
         assert.throws(
             () => new KopsIamCluster("locked", { ...defaultSettings, ...none }),
             (error: Error) => {
-                assert.match(
-                    error.message,
-                    /^KopsIamCluster locked: its args have 1 problem:\n {2}- accessRoles: \[\] is not allowed: no accessRoles, mapRoles, mapUsers or mapAccounts entry/,
-                );
-                assert.match(error.message, /kops export kubecfg --admin/);
-                assert.match(error.message, /allowNoIamSignIn/);
+                assert.match(error.message, /^KopsIamCluster locked: its args have 1 problem:\n/);
+                const problems = problemsOfError(error);
+                assert.deepStrictEqual(pathsAndKinds(problems), [["accessRoles", "invalid"]]);
+                assert.match(said(problems[0]), /no accessRoles, mapRoles, mapUsers or mapAccounts entry/);
+                assert.match(said(problems[0]), /kops export kubecfg --admin/);
+                assert.match(said(problems[0]), /allowNoIamSignIn/);
                 return true;
             },
         );

@@ -13,6 +13,7 @@ import {
     valueOf,
 } from "../helpers/mocks/pulumiMocks";
 import { plainStringsContaining } from "../helpers/mocks/secretScan";
+import { refusedWith, said } from "../helpers/data/problems";
 
 describe("AuthenticatorPki", () => {
     let mocks: MockRecorder;
@@ -110,18 +111,23 @@ describe("AuthenticatorPki validity", () => {
 
     it("refuses a lifetime that is not a positive whole number of hours", async () => {
         await installMocks();
-        assert.throws(
+        // 0 hours also leaves no early renewal below it.
+        refusedWith(
             () => new AuthenticatorPki("bad", { validityPeriodHours: 0 }),
-            /validityPeriodHours is 0; it must be a whole number of hours, at least 1/,
+            [
+                ["validityPeriodHours", "invalid"],
+                ["earlyRenewalHours", "invalid"],
+            ],
         );
-        assert.throws(() => new AuthenticatorPki("bad2", { validityPeriodHours: 1.5 }), /validityPeriodHours is 1.5/);
+        refusedWith(() => new AuthenticatorPki("bad2", { validityPeriodHours: 1.5 }), [["validityPeriodHours", "invalid"]]);
     });
 
     it("refuses an early renewal as long as the lifetime", async () => {
         await installMocks();
-        assert.throws(
+        const [problem] = refusedWith(
             () => new AuthenticatorPki("bad", { validityPeriodHours: 100, earlyRenewalHours: 100 }),
-            /earlyRenewalHours is 100; .*less than validityPeriodHours \(100\)/,
+            [["earlyRenewalHours", "invalid"]],
         );
+        assert.match(said(problem), /less than validityPeriodHours \(100\)/);
     });
 });

@@ -6,7 +6,9 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { KopsIamCluster } from "../../components/kopsIamCluster";
 import { checkedKopsIamClusterArgs } from "../../components/settings/programArgs";
-import { ConfigError } from "../../components/settings/validate";
+import { ConfigError } from "../../components/settings";
+import { formatProblem } from "../../components/core/problems";
+import { pathsAndKinds, rejectedWith, said } from "../helpers/data/problems";
 import { installMocks, isSecretValue, settle, unwrapSecrets } from "../helpers/mocks/pulumiMocks";
 
 const region = "eu-west-1";
@@ -77,14 +79,14 @@ describe("KopsIamCluster: args that are Outputs", () => {
         );
         await assert.rejects(outcome(settings.mapRoles), (error: Error) => {
             assert.ok(error instanceof ConfigError, String(error));
-            assert.deepStrictEqual(error.problems.length, 1);
-            // The stack config's own wording for the same value (tests/unit/validate.test.ts).
+            // The stack config's own problem for the same value (tests/unit/validate.test.ts).
             assert.match(error.message, /^KopsIamCluster dev: its args have 1 problem:/);
-            assert.match(error.problems[0], /^mapRoles\[0\]\.roleArn: "arn:aws:iam::210987654321:user\/alice" is not allowed: /);
-            assert.match(error.problems[0], /this is an IAM user ARN: map users in mapUsers/);
+            assert.deepStrictEqual(pathsAndKinds(error.problems), [["mapRoles[0].roleArn", "invalid"]]);
+            assert.strictEqual(error.problems[0].value, user);
+            assert.match(said(error.problems[0]), /this is an IAM user ARN: map users in mapUsers/);
             return true;
         });
-        await assert.rejects(outcome(settings.sshPublicKey), /sshPublicKey: "not a key" is not allowed/);
+        await rejectedWith(outcome(settings.sshPublicKey), [["sshPublicKey", "invalid"]]);
         // The plain values were checked at once and are plain.
         assert.strictEqual(settings.nodeCount, 2);
     });
@@ -95,10 +97,7 @@ describe("KopsIamCluster: args that are Outputs", () => {
             ...required,
             mapRoles: [{ roleArn: pulumi.output("Deployer"), username: "ci-deployer", groups: ["deployers"] }],
         });
-        await assert.rejects(
-            outcome(cluster.getKubeconfig({ roleArn: deployer })),
-            /mapRoles\[0\]\.roleArn: "Deployer" is not allowed/,
-        );
+        await rejectedWith(outcome(cluster.getKubeconfig({ roleArn: deployer })), [["mapRoles[0].roleArn", "invalid"]]);
         await settle().catch(() => undefined);
     });
 
@@ -114,22 +113,22 @@ describe("KopsIamCluster: args that are Outputs", () => {
             },
             undefined,
         );
-        await assert.rejects(outcome(repeated.mapRoles), /mapRoles\[0\]\.roleArn: .* accessRoles\[0\]/);
+        const [repeat] = await rejectedWith(outcome(repeated.mapRoles), [["mapRoles[0].roleArn", "duplicate"]]);
+        assert.match(said(repeat), /accessRoles\[0\]/);
         const nobody = checkedKopsIamClusterArgs(
             "dev",
             { ...required, accessRoles: [], mapRoles: pulumi.output([]), mapUsers: [], mapAccounts: pulumi.output([]) },
             undefined,
         );
-        await assert.rejects(outcome(nobody.mapAccounts), /accessRoles: \[\] is not allowed: no accessRoles, mapRoles/);
+        const [none] = await rejectedWith(outcome(nobody.mapAccounts), [["accessRoles", "invalid"]]);
+        assert.match(said(none), /no accessRoles, mapRoles/);
     });
 
     it("at preview, a bad value already known is refused, as the preview then fails", async () => {
         await installMocks({ preview: true });
         const settings = checkedKopsIamClusterArgs("dev", { ...required, mapAccounts: [pulumi.output("12345")] }, undefined);
-        await assert.rejects(
-            outcome(settings.mapAccounts),
-            /mapAccounts\[0\]: "12345" is not allowed: a 12-digit AWS account ID/,
-        );
+        const [problem] = await rejectedWith(outcome(settings.mapAccounts), [["mapAccounts[0]", "invalid"]]);
+        assert.strictEqual(problem.value, "12345");
     });
 
     it("at preview, a value still unknown is not refused, and the program registers", async () => {
@@ -183,11 +182,11 @@ describe("KopsIamCluster: args that are Outputs", () => {
             },
             undefined,
         );
-        await assert.rejects(outcome(bad.mapRoles), (error: Error) => {
-            assert.match(error.message, /mapRoles\[0\]\.roleArn: \[secret\] is not allowed: /);
-            assert.doesNotMatch(error.message, /alice|210987654321/);
-            return true;
-        });
+        const [secret] = await rejectedWith(outcome(bad.mapRoles), [["mapRoles[0].roleArn", "invalid"]]);
+        // The record holds no part of the value, and the text shows none.
+        assert.strictEqual(secret.secret, true);
+        assert.doesNotMatch(JSON.stringify(secret), /alice|210987654321/);
+        assert.match(formatProblem(secret), /\[secret\]/);
     });
 
     it("an Output where only a plain value is accepted is refused before anything is registered", async () => {
@@ -202,8 +201,12 @@ describe("KopsIamCluster: args that are Outputs", () => {
                     ],
                 }),
             (error: Error) => {
-                assert.match(error.message, /nodeCount: an Output is not allowed: a plain value, known when the program runs/);
-                assert.match(error.message, /accessRoles\[0\]\.name: an Output is not allowed/);
+                assert.ok(error instanceof ConfigError, String(error));
+                assert.deepStrictEqual(pathsAndKinds(error.problems), [
+                    ["nodeCount", "forbidden"],
+                    ["accessRoles[0].name", "forbidden"],
+                ]);
+                assert.match(said(error.problems[0]), /^a plain value, known when the program runs/);
                 return true;
             },
         );

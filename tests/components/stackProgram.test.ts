@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { ConfigError } from "../../components/settings/validate";
+import { ConfigError } from "../../components/settings";
+import { pathsAndKinds } from "../helpers/data/problems";
 import {
     fakeAccountId,
     installMocks,
@@ -204,10 +205,10 @@ describe("index.ts with a bad config", () => {
             () => require(programPath),
             (err: unknown) => {
                 assert.ok(err instanceof ConfigError, `not a ConfigError: ${err}`);
-                assert.deepStrictEqual(err.problems.map((p) => p.split(":").slice(0, 2).join(":")).sort(), [
-                    "kops-iam-auth:clusterName",
-                    "kops-iam-auth:nodeCount",
-                    "kops-iam-auth:nodecount",
+                assert.deepStrictEqual(pathsAndKinds(err.problems), [
+                    ["kops-iam-auth:nodecount", "unknown"],
+                    ["kops-iam-auth:clusterName", "invalid"],
+                    ["kops-iam-auth:nodeCount", "invalid"],
                 ]);
                 return true;
             },

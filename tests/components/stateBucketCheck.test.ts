@@ -2,7 +2,7 @@
 // mocked, since the aws provider cannot run here (components/aws/stateBucketCheck.ts says what is real).
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { stateBucketProblem } from "../../components/aws/stateBucketCheck";
+import { StateBucketFacts, stateBucketProblem } from "../../components/aws/stateBucketCheck";
 import { KopsStateStore } from "../../components/aws/stateStore";
 import { fakeCertPem, fakePrivateKeyPem, installMocks, settle, valueOf } from "../helpers/mocks/pulumiMocks";
 
@@ -74,10 +74,12 @@ describe("KopsStateStore checks the bucket at preview, with the fix in the messa
         }));
         const error = await previewError(store);
         assert.deepStrictEqual(calls, ["AWS::S3::Bucket kops-state-example"]);
+        // The refusal reaches the test inside the mock engine's serialization error: its text is what the user reads.
         assert.match(
             error ?? "",
-            /stateBucketName: the bucket kops-state-example already exists in this AWS account, and createStateBucket is true/,
+            /stateBucketName: "kops-state-example" is not allowed: a bucket name not taken in this AWS account/,
         );
+        assert.match(error ?? "", /createStateBucket is true/);
         assert.match(error ?? "", /pulumi config set createStateBucket false/);
         assert.match(error ?? "", /pulumi config set stateBucketName <new name>/);
     });
@@ -99,7 +101,8 @@ describe("KopsStateStore checks the bucket at preview, with the fix in the messa
             }),
         }));
         const error = (await previewError(store)) ?? "";
-        assert.match(error, /the existing bucket kops-state-example \(createStateBucket false\) holds the cluster's secrets/);
+        assert.match(error, /stateBucketName: "kops-state-example" is not allowed: a private and encrypted bucket/);
+        assert.match(error, /the existing bucket \(createStateBucket false\) holds the cluster's secrets/);
         assert.match(error, /Block Public Access settings BlockPublicPolicy, RestrictPublicBuckets are off/);
         assert.match(error, /aws s3api put-public-access-block --bucket kops-state-example/);
         assert.match(error, /aws s3api put-bucket-encryption --bucket kops-state-example/);
@@ -109,13 +112,25 @@ describe("KopsStateStore checks the bucket at preview, with the fix in the messa
         const { store } = await previewStore(false, notFound);
         assert.match(
             (await previewError(store)) ?? "",
-            /the bucket kops-state-example does not exist .*pulumi config set createStateBucket true/,
+            /stateBucketName: "kops-state-example" is not allowed: a bucket that exists in this AWS account .*pulumi config set createStateBucket true/,
         );
     });
 
     it("createStateBucket false, private and encrypted: passes", async () => {
         const { store } = await previewStore(false, () => ({ properties: privateEncrypted }));
         assert.strictEqual(await previewError(store), undefined);
+    });
+
+    it("each refusal is a problem of stateBucketName: taken (duplicate), missing or open (invalid)", () => {
+        const kindOf = (createBucket: boolean, creating: boolean, facts: StateBucketFacts) => {
+            const problem = stateBucketProblem("b", createBucket, creating, facts);
+            return problem && [problem.path, problem.kind, problem.value];
+        };
+        const open: StateBucketFacts = { found: true, publicAccessBlock: {}, encryptionRules: [] };
+        assert.deepStrictEqual(kindOf(true, true, open), ["stateBucketName", "duplicate", "b"]);
+        assert.deepStrictEqual(kindOf(false, false, { found: false }), ["stateBucketName", "invalid", "b"]);
+        assert.deepStrictEqual(kindOf(false, false, open), ["stateBucketName", "invalid", "b"]);
+        assert.strictEqual(kindOf(true, false, open), undefined);
     });
 
     it("a lookup that fails for another reason (no permission) warns and does not block", () => {

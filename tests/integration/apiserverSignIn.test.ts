@@ -31,7 +31,7 @@ import {
     renderAuthenticatorDaemonSet,
     renderClusterRoleBindings,
 } from "../../components/authenticator/manifests";
-import { parseStackSettings } from "../../components/settings/validate";
+import { parseStackSettings } from "../../components/settings";
 import { ResolvedKopsIamClusterArgs } from "../../components/settings/args";
 import { authenticatorCertDir } from "../../components/core/hostLayout";
 import { certFetchSteps } from "../../components/kops/certFetchHook";

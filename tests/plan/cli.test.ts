@@ -21,7 +21,7 @@ describe("npm run plan: exit statuses and messages", function () {
         assert.strictEqual(result.status, 1, result.stderr);
         assert.strictEqual(result.stderr.split("\n")[0], "error: The stack configuration has 4 problems:");
         for (const problem of [
-            'kops-iam-auth:nodecount: "3" is not allowed: no such setting',
+            'kops-iam-auth:nodecount: "3" is not allowed: no such name; a setting of the configuration reference',
             'kops-iam-auth:clusterName: "Dev_Cluster" is not allowed: a lowercase DNS name',
             "kops-iam-auth:nodeCount: 0 is not allowed: an integer from 1 to 100",
             'kops-iam-auth:topology: "semi-private" is not allowed: public or private',

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { refusedWith, said } from "../helpers/data/problems";
 import {
     claimEnvironment,
     clusterOwnerMarker,
@@ -125,12 +126,11 @@ describe("stateBucketName", () => {
     });
 
     it("refuses other schemes and key prefixes, naming the value", () => {
-        assert.throws(
-            () => stateBucketName("gs://kops-state"),
-            /stateStoreUrl is "gs:\/\/kops-state"; expected s3:\/\/<bucket name>/,
-        );
-        assert.throws(() => stateBucketName("s3://kops-state/prefix"), /no key prefix/);
-        assert.throws(() => stateBucketName("kops-state"), /expected s3:\/\//);
+        for (const url of ["gs://kops-state", "s3://kops-state/prefix", "kops-state"]) {
+            const [problem] = refusedWith(() => stateBucketName(url), [["stateStoreUrl", "invalid"]]);
+            assert.strictEqual(problem.value, url);
+            assert.match(said(problem), /^s3:\/\/<bucket name>; the bucket itself, no key prefix/);
+        }
     });
 });
 
@@ -250,21 +250,26 @@ describe("checkedCommandSettings", () => {
     });
 
     it("refuses values the spec patch refuses, naming the component and each value", () => {
-        assert.throws(
-            () =>
-                checkedCommandSettings("KopsCluster kops", {
-                    ...settings,
-                    nodeSize: "large",
-                    hookImage: "amazon/aws-cli:latest",
-                }),
-            (err: Error) =>
-                /^KopsCluster kops: /.test(err.message) &&
-                /nodeSize: "large" is not valid/.test(err.message) &&
-                /hookImage: "amazon\/aws-cli:latest" is not valid/.test(err.message),
+        const bad = { ...settings, nodeSize: "large", hookImage: "amazon/aws-cli:latest" };
+        const problems = refusedWith(
+            () => checkedCommandSettings("KopsCluster kops", bad),
+            [
+                ["hookImage", "invalid"],
+                ["nodeSize", "invalid"],
+            ],
+        );
+        assert.deepStrictEqual(
+            problems.map((problem) => problem.value),
+            ["amazon/aws-cli:latest", "large"],
+        );
+        assert.throws(() => checkedCommandSettings("KopsCluster kops", bad), /^ProblemsError: KopsCluster kops: /);
+        refusedWith(
+            () => checkedCommandSettings("KopsCluster kops", { ...settings, stateStoreUrl: "s3://b/prefix" }),
+            [["stateStoreUrl", "invalid"]],
         );
         assert.throws(
             () => checkedCommandSettings("KopsCluster kops", { ...settings, stateStoreUrl: "s3://b/prefix" }),
-            /^Error: KopsCluster kops: stateStoreUrl is "s3:\/\/b\/prefix"/,
+            /^ProblemsError: KopsCluster kops: /,
         );
     });
 });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { canonicalizeIdentityMappings } from "../../components/authenticator/configFile";
+import { refusedWith, said } from "../helpers/data/problems";
 
 /** The role ARN config.yaml gets for `roleArn`. */
 function canonicalRoleArn(roleArn: string): string {
@@ -27,10 +28,13 @@ describe("role ARNs in config.yaml", () => {
     });
 
     it("refuses what is not a role ARN, naming it", () => {
-        assert.throws(
+        const [user] = refusedWith(
             () => canonicalRoleArn("arn:aws:iam::123456789012:user/alice"),
-            /"arn:aws:iam::123456789012:user\/alice"[^\n]*role\//,
+            [["mapRoles[0].roleArn", "invalid"]],
         );
-        assert.throws(() => canonicalRoleArn("arn:aws:iam::1234:role/X"), /"arn:aws:iam::1234:role\/X"[^\n]*12 digits/);
+        assert.strictEqual(user.value, "arn:aws:iam::123456789012:user/alice");
+        assert.match(said(user), /role\//);
+        const [account] = refusedWith(() => canonicalRoleArn("arn:aws:iam::1234:role/X"), [["mapRoles[0].roleArn", "invalid"]]);
+        assert.match(said(account), /12 digits/);
     });
 });

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { refusedWith, said } from "../helpers/data/problems";
 import { describeImmutableChanges, ImmutableClusterSettings, immutableRules } from "../../components/core/updateRules";
 import {
     extractImmutableSettings,
@@ -272,20 +273,21 @@ describe("immutable cluster settings", () => {
         assert.strictEqual(networkingSpecKey("kube-router"), "kuberouter");
         assert.strictEqual(networkingSpecKey("flannel-vxlan"), "flannel");
         assert.strictEqual(networkingSpecKey("gcp"), "gce");
-        assert.throws(
-            () => networkingSpecKey("weave"),
-            /networking "weave" is not a kOps networking mode; accepted: kubenet, external, cni/,
-        );
-        assert.throws(
+        const [problem] = refusedWith(() => networkingSpecKey("weave"), [["networking", "invalid"]]);
+        assert.match(said(problem), /^a kOps networking mode: kubenet, external, cni/);
+        refusedWith(
             () =>
                 immutableSettingsFromConfig({
                     clusterName: "a.example.com",
                     zones: ["us-east-1a"],
-                    networking: "cilium",
+                    networking: "weave",
                     topology: "hybrid" as never,
                     controlPlaneCount: 1,
                 }),
-            /topology "hybrid" is not valid; expected public or private/,
+            [
+                ["topology", "invalid"],
+                ["networking", "invalid"],
+            ],
         );
     });
 

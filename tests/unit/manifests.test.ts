@@ -3,6 +3,7 @@
 // every object against the Kubernetes OpenAPI schema (kubernetes-models).
 import * as assert from "assert";
 import { createHash } from "crypto";
+import { isDeepStrictEqual } from "util";
 import { ConfigMap } from "kubernetes-models/v1";
 import { DaemonSet } from "kubernetes-models/apps/v1";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
@@ -18,6 +19,7 @@ import {
 import { defaultAuthenticatorImage } from "../../components/core/defaults";
 import { IdentityMappings } from "../../components/core/mappings";
 import { assertGolden } from "../helpers/data/golden";
+import { PathAndKind, problemsOfError, refusedWith, said } from "../helpers/data/problems";
 
 const clusterId = "kops-iam-auth.example.com";
 const adminRole = "arn:aws:iam::123456789012:role/KubernetesAdmin";
@@ -71,14 +73,18 @@ function fixtureDaemonSet(overrides: Partial<AuthenticatorDaemonSetArgs> = {}) {
     return renderAuthenticatorDaemonSet({ configChecksum: configChecksum(fixtureConfigYaml()), ...overrides });
 }
 
-/** Asserts that `fn` throws an Error whose message contains every one of `parts`. */
-function assertThrowsMentioning(fn: () => unknown, ...parts: string[]): void {
-    assert.throws(fn, (err: Error) => {
-        for (const part of parts) {
-            assert.ok(err.message.includes(part), `expected the error to mention ${JSON.stringify(part)}:\n${err.message}`);
-        }
-        return true;
-    });
+/**
+ * Asserts that `fn` is refused with exactly the `expected` [path, kind] pairs, and that each of `facts`
+ * is the value of one of the problems or said in one (what is accepted, or the hint).
+ */
+function assertRefused(fn: () => unknown, expected: PathAndKind[], ...facts: unknown[]): void {
+    const problems = refusedWith(fn, expected);
+    for (const fact of facts) {
+        assert.ok(
+            problems.some((problem) => isDeepStrictEqual(problem.value, fact) || said(problem).includes(String(fact))),
+            `expected a problem of ${JSON.stringify(fact)}: ${JSON.stringify(problems, null, 2)}`,
+        );
+    }
 }
 
 describe("aws-iam-authenticator config.yaml and mappings.json", () => {
@@ -161,7 +167,7 @@ describe("aws-iam-authenticator config.yaml and mappings.json", () => {
 
     it("refuses an empty or blank clusterID", () => {
         for (const bad of ["", "  ", "two words"]) {
-            assertThrowsMentioning(() => renderAuthenticatorConfig(bad, fixtureMappings()), "clusterID", JSON.stringify(bad));
+            assertRefused(() => renderAuthenticatorConfig(bad, fixtureMappings()), [["clusterID", "invalid"]], bad);
         }
     });
 
@@ -177,46 +183,50 @@ describe("aws-iam-authenticator config.yaml and mappings.json", () => {
             ["KubernetesAdmin", "not an IAM role ARN"],
         ];
         for (const [roleArn, reason] of cases) {
-            assertThrowsMentioning(
+            assertRefused(
                 () =>
                     renderAuthenticatorConfig(clusterId, {
                         mapRoles: [{ roleArn, username: "u", groups: [] }],
                         mapUsers: [],
                         mapAccounts: [],
                     }),
-                "mapRoles[0].roleArn",
-                JSON.stringify(roleArn),
+                [["mapRoles[0].roleArn", "invalid"]],
+                roleArn,
                 reason,
                 "arn:<partition>:iam::<12-digit account>:role/<name>",
             );
         }
-        assertThrowsMentioning(
+        assertRefused(
             () =>
                 renderAuthenticatorConfig(clusterId, {
                     mapRoles: [],
                     mapUsers: [{ userArn: adminRole, username: "u", groups: [] }],
                     mapAccounts: [],
                 }),
-            "mapUsers[0].userArn",
+            [["mapUsers[0].userArn", "invalid"]],
             "must start with user/",
         );
     });
 
     it("refuses empty usernames and bad groups", () => {
-        assertThrowsMentioning(
+        assertRefused(
             () =>
                 renderAuthenticatorConfig(clusterId, {
                     mapRoles: [{ roleArn: adminRole, username: " ", groups: ["ok", ""] }],
                     mapUsers: [],
                     mapAccounts: [],
                 }),
-            'mapRoles[0].username is " "',
-            'mapRoles[0].groups is ["ok",""]',
+            [
+                ["mapRoles[0].username", "invalid"],
+                ["mapRoles[0].groups", "invalid"],
+            ],
+            " ",
+            ["ok", ""],
         );
     });
 
     it("refuses the same identity twice, also case-insensitively and after path stripping", () => {
-        assertThrowsMentioning(
+        assertRefused(
             () =>
                 renderAuthenticatorConfig(clusterId, {
                     mapRoles: [
@@ -226,10 +236,10 @@ describe("aws-iam-authenticator config.yaml and mappings.json", () => {
                     mapUsers: [],
                     mapAccounts: [],
                 }),
-            "mapRoles[1].roleArn",
+            [["mapRoles[1].roleArn", "duplicate"]],
             "same identity as mapRoles[0].roleArn",
         );
-        assertThrowsMentioning(
+        assertRefused(
             () =>
                 renderAuthenticatorConfig(clusterId, {
                     mapRoles: [],
@@ -243,31 +253,35 @@ describe("aws-iam-authenticator config.yaml and mappings.json", () => {
                     ],
                     mapAccounts: [],
                 }),
-            "mapUsers[1].userArn",
+            [["mapUsers[1].userArn", "duplicate"]],
             "same identity as mapUsers[0].userArn",
         );
-        assertThrowsMentioning(
+        assertRefused(
             () =>
                 renderAuthenticatorConfig(clusterId, {
                     mapRoles: [],
                     mapUsers: [],
                     mapAccounts: ["123456789012", "123456789012"],
                 }),
-            "mapAccounts[1]",
+            [["mapAccounts[1]", "duplicate"]],
             "same identity as mapAccounts[0]",
         );
     });
 
     it("refuses account IDs that are not 12-digit strings", () => {
-        assertThrowsMentioning(
+        assertRefused(
             () =>
                 renderAuthenticatorConfig(clusterId, {
                     mapRoles: [],
                     mapUsers: [],
                     mapAccounts: [123456789012 as unknown as string, "12345678901"],
                 }),
-            "mapAccounts[0] is 123456789012",
-            'mapAccounts[1] is "12345678901"',
+            [
+                ["mapAccounts[0]", "invalid"],
+                ["mapAccounts[1]", "invalid"],
+            ],
+            123456789012,
+            "12345678901",
             "12-digit AWS account ID as a string",
         );
     });
@@ -280,7 +294,7 @@ describe("aws-iam-authenticator config.yaml and mappings.json", () => {
                     mapUsers: [],
                     mapAccounts: ["1"],
                 }),
-            (err: Error) => err.message.split("\n  - ").length === 4,
+            (err: Error) => problemsOfError(err).length === 3,
         );
     });
 });
@@ -419,7 +433,7 @@ describe("aws-iam-authenticator manifests", () => {
             "",
             "a b:1",
         ]) {
-            assertThrowsMentioning(() => fixtureDaemonSet({ image }), "image is", JSON.stringify(image), "pinned");
+            assertRefused(() => fixtureDaemonSet({ image }), [["image", "invalid"]], image, "pinned");
         }
         assert.strictEqual(
             fixtureDaemonSet({ image: "example.com:5000/aws-iam-authenticator:v0.7.18" }).spec.template.spec.containers[0].image,
@@ -428,20 +442,24 @@ describe("aws-iam-authenticator manifests", () => {
         const digest = `repo/aws-iam-authenticator@sha256:${"a".repeat(64)}`;
         assert.strictEqual(fixtureDaemonSet({ image: digest }).spec.template.spec.containers[0].image, digest);
         for (const uid of [0, -1, 1.5, 2 ** 31]) {
-            assertThrowsMentioning(() => fixtureDaemonSet({ uid }), "uid is", String(uid), "not root");
+            assertRefused(() => fixtureDaemonSet({ uid }), [["uid", "invalid"]], uid, "not root");
         }
-        assertThrowsMentioning(
+        assertRefused(
             () => fixtureDaemonSet({ resources: { requests: { memory: "20 MB" } } }),
-            'resources.requests.memory is "20 MB"',
+            [["resources.requests.memory", "invalid"]],
+            "20 MB",
             "Kubernetes quantity",
         );
-        assertThrowsMentioning(
+        assertRefused(
             () => fixtureDaemonSet({ resources: { requests: { cpu: "0" } } }),
-            'resources.requests.cpu is "0"',
+            [["resources.requests.cpu", "invalid"]],
+            "0",
         );
-        assertThrowsMentioning(
+        assertRefused(
             () => fixtureDaemonSet({ resources: { requests: { memory: "1Gi" } } }),
-            "resources.requests.memory (1Gi) is more than resources.limits.memory (20Mi)",
+            [["resources.requests.memory", "invalid"]],
+            "1Gi",
+            "at most resources.limits.memory (20Mi)",
         );
     });
 });
@@ -497,21 +515,24 @@ describe("ClusterRoleBindings for mapped groups", () => {
     });
 
     it("refuses names Kubernetes refuses and the same binding twice", () => {
-        assertThrowsMentioning(
+        assertRefused(
             () => renderClusterRoleBindings([{ group: "a/b", clusterRole: "view" }]),
-            'clusterRoleBindings[0].group is "a/b"',
+            [["clusterRoleBindings[0].group", "invalid"]],
+            "a/b",
         );
-        assertThrowsMentioning(
+        assertRefused(
             () => renderClusterRoleBindings([{ group: "readers", clusterRole: "" }]),
-            'clusterRoleBindings[0].clusterRole is ""',
+            [["clusterRoleBindings[0].clusterRole", "invalid"]],
+            "",
         );
-        assertThrowsMentioning(
+        assertRefused(
             () =>
                 renderClusterRoleBindings([
                     { group: "readers", clusterRole: "view" },
                     { group: "readers", clusterRole: "view" },
                 ]),
-            "clusterRoleBindings[1] binds group readers to view a second time",
+            [["clusterRoleBindings[1]", "duplicate"]],
+            "group readers is bound to view already",
         );
     });
 });

@@ -4,7 +4,9 @@ import * as assert from "assert";
 import { closestMatch, editDistance, typoAllowance } from "../../components/core/suggestions";
 import { misspelledInstanceType } from "../../components/core/instanceTypes";
 import { secretLookalike } from "../../components/core/rules";
-import { ConfigError, parseStackSettings } from "../../components/settings/validate";
+import { parseStackSettings } from "../../components/settings";
+import { formatProblem, Problem } from "../../components/core/problems";
+import { PathAndKind, problemsOf as problemsOfCall, refusedWith, said } from "../helpers/data/problems";
 import { checkedKopsIamClusterArgs } from "../../components/settings/programArgs";
 import { KopsIamClusterArgs } from "../../components/settings/args";
 import { renderUserKubeconfig } from "../../components/authenticator/userKubeconfig";
@@ -18,16 +20,13 @@ const accessKeyId = "AKIAIOSFODNN7EXAMPLE";
 const privateKey = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAexample\n-----END RSA PRIVATE KEY-----";
 
 /** The stack config's problems with `overrides` on the required settings. */
-function problemsOf(overrides: Record<string, unknown>, awsProfile?: string): string[] {
-    try {
-        parseStackSettings({ ...required, ...overrides }, region, { awsProfile });
-    } catch (error) {
-        if (error instanceof ConfigError) {
-            return error.problems;
-        }
-        throw error;
-    }
-    return [];
+function problemsOf(overrides: Record<string, unknown>, awsProfile?: string): readonly Problem[] {
+    return problemsOfCall(() => parseStackSettings({ ...required, ...overrides }, region, { awsProfile }));
+}
+
+/** The one problem of the stack config with `overrides`, which must be at `path` and of `kind`. */
+function onlyProblem(overrides: Record<string, unknown>, [path, kind]: PathAndKind, awsProfile?: string): Problem {
+    return refusedWith(() => parseStackSettings({ ...required, ...overrides }, region, { awsProfile }), [[path, kind]])[0];
 }
 
 /** The message of what `run` throws. */
@@ -64,32 +63,37 @@ describe("suggestions: the closest known word", () => {
 
 describe("suggestions: unknown keys", () => {
     it("an unknown stack setting names the closest known one", () => {
-        const problems = problemsOf({ nodeCont: 3 });
-        assert.strictEqual(problems.length, 1, problems.join("\n"));
-        assert.match(problems[0], /^kops-iam-auth:nodeCont: 3 is not allowed: no such setting \(did you mean nodeCount\?\)/);
-        assert.match(problems[0], /docs\/configuration\.md/);
+        const problem = onlyProblem({ nodeCont: 3 }, ["kops-iam-auth:nodeCont", "unknown"]);
+        assert.strictEqual(problem.hint, "did you mean nodeCount?");
+        assert.match(said(problem), /docs\/configuration\.md/);
     });
 
     it("an unknown setting nothing is close to gets no suggestion", () => {
-        const problems = problemsOf({ colour: "blue" });
-        assert.strictEqual(problems.length, 1, problems.join("\n"));
-        assert.ok(!problems[0].includes("did you mean"), problems[0]);
+        const problem = onlyProblem({ colour: "blue" }, ["kops-iam-auth:colour", "unknown"]);
+        assert.strictEqual(problem.hint, undefined);
     });
 
     it("an unknown field of a list entry names the closest field", () => {
-        const problems = problemsOf({
-            accessRoles: [{ name: "KubernetesAdmin", username: "admin", groups: ["system:masters"], requireMFA: true }],
-        });
-        assert.strictEqual(problems.length, 1, problems.join("\n"));
-        assert.match(problems[0], /^kops-iam-auth:accessRoles\[0\]\.requireMFA: .* no such field \(did you mean requireMfa\?\)/);
+        const problem = onlyProblem(
+            { accessRoles: [{ name: "KubernetesAdmin", username: "admin", groups: ["system:masters"], requireMFA: true }] },
+            ["kops-iam-auth:accessRoles[0].requireMFA", "unknown"],
+        );
+        assert.strictEqual(problem.hint, "did you mean requireMfa?");
     });
 
     it("an unknown argument of KopsIamCluster names the closest argument, region among them", () => {
         const args = { ...required, nodeCont: 3, regoin: "eu-west-1" } as unknown as KopsIamClusterArgs;
-        const message = thrownBy(() => checkedKopsIamClusterArgs("dev", args, region));
-        assert.match(message, /^KopsIamCluster dev: its args have 2 problems:/);
-        assert.match(message, /\n {2}- nodeCont: 3 is not allowed: no such setting \(did you mean nodeCount\?\)/);
-        assert.match(message, /\n {2}- regoin: "eu-west-1" is not allowed: no such setting \(did you mean region\?\)/);
+        const problems = refusedWith(
+            () => checkedKopsIamClusterArgs("dev", args, region),
+            [
+                ["nodeCont", "unknown"],
+                ["regoin", "unknown"],
+            ],
+        );
+        assert.deepStrictEqual(
+            problems.map((problem) => problem.hint),
+            ["did you mean nodeCount?", "did you mean region?"],
+        );
     });
 });
 
@@ -101,11 +105,10 @@ describe("suggestions: instance types", () => {
         ["nodeSize", "m7i.larg", "m7i.large"],
     ]) {
         it(`${typo}: suggests ${meant}, and not extraInstanceTypes as the fix`, () => {
-            const problems = problemsOf({ [key]: typo });
-            assert.strictEqual(problems.length, 1, problems.join("\n"));
-            assert.ok(problems[0].startsWith(`kops-iam-auth:${key}: ${JSON.stringify(typo)} is not allowed: `), problems[0]);
-            assert.ok(problems[0].includes(`did you mean ${meant}?`), problems[0]);
-            assert.ok(!problems[0].includes("extraInstanceTypes"), problems[0]);
+            const problem = onlyProblem({ [key]: typo }, [`kops-iam-auth:${key}`, "invalid"]);
+            assert.strictEqual(problem.value, typo);
+            assert.ok(said(problem).includes(`did you mean ${meant}?`), said(problem));
+            assert.ok(!said(problem).includes("extraInstanceTypes"), said(problem));
         });
     }
 
@@ -117,10 +120,9 @@ describe("suggestions: instance types", () => {
     ]) {
         it(`${type} (${why}): keeps the extraInstanceTypes hint`, () => {
             assert.strictEqual(misspelledInstanceType(type), undefined);
-            const problems = problemsOf({ nodeSize: type });
-            assert.strictEqual(problems.length, 1, problems.join("\n"));
-            assert.match(problems[0], /if EC2 has it, add it to extraInstanceTypes/);
-            assert.ok(!problems[0].includes("did you mean"), problems[0]);
+            const problem = onlyProblem({ nodeSize: type }, ["kops-iam-auth:nodeSize", "invalid"]);
+            assert.match(said(problem), /if EC2 has it, add it to extraInstanceTypes/);
+            assert.ok(!said(problem).includes("did you mean"), said(problem));
         });
     }
 
@@ -175,26 +177,22 @@ describe("secret-looking values", () => {
     ];
     for (const [what, overrides, path, secret] of cases) {
         it(`${what}: refused once, naming the setting and why, without the value`, () => {
-            const problems = problemsOf(overrides);
-            assert.strictEqual(problems.length, 1, problems.join("\n"));
-            assert.ok(problems[0].startsWith(`kops-iam-auth:${path}: "`), problems[0]);
-            assert.ok(problems[0].includes("[redacted: it looks like "), problems[0]);
-            assert.match(problems[0], /is not allowed: not a credential: .* kept in plain text/);
-            assert.ok(!problems[0].includes(secret), problems[0]);
+            const problem = onlyProblem(overrides, [`kops-iam-auth:${path}`, "forbidden"]);
+            assert.match(said(problem), /^not a credential: .* kept in plain text/);
+            // The rendered text is the point here: the value is redacted in it.
+            const text = formatProblem(problem);
+            assert.ok(text.includes("[redacted: it looks like "), text);
+            assert.ok(!text.includes(secret), text);
         });
     }
 
     it("aws:profile too, and a program's awsProfile", () => {
-        const problems = problemsOf({}, accessKeyId);
-        assert.strictEqual(problems.length, 1, problems.join("\n"));
-        assert.match(
-            problems[0],
-            /^aws:profile: "\[redacted: it looks like an AWS access key ID, 20 characters\]" is not allowed: not a credential/,
-        );
-        const message = thrownBy(() =>
-            checkedKopsIamClusterArgs("dev", { ...required, awsProfile: secretAccessKey } as KopsIamClusterArgs, region),
-        );
-        assert.match(message, /\n {2}- awsProfile: "\[redacted: .*\]" is not allowed: not a credential/);
+        const problem = onlyProblem({}, ["aws:profile", "forbidden"], accessKeyId);
+        assert.ok(formatProblem(problem).includes('"[redacted: it looks like an AWS access key ID, 20 characters]"'));
+        const args = { ...required, awsProfile: secretAccessKey } as KopsIamClusterArgs;
+        refusedWith(() => checkedKopsIamClusterArgs("dev", args, region), [["awsProfile", "forbidden"]]);
+        const message = thrownBy(() => checkedKopsIamClusterArgs("dev", args, region));
+        assert.match(message, /\[redacted: it looks like an AWS secret access key, 40 characters\]/);
         assert.ok(!message.includes(secretAccessKey), message);
     });
 
@@ -217,7 +215,7 @@ describe("secret-looking values", () => {
     });
 
     it("a user kubeconfig refuses such a profile (getKubeconfig's profileName) without showing it", () => {
-        const message = thrownBy(() =>
+        const render = () =>
             renderUserKubeconfig({
                 clusterName: "dev.example.com",
                 server: "https://api.dev.example.com",
@@ -227,9 +225,10 @@ describe("secret-looking values", () => {
                 clusterId: "dev.example.com",
                 roleArn: "arn:aws:iam::210987654321:role/KubernetesAdmin",
                 awsProfile: secretAccessKey,
-            }),
-        );
-        assert.match(message, /awsProfile looks like an AWS secret access key; it must be a profile name/);
+            });
+        const [problem] = refusedWith(render, [["awsProfile", "forbidden"]]);
+        assert.strictEqual(problem.hint, "it looks like an AWS secret access key");
+        const message = thrownBy(render);
         assert.ok(!message.includes(secretAccessKey), message);
     });
 });

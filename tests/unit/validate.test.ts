@@ -4,7 +4,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { ConfigError, parseStackSettings } from "../../components/settings/validate";
+import { ConfigError, parseStackSettings } from "../../components/settings";
+import { formatProblem, Problem, ProblemKind, showValue } from "../../components/core/problems";
+import { problemsOf as problemsOfCall, refusedWith, said } from "../helpers/data/problems";
 import { ResolvedKopsIamClusterArgs } from "../../components/settings/args";
 
 const region = "eu-west-1";
@@ -31,43 +33,36 @@ function assertSettings(settings: ResolvedKopsIamClusterArgs, expected: Record<s
     assert.deepStrictEqual(pick(settings, Object.keys(expected)), expected);
 }
 
+type ParseTestOptions = { region?: string; awsProfile?: string };
+
 /** The problems parseStackSettings reports (none if it succeeds). */
-function problemsOf(overrides: Record<string, unknown>, options: { region?: string; awsProfile?: string } = {}): string[] {
-    try {
-        parse(overrides, options);
-        return [];
-    } catch (error) {
-        if (error instanceof ConfigError) {
-            return error.problems;
-        }
-        throw error;
-    }
+function problemsOf(overrides: Record<string, unknown>, options: ParseTestOptions = {}): readonly Problem[] {
+    return problemsOfCall(() => parse(overrides, options));
 }
 
 /**
- * Asserts that exactly one problem is reported, for `key`, showing `shownValue` and saying `accepted`;
- * and that the thrown error's message carries it.
+ * Asserts that exactly one problem is reported, of `kind` (invalid unless said), for `key`, with the
+ * value shown as `shownValue`, and that what it says is accepted (or its hint) says `accepted`; and
+ * that the thrown error's message carries it.
  */
 function assertRejected(
     overrides: Record<string, unknown>,
     key: string,
     shownValue: string,
     accepted: string | RegExp,
-    options: { region?: string; awsProfile?: string } = {},
+    options: ParseTestOptions & { kind?: ProblemKind } = {},
 ): void {
-    const problems = problemsOf(overrides, options);
-    assert.strictEqual(problems.length, 1, `expected one problem, got: ${JSON.stringify(problems, null, 2)}`);
-    const [problem] = problems;
     const fullKey = key.startsWith("aws:") ? key : `kops-iam-auth:${key}`;
-    assert.ok(problem.startsWith(`${fullKey}: ${shownValue} is not allowed: `), `problem names key and value: ${problem}`);
+    const [problem] = refusedWith(() => parse(overrides, options), [[fullKey, options.kind ?? "invalid"]]);
+    assert.strictEqual(showValue(problem.value), shownValue, "the problem's value");
     if (typeof accepted === "string") {
-        assert.ok(problem.includes(accepted), `problem says what is accepted (${accepted}): ${problem}`);
+        assert.ok(said(problem).includes(accepted), `problem says what is accepted (${accepted}): ${said(problem)}`);
     } else {
-        assert.match(problem, accepted);
+        assert.match(said(problem), accepted);
     }
     assert.throws(
         () => parse(overrides, options),
-        (error: Error) => error.message.includes(problem),
+        (error: Error) => error.message.includes(formatProblem(problem)),
     );
 }
 
@@ -185,10 +180,8 @@ describe("parseStackSettings", () => {
             assertRejected({ clusterName: name }, "clusterName", shownLong(name), accepted);
         });
         it("is required, and the message says how to set it", () => {
-            const problems = problemsOf({ clusterName: undefined });
-            assert.strictEqual(problems.length, 1);
-            assert.match(problems[0], /^kops-iam-auth:clusterName: not set; it is required: a lowercase DNS name/);
-            assert.match(problems[0], /pulumi config set clusterName <value>/);
+            const [problem] = refusedWith(() => parse({ clusterName: undefined }), [["kops-iam-auth:clusterName", "required"]]);
+            assert.match(said(problem), /^a lowercase DNS name.*pulumi config set clusterName <value>/);
         });
     });
 
@@ -198,9 +191,8 @@ describe("parseStackSettings", () => {
         }
         it("is required, and the message says to set aws:region", () => {
             for (const missing of [undefined, ""]) {
-                const problems = problemsOf({}, { region: missing });
-                assert.strictEqual(problems.length, 1);
-                assert.match(problems[0], /^aws:region: not set; it is required: .*pulumi config set aws:region <region>/);
+                const [problem] = refusedWith(() => parse({}, { region: missing }), [["aws:region", "required"]]);
+                assert.match(said(problem), /pulumi config set aws:region <region>/);
             }
         });
         for (const name of ["eu-west", "EU-WEST-1", "eu-west-1a", "europe"]) {
@@ -231,7 +223,9 @@ describe("parseStackSettings", () => {
                 assertRejected({ zones: [zone] }, "zones[0]", JSON.stringify(zone), "an availability zone of eu-west-1"));
         }
         it("reject a zone listed twice", () => {
-            assertRejected({ zones: ["eu-west-1a", "eu-west-1a"] }, "zones[1]", '"eu-west-1a"', "each may appear once");
+            assertRejected({ zones: ["eu-west-1a", "eu-west-1a"] }, "zones[1]", '"eu-west-1a"', "each may appear once", {
+                kind: "duplicate",
+            });
         });
         it("reject what is not a list", () => {
             assertRejected({ zones: "eu-west-1a,eu-west-1b" }, "zones", '"eu-west-1a,eu-west-1b"', "a YAML list of");
@@ -240,12 +234,14 @@ describe("parseStackSettings", () => {
             assertRejected({ zones: [7] }, "zones[0]", "7", "written as a quoted string");
         });
         it("are checked for their form when the region itself is bad", () => {
-            const problems = problemsOf({ zones: ["eu-west-1a", "nowhere"] }, { region: "bad" });
-            assert.strictEqual(problems.length, 2);
-            assert.match(
-                problems[1],
-                /^kops-iam-auth:zones\[1\]: "nowhere" is not allowed: an availability zone: a region name plus one letter/,
+            const problems = refusedWith(
+                () => parse({ zones: ["eu-west-1a", "nowhere"] }, { region: "bad" }),
+                [
+                    ["aws:region", "invalid"],
+                    ["kops-iam-auth:zones[1]", "invalid"],
+                ],
             );
+            assert.match(said(problems[1]), /^an availability zone: a region name plus one letter/);
         });
     });
 
@@ -406,8 +402,9 @@ describe("parseStackSettings", () => {
             const shown =
                 why === "a private key" ? '"[redacted: it looks like a private key, 35 characters]"' : JSON.stringify(line);
             // ...and is refused as what it is: a credential, in a setting kept in plain text.
-            const reason = why === "a private key" ? "not a credential: it looks like a private key" : accepted;
-            it(`rejects ${why}`, () => assertRejected({ sshPublicKey: line }, "sshPublicKey", shown, reason));
+            const reason = why === "a private key" ? "it looks like a private key" : accepted;
+            const kind = why === "a private key" ? "forbidden" : "invalid";
+            it(`rejects ${why}`, () => assertRejected({ sshPublicKey: line }, "sshPublicKey", shown, reason, { kind }));
         }
     });
 
@@ -434,12 +431,11 @@ describe("parseStackSettings", () => {
                 assertRejected({ stateBucketName: name }, "stateBucketName", JSON.stringify(name), accepted));
         }
         it("is required", () => {
-            const problems = problemsOf({ stateBucketName: undefined });
-            assert.strictEqual(problems.length, 1);
-            assert.match(
-                problems[0],
-                /^kops-iam-auth:stateBucketName: not set; it is required: an S3 bucket name.*pulumi config set stateBucketName/,
+            const [problem] = refusedWith(
+                () => parse({ stateBucketName: undefined }),
+                [["kops-iam-auth:stateBucketName", "required"]],
             );
+            assert.match(said(problem), /^an S3 bucket name.*pulumi config set stateBucketName/);
         });
     });
 
@@ -472,6 +468,7 @@ describe("parseStackSettings", () => {
                 "stateBucketForceDestroy",
                 "true",
                 "false when createStateBucket is false",
+                { kind: "forbidden" },
             );
         });
     });
@@ -566,7 +563,7 @@ describe("parseStackSettings", () => {
                 { authenticatorCpuRequest: "200m" },
                 "authenticatorCpuRequest",
                 '"200m"',
-                'at most authenticatorCpuLimit ("100m"): Kubernetes rejects a request above its limit',
+                'at most authenticatorCpuLimit ("100m"); Kubernetes rejects a request above its limit',
             );
         });
         it("reject a memory request above its limit", () => {
@@ -653,16 +650,17 @@ describe("parseStackSettings", () => {
                 "kopsExtraFlags[1]",
                 '"--networking=calico"',
                 'flag --networking (value "calico") is set by this project: use the networking setting instead',
+                { kind: "forbidden" },
             );
         });
-        for (const [bad, said] of [
-            ["-v=2", "verbose kops logs"],
-            ["64", "is not a flag"],
-            ["--Node-Size=x", "not one of"],
-            ["bastion", "is not a flag"],
-        ]) {
+        for (const [bad, says, kind] of [
+            ["-v=2", "verbose kops logs", "forbidden"],
+            ["64", "a flag; write each flag as one item --flag=value", "invalid"],
+            ["--Node-Size=x", "not one of", "unknown"],
+            ["bastion", "a flag; write each flag as one item --flag=value", "invalid"],
+        ] as const) {
             it(`reject the extra flag ${JSON.stringify(bad)}`, () =>
-                assertRejected({ kopsExtraFlags: [bad] }, "kopsExtraFlags[0]", JSON.stringify(bad), said));
+                assertRejected({ kopsExtraFlags: [bad] }, "kopsExtraFlags[0]", JSON.stringify(bad), says, { kind }));
         }
         it("reject adoptExistingCluster that is not a boolean", () => {
             assertRejected({ adoptExistingCluster: "sometimes" }, "adoptExistingCluster", '"sometimes"', "true or false");
@@ -720,7 +718,10 @@ describe("parseStackSettings", () => {
 
     describe("unknown keys", () => {
         it("are rejected, so typos do not pass silently", () => {
-            assertRejected({ nodecount: "3" }, "nodecount", '"3"', "no such setting");
+            const [problem] = refusedWith(() => parse({ nodecount: "3" }), [["kops-iam-auth:nodecount", "unknown"]]);
+            assert.strictEqual(problem.value, "3");
+            assert.strictEqual(problem.hint, "did you mean nodeCount?");
+            assert.match(said(problem), /docs\/configuration\.md/);
         });
     });
 
@@ -760,6 +761,7 @@ describe("parseStackSettings", () => {
                 "accessRoles[1]",
                 JSON.stringify({ ...viewer, name: "kubernetesviewer" }),
                 "IAM role names are unique per account, ignoring case",
+                { kind: "duplicate" },
             );
         });
         it("reject a system: username", () => {
@@ -800,16 +802,16 @@ describe("parseStackSettings", () => {
                 { accessRoles: [{ ...viewer, roleArn: "x" }] },
                 "accessRoles[0].roleArn",
                 '"x"',
-                "no such field; an object with the fields name, username, groups, trustedPrincipals, requireMfa, maxSessionDurationSeconds",
+                "an object with the fields name, username, groups, trustedPrincipals, requireMfa, maxSessionDurationSeconds",
+                { kind: "unknown" },
             );
         });
         it("reject a missing required field", () => {
-            const problems = problemsOf({ accessRoles: [{ name: "KubernetesViewer", groups: ["viewers"] }] });
-            assert.deepStrictEqual(problems.length, 1);
-            assert.match(
-                problems[0],
-                /^kops-iam-auth:accessRoles\[0\]\.username: not set; it is required: a Kubernetes username/,
+            const [problem] = refusedWith(
+                () => parse({ accessRoles: [{ name: "KubernetesViewer", groups: ["viewers"] }] }),
+                [["kops-iam-auth:accessRoles[0].username", "required"]],
             );
+            assert.match(said(problem), /^a Kubernetes username/);
         });
         for (const principal of ["*", "arn:aws:iam::210987654321:group/admins", "11112222333"]) {
             it(`reject the trusted principal ${principal}`, () =>
@@ -905,6 +907,7 @@ describe("parseStackSettings", () => {
                 "mapRoles[1].roleArn",
                 JSON.stringify(mapping.roleArn),
                 "the same identity as mapRoles[0].roleArn",
+                { kind: "duplicate" },
             );
         });
         it("read rolearn and userarn, aws-auth's spelling, as roleArn and userArn", () => {
@@ -933,16 +936,19 @@ describe("parseStackSettings", () => {
                 "mapRoles[0].rolearn",
                 JSON.stringify("arn:aws:iam::210987654321:role/z"),
                 "roleArn is set; keep one of the two spellings",
+                { kind: "forbidden" },
             );
         });
         it("reject a field of neither spelling, naming the fields", () => {
-            const problems = problemsOf({ mapRoles: [{ roleARN: "arn:aws:iam::210987654321:role/x", username: "u" }] });
-            assert.strictEqual(problems.length, 2);
-            assert.match(
-                problems[0],
-                /^kops-iam-auth:mapRoles\[0\]\.roleARN: .* no such field \(did you mean roleArn\?\); an object with the fields roleArn, username, groups/,
+            const [unknownField] = refusedWith(
+                () => parse({ mapRoles: [{ roleARN: "arn:aws:iam::210987654321:role/x", username: "u" }] }),
+                [
+                    ["kops-iam-auth:mapRoles[0].roleARN", "unknown"],
+                    ["kops-iam-auth:mapRoles[0].roleArn", "required"],
+                ],
             );
-            assert.match(problems[1], /^kops-iam-auth:mapRoles\[0\]\.roleArn: not set/);
+            assert.strictEqual(unknownField.accepted, "an object with the fields roleArn, username, groups");
+            assert.strictEqual(unknownField.hint, "did you mean roleArn?");
         });
         it("reject a system: username", () => {
             assertRejected(
@@ -965,19 +971,19 @@ describe("parseStackSettings", () => {
             mapAccounts: ["444455556666"],
         };
         it("refuses each mapping and trusted principal in one, naming it and saying why", () => {
-            const problems = problemsOf(documentationMappings);
-            assert.deepStrictEqual(
-                problems.map((problem) => problem.split(": ")[0]),
+            const problems = refusedWith(
+                () => parse(documentationMappings),
                 [
-                    "kops-iam-auth:accessRoles[1].trustedPrincipals[0]",
-                    "kops-iam-auth:mapRoles[0].roleArn",
-                    "kops-iam-auth:mapUsers[0].userArn",
-                    "kops-iam-auth:mapAccounts[0]",
+                    ["kops-iam-auth:accessRoles[1].trustedPrincipals[0]", "invalid"],
+                    ["kops-iam-auth:mapRoles[0].roleArn", "invalid"],
+                    ["kops-iam-auth:mapUsers[0].userArn", "invalid"],
+                    ["kops-iam-auth:mapAccounts[0]", "invalid"],
                 ],
             );
+            assert.strictEqual(problems[3].value, "444455556666");
             assert.match(
-                problems[3],
-                /"444455556666" is not allowed: an identity of your own accounts: 444455556666 is an account AWS's documentation uses in its examples, .* would let whoever holds that account sign in to this cluster\. .*set allowExampleAccounts to true if the mapping is meant$/,
+                said(problems[3]),
+                /^an identity of your own accounts: 444455556666 is an account AWS's documentation uses in its examples, .* would let whoever holds that account sign in to this cluster\. .*set allowExampleAccounts to true if the mapping is meant$/,
             );
         });
         it("accepts them when allowExampleAccounts says they are meant", () => {
@@ -1021,6 +1027,7 @@ describe("parseStackSettings", () => {
                 "mapAccounts[1]",
                 '"310987654321"',
                 "each may appear once",
+                { kind: "duplicate" },
             );
         });
     });
@@ -1060,12 +1067,11 @@ describe("parseStackSettings", () => {
             );
         });
         it("reject a missing clusterRole", () => {
-            const problems = problemsOf({ accessRoles, clusterRoleBindings: [{ group: "viewers" }] });
-            assert.strictEqual(problems.length, 1);
-            assert.match(
-                problems[0],
-                /^kops-iam-auth:clusterRoleBindings\[0\]\.clusterRole: not set; it is required: a ClusterRole name/,
+            const [problem] = refusedWith(
+                () => parse({ accessRoles, clusterRoleBindings: [{ group: "viewers" }] }),
+                [["kops-iam-auth:clusterRoleBindings[0].clusterRole", "required"]],
             );
+            assert.match(said(problem), /^a ClusterRole name/);
         });
     });
 
@@ -1127,33 +1133,33 @@ describe("parseStackSettings", () => {
         }
         assert.ok(caught instanceof ConfigError, "one ConfigError is thrown");
         assert.ok(pulumi.RunError.isInstance(caught), "a RunError, which Pulumi prints without a stack trace");
-        const expected = [
-            "aws:region: not set",
-            'kops-iam-auth:clusterName: "Dev"',
-            'kops-iam-auth:zones[0]: "nowhere"',
-            "kops-iam-auth:nodeCount: 0",
-            'kops-iam-auth:nodeSize: "t3"',
-            "kops-iam-auth:controlPlaneCount: 2",
-            'kops-iam-auth:kubernetesVersion: "1.29.0"',
-            'kops-iam-auth:networking: "weave"',
-            'kops-iam-auth:topology: "hybrid"',
-            'kops-iam-auth:stateBucketName: "My..Bucket"',
-            'kops-iam-auth:authenticatorImage: "foo:latest"',
-            'kops-iam-auth:webhookCacheTtl: "5 minutes"',
-            'kops-iam-auth:hookRunner: "docker"',
-            "kops-iam-auth:mapAccounts[0]: 123456789012",
-            'kops-iam-auth:accessRoles[0].name: "Bad Name"',
-            'kops-iam-auth:accessRoles[0].username: "system:x"',
-            'kops-iam-auth:tags["owner"]: 7',
+        const expected: Array<[path: string, kind: ProblemKind, value?: unknown]> = [
+            ["aws:region", "required"],
+            ["kops-iam-auth:clusterName", "invalid", "Dev"],
+            ["kops-iam-auth:zones[0]", "invalid", "nowhere"],
+            ["kops-iam-auth:nodeCount", "invalid", 0],
+            ["kops-iam-auth:nodeSize", "invalid", "t3"],
+            ["kops-iam-auth:controlPlaneCount", "invalid", 2],
+            ["kops-iam-auth:kubernetesVersion", "invalid", "1.29.0"],
+            ["kops-iam-auth:networking", "invalid", "weave"],
+            ["kops-iam-auth:topology", "invalid", "hybrid"],
+            ["kops-iam-auth:stateBucketName", "invalid", "My..Bucket"],
+            ["kops-iam-auth:authenticatorImage", "invalid", "foo:latest"],
+            ["kops-iam-auth:webhookCacheTtl", "invalid", "5 minutes"],
+            ["kops-iam-auth:hookRunner", "invalid", "docker"],
+            ["kops-iam-auth:accessRoles[0].name", "invalid", "Bad Name"],
+            ["kops-iam-auth:accessRoles[0].username", "invalid", "system:x"],
+            ["kops-iam-auth:mapAccounts[0]", "invalid", 123456789012],
+            ['kops-iam-auth:tags["owner"]', "invalid", 7],
         ];
-        assert.strictEqual(caught.problems.length, expected.length, caught.message);
+        assert.deepStrictEqual(
+            caught.problems.map((p) => [p.path, p.kind, ...(p.kind === "required" ? [] : [p.value])]),
+            expected,
+            caught.message,
+        );
         assert.match(caught.message, new RegExp(`^The stack configuration has ${expected.length} problems:\n`));
-        for (const start of expected) {
-            assert.ok(
-                caught.problems.some((p) => p.startsWith(start)),
-                `a problem starts with ${start}`,
-            );
-            assert.ok(caught.message.includes(`\n  - ${start}`), `the message lists ${start}`);
+        for (const problem of caught.problems) {
+            assert.ok(caught.message.includes(`\n  - ${formatProblem(problem)}`), `the message lists ${problem.path}`);
         }
     });
 
