@@ -18,16 +18,15 @@
 //                         stdin -> stdout, the kubeconfig with kOps' `kops helpers kubectl-auth`
 //                         exec user running COMMAND with the given environment
 // Exit codes: 0 done (or "yes" for same), 1 failed (or "no"), 2 usage error. Errors go
-// to stderr as `kops-iam-auth: error: <message>`.
+// to stderr as `kops-iam-auth: error: <message>`. The YAML library and the spec patch load only in
+// the jobs that use them, so that `run` (every script's start) and the small jobs start quickly.
 import { spawnSync } from "child_process";
 import { createHash, randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
+import type * as YAML from "yaml";
 import { canonicalJson } from "./canonicalJson";
-import { patchClusterSpec } from "./specPatch";
-import { parseSpecPatchOptions } from "./specPatchOptions";
 
 /**
  * The annotation that says which stack and component created the cluster (its owner marker,
@@ -58,8 +57,15 @@ export function scriptsDirectory(): string {
 
 class UsageError extends Error {}
 
+/** The yaml package, loaded on first use (see the header). */
+function yaml(): typeof YAML {
+    return require("yaml");
+}
+
 function documents(text: string): YAML.Document[] {
-    return YAML.parseAllDocuments(text).filter((d) => d.contents !== null) as YAML.Document[];
+    return yaml()
+        .parseAllDocuments(text)
+        .filter((d) => d.contents !== null) as YAML.Document[];
 }
 
 function canonicalObjects(file: string): string[] {
@@ -131,7 +137,7 @@ function kubeconfigExec(args: string[]): string {
     if (!command) {
         throw new UsageError("kubeconfig-exec: expected a command");
     }
-    const config = YAML.parse(fs.readFileSync(0, "utf8"));
+    const config = yaml().parse(fs.readFileSync(0, "utf8"));
     const execs = ((config && config.users) || [])
         .map((user: any) => user.user && user.user.exec)
         .filter(
@@ -146,7 +152,7 @@ function kubeconfigExec(args: string[]): string {
             exec.env = env.map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1) }));
         }
     }
-    return YAML.stringify(config);
+    return yaml().stringify(config);
 }
 
 function patchSpec(args: string[]): string {
@@ -156,6 +162,8 @@ function patchSpec(args: string[]): string {
     if (!process.env.SPEC_PATCH) {
         throw new UsageError("patch-spec: SPEC_PATCH is not set");
     }
+    const { parseSpecPatchOptions } = require("./specPatchOptions") as typeof import("./specPatchOptions");
+    const { patchClusterSpec } = require("./specPatch") as typeof import("./specPatch");
     const options = parseSpecPatchOptions(process.env.SPEC_PATCH);
     const input = fs.readFileSync(0, "utf8");
     if (input.trim() === "") {
