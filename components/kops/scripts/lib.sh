@@ -139,16 +139,17 @@ is_not_found() {
 # `npm run build`), run with plain node: small YAML jobs on kOps documents and the spec patch.
 KOPS_IAM_AUTH_HELPER="$KOPS_IAM_AUTH_SCRIPTS/../../../dist/kops/kopsHelper.js"
 
-# spec_tool JOB ARG... : same A B | owner FILE | add-marker OWNER | spec-revision FILE | kubeconfig-exec COMMAND [NAME=VALUE...]
+# spec_tool JOB ARG... : owner FILE | spec-revision FILE [--unless-same-as CURRENT] | kubeconfig-exec COMMAND [NAME=VALUE...]
 # (see kopsHelper.ts).
 spec_tool() {
   node "$KOPS_IAM_AUTH_HELPER" "$@"
 }
 
-# Applies the project's spec patch (patchClusterSpec) to kOps YAML on stdin. Its options come in
+# patch_spec [--mark OWNER]: applies the project's spec patch (patchClusterSpec) to kOps YAML on
+# stdin; with --mark, also sets the Cluster's owner marker to OWNER. The patch's options come in
 # the environment (SPEC_PATCH), never on the command line.
 patch_spec() {
-  node "$KOPS_IAM_AUTH_HELPER" patch-spec
+  node "$KOPS_IAM_AUTH_HELPER" patch-spec "$@"
 }
 
 # is_go_duration TEXT: true for a Go duration (time.ParseDuration's grammar without the sign), the
