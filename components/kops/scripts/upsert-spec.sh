@@ -26,8 +26,10 @@
 #   prints (cmd/kops/replace.go). Hence `get cluster` + `get instancegroups`, not `get all`.
 # - kops joins YAML documents with "\n---\n\n" (writeYAMLSep, cmd/kops/get.go).
 set -euo pipefail
+here=${BASH_SOURCE[0]%/*}
+[[ "$here" != "${BASH_SOURCE[0]}" ]] || here=.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$here/lib.sh"
 
 mode=${1:-}
 if [[ "$mode" != create && "$mode" != update ]]; then
@@ -78,8 +80,12 @@ write_spec() {
 
 # The revision this command reported last (PULUMI_COMMAND_STDOUT); a new one when it reported none.
 report_unchanged_revision() {
-  local previous
-  previous=$(sed -n 's/^spec revision: //p' <<<"${PULUMI_COMMAND_STDOUT:-}" | tail -n 1)
+  local line previous=
+  while IFS= read -r line; do
+    if [[ "$line" == "spec revision: "* ]]; then
+      previous=${line#"spec revision: "}
+    fi
+  done <<<"${PULUMI_COMMAND_STDOUT:-}"
   echo "spec revision: ${previous:-$(spec_tool spec-revision "$1")}"
 }
 
@@ -106,7 +112,7 @@ create_spec() {
 converge_spec() {
   local marker=$1 mark=() revision
   kops_cmd get instancegroups -o yaml >"$work/instancegroups.yaml"
-  { cat "$work/cluster.yaml"; printf '\n---\n\n'; cat "$work/instancegroups.yaml"; } >"$work/current.yaml"
+  { print_file "$work/cluster.yaml"; printf '\n---\n\n'; print_file "$work/instancegroups.yaml"; } >"$work/current.yaml"
   if [[ -n "$marker" && "$marker" != "$CLUSTER_OWNER" ]]; then
     mark=(--mark "$CLUSTER_OWNER")
   fi
