@@ -4,30 +4,31 @@
 //   run SCRIPT [ARG...]   runs one of the kOps lifecycle scripts (./scripts) with bash. The
 //                         commands' fixed command lines reach the scripts through this job,
 //                         wherever the package is installed (see kopsCommandLines).
-//   patch-spec            stdin -> stdout, kOps YAML through patchClusterSpec; options as JSON in
-//                         SPEC_PATCH (values never go on a command line)
-//   same A B              exit 0 when two multi-document YAML files hold the same objects (key
-//                         order, formatting and document order ignored: kops re-serializes them)
+//   patch-spec [--mark OWNER]
+//                         stdin -> stdout, kOps YAML through patchClusterSpec; options as JSON in
+//                         SPEC_PATCH (values never go on a command line); with --mark, the Cluster
+//                         annotated as created by OWNER too (the owner marker)
 //   owner FILE            prints the Cluster's created-by annotation (the owner marker), or an
 //                         empty line when it has none
-//   add-marker OWNER      stdin -> stdout, the Cluster annotated as created by OWNER
-//   spec-revision FILE    prints a new revision of the spec FILE about to be written: its objects'
+//   spec-revision FILE [--unless-same-as CURRENT]
+//                         prints a new revision of the spec FILE about to be written: its objects'
 //                         sha256 (16 hex digits) and a random id, new at every write even of the
-//                         same spec (see withSpecRevision)
+//                         same spec (see withSpecRevision); with --unless-same-as, prints nothing
+//                         when FILE holds the same objects as CURRENT (key order, formatting and
+//                         document order ignored: kops re-serializes them), i.e. nothing to write
 //   kubeconfig-exec COMMAND [NAME=VALUE...]
 //                         stdin -> stdout, the kubeconfig with kOps' `kops helpers kubectl-auth`
 //                         exec user running COMMAND with the given environment
-// Exit codes: 0 done (or "yes" for same), 1 failed (or "no"), 2 usage error. Errors go
-// to stderr as `kops-iam-auth: error: <message>`.
+// Exit codes: 0 done, 1 failed, 2 usage error. Errors go to stderr as
+// `kops-iam-auth: error: <message>`. The YAML library and the spec patch load only in the jobs
+// that use them, so that `run` (every script's start) and the small jobs start quickly.
 import { spawnSync } from "child_process";
 import { createHash, randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
+import type * as YAML from "yaml";
 import { canonicalJson } from "./canonicalJson";
-import { patchClusterSpec } from "./specPatch";
-import { parseSpecPatchOptions } from "./specPatchOptions";
 
 /**
  * The annotation that says which stack and component created the cluster (its owner marker,
@@ -58,8 +59,15 @@ export function scriptsDirectory(): string {
 
 class UsageError extends Error {}
 
+/** The yaml package, loaded on first use (see the header). */
+function yaml(): typeof YAML {
+    return require("yaml");
+}
+
 function documents(text: string): YAML.Document[] {
-    return YAML.parseAllDocuments(text).filter((d) => d.contents !== null) as YAML.Document[];
+    return yaml()
+        .parseAllDocuments(text)
+        .filter((d) => d.contents !== null) as YAML.Document[];
 }
 
 function canonicalObjects(file: string): string[] {
@@ -85,14 +93,6 @@ function runScript(args: string[]): number {
     return result.status ?? 128 + (result.signal ? os.constants.signals[result.signal] : 0);
 }
 
-function sameObjects(args: string[]): number {
-    if (args.length !== 2) {
-        throw new UsageError("same: expected two files");
-    }
-    const [a, b] = args.map(canonicalObjects);
-    return a.length === b.length && a.every((object, i) => object === b[i]) ? 0 : 1;
-}
-
 function owner(args: string[]): string {
     if (args.length !== 1) {
         throw new UsageError("owner: expected one file");
@@ -105,24 +105,30 @@ function owner(args: string[]): string {
     return `${marker === undefined || marker === null ? "" : String(marker)}\n`;
 }
 
-function addMarker(args: string[]): string {
-    if (args.length !== 1 || args[0] === "") {
-        throw new UsageError("add-marker: expected the owner");
-    }
-    const docs = documents(fs.readFileSync(0, "utf8"));
+/** The spec `text` with its Cluster annotated as created by `owner`. */
+function withOwnerMarker(text: string, owner: string): string {
+    const docs = documents(text);
     const cluster = clusterDocument(docs);
     if (!cluster) {
         throw new Error("no Cluster document in the spec");
     }
-    cluster.setIn(["metadata", "annotations", createdByAnnotation], args[0]);
+    cluster.setIn(["metadata", "annotations", createdByAnnotation], owner);
     return docs.map((d) => d.toString({ directives: false })).join("---\n");
 }
 
 function specRevision(args: string[]): string {
-    if (args.length !== 1) {
-        throw new UsageError("spec-revision: expected one file");
+    const [file, flag, current] = args;
+    if (!(args.length === 1 || (args.length === 3 && flag === "--unless-same-as"))) {
+        throw new UsageError("spec-revision: expected one file, and optionally --unless-same-as CURRENT");
     }
-    const digest = createHash("sha256").update(canonicalObjects(args[0]).join("\n")).digest("hex");
+    const objects = canonicalObjects(file);
+    if (current !== undefined) {
+        const currentObjects = canonicalObjects(current);
+        if (objects.length === currentObjects.length && objects.every((object, i) => object === currentObjects[i])) {
+            return "";
+        }
+    }
+    const digest = createHash("sha256").update(objects.join("\n")).digest("hex");
     return `${digest.slice(0, 16)}-${randomUUID()}\n`;
 }
 
@@ -131,7 +137,7 @@ function kubeconfigExec(args: string[]): string {
     if (!command) {
         throw new UsageError("kubeconfig-exec: expected a command");
     }
-    const config = YAML.parse(fs.readFileSync(0, "utf8"));
+    const config = yaml().parse(fs.readFileSync(0, "utf8"));
     const execs = ((config && config.users) || [])
         .map((user: any) => user.user && user.user.exec)
         .filter(
@@ -146,22 +152,31 @@ function kubeconfigExec(args: string[]): string {
             exec.env = env.map((pair) => ({ name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1) }));
         }
     }
-    return YAML.stringify(config);
+    return yaml().stringify(config);
 }
 
 function patchSpec(args: string[]): string {
-    if (args.length > 0) {
-        throw new UsageError(`patch-spec: unexpected argument ${JSON.stringify(args[0])} (options come in SPEC_PATCH)`);
+    const mark = args[0] === "--mark";
+    const marker = mark ? args[1] : undefined;
+    if (mark && !marker) {
+        throw new UsageError("patch-spec: --mark expects the owner");
+    }
+    const unexpected = args.slice(mark ? 2 : 0);
+    if (unexpected.length > 0) {
+        throw new UsageError(`patch-spec: unexpected argument ${JSON.stringify(unexpected[0])} (options come in SPEC_PATCH)`);
     }
     if (!process.env.SPEC_PATCH) {
         throw new UsageError("patch-spec: SPEC_PATCH is not set");
     }
+    const { parseSpecPatchOptions } = require("./specPatchOptions") as typeof import("./specPatchOptions");
+    const { patchClusterSpec } = require("./specPatch") as typeof import("./specPatch");
     const options = parseSpecPatchOptions(process.env.SPEC_PATCH);
     const input = fs.readFileSync(0, "utf8");
     if (input.trim() === "") {
         throw new Error("no kOps YAML on stdin");
     }
-    return patchClusterSpec(input, options);
+    const patched = patchClusterSpec(input, options);
+    return marker === undefined ? patched : withOwnerMarker(patched, marker);
 }
 
 /** Runs one job (the arguments after the program name) and sets the process's exit code. */
@@ -179,13 +194,8 @@ export function runJob(argv: string[]): number {
             case "patch-spec":
                 process.stdout.write(patchSpec(args));
                 return 0;
-            case "same":
-                return sameObjects(args);
             case "owner":
                 process.stdout.write(owner(args));
-                return 0;
-            case "add-marker":
-                process.stdout.write(addMarker(args));
                 return 0;
             case "spec-revision":
                 process.stdout.write(specRevision(args));
@@ -195,7 +205,7 @@ export function runJob(argv: string[]): number {
                 return 0;
             default:
                 throw new UsageError(
-                    `unknown job ${JSON.stringify(job)} (accepted: run, patch-spec, same, owner, add-marker, spec-revision, kubeconfig-exec)`,
+                    `unknown job ${JSON.stringify(job)} (accepted: run, patch-spec, owner, spec-revision, kubeconfig-exec)`,
                 );
         }
     } catch (err) {

@@ -69,7 +69,7 @@ function createFlags(work: string): string[] {
     ];
 }
 
-/** The owner marker upsert-spec.sh adds to the Cluster (kopsHelper add-marker). */
+/** The owner marker upsert-spec.sh adds to the Cluster (kopsHelper patch-spec --mark). */
 const ownerMarker = "organization/kops-iam-auth/contract/contract-kops";
 
 function withOwnerMarker(text: string): string {

@@ -32,7 +32,7 @@ describe("plan: kOps operations of the command lines", () => {
             assert.ok(source.includes(call), `upsert-spec.sh has no ${call}`);
         }
         assert.match(source, /--dry-run -o yaml/);
-        assert.match(source, /patch_spec/);
+        assert.match(source, /patch_spec --mark "\$CLUSTER_OWNER"/);
     });
 
     it("claim create and update: a read-only check; its only kops call (get cluster) is in claim.sh or lib.sh, and claim.sh writes nothing", () => {
@@ -44,7 +44,7 @@ describe("plan: kOps operations of the command lines", () => {
         }
         assert.match(script("lib.sh"), /kops_cmd get cluster -o yaml/);
         assert.match(script("claim.sh"), /cluster_state/);
-        assert.doesNotMatch(script("claim.sh"), /kops_cmd|spec_tool add-marker/);
+        assert.doesNotMatch(script("claim.sh"), /kops_cmd|patch_spec|--mark/);
     });
 
     it("spec update, and spec create of an adopted cluster: the current spec patched and replaced", () => {

@@ -199,8 +199,19 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
         let output = "";
         run.stdout.on("data", (chunk) => (output += chunk));
         run.stderr.on("data", (chunk) => (output += chunk));
-        const exited = new Promise<number | null>((resolve) => run.on("close", resolve));
-        await new Promise((resolve) => setTimeout(resolve, 4000));
+        let closed = false;
+        const exited = new Promise<number | null>((resolve) =>
+            run.on("close", (code) => {
+                closed = true;
+                resolve(code);
+            }),
+        );
+        // Until the first attempt has failed and said so (polled: a fixed pause could end before it).
+        const deadline = Date.now() + 60000;
+        while (!/retrying/.test(output)) {
+            assert.ok(!closed && Date.now() < deadline, `the hook did not report a failed attempt: ${output}`);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         assert.ok(
             !fs.existsSync(path.join(root, authenticatorCertDir)),
             "while the files are missing, the directory the DaemonSet mounts must not exist (an empty one crash-loops the server)",

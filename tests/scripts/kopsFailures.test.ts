@@ -14,6 +14,8 @@
 //   command's environment carries the spec revision of the spec's recorded stdout (withSpecRevision).
 // The converged state (the spec kops stores, what `update` applied to the "cloud" and whether
 // instances are still outdated) must equal what a clean run reaches.
+// Most tests start after a clean first `pulumi up`: it runs once, before them, and each such test
+// gets its own copy of the resulting world (World.copyFrom).
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
@@ -66,6 +68,18 @@ class World extends StubKopsSandbox {
 
     constructor() {
         super("kops-failures-");
+    }
+
+    /** A copy of `other`'s world: the stub's state (copyFrom) and the commands' Pulumi state. */
+    override copyFrom(other: World): this {
+        super.copyFrom(other);
+        for (const [name, inputs] of other.pulumiState) {
+            this.pulumiState.set(name, structuredClone(inputs));
+        }
+        for (const [name, stdout] of other.recordedStdout) {
+            this.recordedStdout.set(name, stdout);
+        }
+        return this;
     }
 
     /** `pulumi up` with these settings; `failAt` makes the Nth kops call of this up fail. */
@@ -157,15 +171,24 @@ const cloudChanges = (operations: string[]) => operations.filter((o) => changing
 
 describe("kOps scripts: failures during a change, re-runs, tool-only settings, destroy after a partial up (stub kops)", function () {
     this.timeout(600000);
-    before(function () {
-        requireKopsModule(this);
-    });
     const worlds: World[] = [];
     const world = () => {
         const w = new World();
         worlds.push(w);
         return w;
     };
+    const initial = baseSettings;
+    /** The world after a clean first `pulumi up` with the initial settings, made once. */
+    let firstUp: World;
+    before(function () {
+        requireKopsModule(this);
+        firstUp = world();
+        const up = firstUp.up(initial);
+        assert.equal(up.failed, undefined, up.stderr);
+        assert.deepEqual(up.ran, ["spec create", "apply create", "kubeconfig create"]);
+    });
+    /** A new world in which the clean first `pulumi up` with the initial settings is done: a copy of firstUp's. */
+    const worldAfterFirstUp = () => world().copyFrom(firstUp);
     const report: string[] = [];
     after(() => {
         worlds.forEach((w) => w.remove());
@@ -174,12 +197,14 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         }
     });
 
-    const initial = baseSettings;
     const changed: KopsCommandSettings = { ...baseSettings, nodeCount: 3, nodeSize: "t3.large" };
     const clean = new Map<string, ReturnType<World["snapshot"]>>();
     /** The state a clean first `pulumi up` with `settings` reaches. */
     function cleanState(settings: KopsCommandSettings): ReturnType<World["snapshot"]> {
         const key = JSON.stringify(settings);
+        if (key === JSON.stringify(initial)) {
+            return firstUp.snapshot();
+        }
         if (!clean.has(key)) {
             const w = world();
             const up = w.up(settings);
@@ -190,8 +215,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
     }
 
     it("a clean change rolls the changed instances once, and the cluster ends as a clean first up with the new settings would", () => {
-        const w = world();
-        assert.equal(w.up(initial).failed, undefined);
+        const w = worldAfterFirstUp();
         const up = w.up(changed);
         assert.equal(up.failed, undefined, up.stderr);
         assert.deepEqual(up.ran, ["spec update", "apply update"]);
@@ -203,8 +227,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
     describe("a failure at each kops call of a change, then a re-run of `pulumi up`", () => {
         for (let failAt = 1; failAt <= changeOperations.length; failAt++) {
             it(`call ${failAt} (${changeOperations[failAt - 1]}) fails; the re-run converges, rolling what the failed run owed`, () => {
-                const w = world();
-                assert.equal(w.up(initial).failed, undefined);
+                const w = worldAfterFirstUp();
                 const failing = w.up(changed, failAt);
                 assert.ok(failing.failed, `the up must fail at call ${failAt}`);
                 assert.match(failing.stderr, /injected failure/);
@@ -240,8 +263,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         // recorded inputs are still the reverted settings', so only a new spec revision re-runs it.
         for (let failAt = 1; failAt <= changeOperations.length; failAt++) {
             it(`call ${failAt} (${changeOperations[failAt - 1]}) fails; the revert re-applies and the cloud ends on the reverted spec`, () => {
-                const w = world();
-                assert.equal(w.up(initial).failed, undefined);
+                const w = worldAfterFirstUp();
                 assert.ok(w.up(changed, failAt).failed, `the up must fail at call ${failAt}`);
                 const revert = w.up(initial);
                 assert.equal(revert.failed, undefined, revert.stderr);
@@ -304,8 +326,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         ];
         for (const [what, overrides] of toolOnly) {
             it(`${what}: the commands re-run read-only; the cluster is untouched`, () => {
-                const w = world();
-                assert.equal(w.up(initial).failed, undefined);
+                const w = worldAfterFirstUp();
                 const snapshot = w.snapshot();
                 const up = w.up({ ...initial, ...overrides });
                 assert.equal(up.failed, undefined, up.stderr);
@@ -333,8 +354,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         ];
         for (let failAt = 1; failAt <= toolOnlyCalls.length; failAt++) {
             it(`kopsBinary change, call ${failAt} (${toolOnlyCalls[failAt - 1]}) fails: neither run changes the cloud; the re-run records the new binary`, () => {
-                const w = world();
-                assert.equal(w.up(initial).failed, undefined);
+                const w = worldAfterFirstUp();
                 const snapshot = w.snapshot();
                 const settings = { ...initial, kopsBinary: stubKops };
                 const failing = w.up(settings, failAt);
@@ -350,8 +370,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         }
 
         it("but a re-check after a failed roll still rolls: kops, not the setting, decides", () => {
-            const w = world();
-            assert.equal(w.up(initial).failed, undefined);
+            const w = worldAfterFirstUp();
             // The change fails at its roll (call 9: rolling-update --yes).
             assert.ok(w.up(changed, 9).failed);
             const up = w.up({ ...changed, validateTimeout: "45m" });
@@ -395,8 +414,7 @@ describe("kOps scripts: failures during a change, re-runs, tool-only settings, d
         }
 
         it("a cluster deleted outside Pulumi (or by an earlier, interrupted destroy): delete.sh finds it gone and destroy succeeds", () => {
-            const w = world();
-            assert.equal(w.up(initial).failed, undefined);
+            const w = worldAfterFirstUp();
             const outside = spawnSync("bash", ["-c", `kops delete cluster --name ${clusterName} --state ${stateStore} --yes`], {
                 encoding: "utf8",
                 env: { PATH: `${stubsDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, ...stubKopsEnv(w.state) },

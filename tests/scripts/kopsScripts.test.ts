@@ -519,14 +519,19 @@ describe("kOps lifecycle scripts (stub kops)", function () {
         const otherStack =
             /cluster "dev\.example\.com" in s3:\/\/kops-state-test belongs to stack acme\/kops-iam-auth\/dev \(component dev-kops\), not to this stack \(acme\/other-project\/prod, component prod-kops\)/;
 
-        /** The first stack's cluster, created and applied. */
-        function firstStacksCluster(): Sandbox {
-            const box = sandbox();
-            const { spec, apply } = createAndApply(box, commandsFor({ clusterOwner: firstOwner }));
+        /** The first stack's cluster, created and applied once, before the tests. */
+        let firstStacks: Sandbox;
+        before(() => {
+            firstStacks = sandbox();
+            const { spec, apply } = createAndApply(firstStacks, commandsFor({ clusterOwner: firstOwner }));
             assertSucceeded(spec, "first stack: upsert-spec.sh create");
             assertSucceeded(apply!, "first stack: apply.sh create");
-            box.newOperations();
-            return box;
+            firstStacks.newOperations();
+        });
+
+        /** A test's own copy of the first stack's cluster (StubKopsSandbox.copyFrom). */
+        function firstStacksCluster(): Sandbox {
+            return sandbox().copyFrom(firstStacks);
         }
 
         const marker = (box: Sandbox) =>

@@ -312,4 +312,50 @@ describe("the spec revision (apply re-runs after every write of the spec)", () =
         assert.strictEqual(first[1], second[1], "the same objects, the same hash");
         assert.notStrictEqual(first[2], second[2], "a new id at each write");
     });
+
+    it("spec-revision FILE --unless-same-as CURRENT: nothing when both hold the same objects (order and formatting aside), else a revision", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "spec-revision-"));
+        const file = (name: string, text: string) => {
+            fs.writeFileSync(path.join(dir, name), text);
+            return path.join(dir, name);
+        };
+        const current = file("current.yaml", "kind: Cluster\nspec: {a: 1, b: 2}\n---\n\nkind: InstanceGroup\nspec: {c: 3}\n");
+        const reordered = file("same.yaml", "kind: InstanceGroup\nspec:\n  c: 3\n---\nspec: {b: 2, a: 1}\nkind: Cluster\n");
+        const changed = file("changed.yaml", "kind: Cluster\nspec: {a: 1, b: 3}\n---\nkind: InstanceGroup\nspec: {c: 3}\n");
+        const fewer = file("fewer.yaml", "kind: Cluster\nspec: {a: 1, b: 2}\n");
+        const printed: string[] = [];
+        const write = process.stdout.write.bind(process.stdout);
+        const run = (args: string[]) => {
+            printed.length = 0;
+            (process.stdout as any).write = (chunk: string) => printed.push(chunk);
+            try {
+                return { status: runJob(["spec-revision", ...args]), stdout: printed.join("") };
+            } finally {
+                process.stdout.write = write;
+            }
+        };
+        try {
+            assert.deepStrictEqual(run([reordered, "--unless-same-as", current]), { status: 0, stdout: "" });
+            for (const other of [changed, fewer]) {
+                const result = run([other, "--unless-same-as", current]);
+                assert.strictEqual(result.status, 0);
+                assert.match(result.stdout, /^[0-9a-f]{16}-[0-9a-f-]{36}\n$/, other);
+                assert.strictEqual(
+                    result.stdout.slice(0, 16),
+                    run([other]).stdout.slice(0, 16),
+                    "the revision of FILE, as without the option",
+                );
+            }
+            const stderr = process.stderr.write.bind(process.stderr);
+            (process.stderr as any).write = () => true;
+            try {
+                assert.strictEqual(run([changed, "--unless-same", current]).status, 2, "a usage error");
+                assert.strictEqual(run([changed, "--unless-same-as"]).status, 2, "a usage error");
+            } finally {
+                process.stderr.write = stderr;
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
 });

@@ -1,13 +1,16 @@
 // The floors of components/ (eslint.config.js): a file imports only from its own folder and the floors
 // below it. Here the lint rule is shown refusing each upward or sideways import, and the helper
 // program that runs on every kops call is shown loading only kops/ and the ground floor, without the
-// 1,100-entry instance-type list or the stack config. And Pulumi's own lint rule, with the type
+// 1,100-entry instance-type list or the stack config (and, for the jobs that need no YAML, without
+// the yaml package and the spec patch). And Pulumi's own lint rule, with the type
 // checker, refusing an Output in a plain template literal where Outputs flow.
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ESLint } from "eslint";
+import { kopsCommandEnvironments } from "../../components/kops/commandEnvironment";
+import { baseSettings } from "../helpers/processes/stubKops";
 
 const repoRoot = path.join(__dirname, "..", "..");
 
@@ -82,24 +85,44 @@ describe("Pulumi's lint rules (npm run lint, @pulumi/eslint-plugin)", function (
 });
 
 describe("the kops helper program's modules", () => {
-    it("loads only kops/ and core/ of this package: not the instance-type list, the stack config or another concern", () => {
-        const helper = path.join(repoRoot, "dist", "kops", "kopsHelper.js");
+    const helper = path.join(repoRoot, "dist", "kops", "kopsHelper.js");
+    /** The files node has loaded after requiring the helper and running `job` (if any) with `input` on stdin. */
+    function loadedFiles(job: string[] | undefined, input = ""): string[] {
         assert.ok(fs.existsSync(helper), `${helper} is missing: run npm run build first (npm test does it)`);
-        const loaded: string[] = JSON.parse(
-            execFileSync(
-                process.execPath,
-                ["-e", `require(${JSON.stringify(helper)}); console.log(JSON.stringify(Object.keys(require.cache)))`],
-                { encoding: "utf8" },
-            ),
+        const run = job
+            ? `require(${JSON.stringify(helper)}).runJob(${JSON.stringify(job)});`
+            : `require(${JSON.stringify(helper)});`;
+        return JSON.parse(
+            execFileSync(process.execPath, ["-e", `${run} console.log(JSON.stringify(Object.keys(require.cache)))`], {
+                encoding: "utf8",
+                input,
+                env: { ...process.env, SPEC_PATCH: kopsCommandEnvironments(baseSettings).spec.SPEC_PATCH },
+                stdio: ["pipe", "pipe", "ignore"],
+            }),
         );
-        const ours = loaded
+    }
+    const ours = (loaded: string[]) =>
+        loaded
             .filter((file) => file.startsWith(path.join(repoRoot, "dist") + path.sep))
             .map((file) => path.relative(path.join(repoRoot, "dist"), file));
-        assert.ok(ours.includes(path.join("kops", "specPatch.js")), ours.join(", "));
+
+    it("the patch-spec job loads only kops/ and core/ of this package: not the instance-type list, the stack config or another concern", () => {
+        // Its options are read, then the empty stdin is refused: by then it has loaded all it needs.
+        const loaded = ours(loadedFiles(["patch-spec"]));
+        assert.ok(loaded.includes(path.join("kops", "specPatch.js")), loaded.join(", "));
         assert.deepStrictEqual(
-            ours.filter((file) => !file.startsWith(`kops${path.sep}`) && !file.startsWith(`core${path.sep}`)),
+            loaded.filter((file) => !file.startsWith(`kops${path.sep}`) && !file.startsWith(`core${path.sep}`)),
             [],
         );
-        assert.ok(!ours.includes(path.join("core", "instanceTypeList.js")), ours.join(", "));
+        assert.ok(!loaded.includes(path.join("core", "instanceTypeList.js")), loaded.join(", "));
+    });
+
+    it("loaded for `run` (every script's start) and the small jobs, it leaves the yaml package and the spec patch unloaded", () => {
+        const loaded = loadedFiles(undefined);
+        assert.deepStrictEqual(ours(loaded), [path.join("kops", "kopsHelper.js"), path.join("kops", "canonicalJson.js")]);
+        assert.deepStrictEqual(
+            loaded.filter((file) => file.includes(`${path.sep}node_modules${path.sep}yaml${path.sep}`)),
+            [],
+        );
     });
 });

@@ -588,6 +588,24 @@ describe("kOps spec patch", () => {
             assert.strictEqual(result.stdout, patchClusterSpec(input, optionsFor(input)));
         });
 
+        it("--mark OWNER: the same patched spec, its Cluster annotated as created by OWNER (upsert-spec.sh's owner marker)", () => {
+            const input = readFixture("create-cluster-ha");
+            const env = { SPEC_PATCH: JSON.stringify(optionsFor(input)) };
+            const owner = "acme/kops-iam-auth/dev/dev-kops";
+            const result = runCli(["--mark", owner], input, env);
+            assert.strictEqual(result.stderr, "");
+            assert.strictEqual(result.status, 0);
+            const expected = YAML.parseAllDocuments(patchClusterSpec(input, optionsFor(input))).filter(
+                (d) => d.contents !== null,
+            );
+            expected
+                .find((d) => d.get("kind") === "Cluster")!
+                .setIn(["metadata", "annotations", "kops-iam-auth/created-by"], owner);
+            assert.strictEqual(result.stdout, expected.map((d) => d.toString({ directives: false })).join("---\n"));
+            const marked = YAML.parseAllDocuments(result.stdout).map((d) => d.toJS());
+            assert.strictEqual(marked.find((d) => d.kind === "Cluster").metadata.annotations["kops-iam-auth/created-by"], owner);
+        });
+
         it("exits 1 with `kops-iam-auth: error: <message>` on a refused spec or bad options", () => {
             const refused = readFixture("existing-complex");
             const result = runCli([], refused, { SPEC_PATCH: JSON.stringify(optionsFor(refused)) });
@@ -606,7 +624,7 @@ describe("kOps spec patch", () => {
             assert.match(empty.stderr, /^kops-iam-auth: error: no kOps YAML on stdin/);
         });
 
-        it("exits 2 on usage errors: no SPEC_PATCH, or an argument", () => {
+        it("exits 2 on usage errors: no SPEC_PATCH, an argument, --mark without an owner", () => {
             const input = readFixture("create-cluster-ha");
             const unset = runCli([], input, {});
             assert.strictEqual(unset.status, 2);
@@ -614,6 +632,12 @@ describe("kOps spec patch", () => {
             const withArgument = runCli(["--check-immutable"], input, { SPEC_PATCH: JSON.stringify(optionsFor(input)) });
             assert.strictEqual(withArgument.status, 2);
             assert.match(withArgument.stderr, /^kops-iam-auth: error: patch-spec: unexpected argument "--check-immutable"/);
+            const noOwner = runCli(["--mark"], input, { SPEC_PATCH: JSON.stringify(optionsFor(input)) });
+            assert.strictEqual(noOwner.status, 2);
+            assert.match(noOwner.stderr, /^kops-iam-auth: error: patch-spec: --mark expects the owner\n$/);
+            const afterOwner = runCli(["--mark", "a/b/c/d", "extra"], input, { SPEC_PATCH: JSON.stringify(optionsFor(input)) });
+            assert.strictEqual(afterOwner.status, 2);
+            assert.match(afterOwner.stderr, /^kops-iam-auth: error: patch-spec: unexpected argument "extra"/);
         });
     });
 });

@@ -23,8 +23,10 @@
 # `rolling-update` lists the nodes through the API first, so on a new cluster it comes after
 # validate. kops' progress goes straight to our stdout/stderr.
 set -euo pipefail
+here=${BASH_SOURCE[0]%/*}
+[[ "$here" != "${BASH_SOURCE[0]}" ]] || here=.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$here/lib.sh"
 
 mode=${1:-}
 if [[ "$mode" != create && "$mode" != update ]]; then
@@ -34,19 +36,18 @@ VALIDATE_TIMEOUT=${VALIDATE_TIMEOUT:-15m}
 is_go_duration "$VALIDATE_TIMEOUT" ||
   die "VALIDATE_TIMEOUT is \"$VALIDATE_TIMEOUT\"; expected a Go duration such as 15m, 1h30m or .5h"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
 # These functions run in `if` conditions, where bash ignores `set -e`: every failure is explicit.
 
 # dry_run_finds NOTHING_TEXT KOPS_ARGS... : runs kops without --yes (its stdout shown on our
 # stderr) and succeeds when kops says there is something to do, i.e. it did not print NOTHING_TEXT.
 dry_run_finds() {
-  local nothing=$1
+  local nothing=$1 out
   shift
-  kops_cmd "$@" >"$work/dry-run.out" || die "\`kops $*\` (dry run) failed for cluster $CLUSTER_NAME (see kops' error above)"
-  cat "$work/dry-run.out" >&2
-  ! grep -qF -- "$nothing" "$work/dry-run.out"
+  # The x keeps the newlines kops' output ends with, which $(...) would drop.
+  out=$(kops_cmd "$@" && echo x) || die "\`kops $*\` (dry run) failed for cluster $CLUSTER_NAME (see kops' error above)"
+  out=${out%x}
+  printf '%s' "$out" >&2
+  [[ "$out" != *"$nothing"* ]]
 }
 
 # Rolls the instances kops finds outdated; succeeds (0) when it rolled some, 1 when none were.

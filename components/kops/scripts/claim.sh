@@ -7,8 +7,10 @@
 #   claim.sh update   later runs: another component of the same stack is accepted (renamed with an alias)
 # Environment: KOPS_BIN (default kops), CLUSTER_NAME, CLUSTER_OWNER, STATE_STORE, ADOPT_EXISTING (true|false, default false).
 set -euo pipefail
+here=${BASH_SOURCE[0]%/*}
+[[ "$here" != "${BASH_SOURCE[0]}" ]] || here=.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$here/lib.sh"
 
 mode=${1:-}
 if [[ "$mode" != create && "$mode" != update ]]; then

@@ -8,8 +8,10 @@
 # (GetCluster, cmd/kops/root.go; NewNotFound, pkg/client/simple/vfsclientset/cluster.go). It
 # removes the state only after the cloud resources, so a re-run after a failure finishes the job.
 set -euo pipefail
+here=${BASH_SOURCE[0]%/*}
+[[ "$here" != "${BASH_SOURCE[0]}" ]] || here=.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$here/lib.sh"
 
 preflight
 errfile=$(mktemp)

@@ -17,8 +17,10 @@
 # (pkg/kubeconfig/kubecfg_builder.go), hence its stdout goes to our stderr; with --kubeconfig it
 # writes only that file, never ~/.kube/config (cmd/kops/export_kubeconfig.go).
 set -euo pipefail
+here=${BASH_SOURCE[0]%/*}
+[[ "$here" != "${BASH_SOURCE[0]}" ]] || here=.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$here/lib.sh"
 
 require_env KUBECONFIG_MODE
 case "$KUBECONFIG_MODE" in
@@ -39,12 +41,13 @@ trap 'rm -rf "$work"' EXIT
 kops_cmd export kubecfg "${flags[@]}" --kubeconfig "$work/kubeconfig" >&2
 
 if [[ "$KUBECONFIG_MODE" == admin ]]; then
-  cat "$work/kubeconfig"
+  print_file "$work/kubeconfig"
   exit 0
 fi
 command=$KOPS_BIN
 if [[ "$command" == */* ]]; then
-  command="$(cd "$(dirname "$command")" && pwd)/$(basename "$command")"
+  dir=${command%/*}
+  command="$(cd "${dir:-/}" && pwd)/${command##*/}"
 fi
 exec_env=()
 for name in AWS_PROFILE AWS_REGION; do

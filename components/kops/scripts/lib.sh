@@ -5,6 +5,10 @@
 # Facts used here are from kubernetes/kops at v1.36.2 (cited per function):
 # - every kops error exits 1 and prints `Error: <message>` on stderr (cmd/kops/main.go; cobra),
 #   so "absent" and "broken" can only be told apart by the message text.
+#
+# Every process counts (a run starts a few node programs, and the tests run the scripts hundreds of
+# times): bash's own expansions and builtins stand in for dirname, basename, cat, sed, tail and grep,
+# and a script makes at most one temporary file or folder.
 
 # kOps reads these as defaults for --name/--state (cmd/kops/root.go). We always pass both flags;
 # a stray KOPS_CLUSTER_NAME next to a positional name makes kops fail with "cannot specify
@@ -12,7 +16,9 @@
 unset KOPS_CLUSTER_NAME KOPS_STATE_STORE
 
 KOPS_BIN=${KOPS_BIN:-kops}
-KOPS_IAM_AUTH_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# This file's folder (the scripts source it by a path with a slash: <folder>/lib.sh), made absolute.
+KOPS_IAM_AUTH_SCRIPTS=${BASH_SOURCE[0]%/*}
+[[ "$KOPS_IAM_AUTH_SCRIPTS" == /* ]] || KOPS_IAM_AUTH_SCRIPTS=$PWD/$KOPS_IAM_AUTH_SCRIPTS
 
 log() {
   printf 'kops-iam-auth: %s\n' "$*" >&2
@@ -28,7 +34,7 @@ require_env() {
   local name
   for name in "$@"; do
     if [[ -z "${!name:-}" ]]; then
-      die "$(basename "$0"): environment variable $name is required but is not set"
+      die "${0##*/}: environment variable $name is required but is not set"
     fi
   done
 }
@@ -110,18 +116,13 @@ require_kubernetes_supported_by_kops() {
 # Cluster object reads `Cluster.kops.k8s.io "X" not found` (pkg/client/simple/vfsclientset/cluster.go).
 # Anything else (access denied, a missing bucket) is a real failure and stops the script.
 cluster_state() {
-  local keep=${1:-/dev/null}
-  local errfile
-  errfile=$(mktemp)
+  local keep=${1:-/dev/null} stderr
   log "looking for cluster $CLUSTER_NAME in $STATE_STORE"
-  if kops_cmd get cluster -o yaml >"$keep" 2>"$errfile"; then
-    rm -f "$errfile"
+  # kops' stdout goes to $keep, its stderr (with kops_cmd's own line) into $stderr.
+  if stderr=$(kops_cmd get cluster -o yaml 2>&1 >"$keep"); then
     echo present
     return 0
   fi
-  local stderr
-  stderr=$(<"$errfile")
-  rm -f "$errfile"
   if is_not_found "$stderr"; then
     echo absent
     return 0
@@ -139,16 +140,24 @@ is_not_found() {
 # `npm run build`), run with plain node: small YAML jobs on kOps documents and the spec patch.
 KOPS_IAM_AUTH_HELPER="$KOPS_IAM_AUTH_SCRIPTS/../../../dist/kops/kopsHelper.js"
 
-# spec_tool JOB ARG... : same A B | owner FILE | add-marker OWNER | spec-revision FILE | kubeconfig-exec COMMAND [NAME=VALUE...]
+# spec_tool JOB ARG... : owner FILE | spec-revision FILE [--unless-same-as CURRENT] | kubeconfig-exec COMMAND [NAME=VALUE...]
 # (see kopsHelper.ts).
 spec_tool() {
   node "$KOPS_IAM_AUTH_HELPER" "$@"
 }
 
-# Applies the project's spec patch (patchClusterSpec) to kOps YAML on stdin. Its options come in
+# patch_spec [--mark OWNER]: applies the project's spec patch (patchClusterSpec) to kOps YAML on
+# stdin; with --mark, also sets the Cluster's owner marker to OWNER. The patch's options come in
 # the environment (SPEC_PATCH), never on the command line.
 patch_spec() {
-  node "$KOPS_IAM_AUTH_HELPER" patch-spec
+  node "$KOPS_IAM_AUTH_HELPER" patch-spec "$@"
+}
+
+# print_file FILE: prints FILE as it is, like cat (trailing newlines kept) but without a process.
+print_file() {
+  local text=()
+  mapfile -d '' text <"$1"
+  printf '%s' "${text[@]}"
 }
 
 # is_go_duration TEXT: true for a Go duration (time.ParseDuration's grammar without the sign), the

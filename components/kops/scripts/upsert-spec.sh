@@ -26,8 +26,10 @@
 #   prints (cmd/kops/replace.go). Hence `get cluster` + `get instancegroups`, not `get all`.
 # - kops joins YAML documents with "\n---\n\n" (writeYAMLSep, cmd/kops/get.go).
 set -euo pipefail
+here=${BASH_SOURCE[0]%/*}
+[[ "$here" != "${BASH_SOURCE[0]}" ]] || here=.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$here/lib.sh"
 
 mode=${1:-}
 if [[ "$mode" != create && "$mode" != update ]]; then
@@ -67,20 +69,23 @@ umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# write_spec FILE: replaces the spec with FILE and reports a new revision, made before the write
-# so that a written spec always gets one.
+# write_spec FILE MESSAGE REVISION: replaces the spec with FILE and reports REVISION, a new
+# revision of FILE (spec_tool spec-revision) made before the write, so that a written spec always
+# gets one.
 write_spec() {
-  local revision
-  revision=$(spec_tool spec-revision "$1")
   kops_cmd replace -f - --force <"$1"
   echo "$2"
-  echo "spec revision: $revision"
+  echo "spec revision: $3"
 }
 
 # The revision this command reported last (PULUMI_COMMAND_STDOUT); a new one when it reported none.
 report_unchanged_revision() {
-  local previous
-  previous=$(sed -n 's/^spec revision: //p' <<<"${PULUMI_COMMAND_STDOUT:-}" | tail -n 1)
+  local line previous=
+  while IFS= read -r line; do
+    if [[ "$line" == "spec revision: "* ]]; then
+      previous=${line#"spec revision: "}
+    fi
+  done <<<"${PULUMI_COMMAND_STDOUT:-}"
   echo "spec revision: ${previous:-$(spec_tool spec-revision "$1")}"
 }
 
@@ -95,31 +100,35 @@ create_spec() {
     flags+=(--ssh-public-key "$work/ssh_public_key")
   fi
   kops_cmd create cluster "${flags[@]}" "${extra_flags[@]}" --dry-run -o yaml >"$work/generated.yaml"
-  patch_spec <"$work/generated.yaml" >"$work/patched.yaml" || die "the spec patch refused the new spec of cluster $CLUSTER_NAME (error above)"
-  spec_tool add-marker "$CLUSTER_OWNER" <"$work/patched.yaml" >"$work/desired.yaml"
-  write_spec "$work/desired.yaml" "created the spec of cluster $CLUSTER_NAME in $STATE_STORE"
+  patch_spec --mark "$CLUSTER_OWNER" <"$work/generated.yaml" >"$work/desired.yaml" ||
+    die "the spec patch refused the new spec of cluster $CLUSTER_NAME (error above)"
+  local revision
+  revision=$(spec_tool spec-revision "$work/desired.yaml")
+  write_spec "$work/desired.yaml" "created the spec of cluster $CLUSTER_NAME in $STATE_STORE" "$revision"
 }
 
 # The current Cluster (saved by cluster_state) and InstanceGroups, patched, a marked cluster's
 # marker set to CLUSTER_OWNER ($1: its current marker); replaced if that changes anything.
 converge_spec() {
-  local marker=$1
+  local marker=$1 mark=() revision
   kops_cmd get instancegroups -o yaml >"$work/instancegroups.yaml"
-  { cat "$work/cluster.yaml"; printf '\n---\n\n'; cat "$work/instancegroups.yaml"; } >"$work/current.yaml"
-  patch_spec <"$work/current.yaml" >"$work/patched.yaml" ||
-    die "the spec patch refused the current spec of cluster $CLUSTER_NAME (error above); nothing was changed"
+  { print_file "$work/cluster.yaml"; printf '\n---\n\n'; print_file "$work/instancegroups.yaml"; } >"$work/current.yaml"
   if [[ -n "$marker" && "$marker" != "$CLUSTER_OWNER" ]]; then
-    log "cluster $CLUSTER_NAME is marked as created by \"$marker\"; marking it as this stack's: $CLUSTER_OWNER"
-    spec_tool add-marker "$CLUSTER_OWNER" <"$work/patched.yaml" >"$work/desired.yaml"
-  else
-    cp "$work/patched.yaml" "$work/desired.yaml"
+    mark=(--mark "$CLUSTER_OWNER")
   fi
-  if spec_tool same "$work/current.yaml" "$work/desired.yaml"; then
+  patch_spec "${mark[@]}" <"$work/current.yaml" >"$work/desired.yaml" ||
+    die "the spec patch refused the current spec of cluster $CLUSTER_NAME (error above); nothing was changed"
+  if [[ ${#mark[@]} -gt 0 ]]; then
+    log "cluster $CLUSTER_NAME is marked as created by \"$marker\"; marking it as this stack's: $CLUSTER_OWNER"
+  fi
+  # Empty when the desired spec holds the same objects as the current one.
+  revision=$(spec_tool spec-revision "$work/desired.yaml" --unless-same-as "$work/current.yaml")
+  if [[ -z "$revision" ]]; then
     echo "spec unchanged: cluster $CLUSTER_NAME already has the desired spec"
     report_unchanged_revision "$work/current.yaml"
     return 0
   fi
-  write_spec "$work/desired.yaml" "replaced the spec of cluster $CLUSTER_NAME in $STATE_STORE"
+  write_spec "$work/desired.yaml" "replaced the spec of cluster $CLUSTER_NAME in $STATE_STORE" "$revision"
 }
 
 preflight

@@ -131,6 +131,18 @@ export class StubKopsSandbox {
         });
     }
 
+    /**
+     * Makes this sandbox's kOps world a copy of `other`'s: the stub's state folder (state store,
+     * "cloud", the calls recorded so far) and how many of those calls newOperations has reported.
+     * Tests that start from the same state (a clean first `pulumi up`) make it once and each copy it.
+     */
+    copyFrom(other: StubKopsSandbox): this {
+        fs.rmSync(this.state, { recursive: true, force: true });
+        fs.cpSync(other.state, this.state, { recursive: true });
+        this.callsSeen = other.callsSeen;
+        return this;
+    }
+
     /** Every kops call so far, as argv arrays. */
     calls(): StubCall[] {
         return readStubCalls(this.state);
