@@ -1,4 +1,4 @@
-// moto_server's Query APIs (EC2, Auto Scaling, ELBv2) over plain HTTP, with a tiny XML reader: for
+// moto_server's Query APIs (EC2, Auto Scaling, ELBv2, IAM) over plain HTTP, with a tiny XML reader: for
 // the tests' own set-up and inspection, which through the aws CLI cost a Python start-up (~1 s of
 // CPU) per call. What the product runs (the aws CLI in components/ scripts, kops) stays real; where
 // a test's point is the aws CLI's behaviour, the test keeps the CLI.
@@ -145,6 +145,7 @@ const queryServices = {
     ec2: { signingName: "ec2", version: "2016-11-15" },
     autoscaling: { signingName: "autoscaling", version: "2011-01-01" },
     elbv2: { signingName: "elasticloadbalancing", version: "2015-12-01" },
+    iam: { signingName: "iam", version: "2010-05-08" },
 } as const;
 
 export type QueryService = keyof typeof queryServices;
