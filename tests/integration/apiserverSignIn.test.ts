@@ -45,6 +45,7 @@ import { requireAnyUid, DaemonSetLike, Mount, projectVolumes } from "../helpers/
 import { readKopsInput, requireKopsModule } from "../helpers/data/kopsFixtures";
 import { KubeApiserver, startKubeApiserver } from "../helpers/kube/kubeApiserver";
 import { Moto, testRegion } from "../helpers/aws/moto";
+import { motoQuery, textAt } from "../helpers/aws/motoQuery";
 import { execCredentialToken, signInEnv, startAuthenticatorServer, startSignInAws } from "../helpers/aws/signInAws";
 import { opensslTlsState } from "../helpers/mocks/opensslTlsProvider";
 import { BackgroundProcess, describeExit, run, RunResult, runOk, waitUntil } from "../helpers/processes/processes";
@@ -213,7 +214,6 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
         // AWS: moto, the state store holding cert.pem and key.pem, STS at its real name through the front.
         ({ moto, sts } = await startSignInAws({
             motoServer,
-            aws,
             work,
             stage: "stage 3",
             clusterName,
@@ -221,12 +221,14 @@ describe("stage 3: kubectl signs in through a real kube-apiserver, our webhook k
             certPem,
             keyPem,
         }));
-        // The mapped IAM user, with an access key of its own.
-        await runOk(aws, ["iam", "create-user", "--path", "/ops/", "--user-name", "alice"], { env: moto.env });
-        const accessKey = JSON.parse(
-            await runOk(aws, ["iam", "create-access-key", "--user-name", "alice", "--output", "json"], { env: moto.env }),
-        ).AccessKey;
-        aliceKeys = { id: accessKey.AccessKeyId, secret: accessKey.SecretAccessKey };
+        // The mapped IAM user, with an access key of its own (moto's IAM over HTTP, ../helpers/aws/motoQuery.ts).
+        await motoQuery(moto, "iam", "CreateUser", { Path: "/ops/", UserName: "alice" });
+        const accessKey = await motoQuery(moto, "iam", "CreateAccessKey", { UserName: "alice" });
+        aliceKeys = {
+            id: textAt(accessKey, "CreateAccessKeyResult/AccessKey/AccessKeyId")!,
+            secret: textAt(accessKey, "CreateAccessKeyResult/AccessKey/SecretAccessKey")!,
+        };
+        assert.ok(aliceKeys.id && aliceKeys.secret, "moto made alice an access key");
 
         // The hook's steps fill the state directory; the ConfigMap is projected where the DaemonSet mounts it.
         const files = renderAuthenticatorConfig(clusterName, mappings);

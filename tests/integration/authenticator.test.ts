@@ -161,7 +161,6 @@ describe("stage 1: the real aws-iam-authenticator on our certificate, config, we
 
         ({ moto, sts } = await startSignInAws({
             motoServer,
-            aws,
             work,
             stage: "stage 1",
             clusterName: clusterId,

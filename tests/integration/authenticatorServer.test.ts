@@ -236,7 +236,13 @@ describe("the real aws-iam-authenticator server with the rendered config and Dae
 
     it("without cert.pem and key.pem, the read-only state directory makes the server exit, saying why", async () => {
         const run = startServer(binary, dir, await freeLoopbackPort(), { readOnlyState: true });
-        const code = await Promise.race([run.exited, new Promise<string>((r) => setTimeout(() => r("still running"), 20000))]);
+        let timer: NodeJS.Timeout | undefined;
+        const code = await Promise.race([
+            run.exited,
+            new Promise<string>((r) => (timer = setTimeout(() => r("still running"), 20000))),
+        ]);
+        // A pending timer would keep mocha's process alive for the rest of the 20 s.
+        clearTimeout(timer);
         await stopServer(run);
         assert.notStrictEqual(code, "still running", "the server must not keep running without its certificate");
         assert.notStrictEqual(code, 0);

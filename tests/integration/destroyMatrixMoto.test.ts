@@ -9,6 +9,8 @@
 // see kopsMoto.test.ts); a failure there leaves EC2 resources that `kops delete cluster` meets moto's
 // delete stops on, which kopsMoto.test.ts covers with its fix-ups, so this matrix fails the calls up
 // to `update --yes`, where kops has built nothing in the cloud yet. Results and timings are printed.
+// The test's own set-up and inspection of the bucket (the state store component's part, the
+// listings) go to moto over HTTP (tests/helpers/aws/motoS3.ts); the purge runs the real aws CLI.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -20,7 +22,9 @@ import { renderWebhookKubeconfig } from "../../components/authenticator/webhookK
 import { kopsVersion, requireKopsModule } from "../helpers/data/kopsFixtures";
 import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/aws/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/aws/moto";
-import { describeExit, run, runOk } from "../helpers/processes/processes";
+import { AwsRequestError } from "../helpers/aws/motoQuery";
+import { motoS3, MotoS3 } from "../helpers/aws/motoS3";
+import { run } from "../helpers/processes/processes";
 import { requireTool } from "../helpers/processes/tools";
 
 const repoRoot = path.join(__dirname, "..", "..");
@@ -32,8 +36,8 @@ const firstUpCalls = ["version", "get cluster", "create cluster --dry-run", "rep
 describe("destroy after a partial first pulumi up: the real kops and aws CLI against moto_server (matrix)", function () {
     this.timeout(600000);
     let kops: string;
-    let aws: string;
     let moto: Moto;
+    let s3: MotoS3;
     let work: string;
     let baseEnv: NodeJS.ProcessEnv;
     let purge: { line: string; interpreter: string[] };
@@ -42,10 +46,12 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
     before(async function () {
         kops = requireTool(this, "kops", "bash tests/setup/install-tools.sh");
         requireKopsModule(this);
-        aws = requireTool(this, "aws", "pip install awscli");
+        // The purge runs the aws CLI (from moto's environment, whose PATH has the CLI's folder first).
+        requireTool(this, "aws", "pip install awscli");
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         requireTool(this, "jq", "apt-get install jq");
         moto = await startMoto(motoServer);
+        s3 = motoS3(moto);
         work = fs.mkdtempSync(path.join(os.tmpdir(), "destroy-matrix-"));
         // kops behind a wrapper that fails its Nth call (counted across a whole up) before running it.
         const wrapper = path.join(work, "kops-failing");
@@ -91,18 +97,10 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
             });
             const env = { ...baseEnv, KOPS_CALLS_FILE: callsFile };
             // The state store component: the bucket (versioned) and the three objects, before the spec.
-            await runOk(aws, ["s3api", "create-bucket", "--bucket", bucket], { env: moto.env });
-            await runOk(
-                aws,
-                ["s3api", "put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled"],
-                { env: moto.env },
-            );
+            await s3.createBucket(bucket, { versioned: true });
             const keys = Object.values(authenticatorObjectKeys(clusterName));
             for (const key of keys) {
-                await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], {
-                    env: moto.env,
-                    input: `${key}\n`,
-                });
+                await s3.putObject(bucket, key, `${key}\n`);
             }
 
             // The first up: spec create, then apply create; a failure stops it, a failed command records nothing.
@@ -131,16 +129,11 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
             const calls = fs.readFileSync(`${callsFile}.log`, "utf8").trim().split("\n");
             assert.equal(calls.length, failAt);
             const listing = async (prefix: string) => {
-                const out = await runOk(
-                    aws,
-                    ["s3api", "list-object-versions", "--bucket", bucket, "--prefix", prefix, "--output", "json"],
-                    { env: moto.env },
-                );
-                const parsed = out.trim() ? JSON.parse(out) : {};
+                const listed = await s3.listObjectVersions(bucket, prefix);
                 return {
-                    versions: (parsed.Versions ?? []).length,
-                    markers: (parsed.DeleteMarkers ?? []).length,
-                    current: (parsed.Versions ?? []).filter((v: any) => v.IsLatest).map((v: any) => v.Key),
+                    versions: listed.versions.length,
+                    markers: listed.deleteMarkers.length,
+                    current: listed.versions.filter((v) => v.IsLatest).map((v) => v.Key),
                 };
             };
             const afterUp = await listing(`${clusterName}/`);
@@ -159,12 +152,15 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
                 steps.push(`kops delete cluster ${((Date.now() - started) / 1000).toFixed(1)} s`);
             }
             for (const key of keys) {
-                await runOk(aws, ["s3api", "delete-object", "--bucket", bucket, "--key", key], { env: moto.env });
+                await s3.deleteObject(bucket, key);
             }
             const beforePurge = await listing(`${clusterName}/`);
             assert.deepEqual(beforePurge.current, [], "no current object of the cluster is left");
-            const refused = await run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env });
-            assert.match(refused.stderr, /BucketNotEmpty/, "without the purge, S3 refuses the bucket");
+            await assert.rejects(
+                s3.deleteBucket(bucket),
+                (err: AwsRequestError) => err.code === "BucketNotEmpty",
+                "without the purge, S3 refuses the bucket",
+            );
             const purgeStarted = Date.now();
             const purged = await run(purge.interpreter[0], [...purge.interpreter.slice(1), purge.line], {
                 env: { ...moto.env, STATE_BUCKET: bucket, CLUSTER_PREFIX: `${clusterName}/`, AWS_REGION: testRegion },
@@ -177,8 +173,7 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
                     .replace(/^deleted /, "")
                     .replace(/ object versions and delete markers under .*/, "")} versions/markers)`,
             );
-            const deleted = await run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env });
-            assert.equal(deleted.status, 0, `${describeExit(deleted)}: ${deleted.stderr}`);
+            await s3.deleteBucket(bucket);
             steps.push("bucket deleted");
             rows.push(
                 `call ${failAt} (${firstUpCalls[failAt - 1]}) fails in ${failedIn} after ${upSeconds.toFixed(1)} s; state store then: ` +
@@ -190,7 +185,7 @@ describe("destroy after a partial first pulumi up: the real kops and aws CLI aga
 
     it("the cluster is already gone (deleted outside Pulumi, or by an interrupted destroy): delete.sh counts it as deleted", async () => {
         const bucket = "kops-iam-auth-matrix-gone";
-        await runOk(aws, ["s3api", "create-bucket", "--bucket", bucket], { env: moto.env });
+        await s3.createBucket(bucket);
         const env = {
             ...baseEnv,
             KOPS_BIN: kops,

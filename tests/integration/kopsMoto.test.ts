@@ -13,6 +13,9 @@
 //
 // Where moto or kops stops a step, the test says so in a comment and asserts the exact stop, so a
 // change in either shows up as a failure here rather than as a silent pass.
+// The test's own set-up and inspection of moto (the state bucket, Auto Scaling groups, launch
+// templates, EC2 resources) go over HTTP (tests/helpers/aws/motoS3.ts, tests/helpers/aws/motoQuery.ts),
+// not through an aws CLI process per call; the scripts and kops are what runs for real.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -26,6 +29,17 @@ import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout"
 import { requireKopsModule } from "../helpers/data/kopsFixtures";
 import { kopsOnMotoEnv, kopsOnMotoSettings } from "../helpers/aws/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/aws/moto";
+import {
+    AwsRequestError,
+    ec2Filters,
+    itemsAt,
+    memberList,
+    motoQuery,
+    motoQueryAll,
+    textAt,
+    textsAt,
+} from "../helpers/aws/motoQuery";
+import { motoS3, MotoS3 } from "../helpers/aws/motoS3";
 import { opensslTlsState } from "../helpers/mocks/opensslTlsProvider";
 import { describeExit, run, runOk, RunOptions, RunResult } from "../helpers/processes/processes";
 import { installMocks, valueOf } from "../helpers/mocks/pulumiMocks";
@@ -37,13 +51,21 @@ const clusterName = "stage2.example.com";
 const stateBucket = "kops-iam-auth-stage2-state";
 const controlPlaneGroup = "control-plane-us-east-1a";
 const nodeGroup = "nodes-us-east-1a";
+/** The EC2 resources kops makes for a cluster (tagged KubernetesCluster): their Describe action and list element. */
+const clusterEc2Kinds: Record<string, [string, string]> = {
+    vpcs: ["DescribeVpcs", "vpcSet"],
+    subnets: ["DescribeSubnets", "subnetSet"],
+    "route-tables": ["DescribeRouteTables", "routeTableSet"],
+    "security-groups": ["DescribeSecurityGroups", "securityGroupInfo"],
+    "internet-gateways": ["DescribeInternetGateways", "internetGatewaySet"],
+};
 
 describe("stage 2: our kOps scripts with the real kops against moto_server", function () {
     this.timeout(120000);
     const stageStart = Date.now();
     let kops: string;
-    let aws: string;
     let moto: Moto;
+    let s3: MotoS3;
     let work: string;
     let settings: KopsCommandSettings;
     let baseEnv: NodeJS.ProcessEnv;
@@ -82,12 +104,43 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         return [...args, "--name", clusterName, "--state", `s3://${stateBucket}`];
     }
 
-    async function awsJson(...args: string[]): Promise<any> {
-        return JSON.parse(await runOk(aws, [...args, "--output", "json"], { env: moto.env }));
+    async function s3Text(key: string): Promise<string> {
+        return s3.getObject(stateBucket, key);
     }
 
-    async function s3Text(key: string): Promise<string> {
-        return runOk(aws, ["s3", "cp", "--only-show-errors", `s3://${stateBucket}/${key}`, "-"], { env: moto.env });
+    /** moto's Auto Scaling groups: name, instances, target groups. */
+    async function autoScalingGroups(): Promise<Array<{ name: string; instanceIds: string[]; targetGroupArns: string[] }>> {
+        const groups = await motoQueryAll(
+            moto,
+            "autoscaling",
+            "DescribeAutoScalingGroups",
+            {},
+            "DescribeAutoScalingGroupsResult/AutoScalingGroups",
+        );
+        return groups.map((g) => ({
+            name: textAt(g, "AutoScalingGroupName")!,
+            instanceIds: textsAt(g, "Instances/member/InstanceId"),
+            targetGroupArns: textsAt(g, "TargetGroupARNs/member"),
+        }));
+    }
+
+    /** Whether moto still has the target group; false when it answers TargetGroupNotFound. */
+    async function targetGroupExists(arn: string): Promise<boolean> {
+        try {
+            await motoQuery(moto, "elbv2", "DescribeTargetGroups", memberList("TargetGroupArns", [arn]));
+            return true;
+        } catch (err) {
+            if (err instanceof AwsRequestError && err.code === "TargetGroupNotFound") {
+                return false;
+            }
+            throw err;
+        }
+    }
+
+    /** The cluster's EC2 resources of one kind (clusterEc2Kinds), by their KubernetesCluster tag. */
+    async function clusterEc2Items(kind: string) {
+        const [action, list] = clusterEc2Kinds[kind];
+        return motoQueryAll(moto, "ec2", action, ec2Filters({ "tag:KubernetesCluster": [clusterName] }), list);
     }
 
     function output(result: RunResult): string {
@@ -97,7 +150,6 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
     before(async function () {
         kops = requireTool(this, "kops", "bash tests/setup/install-tools.sh");
         requireKopsModule(this);
-        aws = requireTool(this, "aws", "pip install awscli");
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         requireTool(this, "jq", "apt-get install jq");
         requireTool(this, "openssl", "apt-get install openssl");
@@ -111,7 +163,8 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
 
         work = fs.mkdtempSync(path.join(os.tmpdir(), "stage2-"));
         moto = await startMoto(motoServer);
-        await runOk(aws, ["s3api", "create-bucket", "--bucket", stateBucket], { env: moto.env });
+        s3 = motoS3(moto);
+        await s3.createBucket(stateBucket);
         // The authenticator's files, where the StateStore component puts them, to see what
         // `kops delete cluster` does with them.
         const keys = authenticatorObjectKeys(clusterName);
@@ -120,10 +173,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
             [keys.keyPem, keyPem],
             [keys.kubeconfig, webhookKubeconfig],
         ]) {
-            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${stateBucket}/${key}`], {
-                env: moto.env,
-                input: content,
-            });
+            await s3.putObject(stateBucket, key, content);
         }
 
         settings = kopsOnMotoSettings({ kopsBinary: kops, clusterName, stateStoreUrl: `s3://${stateBucket}`, webhookKubeconfig });
@@ -206,7 +256,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
     it("stateBucketName changed on a running stack: upsert-spec.sh update finds no cluster in the new bucket and refuses; nothing written there", async () => {
         needs("spec");
         const movedBucket = `${stateBucket}-moved`;
-        await runOk(aws, ["s3api", "create-bucket", "--bucket", movedBucket], { env: moto.env });
+        await s3.createBucket(movedBucket);
         const moved: KopsCommandSettings = { ...settings, stateStoreUrl: `s3://${movedBucket}` };
         const result = await script("upsert-spec.sh", ["update"], specEnvironment(moved));
         assert.equal(result.status, 1, output(result));
@@ -218,8 +268,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         );
         assert.match(result.stderr, /recreateMissingCluster/);
         assert.doesNotMatch(result.stderr, /running: .* (create cluster|replace) /);
-        const written = (await runOk(aws, ["s3", "ls", "--recursive", `s3://${movedBucket}/`], { env: moto.env })).trim();
-        assert.equal(written, "", "nothing in the new bucket");
+        assert.deepEqual(await s3.listKeys(movedBucket), [], "nothing in the new bucket");
     });
 
     it("a second stack with the same cluster name in the same bucket: its claim and its spec step are refused, naming the owner; the cluster is untouched", async () => {
@@ -284,8 +333,8 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         assert.equal(controlPlane.APIServerConfig.KubeAPIServer.authenticationTokenWebhookConfigFile, webhookKubeconfigPath);
         assert.equal(asset(worker), undefined, "workers do not get the webhook kubeconfig");
         assert.equal(hook(worker), undefined, "workers do not run the hook");
-        const groups = await awsJson("autoscaling", "describe-auto-scaling-groups");
-        assert.deepEqual(groups.AutoScalingGroups.map((g: any) => g.AutoScalingGroupName).sort(), [
+        const groups = await autoScalingGroups();
+        assert.deepEqual(groups.map((g) => g.name).sort(), [
             `${controlPlaneGroup}.masters.${clusterName}`,
             `${nodeGroup}.${clusterName}`,
         ]);
@@ -300,14 +349,20 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         const apply = await script("apply.sh", ["update"], kopsCommandEnvironments(changed).apply);
         const text = output(apply);
         assert.match(text, /Cluster changes have been applied to the cloud\./, text);
-        const templates = await awsJson(
+        const templates = await motoQueryAll(
+            moto,
             "ec2",
-            "describe-launch-template-versions",
-            "--launch-template-name",
-            `${nodeGroup}.${clusterName}`,
+            "DescribeLaunchTemplateVersions",
+            { LaunchTemplateName: `${nodeGroup}.${clusterName}` },
+            "launchTemplateVersionSet",
         );
-        const latest = templates.LaunchTemplateVersions.sort((a: any, b: any) => b.VersionNumber - a.VersionNumber)[0];
-        assert.equal(latest.LaunchTemplateData.InstanceType, "t3.large", "the nodes' launch template has the new size");
+        const latest = templates.sort((a, b) => Number(textAt(b, "versionNumber")) - Number(textAt(a, "versionNumber")))[0];
+        assert.ok(templates.length > 1, "the size change made a new launch template version");
+        assert.equal(
+            textAt(latest, "launchTemplateData/instanceType"),
+            "t3.large",
+            "the nodes' launch template has the new size",
+        );
         // apply.sh update asks kops first: the update dry run lists the change, `update --yes` applies it.
         assert.match(text, /running: .*update cluster --name \S+ --state \S+ --create-kube-config=false\n/);
         // STOP (recorded): the rolling-update dry run, `kops rolling-update cluster --name stage2.example.com
@@ -329,13 +384,7 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
 
     it("kops rolling-update cluster --cloudonly: moto hides the outdated node (documented); with --force every instance is replaced", async () => {
         needs("resize");
-        const instancesOf = async () =>
-            Object.fromEntries(
-                (await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups.map((g: any) => [
-                    g.AutoScalingGroupName,
-                    g.Instances.map((i: any) => i.InstanceId),
-                ]),
-            );
+        const instancesOf = async () => Object.fromEntries((await autoScalingGroups()).map((g) => [g.name, g.instanceIds]));
         const before = await instancesOf();
         // STOP (recorded): `kops rolling-update cluster --cloudonly --yes` prints NEEDUPDATE 0 for the
         // nodes and "No rolling-update required." although their launch template changed. Cause: moto
@@ -394,20 +443,16 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
             cause: "route table still associated with the deleted subnet",
             line: /^route-table:rtb-\w+\s+still has dependencies, will retry$/,
             fixUp: async () => {
-                const tables = await awsJson(
-                    "ec2",
-                    "describe-route-tables",
-                    "--filters",
-                    `Name=tag:KubernetesCluster,Values=${clusterName}`,
+                const tables = await clusterEc2Items("route-tables");
+                const subnets = new Set(
+                    (await motoQueryAll(moto, "ec2", "DescribeSubnets", {}, "subnetSet")).map((n) => textAt(n, "subnetId")),
                 );
-                const subnets = new Set((await awsJson("ec2", "describe-subnets")).Subnets.map((n: any) => n.SubnetId));
-                for (const association of tables.RouteTables.flatMap((t: any) => t.Associations)) {
-                    if (!association.Main && association.SubnetId && !subnets.has(association.SubnetId)) {
-                        await runOk(
-                            aws,
-                            ["ec2", "disassociate-route-table", "--association-id", association.RouteTableAssociationId],
-                            { env: moto.env },
-                        );
+                for (const association of tables.flatMap((t) => itemsAt(t, "associationSet"))) {
+                    const subnet = textAt(association, "subnetId");
+                    if (textAt(association, "main") !== "true" && subnet && !subnets.has(subnet)) {
+                        await motoQuery(moto, "ec2", "DisassociateRouteTable", {
+                            AssociationId: textAt(association, "routeTableAssociationId")!,
+                        });
                     }
                 }
             },
@@ -427,41 +472,29 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
             cause: "Auto Scaling group still refers to a deleted target group",
             line: /^autoscaling-group:\S+\s+error deleting resources, will retry: .*TargetGroupNotFound/,
             fixUp: async () => {
-                for (const group of (await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups) {
+                for (const group of await autoScalingGroups()) {
                     const missing: string[] = [];
-                    for (const arn of group.TargetGroupARNs ?? []) {
-                        const found = await run(aws, ["elbv2", "describe-target-groups", "--target-group-arns", arn], {
-                            env: moto.env,
-                        });
-                        if (found.status !== 0) {
-                            assert.match(found.stderr, /TargetGroupNotFound/);
+                    for (const arn of group.targetGroupArns) {
+                        if (!(await targetGroupExists(arn))) {
                             missing.push(arn);
                         }
                     }
                     if (missing.length > 0) {
-                        await run(
-                            aws,
-                            [
-                                "autoscaling",
-                                "detach-load-balancer-target-groups",
-                                "--auto-scaling-group-name",
-                                group.AutoScalingGroupName,
-                                "--target-group-arns",
-                                ...missing,
-                            ],
-                            { env: moto.env },
-                        );
+                        // moto answers TargetGroupNotFound here, having detached them (checked below).
+                        await motoQuery(moto, "autoscaling", "DetachLoadBalancerTargetGroups", {
+                            AutoScalingGroupName: group.name,
+                            ...memberList("TargetGroupARNs", missing),
+                        }).catch((err: unknown) => {
+                            if (!(err instanceof AwsRequestError)) {
+                                throw err;
+                            }
+                        });
                     }
                 }
-                const left = (await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups.flatMap(
-                    (g: any) => g.TargetGroupARNs ?? [],
-                );
+                const left = (await autoScalingGroups()).flatMap((g) => g.targetGroupArns);
                 const stillThere = [];
                 for (const arn of left) {
-                    if (
-                        (await run(aws, ["elbv2", "describe-target-groups", "--target-group-arns", arn], { env: moto.env }))
-                            .status !== 0
-                    ) {
+                    if (!(await targetGroupExists(arn))) {
                         stillThere.push(arn);
                     }
                 }
@@ -479,6 +512,10 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
             STATE_STORE: `s3://${stateBucket}`,
             AWS_REGION: testRegion,
         };
+        // What the deletion must remove is there, so that the checks after it can fail.
+        for (const kind of Object.keys(clusterEc2Kinds)) {
+            assert.ok((await clusterEc2Items(kind)).length > 0, `moto has ${kind} of the cluster before kops delete cluster`);
+        }
         // kops lists what it could not delete, prints this, and retries every 10 s until --wait
         // (10 min). A first round may fail on mere ordering (a target group still in use by the load
         // balancer being deleted); the test lets kops retry once and stops it at the second round:
@@ -516,21 +553,20 @@ describe("stage 2: our kOps scripts with the real kops against moto_server", fun
         assert.match(finished.stdout, /deleted cluster stage2\.example\.com/);
         // The subnet's route-table association always outlives the subnet in moto.
         assert.ok(met.has(motoDeleteStops[0].cause), `expected the route-table stop among: ${[...met].join("; ")}`);
-        for (const kind of ["vpcs", "subnets", "route-tables", "security-groups", "internet-gateways"]) {
-            const listed = await awsJson(
-                "ec2",
-                `describe-${kind}`,
-                "--filters",
-                `Name=tag:KubernetesCluster,Values=${clusterName}`,
+        for (const kind of Object.keys(clusterEc2Kinds)) {
+            const items = (await clusterEc2Items(kind)).map((item) =>
+                item.children
+                    .filter((c) => /Id$/.test(c.name))
+                    .map((c) => `${c.name}=${c.text}`)
+                    .join(" "),
             );
-            const items = Object.values(listed).find(Array.isArray) as unknown[];
             assert.deepEqual(items, [], `no ${kind} of the cluster left in moto`);
         }
-        assert.deepEqual((await awsJson("autoscaling", "describe-auto-scaling-groups")).AutoScalingGroups, []);
-        const left = (await runOk(aws, ["s3", "ls", "--recursive", `s3://${stateBucket}/`], { env: moto.env })).trim();
+        assert.deepEqual(await autoScalingGroups(), []);
+        const left = await s3.listKeys(stateBucket);
         // kops removes everything under s3://<bucket>/<cluster>/, the authenticator's objects that
         // the StateStore component put under <cluster>/addons/authenticator/ included.
-        assert.equal(left, "", `the state bucket is empty after kops delete cluster:\n${left}`);
+        assert.deepEqual(left, [], `the state bucket is empty after kops delete cluster:\n${left.join("\n")}`);
 
         // And once more: the cluster is gone, which delete.sh counts as success.
         const again = await script("delete.sh", [], deleteEnv);

@@ -335,7 +335,6 @@ describe("mapping changes take effect live: the real aws-iam-authenticator reloa
 
         ({ moto, sts } = await startSignInAws({
             motoServer,
-            aws,
             work,
             stage: "the live-mappings stage",
             clusterName,

@@ -13,6 +13,8 @@
 // EC2 workarounds), then `kops delete cluster --yes`; (2) laid out by hand the way kOps leaves them,
 // for machines without kops, and for more than 1000 versions (DeleteObjects' limit per call).
 // A second cluster in the same bucket, whose name begins with the first one's, must survive.
+// The test's own set-up and inspection of the bucket go to moto over HTTP (tests/helpers/aws/motoS3.ts);
+// the purge runs the real aws CLI, as on the machine running `pulumi destroy`.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -24,16 +26,13 @@ import { KopsStateStore } from "../../components/aws/stateStore";
 import { requireKopsModule } from "../helpers/data/kopsFixtures";
 import { kopsChannelFile, kopsOnMotoEnv } from "../helpers/aws/kopsOnMoto";
 import { Moto, startMoto, testRegion } from "../helpers/aws/moto";
-import { describeExit, run, runOk } from "../helpers/processes/processes";
+import { AwsRequestError } from "../helpers/aws/motoQuery";
+import { motoS3, MotoS3, S3Listing } from "../helpers/aws/motoS3";
+import { describeExit, run } from "../helpers/processes/processes";
 import { fakeCertPem, fakePrivateKeyPem, installMocks, MockRecorder, settle, valueOf } from "../helpers/mocks/pulumiMocks";
 import { requireTool } from "../helpers/processes/tools";
 
 const commandType = "command:local:Command";
-
-interface Listing {
-    versions: Array<{ Key: string; VersionId: string; IsLatest: boolean }>;
-    deleteMarkers: Array<{ Key: string; VersionId: string }>;
-}
 
 /** The purge command KopsStateStore registers for a created bucket, as the engine would receive it. */
 async function purgeCommandOf(
@@ -60,41 +59,42 @@ async function purgeCommandOf(
 
 describe("pulumi destroy of the created state bucket: every version under <cluster>/ goes, other clusters' stay (moto_server)", function () {
     this.timeout(300000);
-    let aws: string;
     let moto: Moto;
+    let s3: MotoS3;
     let work: string;
     const timings: string[] = [];
 
-    async function s3api(...args: string[]): Promise<any> {
-        const out = await runOk(aws, ["s3api", ...args, "--output", "json"], { env: moto.env });
-        return out.trim() === "" ? {} : JSON.parse(out);
-    }
-
-    async function listing(bucket: string, prefix = ""): Promise<Listing> {
-        const result = await s3api("list-object-versions", "--bucket", bucket, ...(prefix ? ["--prefix", prefix] : []));
-        return { versions: result.Versions ?? [], deleteMarkers: result.DeleteMarkers ?? [] };
+    async function listing(bucket: string, prefix = ""): Promise<S3Listing> {
+        return s3.listObjectVersions(bucket, prefix);
     }
 
     /** A bucket as KopsStateStore creates it: versioning on. */
     async function createdBucket(bucket: string): Promise<void> {
-        await s3api("create-bucket", "--bucket", bucket);
-        await s3api("put-bucket-versioning", "--bucket", bucket, "--versioning-configuration", "Status=Enabled");
+        await s3.createBucket(bucket, { versioned: true });
     }
 
     /** What Pulumi does on destroy before the purge: deletes the three authenticator objects (a delete marker each, at worst). */
     async function deleteAuthenticatorObjects(bucket: string, clusterName: string): Promise<void> {
         for (const key of Object.values(authenticatorObjectKeys(clusterName))) {
-            await s3api("delete-object", "--bucket", bucket, "--key", key);
+            await s3.deleteObject(bucket, key);
         }
     }
 
     async function putAuthenticatorObjects(bucket: string, clusterName: string, generation: string): Promise<void> {
         for (const key of Object.values(authenticatorObjectKeys(clusterName))) {
-            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], {
-                env: moto.env,
-                input: `${key} ${generation}\n`,
-            });
+            await s3.putObject(bucket, key, `${key} ${generation}\n`);
         }
+    }
+
+    /** Puts `objects` (key and content), a few at a time. */
+    async function putAll(bucket: string, objects: Array<[string, string]>): Promise<void> {
+        const queue = [...objects];
+        const worker = async () => {
+            for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+                await s3.putObject(bucket, next[0], next[1]);
+            }
+        };
+        await Promise.all(Array.from({ length: 8 }, worker));
     }
 
     async function runPurge(bucket: string, clusterName: string, extraEnv: NodeJS.ProcessEnv = {}) {
@@ -113,15 +113,26 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         return result;
     }
 
-    async function deleteBucket(bucket: string) {
-        return run(aws, ["s3api", "delete-bucket", "--bucket", bucket], { env: moto.env });
+    /** DeleteBucket: "deleted", or the code of S3's refusal (BucketNotEmpty). */
+    async function deleteBucket(bucket: string): Promise<string> {
+        try {
+            await s3.deleteBucket(bucket);
+            return "deleted";
+        } catch (err) {
+            if (err instanceof AwsRequestError && err.code) {
+                return err.code;
+            }
+            throw err;
+        }
     }
 
     before(async function () {
-        aws = requireTool(this, "aws", "pip install awscli");
+        // The purge runs the aws CLI (from moto's environment, whose PATH has the CLI's folder first).
+        requireTool(this, "aws", "pip install awscli");
         const motoServer = requireTool(this, "moto_server", "pip install 'moto[server]'");
         requireTool(this, "jq", "apt-get install jq");
         moto = await startMoto(motoServer);
+        s3 = motoS3(moto);
         work = fs.mkdtempSync(path.join(os.tmpdir(), "state-purge-"));
     });
 
@@ -218,9 +229,7 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         );
 
         // Without the purge (before this change): S3 refuses the bucket.
-        const refused = await deleteBucket(bucket);
-        assert.notEqual(refused.status, 0);
-        assert.match(refused.stderr, /BucketNotEmpty/);
+        assert.equal(await deleteBucket(bucket), "BucketNotEmpty");
 
         const purge = await runPurge(bucket, cluster);
         assert.equal(purge.status, 0, purge.stderr);
@@ -233,15 +242,14 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         assert.deepEqual(await listing(bucket, `${cluster}/`), { versions: [], deleteMarkers: [] });
         assert.deepEqual(await listing(bucket, `${neighbour}/`), neighbourBefore, "the neighbour's versions are untouched");
         // The neighbour's state still stands: S3 refuses the shared bucket, as it should.
-        assert.match((await deleteBucket(bucket)).stderr, /BucketNotEmpty/);
+        assert.equal(await deleteBucket(bucket), "BucketNotEmpty");
 
         // The neighbour's own destroy empties the bucket completely; then the bucket goes.
         await kopsRun(neighbour, ["delete", "cluster", "--yes"]);
         await deleteAuthenticatorObjects(bucket, neighbour);
         assert.equal((await runPurge(bucket, neighbour)).status, 0);
         assert.deepEqual(await listing(bucket), { versions: [], deleteMarkers: [] });
-        const deleted = await deleteBucket(bucket);
-        assert.equal(deleted.status, 0, deleted.stderr);
+        assert.equal(await deleteBucket(bucket), "deleted");
     });
 
     it("laid out as kOps leaves them (1200 versions, 600 delete markers under <cluster>/): the purge batches DeleteObjects and the bucket goes; other prefixes survive", async () => {
@@ -249,7 +257,6 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         const cluster = "layout.example.com";
         await createdBucket(bucket);
         // kOps' keys: config, instancegroup/<ig>, pki/..., secrets/..., addons/..., igconfig/...; here 600 of them, written twice, then deleted.
-        const tree = path.join(work, "layout", cluster);
         const keys = Array.from(
             { length: 600 },
             (_, i) =>
@@ -263,31 +270,25 @@ describe("pulumi destroy of the created state bucket: every version under <clust
                 ][i % 6] + (i < 6 ? "" : `-${i}`),
         );
         for (const generation of ["1", "2"]) {
-            for (const key of keys) {
-                fs.mkdirSync(path.dirname(path.join(tree, key)), { recursive: true });
-                fs.writeFileSync(path.join(tree, key), `${key} generation ${generation}\n`);
-            }
-            await runOk(aws, ["s3", "cp", "--only-show-errors", "--recursive", tree, `s3://${bucket}/${cluster}/`], {
-                env: moto.env,
-                timeoutMs: 240000,
-            });
+            await putAll(
+                bucket,
+                keys.map((key) => [`${cluster}/${key}`, `${key} generation ${generation}\n`]),
+            );
         }
-        await runOk(aws, ["s3", "rm", "--only-show-errors", "--recursive", `s3://${bucket}/${cluster}/`], {
-            env: moto.env,
-            timeoutMs: 240000,
-        });
+        // As `kops delete cluster` deletes them: the current objects, a delete marker each.
+        await s3.deleteObjects(
+            bucket,
+            keys.map((key) => ({ Key: `${cluster}/${key}` })),
+        );
         // Keys that share the cluster name but not its prefix, and another cluster's state.
         const others = [`${cluster}.other/config`, `${cluster}-backup/config`, `${cluster}`, "other.example.com/config"];
         for (const key of others) {
-            await runOk(aws, ["s3", "cp", "--only-show-errors", "-", `s3://${bucket}/${key}`], {
-                env: moto.env,
-                input: "other\n",
-            });
+            await s3.putObject(bucket, key, "other\n");
         }
         const before = await listing(bucket, `${cluster}/`);
         assert.equal(before.versions.length, 1200);
         assert.equal(before.deleteMarkers.length, 600);
-        assert.match((await deleteBucket(bucket)).stderr, /BucketNotEmpty/);
+        assert.equal(await deleteBucket(bucket), "BucketNotEmpty");
 
         const purge = await runPurge(bucket, cluster);
         assert.equal(purge.status, 0, purge.stderr);
@@ -308,16 +309,15 @@ describe("pulumi destroy of the created state bucket: every version under <clust
         assert.match(again.stdout, /deleted 0 object versions/);
 
         for (const key of others) {
-            await s3api("delete-object", "--bucket", bucket, "--key", key);
+            await s3.deleteObject(bucket, key);
         }
         const rest = await listing(bucket);
-        for (const v of [...rest.versions, ...rest.deleteMarkers]) {
-            await s3api("delete-object", "--bucket", bucket, "--key", v.Key, "--version-id", v.VersionId);
-        }
-        assert.equal((await deleteBucket(bucket)).status, 0);
+        assert.equal(rest.deleteMarkers.length, others.length);
+        await s3.deleteObjects(bucket, [...rest.versions, ...rest.deleteMarkers]);
+        assert.equal(await deleteBucket(bucket), "deleted");
     });
 
-    it("fails loudly, naming the prefix, when S3 refuses, and when the AWS CLI is missing; a malformed prefix is refused before any call", async () => {
+    it("fails loudly, naming the prefix, when S3 refuses, and when the AWS CLI is missing; a malformed prefix is refused before any call", async function () {
         const missingBucket = await runPurge("kops-iam-auth-no-such-bucket", "gone.example.com");
         assert.notEqual(missingBucket.status, 0);
         assert.match(missingBucket.stderr, /NoSuchBucket/);
@@ -326,8 +326,13 @@ describe("pulumi destroy of the created state bucket: every version under <clust
             /cannot list the object versions under s3:\/\/kops-iam-auth-no-such-bucket\/gone\.example\.com\//,
         );
 
-        // bash, jq and mktemp, and no aws CLI.
-        const noCli = await runPurge("any-bucket", "gone.example.com", { PATH: "/usr/bin:/bin" });
+        // What the script needs (bash, jq, mktemp, rm), and no aws CLI: a folder of links to them alone.
+        const noCliBin = path.join(work, "no-aws-cli-bin");
+        fs.mkdirSync(noCliBin);
+        for (const tool of ["bash", "jq", "mktemp", "rm"]) {
+            fs.symlinkSync(requireTool(this, tool, "apt-get install coreutils jq"), path.join(noCliBin, tool));
+        }
+        const noCli = await runPurge("any-bucket", "gone.example.com", { PATH: noCliBin });
         assert.notEqual(noCli.status, 0);
         assert.match(
             noCli.stderr,

@@ -9,6 +9,8 @@
 // container runner: the execContainer's `/bin/sh -c <script>`, run by the host's sh; the host's aws
 // CLI stands in for the one in the pinned aws-cli image, and <root> for the container's /rootfs
 // (where kOps mounts the host's /).
+// The test's own uploads and removals in the bucket go to moto over HTTP (tests/helpers/aws/motoS3.ts);
+// the hook's download is the real aws CLI's.
 import { strict as assert } from "assert";
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -24,6 +26,8 @@ import { authenticatorObjectKeys } from "../../components/core/stateStoreLayout"
 import { renderWebhookKubeconfig } from "../../components/authenticator/webhookKubeconfig";
 import { readKopsInput, requireKopsModule } from "../helpers/data/kopsFixtures";
 import { Moto, startMoto } from "../helpers/aws/moto";
+import { motoS3, MotoS3 } from "../helpers/aws/motoS3";
+import { waitUntil } from "../helpers/processes/processes";
 import { requireTool, skipOrFail } from "../helpers/processes/tools";
 
 const clusterName = "minimal.example.com";
@@ -72,24 +76,16 @@ function underRoot(root: string, nodePath: string): string {
 describe("the control-plane hook's certificate download (real aws CLI, moto_server on 127.0.0.1)", function () {
     this.timeout(120000);
     let moto: Moto;
+    let s3: MotoS3;
     let awsEnv: NodeJS.ProcessEnv;
     let aws: string;
     const roots: string[] = [];
 
-    function awsCli(...args: string[]): void {
-        const result = spawnSync(aws, args, { env: awsEnv, encoding: "utf8" });
-        assert.equal(result.status, 0, `aws ${args.join(" ")}: ${result.stderr}`);
-    }
-
     /** Uploads the two files where the state store component puts them. */
-    function upload(cert: string, key: string): void {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hook-upload-"));
+    async function upload(cert: string, key: string): Promise<void> {
         const keys = authenticatorObjectKeys(clusterName);
-        fs.writeFileSync(path.join(dir, "cert.pem"), cert);
-        fs.writeFileSync(path.join(dir, "key.pem"), key);
-        awsCli("s3", "cp", "--only-show-errors", path.join(dir, "cert.pem"), `s3://${bucket}/${keys.certPem}`);
-        awsCli("s3", "cp", "--only-show-errors", path.join(dir, "key.pem"), `s3://${bucket}/${keys.keyPem}`);
-        fs.rmSync(dir, { recursive: true });
+        await s3.putObject(bucket, keys.certPem, cert);
+        await s3.putObject(bucket, keys.keyPem, key);
     }
 
     before(async function () {
@@ -101,9 +97,10 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
             skipOrFail(this, "the hook download test must run as root to chown files to uid 10000");
         }
         moto = await startMoto(motoServer);
+        s3 = motoS3(moto);
         awsEnv = { ...moto.env, PATH: `${path.dirname(aws)}:${moto.env.PATH}` };
-        awsCli("s3api", "create-bucket", "--bucket", bucket);
-        upload(certPem, keyPem);
+        await s3.createBucket(bucket);
+        await upload(certPem, keyPem);
     });
 
     after(async () => {
@@ -159,7 +156,7 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
         assertFilesLanded(root, certPem, keyPem);
     });
 
-    it("container runner (execContainer /bin/sh -c, the host's aws standing in for the image's): same files, owner and modes; a re-run fetches rotated files", () => {
+    it("container runner (execContainer /bin/sh -c, the host's aws standing in for the image's): same files, owner and modes; a re-run fetches rotated files", async () => {
         const hook = certFetchHook(patchOptions("container"));
         assert.equal(hook.manifest, undefined);
         assert.equal(hook.execContainer.image, "public.ecr.aws/aws-cli/aws-cli:2.27.50");
@@ -178,7 +175,7 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
         };
         runScript();
         assertFilesLanded(root, certPem, keyPem);
-        upload(rotatedCertPem, rotatedKeyPem);
+        await upload(rotatedCertPem, rotatedKeyPem);
         runScript();
         assertFilesLanded(root, rotatedCertPem, rotatedKeyPem);
     });
@@ -188,8 +185,8 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
         const script: string = hook.execContainer.command[2];
         const root = newRoot();
         const keys = authenticatorObjectKeys(clusterName);
-        awsCli("s3", "rm", "--only-show-errors", `s3://${bucket}/${keys.certPem}`);
-        awsCli("s3", "rm", "--only-show-errors", `s3://${bucket}/${keys.keyPem}`);
+        await s3.deleteObject(bucket, keys.certPem);
+        await s3.deleteObject(bucket, keys.keyPem);
         // The pause between attempts, shortened for the test.
         const rewritten = script
             .replace(/\/rootfs(\/[^\s&;|]*)/g, (_: string, nodePath: string) => underRoot(root, nodePath))
@@ -199,24 +196,21 @@ describe("the control-plane hook's certificate download (real aws CLI, moto_serv
         let output = "";
         run.stdout.on("data", (chunk) => (output += chunk));
         run.stderr.on("data", (chunk) => (output += chunk));
-        let closed = false;
+        let done = false;
         const exited = new Promise<number | null>((resolve) =>
             run.on("close", (code) => {
-                closed = true;
+                done = true;
                 resolve(code);
             }),
         );
-        // Until the first attempt has failed and said so (polled: a fixed pause could end before it).
-        const deadline = Date.now() + 60000;
-        while (!/retrying/.test(output)) {
-            assert.ok(!closed && Date.now() < deadline, `the hook did not report a failed attempt: ${output}`);
-            await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        // Two failed attempts (the second one over what the first left), then the check.
+        await waitUntil("two failed download attempts", async () => done || (output.match(/retrying/g) ?? []).length >= 2, 60000);
+        assert.ok(!done, `the hook exited while the files were missing: ${output}`);
         assert.ok(
             !fs.existsSync(path.join(root, authenticatorCertDir)),
             "while the files are missing, the directory the DaemonSet mounts must not exist (an empty one crash-loops the server)",
         );
-        upload(certPem, keyPem);
+        await upload(certPem, keyPem);
         const status = await exited;
         assert.equal(status, 0, `the hook gave up: ${output}`);
         assert.match(output, /retrying/, "the first attempts failed and were retried");

@@ -6,6 +6,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { freeLoopbackPort } from "../processes/processes";
+import { findTool } from "../processes/tools";
 
 export interface Moto {
     /** e.g. http://127.0.0.1:43117 */
@@ -39,7 +40,11 @@ async function waitForPort(port: number, timeoutMs: number, child: ChildProcess)
     throw new Error(`moto_server did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
 }
 
-/** Environment for an AWS client that can only reach `endpoint`. */
+/**
+ * Environment for an AWS client that can only reach `endpoint`. The aws CLI's own folder comes
+ * first on PATH (findTool resolves a pyenv shim), so that the product's scripts, which call `aws`,
+ * skip the shim's start-up too.
+ */
 export function awsClientEnv(endpoint: string): NodeJS.ProcessEnv {
     const empty = path.join(os.tmpdir(), "kops-iam-auth-empty-aws-config");
     fs.writeFileSync(empty, "");
@@ -49,8 +54,10 @@ export function awsClientEnv(endpoint: string): NodeJS.ProcessEnv {
             delete env[key];
         }
     }
+    const aws = findTool("aws");
     return {
         ...env,
+        ...(aws ? { PATH: [path.dirname(aws), env.PATH ?? ""].join(path.delimiter) } : {}),
         AWS_EC2_METADATA_DISABLED: "true",
         AWS_REGION: testRegion,
         AWS_DEFAULT_REGION: testRegion,

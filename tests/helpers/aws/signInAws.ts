@@ -8,14 +8,13 @@ import { authenticatorObjectKeys } from "../../../components/core/stateStoreLayo
 import { authenticatorPort } from "../../../components/authenticator/webhookKubeconfig";
 import { assertPortFree, DaemonSetLike, httpsRequest, Mount, startContainerProcess } from "../kube/authenticatorPod";
 import { Moto, startMoto, testRegion } from "./moto";
-import { BackgroundProcess, describeExit, run, runOk, waitUntil } from "../processes/processes";
+import { motoS3 } from "./motoS3";
+import { BackgroundProcess, describeExit, run, waitUntil } from "../processes/processes";
 import { inHostsNamespace, startStsFront, StsFront } from "./stsFront";
 import { toolCacheBin } from "../processes/tools";
 
 export interface SignInAwsOptions {
     motoServer: string;
-    /** The aws CLI. */
-    aws: string;
     /** A directory of the stage's own; the front's files go in `<work>/sts`, readable by the server's uid. */
     work: string;
     /** Who needs the front's port 443, for the message when it is taken. */
@@ -35,21 +34,12 @@ export async function startSignInAws(options: SignInAwsOptions): Promise<{ moto:
         const stsDir = path.join(options.work, "sts");
         fs.mkdirSync(stsDir, { mode: 0o755 });
         sts = await startStsFront(moto.endpoint, testRegion, stsDir);
-        await runOk(options.aws, ["s3api", "create-bucket", "--bucket", options.stateBucket], { env: moto.env });
+        // The state store component's uploads, over HTTP (./motoS3.ts).
+        const s3 = motoS3(moto);
+        await s3.createBucket(options.stateBucket);
         const keys = authenticatorObjectKeys(options.clusterName);
-        for (const [file, content, key] of [
-            ["cert.pem", options.certPem, keys.certPem],
-            ["key.pem", options.keyPem, keys.keyPem],
-        ]) {
-            fs.writeFileSync(path.join(options.work, file), content, { mode: 0o600 });
-            await runOk(
-                options.aws,
-                ["s3", "cp", "--only-show-errors", path.join(options.work, file), `s3://${options.stateBucket}/${key}`],
-                {
-                    env: moto.env,
-                },
-            );
-        }
+        await s3.putObject(options.stateBucket, keys.certPem, options.certPem);
+        await s3.putObject(options.stateBucket, keys.keyPem, options.keyPem);
         return { moto, sts };
     } catch (err) {
         await sts?.stop();
