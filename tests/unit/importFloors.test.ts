@@ -52,7 +52,7 @@ describe("the floors of components/ (npm run lint)", function () {
         ["components/settings/example.ts", "../authenticator/manifests", undefined],
         ["components/settings/example.ts", "../kopsIamCluster", /never the recipe or the stack config above it/],
         ["components/settings/example.ts", "../config/stackConfig", /never the recipe or the stack config above it/],
-        ["components/kopsIamCluster.ts", "./settings/validate", undefined],
+        ["components/kopsIamCluster.ts", "./settings/parse", undefined],
         ["components/config/example.ts", "../kopsIamCluster", undefined],
     ];
     for (const [file, importPath, refusedBecause] of cases) {
