@@ -4,7 +4,7 @@
 // with the choices explained where they differ.
 import { createHash } from "crypto";
 import { cpuCores, isAuthenticatorUid, isPinnedImage, memoryBytes, pinnedImageAccepted } from "../core/rules";
-import { duplicate, invalid, Problem, refuse, throwProblems } from "../core/problems";
+import { duplicate, invalid, Problem, refuse, showValue, throwProblems } from "../core/problems";
 import { authenticatorPort } from "./webhookKubeconfig";
 import { AuthenticatorResourceOverrides, AuthenticatorResources } from "../core/types";
 import { defaultAuthenticatorImage, defaultAuthenticatorResources, defaultAuthenticatorUid } from "../core/defaults";
@@ -60,6 +60,28 @@ export interface AuthenticatorDaemonSetArgs<Checksum = string> {
 // A quantity's value by resource: the stack config's rules (bytes, cores), undefined when malformed or zero.
 const quantityValue = { memory: memoryBytes, cpu: cpuCores };
 
+/**
+ * The problem of a request above its limit, which Kubernetes refuses (at `paths.request`, naming
+ * `paths.limit`); none when either is not a valid quantity (each is refused on its own).
+ */
+export function requestAboveLimit(
+    resource: "memory" | "cpu",
+    request: string,
+    limit: string,
+    paths: { request: string; limit: string },
+): Problem | undefined {
+    const requestValue = quantityValue[resource](request);
+    const limitValue = quantityValue[resource](limit);
+    return requestValue !== undefined && limitValue !== undefined && requestValue > limitValue
+        ? invalid(
+              paths.request,
+              request,
+              `at most ${paths.limit} (${showValue(limit)})`,
+              "Kubernetes refuses a request above its limit",
+          )
+        : undefined;
+}
+
 /** Defaults filled in and every value checked; all problems reported at once. */
 export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetArgs["resources"] = {}): AuthenticatorResources {
     const defaults = defaultAuthenticatorResources;
@@ -90,15 +112,12 @@ export function resolveAuthenticatorResources(resources: AuthenticatorDaemonSetA
                 );
             }
         }
-        if (requestValue !== undefined && limitValue !== undefined && requestValue > limitValue) {
-            problems.push(
-                invalid(
-                    `resources.requests.${resource}`,
-                    request,
-                    `at most resources.limits.${resource} (${limit})`,
-                    "Kubernetes refuses a request above its limit",
-                ),
-            );
+        const aboveLimit = requestAboveLimit(resource, String(request), String(limit), {
+            request: `resources.requests.${resource}`,
+            limit: `resources.limits.${resource}`,
+        });
+        if (aboveLimit) {
+            problems.push(aboveLimit);
         }
     }
     throwProblems("aws-iam-authenticator resources", problems);
@@ -243,6 +262,19 @@ export function clusterRoleBindingName(binding: GroupClusterRoleBinding): string
     return `${authenticatorName}:${binding.group}:${binding.clusterRole}`;
 }
 
+/** The problem of a binding whose ClusterRoleBinding name would be longer than Kubernetes allows, at `path`. */
+export function bindingNameTooLong(path: string, binding: GroupClusterRoleBinding): Problem | undefined {
+    const name = clusterRoleBindingName(binding);
+    return name.length > maxObjectNameLength
+        ? invalid(
+              path,
+              binding,
+              `a group and ClusterRole whose binding name (${name.slice(0, 40)}...) has at most ${maxObjectNameLength} ` +
+                  "characters (Kubernetes' limit for object names)",
+          )
+        : undefined;
+}
+
 export function renderClusterRoleBindings(bindings: GroupClusterRoleBinding[]) {
     const problems: Problem[] = [];
     const names = new Set<string>();
@@ -262,15 +294,9 @@ export function renderClusterRoleBindings(bindings: GroupClusterRoleBinding[]) {
             }
         }
         const name = clusterRoleBindingName(binding);
-        if (name.length > maxObjectNameLength) {
-            problems.push(
-                invalid(
-                    `clusterRoleBindings[${i}]`,
-                    binding,
-                    `a group and ClusterRole whose binding name has at most ${maxObjectNameLength} characters ` +
-                        `(Kubernetes' limit); this one gives ${name}`,
-                ),
-            );
+        const tooLong = bindingNameTooLong(`clusterRoleBindings[${i}]`, binding);
+        if (tooLong) {
+            problems.push(tooLong);
         }
         if (names.has(name)) {
             problems.push(

@@ -1,6 +1,6 @@
 // clusterRoleBindings (a group some mapping grants, bound to a ClusterRole) and tags (the AWS tags
 // of every resource): each read and checked with the readers of structuredLists.ts.
-import { clusterRoleBindingName, maxObjectNameLength } from "../authenticator/manifests";
+import { bindingNameTooLong } from "../authenticator/manifests";
 import { invalid, showValue } from "../core/problems";
 import {
     isClusterRoleName,
@@ -53,16 +53,9 @@ export function parseClusterRoleBindings(raw: unknown, grantedGroups: Set<string
     );
     // The ClusterRoleBinding's name holds both; Kubernetes object names take at most 253 characters.
     bindings?.forEach((binding, index) => {
-        const name = clusterRoleBindingName(binding);
-        if (name.length > maxObjectNameLength) {
-            problems.add(
-                invalid(
-                    `clusterRoleBindings[${index}]`,
-                    binding,
-                    `a group and ClusterRole whose binding name (${name.slice(0, 40)}...) has at most ${maxObjectNameLength} ` +
-                        "characters (Kubernetes' limit for object names)",
-                ),
-            );
+        const tooLong = bindingNameTooLong(`clusterRoleBindings[${index}]`, binding);
+        if (tooLong) {
+            problems.add(tooLong);
         }
     });
     return bindings;

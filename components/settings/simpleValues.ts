@@ -1,9 +1,9 @@
 // The simple settings (one config key, one value: ./table.ts simpleSettings): each read from its raw
 // value (a config string, or a YAML value) by its table entry, and the checks across them (a request
 // above its limit, an instance type kOps does not know). Every problem goes to the ProblemList.
-import { cpuCores, memoryBytes } from "../core/rules";
+import { requestAboveLimit } from "../authenticator/manifests";
 import { isKnownInstanceType, unknownInstanceTypeReason } from "../core/instanceTypes";
-import { duplicate, forbidden, invalid, problemAt, Refusal, required, showValue } from "../core/problems";
+import { duplicate, forbidden, invalid, problemAt, Refusal, required } from "../core/problems";
 import { ProblemList } from "./problemList";
 import {
     quotedNote,
@@ -139,27 +139,19 @@ export function reportDuplicates(path: string, list: unknown[], problems: Proble
 
 /** The checks across simple settings, made only when the values involved are good on their own. */
 export function checkSimpleValuesTogether(values: Partial<SimpleValues>, problems: ProblemList): void {
-    const { authenticatorCpuRequest: cpuRequest, authenticatorCpuLimit: cpuLimit } = values;
-    if (cpuRequest !== undefined && cpuLimit !== undefined && cpuCores(cpuRequest)! > cpuCores(cpuLimit)!) {
-        problems.add(
-            invalid(
-                "authenticatorCpuRequest",
-                cpuRequest,
-                `at most authenticatorCpuLimit (${showValue(cpuLimit)})`,
-                "Kubernetes rejects a request above its limit",
-            ),
-        );
-    }
-    const { authenticatorMemoryRequest: memoryRequest, authenticatorMemoryLimit: memoryLimit } = values;
-    if (memoryRequest !== undefined && memoryLimit !== undefined && memoryBytes(memoryRequest)! > memoryBytes(memoryLimit)!) {
-        problems.add(
-            invalid(
-                "authenticatorMemoryRequest",
-                memoryRequest,
-                `at most authenticatorMemoryLimit (${showValue(memoryLimit)})`,
-                "Kubernetes rejects a request above its limit",
-            ),
-        );
+    for (const [resource, request, limit] of [
+        ["cpu", "authenticatorCpuRequest", "authenticatorCpuLimit"],
+        ["memory", "authenticatorMemoryRequest", "authenticatorMemoryLimit"],
+    ] as const) {
+        const requestValue = values[request];
+        const limitValue = values[limit];
+        const aboveLimit =
+            requestValue !== undefined && limitValue !== undefined
+                ? requestAboveLimit(resource, requestValue, limitValue, { request, limit })
+                : undefined;
+        if (aboveLimit) {
+            problems.add(aboveLimit);
+        }
     }
     for (const key of ["nodeSize", "controlPlaneSize"] as const) {
         const type = values[key];

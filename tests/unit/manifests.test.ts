@@ -459,7 +459,7 @@ describe("aws-iam-authenticator manifests", () => {
             () => fixtureDaemonSet({ resources: { requests: { memory: "1Gi" } } }),
             [["resources.requests.memory", "invalid"]],
             "1Gi",
-            "at most resources.limits.memory (20Mi)",
+            'at most resources.limits.memory ("20Mi")',
         );
     });
 });

@@ -563,7 +563,7 @@ describe("parseStackSettings", () => {
                 { authenticatorCpuRequest: "200m" },
                 "authenticatorCpuRequest",
                 '"200m"',
-                'at most authenticatorCpuLimit ("100m"); Kubernetes rejects a request above its limit',
+                'at most authenticatorCpuLimit ("100m"); Kubernetes refuses a request above its limit',
             );
         });
         it("reject a memory request above its limit", () => {

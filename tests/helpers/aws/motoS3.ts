@@ -133,23 +133,18 @@ export function motoS3(moto: Pick<Moto, "endpoint" | "env">) {
                 const page = parseXml(
                     await request("GET", bucket, undefined, { versions: "", ...(prefix ? { prefix } : {}), ...markers }),
                 );
+                // A delete marker has a version's fields except ETag and Size.
+                const entry = (e: XmlElement) => ({
+                    Key: requiredText(e, "Key"),
+                    VersionId: requiredText(e, "VersionId"),
+                    IsLatest: requiredText(e, "IsLatest") === "true",
+                    LastModified: requiredText(e, "LastModified"),
+                });
                 for (const v of elementsAt(page, "Version")) {
-                    listing.versions.push({
-                        Key: requiredText(v, "Key"),
-                        VersionId: requiredText(v, "VersionId"),
-                        IsLatest: requiredText(v, "IsLatest") === "true",
-                        LastModified: requiredText(v, "LastModified"),
-                        ETag: requiredText(v, "ETag"),
-                        Size: Number(requiredText(v, "Size")),
-                    });
+                    listing.versions.push({ ...entry(v), ETag: requiredText(v, "ETag"), Size: Number(requiredText(v, "Size")) });
                 }
                 for (const m of elementsAt(page, "DeleteMarker")) {
-                    listing.deleteMarkers.push({
-                        Key: requiredText(m, "Key"),
-                        VersionId: requiredText(m, "VersionId"),
-                        IsLatest: requiredText(m, "IsLatest") === "true",
-                        LastModified: requiredText(m, "LastModified"),
-                    });
+                    listing.deleteMarkers.push(entry(m));
                 }
                 if (textAt(page, "IsTruncated") !== "true") {
                     return listing;
